@@ -1,0 +1,22 @@
+package com.proxylity.packetsource.core.contract;
+
+/**
+ * Why a packet (or a whole message) was not sent. A closed set: it is the one metric
+ * dimension operators alarm on, so adding a value is a contract change (design.md section 4).
+ */
+public enum DiscardReason {
+    MalformedMessage,
+    UnknownTopic,
+    SourceDisabled,
+    BadFormatter,
+    DecodeError,
+    MalformedRemote,
+    EgressDenied,
+    TooLarge,
+    NoSession,
+    SessionExpired,
+    MissingInner,
+    RateLimited,
+    Stale,
+    SendError
+}

@@ -1,0 +1,39 @@
+package com.proxylity.packetsource.core.session;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Session directory for local mode and tests. */
+public final class InMemorySessionDirectory implements SessionDirectory {
+    private record Key(String listener, String peer) {}
+
+    private final Map<Key, SessionRecord> records = new ConcurrentHashMap<>();
+
+    @Override
+    public void put(SessionRecord record) {
+        records.put(new Key(record.listenerName(), record.peerKey()), record);
+    }
+
+    @Override
+    public Optional<SessionRecord> get(String listenerName, String peerKey) {
+        return Optional.ofNullable(records.get(new Key(listenerName, peerKey)));
+    }
+
+    @Override
+    public Map<String, SessionRecord> getAll(String listenerName, Collection<String> peerKeys) {
+        Map<String, SessionRecord> found = new HashMap<>();
+        for (String peer : peerKeys) {
+            SessionRecord r = records.get(new Key(listenerName, peer));
+            if (r != null) found.put(peer, r);
+        }
+        return found;
+    }
+
+    @Override
+    public void remove(String listenerName, String peerKey) {
+        records.remove(new Key(listenerName, peerKey));
+    }
+}
