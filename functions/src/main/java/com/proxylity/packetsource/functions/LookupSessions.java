@@ -1,106 +1,48 @@
 package com.proxylity.packetsource.functions;
 
-import com.proxylity.packetsource.core.contract.DiscardReason;
-import com.proxylity.packetsource.core.registry.Listener;
-import com.proxylity.packetsource.core.registry.Registry;
+import com.proxylity.packetsource.core.pipeline.Discard;
+import com.proxylity.packetsource.core.pipeline.LookupSessionsStage;
+import com.proxylity.packetsource.core.pipeline.PacketsOutput;
 import com.proxylity.packetsource.core.session.SessionDirectory;
-import com.proxylity.packetsource.core.session.SessionRecord;
-import com.proxylity.packetsource.functions.model.Discard;
-import com.proxylity.packetsource.functions.model.Packet;
-import com.proxylity.packetsource.functions.model.Packets;
+import com.proxylity.packetsource.functions.model.PacketsState;
+import com.proxylity.packetsource.functions.runtime.ChunkedSessionDirectory;
 import com.proxylity.packetsource.functions.runtime.Environment;
 import com.proxylity.packetsource.functions.runtime.PipelineMetrics;
 import com.proxylity.packetsource.functions.runtime.StageHandler;
 import java.time.Clock;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 
 /**
- * WireGuard packets need a live session for (their Listener, PeerKey): absent is
- * {@code NoSession}, past its expiry {@code SessionExpired}. Lookups are always scoped to the
- * packet's own Listener, so a peer of another Listener never matches. Keys are looked up in
- * chunks of {@value #MAX_KEYS_PER_LOOKUP} (one DynamoDB BatchGetItem each). Plain UDP packets
- * pass through. The sender checks again when it seals (sessions move); this stage saves the
+ * Third state: WireGuard packets without a live session on their own Listener are discarded
+ * ({@code NoSession}, {@code SessionExpired}; core {@link LookupSessionsStage}). The directory is
+ * read through {@link ChunkedSessionDirectory}: at most 100 keys per read (one BatchGetItem), and
+ * never a record of another Listener. The sender checks again when it seals; this saves the
  * egress round trip for packets that cannot go.
  */
-public final class LookupSessions extends StageHandler<Packets, Packets> {
-    /** DynamoDB BatchGetItem's limit. */
-    public static final int MAX_KEYS_PER_LOOKUP = 100;
-
-    private final Registry registry;
-    private final SessionDirectory sessions;
-    private final Clock clock;
+public final class LookupSessions extends StageHandler<PacketsState, PacketsState> {
+    private final LookupSessionsStage stage;
     private final PipelineMetrics metrics;
 
     public LookupSessions() {
-        this(Environment.registry(), Environment.sessionDirectory(), Clock.systemUTC(), PipelineMetrics.fromEnvironment());
+        this(Environment.sessionDirectory(), Clock.systemUTC(), PipelineMetrics.fromEnvironment());
     }
 
-    public LookupSessions(Registry registry, SessionDirectory sessions, Clock clock, PipelineMetrics metrics) {
-        super(Packets.class);
-        this.registry = registry;
-        this.sessions = sessions;
-        this.clock = clock;
+    public LookupSessions(SessionDirectory sessions, Clock clock, PipelineMetrics metrics) {
+        super(PacketsState.class);
+        this.stage = new LookupSessionsStage(new ChunkedSessionDirectory(sessions), clock);
         this.metrics = metrics;
     }
 
     @Override
-    public Packets handle(Packets input) {
-        Map<String, Boolean> wireGuard = new HashMap<>();
-        Map<String, Set<String>> wanted = new LinkedHashMap<>();
-        for (Packet p : input.packets()) {
-            if (isWireGuard(wireGuard, p.listener()) && p.peerKey() != null) {
-                wanted.computeIfAbsent(p.listener(), k -> new LinkedHashSet<>()).add(p.peerKey());
-            }
+    public PacketsState handle(PacketsState input) {
+        PacketsOutput out;
+        try {
+            out = stage.lookup(input.packets());
+        } catch (RuntimeException e) {
+            throw new TransientException("session directory lookup failed", e);
         }
-        Map<String, Map<String, SessionRecord>> found = new HashMap<>();
-        for (Map.Entry<String, Set<String>> e : wanted.entrySet()) {
-            Map<String, SessionRecord> byPeer = new HashMap<>();
-            List<String> keys = List.copyOf(e.getValue());
-            for (int i = 0; i < keys.size(); i += MAX_KEYS_PER_LOOKUP) {
-                List<String> chunk = keys.subList(i, Math.min(keys.size(), i + MAX_KEYS_PER_LOOKUP));
-                for (Map.Entry<String, SessionRecord> r : sessions.getAll(e.getKey(), chunk).entrySet()) {
-                    // Defence in depth: a store bug must never let another Listener's session through.
-                    if (e.getKey().equals(r.getValue().listenerName())) byPeer.put(r.getKey(), r.getValue());
-                }
-            }
-            found.put(e.getKey(), byPeer);
-        }
-
-        Instant now = clock.instant();
-        List<Packet> kept = new ArrayList<>();
-        List<Discard> discards = new ArrayList<>();
         PipelineMetrics.Tally tally = metrics.tally();
-        for (Packet p : input.packets()) {
-            if (!isWireGuard(wireGuard, p.listener())) {
-                kept.add(p);
-                continue;
-            }
-            SessionRecord s = p.peerKey() == null ? null : found.getOrDefault(p.listener(), Map.of()).get(p.peerKey());
-            DiscardReason reason = s == null ? DiscardReason.NoSession
-                    : s.liveAt(now) ? null : DiscardReason.SessionExpired;
-            if (reason == null) {
-                kept.add(p);
-            } else {
-                discards.add(new Discard(p.id(), reason));
-                tally.discard(reason);
-            }
-        }
+        for (Discard d : out.discards()) tally.discard(d.reason());
         tally.flush();
-        return new Packets(kept, discards);
-    }
-
-    private boolean isWireGuard(Map<String, Boolean> cache, String listener) {
-        return cache.computeIfAbsent(listener, n -> {
-            Optional<Listener> l = registry.listener(n);
-            return l.map(x -> x.type().isWireGuard()).orElse(false);
-        });
+        return new PacketsState(out.packets(), out.discards(), input.publishedAt());
     }
 }

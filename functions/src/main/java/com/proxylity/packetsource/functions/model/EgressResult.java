@@ -1,12 +1,13 @@
 package com.proxylity.packetsource.functions.model;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.proxylity.packetsource.core.pipeline.Discard;
 import java.util.List;
 
 /**
- * Output of one Egress call. {@code Failed} is what the state machine keeps (records to retry;
- * empty unless the sender refused part of the batch as retryable); Sent and Discards are for the
- * execution history and tests, dropped by the state's ResultSelector to keep payloads small.
+ * Output of one Egress call. The state keeps only {@code Failed} (always empty when Egress
+ * returns: a batch that could not be delivered makes Egress throw, and the Catch path fills it);
+ * Sent and Discards are for tests and local mode, dropped by the ResultSelector.
  */
 public record EgressResult(@JsonProperty("Failed") List<ItemIdentifier> failed,
                            @JsonProperty("Sent") List<String> sent,
