@@ -20,6 +20,8 @@ import java.util.Base64;
  *       key (SecretBinary, or SecretString as base64); or, for development only,
  *       {@code PACKET_SOURCE_EGRESS_KEY} (base64)</li>
  *   <li>{@code PACKET_SOURCE_EGRESS_TIMEOUT_MS}: per request to the sender (default 10000)</li>
+ *   <li>{@code PACKET_SOURCE_PIPE_BATCH_SIZE}: the Pipe's BatchSize (default 10); sets each
+ *       message's share of the state size limit</li>
  * </ul>
  */
 public final class Environment {
@@ -29,6 +31,9 @@ public final class Environment {
     public static final String EGRESS_KEY_SECRET_ARN = "PACKET_SOURCE_EGRESS_KEY_SECRET_ARN";
     public static final String EGRESS_KEY = "PACKET_SOURCE_EGRESS_KEY";
     public static final String EGRESS_TIMEOUT_MS = "PACKET_SOURCE_EGRESS_TIMEOUT_MS";
+    public static final String PIPE_BATCH_SIZE = "PACKET_SOURCE_PIPE_BATCH_SIZE";
+    /** The Pipe batch size the payload-limit arithmetic of docs/pipeline.md is done for. */
+    public static final int DEFAULT_PIPE_BATCH_SIZE = 10;
 
     private Environment() {}
 
@@ -59,6 +64,10 @@ public final class Environment {
     public static EgressTransport egressTransport() {
         long timeout = Long.parseLong(optional(EGRESS_TIMEOUT_MS, "10000"));
         return new HttpEgressTransport(EgressKey.load(), Clock.systemUTC(), Duration.ofMillis(timeout));
+    }
+
+    public static int pipeBatchSize() {
+        return Integer.parseInt(optional(PIPE_BATCH_SIZE, Integer.toString(DEFAULT_PIPE_BATCH_SIZE)));
     }
 
     static long maxAgeSeconds() {

@@ -17,6 +17,8 @@ import com.proxylity.packetsource.functions.Validate;
 import com.proxylity.packetsource.functions.runtime.HttpEgressTransport;
 import com.proxylity.packetsource.functions.runtime.PipelineMetrics;
 import com.proxylity.packetsource.functions.runtime.TokenBucketRateLimiter;
+import com.proxylity.packetsource.functions.runtime.Environment;
+import com.proxylity.packetsource.functions.runtime.StateBudget;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -89,7 +91,7 @@ public final class PipelineFixture implements AutoCloseable {
 
         Clock clock = Clock.systemUTC();
         validate = new Validate(registry, REGION, clock, (topic, token) -> confirmed.add(new String[] {topic, token}),
-                new TokenBucketRateLimiter(clock), metrics);
+                new TokenBucketRateLimiter(clock), new StateBudget(Environment.DEFAULT_PIPE_BATCH_SIZE), metrics);
         format = new Format(policy, metrics);
         lookupSessions = new LookupSessions(sessions, clock, metrics);
         batch = new Batch(registry, new BatchStage(), metrics);
