@@ -18,7 +18,7 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 
 /** Encode then decode gives back the message with its options stably sorted by number. */
-class CoapRoundTripProperties {
+class CoapRoundTripPropertiesTest {
 
     @Property(tries = 500)
     void binaryRoundTrip(@ForAll("messages") CoapMessage message) throws DecodeException {
