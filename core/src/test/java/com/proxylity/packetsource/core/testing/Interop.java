@@ -78,7 +78,7 @@ public final class Interop {
             bin = null;
         }
         require(bin != null && Files.isRegularFile(bin), "npm tool '" + name + "' in "
-                + safeToolsDir() + "/node_modules/.bin (run .ci/setup)");
+                + safeToolsDir() + "/node_modules/.bin");
         return bin;
     }
 
