@@ -51,6 +51,32 @@ class WireGuardPeerTest {
     }
 
     @Test
+    void presharedKeyOnBothSidesWorks() {
+        String psk = WireGuardKeys.generate().publicKey(); // any 32 random-looking bytes, base64
+        try (WireGuardPeer a = WireGuardPeer.builder().start();
+             WireGuardPeer b = WireGuardPeer.builder().innerV4("10.77.0.3/24").innerV6("fd00:77::3/64")
+                     .peer(a.publicKey(), a.endpoint()).persistentKeepalive(Duration.ZERO).presharedKey(psk).start()) {
+            a.setPeer(new WireGuardPeer.PeerConfig(b.publicKey(), b.endpoint(), Duration.ZERO, psk));
+            try (InnerUdpReceiver rx = b.receiver(b.innerV4(), 0)) {
+                a.sendInnerUdp(rx.address(), new byte[] {9, 8, 7});
+                assertArrayEquals(new byte[] {9, 8, 7}, rx.expect(WAIT).payload());
+            }
+        }
+    }
+
+    @Test
+    void mismatchedPresharedKeyGetsNoHandshake() {
+        try (WireGuardPeer a = WireGuardPeer.builder().start();
+             WireGuardPeer b = WireGuardPeer.builder().innerV4("10.77.0.3/24").innerV6("fd00:77::3/64")
+                     .peer(a.publicKey(), a.endpoint()).persistentKeepalive(Duration.ZERO)
+                     .presharedKey(WireGuardKeys.generate().publicKey()).start()) {
+            a.setPeer(new WireGuardPeer.PeerConfig(b.publicKey(), b.endpoint(), Duration.ZERO, WireGuardKeys.generate().publicKey()));
+            a.sendInnerUdp(new InetSocketAddress(b.innerV4(), 9), new byte[] {1});
+            assertFalse(a.awaitHandshake(Duration.ofSeconds(2)));
+        }
+    }
+
+    @Test
     void wrongPeerKeyDeliversNothing() {
         try (WireGuardPeer a = WireGuardPeer.builder().start();
              WireGuardPeer b = WireGuardPeer.builder().innerV4("10.77.0.3/24").innerV6("fd00:77::3/64")
