@@ -50,6 +50,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@link #latestHandshake()}, {@link #status()} read {@code wg show IF dump};
  *   {@link #awaitHandshake} polls it and re-adds the peer every few seconds, because wireguard-go
  *   retries an unanswered initiation only every 5 s.</li>
+ *   <li>{@link #rebindUdp()} moves the peer to a new source port (roaming tests).</li>
  *   <li>{@link #log()} returns wireguard-go's verbose log (handshake and MAC errors show there;
  *   it never contains keys).</li>
  *   <li>{@link #close()} kills wireguard-go and deletes the namespace. A watchdog does the same if
@@ -257,6 +258,20 @@ public final class WireGuardPeer implements AutoCloseable {
         PeerConfig c = requirePeer();
         run("wg", "set", name, "peer", c.publicKey(), "remove");
         applyPeer(c);
+    }
+
+    /**
+     * Moves wireguard-go's UDP socket to a new ephemeral port (as a client behind a NAT rebinding
+     * would), for roaming tests. Returns the new {@link #endpoint()}.
+     */
+    public synchronized InetSocketAddress rebindUdp() {
+        int old = listenPort;
+        for (int i = 0; i < 5; i++) {
+            run("wg", "set", name, "listen-port", "0");
+            listenPort = awaitListenPort();
+            if (listenPort != old) return endpoint();
+        }
+        throw new IllegalStateException("wireguard-go kept port " + old);
     }
 
     /** When wireguard-go last completed a handshake with the peer; empty if never. */

@@ -51,6 +51,25 @@ class WireGuardPeerTest {
     }
 
     @Test
+    void rebindMovesTheSourcePortAndTheOtherSideRoams() {
+        try (WireGuardPeer a = WireGuardPeer.builder().start();
+             WireGuardPeer b = WireGuardPeer.builder().innerV4("10.77.0.3/24").innerV6("fd00:77::3/64")
+                     .peer(a.publicKey(), a.endpoint()).persistentKeepalive(Duration.ZERO).start()) {
+            a.setPeer(b.publicKey(), b.endpoint());
+            try (InnerUdpReceiver rx = b.receiver(b.innerV4(), 0)) {
+                a.sendInnerUdp(rx.address(), new byte[] {1});
+                rx.expect(WAIT);
+                InetSocketAddress before = a.endpoint();
+                InetSocketAddress after = a.rebindUdp();
+                assertFalse(before.equals(after));
+                a.sendInnerUdp(rx.address(), new byte[] {2});
+                assertArrayEquals(new byte[] {2}, rx.expect(WAIT).payload());
+                assertTrue(b.status().endpoint().endsWith(":" + after.getPort()), "b roamed to a's new port: " + b.status().endpoint());
+            }
+        }
+    }
+
+    @Test
     void presharedKeyOnBothSidesWorks() {
         String psk = WireGuardKeys.generate().publicKey(); // any 32 random-looking bytes, base64
         try (WireGuardPeer a = WireGuardPeer.builder().start();
