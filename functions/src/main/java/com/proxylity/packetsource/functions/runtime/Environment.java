@@ -1,11 +1,17 @@
 package com.proxylity.packetsource.functions.runtime;
 
+import com.proxylity.packetsource.core.egress.DefaultEgressPolicy;
 import com.proxylity.packetsource.core.egress.EgressPolicy;
 import com.proxylity.packetsource.core.registry.Registry;
 import com.proxylity.packetsource.core.session.SessionDirectory;
+import com.proxylity.packetsource.dynamodb.DynamoDbClients;
+import com.proxylity.packetsource.dynamodb.DynamoDbRegistry;
+import com.proxylity.packetsource.dynamodb.DynamoDbSessionDirectory;
+import com.proxylity.packetsource.dynamodb.Tables;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * What the no-argument (Lambda) constructors build from environment variables. Everything here
@@ -35,22 +41,32 @@ public final class Environment {
     /** The Pipe batch size the payload-limit arithmetic of docs/pipeline.md is done for. */
     public static final int DEFAULT_PIPE_BATCH_SIZE = 10;
 
+    private static DynamoDbClient dynamoDb;
+
     private Environment() {}
 
     public static String region() {
         return required(REGION);
     }
 
+    /** The DynamoDB registry (cached reads), with the deployment's default max age applied. */
     public static Registry registry() {
-        throw new UnsupportedOperationException("DynamoDB registry: merged from the dynamodb module");
+        return new DeploymentDefaultsRegistry(new DynamoDbRegistry(dynamoDb(), Tables.fromEnvironment()), maxAgeSeconds());
     }
 
     public static SessionDirectory sessionDirectory() {
-        throw new UnsupportedOperationException("DynamoDB session directory: merged from the dynamodb module");
+        return new DynamoDbSessionDirectory(dynamoDb(), Tables.fromEnvironment().sessions());
     }
 
+    /** The design's deny list, minus the deployment's explicit allow-list (none by default). */
     public static EgressPolicy egressPolicy() {
-        throw new UnsupportedOperationException("egress policy: merged from core");
+        String allow = optional(EGRESS_ALLOW_CIDRS, "");
+        return allow.isBlank() ? DefaultEgressPolicy.standard() : DefaultEgressPolicy.allowing(allow);
+    }
+
+    private static synchronized DynamoDbClient dynamoDb() {
+        if (dynamoDb == null) dynamoDb = DynamoDbClients.fromEnvironment();
+        return dynamoDb;
     }
 
     public static SubscriptionConfirmer subscriptionConfirmer() {

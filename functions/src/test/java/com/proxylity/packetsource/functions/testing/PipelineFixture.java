@@ -5,7 +5,7 @@ import com.proxylity.packetsource.core.egress.EgressPolicy;
 import com.proxylity.packetsource.core.pipeline.BatchStage;
 import com.proxylity.packetsource.core.registry.Listener;
 import com.proxylity.packetsource.core.registry.PacketSource;
-import com.proxylity.packetsource.core.registry.Registry;
+import com.proxylity.packetsource.core.registry.InMemoryRegistry;
 import com.proxylity.packetsource.core.session.InMemorySessionDirectory;
 import com.proxylity.packetsource.core.session.SessionRecord;
 import com.proxylity.packetsource.functions.Batch;
@@ -31,9 +31,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -58,7 +55,7 @@ public final class PipelineFixture implements AutoCloseable {
     public final DatagramSocket receiver;
     public final LoopbackSender sender;
     public final InMemorySessionDirectory sessions = new InMemorySessionDirectory();
-    public final MapRegistry registry = new MapRegistry();
+    public final InMemoryRegistry registry = new InMemoryRegistry();
     public final List<String[]> confirmed = new CopyOnWriteArrayList<>();
     public final LambdaInvokeEndpoint endpoint;
     public final PipelineMetrics metrics = PipelineMetrics.fromEnvironment();
@@ -137,29 +134,5 @@ public final class PipelineFixture implements AutoCloseable {
         endpoint.close();
         sender.close();
         receiver.close();
-    }
-
-    /** Registry for tests. */
-    public static final class MapRegistry implements Registry {
-        private final Map<String, PacketSource> sources = new ConcurrentHashMap<>();
-        private final Map<String, Listener> listeners = new ConcurrentHashMap<>();
-
-        public void put(PacketSource s) {
-            sources.put(s.topicArn(), s);
-        }
-
-        public void put(Listener l) {
-            listeners.put(l.name(), l);
-        }
-
-        @Override
-        public Optional<PacketSource> packetSource(String topicArn) {
-            return Optional.ofNullable(topicArn).map(sources::get);
-        }
-
-        @Override
-        public Optional<Listener> listener(String name) {
-            return Optional.ofNullable(name).map(listeners::get);
-        }
     }
 }
