@@ -95,9 +95,10 @@ public final class Validate extends StageHandler<Validate.PipeBatch, ValidateRes
         limit(out.entries(), envelopes, entries, discards);
 
         Map<String, Long> publishedAt = new LinkedHashMap<>();
-        envelopes.forEach((id, env) -> {
-            if (env.timestamp() != null) publishedAt.put(id, env.timestamp().toEpochMilli());
-        });
+        for (ValidatedEntry e : entries) {
+            SnsEnvelope env = envelopes.get(messageIdOf(e.id()));
+            if (env != null && env.timestamp() != null) publishedAt.put(messageIdOf(e.id()), env.timestamp().toEpochMilli());
+        }
         for (Discard d : discards) tally.discard(d.reason());
         tally.count(PipelineMetrics.PACKETS_RECEIVED, out.entries().size() + out.discards().size());
         tally.flush();
