@@ -77,6 +77,21 @@ class ValidateLimitsTest {
     }
 
     @Test
+    void aMessageOfManyBadEntriesCannotOverflowTheStateEither() {
+        StateBudget budget = new StateBudget(10);
+        Validate v = new Validate(registry(0, 0), "us-east-1", Clock.fixed(NOW, ZoneOffset.UTC), (t, k) -> { },
+                RateLimiter.UNLIMITED, budget, metrics);
+        ObjectNode[] schemaBad = new ObjectNode[200];
+        for (int i = 0; i < schemaBad.length; i++) {
+            schemaBad[i] = entry("x", null, "203.0.113.9", 5683, null);
+            schemaBad[i].remove("Remote");
+        }
+        ValidateResult r = v.handle(batch(record("many", notification(TOPIC, "us-east-1", body(schemaBad), NOW))));
+        assertEquals(Map.of("many", DiscardReason.TooLarge), reasons(r));
+        assertEquals(List.of(), r.entries());
+    }
+
+    @Test
     void theBudgetBoundsWhatFormatCanProduce() {
         // Worst case for growth: many tiny entries, each becoming a packet with all its fields.
         StateBudget budget = new StateBudget(10);

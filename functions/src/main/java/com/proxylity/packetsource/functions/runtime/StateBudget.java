@@ -25,6 +25,11 @@ public final class StateBudget {
     static final int PER_PACKET_FIELDS = 256;
     /** Largest inner header Format adds (IPv6 40 + UDP 8). */
     static final int MAX_INNER_HEADER = 48;
+    /**
+     * One discard as the handlers report it ({"Id","Reason","Detail"}), generously: an entry that
+     * the schema rejects costs state too, and a message of hundreds of them must not overflow it.
+     */
+    public static final int PER_DISCARD = 320;
 
     private final int perMessage;
 
@@ -48,8 +53,9 @@ public final class StateBudget {
         return total;
     }
 
-    public boolean fits(List<ValidatedEntry> entries) {
-        return estimate(entries) <= perMessage;
+    /** Whether a message with these entries and this many entry-level discards fits its share. */
+    public boolean fits(List<ValidatedEntry> entries, int entryDiscards) {
+        return estimate(entries) + (long) entryDiscards * PER_DISCARD <= perMessage;
     }
 
     private static long dataBytes(JsonNode data) {
