@@ -92,7 +92,20 @@ class ValidateLimitsTest {
     }
 
     @Test
-    void theBudgetBoundsWhatFormatCanProduce() {
+    void tenFullSizeWireGuardPacketsFitOneMessageShareAtBatchSizeTen() {
+        String data = java.util.Base64.getEncoder().encodeToString(new byte[1420]);
+        List<ValidatedEntry> ten = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            ten.add(new ValidatedEntry("0f8fad5b-d9cb-469f-a165-70867728950e/" + i, "wg-listener", ListenerType.WG,
+                    "base64", entry(data, null, "203.0.113.9", 51820, null)));
+        }
+        assertTrue(new StateBudget(10).fits(ten, 0), () -> "estimate " + StateBudget.estimate(ten));
+        // The bound really bounds: the packets' JSON as Format would emit it is smaller.
+        assertTrue(StateBudget.estimate(ten) >= 10L * (4 * 1420 / 3 + 200));
+    }
+
+    @Test
+    void theBudgetBoundsWhatFormatCanProduce() throws Exception {
         // Worst case for growth: many tiny entries, each becoming a packet with all its fields.
         StateBudget budget = new StateBudget(10);
         List<ValidatedEntry> tiny = new ArrayList<>();
@@ -100,8 +113,23 @@ class ValidateLimitsTest {
             tiny.add(new ValidatedEntry("0f8fad5b-d9cb-469f-a165-70867728950e/" + i, "coap", ListenerType.UDP, "utf8",
                     entry("x", null, "203.0.113.9", 5683, null)));
         }
-        assertTrue(StateBudget.estimate(tiny) > 40 * 256L);
         assertTrue(budget.perMessage() * 10L + StateBudget.RESERVE <= StateBudget.STATE_LIMIT);
+        String big = java.util.Base64.getEncoder().encodeToString(new byte[1420]);
+        List<ValidatedEntry> large = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            large.add(new ValidatedEntry("0f8fad5b-d9cb-469f-a165-70867728950e/" + i, "coap", ListenerType.UDP, "base64",
+                    entry(big, null, "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff", 65535, null)));
+        }
+        for (List<ValidatedEntry> entries : List.of(tiny, large)) {
+            Format format = new Format(address -> true, metrics);
+            com.proxylity.packetsource.functions.model.PacketsState out = format.handle(
+                    new ValidateResult(entries, List.of(), List.of(), Map.of("0f8fad5b-d9cb-469f-a165-70867728950e", 1L)));
+            assertEquals(entries.size(), out.packets().size());
+            int actual = format.handleJson(com.proxylity.packetsource.functions.runtime.Json.MAPPER
+                    .writeValueAsBytes(new ValidateResult(entries, List.of(), List.of(), Map.of()))).length;
+            assertTrue(actual <= StateBudget.estimate(entries),
+                    "Format's real output " + actual + " exceeds the estimate " + StateBudget.estimate(entries));
+        }
     }
 
     @Test
