@@ -105,6 +105,21 @@ class ValidateLimitsTest {
     }
 
     @Test
+    void aWorstCaseMessageOfTheDocumentedSizeFitsThePipeInputAlone() throws Exception {
+        // Every character of Data a quote: the message escapes it once, the SNS envelope twice,
+        // the Pipe's JSON three times - the 4x of docs/pipeline.md.
+        int quotes = 32_000;
+        String message = body(entry("\"".repeat(quotes), "utf8", "203.0.113.9", 5683, null));
+        int m = message.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        JsonNode rec = record("0f8fad5b-d9cb-469f-a165-70867728950e", notification(
+                "arn:aws:sns:us-east-1:111122223333:" + "t".repeat(200), "us-east-1", message, NOW));
+        int pipeChars = SqsEvents.batch(rec).toString().length();
+        assertTrue(m <= 64_256, "message " + m);
+        assertTrue(pipeChars <= 4L * m + 5_120, "pipe form " + pipeChars + " for a message of " + m);
+        assertTrue(pipeChars <= 262_144);
+    }
+
+    @Test
     void theBudgetBoundsWhatFormatCanProduce() throws Exception {
         // Worst case for growth: many tiny entries, each becoming a packet with all its fields.
         StateBudget budget = new StateBudget(10);
