@@ -101,6 +101,10 @@ public final class DryRunCommand implements Callable<Integer> {
                 filesOut.addObject().put("File", path.toString()).put("Error", String.valueOf(e.getMessage()));
                 continue;
             }
+            if (file.isManifest()) {
+                if (!json) out.println(path + " skipped (test-events manifest, not a message)");
+                continue;
+            }
             List<PurePipeline.Outcome> outcomes = file.records() != null
                     ? pipeline.run(file.records())
                     : pipeline.collect(validate.validateBody(file.bareId(), file.bareBody(),
