@@ -50,6 +50,11 @@ final class Keypair {
         return n;
     }
 
+    /** Tests only: jump the sending counter (to exercise RejectAfterMessages). */
+    void setSendCounterForTest(long next) {
+        sendCounter.set(next);
+    }
+
     long sentMessages() {
         long n = sendCounter.get();
         return Long.compareUnsigned(n, WireGuardProtocol.REJECT_AFTER_MESSAGES) >= 0 ? WireGuardProtocol.REJECT_AFTER_MESSAGES : n;

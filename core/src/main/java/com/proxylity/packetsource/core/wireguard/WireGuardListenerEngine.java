@@ -246,7 +246,12 @@ public final class WireGuardListenerEngine {
         ciphertext.position(p + MESSAGE_TRANSPORT_HEADER_SIZE).limit(p + len);
         d.position(p + len);
         ByteBuffer plain = ByteBuffer.allocate(len - MESSAGE_KEEPALIVE_SIZE);
-        int n = kp.receiveKey.open(counter, ciphertext, plain);
+        int n;
+        try {
+            n = kp.receiveKey.open(counter, ciphertext, plain);
+        } catch (RuntimeException e) {
+            n = -1; // a crafted datagram must never take the receive loop down
+        }
         if (n < 0) return InboundResult.dropped(InboundDrop.DECRYPT_FAILED);
         // Only after authentication may the counter move the window (or a forger could slide it).
         if (!kp.acceptCounter(counter)) return InboundResult.dropped(InboundDrop.REPLAY);
