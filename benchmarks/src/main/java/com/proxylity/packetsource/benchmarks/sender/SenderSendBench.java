@@ -16,6 +16,7 @@ import com.proxylity.packetsource.sender.net.Transport;
 import io.netty.channel.EventLoopGroup;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -57,6 +58,9 @@ import java.util.concurrent.TimeUnit;
 public final class SenderSendBench {
     private static final int BATCH = 256;
     private static final int IN_FLIGHT = 8;
+    /** Heap bytes allocated per packet in the last senderPath run: Listener thread, submitting thread. */
+    private static double lastLoopBytesPerPacket;
+    private static double lastSubmitBytesPerPacket;
 
     public static void main(String[] args) throws Exception {
         String nativeBin = args[0];
@@ -79,14 +83,19 @@ public final class SenderSendBench {
                     long snmp0 = outDatagrams();
                     double snd = senderPath(dest, size, seconds);
                     long snmpSender = outDatagrams() - snmp0;
+                    double loopBytes = lastLoopBytesPerPacket;
+                    double submitBytes = lastSubmitBytesPerPacket;
                     double jdk = jdkChannel(dest, size, seconds);
                     double http = api ? egressApi(dest, size, seconds) : Double.NaN;
                     // Native before and after the Java runs: drift of the shared machine hits both.
                     double nat = (nat1 + runNative(nativeBin, dest, size, seconds)) / 2;
                     System.out.printf(Locale.ROOT, "{\"size\":%d,\"round\":%d,\"nativeSendmmsgPps\":%.0f,\"senderPathPps\":%.0f,"
                                     + "\"senderSnmpOutDatagrams\":%d,\"jdkDatagramChannelPps\":%.0f,\"egressApiPps\":%.0f,"
-                                    + "\"senderRatio\":%.3f,\"jdkRatio\":%.3f,\"egressApiRatio\":%.3f}%n",
-                            size, r, nat, snd, snmpSender, jdk, http, snd / nat, jdk / nat, http / nat);
+                                    + "\"senderRatio\":%.3f,\"jdkRatio\":%.3f,\"egressApiRatio\":%.3f,"
+                                    + "\"listenerThreadBytesPerPacket\":%.1f,\"submitThreadBytesPerPacket\":%.1f}%n",
+                            size, r, nat, snd, snmpSender, jdk, http, snd / nat, jdk / nat, http / nat,
+                            loopBytes, submitBytes);
+                    summary.computeIfAbsent(size + " loopB/pkt", k -> new ArrayList<>()).add(loopBytes);
                     summary.computeIfAbsent(size + " sender", k -> new ArrayList<>()).add(snd / nat);
                     summary.computeIfAbsent(size + " jdk", k -> new ArrayList<>()).add(jdk / nat);
                     summary.computeIfAbsent(size + " native", k -> new ArrayList<>()).add(nat);
@@ -126,6 +135,10 @@ public final class SenderSendBench {
             Arrays.fill(payloads[i], (byte) i);
         }
         ArrayDeque<Outbound> inFlight = new ArrayDeque<>();
+        long loopThread = group.submit(() -> Thread.currentThread().getId()).get();
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long loopAlloc0 = mx.getThreadAllocatedBytes(loopThread);
+        long selfAlloc0 = mx.getThreadAllocatedBytes(Thread.currentThread().getId());
         long sent = 0;
         long start = System.nanoTime();
         long end = start + (long) (seconds * 1e9);
@@ -138,6 +151,8 @@ public final class SenderSendBench {
         }
         while (!inFlight.isEmpty()) sent += settle(inFlight.poll());
         double elapsed = (System.nanoTime() - start) / 1e9;
+        lastLoopBytesPerPacket = (mx.getThreadAllocatedBytes(loopThread) - loopAlloc0) / (double) sent;
+        lastSubmitBytesPerPacket = (mx.getThreadAllocatedBytes(Thread.currentThread().getId()) - selfAlloc0) / (double) sent;
         socket.close();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         return sent / elapsed;
