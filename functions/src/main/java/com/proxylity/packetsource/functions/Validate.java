@@ -45,6 +45,8 @@ import org.apache.logging.log4j.Logger;
  */
 public final class Validate extends StageHandler<Validate.PipeBatch, ValidateResult> {
     private static final Logger LOG = LogManager.getLogger(Validate.class);
+    /** {@code MessagesIgnored} kind of a SubscriptionConfirmation that SNS refused for good. */
+    public static final String SUBSCRIPTION_REJECTED = "SubscriptionConfirmationRejected";
 
     /**
      * The state machine input: the SQS records exactly as the Pipe hands them over. A body that
@@ -142,6 +144,11 @@ public final class Validate extends StageHandler<Validate.PipeBatch, ValidateRes
         if (Control.SUBSCRIPTION_CONFIRMATION.equals(c.type())) {
             try {
                 confirmer.confirm(c.topicArn(), c.token());
+            } catch (SubscriptionConfirmer.RejectedException e) {
+                // Final: counted and dropped, so this one message cannot fail its whole batch.
+                tally.ignored(SUBSCRIPTION_REJECTED);
+                LOG.warn("subscription confirmation refused record={} error={}", c.id(), e.getMessage());
+                return;
             } catch (RuntimeException e) {
                 throw new TransientException("ConfirmSubscription failed", e);
             }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.proxylity.packetsource.functions.runtime.SnsSubscriptionConfirmer;
+import com.proxylity.packetsource.functions.runtime.SubscriptionConfirmer;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -69,6 +70,36 @@ class SnsSubscriptionConfirmerTest {
             assertEquals("tok-1", c.get("Token"));
             assertEquals("true", c.get("AuthenticateOnUnsubscribe"));
             assertTrue(calls.get(1).get("Token").equals("tok-2"));
+        } finally {
+            sns.stop(0);
+        }
+    }
+
+    @Test
+    void aClientErrorFromSnsIsFinalAndNamesOnlyTheErrorCode() throws Exception {
+        HttpServer sns = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        sns.createContext("/", ex -> {
+            ex.getRequestBody().readAllBytes();
+            byte[] xml = ("<ErrorResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\"><Error><Type>Sender</Type>"
+                    + "<Code>InvalidParameter</Code><Message>Invalid token tok-secret</Message></Error>"
+                    + "<RequestId>r-2</RequestId></ErrorResponse>").getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", "text/xml");
+            ex.sendResponseHeaders(400, xml.length);
+            ex.getResponseBody().write(xml);
+            ex.close();
+        });
+        sns.start();
+        try {
+            SnsSubscriptionConfirmer confirmer = new SnsSubscriptionConfirmer(region -> SnsClient.builder()
+                    .region(Region.of(region))
+                    .endpointOverride(URI.create("http://127.0.0.1:" + sns.getAddress().getPort()))
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("k", "s")))
+                    .httpClientBuilder(UrlConnectionHttpClient.builder()).build());
+            SubscriptionConfirmer.RejectedException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    SubscriptionConfirmer.RejectedException.class,
+                    () -> confirmer.confirm("arn:aws:sns:eu-central-1:111122223333:orders", "tok-secret"));
+            assertTrue(e.getMessage().contains("InvalidParameter"), e.getMessage());
+            assertTrue(!e.getMessage().contains("tok-secret"), "the token never reaches a message");
         } finally {
             sns.stop(0);
         }

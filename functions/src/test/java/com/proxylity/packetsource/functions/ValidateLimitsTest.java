@@ -23,6 +23,7 @@ import com.proxylity.packetsource.functions.runtime.DeploymentDefaultsRegistry;
 import com.proxylity.packetsource.functions.runtime.PipelineMetrics;
 import com.proxylity.packetsource.functions.runtime.RateLimiter;
 import com.proxylity.packetsource.functions.runtime.StateBudget;
+import com.proxylity.packetsource.functions.runtime.SubscriptionConfirmer;
 import com.proxylity.packetsource.functions.runtime.TokenBucketRateLimiter;
 import com.proxylity.packetsource.functions.testing.SqsEvents;
 import java.time.Clock;
@@ -186,5 +187,16 @@ class ValidateLimitsTest {
                 new StateBudget(10), metrics);
         assertThrows(TransientException.class, () -> v.handle(batch(
                 record("sub", SqsEvents.subscriptionConfirmation(TOPIC, "tok")))));
+    }
+
+    @Test
+    void aConfirmationSnsRefusesForGoodIsCountedAndItsSiblingsGoOn() {
+        Validate v = new Validate(registry(0, 0), "us-east-1", Clock.fixed(NOW, ZoneOffset.UTC),
+                (t, k) -> { throw new SubscriptionConfirmer.RejectedException("InvalidParameter"); },
+                RateLimiter.UNLIMITED, new StateBudget(10), metrics);
+        ValidateResult r = v.handle(batch(
+                record("sub", SqsEvents.subscriptionConfirmation(TOPIC, "expired-token")),
+                record("m", notification(TOPIC, "us-east-1", body(entries(1, 4)), NOW))));
+        assertEquals(List.of("m/0"), r.entries().stream().map(ValidatedEntry::id).toList());
     }
 }

@@ -6,6 +6,7 @@ import java.util.function.Function;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sns.model.SnsException;
 
 /**
  * ConfirmSubscription through the SNS API (not by fetching the SubscribeURL from the message, so
@@ -36,6 +37,18 @@ public final class SnsSubscriptionConfirmer implements SubscriptionConfirmer {
             throw new IllegalArgumentException("not an SNS topic ARN");
         }
         SnsClient sns = clients.computeIfAbsent(parts[3], clientForRegion);
-        sns.confirmSubscription(b -> b.topicArn(topicArn).token(token).authenticateOnUnsubscribe("true"));
+        try {
+            sns.confirmSubscription(b -> b.topicArn(topicArn).token(token).authenticateOnUnsubscribe("true"));
+        } catch (SnsException e) {
+            // A 4xx other than throttling (expired token, e.g. a confirmation replayed from the DLQ
+            // days later; no permission) is final: retrying would fail the whole Pipe batch again
+            // and again until its other messages land in the DLQ. 5xx and throttling stay retryable.
+            int status = e.statusCode();
+            if (status >= 400 && status < 500 && status != 429 && !e.isThrottlingException()) {
+                String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+                throw new RejectedException(code == null ? Integer.toString(status) : code);
+            }
+            throw e;
+        }
     }
 }
