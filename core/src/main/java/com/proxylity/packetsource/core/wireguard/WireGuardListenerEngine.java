@@ -43,6 +43,7 @@ public final class WireGuardListenerEngine {
     private final ChaChaPoly aead;
     private final boolean answerKeepalives;
     private final int paddingMtu;
+    private final HandshakeLoad load;
     private final Map<PeerKey, Peer> peers = new ConcurrentHashMap<>();
     private final Map<Integer, Keypair> byIndex = new ConcurrentHashMap<>();
     private volatile boolean underLoad;
@@ -67,6 +68,7 @@ public final class WireGuardListenerEngine {
         this.aead = b.aead;
         this.answerKeepalives = b.answerKeepalives;
         this.paddingMtu = b.paddingMtu;
+        this.load = new HandshakeLoad(b.handshakesPerSecond);
     }
 
     /** @param privateKey the Listener's static X25519 private key (32 bytes; clamped here) */
@@ -80,6 +82,7 @@ public final class WireGuardListenerEngine {
         private ChaChaPoly aead = ChaChaPoly.preferred();
         private boolean answerKeepalives = true;
         private int paddingMtu = 1420;
+        private int handshakesPerSecond = HandshakeLoad.DEFAULT_PER_SECOND;
 
         private Builder(byte[] privateKey) {
             if (privateKey == null || privateKey.length != 32) throw new IllegalArgumentException("private key: 32 bytes");
@@ -101,6 +104,17 @@ public final class WireGuardListenerEngine {
 
         /** Padding never grows an inner packet past this (the peers' tunnel MTU, default 1420). */
         public Builder paddingMtu(int mtu) { this.paddingMtu = mtu; return this; }
+
+        /**
+         * Initiations (with a valid mac1) per second that are answered before the engine
+         * considers itself under load and demands cookies (paper section 5.4.7); 0 leaves it to
+         * {@link #setUnderLoad} alone. Default {@value HandshakeLoad#DEFAULT_PER_SECOND}.
+         */
+        public Builder handshakesPerSecond(int n) {
+            if (n < 0) throw new IllegalArgumentException("handshakesPerSecond >= 0");
+            this.handshakesPerSecond = n;
+            return this;
+        }
 
         public WireGuardListenerEngine build() { return new WireGuardListenerEngine(this); }
     }
@@ -142,7 +156,11 @@ public final class WireGuardListenerEngine {
 
     public Set<PeerKey> peers() { return Set.copyOf(peers.keySet()); }
 
-    /** While set, initiations without a valid mac2 get a cookie reply instead of a response. */
+    /**
+     * While set, initiations without a valid mac2 get a cookie reply instead of a response. The
+     * engine also turns this on by itself for a while when initiations arrive faster than
+     * {@link Builder#handshakesPerSecond}.
+     */
     public void setUnderLoad(boolean underLoad) { this.underLoad = underLoad; }
 
     public boolean underLoad() { return underLoad; }
@@ -189,7 +207,10 @@ public final class WireGuardListenerEngine {
         byte[] msg = new byte[MESSAGE_INITIATION_SIZE];
         d.get(msg);
         if (!cookies.mac1Valid(msg, Noise.INIT_MAC1)) return InboundResult.dropped(InboundDrop.BAD_MAC1);
-        if (underLoad && !cookies.mac2Valid(msg, Noise.INIT_MAC2, from, now)) {
+        // Every initiation past mac1 costs several X25519 operations; mac1 only proves knowledge
+        // of our public key, which is public. So the rate of them decides "under load" too.
+        boolean loaded = load.note(now) | underLoad;
+        if (loaded && !cookies.mac2Valid(msg, Noise.INIT_MAC2, from, now)) {
             byte[] reply = cookies.cookieReply(msg, Noise.le32(msg, Noise.INIT_SENDER), Noise.INIT_MAC1, from, now);
             return InboundResult.dropped(InboundDrop.COOKIE_REQUIRED, new OutboundDatagram(reply, from));
         }
