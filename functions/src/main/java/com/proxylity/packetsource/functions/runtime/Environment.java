@@ -26,6 +26,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  *       key (SecretBinary, or SecretString as base64); or, for development only,
  *       {@code PACKET_SOURCE_EGRESS_KEY} (base64)</li>
  *   <li>{@code PACKET_SOURCE_EGRESS_TIMEOUT_MS}: per request to the sender (default 10000)</li>
+ *   <li>{@code PACKET_SOURCE_REGISTRY_CACHE_SECONDS}: how long a warm handler trusts a registry
+ *       answer (default 30; 0: read every time). A disabled source stops at most this much later.</li>
  *   <li>{@code PACKET_SOURCE_PIPE_BATCH_SIZE}: the Pipe's BatchSize (default 10); sets each
  *       message's share of the state size limit</li>
  * </ul>
@@ -38,6 +40,7 @@ public final class Environment {
     public static final String EGRESS_KEY = "PACKET_SOURCE_EGRESS_KEY";
     public static final String EGRESS_TIMEOUT_MS = "PACKET_SOURCE_EGRESS_TIMEOUT_MS";
     public static final String PIPE_BATCH_SIZE = "PACKET_SOURCE_PIPE_BATCH_SIZE";
+    public static final String REGISTRY_CACHE_SECONDS = "PACKET_SOURCE_REGISTRY_CACHE_SECONDS";
     /** The Pipe batch size the payload-limit arithmetic of docs/pipeline.md is done for. */
     public static final int DEFAULT_PIPE_BATCH_SIZE = 10;
 
@@ -51,7 +54,24 @@ public final class Environment {
 
     /** The DynamoDB registry (cached reads), with the deployment's default max age applied. */
     public static Registry registry() {
-        return new DeploymentDefaultsRegistry(new DynamoDbRegistry(dynamoDb(), Tables.fromEnvironment()), maxAgeSeconds());
+        return new DeploymentDefaultsRegistry(registry(dynamoDb(), Tables.fromEnvironment(), registryCacheTtl()),
+                maxAgeSeconds());
+    }
+
+    /**
+     * The registry reads as the handlers use them: cached per execution environment. Uncached,
+     * every record costs two or three strongly consistent GetItems (Validate reads the source
+     * twice and the Listener, Batch the Listener again), so registry throttling, not the
+     * messages, would decide when whole batches fail.
+     */
+    static Registry registry(DynamoDbClient client, Tables tables, Duration cacheTtl) {
+        return new DynamoDbRegistry(client, tables, cacheTtl, Clock.systemUTC());
+    }
+
+    /** {@value #REGISTRY_CACHE_SECONDS}, default 30 s ({@link DynamoDbRegistry#DEFAULT_CACHE_TTL}); 0 turns the cache off. */
+    static Duration registryCacheTtl() {
+        String v = optional(REGISTRY_CACHE_SECONDS, null);
+        return v == null ? DynamoDbRegistry.DEFAULT_CACHE_TTL : Duration.ofSeconds(Long.parseLong(v.trim()));
     }
 
     public static SessionDirectory sessionDirectory() {
