@@ -214,6 +214,7 @@ public final class Sender implements AutoCloseable {
         // 3. Close sockets and threads; last metrics out.
         sockets.values().forEach(ListenerSocket::close);
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        wireGuardPorts.values().forEach(WireGuardPort::retireSessions);
         publisher.close();
         flusher.shutdownNow();
         flushMetrics();

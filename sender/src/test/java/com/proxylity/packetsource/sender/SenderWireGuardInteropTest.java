@@ -52,6 +52,7 @@ class SenderWireGuardInteropTest {
                 .listener(new ListenerConfig("tunnel", ListenerType.WG_DECAP, "127.0.0.1", 0,
                         listenerKeys.privateKeyBytes(), List.of(peerKeys.publicKey())))
                 .build();
+        Instant establishedAt;
         try (Sender sender = Sender.builder(config).sessionDirectory(sessions)
                      .metricsOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).start();
              WireGuardPeer peer = WireGuardPeer.builder().keys(peerKeys)
@@ -98,7 +99,13 @@ class SenderWireGuardInteropTest {
                 assertEquals(want.stream().sorted().toList(), got.stream().sorted().toList());
                 assertArrayEquals(new long[] {10}, new long[] {sender.metrics("tunnel").sentTotal()});
             }
+            establishedAt = record.establishedAt();
         }
+        // Stopping the sender ends its sessions in the directory (same handshake, expired now).
+        SessionRecord after = sessions.get("tunnel", peerKeys.publicKey()).orElseThrow();
+        assertTrue(!after.liveAt(Instant.now()), "session still live after the sender stopped: " + after);
+        assertEquals(establishedAt, after.establishedAt());
+        assertEquals("sender-test", after.owner());
     }
 
     private static SessionRecord awaitSession(InMemorySessionDirectory sessions, String peerKey) throws InterruptedException {

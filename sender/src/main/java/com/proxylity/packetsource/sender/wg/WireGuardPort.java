@@ -27,6 +27,13 @@ public interface WireGuardPort {
     /** Periodic timers (handshake expiry, keepalives); replies as in {@link #receive}. */
     void tick(long nowNanos, BiConsumer<byte[], InetSocketAddress> reply);
 
+    /**
+     * The Listener is closing: mark its sessions as ended in the session directory. Called once,
+     * after the event loop stopped.
+     */
+    default void retireSessions() {
+    }
+
     /** Room {@link #seal} needs for an inner packet of {@code innerLength} bytes. */
     default int sealedSize(int innerLength) {
         return 16 + ((innerLength + 15) & ~15) + 16;
