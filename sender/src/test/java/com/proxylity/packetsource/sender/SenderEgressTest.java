@@ -16,6 +16,7 @@ import com.proxylity.packetsource.core.egressapi.EgressRequest;
 import com.proxylity.packetsource.core.egressapi.EgressResponse;
 import com.proxylity.packetsource.core.egressapi.EgressResult;
 import com.proxylity.packetsource.core.egressapi.SignedHeaders;
+import com.proxylity.packetsource.core.wireguard.InboundDrop;
 import com.proxylity.packetsource.sender.config.ListenerConfig;
 import com.proxylity.packetsource.sender.config.SenderConfig;
 import com.proxylity.packetsource.sender.net.Transport;
@@ -249,6 +250,15 @@ class SenderEgressTest {
         assertEquals(DiscardReason.NoSession, r.get(0).reason());
         assertEquals(DiscardReason.MalformedRemote, r.get(1).reason());
         assertEquals(DiscardReason.TooLarge, r.get(2).reason());
+        assertNothingArrives();
+        // Inbound garbage on the WireGuard Listener is counted by the engine's reason, not answered.
+        byte[] junk = {1, 0, 0, 0, 9, 9, 9};
+        receiver.send(new DatagramPacket(junk, junk.length, sender.listenerAddress("wg1")));
+        long deadline = System.nanoTime() + 3_000_000_000L;
+        while (sender.metrics("wg1").inboundRejectedTotal(InboundDrop.MALFORMED) == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(1, sender.metrics("wg1").inboundRejectedTotal(InboundDrop.MALFORMED));
         assertNothingArrives();
         EgressRequest badKey = new EgressRequest("wg1", List.of(new EgressPacket("w/3", LOOPBACK, port, "bm90LWEta2V5", new byte[40])));
         assertEquals(DiscardReason.MalformedRemote, results(client.post(badKey)).results().get(0).reason());

@@ -2,6 +2,7 @@ package com.proxylity.packetsource.sender.wg;
 
 import com.proxylity.packetsource.core.contract.DiscardReason;
 import com.proxylity.packetsource.core.session.SessionRecord;
+import com.proxylity.packetsource.core.wireguard.InboundDrop;
 import com.proxylity.packetsource.core.wireguard.InboundResult;
 import com.proxylity.packetsource.core.wireguard.OutboundDatagram;
 import com.proxylity.packetsource.core.wireguard.PeerConfig;
@@ -62,11 +63,12 @@ public final class EngineWireGuardPort implements WireGuardPort {
     }
 
     @Override
-    public void receive(ByteBuf datagram, InetSocketAddress from, long nowNanos,
-                        BiConsumer<byte[], InetSocketAddress> reply) {
+    public InboundDrop receive(ByteBuf datagram, InetSocketAddress from, long nowNanos,
+                               BiConsumer<byte[], InetSocketAddress> reply) {
         InboundResult r = engine.receive(datagram.nioBuffer(), from, nowNanos);
         send(r.toSend(), reply);
         publish(r.events(), nowNanos);
+        return r.drop();
     }
 
     @Override

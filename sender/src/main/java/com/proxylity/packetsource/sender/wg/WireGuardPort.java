@@ -1,5 +1,6 @@
 package com.proxylity.packetsource.sender.wg;
 
+import com.proxylity.packetsource.core.wireguard.InboundDrop;
 import io.netty.buffer.ByteBuf;
 import java.net.InetSocketAddress;
 import java.util.function.BiConsumer;
@@ -14,8 +15,10 @@ public interface WireGuardPort {
     /**
      * One datagram arrived on the Listener socket. Replies (handshake responses, cookie replies,
      * keepalives) are handed to {@code reply} as (bytes, destination).
+     *
+     * @return why the datagram was ignored, or null when it was accepted
      */
-    void receive(ByteBuf datagram, InetSocketAddress from, long nowNanos,
+    InboundDrop receive(ByteBuf datagram, InetSocketAddress from, long nowNanos,
                  BiConsumer<byte[], InetSocketAddress> reply);
 
     /**
