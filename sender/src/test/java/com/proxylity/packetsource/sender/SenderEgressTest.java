@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.proxylity.packetsource.core.contract.DiscardReason;
 import com.proxylity.packetsource.core.contract.ListenerType;
+import com.proxylity.packetsource.core.egress.DefaultEgressPolicy;
 import com.proxylity.packetsource.core.egressapi.EgressApi;
 import com.proxylity.packetsource.core.egressapi.EgressJson;
 import com.proxylity.packetsource.core.egressapi.EgressOutcome;
@@ -218,6 +219,20 @@ class SenderEgressTest {
         assertEquals(7, got.get(1).getData()[0]);
         assertNothingArrives();
         assertEquals(3, sender.metrics("coap").discardedTotal(DiscardReason.MalformedRemote));
+    }
+
+    @Test
+    void senderSidePolicyDeniesWhatThePipelineShouldHaveDenied() throws Exception {
+        start(SenderConfig.builder().egressPolicy(DefaultEgressPolicy.standard())
+                .listener(ListenerConfig.udp("coap", LOOPBACK, 0)));
+        EgressRequest req = new EgressRequest("coap", List.of(
+                new EgressPacket("d/0", LOOPBACK, receiver.getLocalPort(), null, new byte[] {1}),
+                new EgressPacket("d/1", "169.254.169.254", 80, null, new byte[] {2}),
+                new EgressPacket("d/2", "::ffff:10.0.0.1", 53, null, new byte[] {3})));
+        List<EgressResult> r = results(client.post(req)).results();
+        r.forEach(x -> assertEquals(DiscardReason.EgressDenied, x.reason(), x.id()));
+        assertNothingArrives();
+        assertEquals(3, sender.metrics("coap").discardedTotal(DiscardReason.EgressDenied));
     }
 
     @Test
