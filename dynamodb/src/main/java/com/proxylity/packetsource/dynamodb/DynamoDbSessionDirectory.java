@@ -144,4 +144,21 @@ public final class DynamoDbSessionDirectory implements SessionDirectory {
         if (!SessionItems.validKey(listenerName, peerKey)) return;
         client.deleteItem(b -> b.tableName(table).key(SessionItems.key(listenerName, peerKey)));
     }
+
+    /**
+     * Deletes the record only while {@code owner} still owns it, so a sender shutting down cannot
+     * delete a session another sender has taken over since. Returns whether a record was deleted.
+     */
+    public boolean removeIfOwnedBy(String listenerName, String peerKey, String owner) {
+        if (!SessionItems.validKey(listenerName, peerKey) || owner == null) return false;
+        try {
+            client.deleteItem(b -> b.tableName(table).key(SessionItems.key(listenerName, peerKey))
+                    .conditionExpression("#o = :o")
+                    .expressionAttributeNames(Map.of("#o", Sessions.OWNER))
+                    .expressionAttributeValues(Map.of(":o", AttributeValue.fromS(owner))));
+            return true;
+        } catch (ConditionalCheckFailedException ownedByAnotherOrGone) {
+            return false;
+        }
+    }
 }

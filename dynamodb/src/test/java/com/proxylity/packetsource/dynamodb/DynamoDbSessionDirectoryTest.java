@@ -123,6 +123,16 @@ class DynamoDbSessionDirectoryTest {
     }
 
     @Test
+    void removeIfOwnedByLeavesAnotherSendersSession() {
+        dir.put(session("l1", peerKey(1), T0)); // owner sender-a
+        assertFalse(dir.removeIfOwnedBy("l1", peerKey(1), "sender-b"));
+        assertTrue(dir.get("l1", peerKey(1)).isPresent());
+        assertTrue(dir.removeIfOwnedBy("l1", peerKey(1), "sender-a"));
+        assertEquals(Optional.empty(), dir.get("l1", peerKey(1)));
+        assertFalse(dir.removeIfOwnedBy("l1", peerKey(1), "sender-a"), "nothing left to remove");
+    }
+
+    @Test
     void olderHandshakeDoesNotReplaceNewerOne() {
         SessionRecord newer = session("l1", peerKey(1), T0.plusSeconds(60));
         dir.put(newer);

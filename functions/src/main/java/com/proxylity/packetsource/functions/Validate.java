@@ -1,0 +1,219 @@
+package com.proxylity.packetsource.functions;
+
+import com.proxylity.packetsource.core.contract.DiscardReason;
+import com.proxylity.packetsource.core.contract.MalformedMessageException;
+import com.proxylity.packetsource.core.contract.MessageSchema;
+import com.proxylity.packetsource.core.contract.SnsEnvelope;
+import com.proxylity.packetsource.core.pipeline.Control;
+import com.proxylity.packetsource.core.pipeline.Discard;
+import com.proxylity.packetsource.core.pipeline.SqsRecord;
+import com.proxylity.packetsource.core.pipeline.ValidateOutput;
+import com.proxylity.packetsource.core.pipeline.ValidateStage;
+import com.proxylity.packetsource.core.pipeline.ValidatedEntry;
+import com.proxylity.packetsource.core.registry.PacketSource;
+import com.proxylity.packetsource.core.registry.Registry;
+import com.proxylity.packetsource.functions.model.ValidateResult;
+import com.proxylity.packetsource.functions.runtime.Environment;
+import com.proxylity.packetsource.functions.runtime.PipelineMetrics;
+import com.proxylity.packetsource.functions.runtime.RateLimiter;
+import com.proxylity.packetsource.functions.runtime.StageHandler;
+import com.proxylity.packetsource.functions.runtime.StateBudget;
+import com.proxylity.packetsource.functions.runtime.SubscriptionConfirmer;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * First state: the Pipe's batch of SQS records to validated entries (core {@link ValidateStage}:
+ * envelope, topic authentication, EgressRegion, max age, schema). Around it, what needs the
+ * outside world: SubscriptionConfirmations of registered topics are confirmed (those of other
+ * topics are UnknownTopic discards in the core), the per-message state budget ({@code TooLarge},
+ * see {@link StateBudget}), the per-source rate limit ({@code RateLimited}), and the metrics.
+ */
+public final class Validate extends StageHandler<Validate.PipeBatch, ValidateResult> {
+    private static final Logger LOG = LogManager.getLogger(Validate.class);
+
+    /**
+     * The state machine input: the SQS records exactly as the Pipe hands them over. A body that
+     * arrives as a JSON object rather than a string (an input transformer that parsed it) is
+     * taken as its JSON text, so such a deployment change cannot fail every batch.
+     */
+    @JsonDeserialize(using = PipeBatchReader.class)
+    public static final class PipeBatch extends ArrayList<SqsRecord> {
+        public PipeBatch() {}
+
+        public PipeBatch(List<SqsRecord> records) {
+            super(records);
+        }
+    }
+
+    static final class PipeBatchReader extends JsonDeserializer<PipeBatch> {
+        @Override
+        public PipeBatch deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+            JsonNode root = p.readValueAsTree();
+            JsonNode records = root != null && root.isObject() && root.has("Records") ? root.get("Records") : root;
+            if (records == null || !records.isArray()) {
+                throw MismatchedInputException.from(p, PipeBatch.class, "state input is not an array of SQS records");
+            }
+            PipeBatch out = new PipeBatch();
+            for (JsonNode r : records) {
+                JsonNode body = r.get("body");
+                out.add(new SqsRecord(r.path("messageId").asText(null),
+                        body == null || body.isNull() ? null : body.isTextual() ? body.textValue() : body.toString()));
+            }
+            return out;
+        }
+    }
+
+    private final ValidateStage stage;
+    private final Registry registry;
+    private final SubscriptionConfirmer confirmer;
+    private final RateLimiter rateLimiter;
+    private final StateBudget budget;
+    private final PipelineMetrics metrics;
+
+    public Validate() {
+        this(Environment.registry(), Environment.region(), Clock.systemUTC(), Environment.subscriptionConfirmer(),
+                Environment.rateLimiter(), new StateBudget(Environment.pipeBatchSize()), PipelineMetrics.fromEnvironment());
+    }
+
+    /**
+     * @param region this deployment's region (EgressRegion must name it); null skips the check
+     * @param budget the per-message share of the state size limit (from the Pipe's batch size)
+     */
+    public Validate(Registry registry, String region, Clock clock, SubscriptionConfirmer confirmer,
+                    RateLimiter rateLimiter, StateBudget budget, PipelineMetrics metrics) {
+        super(PipeBatch.class);
+        this.stage = new ValidateStage(registry, region, clock, new MessageSchema());
+        this.registry = registry;
+        this.confirmer = confirmer;
+        this.rateLimiter = rateLimiter;
+        this.budget = budget;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public ValidateResult handle(PipeBatch records) {
+        PipelineMetrics.Tally tally = metrics.tally();
+        tally.count(PipelineMetrics.MESSAGES_RECEIVED, records.size());
+        tally.sample(PipelineMetrics.PIPE_BATCH_SIZE, records.size());
+        ValidateOutput out;
+        try {
+            out = stage.validate(records);
+        } catch (RuntimeException e) {
+            // The core never throws for message content; this is the registry failing.
+            throw new TransientException("registry lookup failed", e);
+        }
+        for (Control c : out.controls()) control(c, tally);
+
+        Map<String, SnsEnvelope> envelopes = envelopesWithEntries(records, out.entries());
+        List<ValidatedEntry> entries = new ArrayList<>();
+        List<Discard> discards = new ArrayList<>();
+        limit(out.entries(), out.discards(), envelopes, entries, discards);
+
+        Map<String, Long> publishedAt = new LinkedHashMap<>();
+        for (ValidatedEntry e : entries) {
+            SnsEnvelope env = envelopes.get(messageIdOf(e.id()));
+            if (env != null && env.timestamp() != null) publishedAt.put(messageIdOf(e.id()), env.timestamp().toEpochMilli());
+        }
+        for (Discard d : discards) tally.discard(d.reason());
+        // Counted so that received = delivered + discarded: a whole-message discard counts once.
+        tally.count(PipelineMetrics.PACKETS_RECEIVED, entries.size() + discards.size());
+        tally.flush();
+        LOG.info("validated records={} entries={} discards={} controls={}",
+                records.size(), entries.size(), discards.size(), out.controls().size());
+        return new ValidateResult(entries, discards, out.controls(), publishedAt);
+    }
+
+    private void control(Control c, PipelineMetrics.Tally tally) {
+        if (Control.SUBSCRIPTION_CONFIRMATION.equals(c.type())) {
+            try {
+                confirmer.confirm(c.topicArn(), c.token());
+            } catch (RuntimeException e) {
+                throw new TransientException("ConfirmSubscription failed", e);
+            }
+            tally.count(PipelineMetrics.SUBSCRIPTIONS_CONFIRMED, 1);
+            LOG.info("confirmed subscription record={}", c.id());
+        } else {
+            tally.ignored(c.type());
+        }
+    }
+
+    /** The envelope of each record that produced entries (the core's output names only ids). */
+    private static Map<String, SnsEnvelope> envelopesWithEntries(List<SqsRecord> records, List<ValidatedEntry> entries) {
+        Map<String, SnsEnvelope> out = new LinkedHashMap<>();
+        if (entries.isEmpty()) return out;
+        Map<String, Boolean> wanted = new HashMap<>();
+        for (ValidatedEntry e : entries) wanted.put(messageIdOf(e.id()), Boolean.TRUE);
+        for (SqsRecord r : records) {
+            if (!wanted.containsKey(r.messageId()) || out.containsKey(r.messageId())) continue;
+            try {
+                out.put(r.messageId(), SnsEnvelope.parse(r.body()));
+            } catch (MalformedMessageException e) {
+                throw new IllegalStateException("envelope validated once, unreadable now", e);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Per message: the state budget first (a message too big for its share is one TooLarge in
+     * place of its entries and entry discards, and takes no rate tokens), then the source's rate
+     * limit (entries beyond it are RateLimited).
+     */
+    private void limit(List<ValidatedEntry> in, List<Discard> coreDiscards, Map<String, SnsEnvelope> envelopes,
+                       List<ValidatedEntry> kept, List<Discard> discards) {
+        Map<String, List<ValidatedEntry>> byMessage = new LinkedHashMap<>();
+        for (ValidatedEntry e : in) byMessage.computeIfAbsent(messageIdOf(e.id()), k -> new ArrayList<>()).add(e);
+        Map<String, List<Discard>> entryDiscards = new LinkedHashMap<>();
+        for (Discard d : coreDiscards) {
+            if (d.id().indexOf('/') >= 0) entryDiscards.computeIfAbsent(messageIdOf(d.id()), k -> new ArrayList<>()).add(d);
+        }
+        java.util.Set<String> tooLarge = new java.util.HashSet<>();
+        java.util.Set<String> messages = new java.util.LinkedHashSet<>(byMessage.keySet());
+        messages.addAll(entryDiscards.keySet());
+        for (String m : messages) {
+            if (!budget.fits(byMessage.getOrDefault(m, List.of()), entryDiscards.getOrDefault(m, List.of()).size())) {
+                tooLarge.add(m);
+            }
+        }
+        for (Discard d : coreDiscards) {
+            if (!tooLarge.contains(messageIdOf(d.id()))) discards.add(d);
+        }
+        for (String m : tooLarge) {
+            discards.add(new Discard(m, DiscardReason.TooLarge, "message needs more than its "
+                    + budget.perMessage() + " bytes share of the state size limit"));
+        }
+        for (Map.Entry<String, List<ValidatedEntry>> m : byMessage.entrySet()) {
+            if (tooLarge.contains(m.getKey())) continue;
+            SnsEnvelope env = envelopes.get(m.getKey());
+            Optional<PacketSource> source = env == null ? Optional.empty() : registry.packetSource(env.topicArn());
+            int rate = source.map(PacketSource::ratePerSecond).orElse(0);
+            List<ValidatedEntry> list = m.getValue();
+            int granted = rate > 0 ? rateLimiter.acquire(env.topicArn(), rate, list.size()) : list.size();
+            for (int i = 0; i < list.size(); i++) {
+                if (i < granted) kept.add(list.get(i));
+                else discards.add(new Discard(list.get(i).id(), DiscardReason.RateLimited,
+                        "Packet Source rate limit of " + rate + " packets/s"));
+            }
+        }
+    }
+
+    static String messageIdOf(String entryId) {
+        int slash = entryId.lastIndexOf('/');
+        return slash < 0 ? entryId : entryId.substring(0, slash);
+    }
+}

@@ -1,0 +1,112 @@
+package com.proxylity.packetsource.functions.runtime;
+
+import com.proxylity.packetsource.core.egress.DefaultEgressPolicy;
+import com.proxylity.packetsource.core.egress.EgressPolicy;
+import com.proxylity.packetsource.core.registry.Registry;
+import com.proxylity.packetsource.core.session.SessionDirectory;
+import com.proxylity.packetsource.dynamodb.DynamoDbClients;
+import com.proxylity.packetsource.dynamodb.DynamoDbRegistry;
+import com.proxylity.packetsource.dynamodb.DynamoDbSessionDirectory;
+import com.proxylity.packetsource.dynamodb.Tables;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * What the no-argument (Lambda) constructors build from environment variables. Everything here
+ * is created once per execution environment (the handlers are constructed once). Variables:
+ * <ul>
+ *   <li>{@code AWS_REGION} (set by Lambda): this deployment's region; EgressRegion must name it</li>
+ *   <li>{@code PACKET_SOURCE_TABLE_PACKET_SOURCES}, {@code PACKET_SOURCE_TABLE_LISTENERS},
+ *       {@code PACKET_SOURCE_TABLE_SESSIONS}: the registry and session tables</li>
+ *   <li>{@code PACKET_SOURCE_MAX_AGE_SECONDS}: deployment max age for sources without one (0: off)</li>
+ *   <li>{@code PACKET_SOURCE_EGRESS_ALLOW_CIDRS}: comma-separated CIDRs exempt from the egress deny list</li>
+ *   <li>{@code PACKET_SOURCE_EGRESS_KEY_SECRET_ARN}: Secrets Manager secret holding the egress HMAC
+ *       key (SecretBinary, or SecretString as base64); or, for development only,
+ *       {@code PACKET_SOURCE_EGRESS_KEY} (base64)</li>
+ *   <li>{@code PACKET_SOURCE_EGRESS_TIMEOUT_MS}: per request to the sender (default 10000)</li>
+ *   <li>{@code PACKET_SOURCE_PIPE_BATCH_SIZE}: the Pipe's BatchSize (default 10); sets each
+ *       message's share of the state size limit</li>
+ * </ul>
+ */
+public final class Environment {
+    public static final String REGION = "AWS_REGION";
+    public static final String MAX_AGE_SECONDS = "PACKET_SOURCE_MAX_AGE_SECONDS";
+    public static final String EGRESS_ALLOW_CIDRS = "PACKET_SOURCE_EGRESS_ALLOW_CIDRS";
+    public static final String EGRESS_KEY_SECRET_ARN = "PACKET_SOURCE_EGRESS_KEY_SECRET_ARN";
+    public static final String EGRESS_KEY = "PACKET_SOURCE_EGRESS_KEY";
+    public static final String EGRESS_TIMEOUT_MS = "PACKET_SOURCE_EGRESS_TIMEOUT_MS";
+    public static final String PIPE_BATCH_SIZE = "PACKET_SOURCE_PIPE_BATCH_SIZE";
+    /** The Pipe batch size the payload-limit arithmetic of docs/pipeline.md is done for. */
+    public static final int DEFAULT_PIPE_BATCH_SIZE = 10;
+
+    private static DynamoDbClient dynamoDb;
+
+    private Environment() {}
+
+    public static String region() {
+        return required(REGION);
+    }
+
+    /** The DynamoDB registry (cached reads), with the deployment's default max age applied. */
+    public static Registry registry() {
+        return new DeploymentDefaultsRegistry(new DynamoDbRegistry(dynamoDb(), Tables.fromEnvironment()), maxAgeSeconds());
+    }
+
+    public static SessionDirectory sessionDirectory() {
+        return new DynamoDbSessionDirectory(dynamoDb(), Tables.fromEnvironment().sessions());
+    }
+
+    /** The design's deny list, minus the deployment's explicit allow-list (none by default). */
+    public static EgressPolicy egressPolicy() {
+        String allow = optional(EGRESS_ALLOW_CIDRS, "");
+        return allow.isBlank() ? DefaultEgressPolicy.standard() : DefaultEgressPolicy.allowing(allow);
+    }
+
+    private static synchronized DynamoDbClient dynamoDb() {
+        if (dynamoDb == null) dynamoDb = DynamoDbClients.fromEnvironment();
+        return dynamoDb;
+    }
+
+    public static SubscriptionConfirmer subscriptionConfirmer() {
+        return new SnsSubscriptionConfirmer();
+    }
+
+    public static RateLimiter rateLimiter() {
+        return new TokenBucketRateLimiter(Clock.systemUTC());
+    }
+
+    public static EgressTransport egressTransport() {
+        long timeout = Long.parseLong(optional(EGRESS_TIMEOUT_MS, "10000"));
+        return new HttpEgressTransport(EgressKey.load(), Clock.systemUTC(), Duration.ofMillis(timeout));
+    }
+
+    public static int pipeBatchSize() {
+        return Integer.parseInt(optional(PIPE_BATCH_SIZE, Integer.toString(DEFAULT_PIPE_BATCH_SIZE)));
+    }
+
+    static long maxAgeSeconds() {
+        return Long.parseLong(optional(MAX_AGE_SECONDS, "0"));
+    }
+
+    static String required(String name) {
+        String v = System.getenv(name);
+        if (v == null || v.isBlank()) throw new IllegalStateException("environment variable " + name + " is not set");
+        return v;
+    }
+
+    static String optional(String name, String fallback) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? fallback : v;
+    }
+
+    static byte[] base64(String value, String what) {
+        try {
+            return Base64.getDecoder().decode(value.trim());
+        } catch (IllegalArgumentException e) {
+            // Never echo the value: it is key material.
+            throw new IllegalStateException(what + " is not base64");
+        }
+    }
+}
