@@ -3,6 +3,7 @@ package com.proxylity.packetsource.sender.net;
 import com.proxylity.packetsource.sender.config.ListenerConfig;
 import com.proxylity.packetsource.sender.metrics.JsonLog;
 import com.proxylity.packetsource.sender.metrics.SenderMetrics;
+import com.proxylity.packetsource.core.wireguard.InboundDrop;
 import com.proxylity.packetsource.sender.wg.Sealed;
 import com.proxylity.packetsource.sender.wg.WireGuardPort;
 import io.netty.bootstrap.Bootstrap;
@@ -62,14 +63,14 @@ public final class ListenerSocket {
     }
 
     public void bind(EventLoopGroup group, Transport transport) throws InterruptedException {
+        InetAddress bindAddress = parseBind(config.bindAddress());
         Bootstrap b = new Bootstrap()
                 .group(group)
-                .channelFactory(transport::newChannel)
+                .channelFactory(() -> transport.newChannel(bindAddress))
                 .option(ChannelOption.ALLOCATOR, alloc)
                 .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
                 .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
                 .handler(new Inbound());
-        InetAddress bindAddress = parseBind(config.bindAddress());
         channel = b.bind(new InetSocketAddress(bindAddress, config.port())).sync().channel();
         if (wireGuard != null) {
             ticker = channel.eventLoop().scheduleAtFixedRate(
@@ -234,7 +235,8 @@ public final class ListenerSocket {
                 return;
             }
             metrics.inboundWireGuard();
-            wireGuard.receive(msg.content(), msg.sender(), System.nanoTime(), reply);
+            InboundDrop drop = wireGuard.receive(msg.content(), msg.sender(), System.nanoTime(), reply);
+            if (drop != null) metrics.inboundRejected(drop);
         }
 
         @Override
