@@ -58,6 +58,7 @@ public final class EgressService {
         int[] slotOf = new int[n];
         Arrays.fill(slotOf, -1);
         Outbound out = new Outbound(n);
+        out.endpointPolicy(policy);
         for (int i = 0; i < n; i++) {
             EgressPacket p = request.packets().get(i);
             DiscardReason reason = check(p, type);

@@ -183,6 +183,12 @@ public final class ListenerSocket {
                 return;
             }
             dest = s.endpoint();
+            if (out.endpointPolicy != null && !out.endpointPolicy.permits(dest.getAddress())) {
+                // The peer roamed to (or spoofed) a denied address: its counter is spent, nothing leaves.
+                buf.release();
+                out.finish(i, DiscardReason.EgressDenied);
+                return;
+            }
         }
         SlotPromise promise = new SlotPromise(ch, ch.eventLoop(), i);
         promise.addListener(out);

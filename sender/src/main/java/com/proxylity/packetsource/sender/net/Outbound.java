@@ -1,6 +1,7 @@
 package com.proxylity.packetsource.sender.net;
 
 import com.proxylity.packetsource.core.contract.DiscardReason;
+import com.proxylity.packetsource.core.egress.EgressPolicy;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import java.net.InetSocketAddress;
@@ -26,6 +27,11 @@ public final class Outbound implements ChannelFutureListener {
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private ListenerSocket socket;
     long submittedNanos;
+    /**
+     * Checked against the endpoint a WireGuard seal picks (the peer's last authenticated source,
+     * not Remote.Address): the sender's own egress rule covers that path too. Null: no check.
+     */
+    EgressPolicy endpointPolicy;
 
     public Outbound(int capacity) {
         this.capacity = capacity;
@@ -43,6 +49,11 @@ public final class Outbound implements ChannelFutureListener {
         peerKey[slot] = peer;
         payload[slot] = bytes;
         return slot;
+    }
+
+    /** The egress rule the sealed packets' session endpoints must pass (design.md section 6). */
+    public void endpointPolicy(EgressPolicy policy) {
+        this.endpointPolicy = policy;
     }
 
     public int size() {
