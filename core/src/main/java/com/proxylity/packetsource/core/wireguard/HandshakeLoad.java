@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
  * peers (which retry with mac2 after RekeyTimeout) still get through.
  */
 final class HandshakeLoad {
-    /** About a fifth of one core spent on X25519 at most, before cookies are demanded. */
+    /** About a third of one core of X25519 work (BENCHMARKS.md: ~3 k responder handshakes per CPU-second) before cookies are demanded. */
     static final int DEFAULT_PER_SECOND = 1_000;
     private static final long WINDOW = TimeUnit.SECONDS.toNanos(1);
 
