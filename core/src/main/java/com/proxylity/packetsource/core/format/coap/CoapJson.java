@@ -1,14 +1,11 @@
 package com.proxylity.packetsource.core.format.coap;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.proxylity.packetsource.core.contract.Json;
 import com.proxylity.packetsource.core.format.DecodeException;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -31,11 +28,6 @@ public final class CoapJson {
     /** RFC 7252's registered uint options are at most 4 bytes; wider values go as base64. */
     public static final long MAX_UINT_VALUE = 0xFFFF_FFFFL;
 
-    /** For Data given as a string: trailing garbage and duplicate keys are errors, not silently dropped. */
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build();
     private static final Set<String> MESSAGE_FIELDS = Set.of("Type", "Code", "MessageId", "Token", "Options", "Payload");
     private static final Set<String> OPTION_FIELDS = Set.of("Number", "Value");
     private static final List<String> TYPE_NAMES = List.of("CON", "NON", "ACK", "RST");
@@ -46,7 +38,9 @@ public final class CoapJson {
     public static CoapMessage parse(JsonNode data) throws DecodeException {
         if (data != null && data.isTextual()) {
             try {
-                data = MAPPER.readTree(data.textValue());
+                // The contract's one strict reader: trailing garbage and duplicate keys are errors
+                // (not silently dropped), and nesting is bounded like the message around it.
+                data = Json.MAPPER.readTree(data.textValue());
             } catch (JsonProcessingException e) {
                 throw new DecodeException("coap: Data string is not valid JSON");
             }
