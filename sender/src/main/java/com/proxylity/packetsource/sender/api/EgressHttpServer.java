@@ -18,6 +18,9 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -60,10 +63,34 @@ public final class EgressHttpServer {
     private final AtomicLong authRejected = new AtomicLong();
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean closing;
+    private final Duration readTimeout;
+
+    /** A 1 MiB body inside a VPC takes milliseconds; this only ends stalled or trickling clients. */
+    public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(10);
+
+    /** Closes connections whose body did not arrive in time (one daemon thread for all servers). */
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "egress-http-read-watchdog");
+        t.setDaemon(true);
+        return t;
+    });
 
     public EgressHttpServer(String bindAddress, int port, int threads, EgressVerifier verifier,
                             EgressService service, LongSupplier epochMillis, BooleanSupplier healthy)
             throws IOException {
+        this(bindAddress, port, threads, verifier, service, epochMillis, healthy, DEFAULT_READ_TIMEOUT);
+    }
+
+    /**
+     * @param readTimeout longest time a request body may take to arrive; then the connection is
+     *     closed. The JDK server has no such limit by default, so a client that sends headers and
+     *     then trickles (or stops) would hold a handler thread for good, and once all are held
+     *     (the pool runs overflow on the dispatcher) the whole egress API would stall.
+     */
+    public EgressHttpServer(String bindAddress, int port, int threads, EgressVerifier verifier,
+                            EgressService service, LongSupplier epochMillis, BooleanSupplier healthy,
+                            Duration readTimeout) throws IOException {
+        this.readTimeout = readTimeout;
         this.verifier = verifier;
         this.service = service;
         this.clock = epochMillis;
@@ -146,7 +173,15 @@ public final class EgressHttpServer {
                 respond(ex, 405, json("{\"Error\":\"MethodNotAllowed\"}"));
                 return;
             }
-            byte[] body = readBounded(ex);
+            // Closing the exchange before the response closes its connection, which ends the
+            // blocked read below with an IOException (the request is then simply dropped).
+            ScheduledFuture<?> deadline = WATCHDOG.schedule(ex::close, readTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            byte[] body;
+            try {
+                body = readBounded(ex);
+            } finally {
+                deadline.cancel(false);
+            }
             if (body == null) {
                 respond(ex, 413, json("{\"Error\":\"TooLarge\"}"));
                 return;
