@@ -51,4 +51,26 @@ class EgressHttpServerReadTimeoutTest {
             server.stop(Duration.ZERO);
         }
     }
+
+    /** The headers themselves are read before any handler runs: the JDK server's request clock covers them. */
+    @Test
+    void trickledHeadersAreCutOffToo() throws Exception {
+        EgressHttpServer server = new EgressHttpServer("127.0.0.1", 0, 1, new EgressVerifier(TestEgress.KEY), null,
+                System::currentTimeMillis, () -> true);
+        server.start();
+        try (Socket slow = new Socket("127.0.0.1", server.address().getPort())) {
+            slow.getOutputStream().write("POST /v1/egress HTTP/1.1\r\nHo".getBytes(StandardCharsets.US_ASCII));
+            slow.getOutputStream().flush();
+            slow.setSoTimeout(30_000);
+            try {
+                while (slow.getInputStream().read() >= 0) { }
+            } catch (SocketTimeoutException e) {
+                fail("a request whose headers never finish still holds its connection after 30 s");
+            } catch (IOException reset) {
+                // closed: what we want
+            }
+        } finally {
+            server.stop(Duration.ZERO);
+        }
+    }
 }

@@ -49,6 +49,13 @@ public final class EgressHttpServer {
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
             System.setProperty("sun.net.httpserver.nodelay", "true");
         }
+        // Likewise read once: the longest a request line, headers and body may take (seconds).
+        // Without it a client trickling its headers holds a handler thread for good (the
+        // exchange reads headers on our pool, before any handler or deadline of ours runs).
+        // Slow handlers are not affected: the clock stops once the request has been read.
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+            System.setProperty("sun.net.httpserver.maxReqTime", "10");
+        }
     }
 
     /** Most bytes of an oversized body read (and dropped) to answer 413 cleanly. */
