@@ -1,5 +1,8 @@
 package com.proxylity.packetsource.core.contract;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
 /**
  * What a Listener does with an entry's payload, which decides the checks and the size cap.
  *
@@ -25,6 +28,7 @@ public enum ListenerType {
         this.maxInnerPacket = maxInnerPacket;
     }
 
+    @JsonValue
     public String wireName() { return wireName; }
 
     /** Largest datagram (UDP) or inner IP packet (WireGuard) this Listener type sends. */
@@ -32,6 +36,7 @@ public enum ListenerType {
 
     public boolean isWireGuard() { return this != UDP; }
 
+    @JsonCreator
     public static ListenerType fromWireName(String name) {
         for (ListenerType t : values()) {
             if (t.wireName.equalsIgnoreCase(name)) return t;

@@ -1,0 +1,104 @@
+package com.proxylity.packetsource.core.contract;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.JsonNodePath;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The published JSON Schema ({@code schema/packet-source-message.schema.json}), applied in two
+ * parts so one bad entry never discards its siblings: {@code #/$defs/message} decides whether the
+ * body is readable at all, {@code #/$defs/entry} is applied to each entry on its own and the
+ * failing field picks the discard reason. Thread-safe; build once.
+ */
+public final class MessageSchema {
+    public static final String ID =
+            "https://schemas.proxylity.com/packet-source/packet-source-message.schema.json";
+    public static final String RESOURCE = "schema/packet-source-message.schema.json";
+
+    private final JsonSchema message;
+    private final JsonSchema entry;
+
+    public MessageSchema() {
+        JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
+                b -> b.schemaMappers(m -> m.mapPrefix(ID, "classpath:" + RESOURCE)));
+        this.message = factory.getSchema(SchemaLocation.of(ID + "#/$defs/message"));
+        this.entry = factory.getSchema(SchemaLocation.of(ID + "#/$defs/entry"));
+        message.initializeValidators();
+        entry.initializeValidators();
+    }
+
+    /** Whole-message check: a JSON object with 1..500 entries that are all objects. */
+    public void checkMessage(JsonNode body) throws MalformedMessageException {
+        Set<ValidationMessage> errors = message.validate(body);
+        if (!errors.isEmpty()) {
+            ValidationMessage first = errors.stream().min(Comparator.comparing(ValidationMessage::getInstanceLocation)).get();
+            throw new MalformedMessageException("body does not match the schema at "
+                    + first.getInstanceLocation() + ": " + first.getType());
+        }
+    }
+
+    /**
+     * Per-entry check. Parts the Listener ignores (Inner unless wg-decap, PeerKey for plain UDP,
+     * design.md section 2) are not held against the entry.
+     */
+    public Optional<EntryProblem> checkEntry(JsonNode entryNode, ListenerType type) {
+        Set<ValidationMessage> errors = entry.validate(entryNode);
+        return errors.stream()
+                .filter(e -> !ignored(field(e), type))
+                .min(Comparator.comparingInt((ValidationMessage e) -> rank(field(e)))
+                        .thenComparing(ValidationMessage::getInstanceLocation))
+                .map(e -> problem(e, entryNode));
+    }
+
+    /** The first-level field an error is about ("Remote" for /Remote/Port, "Data" for required Data). */
+    static String field(ValidationMessage e) {
+        JsonNodePath at = e.getInstanceLocation();
+        if (at.getNameCount() > 0) {
+            String first = at.getName(0);
+            if ("Remote".equals(first) && at.getNameCount() > 1 && "PeerKey".equals(at.getName(1))) {
+                return "Remote.PeerKey";
+            }
+            return first;
+        }
+        return e.getProperty() == null ? "" : e.getProperty();
+    }
+
+    private static boolean ignored(String field, ListenerType type) {
+        if ("Inner".equals(field)) return type != ListenerType.WG_DECAP;
+        if ("Remote.PeerKey".equals(field)) return type == ListenerType.UDP;
+        return false;
+    }
+
+    /** Same order as the checks in the Format step, so the reason does not depend on the path. */
+    private static final List<String> ORDER = List.of("Formatter", "Data", "Remote", "Remote.PeerKey", "Inner");
+
+    private static int rank(String field) {
+        int i = ORDER.indexOf(field);
+        return i < 0 ? ORDER.size() : i;
+    }
+
+    private static EntryProblem problem(ValidationMessage e, JsonNode entryNode) {
+        String field = field(e);
+        String where = e.getInstanceLocation().getNameCount() == 0 ? field
+                : e.getInstanceLocation().toString().replaceFirst("^\\$\\.?", "");
+        String detail = "schema: " + where + " " + e.getType();
+        DiscardReason reason = switch (field) {
+            case "Formatter" -> DiscardReason.BadFormatter;
+            case "Data" -> DiscardReason.DecodeError;
+            case "Inner" -> {
+                JsonNode inner = entryNode.get("Inner");
+                yield inner == null || inner.isNull() ? DiscardReason.MissingInner : DiscardReason.MalformedRemote;
+            }
+            default -> DiscardReason.MalformedRemote;
+        };
+        return new EntryProblem(reason, detail);
+    }
+}

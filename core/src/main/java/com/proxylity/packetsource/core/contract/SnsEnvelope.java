@@ -1,0 +1,94 @@
+package com.proxylity.packetsource.core.contract;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * An SQS record body as SNS writes it when raw message delivery is off (design.md section 9: the
+ * envelope's {@code TopicArn} is what tells us who published). Signature fields are not kept:
+ * SNS-to-SQS delivery within AWS is trusted through the queue policy, not the signature.
+ *
+ * @param messageAttributes String-typed attributes by name (other types are kept as their text)
+ * @param timestamp when SNS accepted the publish; null only for control messages that lack it
+ * @param subscribeUrl/token only for SubscriptionConfirmation / UnsubscribeConfirmation
+ */
+public record SnsEnvelope(Type type, String messageId, String topicArn, String message,
+                          Instant timestamp, Map<String, String> messageAttributes,
+                          String subscribeUrl, String token) {
+
+    /** The message attribute naming the region a packet must leave from (design.md section 1). */
+    public static final String EGRESS_REGION = "EgressRegion";
+
+    public enum Type {
+        Notification, SubscriptionConfirmation, UnsubscribeConfirmation;
+
+        static Type of(String text) throws MalformedMessageException {
+            for (Type t : values()) {
+                if (t.name().equals(text)) return t;
+            }
+            throw new MalformedMessageException("SNS envelope Type is not one of Notification, "
+                    + "SubscriptionConfirmation, UnsubscribeConfirmation");
+        }
+    }
+
+    public SnsEnvelope {
+        messageAttributes = messageAttributes == null ? Map.of() : Map.copyOf(messageAttributes);
+    }
+
+    public String egressRegion() {
+        return messageAttributes.get(EGRESS_REGION);
+    }
+
+    /** Reads and checks an SQS record body; bounded to {@link ContractLimits#MAX_BODY_BYTES}. */
+    public static SnsEnvelope parse(String body) throws MalformedMessageException {
+        ContractLimits.checkSize(body, "SQS body");
+        JsonNode root = Json.read(body, "SQS body");
+        if (!root.isObject()) throw new MalformedMessageException("SQS body is not a JSON object");
+        Type type = Type.of(text(root, "Type", true));
+        String messageId = text(root, "MessageId", true);
+        String topicArn = text(root, "TopicArn", true);
+        String message = text(root, "Message", true);
+        String ts = text(root, "Timestamp", type == Type.Notification);
+        Instant timestamp = null;
+        if (ts != null) {
+            try {
+                timestamp = Instant.parse(ts);
+            } catch (DateTimeParseException e) {
+                throw new MalformedMessageException("SNS envelope Timestamp is not ISO-8601");
+            }
+        }
+        String subscribeUrl = text(root, "SubscribeURL", false);
+        String token = text(root, "Token", false);
+        if (type == Type.SubscriptionConfirmation && (subscribeUrl == null || token == null)) {
+            throw new MalformedMessageException("SubscriptionConfirmation without SubscribeURL and Token");
+        }
+        return new SnsEnvelope(type, messageId, topicArn, message, timestamp,
+                attributes(root.get("MessageAttributes")), subscribeUrl, token);
+    }
+
+    private static String text(JsonNode root, String field, boolean required) throws MalformedMessageException {
+        JsonNode n = root.get(field);
+        if (n == null || n.isNull()) {
+            if (required) throw new MalformedMessageException("SNS envelope has no " + field);
+            return null;
+        }
+        if (!n.isTextual()) throw new MalformedMessageException("SNS envelope " + field + " is not a string");
+        return n.textValue();
+    }
+
+    private static Map<String, String> attributes(JsonNode node) throws MalformedMessageException {
+        Map<String, String> out = new HashMap<>();
+        if (node == null || node.isNull()) return out;
+        if (!node.isObject()) throw new MalformedMessageException("SNS envelope MessageAttributes is not an object");
+        var fields = node.fields();
+        while (fields.hasNext()) {
+            var e = fields.next();
+            JsonNode value = e.getValue().get("Value");
+            if (value != null && value.isTextual()) out.put(e.getKey(), value.textValue());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,154 @@
+package com.proxylity.packetsource.core.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.proxylity.packetsource.core.contract.ContractLimits;
+import com.proxylity.packetsource.core.contract.DiscardReason;
+import com.proxylity.packetsource.core.contract.EntryProblem;
+import com.proxylity.packetsource.core.contract.Json;
+import com.proxylity.packetsource.core.contract.MalformedMessageException;
+import com.proxylity.packetsource.core.contract.MessageSchema;
+import com.proxylity.packetsource.core.contract.SnsEnvelope;
+import com.proxylity.packetsource.core.format.Formatters;
+import com.proxylity.packetsource.core.registry.Listener;
+import com.proxylity.packetsource.core.registry.PacketSource;
+import com.proxylity.packetsource.core.registry.Registry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The Validate state: SQS records to validated entries. Message-level problems give one discard
+ * per message (Id = SQS messageId); entry-level schema problems one discard per entry (Id =
+ * messageId/index). Pure apart from the registry read; thread-safe if the registry is.
+ *
+ * <p>Order of message-level checks (first failing wins): envelope readable
+ * ({@code MalformedMessage}), topic registered with a registered Listener ({@code UnknownTopic}),
+ * source enabled ({@code SourceDisabled}), {@code EgressRegion} present and naming this region
+ * ({@code MalformedMessage}), age within the source's max age ({@code Stale}), body matches the
+ * schema's message part ({@code MalformedMessage}).
+ */
+public final class ValidateStage {
+    private final Registry registry;
+    private final String region;
+    private final Clock clock;
+    private final MessageSchema schema;
+
+    /**
+     * @param region this deployment's region; messages whose EgressRegion differs are discarded.
+     *     null skips the region check (dry run)
+     */
+    public ValidateStage(Registry registry, String region, Clock clock, MessageSchema schema) {
+        this.registry = registry;
+        this.region = region;
+        this.clock = clock;
+        this.schema = schema;
+    }
+
+    public ValidateOutput validate(List<SqsRecord> records) {
+        Collector out = new Collector();
+        for (SqsRecord r : records) record(r, out);
+        return out.output();
+    }
+
+    private void record(SqsRecord r, Collector out) {
+        String id = r.messageId();
+        SnsEnvelope env;
+        try {
+            env = SnsEnvelope.parse(r.body());
+        } catch (MalformedMessageException e) {
+            out.discard(id, DiscardReason.MalformedMessage, e.getMessage());
+            return;
+        }
+        Optional<PacketSource> source = registry.packetSource(env.topicArn());
+        if (source.isEmpty()) {
+            out.discard(id, DiscardReason.UnknownTopic, "topic is not a registered Packet Source");
+            return;
+        }
+        if (env.type() != SnsEnvelope.Type.Notification) {
+            out.controls.add(new Control(id, env.type().name(), env.topicArn(), env.subscribeUrl(), env.token()));
+            return;
+        }
+        PacketSource ps = source.get();
+        Optional<Listener> listener = registry.listener(ps.listenerName());
+        if (listener.isEmpty()) {
+            out.discard(id, DiscardReason.UnknownTopic, "the Packet Source's Listener is not registered");
+            return;
+        }
+        if (!ps.enabled()) {
+            out.discard(id, DiscardReason.SourceDisabled, "Packet Source is disabled");
+            return;
+        }
+        if (region != null) {
+            String egress = env.egressRegion();
+            if (egress == null) {
+                out.discard(id, DiscardReason.MalformedMessage, "no EgressRegion message attribute");
+                return;
+            }
+            if (!region.equals(egress)) {
+                out.discard(id, DiscardReason.MalformedMessage,
+                        "EgressRegion " + egress + " is not this region " + region);
+                return;
+            }
+        }
+        if (ps.maxAgeSeconds() > 0) {
+            Duration age = Duration.between(env.timestamp(), clock.instant());
+            if (age.getSeconds() > ps.maxAgeSeconds()) {
+                out.discard(id, DiscardReason.Stale, "message is " + age.getSeconds()
+                        + " s old, max age " + ps.maxAgeSeconds() + " s");
+                return;
+            }
+        }
+        body(id, env.message(), ps, listener.get(), out);
+    }
+
+    /**
+     * Validates a bare {@code {"Messages":[...]}} body already attributed to a source (the dry run
+     * uses this for files without an envelope; {@link #validate} for everything else).
+     */
+    public ValidateOutput validateBody(String messageId, String body, PacketSource source, Listener listener) {
+        Collector out = new Collector();
+        body(messageId, body, source, listener, out);
+        return out.output();
+    }
+
+    private void body(String id, String body, PacketSource ps, Listener listener, Collector out) {
+        JsonNode root;
+        try {
+            ContractLimits.checkSize(body, "Message");
+            root = Json.read(body, "Message");
+            schema.checkMessage(root);
+        } catch (MalformedMessageException e) {
+            out.discard(id, DiscardReason.MalformedMessage, e.getMessage());
+            return;
+        }
+        JsonNode entries = root.get("Messages");
+        for (int i = 0; i < entries.size(); i++) {
+            String entryId = id + "/" + i;
+            JsonNode entry = entries.get(i);
+            Optional<EntryProblem> problem = schema.checkEntry(entry, listener.type());
+            if (problem.isPresent()) {
+                out.discard(entryId, problem.get().reason(), problem.get().detail());
+                continue;
+            }
+            JsonNode f = entry.get("Formatter");
+            String formatter = Formatters.resolveName(f == null || f.isNull() ? null : f.textValue(), ps.formatter());
+            out.entries.add(new ValidatedEntry(entryId, listener.name(), listener.type(), formatter, entry));
+        }
+    }
+
+    private static final class Collector {
+        final List<ValidatedEntry> entries = new ArrayList<>();
+        final List<Discard> discards = new ArrayList<>();
+        final List<Control> controls = new ArrayList<>();
+
+        void discard(String id, DiscardReason reason, String detail) {
+            discards.add(new Discard(id, reason, detail));
+        }
+
+        ValidateOutput output() {
+            return new ValidateOutput(entries, discards, controls);
+        }
+    }
+}
