@@ -55,7 +55,8 @@ public final class ReplayCommand implements Callable<Integer> {
                 url = sqs.getQueueUrl(b -> b.queueName(name)).queueUrl();
             }
             DlqReplay.Progress done = new DlqReplay(sqs).run(url, destinationArn, rate, Duration.ofMillis(500),
-                    p -> System.out.print("\rreplay: " + p.status() + " moved " + p.moved() + " of " + p.toMove() + "   "));
+                    p -> System.out.print("\rreplay: " + p.status() + " moved " + p.moved()
+                            + (p.toMove() > 0 ? " of " + p.toMove() : "") + "   "));
             System.out.println();
             System.out.println("replay: " + done.status() + ", " + done.moved() + " message(s) moved"
                     + (done.failureReason() == null ? "" : " (" + done.failureReason() + ")"));

@@ -155,8 +155,7 @@ public record LocalConfig(
 
     private static ObjectMapper mapper() {
         return new ObjectMapper(new YAMLFactory())
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     }
 
     public static LocalConfig load(Path file) throws IOException {
