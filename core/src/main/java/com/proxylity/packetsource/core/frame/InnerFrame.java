@@ -1,6 +1,5 @@
 package com.proxylity.packetsource.core.frame;
 
-import java.net.Inet4Address;
 import java.net.InetAddress;
 
 /**
@@ -20,32 +19,35 @@ public final class InnerFrame {
 
     private InnerFrame() {}
 
-    /** Header bytes added around the payload for this address family. */
-    public static int overhead(InetAddress family) {
-        return (family instanceof Inet4Address ? IPV4_HEADER : IPV6_HEADER) + UDP_HEADER;
+    /** Header bytes added around the payload for an address of this length (4 or 16). */
+    public static int overhead(int addressLength) {
+        return (addressLength == 4 ? IPV4_HEADER : IPV6_HEADER) + UDP_HEADER;
+    }
+
+    public static byte[] build(InetAddress source, int sourcePort, InetAddress destination,
+                               int destinationPort, byte[] payload) {
+        return build(source.getAddress(), sourcePort, destination.getAddress(), destinationPort, payload);
     }
 
     /**
+     * @param src 4 (IPv4) or 16 (IPv6, IPv4-mapped included) address bytes; dst the same length
      * @throws IllegalArgumentException when the families differ, a port is outside 0..65535, or
      *     the frame would not fit the 16-bit length fields
      */
-    public static byte[] build(InetAddress source, int sourcePort, InetAddress destination,
-                               int destinationPort, byte[] payload) {
-        boolean v4 = source instanceof Inet4Address;
-        if (v4 != (destination instanceof Inet4Address)) {
+    public static byte[] build(byte[] src, int sourcePort, byte[] dst, int destinationPort, byte[] payload) {
+        if ((src.length != 4 && src.length != 16) || src.length != dst.length) {
             throw new IllegalArgumentException("inner source and destination are of different address families");
         }
         if (sourcePort < 0 || sourcePort > 0xFFFF || destinationPort < 0 || destinationPort > 0xFFFF) {
             throw new IllegalArgumentException("inner port out of range");
         }
+        boolean v4 = src.length == 4;
         int udpLength = UDP_HEADER + payload.length;
         int ipHeader = v4 ? IPV4_HEADER : IPV6_HEADER;
         if (udpLength > 0xFFFF || (v4 && ipHeader + udpLength > 0xFFFF)) {
             throw new IllegalArgumentException("inner frame exceeds 65535 bytes");
         }
         byte[] frame = new byte[ipHeader + udpLength];
-        byte[] src = source.getAddress();
-        byte[] dst = destination.getAddress();
         if (v4) {
             frame[0] = 0x45; // version 4, IHL 5 words
             put16(frame, 2, frame.length);

@@ -3,9 +3,9 @@ package com.proxylity.packetsource.core.pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.proxylity.packetsource.core.contract.ContractLimits;
 import com.proxylity.packetsource.core.contract.DiscardReason;
-import com.proxylity.packetsource.core.contract.IpLiteral;
 import com.proxylity.packetsource.core.contract.ListenerType;
 import com.proxylity.packetsource.core.egress.EgressPolicy;
+import com.proxylity.packetsource.core.egress.IpLiteral;
 import com.proxylity.packetsource.core.format.DecodeException;
 import com.proxylity.packetsource.core.format.Formatter;
 import com.proxylity.packetsource.core.format.Formatters;
@@ -14,7 +14,6 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The Format state: a validated entry to the exact bytes to send, or one discard. Pure and
@@ -75,7 +74,7 @@ public final class FormatStage {
 
         JsonNode remote = entry.get("Remote");
         if (remote == null || !remote.isObject()) throw new Rejected(DiscardReason.MalformedRemote, "Remote is missing");
-        InetAddress address = literal(remote.get("Address"), "Remote.Address");
+        InetAddress address = IpLiteral.parse(text(remote.get("Address"))).orElseThrow(() -> notLiteral("Remote.Address"));
         int port = port(remote.get("Port"), "Remote.Port");
         if (!egressPolicy.permits(address)) {
             throw new Rejected(DiscardReason.EgressDenied, "Remote.Address is in a denied range");
@@ -95,9 +94,17 @@ public final class FormatStage {
         return new ReadyPacket(e.id(), e.listener(), type, remote.get("Address").textValue(), port, peerKey, payload);
     }
 
-    private static InetAddress literal(JsonNode node, String field) throws Rejected {
-        Optional<InetAddress> a = node != null && node.isTextual() ? IpLiteral.parse(node.textValue()) : Optional.empty();
-        return a.orElseThrow(() -> new Rejected(DiscardReason.MalformedRemote, field + " is not an IPv4 or IPv6 literal"));
+    private static String text(JsonNode node) {
+        return node != null && node.isTextual() ? node.textValue() : null;
+    }
+
+    private static Rejected notLiteral(String field) {
+        return new Rejected(DiscardReason.MalformedRemote, field + " is not an IPv4 or IPv6 literal");
+    }
+
+    /** Bytes as written (4, or 16 also for ::ffff:a.b.c.d): the inner family is what the customer wrote. */
+    private static byte[] literal(JsonNode node, String field) throws Rejected {
+        return IpLiteral.parseBytes(text(node)).orElseThrow(() -> notLiteral(field));
     }
 
     private static int port(JsonNode node, String field) throws Rejected {
@@ -149,12 +156,12 @@ public final class FormatStage {
             throw new Rejected(DiscardReason.MissingInner, "Inner is required for a DecapsulatedDelivery Listener");
         }
         if (!inner.isObject()) throw new Rejected(DiscardReason.MalformedRemote, "Inner is not an object");
-        InetAddress src = literal(inner.get("SourceAddress"), "Inner.SourceAddress");
+        byte[] src = literal(inner.get("SourceAddress"), "Inner.SourceAddress");
         int srcPort = port(inner.get("SourcePort"), "Inner.SourcePort");
-        InetAddress dst = literal(inner.get("DestinationAddress"), "Inner.DestinationAddress");
+        byte[] dst = literal(inner.get("DestinationAddress"), "Inner.DestinationAddress");
         int dstPort = port(inner.get("DestinationPort"), "Inner.DestinationPort");
-        int version = IpLiteral.version(src);
-        if (version != IpLiteral.version(dst)) {
+        int version = src.length == 4 ? 4 : 6;
+        if (src.length != dst.length) {
             throw new Rejected(DiscardReason.MalformedRemote, "Inner source and destination are of different address families");
         }
         JsonNode v = inner.get("Version");
@@ -166,7 +173,7 @@ public final class FormatStage {
             throw new Rejected(DiscardReason.MalformedRemote, "Inner.Protocol must be 17 (UDP)");
         }
         // Checked before building so an oversized payload never allocates a frame.
-        int size = payload.length + InnerFrame.overhead(src);
+        int size = payload.length + InnerFrame.overhead(src.length);
         if (size > type.maxInnerPacket()) {
             throw new Rejected(DiscardReason.TooLarge, "inner packet " + size + " bytes exceeds the "
                     + type.wireName() + " cap of " + type.maxInnerPacket());
