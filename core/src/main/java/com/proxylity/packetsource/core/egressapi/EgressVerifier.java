@@ -1,0 +1,131 @@
+package com.proxylity.packetsource.core.egressapi;
+
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.PriorityQueue;
+
+/**
+ * Server side of the egress API authentication (cross-team contract 3). Thread-safe.
+ *
+ * <p>Order of checks, chosen so an unauthenticated caller can never grow state: header shape,
+ * clock window, HMAC (constant-time compare), and only then the nonce cache. A nonce is
+ * remembered until its timestamp leaves the window ({@code timestamp + window}), which is
+ * exactly as long as a replay of it could otherwise be accepted. The cache is bounded: when it
+ * is full of still-live nonces the request is refused ({@link Verdict#ReplayCacheFull}) rather
+ * than forgetting a live nonce, which would re-open replay.
+ */
+public final class EgressVerifier {
+    /** Result of {@link #verify}; only {@link #Ok} lets a request through. */
+    public enum Verdict {
+        Ok,
+        /** A header is missing or malformed. */
+        MalformedHeaders,
+        /** Timestamp more than the clock window away from now. */
+        Stale,
+        /** The HMAC does not match. */
+        BadSignature,
+        /** The nonce was already used within the window. */
+        Replayed,
+        /** Too many live nonces to remember another one; retry later (503, not 401). */
+        ReplayCacheFull;
+
+        public boolean ok() { return this == Ok; }
+    }
+
+    /** Default bound: 60 s of nonces at ~1,600 requests/s, ~10 MB at worst. */
+    public static final int DEFAULT_MAX_NONCES = 100_000;
+
+    private static final int MAX_NONCE_CHARS = 64;
+    private static final int MAX_TIMESTAMP_CHARS = 19;
+
+    private final EgressMac mac;
+    private final long windowMillis;
+    private final int maxNonces;
+
+    // nonce -> expiry, and the same entries ordered by expiry for eviction.
+    private final Map<String, Long> seen = new HashMap<>();
+    private final PriorityQueue<Map.Entry<String, Long>> order =
+            new PriorityQueue<>(Map.Entry.comparingByValue());
+
+    public EgressVerifier(byte[] key) {
+        this(key, EgressApi.CLOCK_WINDOW.toMillis(), DEFAULT_MAX_NONCES);
+    }
+
+    public EgressVerifier(byte[] key, long windowMillis, int maxNonces) {
+        if (windowMillis <= 0 || maxNonces <= 0) throw new IllegalArgumentException("window and cache must be > 0");
+        this.mac = new EgressMac(key);
+        this.windowMillis = windowMillis;
+        this.maxNonces = maxNonces;
+    }
+
+    /**
+     * @param timestamp value of X-PS-Timestamp (may be null)
+     * @param nonce value of X-PS-Nonce (may be null)
+     * @param signature value of X-PS-Signature (may be null)
+     * @param body the exact request body bytes
+     * @param nowMillis the server's clock, epoch millis
+     */
+    public Verdict verify(String timestamp, String nonce, String signature, byte[] body, long nowMillis) {
+        if (timestamp == null || nonce == null || signature == null || body == null) {
+            return Verdict.MalformedHeaders;
+        }
+        long ts = parseTimestamp(timestamp);
+        if (ts < 0 || !wellFormedNonce(nonce)) return Verdict.MalformedHeaders;
+        byte[] given;
+        try {
+            given = Base64.getDecoder().decode(signature);
+        } catch (IllegalArgumentException e) {
+            return Verdict.MalformedHeaders;
+        }
+        if (Math.abs(nowMillis - ts) > windowMillis) return Verdict.Stale;
+        if (!MessageDigest.isEqual(mac.mac(timestamp, nonce, body), given)) return Verdict.BadSignature;
+        return remember(nonce, ts + windowMillis, nowMillis);
+    }
+
+    /** Number of nonces currently remembered (for metrics and tests). */
+    public synchronized int rememberedNonces() {
+        return seen.size();
+    }
+
+    private synchronized Verdict remember(String nonce, long expiry, long nowMillis) {
+        evictExpired(nowMillis);
+        Long prior = seen.get(nonce);
+        if (prior != null) return Verdict.Replayed;
+        if (seen.size() >= maxNonces) return Verdict.ReplayCacheFull;
+        seen.put(nonce, expiry);
+        order.add(Map.entry(nonce, expiry));
+        return Verdict.Ok;
+    }
+
+    private void evictExpired(long nowMillis) {
+        while (!order.isEmpty() && order.peek().getValue() < nowMillis) {
+            Map.Entry<String, Long> e = order.poll();
+            seen.remove(e.getKey(), e.getValue());
+        }
+    }
+
+    private static long parseTimestamp(String s) {
+        if (s.isEmpty() || s.length() > MAX_TIMESTAMP_CHARS) return -1;
+        long v = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') return -1;
+            v = v * 10 + (c - '0');
+            if (v < 0) return -1;
+        }
+        return v;
+    }
+
+    private static boolean wellFormedNonce(String s) {
+        if (s.length() < 16 || s.length() > MAX_NONCE_CHARS) return false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                    || c == '-' || c == '_' || c == '=';
+            if (!ok) return false;
+        }
+        return true;
+    }
+}

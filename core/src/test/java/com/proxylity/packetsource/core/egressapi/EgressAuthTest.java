@@ -1,0 +1,128 @@
+package com.proxylity.packetsource.core.egressapi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.proxylity.packetsource.core.egressapi.EgressVerifier.Verdict;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Base64;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.Test;
+
+class EgressAuthTest {
+    private static final byte[] KEY = key(1);
+    private static final byte[] BODY = "{\"Listener\":\"l\",\"Packets\":[]}".getBytes(StandardCharsets.UTF_8);
+    private static final long NOW = 1_764_000_000_000L;
+
+    private static byte[] key(int fill) {
+        byte[] k = new byte[32];
+        Arrays.fill(k, (byte) fill);
+        return k;
+    }
+
+    private static Verdict check(EgressVerifier v, SignedHeaders h, byte[] body, long now) {
+        return v.verify(h.timestamp(), h.nonce(), h.signature(), body, now);
+    }
+
+    @Test
+    void signatureIsHmacSha256OverTimestampNonceBody() throws Exception {
+        SignedHeaders h = new EgressSigner(KEY).sign(BODY, NOW, "AAAAAAAAAAAAAAAAAAAAAA");
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(KEY, "HmacSHA256"));
+        byte[] prefix = (NOW + "\nAAAAAAAAAAAAAAAAAAAAAA\n").getBytes(StandardCharsets.US_ASCII);
+        mac.update(prefix);
+        String expected = Base64.getEncoder().encodeToString(mac.doFinal(BODY));
+        assertEquals(Long.toString(NOW), h.timestamp());
+        assertEquals(expected, h.signature());
+    }
+
+    @Test
+    void freshNonceIs16RandomBytesBase64Url() {
+        SignedHeaders a = new EgressSigner(KEY).sign(BODY, NOW);
+        SignedHeaders b = new EgressSigner(KEY).sign(BODY, NOW);
+        assertEquals(16, Base64.getUrlDecoder().decode(a.nonce()).length);
+        assertEquals(false, a.nonce().equals(b.nonce()));
+    }
+
+    @Test
+    void acceptsOnceThenRejectsReplay() {
+        EgressVerifier v = new EgressVerifier(KEY);
+        SignedHeaders h = new EgressSigner(KEY).sign(BODY, NOW);
+        assertEquals(Verdict.Ok, check(v, h, BODY, NOW + 5));
+        assertEquals(Verdict.Replayed, check(v, h, BODY, NOW + 6));
+    }
+
+    @Test
+    void rejectsWrongKeyAndTamperedBody() {
+        EgressVerifier v = new EgressVerifier(KEY);
+        SignedHeaders wrongKey = new EgressSigner(key(2)).sign(BODY, NOW);
+        assertEquals(Verdict.BadSignature, check(v, wrongKey, BODY, NOW));
+        SignedHeaders h = new EgressSigner(KEY).sign(BODY, NOW);
+        byte[] tampered = BODY.clone();
+        tampered[3] ^= 1;
+        assertEquals(Verdict.BadSignature, check(v, h, tampered, NOW));
+        // Moving the timestamp breaks the signature too.
+        assertEquals(Verdict.BadSignature,
+                v.verify(Long.toString(NOW + 1), h.nonce(), h.signature(), BODY, NOW));
+        // A failed attempt leaves no nonce behind.
+        assertEquals(0, v.rememberedNonces());
+        assertEquals(Verdict.Ok, check(v, h, BODY, NOW));
+    }
+
+    @Test
+    void clockWindowIsThirtySecondsEitherWay() {
+        EgressVerifier v = new EgressVerifier(KEY);
+        EgressSigner s = new EgressSigner(KEY);
+        assertEquals(Verdict.Ok, check(v, s.sign(BODY, NOW - 30_000), BODY, NOW));
+        assertEquals(Verdict.Ok, check(v, s.sign(BODY, NOW + 30_000), BODY, NOW));
+        assertEquals(Verdict.Stale, check(v, s.sign(BODY, NOW - 30_001), BODY, NOW));
+        assertEquals(Verdict.Stale, check(v, s.sign(BODY, NOW + 30_001), BODY, NOW));
+    }
+
+    @Test
+    void nonceIsForgottenOnlyAfterItsTimestampLeftTheWindow() {
+        EgressVerifier v = new EgressVerifier(KEY);
+        SignedHeaders h = new EgressSigner(KEY).sign(BODY, NOW);
+        assertEquals(Verdict.Ok, check(v, h, BODY, NOW - 29_000));
+        assertEquals(Verdict.Replayed, check(v, h, BODY, NOW + 30_000));
+        assertEquals(Verdict.Stale, check(v, h, BODY, NOW + 30_001));
+        // The next accepted request evicts it: only the new nonce is remembered.
+        assertEquals(Verdict.Ok, check(v, new EgressSigner(KEY).sign(BODY, NOW + 30_001), BODY, NOW + 30_001));
+        assertEquals(1, v.rememberedNonces());
+    }
+
+    @Test
+    void cacheIsBoundedAndRefusesRatherThanForgetting() {
+        EgressVerifier v = new EgressVerifier(KEY, 30_000, 2);
+        EgressSigner s = new EgressSigner(KEY);
+        assertEquals(Verdict.Ok, check(v, s.sign(BODY, NOW), BODY, NOW));
+        assertEquals(Verdict.Ok, check(v, s.sign(BODY, NOW + 10_000), BODY, NOW));
+        assertEquals(Verdict.ReplayCacheFull, check(v, s.sign(BODY, NOW), BODY, NOW));
+        assertEquals(2, v.rememberedNonces());
+        // Once the first nonce expires, there is room again.
+        assertEquals(Verdict.Ok, check(v, s.sign(BODY, NOW + 31_000), BODY, NOW + 30_001));
+    }
+
+    @Test
+    void malformedHeaders() {
+        EgressVerifier v = new EgressVerifier(KEY);
+        SignedHeaders h = new EgressSigner(KEY).sign(BODY, NOW);
+        assertEquals(Verdict.MalformedHeaders, v.verify(null, h.nonce(), h.signature(), BODY, NOW));
+        assertEquals(Verdict.MalformedHeaders, v.verify(h.timestamp(), null, h.signature(), BODY, NOW));
+        assertEquals(Verdict.MalformedHeaders, v.verify(h.timestamp(), h.nonce(), null, BODY, NOW));
+        assertEquals(Verdict.MalformedHeaders, v.verify("-5", h.nonce(), h.signature(), BODY, NOW));
+        assertEquals(Verdict.MalformedHeaders, v.verify("12a", h.nonce(), h.signature(), BODY, NOW));
+        assertEquals(Verdict.MalformedHeaders, v.verify("99999999999999999999", h.nonce(), h.signature(), BODY, NOW));
+        assertEquals(Verdict.MalformedHeaders, v.verify(h.timestamp(), "short", h.signature(), BODY, NOW));
+        assertEquals(Verdict.MalformedHeaders, v.verify(h.timestamp(), "a b c d e f g h i j k", h.signature(), BODY, NOW));
+        assertEquals(Verdict.MalformedHeaders, v.verify(h.timestamp(), h.nonce(), "!!notbase64", BODY, NOW));
+    }
+
+    @Test
+    void shortKeysAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new EgressSigner(new byte[16]));
+        assertThrows(IllegalArgumentException.class, () -> new EgressVerifier(new byte[31]));
+    }
+}

@@ -1,0 +1,99 @@
+package com.proxylity.packetsource.functions;
+
+import com.proxylity.packetsource.core.contract.DiscardReason;
+import com.proxylity.packetsource.core.egressapi.EgressOutcome;
+import com.proxylity.packetsource.core.egressapi.EgressPacket;
+import com.proxylity.packetsource.core.egressapi.EgressRequest;
+import com.proxylity.packetsource.core.egressapi.EgressResponse;
+import com.proxylity.packetsource.core.pipeline.Discard;
+import com.proxylity.packetsource.core.pipeline.ReadyPacket;
+import com.proxylity.packetsource.functions.model.EgressBatch;
+import com.proxylity.packetsource.functions.model.EgressResult;
+import com.proxylity.packetsource.functions.runtime.EgressTransport;
+import com.proxylity.packetsource.functions.runtime.Environment;
+import com.proxylity.packetsource.functions.runtime.PipelineMetrics;
+import com.proxylity.packetsource.functions.runtime.StageHandler;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * The Map's one state: hands a batch to the sender that owns its Listener and counts what
+ * happened to each packet. Per-packet discards from the sender ({@code NoSession},
+ * {@code SendError}, ...) are outcomes, never failures. It throws only when the sender did not
+ * take the batch ({@link SenderUnavailableException}, {@link EgressRejectedException}); the
+ * state machine retries, then reports the batch's records failed.
+ */
+public final class Egress extends StageHandler<EgressBatch, EgressResult> {
+    private static final Logger LOG = LogManager.getLogger(Egress.class);
+
+    private final EgressTransport transport;
+    private final Clock clock;
+    private final PipelineMetrics metrics;
+
+    public Egress() {
+        this(Environment.egressTransport(), Clock.systemUTC(), PipelineMetrics.fromEnvironment());
+    }
+
+    public Egress(EgressTransport transport, Clock clock, PipelineMetrics metrics) {
+        super(EgressBatch.class);
+        this.transport = transport;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public EgressResult handle(EgressBatch batch) {
+        List<EgressPacket> packets = new ArrayList<>(batch.packets().size());
+        for (ReadyPacket p : batch.packets()) {
+            packets.add(new EgressPacket(p.id(), p.address(), p.port(), p.peerKey(), p.payload()));
+        }
+        PipelineMetrics.Tally tally = metrics.tally();
+        EgressResponse response;
+        try {
+            response = transport.post(batch.endpoint(), new EgressRequest(batch.listener(), packets));
+        } catch (RuntimeException e) {
+            tally.count(PipelineMetrics.EGRESS_FAILURES, 1).flush();
+            LOG.warn("egress failed listener={} packets={} error={}", batch.listener(), packets.size(),
+                    e.getClass().getSimpleName());
+            throw e;
+        }
+
+        Map<String, com.proxylity.packetsource.core.egressapi.EgressResult> byId = new HashMap<>();
+        for (var r : response.results()) {
+            if (r != null && r.id() != null) byId.put(r.id(), r);
+        }
+        List<String> sent = new ArrayList<>();
+        List<Discard> discards = new ArrayList<>();
+        Set<String> deliveredMessages = new LinkedHashSet<>();
+        for (EgressPacket p : packets) {
+            var r = byId.get(p.id());
+            if (r == null) {
+                // The sender must answer every packet; one it skipped is counted, not lost.
+                discards.add(new Discard(p.id(), DiscardReason.SendError, "no result from the sender"));
+            } else if (r.outcome() == EgressOutcome.Sent) {
+                sent.add(p.id());
+                deliveredMessages.add(Validate.messageIdOf(p.id()));
+            } else {
+                discards.add(new Discard(p.id(), r.reason(), "discarded by the sender"));
+            }
+        }
+        long now = clock.millis();
+        for (String m : deliveredMessages) {
+            Long published = batch.publishedAt().get(m);
+            if (published != null) tally.sample(PipelineMetrics.PUBLISH_TO_EGRESS_LATENCY, Math.max(0, now - published));
+        }
+        tally.count(PipelineMetrics.PACKETS_DELIVERED, sent.size());
+        for (Discard d : discards) tally.discard(d.reason());
+        tally.flush();
+        LOG.info("egress listener={} packets={} sent={} discarded={}", batch.listener(), packets.size(),
+                sent.size(), discards.size());
+        return new EgressResult(List.of(), sent, discards);
+    }
+}

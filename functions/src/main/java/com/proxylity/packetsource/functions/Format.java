@@ -1,0 +1,36 @@
+package com.proxylity.packetsource.functions;
+
+import com.proxylity.packetsource.core.egress.EgressPolicy;
+import com.proxylity.packetsource.core.pipeline.Discard;
+import com.proxylity.packetsource.core.pipeline.FormatStage;
+import com.proxylity.packetsource.core.pipeline.PacketsOutput;
+import com.proxylity.packetsource.functions.model.PacketsState;
+import com.proxylity.packetsource.functions.model.ValidateResult;
+import com.proxylity.packetsource.functions.runtime.Environment;
+import com.proxylity.packetsource.functions.runtime.PipelineMetrics;
+import com.proxylity.packetsource.functions.runtime.StageHandler;
+
+/** Second state: each entry to the exact bytes to send, or a discard (core {@link FormatStage}). */
+public final class Format extends StageHandler<ValidateResult, PacketsState> {
+    private final FormatStage stage;
+    private final PipelineMetrics metrics;
+
+    public Format() {
+        this(Environment.egressPolicy(), PipelineMetrics.fromEnvironment());
+    }
+
+    public Format(EgressPolicy egressPolicy, PipelineMetrics metrics) {
+        super(ValidateResult.class);
+        this.stage = new FormatStage(egressPolicy);
+        this.metrics = metrics;
+    }
+
+    @Override
+    public PacketsState handle(ValidateResult input) {
+        PacketsOutput out = stage.format(input.entries());
+        PipelineMetrics.Tally tally = metrics.tally();
+        for (Discard d : out.discards()) tally.discard(d.reason());
+        tally.flush();
+        return new PacketsState(out.packets(), out.discards(), input.publishedAt());
+    }
+}

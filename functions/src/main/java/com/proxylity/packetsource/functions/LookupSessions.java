@@ -1,0 +1,48 @@
+package com.proxylity.packetsource.functions;
+
+import com.proxylity.packetsource.core.pipeline.Discard;
+import com.proxylity.packetsource.core.pipeline.LookupSessionsStage;
+import com.proxylity.packetsource.core.pipeline.PacketsOutput;
+import com.proxylity.packetsource.core.session.SessionDirectory;
+import com.proxylity.packetsource.functions.model.PacketsState;
+import com.proxylity.packetsource.functions.runtime.ChunkedSessionDirectory;
+import com.proxylity.packetsource.functions.runtime.Environment;
+import com.proxylity.packetsource.functions.runtime.PipelineMetrics;
+import com.proxylity.packetsource.functions.runtime.StageHandler;
+import java.time.Clock;
+
+/**
+ * Third state: WireGuard packets without a live session on their own Listener are discarded
+ * ({@code NoSession}, {@code SessionExpired}; core {@link LookupSessionsStage}). The directory is
+ * read through {@link ChunkedSessionDirectory}: at most 100 keys per read (one BatchGetItem), and
+ * never a record of another Listener. The sender checks again when it seals; this saves the
+ * egress round trip for packets that cannot go.
+ */
+public final class LookupSessions extends StageHandler<PacketsState, PacketsState> {
+    private final LookupSessionsStage stage;
+    private final PipelineMetrics metrics;
+
+    public LookupSessions() {
+        this(Environment.sessionDirectory(), Clock.systemUTC(), PipelineMetrics.fromEnvironment());
+    }
+
+    public LookupSessions(SessionDirectory sessions, Clock clock, PipelineMetrics metrics) {
+        super(PacketsState.class);
+        this.stage = new LookupSessionsStage(new ChunkedSessionDirectory(sessions), clock);
+        this.metrics = metrics;
+    }
+
+    @Override
+    public PacketsState handle(PacketsState input) {
+        PacketsOutput out;
+        try {
+            out = stage.lookup(input.packets());
+        } catch (RuntimeException e) {
+            throw new TransientException("session directory lookup failed", e);
+        }
+        PipelineMetrics.Tally tally = metrics.tally();
+        for (Discard d : out.discards()) tally.discard(d.reason());
+        tally.flush();
+        return new PacketsState(out.packets(), out.discards(), input.publishedAt());
+    }
+}

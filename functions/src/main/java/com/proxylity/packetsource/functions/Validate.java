@@ -1,0 +1,157 @@
+package com.proxylity.packetsource.functions;
+
+import com.proxylity.packetsource.core.contract.DiscardReason;
+import com.proxylity.packetsource.core.contract.MalformedMessageException;
+import com.proxylity.packetsource.core.contract.MessageSchema;
+import com.proxylity.packetsource.core.contract.SnsEnvelope;
+import com.proxylity.packetsource.core.pipeline.Control;
+import com.proxylity.packetsource.core.pipeline.Discard;
+import com.proxylity.packetsource.core.pipeline.SqsRecord;
+import com.proxylity.packetsource.core.pipeline.ValidateOutput;
+import com.proxylity.packetsource.core.pipeline.ValidateStage;
+import com.proxylity.packetsource.core.pipeline.ValidatedEntry;
+import com.proxylity.packetsource.core.registry.PacketSource;
+import com.proxylity.packetsource.core.registry.Registry;
+import com.proxylity.packetsource.functions.model.ValidateResult;
+import com.proxylity.packetsource.functions.runtime.Environment;
+import com.proxylity.packetsource.functions.runtime.PipelineMetrics;
+import com.proxylity.packetsource.functions.runtime.RateLimiter;
+import com.proxylity.packetsource.functions.runtime.StageHandler;
+import com.proxylity.packetsource.functions.runtime.SubscriptionConfirmer;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * First state: the Pipe's batch of SQS records to validated entries (core {@link ValidateStage}:
+ * envelope, topic authentication, EgressRegion, max age, schema). Around it, what needs the
+ * outside world: SubscriptionConfirmations of registered topics are confirmed (those of other
+ * topics are UnknownTopic discards in the core), the per-source rate limit, and the metrics.
+ */
+public final class Validate extends StageHandler<Validate.PipeBatch, ValidateResult> {
+    private static final Logger LOG = LogManager.getLogger(Validate.class);
+
+    /** The state machine input: the SQS records exactly as the Pipe hands them over. */
+    public static final class PipeBatch extends ArrayList<SqsRecord> {
+        public PipeBatch() {}
+
+        public PipeBatch(List<SqsRecord> records) {
+            super(records);
+        }
+    }
+
+    private final ValidateStage stage;
+    private final Registry registry;
+    private final SubscriptionConfirmer confirmer;
+    private final RateLimiter rateLimiter;
+    private final PipelineMetrics metrics;
+
+    public Validate() {
+        this(Environment.registry(), Environment.region(), Clock.systemUTC(), Environment.subscriptionConfirmer(),
+                Environment.rateLimiter(), PipelineMetrics.fromEnvironment());
+    }
+
+    /**
+     * @param region this deployment's region (EgressRegion must name it); null skips the check
+     */
+    public Validate(Registry registry, String region, Clock clock, SubscriptionConfirmer confirmer,
+                    RateLimiter rateLimiter, PipelineMetrics metrics) {
+        super(PipeBatch.class);
+        this.stage = new ValidateStage(registry, region, clock, new MessageSchema());
+        this.registry = registry;
+        this.confirmer = confirmer;
+        this.rateLimiter = rateLimiter;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public ValidateResult handle(PipeBatch records) {
+        PipelineMetrics.Tally tally = metrics.tally();
+        tally.count(PipelineMetrics.MESSAGES_RECEIVED, records.size());
+        tally.sample(PipelineMetrics.PIPE_BATCH_SIZE, records.size());
+        ValidateOutput out;
+        try {
+            out = stage.validate(records);
+        } catch (RuntimeException e) {
+            // The core never throws for message content; this is the registry failing.
+            throw new TransientException("registry lookup failed", e);
+        }
+        for (Control c : out.controls()) control(c, tally);
+
+        Map<String, SnsEnvelope> envelopes = envelopesWithEntries(records, out.entries());
+        List<ValidatedEntry> entries = new ArrayList<>();
+        List<Discard> discards = new ArrayList<>(out.discards());
+        rateLimit(out.entries(), envelopes, entries, discards);
+
+        Map<String, Long> publishedAt = new LinkedHashMap<>();
+        envelopes.forEach((id, env) -> {
+            if (env.timestamp() != null) publishedAt.put(id, env.timestamp().toEpochMilli());
+        });
+        for (Discard d : discards) tally.discard(d.reason());
+        tally.count(PipelineMetrics.PACKETS_RECEIVED, out.entries().size() + out.discards().size());
+        tally.flush();
+        LOG.info("validated records={} entries={} discards={} controls={}",
+                records.size(), entries.size(), discards.size(), out.controls().size());
+        return new ValidateResult(entries, discards, out.controls(), publishedAt);
+    }
+
+    private void control(Control c, PipelineMetrics.Tally tally) {
+        if (Control.SUBSCRIPTION_CONFIRMATION.equals(c.type())) {
+            try {
+                confirmer.confirm(c.topicArn(), c.token());
+            } catch (RuntimeException e) {
+                throw new TransientException("ConfirmSubscription failed", e);
+            }
+            tally.count(PipelineMetrics.SUBSCRIPTIONS_CONFIRMED, 1);
+            LOG.info("confirmed subscription record={}", c.id());
+        } else {
+            tally.ignored(c.type());
+        }
+    }
+
+    /** The envelope of each record that produced entries (the core's output names only ids). */
+    private static Map<String, SnsEnvelope> envelopesWithEntries(List<SqsRecord> records, List<ValidatedEntry> entries) {
+        Map<String, SnsEnvelope> out = new LinkedHashMap<>();
+        if (entries.isEmpty()) return out;
+        Map<String, Boolean> wanted = new HashMap<>();
+        for (ValidatedEntry e : entries) wanted.put(messageIdOf(e.id()), Boolean.TRUE);
+        for (SqsRecord r : records) {
+            if (!wanted.containsKey(r.messageId()) || out.containsKey(r.messageId())) continue;
+            try {
+                out.put(r.messageId(), SnsEnvelope.parse(r.body()));
+            } catch (MalformedMessageException e) {
+                throw new IllegalStateException("envelope validated once, unreadable now", e);
+            }
+        }
+        return out;
+    }
+
+    private void rateLimit(List<ValidatedEntry> in, Map<String, SnsEnvelope> envelopes,
+                           List<ValidatedEntry> kept, List<Discard> discards) {
+        Map<String, List<ValidatedEntry>> byMessage = new LinkedHashMap<>();
+        for (ValidatedEntry e : in) byMessage.computeIfAbsent(messageIdOf(e.id()), k -> new ArrayList<>()).add(e);
+        for (Map.Entry<String, List<ValidatedEntry>> m : byMessage.entrySet()) {
+            SnsEnvelope env = envelopes.get(m.getKey());
+            Optional<PacketSource> source = env == null ? Optional.empty() : registry.packetSource(env.topicArn());
+            int rate = source.map(PacketSource::ratePerSecond).orElse(0);
+            List<ValidatedEntry> list = m.getValue();
+            int granted = rate > 0 ? rateLimiter.acquire(env.topicArn(), rate, list.size()) : list.size();
+            for (int i = 0; i < list.size(); i++) {
+                if (i < granted) kept.add(list.get(i));
+                else discards.add(new Discard(list.get(i).id(), DiscardReason.RateLimited,
+                        "Packet Source rate limit of " + rate + " packets/s"));
+            }
+        }
+    }
+
+    static String messageIdOf(String entryId) {
+        int slash = entryId.lastIndexOf('/');
+        return slash < 0 ? entryId : entryId.substring(0, slash);
+    }
+}

@@ -1,0 +1,18 @@
+package com.proxylity.packetsource.functions.model;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.proxylity.packetsource.core.pipeline.Discard;
+import com.proxylity.packetsource.core.pipeline.ReadyPacket;
+import java.util.List;
+import java.util.Map;
+
+/** Output of Format and LookupSessions; input of LookupSessions and Batch. */
+public record PacketsState(@JsonProperty("Packets") List<ReadyPacket> packets,
+                           @JsonProperty("Discards") List<Discard> discards,
+                           @JsonProperty("PublishedAt") Map<String, Long> publishedAt) {
+    public PacketsState {
+        packets = packets == null ? List.of() : packets;
+        discards = discards == null ? List.of() : discards;
+        publishedAt = publishedAt == null ? Map.of() : publishedAt;
+    }
+}

@@ -1,0 +1,28 @@
+package com.proxylity.packetsource.functions.model;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.proxylity.packetsource.core.pipeline.Control;
+import com.proxylity.packetsource.core.pipeline.Discard;
+import com.proxylity.packetsource.core.pipeline.ValidatedEntry;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Output of Validate, input of Format. The state keeps Entries and PublishedAt (its
+ * ResultSelector drops the rest): discards are counted where they happen, and confirmed
+ * subscriptions need nothing further.
+ *
+ * @param publishedAt SNS Timestamp (epoch millis) per SQS messageId that produced entries, for
+ *     the publish-to-egress latency metric at Egress
+ */
+public record ValidateResult(@JsonProperty("Entries") List<ValidatedEntry> entries,
+                             @JsonProperty("Discards") List<Discard> discards,
+                             @JsonProperty("Controls") List<Control> controls,
+                             @JsonProperty("PublishedAt") Map<String, Long> publishedAt) {
+    public ValidateResult {
+        entries = entries == null ? List.of() : entries;
+        discards = discards == null ? List.of() : discards;
+        controls = controls == null ? List.of() : controls;
+        publishedAt = publishedAt == null ? Map.of() : publishedAt;
+    }
+}

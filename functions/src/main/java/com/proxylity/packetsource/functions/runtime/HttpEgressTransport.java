@@ -1,0 +1,86 @@
+package com.proxylity.packetsource.functions.runtime;
+
+import com.proxylity.packetsource.core.egressapi.EgressApi;
+import com.proxylity.packetsource.core.egressapi.EgressJson;
+import com.proxylity.packetsource.core.egressapi.EgressRequest;
+import com.proxylity.packetsource.core.egressapi.EgressResponse;
+import com.proxylity.packetsource.core.egressapi.EgressSigner;
+import com.proxylity.packetsource.core.egressapi.SignedHeaders;
+import com.proxylity.packetsource.functions.EgressRejectedException;
+import com.proxylity.packetsource.functions.SenderUnavailableException;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * The egress API over HTTP/1.1 with the JDK client: the body signed with HMAC-SHA256 (core
+ * {@link EgressSigner}), a fresh nonce per attempt. Status mapping decides retries:
+ * 200 is read; 401 (key rotation, clock skew), 429 and 5xx, and no answer at all are
+ * {@link SenderUnavailableException} (retried); any other status is
+ * {@link EgressRejectedException} (not retried: the same bytes would be refused again).
+ */
+public final class HttpEgressTransport implements EgressTransport {
+    private final HttpClient client;
+    private final EgressSigner signer;
+    private final Clock clock;
+    private final Duration timeout;
+
+    public HttpEgressTransport(byte[] hmacKey, Clock clock, Duration timeout) {
+        this(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(Duration.ofSeconds(3)).build(),
+                new EgressSigner(hmacKey), clock, timeout);
+    }
+
+    public HttpEgressTransport(HttpClient client, EgressSigner signer, Clock clock, Duration timeout) {
+        this.client = client;
+        this.signer = signer;
+        this.clock = clock;
+        this.timeout = timeout;
+    }
+
+    @Override
+    public EgressResponse post(String endpoint, EgressRequest request) {
+        byte[] body = EgressJson.writeRequest(request);
+        if (body.length > EgressApi.MAX_BODY_BYTES) {
+            throw new EgressRejectedException("egress request of " + body.length + " bytes exceeds the API limit");
+        }
+        SignedHeaders h = signer.sign(body, clock.millis());
+        HttpRequest req = HttpRequest.newBuilder(URI.create(stripSlash(endpoint) + EgressApi.PATH))
+                .timeout(timeout)
+                .header("Content-Type", EgressApi.CONTENT_TYPE)
+                .header(EgressApi.HEADER_TIMESTAMP, h.timestamp())
+                .header(EgressApi.HEADER_NONCE, h.nonce())
+                .header(EgressApi.HEADER_SIGNATURE, h.signature())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+        HttpResponse<byte[]> resp;
+        try {
+            resp = client.send(req, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new SenderUnavailableException("sender unreachable: " + e.getClass().getSimpleName(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SenderUnavailableException("interrupted while calling the sender", e);
+        }
+        int status = resp.statusCode();
+        if (status == 200) {
+            try {
+                return EgressJson.readResponse(resp.body());
+            } catch (IOException e) {
+                throw new EgressRejectedException("sender answer is not an egress response");
+            }
+        }
+        if (status == 401 || status == 429 || status >= 500) {
+            throw new SenderUnavailableException("sender answered " + status, null);
+        }
+        throw new EgressRejectedException("sender refused the request with " + status);
+    }
+
+    private static String stripSlash(String s) {
+        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+    }
+}
