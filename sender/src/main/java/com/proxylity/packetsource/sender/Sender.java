@@ -1,0 +1,232 @@
+package com.proxylity.packetsource.sender;
+
+import com.proxylity.packetsource.core.egress.EgressPolicy;
+import com.proxylity.packetsource.core.egressapi.EgressApi;
+import com.proxylity.packetsource.core.egressapi.EgressVerifier;
+import com.proxylity.packetsource.core.session.InMemorySessionDirectory;
+import com.proxylity.packetsource.core.session.SessionDirectory;
+import com.proxylity.packetsource.sender.api.EgressHttpServer;
+import com.proxylity.packetsource.sender.api.EgressService;
+import com.proxylity.packetsource.sender.config.ListenerConfig;
+import com.proxylity.packetsource.sender.config.SenderConfig;
+import com.proxylity.packetsource.sender.metrics.EmfWriter;
+import com.proxylity.packetsource.sender.metrics.JsonLog;
+import com.proxylity.packetsource.sender.metrics.SenderMetrics;
+import com.proxylity.packetsource.sender.net.ListenerSocket;
+import com.proxylity.packetsource.sender.net.Transport;
+import com.proxylity.packetsource.sender.wg.WireGuardPort;
+import com.proxylity.packetsource.sender.wg.WireGuardPorts;
+import io.netty.channel.EventLoopGroup;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Clock;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The sender service, startable in-process: binds every Listener socket, serves the egress API
+ * and health, publishes metrics. {@link #close()} shuts down gracefully: stop accepting
+ * requests, let requests in progress finish, drain queued datagrams, close the sockets.
+ *
+ * <pre>{@code
+ * try (Sender s = Sender.start(SenderConfig.builder().hmacKey(key)
+ *         .listener(ListenerConfig.udp("coap", "127.0.0.1", 0)).build())) {
+ *     URI egress = s.egressUri();            // http://127.0.0.1:PORT/v1/egress
+ *     int port = s.listenerAddress("coap").getPort();
+ * }
+ * }</pre>
+ */
+public final class Sender implements AutoCloseable {
+    private static final JsonLog LOG = JsonLog.of(Sender.class);
+
+    private final SenderConfig config;
+    private final Map<String, ListenerSocket> sockets;
+    private final Map<String, SenderMetrics> metrics;
+    private final EventLoopGroup group;
+    private final EgressHttpServer http;
+    private final ScheduledExecutorService flusher;
+    private final EmfWriter emf;
+    private final SessionDirectory sessions;
+    private final Transport transport;
+    private volatile boolean closing;
+
+    private Sender(Builder b) throws IOException {
+        this.config = b.config;
+        this.sessions = b.sessions != null ? b.sessions : new InMemorySessionDirectory();
+        this.transport = b.transport != null ? b.transport : Transport.best();
+        Clock clock = b.clock;
+        Map<String, ListenerSocket> s = new LinkedHashMap<>();
+        Map<String, SenderMetrics> m = new LinkedHashMap<>();
+        group = transport.newGroup(Math.max(1, Math.min(config.listeners().size(),
+                Runtime.getRuntime().availableProcessors())), "listener");
+        try {
+            for (ListenerConfig lc : config.listeners()) {
+                SenderMetrics lm = new SenderMetrics(lc.name());
+                WireGuardPort wg = lc.type().isWireGuard()
+                        ? b.wireGuard.create(lc, config.senderId(), sessions, clock) : null;
+                ListenerSocket sock = new ListenerSocket(lc, config.queueCapacity(), lm, wg);
+                sock.bind(group, transport);
+                s.put(lc.name(), sock);
+                m.put(lc.name(), lm);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            throw new IOException("interrupted while binding", e);
+        } catch (RuntimeException e) {
+            s.values().forEach(ListenerSocket::close);
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            throw e;
+        }
+        sockets = Collections.unmodifiableMap(s);
+        metrics = Collections.unmodifiableMap(m);
+        EgressService service = new EgressService(sockets, metrics, b.policy, config.drainTimeout());
+        http = new EgressHttpServer(config.egressBindAddress(), config.egressPort(), config.httpThreads(),
+                new EgressVerifier(config.hmacKey()), service, clock::millis, this::healthy);
+        http.start();
+        emf = new EmfWriter(config.metricsNamespace(), "packet-source-sender", b.metricsOut, clock::millis);
+        flusher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "metrics-flush");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = config.metricsInterval().toMillis();
+        flusher.scheduleAtFixedRate(this::flushMetrics, every, every, TimeUnit.MILLISECONDS);
+        LOG.info("sender-started", "senderId", config.senderId(), "transport", transport.name(),
+                "listeners", sockets.size(), "egressPort", http.address().getPort());
+    }
+
+    /** Starts with defaults: in-memory sessions, metrics on stdout, no WireGuard engine. */
+    public static Sender start(SenderConfig config) throws IOException {
+        return builder(config).start();
+    }
+
+    public static Builder builder(SenderConfig config) {
+        return new Builder(config);
+    }
+
+    /** Port of the egress API (useful when configured as 0). */
+    public int egressPort() {
+        return http.address().getPort();
+    }
+
+    /** {@code http://host:port/v1/egress}, the URL the egress Lambda (or local pipeline) calls. */
+    public URI egressUri() {
+        InetSocketAddress a = http.address();
+        String host = a.getAddress().getHostAddress();
+        if (host.contains(":")) host = "[" + host + "]";
+        return URI.create("http://" + host + ":" + a.getPort() + EgressApi.PATH);
+    }
+
+    /** The bound address of a Listener socket (its port is the real one when configured as 0). */
+    public InetSocketAddress listenerAddress(String listener) {
+        ListenerSocket s = sockets.get(listener);
+        if (s == null) throw new IllegalArgumentException("no such listener");
+        return s.localAddress();
+    }
+
+    /** Listener name → bound port. */
+    public Map<String, Integer> listenerPorts() {
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        sockets.forEach((k, v) -> ports.put(k, v.localAddress().getPort()));
+        return ports;
+    }
+
+    public SenderMetrics metrics(String listener) {
+        return metrics.get(listener);
+    }
+
+    public SessionDirectory sessionDirectory() {
+        return sessions;
+    }
+
+    public Transport transport() {
+        return transport;
+    }
+
+    /** Requests refused for authentication since start (401/503). */
+    public long authRejected() {
+        return http.authRejected();
+    }
+
+    /** True while every Listener socket is bound and the sender is not shutting down. */
+    public boolean healthy() {
+        if (closing) return false;
+        for (ListenerSocket s : sockets.values()) if (!s.active()) return false;
+        return true;
+    }
+
+    private void flushMetrics() {
+        try {
+            metrics.values().forEach(emf::flush);
+        } catch (RuntimeException e) {
+            LOG.error("metrics-flush-failed", e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closing) return;
+        closing = true;
+        LOG.info("sender-stopping", "senderId", config.senderId());
+        // 1. Stop accepting; requests in progress finish (they wait for their own sends).
+        http.stop(config.drainTimeout());
+        // 2. Drain anything still queued on the sockets.
+        long deadline = System.nanoTime() + config.drainTimeout().toNanos();
+        for (ListenerSocket s : sockets.values()) {
+            try {
+                int left = s.drain(deadline);
+                if (left > 0) LOG.warn("listener-drain-incomplete", "listener", s.config().name(), "queued", left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        // 3. Close sockets and threads; last metrics out.
+        sockets.values().forEach(ListenerSocket::close);
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        flusher.shutdownNow();
+        flushMetrics();
+        LOG.info("sender-stopped", "senderId", config.senderId());
+    }
+
+    /** Options for embedding (local mode, tests) beyond the configuration. */
+    public static final class Builder {
+        private final SenderConfig config;
+        private SessionDirectory sessions;
+        private EgressPolicy policy;
+        private PrintStream metricsOut = System.out;
+        private Clock clock = Clock.systemUTC();
+        private Transport transport;
+        private WireGuardPorts wireGuard = WireGuardPorts.NONE;
+
+        private Builder(SenderConfig config) {
+            this.config = Objects.requireNonNull(config);
+        }
+
+        /** Where WireGuard sessions are published (shared with the local pipeline's lookups). */
+        public Builder sessionDirectory(SessionDirectory v) { sessions = v; return this; }
+
+        /** Optional second check of remote addresses (the pipeline checks them first). */
+        public Builder egressPolicy(EgressPolicy v) { policy = v; return this; }
+
+        public Builder metricsOut(PrintStream v) { metricsOut = v; return this; }
+
+        public Builder clock(Clock v) { clock = v; return this; }
+
+        public Builder transport(Transport v) { transport = v; return this; }
+
+        public Builder wireGuard(WireGuardPorts v) { wireGuard = v; return this; }
+
+        public Sender start() throws IOException {
+            return new Sender(this);
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package com.proxylity.packetsource.sender.api;
+
+import com.proxylity.packetsource.core.contract.DiscardReason;
+import com.proxylity.packetsource.core.contract.ListenerType;
+import com.proxylity.packetsource.core.egress.EgressPolicy;
+import com.proxylity.packetsource.core.egressapi.EgressPacket;
+import com.proxylity.packetsource.core.egressapi.EgressRequest;
+import com.proxylity.packetsource.core.egressapi.EgressResponse;
+import com.proxylity.packetsource.core.egressapi.EgressResult;
+import com.proxylity.packetsource.sender.metrics.SenderMetrics;
+import com.proxylity.packetsource.sender.net.ListenerSocket;
+import com.proxylity.packetsource.sender.net.Outbound;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Turns one authenticated egress request into datagrams on one Listener and reports a result
+ * per packet, in request order. Each packet is checked on its own: a bad one never stops its
+ * siblings. The pipeline already validated and formatted everything (contract 1); these checks
+ * are the sender's own guard, so a buggy or compromised caller still cannot make it send
+ * malformed or oversized datagrams.
+ */
+public final class EgressService {
+    /** Thrown when the request names a Listener this sender does not own. */
+    public static final class UnknownListenerException extends Exception {
+        UnknownListenerException(String name) {
+            super("unknown listener");
+        }
+    }
+
+    private final Map<String, ListenerSocket> sockets;
+    private final Map<String, SenderMetrics> metrics;
+    private final EgressPolicy policy;
+    private final Duration sendTimeout;
+
+    public EgressService(Map<String, ListenerSocket> sockets, Map<String, SenderMetrics> metrics,
+                         EgressPolicy policy, Duration sendTimeout) {
+        this.sockets = sockets;
+        this.metrics = metrics;
+        this.policy = policy;
+        this.sendTimeout = sendTimeout;
+    }
+
+    public EgressResponse send(EgressRequest request) throws UnknownListenerException, InterruptedException {
+        ListenerSocket socket = request.listener() == null ? null : sockets.get(request.listener());
+        if (socket == null) throw new UnknownListenerException(request.listener());
+        SenderMetrics m = metrics.get(request.listener());
+        ListenerType type = socket.config().type();
+        int n = request.packets().size();
+        EgressResult[] results = new EgressResult[n];
+        int[] slotOf = new int[n];
+        Arrays.fill(slotOf, -1);
+        Outbound out = new Outbound(n);
+        for (int i = 0; i < n; i++) {
+            EgressPacket p = request.packets().get(i);
+            DiscardReason reason = check(p, type);
+            InetSocketAddress dest = null;
+            if (reason == null) {
+                InetAddress addr = IpLiteral.parse(p.address());
+                if (policy != null && !policy.permits(addr)) {
+                    reason = DiscardReason.EgressDenied;
+                } else {
+                    dest = new InetSocketAddress(addr, p.port());
+                }
+            }
+            if (reason != null) {
+                results[i] = EgressResult.discarded(p.id(), reason);
+                m.discarded(reason);
+            } else {
+                slotOf[i] = out.add(type.isWireGuard() ? null : dest, p.peerKey(), p.payload());
+            }
+        }
+        if (out.size() > 0) {
+            socket.submit(out);
+            awaitSends(out);
+        }
+        int sent = 0;
+        for (int i = 0; i < n; i++) {
+            if (slotOf[i] < 0) continue;
+            String id = request.packets().get(i).id();
+            DiscardReason r = out.outcome(slotOf[i]);
+            if (r == null) {
+                results[i] = EgressResult.sent(id);
+                sent++;
+            } else {
+                results[i] = EgressResult.discarded(id, r);
+                m.discarded(r);
+            }
+        }
+        m.sent(sent);
+        return new EgressResponse(Arrays.asList(results));
+    }
+
+    private void awaitSends(Outbound out) throws InterruptedException {
+        try {
+            out.done().get(sendTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            // Not expected (the kernel takes or refuses datagrams quickly): report what is
+            // still unsettled as SendError rather than hold the caller forever.
+            out.expireOpen();
+        }
+    }
+
+    private static DiscardReason check(EgressPacket p, ListenerType type) {
+        if (p == null || p.id() == null || p.payload() == null) return DiscardReason.MalformedMessage;
+        if (p.port() < 1 || p.port() > 65_535 || IpLiteral.parse(p.address()) == null) {
+            return DiscardReason.MalformedRemote;
+        }
+        if (p.payload().length > type.maxInnerPacket()) return DiscardReason.TooLarge;
+        if (type.isWireGuard() && (p.peerKey() == null || p.peerKey().isEmpty())) {
+            return DiscardReason.MalformedRemote;
+        }
+        return null;
+    }
+}

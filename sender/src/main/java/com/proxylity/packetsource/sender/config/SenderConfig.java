@@ -1,0 +1,87 @@
+package com.proxylity.packetsource.sender.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything the sender needs to start. Built by {@link ConfigLoader} from a file/environment,
+ * or directly (local mode and tests) with {@link #builder()}.
+ *
+ * @param senderId owner name written into session records; only this sender seals for them
+ * @param hmacKey egress API key (≥ 32 bytes); never logged
+ * @param queueCapacity packets that may wait per Listener before new ones are SendError
+ * @param drainTimeout how long close() waits for queued packets to reach the kernel
+ */
+public record SenderConfig(String senderId, String egressBindAddress, int egressPort, byte[] hmacKey,
+                           List<ListenerConfig> listeners, int queueCapacity, SessionStoreConfig sessionStore,
+                           Duration metricsInterval, String metricsNamespace, Duration drainTimeout,
+                           int httpThreads) {
+    public static final int DEFAULT_QUEUE_CAPACITY = 16_384;
+
+    public SenderConfig {
+        Objects.requireNonNull(senderId, "senderId");
+        Objects.requireNonNull(hmacKey, "hmacKey");
+        egressBindAddress = egressBindAddress == null ? "127.0.0.1" : egressBindAddress;
+        if (egressPort < 0 || egressPort > 65_535) throw new IllegalArgumentException("egress port " + egressPort);
+        hmacKey = hmacKey.clone();
+        listeners = List.copyOf(listeners);
+        if (listeners.stream().map(ListenerConfig::name).distinct().count() != listeners.size()) {
+            throw new IllegalArgumentException("listener names must be unique");
+        }
+        if (queueCapacity <= 0) throw new IllegalArgumentException("queueCapacity must be > 0");
+        sessionStore = sessionStore == null ? SessionStoreConfig.MEMORY : sessionStore;
+        metricsInterval = metricsInterval == null ? Duration.ofSeconds(60) : metricsInterval;
+        metricsNamespace = metricsNamespace == null ? "PacketSource" : metricsNamespace;
+        drainTimeout = drainTimeout == null ? Duration.ofSeconds(5) : drainTimeout;
+        if (httpThreads <= 0) httpThreads = 8;
+    }
+
+    @Override
+    public byte[] hmacKey() {
+        return hmacKey.clone();
+    }
+
+    @Override
+    public String toString() {
+        return "SenderConfig[senderId=" + senderId + ", egress=" + egressBindAddress + ":" + egressPort
+                + ", hmacKey=<redacted>, listeners=" + listeners + ", queueCapacity=" + queueCapacity
+                + ", sessionStore=" + sessionStore.type() + "]";
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Convenient construction for embedding; defaults suit loopback (port 0 everywhere). */
+    public static final class Builder {
+        private String senderId = "local-sender";
+        private String egressBindAddress = "127.0.0.1";
+        private int egressPort;
+        private byte[] hmacKey;
+        private final List<ListenerConfig> listeners = new ArrayList<>();
+        private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
+        private SessionStoreConfig sessionStore = SessionStoreConfig.MEMORY;
+        private Duration metricsInterval = Duration.ofSeconds(60);
+        private String metricsNamespace = "PacketSource";
+        private Duration drainTimeout = Duration.ofSeconds(5);
+        private int httpThreads = 8;
+
+        public Builder senderId(String v) { senderId = v; return this; }
+        public Builder egress(String bindAddress, int port) { egressBindAddress = bindAddress; egressPort = port; return this; }
+        public Builder hmacKey(byte[] v) { hmacKey = v; return this; }
+        public Builder listener(ListenerConfig v) { listeners.add(v); return this; }
+        public Builder queueCapacity(int v) { queueCapacity = v; return this; }
+        public Builder sessionStore(SessionStoreConfig v) { sessionStore = v; return this; }
+        public Builder metricsInterval(Duration v) { metricsInterval = v; return this; }
+        public Builder metricsNamespace(String v) { metricsNamespace = v; return this; }
+        public Builder drainTimeout(Duration v) { drainTimeout = v; return this; }
+        public Builder httpThreads(int v) { httpThreads = v; return this; }
+
+        public SenderConfig build() {
+            return new SenderConfig(senderId, egressBindAddress, egressPort, hmacKey, listeners, queueCapacity,
+                    sessionStore, metricsInterval, metricsNamespace, drainTimeout, httpThreads);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package com.proxylity.packetsource.sender.metrics;
+
+import com.proxylity.packetsource.core.contract.DiscardReason;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Counters of one Listener, aggregated between EMF flushes. Updates are lock-free on the hot
+ * path (LongAdder); the two distributions keep a bounded reservoir sample (EMF takes at most
+ * 100 values per metric).
+ */
+public final class SenderMetrics {
+    public static final int MAX_SAMPLES = 100;
+
+    final String listener;
+    final LongAdder sent = new LongAdder();
+    final Map<DiscardReason, LongAdder> discarded = new EnumMap<>(DiscardReason.class);
+    final LongAdder inboundDropped = new LongAdder();
+    final LongAdder inboundWireGuard = new LongAdder();
+    private final Reservoir batchSizes = new Reservoir();
+    private final Reservoir sendLatencyMicros = new Reservoir();
+
+    public SenderMetrics(String listener) {
+        this.listener = listener;
+        for (DiscardReason r : DiscardReason.values()) discarded.put(r, new LongAdder());
+    }
+
+    public void sent(int n) { sent.add(n); }
+
+    public void discarded(DiscardReason reason) { discarded.get(reason).increment(); }
+
+    public void inboundDropped() { inboundDropped.increment(); }
+
+    public void inboundWireGuard() { inboundWireGuard.increment(); }
+
+    public void batch(int size, long latencyNanos) {
+        batchSizes.add(size);
+        sendLatencyMicros.add(latencyNanos / 1_000.0);
+    }
+
+    public long sentTotal() { return sent.sum(); }
+
+    public long discardedTotal(DiscardReason reason) { return discarded.get(reason).sum(); }
+
+    public long inboundDroppedTotal() { return inboundDropped.sum(); }
+
+    List<Double> drainBatchSizes() { return batchSizes.drain(); }
+
+    List<Double> drainSendLatencies() { return sendLatencyMicros.drain(); }
+
+    /** Algorithm R over one flush interval. */
+    static final class Reservoir {
+        private final double[] values = new double[MAX_SAMPLES];
+        private long seen;
+
+        synchronized void add(double v) {
+            if (seen < MAX_SAMPLES) {
+                values[(int) seen] = v;
+            } else {
+                long j = ThreadLocalRandom.current().nextLong(seen + 1);
+                if (j < MAX_SAMPLES) values[(int) j] = v;
+            }
+            seen++;
+        }
+
+        synchronized List<Double> drain() {
+            int n = (int) Math.min(seen, MAX_SAMPLES);
+            List<Double> out = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) out.add(values[i]);
+            seen = 0;
+            return out;
+        }
+    }
+}

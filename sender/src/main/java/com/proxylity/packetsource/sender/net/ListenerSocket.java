@@ -1,0 +1,224 @@
+package com.proxylity.packetsource.sender.net;
+
+import com.proxylity.packetsource.sender.config.ListenerConfig;
+import com.proxylity.packetsource.sender.metrics.JsonLog;
+import com.proxylity.packetsource.sender.metrics.SenderMetrics;
+import com.proxylity.packetsource.sender.wg.Sealed;
+import com.proxylity.packetsource.sender.wg.WireGuardPort;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.unix.Socket;
+import com.proxylity.packetsource.core.contract.DiscardReason;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+
+/**
+ * One bound Listener socket. Outbound datagrams leave from this socket, so clients see the
+ * Listener's own address and port. Inbound: plain UDP is counted and dropped; WireGuard goes
+ * to the engine.
+ *
+ * <p>Send path: a request's packets are reserved against a bounded per-Listener queue (what
+ * does not fit is {@code SendError} at once), then one task on the Listener's event loop copies
+ * each payload into a pooled direct buffer (or seals it into one), writes them all and flushes
+ * once, so the epoll transport hands them to the kernel in {@code sendmmsg} batches.
+ */
+public final class ListenerSocket {
+    private static final JsonLog LOG = JsonLog.of(ListenerSocket.class);
+    private static final long TICK_MILLIS = 250;
+    private static final int SOCKET_BUFFER_BYTES = 4 << 20;
+    private static final ByteBuffer EMPTY = ByteBuffer.allocateDirect(1);
+
+    private final ListenerConfig config;
+    private final int capacity;
+    private final SenderMetrics metrics;
+    private final WireGuardPort wireGuard;
+    private final AtomicInteger pending = new AtomicInteger();
+    private final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
+    private Channel channel;
+    private ScheduledFuture<?> ticker;
+
+    public ListenerSocket(ListenerConfig config, int capacity, SenderMetrics metrics, WireGuardPort wireGuard) {
+        this.config = config;
+        this.capacity = capacity;
+        this.metrics = metrics;
+        this.wireGuard = wireGuard;
+    }
+
+    public void bind(EventLoopGroup group, Transport transport) throws InterruptedException {
+        Bootstrap b = new Bootstrap()
+                .group(group)
+                .channelFactory(transport::newChannel)
+                .option(ChannelOption.ALLOCATOR, alloc)
+                .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
+                .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
+                .handler(new Inbound());
+        InetAddress bindAddress = parseBind(config.bindAddress());
+        channel = b.bind(new InetSocketAddress(bindAddress, config.port())).sync().channel();
+        if (wireGuard != null) {
+            ticker = channel.eventLoop().scheduleAtFixedRate(
+                    () -> wireGuard.tick(System.nanoTime(), this::replyNow), TICK_MILLIS, TICK_MILLIS,
+                    TimeUnit.MILLISECONDS);
+        }
+        LOG.info("listener-bound", "listener", config.name(), "type", config.type().wireName(),
+                "address", localAddress().getAddress().getHostAddress(), "port", localAddress().getPort());
+    }
+
+    private static InetAddress parseBind(String literal) {
+        try {
+            // Bind addresses come from configuration and are IP literals: no name lookup happens.
+            return InetAddress.getByName(literal);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException("bind address is not an IP literal", e);
+        }
+    }
+
+    public ListenerConfig config() {
+        return config;
+    }
+
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    public boolean active() {
+        return channel != null && channel.isActive();
+    }
+
+    public int pending() {
+        return pending.get();
+    }
+
+    /**
+     * Queues the packets of {@code out}; those beyond the queue's free room are SendError.
+     * Completes {@code out.done()} when every queued packet is in the kernel or failed.
+     */
+    public void submit(Outbound out) {
+        int granted = reserve(out.size());
+        out.submittedNanos = System.nanoTime();
+        out.start(this, granted);
+        if (granted == 0) return;
+        Channel ch = channel;
+        ch.eventLoop().execute(() -> writeAll(ch, out, granted));
+    }
+
+    private int reserve(int n) {
+        while (true) {
+            int cur = pending.get();
+            int grant = Math.min(n, capacity - cur);
+            if (grant <= 0) return 0;
+            if (pending.compareAndSet(cur, cur + grant)) return grant;
+        }
+    }
+
+    /** One queued packet left the queue (into the kernel, or failed). */
+    void release() {
+        pending.decrementAndGet();
+    }
+
+    void completed(Outbound out) {
+        metrics.batch(out.size(), System.nanoTime() - out.submittedNanos);
+    }
+
+    private void writeAll(Channel ch, Outbound out, int n) {
+        long now = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            byte[] p = out.payload[i];
+            ByteBuf buf;
+            InetSocketAddress dest;
+            if (wireGuard == null && p.length == 0) {
+                sendEmpty(ch, out, i);
+                continue;
+            }
+            if (wireGuard == null) {
+                buf = alloc.directBuffer(p.length).writeBytes(p);
+                dest = out.destination[i];
+            } else {
+                buf = alloc.directBuffer(wireGuard.sealedSize(p.length));
+                Sealed s = wireGuard.seal(out.peerKey[i], p, buf, now);
+                if (!s.ok()) {
+                    buf.release();
+                    out.finish(i, s.reason());
+                    continue;
+                }
+                dest = s.endpoint();
+            }
+            SlotPromise promise = new SlotPromise(ch, ch.eventLoop(), i);
+            promise.addListener(out);
+            ch.write(new DatagramPacket(buf, dest), promise);
+        }
+        ch.flush();
+    }
+
+    /**
+     * Netty's datagram channels skip zero-length datagrams (and report success), but an empty
+     * UDP datagram is a valid packet: send it with a direct {@code sendto} on the same socket.
+     */
+    private void sendEmpty(Channel ch, Outbound out, int slot) {
+        ch.flush();
+        InetSocketAddress dest = out.destination[slot];
+        DiscardReason reason = DiscardReason.SendError;
+        if (ch instanceof EpollDatagramChannel e) {
+            try {
+                ((Socket) e.fd()).sendTo(EMPTY, 0, 0, dest.getAddress(), dest.getPort());
+                reason = null;
+            } catch (IOException ex) {
+                LOG.warn("send-failed", "listener", config.name(), "error", ex.getClass().getName());
+            }
+        }
+        out.finish(slot, reason);
+    }
+
+    /** Writes a WireGuard control reply right away (we are on the event loop). */
+    private void replyNow(byte[] bytes, InetSocketAddress to) {
+        channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(bytes), to), channel.voidPromise());
+    }
+
+    /** Waits until the queue is empty or the deadline passes; returns what is still queued. */
+    public int drain(long deadlineNanos) throws InterruptedException {
+        while (pending.get() > 0 && System.nanoTime() < deadlineNanos) Thread.sleep(5);
+        return pending.get();
+    }
+
+    public void close() {
+        if (ticker != null) ticker.cancel(false);
+        if (channel != null) channel.close().syncUninterruptibly();
+    }
+
+    private final class Inbound extends SimpleChannelInboundHandler<DatagramPacket> {
+        private final BiConsumer<byte[], InetSocketAddress> reply = ListenerSocket.this::replyNow;
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket msg) {
+            if (wireGuard == null) {
+                // Plain UDP Listeners only send; what arrives is counted and dropped.
+                metrics.inboundDropped();
+                return;
+            }
+            metrics.inboundWireGuard();
+            wireGuard.receive(msg.content(), msg.sender(), System.nanoTime(), reply);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // A send error on one datagram (e.g. ICMP unreachable reported later) must not
+            // close the Listener.
+            LOG.warn("listener-socket-error", "listener", config.name(), "error", cause.getClass().getName());
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package com.proxylity.packetsource.sender.net;
+
+import com.proxylity.packetsource.core.contract.DiscardReason;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The packets of one egress request bound for one Listener, and their outcomes. Filled by the
+ * request thread, sent on the Listener's event loop, completed by Netty's write promises.
+ * Arrays, not per-packet objects: one allocation per request, not per packet.
+ */
+public final class Outbound implements ChannelFutureListener {
+    final int capacity;
+    int count;
+    final InetSocketAddress[] destination;
+    final String[] peerKey;
+    final byte[][] payload;
+    /** Per slot: null = sent, else the discard reason. Valid after {@link #done()} completes. */
+    final DiscardReason[] outcome;
+    /** Per slot: set once the slot is settled, so a timed-out caller can tell open slots. */
+    private final boolean[] settled;
+    private final AtomicInteger open = new AtomicInteger();
+    private final CompletableFuture<Void> done = new CompletableFuture<>();
+    private ListenerSocket socket;
+    long submittedNanos;
+
+    public Outbound(int capacity) {
+        this.capacity = capacity;
+        destination = new InetSocketAddress[capacity];
+        peerKey = new String[capacity];
+        payload = new byte[capacity][];
+        outcome = new DiscardReason[capacity];
+        settled = new boolean[capacity];
+    }
+
+    /** Adds a packet; returns its slot. {@code destination} is ignored for WireGuard. */
+    public int add(InetSocketAddress dest, String peer, byte[] bytes) {
+        int slot = count++;
+        destination[slot] = dest;
+        peerKey[slot] = peer;
+        payload[slot] = bytes;
+        return slot;
+    }
+
+    public int size() {
+        return count;
+    }
+
+    /** Outcome of a slot after completion: null when the kernel accepted the datagram. */
+    public DiscardReason outcome(int slot) {
+        return outcome[slot];
+    }
+
+    public CompletableFuture<Void> done() {
+        return done;
+    }
+
+    void start(ListenerSocket owner, int granted) {
+        socket = owner;
+        // Slots beyond the grant never enter the queue: the Listener's queue is full.
+        for (int i = granted; i < count; i++) {
+            outcome[i] = DiscardReason.SendError;
+            settled[i] = true;
+        }
+        open.set(granted);
+        if (granted == 0) done.complete(null);
+    }
+
+    void finish(int slot, DiscardReason reason) {
+        outcome[slot] = reason;
+        settled[slot] = true;
+        payload[slot] = null;
+        socket.release();
+        if (open.decrementAndGet() == 0) {
+            socket.completed(this);
+            done.complete(null);
+        }
+    }
+
+    /** After a wait timed out: slots not settled yet are reported as SendError. */
+    public void expireOpen() {
+        // The open counter is volatile; reading it orders the settled[] reads after it.
+        open.get();
+        for (int i = 0; i < count; i++) {
+            if (!settled[i]) outcome[i] = DiscardReason.SendError;
+        }
+    }
+
+    @Override
+    public void operationComplete(ChannelFuture future) {
+        SlotPromise p = (SlotPromise) future;
+        finish(p.slot, future.isSuccess() ? null : DiscardReason.SendError);
+    }
+}

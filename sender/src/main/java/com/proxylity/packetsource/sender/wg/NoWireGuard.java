@@ -1,0 +1,26 @@
+package com.proxylity.packetsource.sender.wg;
+
+import io.netty.buffer.ByteBuf;
+import java.net.InetSocketAddress;
+import java.util.function.BiConsumer;
+
+/**
+ * Stand-in for a WireGuard Listener while no engine is wired: answers nothing, so no session
+ * ever exists and every packet is {@code NoSession} — a clear, counted outcome.
+ */
+public final class NoWireGuard implements WireGuardPort {
+    @Override
+    public void receive(ByteBuf datagram, InetSocketAddress from, long nowNanos,
+                        BiConsumer<byte[], InetSocketAddress> reply) {
+        // Counted by the caller as inbound WireGuard; nothing to answer without an engine.
+    }
+
+    @Override
+    public Sealed seal(String peerKey, byte[] inner, ByteBuf out, long nowNanos) {
+        return Sealed.NO_SESSION;
+    }
+
+    @Override
+    public void tick(long nowNanos, BiConsumer<byte[], InetSocketAddress> reply) {
+    }
+}

@@ -1,0 +1,34 @@
+package com.proxylity.packetsource.sender.wg;
+
+import io.netty.buffer.ByteBuf;
+import java.net.InetSocketAddress;
+import java.util.function.BiConsumer;
+
+/**
+ * The sender's seam to the pure WireGuard engine of one Listener. Every method is called on
+ * that Listener's single event-loop thread, so the engine needs no locking and the sending
+ * counter of a keypair has exactly one owner (design.md section 5, "Counters across egress
+ * paths").
+ */
+public interface WireGuardPort {
+    /**
+     * One datagram arrived on the Listener socket. Replies (handshake responses, cookie replies,
+     * keepalives) are handed to {@code reply} as (bytes, destination).
+     */
+    void receive(ByteBuf datagram, InetSocketAddress from, long nowNanos,
+                 BiConsumer<byte[], InetSocketAddress> reply);
+
+    /**
+     * Seals {@code inner} for {@code peerKey} into {@code out} (a buffer with room for the
+     * WireGuard transport header, the inner packet padded to 16 bytes and the tag).
+     */
+    Sealed seal(String peerKey, byte[] inner, ByteBuf out, long nowNanos);
+
+    /** Periodic timers (handshake expiry, keepalives); replies as in {@link #receive}. */
+    void tick(long nowNanos, BiConsumer<byte[], InetSocketAddress> reply);
+
+    /** Room {@link #seal} needs for an inner packet of {@code innerLength} bytes. */
+    default int sealedSize(int innerLength) {
+        return 16 + ((innerLength + 15) & ~15) + 16;
+    }
+}

@@ -1,0 +1,66 @@
+package com.proxylity.packetsource.sender;
+
+import com.proxylity.packetsource.core.egressapi.EgressApi;
+import com.proxylity.packetsource.core.egressapi.EgressJson;
+import com.proxylity.packetsource.core.egressapi.EgressPacket;
+import com.proxylity.packetsource.core.egressapi.EgressRequest;
+import com.proxylity.packetsource.core.egressapi.EgressSigner;
+import com.proxylity.packetsource.core.egressapi.SignedHeaders;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** A signing client for tests, the way the egress Lambda calls the sender. */
+final class TestEgress {
+    static final byte[] KEY = new byte[32];
+
+    static {
+        Arrays.fill(KEY, (byte) 7);
+    }
+
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    final EgressSigner signer;
+    final URI uri;
+
+    TestEgress(URI uri) {
+        this(uri, KEY);
+    }
+
+    TestEgress(URI uri, byte[] key) {
+        this.uri = uri;
+        this.signer = new EgressSigner(key);
+    }
+
+    HttpResponse<byte[]> post(byte[] body, SignedHeaders h) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(20))
+                .header("Content-Type", EgressApi.CONTENT_TYPE)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (h != null) {
+            b.header(EgressApi.HEADER_TIMESTAMP, h.timestamp())
+                    .header(EgressApi.HEADER_NONCE, h.nonce())
+                    .header(EgressApi.HEADER_SIGNATURE, h.signature());
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    HttpResponse<byte[]> post(byte[] body) throws Exception {
+        return post(body, signer.sign(body, System.currentTimeMillis()));
+    }
+
+    HttpResponse<byte[]> post(EgressRequest request) throws Exception {
+        return post(EgressJson.writeRequest(request));
+    }
+
+    static EgressRequest plain(String listener, String address, int port, List<byte[]> payloads) {
+        List<EgressPacket> ps = new ArrayList<>();
+        for (int i = 0; i < payloads.size(); i++) {
+            ps.add(new EgressPacket("msg-1/" + i, address, port, null, payloads.get(i)));
+        }
+        return new EgressRequest(listener, ps);
+    }
+}
