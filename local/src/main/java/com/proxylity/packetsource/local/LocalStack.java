@@ -18,6 +18,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -37,7 +38,7 @@ public final class LocalStack implements AutoCloseable {
     private final List<QueuePoller> pollers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
 
-    private LocalStack(LocalConfig config, Pipeline pipeline, Consumer<BatchOutcome> outcomes) throws IOException {
+    private LocalStack(LocalConfig config, Function<String, Pipeline> pipelineForRegion, Consumer<BatchOutcome> outcomes) throws IOException {
         this.config = config;
         this.embedded = EmbeddedSqs.start(config.ports().sqs(), config.regions().get(0));
         try {
@@ -54,7 +55,7 @@ public final class LocalStack implements AutoCloseable {
         }
         for (DeliveryQueues.Pair q : queues.byRegion().values()) {
             QueuePoller p = new QueuePoller(sqs, q.url(), q.arn(), q.region(), config.queues().batchSize(),
-                    pipeline, runnerStats, outcomes);
+                    pipelineForRegion.apply(q.region()), runnerStats, outcomes);
             pollers.add(p);
             Thread t = new Thread(p, "pipe-" + q.region());
             t.setDaemon(true);
@@ -67,8 +68,8 @@ public final class LocalStack implements AutoCloseable {
      * @param outcomes told about every execution's output (local mode reads its counts from the
      *                 handlers' metrics instead; tests may look at the outputs)
      */
-    public static LocalStack start(LocalConfig config, Pipeline pipeline, Consumer<BatchOutcome> outcomes) throws IOException {
-        return new LocalStack(config, pipeline, outcomes);
+    public static LocalStack start(LocalConfig config, Function<String, Pipeline> pipelineForRegion, Consumer<BatchOutcome> outcomes) throws IOException {
+        return new LocalStack(config, pipelineForRegion, outcomes);
     }
 
     public LocalConfig config() { return config; }

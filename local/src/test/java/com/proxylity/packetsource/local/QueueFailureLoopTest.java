@@ -51,7 +51,7 @@ class QueueFailureLoopTest {
             for (JsonNode r : records) processed.add(JSON.readTree(r.get("body").asText()).get("Message").asText());
             return JSON.createObjectNode().putArray("batchItemFailures");
         };
-        try (LocalStack stack = LocalStack.start(config(), pipeline, o -> { });
+        try (LocalStack stack = LocalStack.start(config(), region -> pipeline, o -> { });
              SnsClient sns = SnsClient.builder().endpointOverride(stack.snsEndpoint()).region(Region.US_EAST_1)
                      .credentialsProvider(com.proxylity.packetsource.local.sqs.Sqs.dummyCredentials())
                      .httpClient(UrlConnectionHttpClient.create()).build()) {

@@ -72,7 +72,7 @@ public record LocalConfig(
      * @param decapsulated WireGuard DecapsulatedDelivery (payload wrapped in inner IP/UDP)
      * @param port UDP port on 127.0.0.1, 0 picks one
      * @param privateKey base64 X25519 private key, or absent to generate one at start
-     * @param allowedPeers base64 public keys allowed to handshake; empty allows any
+     * @param allowedPeers base64 public keys allowed to handshake; empty allows none (as in the sender)
      */
     public record ListenerConfig(@JsonProperty("name") String name,
                                  @JsonProperty("protocol") String protocol,
