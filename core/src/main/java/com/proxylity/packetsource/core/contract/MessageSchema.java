@@ -87,9 +87,8 @@ public final class MessageSchema {
 
     private static EntryProblem problem(ValidationMessage e, JsonNode entryNode) {
         String field = field(e);
-        String where = e.getInstanceLocation().getNameCount() == 0 ? field
-                : e.getInstanceLocation().toString().replaceFirst("^\\$\\.?", "");
-        String detail = "schema: " + where + " " + e.getType();
+        // networknt messages name the location and the rule, not the offending value.
+        String detail = "schema: " + e.getMessage().replaceFirst("^\\$(\\.|: )?", "");
         DiscardReason reason = switch (field) {
             case "Formatter" -> DiscardReason.BadFormatter;
             case "Data" -> DiscardReason.DecodeError;

@@ -66,7 +66,7 @@ public final class FormatStage {
         try {
             data = formatter.decode(entry.get("Data"));
         } catch (DecodeException x) {
-            throw new Rejected(DiscardReason.DecodeError, x.getMessage());
+            throw new Rejected(DiscardReason.DecodeError, withoutData(x.getMessage()));
         } catch (RuntimeException x) {
             // A formatter bug must still end as one countable discard, not a failed batch.
             throw new Rejected(DiscardReason.DecodeError, formatter.name() + ": Data does not decode");
@@ -92,6 +92,17 @@ public final class FormatStage {
                     + payload.length + " bytes exceeds the " + type.wireName() + " cap of " + type.maxInnerPacket());
         }
         return new ReadyPacket(e.id(), e.listener(), type, remote.get("Address").textValue(), port, peerKey, payload);
+    }
+
+    /**
+     * JDK decoder messages quote the offending character ("Illegal base64 character 20",
+     * "not a hexadecimal digit: \"g\""); a Detail must not carry payload bytes, so cut them.
+     */
+    static String withoutData(String message) {
+        if (message == null) return "Data does not decode";
+        String s = message.replaceAll("character [0-9A-Fa-f]+", "character");
+        int quote = s.indexOf('"');
+        return quote >= 0 ? s.substring(0, quote).replaceFirst("[:\\s]+$", "") : s;
     }
 
     private static String text(JsonNode node) {

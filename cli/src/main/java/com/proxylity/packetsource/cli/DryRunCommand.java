@@ -1,0 +1,174 @@
+package com.proxylity.packetsource.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.proxylity.packetsource.core.contract.ListenerType;
+import com.proxylity.packetsource.core.contract.MessageSchema;
+import com.proxylity.packetsource.core.egress.DefaultEgressPolicy;
+import com.proxylity.packetsource.core.egress.EgressPolicy;
+import com.proxylity.packetsource.core.format.Formatters;
+import com.proxylity.packetsource.core.pipeline.FormatStage;
+import com.proxylity.packetsource.core.pipeline.PurePipeline;
+import com.proxylity.packetsource.core.pipeline.ReadyPacket;
+import com.proxylity.packetsource.core.pipeline.ValidateStage;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * Runs the pipeline's own Validate and Format code over message files and shows, per entry,
+ * the outcome and the exact bytes that would be sent. Nothing leaves the machine.
+ */
+@Command(name = "dry-run", mixinStandardHelpOptions = true,
+        description = {
+                "Show what Packet Source would send for message files, without sending.",
+                "FILE is an SQS event ({\"Records\":[...]}) or Pipe batch ([...]) whose bodies are SNS envelopes,",
+                "one SNS envelope, or a bare {\"Messages\":[...]} body. Every topic counts as a registered, enabled",
+                "Packet Source; WireGuard packets would additionally need a live session with the peer.",
+                "Exit status: 0 all entries would be sent, 1 some were discarded, 2 a file could not be read."})
+public final class DryRunCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--listener-type", defaultValue = "udp", converter = ListenerTypeConverter.class,
+            description = "udp | wg | wg-decap (default: ${DEFAULT-VALUE})")
+    ListenerType listenerType;
+
+    @Option(names = "--json", description = "One machine-readable JSON document instead of text.")
+    boolean json;
+
+    @Option(names = "--region", description = "This region: messages whose EgressRegion differs are discarded. "
+            + "Without it the EgressRegion attribute is not checked.")
+    String region;
+
+    @Option(names = "--formatter", description = "The Packet Source's default formatter (entries without Formatter). "
+            + "Default: base64.")
+    String formatter;
+
+    @Option(names = "--allow", paramLabel = "CIDR[,CIDR...]",
+            description = "Address ranges the egress policy allows although denied by default (e.g. 127.0.0.0/8).")
+    String allow;
+
+    @Parameters(arity = "1..*", paramLabel = "FILE")
+    List<Path> files;
+
+    private static final ObjectMapper OUT = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @Override
+    public Integer call() throws IOException {
+        if (formatter != null && Formatters.byName(formatter).isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "unknown formatter: " + formatter
+                    + " (base64, hex, utf8, ascii, coap)");
+        }
+        EgressPolicy policy = allow == null ? DefaultEgressPolicy.standard() : DefaultEgressPolicy.allowing(allow);
+        DryRunRegistry registry = new DryRunRegistry(listenerType, formatter);
+        ValidateStage validate = new ValidateStage(registry, region,
+                Clock.systemUTC(), new MessageSchema());
+        PurePipeline pipeline = new PurePipeline(validate, new FormatStage(policy));
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+
+        ObjectNode doc = OUT.createObjectNode();
+        doc.put("ListenerType", listenerType.wireName());
+        doc.put("Region", region);
+        ArrayNode filesOut = doc.putArray("Files");
+        Map<String, Integer> discards = new TreeMap<>();
+        int sent = 0;
+        int controls = 0;
+        boolean unreadable = false;
+        for (Path path : files) {
+            MessageFile file;
+            try {
+                file = MessageFile.read(path);
+            } catch (IOException e) {
+                unreadable = true;
+                err.println("cannot read " + path + ": " + e.getMessage());
+                filesOut.addObject().put("File", path.toString()).put("Error", String.valueOf(e.getMessage()));
+                continue;
+            }
+            List<PurePipeline.Outcome> outcomes = file.records() != null
+                    ? pipeline.run(file.records())
+                    : pipeline.collect(validate.validateBody(file.bareId(), file.bareBody(),
+                            registry.packetSource(file.bareId()).orElseThrow(),
+                            registry.listener(DryRunRegistry.LISTENER).orElseThrow()));
+            ObjectNode fileOut = filesOut.addObject().put("File", path.toString());
+            ArrayNode list = fileOut.putArray("Outcomes");
+            if (!json) out.println(path + " (listener type " + listenerType.wireName() + ")");
+            for (PurePipeline.Outcome o : outcomes) {
+                ObjectNode n = list.addObject().put("Id", o.id());
+                if (o instanceof PurePipeline.Packet p) {
+                    sent++;
+                    describe(n, p.packet());
+                    if (!json) printPacket(out, p.packet());
+                } else if (o instanceof PurePipeline.Discarded d) {
+                    discards.merge(d.discard().reason().name(), 1, Integer::sum);
+                    n.put("Outcome", "Discarded").put("Reason", d.discard().reason().name())
+                            .put("Detail", d.discard().detail());
+                    if (!json) out.printf("  %s  Discarded  %s  %s%n", o.id(), d.discard().reason(), d.discard().detail());
+                } else if (o instanceof PurePipeline.ControlMessage c) {
+                    controls++;
+                    n.put("Outcome", "Control").put("Type", c.control().type()).put("TopicArn", c.control().topicArn());
+                    if (!json) out.printf("  %s  Control  %s (the pipeline confirms it for registered topics)%n",
+                            o.id(), c.control().type());
+                }
+            }
+        }
+        int discarded = discards.values().stream().mapToInt(Integer::intValue).sum();
+        ObjectNode summary = doc.putObject("Summary");
+        summary.put("Sent", sent).put("Discarded", discarded).put("Control", controls);
+        ObjectNode byReason = summary.putObject("DiscardedByReason");
+        discards.forEach(byReason::put);
+        if (json) {
+            out.println(OUT.writeValueAsString(doc));
+        } else {
+            out.printf("summary: %d would be sent, %d discarded%s%s%n", sent, discarded,
+                    discards.isEmpty() ? "" : " " + discards, controls == 0 ? "" : ", " + controls + " control");
+        }
+        out.flush();
+        if (unreadable) return 2;
+        return discarded > 0 ? 1 : 0;
+    }
+
+    private static void describe(ObjectNode n, ReadyPacket p) {
+        n.put("Outcome", "Sent")
+                .put("Address", p.address())
+                .put("Port", p.port())
+                .put("PeerKey", p.peerKey())
+                .put("Length", p.payload().length)
+                .put("PayloadHex", HexFormat.of().formatHex(p.payload()));
+    }
+
+    private static void printPacket(PrintWriter out, ReadyPacket p) {
+        String what = p.listenerType() == ListenerType.UDP ? "UDP payload" : "inner IP packet";
+        String peer = p.peerKey() == null ? "" : " peer " + p.peerKey();
+        out.printf("  %s  Sent  %d bytes %s to %s%s%s%n", p.id(), p.payload().length, what,
+                p.address().indexOf(':') >= 0 ? "[" + p.address() + "]" : p.address(), ":" + p.port(), peer);
+        String hex = HexFormat.of().formatHex(p.payload());
+        for (int i = 0; i < hex.length(); i += 64) {
+            out.println("      " + hex.substring(i, Math.min(hex.length(), i + 64)));
+        }
+    }
+
+    static final class ListenerTypeConverter implements CommandLine.ITypeConverter<ListenerType> {
+        @Override
+        public ListenerType convert(String value) {
+            try {
+                return ListenerType.fromWireName(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+}

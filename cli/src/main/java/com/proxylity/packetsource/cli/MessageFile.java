@@ -1,0 +1,58 @@
+package com.proxylity.packetsource.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.proxylity.packetsource.core.contract.Json;
+import com.proxylity.packetsource.core.pipeline.SqsRecord;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a dry-run file holds: SQS records ({@code {"Records":[...]}} as Lambda sees them, or a
+ * bare array as a Pipe passes them), one SNS envelope, or a bare {@code {"Messages":[...]}} body.
+ * Anything else is treated as a bare body, so the pipeline's own checks report it.
+ */
+record MessageFile(Path path, List<SqsRecord> records, String bareBody) {
+    /** Event files hold at most a batch of 10 records of 256 KiB each, plus JSON quoting. */
+    static final long MAX_FILE_BYTES = 16L * 1024 * 1024;
+
+    static MessageFile read(Path path) throws IOException {
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(path)) {
+            bytes = in.readNBytes((int) MAX_FILE_BYTES + 1);
+        }
+        if (bytes.length > MAX_FILE_BYTES) throw new IOException(path + " is larger than " + MAX_FILE_BYTES + " bytes");
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(text);
+        } catch (IOException e) {
+            return new MessageFile(path, null, text);
+        }
+        if (root != null && (root.isArray() || root.path("Records").isArray())) {
+            JsonNode list = root.isArray() ? root : root.get("Records");
+            List<SqsRecord> records = new ArrayList<>();
+            int i = 0;
+            for (JsonNode r : list) {
+                String id = r.path("messageId").asText("record-" + i);
+                records.add(new SqsRecord(id, r.path("body").isTextual() ? r.get("body").textValue() : null));
+                i++;
+            }
+            return new MessageFile(path, records, null);
+        }
+        if (root != null && root.has("TopicArn") && root.has("Type")) {
+            String id = root.path("MessageId").asText("envelope");
+            return new MessageFile(path, List.of(new SqsRecord(id, text)), null);
+        }
+        return new MessageFile(path, null, text);
+    }
+
+    /** Id base for a bare body: the file name, so Ids read "body.json/0". */
+    String bareId() {
+        return path.getFileName().toString();
+    }
+}
