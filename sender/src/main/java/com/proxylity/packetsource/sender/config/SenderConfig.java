@@ -1,5 +1,6 @@
 package com.proxylity.packetsource.sender.config;
 
+import com.proxylity.packetsource.core.egressapi.EgressApi;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,9 @@ public record SenderConfig(String senderId, String egressBindAddress, int egress
         Objects.requireNonNull(hmacKey, "hmacKey");
         egressBindAddress = egressBindAddress == null ? "127.0.0.1" : egressBindAddress;
         if (egressPort < 0 || egressPort > 65_535) throw new IllegalArgumentException("egress port " + egressPort);
+        if (hmacKey.length < EgressApi.MIN_KEY_BYTES) {
+            throw new IllegalArgumentException("egress HMAC key must be at least " + EgressApi.MIN_KEY_BYTES + " bytes");
+        }
         hmacKey = hmacKey.clone();
         listeners = List.copyOf(listeners);
         if (listeners.stream().map(ListenerConfig::name).distinct().count() != listeners.size()) {

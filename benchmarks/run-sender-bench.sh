@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Sender send-path benchmark: datagrams/s for 200 B and 1420 B payloads on loopback, as a ratio
+# to a native sendmmsg reference measured in the same run. Not a test; takes ~1–2 minutes.
+# usage: benchmarks/run-sender-bench.sh [seconds-per-run=3] [rounds=3] [sizes=200,1420]
+#   BENCH_API=0   skip the end-to-end egress API runs
+#   JAVA=...      JVM to use (default: java on PATH)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+out="$root/benchmarks/target/sender-bench"
+mkdir -p "$out"
+gcc -O2 -Wall -o "$out/sendmmsg_ref" "$root/benchmarks/native/sendmmsg_ref.c"
+cd "$root"
+mvn -B -ntp -q -pl benchmarks -am package -DskipTests dependency:build-classpath \
+    -Dmdep.outputFile="$out/classpath.txt" -Dmdep.includeScope=runtime >/dev/null
+cp="$root/benchmarks/target/classes:$(cat "$out/classpath.txt")"
+"${JAVA:-java}" -Xms256m -Xmx256m -cp "$cp" \
+    com.proxylity.packetsource.benchmarks.sender.SenderSendBench \
+    "$out/sendmmsg_ref" "${1:-3}" "${2:-3}" "${3:-200,1420}" 2>/dev/null | grep -v '^{"timestamp"'

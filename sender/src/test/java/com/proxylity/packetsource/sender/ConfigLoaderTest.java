@@ -1,0 +1,88 @@
+package com.proxylity.packetsource.sender;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.proxylity.packetsource.core.contract.ListenerType;
+import com.proxylity.packetsource.sender.config.ConfigLoader;
+import com.proxylity.packetsource.sender.config.SenderConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+    private static final String HMAC = Base64.getEncoder().encodeToString(TestEgress.KEY);
+    private static final byte[] WG_KEY = new byte[32];
+
+    static {
+        WG_KEY[0] = 42;
+    }
+
+    @Test
+    void yamlFileWithSecretsFromEnvironmentAndFile(@TempDir Path dir) throws Exception {
+        Path keyFile = dir.resolve("wg.key");
+        Files.writeString(keyFile, Base64.getEncoder().encodeToString(WG_KEY) + "\n");
+        Path yaml = dir.resolve("sender.yaml");
+        Files.writeString(yaml, """
+                senderId: sender-a
+                egress:
+                  bindAddress: 127.0.0.1
+                  port: 0
+                listeners:
+                  - name: coap
+                    type: udp
+                    bindAddress: 127.0.0.1
+                    port: 0
+                  - name: tunnel
+                    type: wg-decap
+                    port: 51820
+                    privateKeyFile: %s
+                    allowedPeers: [ "cGVlcg==" ]
+                queueCapacity: 100
+                sessionDirectory: { type: memory }
+                metrics: { intervalSeconds: 10 }
+                """.formatted(keyFile));
+        SenderConfig c = ConfigLoader.load(Map.of(ConfigLoader.ENV_CONFIG_FILE, yaml.toString(),
+                ConfigLoader.DEFAULT_HMAC_ENV, HMAC));
+        assertEquals("sender-a", c.senderId());
+        assertArrayEquals(TestEgress.KEY, c.hmacKey());
+        assertEquals(2, c.listeners().size());
+        assertEquals(ListenerType.WG_DECAP, c.listeners().get(1).type());
+        assertEquals("0.0.0.0", c.listeners().get(1).bindAddress());
+        assertArrayEquals(WG_KEY, c.listeners().get(1).privateKey());
+        assertEquals(100, c.queueCapacity());
+        assertEquals(10, c.metricsInterval().toSeconds());
+        // Secrets never show in the printed configuration.
+        assertFalse(c.toString().contains(HMAC));
+        assertFalse(c.toString().contains(Base64.getEncoder().encodeToString(WG_KEY)));
+    }
+
+    @Test
+    void inlineJsonAndSenderIdOverride() throws Exception {
+        SenderConfig c = ConfigLoader.load(Map.of(
+                ConfigLoader.ENV_CONFIG_JSON, "{\"listeners\":[{\"name\":\"a\",\"type\":\"udp\",\"port\":0}],"
+                        + "\"egress\":{\"hmacKeyEnv\":\"MY_KEY\"}}",
+                "MY_KEY", HMAC, ConfigLoader.ENV_SENDER_ID, "task-123"));
+        assertEquals("task-123", c.senderId());
+        assertEquals(8080, c.egressPort());
+    }
+
+    @Test
+    void clearErrorsWithoutSecretValues() {
+        var e = assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(Map.of(
+                ConfigLoader.ENV_CONFIG_JSON, "{\"listeners\":[{\"name\":\"a\"}]}")));
+        assertEquals("egress HMAC key: environment variable PS_EGRESS_HMAC_KEY is not set", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(Map.of(
+                ConfigLoader.ENV_CONFIG_JSON, "{\"listeners\":[{\"name\":\"a\"}]}",
+                ConfigLoader.DEFAULT_HMAC_ENV, "c2hvcnQ=")));
+        assertThrows(Exception.class, () -> ConfigLoader.load(Map.of(
+                ConfigLoader.ENV_CONFIG_JSON, "{\"listeners\":[{\"name\":\"a\",\"colour\":1}]}",
+                ConfigLoader.DEFAULT_HMAC_ENV, HMAC)));
+        assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(Map.of()));
+    }
+}
