@@ -1,0 +1,163 @@
+package com.proxylity.packetsource.functions.testing;
+
+import com.proxylity.packetsource.core.contract.ListenerType;
+import com.proxylity.packetsource.core.egress.EgressPolicy;
+import com.proxylity.packetsource.core.pipeline.BatchStage;
+import com.proxylity.packetsource.core.registry.Listener;
+import com.proxylity.packetsource.core.registry.PacketSource;
+import com.proxylity.packetsource.core.registry.Registry;
+import com.proxylity.packetsource.core.session.InMemorySessionDirectory;
+import com.proxylity.packetsource.core.session.SessionRecord;
+import com.proxylity.packetsource.functions.Batch;
+import com.proxylity.packetsource.functions.Egress;
+import com.proxylity.packetsource.functions.Format;
+import com.proxylity.packetsource.functions.LookupSessions;
+import com.proxylity.packetsource.functions.ReportFailures;
+import com.proxylity.packetsource.functions.Validate;
+import com.proxylity.packetsource.functions.runtime.HttpEgressTransport;
+import com.proxylity.packetsource.functions.runtime.PipelineMetrics;
+import com.proxylity.packetsource.functions.runtime.TokenBucketRateLimiter;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The real handlers wired as local mode would wire them: an in-memory registry and session
+ * directory, the signed HTTP egress transport pointed at a {@link LoopbackSender}, and a UDP
+ * receiver the sender's datagrams arrive at. Served on a {@link LambdaInvokeEndpoint}.
+ */
+public final class PipelineFixture implements AutoCloseable {
+    public static final String REGION = "us-east-1";
+    public static final String TOPIC = "arn:aws:sns:us-east-1:111122223333:orders";
+    public static final String TOPIC_WG = "arn:aws:sns:us-east-1:111122223333:tunnel";
+    public static final String TOPIC_DISABLED = "arn:aws:sns:us-east-1:111122223333:paused";
+    public static final String TOPIC_LIMITED = "arn:aws:sns:us-east-1:111122223333:limited";
+    public static final String TOPIC_UNKNOWN = "arn:aws:sns:us-east-1:999999999999:stranger";
+
+    /** Peer keys (32 bytes, base64): live session on wg1, expired on wg1, live only on wg2. */
+    public static final String PEER_LIVE = key(1);
+    public static final String PEER_EXPIRED = key(2);
+    public static final String PEER_OTHER_LISTENER = key(3);
+
+    public final byte[] hmacKey = new byte[32];
+    public final DatagramSocket receiver;
+    public final LoopbackSender sender;
+    public final InMemorySessionDirectory sessions = new InMemorySessionDirectory();
+    public final MapRegistry registry = new MapRegistry();
+    public final List<String[]> confirmed = new CopyOnWriteArrayList<>();
+    public final LambdaInvokeEndpoint endpoint;
+    public final PipelineMetrics metrics = PipelineMetrics.fromEnvironment();
+
+    public final Validate validate;
+    public final Format format;
+    public final LookupSessions lookupSessions;
+    public final Batch batch;
+    public final Egress egress;
+    public final ReportFailures reportFailures;
+
+    public PipelineFixture(EgressPolicy policy) throws IOException {
+        Arrays.fill(hmacKey, (byte) 7);
+        receiver = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        receiver.setSoTimeout(2000);
+        sender = new LoopbackSender(hmacKey, (InetSocketAddress) receiver.getLocalSocketAddress());
+        registry.put(new Listener("coap", ListenerType.UDP, 5683, List.of("198.51.100.1"), null, sender.endpoint()));
+        registry.put(new Listener("wg1", ListenerType.WG_DECAP, 51820, List.of("198.51.100.2"), key(9), sender.endpoint()));
+        registry.put(new Listener("wg2", ListenerType.WG, 51821, List.of("198.51.100.3"), key(10), sender.endpoint()));
+        registry.put(new PacketSource(TOPIC, "coap", true, null, 0, 0));
+        registry.put(new PacketSource(TOPIC_WG, "wg1", true, "utf8", 0, 0));
+        registry.put(new PacketSource(TOPIC_DISABLED, "coap", false, null, 0, 0));
+        registry.put(new PacketSource(TOPIC_LIMITED, "coap", true, null, 0, 2));
+        Instant now = Instant.now();
+        sessions.put(new SessionRecord("wg1", PEER_LIVE, "127.0.0.1:40000", "sender-1", now, now.plusSeconds(180)));
+        sessions.put(new SessionRecord("wg1", PEER_EXPIRED, "127.0.0.1:40001", "sender-1",
+                now.minusSeconds(400), now.minusSeconds(220)));
+        sessions.put(new SessionRecord("wg2", PEER_OTHER_LISTENER, "127.0.0.1:40002", "sender-1", now,
+                now.plusSeconds(180)));
+
+        Clock clock = Clock.systemUTC();
+        validate = new Validate(registry, REGION, clock, (topic, token) -> confirmed.add(new String[] {topic, token}),
+                new TokenBucketRateLimiter(clock), metrics);
+        format = new Format(policy, metrics);
+        lookupSessions = new LookupSessions(sessions, clock, metrics);
+        batch = new Batch(registry, new BatchStage(), metrics);
+        egress = new Egress(new HttpEgressTransport(hmacKey, clock, Duration.ofSeconds(5)), clock, metrics);
+        reportFailures = new ReportFailures(metrics);
+        endpoint = new LambdaInvokeEndpoint()
+                .register("Validate", validate)
+                .register("Format", format)
+                .register("LookupSessions", lookupSessions)
+                .register("Batch", batch)
+                .register("Egress", egress)
+                .register("ReportFailures", reportFailures);
+    }
+
+    public static String key(int fill) {
+        byte[] k = new byte[32];
+        Arrays.fill(k, (byte) fill);
+        return java.util.Base64.getEncoder().encodeToString(k);
+    }
+
+    /** Datagrams that arrived at the receiver within the timeout after the last one. */
+    public List<byte[]> received(int atMost) throws IOException {
+        List<byte[]> out = new ArrayList<>();
+        byte[] buf = new byte[65_535];
+        int old = receiver.getSoTimeout();
+        receiver.setSoTimeout(500);
+        try {
+            while (out.size() < atMost) {
+                DatagramPacket p = new DatagramPacket(buf, buf.length);
+                receiver.receive(p);
+                out.add(Arrays.copyOf(p.getData(), p.getLength()));
+            }
+        } catch (SocketTimeoutException done) {
+            // nothing more arrived
+        } finally {
+            receiver.setSoTimeout(old);
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        endpoint.close();
+        sender.close();
+        receiver.close();
+    }
+
+    /** Registry for tests. */
+    public static final class MapRegistry implements Registry {
+        private final Map<String, PacketSource> sources = new ConcurrentHashMap<>();
+        private final Map<String, Listener> listeners = new ConcurrentHashMap<>();
+
+        public void put(PacketSource s) {
+            sources.put(s.topicArn(), s);
+        }
+
+        public void put(Listener l) {
+            listeners.put(l.name(), l);
+        }
+
+        @Override
+        public Optional<PacketSource> packetSource(String topicArn) {
+            return Optional.ofNullable(topicArn).map(sources::get);
+        }
+
+        @Override
+        public Optional<Listener> listener(String name) {
+            return Optional.ofNullable(name).map(listeners::get);
+        }
+    }
+}
