@@ -18,8 +18,9 @@ import picocli.CommandLine.Parameters;
         description = {"Publish message files with the AWS SDK v2 SnsClient.",
                 "Local:  publish --endpoint http://127.0.0.1:PORT --topic NAME --region us-east-1 FILE...",
                 "AWS:    publish --topic-arn arn:aws:sns:REGION:ACCOUNT:NAME --region us-east-1 FILE...",
-                "FILE is a bare message body, an SNS envelope, or an SQS event (test-events/ style);",
-                "a message taken from an envelope keeps its MessageAttributes, a bare body gets EgressRegion=--region."})
+                "FILE is a bare message body, an SNS envelope, or an SQS event (test-events/ style).",
+                "A message from an envelope keeps its MessageAttributes; --region sets EgressRegion on every message",
+                "(without it, a message lacking the attribute is published without it and SNS filters it)."})
 public final class PublishCommand implements Callable<Integer> {
     static final class Target {
         @Option(names = "--topic", description = "Topic name on the local stack (needs --endpoint).")
@@ -34,7 +35,7 @@ public final class PublishCommand implements Callable<Integer> {
     @Option(names = "--endpoint", description = "Local SNS endpoint printed by 'packet-source local'. Absent: real SNS, default credentials.")
     URI endpoint;
 
-    @Option(names = "--region", description = "EgressRegion attribute for bare bodies (and the SDK region unless --client-region).")
+    @Option(names = "--region", description = "EgressRegion attribute for every message (overrides the envelope's).")
     String region;
 
     @Option(names = "--sns-region", defaultValue = "us-east-1",

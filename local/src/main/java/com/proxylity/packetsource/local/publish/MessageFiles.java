@@ -19,9 +19,9 @@ import java.util.Map;
  *   <li>an SQS event as in {@code test-events/} ({@code {"Records":[...]}} or a Pipe's array of
  *       records), each record's {@code body} being such an envelope.</li>
  * </ul>
- * A message taken from an envelope keeps the envelope's attributes exactly (so an event without
- * {@code EgressRegion} is published without it); a bare body has none and gets the command's
- * {@code --region}.
+ * A message taken from an envelope keeps the envelope's attributes; {@code --region} sets
+ * {@code EgressRegion} on every message. Without {@code --region}, an event without the
+ * attribute (or a bare body) is published without it, and SNS filters it.
  */
 public final class MessageFiles {
     /** A message to publish; {@code attributes} null means "none given, use --region". */

@@ -28,8 +28,8 @@ public final class Publisher implements AutoCloseable {
     }
 
     static Map<String, MessageAttributeValue> attributes(MessageFiles.Outgoing m, String region) {
-        Map<String, String> plain = m.attributes();
-        if (plain == null) plain = region == null ? Map.of() : Map.of("EgressRegion", region);
+        Map<String, String> plain = new LinkedHashMap<>(m.attributes() == null ? Map.of() : m.attributes());
+        if (region != null) plain.put("EgressRegion", region);
         Map<String, MessageAttributeValue> out = new LinkedHashMap<>();
         plain.forEach((k, v) -> out.put(k, MessageAttributeValue.builder().dataType("String").stringValue(v).build()));
         return out;
