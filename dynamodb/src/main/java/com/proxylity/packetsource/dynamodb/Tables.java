@@ -1,0 +1,133 @@
+package com.proxylity.packetsource.dynamodb;
+
+import java.util.List;
+import java.util.Objects;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+
+/**
+ * The three registry tables: their names in one deployment and their schema (attribute names are
+ * the single source for the repositories, the tests and the CDK stack; see docs/registry.md).
+ *
+ * @param packetSources table of Packet Sources, key {@link PacketSources#TOPIC_ARN}
+ * @param listeners table of Listeners, key {@link Listeners#NAME}
+ * @param sessions table of WireGuard session metadata, key {@link Sessions#LISTENER} + {@link Sessions#PEER_KEY}
+ */
+public record Tables(String packetSources, String listeners, String sessions) {
+    public static final String ENV_PACKET_SOURCES = "PACKET_SOURCE_TABLE_PACKET_SOURCES";
+    public static final String ENV_LISTENERS = "PACKET_SOURCE_TABLE_LISTENERS";
+    public static final String ENV_SESSIONS = "PACKET_SOURCE_TABLE_SESSIONS";
+
+    public Tables {
+        Objects.requireNonNull(packetSources, "packetSources");
+        Objects.requireNonNull(listeners, "listeners");
+        Objects.requireNonNull(sessions, "sessions");
+    }
+
+    /** {@code <prefix>PacketSources}, {@code <prefix>Listeners}, {@code <prefix>Sessions}. */
+    public static Tables withPrefix(String prefix) {
+        return new Tables(prefix + "PacketSources", prefix + "Listeners", prefix + "Sessions");
+    }
+
+    /** Names from the environment variables {@value #ENV_PACKET_SOURCES}, {@value #ENV_LISTENERS}, {@value #ENV_SESSIONS}. */
+    public static Tables fromEnvironment() {
+        return new Tables(env(ENV_PACKET_SOURCES), env(ENV_LISTENERS), env(ENV_SESSIONS));
+    }
+
+    private static String env(String name) {
+        String v = System.getenv(name);
+        if (v == null || v.isBlank()) throw new IllegalStateException("environment variable " + name + " is not set");
+        return v;
+    }
+
+    /** Packet Sources: one item per customer topic. */
+    public static final class PacketSources {
+        /** Partition key (S): the customer's SNS topic ARN, as in the SNS envelope. */
+        public static final String TOPIC_ARN = "TopicArn";
+        /** S: the Listener packets of this source leave from. */
+        public static final String LISTENER_NAME = "ListenerName";
+        /** BOOL. */
+        public static final String ENABLED = "Enabled";
+        /** S, optional: default formatter (absent = base64). */
+        public static final String FORMATTER = "Formatter";
+        /** N, optional (absent = 0 = off). */
+        public static final String MAX_AGE_SECONDS = "MaxAgeSeconds";
+        /** N, optional (absent = 0 = unlimited). */
+        public static final String RATE_PER_SECOND = "RatePerSecond";
+
+        private PacketSources() {}
+    }
+
+    /** Listeners: one item per Listener name. No private key here (Secrets Manager holds it). */
+    public static final class Listeners {
+        /** Partition key (S). */
+        public static final String NAME = "Name";
+        /** S: {@code udp} or {@code wg}. */
+        public static final String PROTOCOL = "Protocol";
+        /** BOOL, optional (absent = false); only meaningful for {@code wg}. */
+        public static final String DECAPSULATED_DELIVERY = "DecapsulatedDelivery";
+        /** N: the Listener's UDP port. */
+        public static final String PORT = "Port";
+        /** L of S, optional: public addresses clients talk to. */
+        public static final String PUBLIC_ADDRESSES = "PublicAddresses";
+        /** S, optional: base64 WireGuard public key. */
+        public static final String PUBLIC_KEY = "PublicKey";
+        /** S, optional: base URL of the egress API of the sender that owns this Listener. */
+        public static final String SENDER_ENDPOINT = "SenderEndpoint";
+
+        private Listeners() {}
+    }
+
+    /** Sessions: metadata of live WireGuard sessions, written by the sender. Never key material. */
+    public static final class Sessions {
+        /** Partition key (S): Listener name. Scoping every lookup to it keeps customers apart. */
+        public static final String LISTENER = "Listener";
+        /** Sort key (S): base64 X25519 public key of the peer. */
+        public static final String PEER_KEY = "PeerKey";
+        /** S: last authenticated outer endpoint, {@code addr:port} or {@code [v6]:port}. */
+        public static final String ENDPOINT = "Endpoint";
+        /** S: the sender instance that owns the keypair. */
+        public static final String OWNER = "Owner";
+        /** N: epoch seconds (rounded down) of the handshake. */
+        public static final String ESTABLISHED_AT = "EstablishedAt";
+        /** N: epoch seconds (rounded down, so never later than the real expiry). */
+        public static final String EXPIRES_AT = "ExpiresAt";
+        /**
+         * N: DynamoDB TTL attribute, epoch seconds: {@code ExpiresAt} plus {@link #TTL_GRACE_SECONDS},
+         * so an expired session stays readable for a while ({@code SessionExpired} rather than
+         * {@code NoSession}). Deletion is lazy: readers always compare {@code ExpiresAt}.
+         */
+        public static final String TTL = "Ttl";
+        public static final long TTL_GRACE_SECONDS = 3600;
+
+        private Sessions() {}
+    }
+
+    /** CreateTable requests (on-demand capacity) for tests and local mode; CDK declares the same schema. */
+    public List<CreateTableRequest> createTableRequests() {
+        return List.of(
+                hashOnly(packetSources, PacketSources.TOPIC_ARN),
+                hashOnly(listeners, Listeners.NAME),
+                CreateTableRequest.builder().tableName(sessions)
+                        .attributeDefinitions(string(Sessions.LISTENER), string(Sessions.PEER_KEY))
+                        .keySchema(key(Sessions.LISTENER, KeyType.HASH), key(Sessions.PEER_KEY, KeyType.RANGE))
+                        .billingMode(BillingMode.PAY_PER_REQUEST).build());
+    }
+
+    private static CreateTableRequest hashOnly(String table, String key) {
+        return CreateTableRequest.builder().tableName(table).attributeDefinitions(string(key))
+                .keySchema(key(key, KeyType.HASH)).billingMode(BillingMode.PAY_PER_REQUEST).build();
+    }
+
+    private static AttributeDefinition string(String name) {
+        return AttributeDefinition.builder().attributeName(name).attributeType(ScalarAttributeType.S).build();
+    }
+
+    private static KeySchemaElement key(String name, KeyType type) {
+        return KeySchemaElement.builder().attributeName(name).keyType(type).build();
+    }
+}
