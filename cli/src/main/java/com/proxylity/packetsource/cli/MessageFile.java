@@ -1,7 +1,7 @@
 package com.proxylity.packetsource.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.proxylity.packetsource.core.contract.Json;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.proxylity.packetsource.core.pipeline.SqsRecord;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +19,7 @@ import java.util.List;
 record MessageFile(Path path, List<SqsRecord> records, String bareBody) {
     /** Event files hold at most a batch of 10 records of 256 KiB each, plus JSON quoting. */
     static final long MAX_FILE_BYTES = 16L * 1024 * 1024;
+    private static final ObjectMapper FILE_READER = new ObjectMapper();
 
     static MessageFile read(Path path) throws IOException {
         byte[] bytes;
@@ -29,7 +30,9 @@ record MessageFile(Path path, List<SqsRecord> records, String bareBody) {
         String text = new String(bytes, StandardCharsets.UTF_8);
         JsonNode root;
         try {
-            root = Json.MAPPER.readTree(text);
+            // The file (bounded above) may hold up to a batch of bodies of the maximum size each;
+            // each body is then bounded and parsed strictly by the pipeline itself.
+            root = FILE_READER.readTree(text);
         } catch (IOException e) {
             return new MessageFile(path, null, text);
         }

@@ -38,6 +38,12 @@ public record SnsEnvelope(Type type, String messageId, String topicArn, String m
         messageAttributes = messageAttributes == null ? Map.of() : Map.copyOf(messageAttributes);
     }
 
+    /** Never prints the message or token (payloads, subscription secrets). */
+    @Override
+    public String toString() {
+        return "SnsEnvelope[" + type + " " + messageId + " " + topicArn + " " + timestamp + "]";
+    }
+
     public String egressRegion() {
         return messageAttributes.get(EGRESS_REGION);
     }

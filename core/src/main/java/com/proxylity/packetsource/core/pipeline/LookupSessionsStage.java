@@ -6,6 +6,7 @@ import com.proxylity.packetsource.core.session.SessionRecord;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,6 +21,9 @@ import java.util.Set;
  * Entry order is kept.
  */
 public final class LookupSessionsStage {
+    /** DynamoDB BatchGetItem reads at most 100 keys per call. */
+    public static final int MAX_KEYS_PER_LOOKUP = 100;
+
     private final SessionDirectory sessions;
     private final Clock clock;
 
@@ -36,7 +40,14 @@ public final class LookupSessionsStage {
             }
         }
         Map<String, Map<String, SessionRecord>> found = new LinkedHashMap<>();
-        wanted.forEach((listener, keys) -> found.put(listener, sessions.getAll(listener, keys)));
+        wanted.forEach((listener, keys) -> {
+            List<String> all = List.copyOf(keys);
+            Map<String, SessionRecord> byKey = new HashMap<>();
+            for (int i = 0; i < all.size(); i += MAX_KEYS_PER_LOOKUP) {
+                byKey.putAll(sessions.getAll(listener, all.subList(i, Math.min(all.size(), i + MAX_KEYS_PER_LOOKUP))));
+            }
+            found.put(listener, byKey);
+        });
 
         Instant now = clock.instant();
         List<ReadyPacket> kept = new ArrayList<>();
