@@ -1,0 +1,49 @@
+package com.proxylity.packetsource.core.wireguard;
+
+import com.proxylity.packetsource.core.wireguard.crypto.Blake2s;
+import java.net.InetSocketAddress;
+
+/**
+ * Per-peer state of a Listener. Keypair slots follow wireguard-go: a responder's new keypair waits
+ * in {@code next} until the initiator proves it has it (its first transport message on it), then
+ * becomes {@code current}; the old current becomes {@code previous}, still good for receiving.
+ * Mutations hold the monitor of this object; {@code seal} only reads the volatile fields.
+ */
+final class Peer {
+    final PeerKey key;
+    final byte[] presharedKey;
+    final long persistentKeepaliveNanos;
+    /** DH(our static private, peer static public), fixed for the pair: computed once. */
+    final byte[] staticStatic;
+    /** HASH(LABEL_MAC1 || peer public): keys mac1 of our responses. */
+    final byte[] mac1Key;
+
+    volatile Keypair current;
+    volatile Keypair previous;
+    volatile Keypair next;
+    volatile InetSocketAddress endpoint;
+    /** Set when a current keypair aged out, so sealing says SessionExpired rather than NoSession. */
+    volatile boolean hadSession;
+    volatile long lastSentNanos;
+    volatile boolean sentAny;
+
+    // Guarded by this.
+    byte[] lastTimestamp;
+    long lastInitiationNanos;
+    boolean initiationSeen;
+    long lastDataReceivedNanos;
+    boolean keepaliveDue;
+
+    Peer(PeerConfig config, byte[] staticStatic) {
+        this.key = config.publicKey();
+        this.presharedKey = config.presharedKey() == null ? new byte[32] : config.presharedKey();
+        this.persistentKeepaliveNanos = config.persistentKeepaliveNanos();
+        this.staticStatic = staticStatic;
+        this.mac1Key = Blake2s.hash(WireGuardProtocol.LABEL_MAC1, key.raw());
+    }
+
+    void noteSent(long nowNanos) {
+        lastSentNanos = nowNanos;
+        if (!sentAny) sentAny = true;
+    }
+}

@@ -1,0 +1,461 @@
+package com.proxylity.packetsource.core.wireguard;
+
+import static com.proxylity.packetsource.core.wireguard.WireGuardProtocol.*;
+
+import com.proxylity.packetsource.core.wireguard.crypto.Blake2s;
+import com.proxylity.packetsource.core.wireguard.crypto.ChaChaPoly;
+import com.proxylity.packetsource.core.wireguard.crypto.Entropy;
+import com.proxylity.packetsource.core.wireguard.crypto.Tai64n;
+import com.proxylity.packetsource.core.wireguard.crypto.X25519Keys;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The WireGuard side of one Listener, as a pure state machine (no sockets, no threads, no clock:
+ * the caller passes a monotonic {@code nowNanos}, e.g. {@link System#nanoTime()}). The caller owns
+ * the UDP socket: it hands every received datagram to {@link #receive} and writes back what it
+ * returns, seals egress packets with {@link #seal}, and calls {@link #tick} about once a second.
+ *
+ * <p>We are always the responder: peers (WireGuard clients) initiate handshakes; this engine never
+ * does. A new session becomes usable for sending once the initiator's first transport message on
+ * it arrives (wireguard-go sends a keepalive right after it receives our response), which is when
+ * {@link SessionEvent.Kind#ESTABLISHED} is reported.
+ *
+ * <p>Thread-safety: all methods may be called from any thread. {@link #seal} takes no lock: it
+ * reads the peer's current keypair and takes its next counter from an atomic, so many threads can
+ * seal for one peer at once and every message gets a distinct counter. See docs/wireguard.md.
+ */
+public final class WireGuardListenerEngine {
+    private static final byte[] EMPTY = new byte[0];
+
+    private final byte[] staticPrivate;
+    private final PeerKey publicKey;
+    private final byte[] hash0;
+    private final CookieChecker cookies;
+    private final Entropy entropy;
+    private final ChaChaPoly aead;
+    private final boolean answerKeepalives;
+    private final int paddingMtu;
+    private final Map<PeerKey, Peer> peers = new ConcurrentHashMap<>();
+    private final Map<Integer, Keypair> byIndex = new ConcurrentHashMap<>();
+    private volatile boolean underLoad;
+
+    private WireGuardListenerEngine(Builder b) {
+        this.staticPrivate = X25519Keys.privateKeyFrom(b.privateKey);
+        byte[] pub = X25519Keys.publicKey(staticPrivate);
+        this.publicKey = PeerKey.of(pub);
+        this.hash0 = Noise.responderHash0(pub);
+        this.entropy = b.entropy;
+        this.cookies = new CookieChecker(pub, b.entropy);
+        this.aead = b.aead;
+        this.answerKeepalives = b.answerKeepalives;
+        this.paddingMtu = b.paddingMtu;
+    }
+
+    /** @param privateKey the Listener's static X25519 private key (32 bytes; clamped here) */
+    public static Builder builder(byte[] privateKey) {
+        return new Builder(privateKey);
+    }
+
+    public static final class Builder {
+        private final byte[] privateKey;
+        private Entropy entropy = Entropy.secure();
+        private ChaChaPoly aead = ChaChaPoly.preferred();
+        private boolean answerKeepalives = true;
+        private int paddingMtu = 1420;
+
+        private Builder(byte[] privateKey) {
+            if (privateKey == null || privateKey.length != 32) throw new IllegalArgumentException("private key: 32 bytes");
+            this.privateKey = privateKey.clone();
+        }
+
+        /** Source of ephemeral keys, indices, cookie secrets and nonces (default SecureRandom). */
+        public Builder entropy(Entropy e) { this.entropy = e; return this; }
+
+        /** Transport AEAD implementation (default {@link ChaChaPoly#preferred()}). */
+        public Builder aead(ChaChaPoly a) { this.aead = a; return this; }
+
+        /**
+         * Answer a peer's keepalive with one of ours unless we sent it something within
+         * KeepaliveTimeout (design.md section 5; default on). Stock peers never answer keepalives,
+         * so this cannot ping-pong with them.
+         */
+        public Builder answerKeepalives(boolean on) { this.answerKeepalives = on; return this; }
+
+        /** Padding never grows an inner packet past this (the peers' tunnel MTU, default 1420). */
+        public Builder paddingMtu(int mtu) { this.paddingMtu = mtu; return this; }
+
+        public WireGuardListenerEngine build() { return new WireGuardListenerEngine(this); }
+    }
+
+    public PeerKey publicKey() { return publicKey; }
+
+    /**
+     * Allows a peer (or changes its settings). Re-putting an unchanged config keeps its sessions,
+     * so the caller may re-apply the registry periodically; a changed one drops them.
+     */
+    public void putPeer(PeerConfig config) {
+        Peer existing = peers.get(config.publicKey());
+        if (existing != null
+                && Arrays.equals(existing.presharedKey, config.presharedKey() == null ? new byte[32] : config.presharedKey())
+                && existing.persistentKeepaliveNanos == config.persistentKeepaliveNanos()) {
+            return;
+        }
+        byte[] ss = X25519Keys.dh(staticPrivate, config.publicKey().raw());
+        Peer old = peers.put(config.publicKey(), new Peer(config, ss));
+        if (old != null) dropKeypairs(old);
+    }
+
+    /** Forbids a peer: its sessions end at once. Returns false if it was not allowed. */
+    public boolean removePeer(PeerKey key) {
+        Peer old = peers.remove(key);
+        if (old == null) return false;
+        dropKeypairs(old);
+        return true;
+    }
+
+    public Set<PeerKey> peers() { return Set.copyOf(peers.keySet()); }
+
+    /** While set, initiations without a valid mac2 get a cookie reply instead of a response. */
+    public void setUnderLoad(boolean underLoad) { this.underLoad = underLoad; }
+
+    public boolean underLoad() { return underLoad; }
+
+    /** Size of the transport message {@link #seal} writes for an inner packet of this length. */
+    public int sealedSize(int innerLength) { return WireGuardProtocol.sealedSize(innerLength, paddingMtu); }
+
+    // ---------------------------------------------------------------- receive
+
+    /**
+     * Handles one datagram received on the Listener socket from {@code from}. Consumes the
+     * buffer's remaining bytes. Never throws on bad input: the result's {@code drop} says why it
+     * was ignored.
+     */
+    public InboundResult receive(ByteBuffer datagram, InetSocketAddress from, long nowNanos) {
+        int len = datagram.remaining();
+        if (len < 4) return consumeAndDrop(datagram, InboundDrop.MALFORMED);
+        int p = datagram.position();
+        int type = datagram.get(p) & 0xFF;
+        if (datagram.get(p + 1) != 0 || datagram.get(p + 2) != 0 || datagram.get(p + 3) != 0) {
+            return consumeAndDrop(datagram, InboundDrop.MALFORMED);
+        }
+        switch (type) {
+            case MESSAGE_TRANSPORT:
+                return receiveTransport(datagram, from, nowNanos);
+            case MESSAGE_INITIATION:
+                return receiveInitiation(datagram, from, nowNanos);
+            case MESSAGE_RESPONSE:
+            case MESSAGE_COOKIE_REPLY:
+                return consumeAndDrop(datagram, InboundDrop.UNEXPECTED);
+            default:
+                return consumeAndDrop(datagram, InboundDrop.MALFORMED);
+        }
+    }
+
+    private static InboundResult consumeAndDrop(ByteBuffer d, InboundDrop why) {
+        d.position(d.limit());
+        return InboundResult.dropped(why);
+    }
+
+    private InboundResult receiveInitiation(ByteBuffer d, InetSocketAddress from, long now) {
+        if (d.remaining() != MESSAGE_INITIATION_SIZE) return consumeAndDrop(d, InboundDrop.MALFORMED);
+        byte[] msg = new byte[MESSAGE_INITIATION_SIZE];
+        d.get(msg);
+        if (!cookies.mac1Valid(msg, Noise.INIT_MAC1)) return InboundResult.dropped(InboundDrop.BAD_MAC1);
+        if (underLoad && !cookies.mac2Valid(msg, Noise.INIT_MAC2, from, now)) {
+            byte[] reply = cookies.cookieReply(msg, Noise.le32(msg, Noise.INIT_SENDER), Noise.INIT_MAC1, from, now);
+            return InboundResult.dropped(InboundDrop.COOKIE_REQUIRED, new OutboundDatagram(reply, from));
+        }
+        Noise.ResponderState s = Noise.readInitiationStatic(msg, staticPrivate, hash0);
+        if (s == null) return InboundResult.dropped(InboundDrop.HANDSHAKE_FAILED);
+        Peer peer = peers.get(PeerKey.of(s.initiatorStatic));
+        if (peer == null) return InboundResult.dropped(InboundDrop.UNKNOWN_PEER);
+        if (!Noise.readInitiationTimestamp(s, msg, peer.staticStatic)) return InboundResult.dropped(InboundDrop.HANDSHAKE_FAILED);
+
+        List<SessionEvent> events = new ArrayList<>(1);
+        byte[] resp = new byte[MESSAGE_RESPONSE_SIZE];
+        synchronized (peer) {
+            if (peers.get(peer.key) != peer) return InboundResult.dropped(InboundDrop.UNKNOWN_PEER);
+            if (!Tai64n.isAfter(s.timestamp, peer.lastTimestamp)) return InboundResult.dropped(InboundDrop.STALE_TIMESTAMP);
+            if (peer.initiationSeen && now - peer.lastInitiationNanos < HANDSHAKE_INITIATION_RATE) {
+                return InboundResult.dropped(InboundDrop.FLOOD);
+            }
+            byte[] ephemeral = X25519Keys.generatePrivateKey(entropy);
+            Noise.TransportKeys keys = Noise.writeResponse(s, ephemeral, peer.presharedKey, 0, resp);
+            Arrays.fill(ephemeral, (byte) 0);
+            if (keys == null) return InboundResult.dropped(InboundDrop.HANDSHAKE_FAILED);
+            Keypair kp = register(peer, s.initiatorIndex, now, keys);
+            Arrays.fill(keys.send(), (byte) 0);
+            Arrays.fill(keys.receive(), (byte) 0);
+            Noise.putLe32(resp, Noise.RESP_SENDER, kp.localIndex);
+            byte[] mac1 = Blake2s.mac(peer.mac1Key, resp, 0, Noise.RESP_MAC1);
+            System.arraycopy(mac1, 0, resp, Noise.RESP_MAC1, mac1.length);
+            // mac2 stays zero: we never hold a cookie from a peer (peers only send cookies to initiators).
+
+            peer.lastTimestamp = s.timestamp;
+            peer.lastInitiationNanos = now;
+            peer.initiationSeen = true;
+            retire(peer.next);
+            peer.next = kp;
+            retire(peer.previous);
+            peer.previous = null;
+            // A valid initiation is authenticated (static key + fresh timestamp): roam to its source.
+            if (!from.equals(peer.endpoint)) {
+                peer.endpoint = from;
+                Keypair cur = peer.current;
+                if (cur != null && !cur.expiredAt(now)) {
+                    events.add(new SessionEvent(SessionEvent.Kind.ENDPOINT_CHANGED, peer.key, from,
+                            cur.createdNanos, cur.createdNanos + REJECT_AFTER_TIME));
+                }
+            }
+        }
+        return new InboundResult(List.of(new OutboundDatagram(resp, from)), List.of(), events, peer.key, null);
+    }
+
+    /** Creates the keypair under a fresh random local index that no live keypair uses. */
+    private Keypair register(Peer peer, int remoteIndex, long now, Noise.TransportKeys keys) {
+        var send = aead.newKey(keys.send());
+        var receive = aead.newKey(keys.receive());
+        byte[] r = new byte[4];
+        while (true) {
+            entropy.nextBytes(r);
+            int idx = Noise.le32(r, 0);
+            Keypair kp = new Keypair(peer, idx, remoteIndex, false, now, send, receive);
+            if (byIndex.putIfAbsent(idx, kp) == null) return kp;
+        }
+    }
+
+    private InboundResult receiveTransport(ByteBuffer d, InetSocketAddress from, long now) {
+        int len = d.remaining();
+        if (len < MESSAGE_KEEPALIVE_SIZE) return consumeAndDrop(d, InboundDrop.MALFORMED);
+        int p = d.position();
+        int idx = leInt(d, p + 4);
+        long counter = leLong(d, p + 8);
+        Keypair kp = byIndex.get(idx);
+        if (kp == null) return consumeAndDrop(d, InboundDrop.UNKNOWN_INDEX);
+        if (kp.expiredAt(now)) return consumeAndDrop(d, InboundDrop.KEYPAIR_EXPIRED);
+        if (Long.compareUnsigned(counter, REJECT_AFTER_MESSAGES) >= 0) return consumeAndDrop(d, InboundDrop.REPLAY);
+        ByteBuffer ciphertext = d.duplicate();
+        ciphertext.position(p + MESSAGE_TRANSPORT_HEADER_SIZE).limit(p + len);
+        d.position(p + len);
+        ByteBuffer plain = ByteBuffer.allocate(len - MESSAGE_KEEPALIVE_SIZE);
+        int n;
+        try {
+            n = kp.receiveKey.open(counter, ciphertext, plain);
+        } catch (RuntimeException e) {
+            n = -1; // a crafted datagram must never take the receive loop down
+        }
+        if (n < 0) return InboundResult.dropped(InboundDrop.DECRYPT_FAILED);
+        // Only after authentication may the counter move the window (or a forger could slide it).
+        if (!kp.acceptCounter(counter)) return InboundResult.dropped(InboundDrop.REPLAY);
+
+        Peer peer = kp.peer;
+        List<SessionEvent> events = new ArrayList<>(1);
+        List<OutboundDatagram> toSend = List.of();
+        List<DeliveredPacket> delivered = List.of();
+        synchronized (peer) {
+            boolean established = false;
+            if (peer.next == kp) {
+                // The initiator proved it holds the new keys: switch sending to them.
+                retire(peer.previous);
+                peer.previous = peer.current;
+                peer.current = kp;
+                peer.next = null;
+                peer.hadSession = false;
+                established = true;
+                peer.endpoint = from;
+                events.add(new SessionEvent(SessionEvent.Kind.ESTABLISHED, peer.key, from, kp.createdNanos,
+                        kp.createdNanos + REJECT_AFTER_TIME));
+            } else if (!from.equals(peer.endpoint)) {
+                peer.endpoint = from;
+                Keypair cur = peer.current;
+                if (cur != null) {
+                    events.add(new SessionEvent(SessionEvent.Kind.ENDPOINT_CHANGED, peer.key, from, cur.createdNanos,
+                            cur.createdNanos + REJECT_AFTER_TIME));
+                }
+            }
+            if (n == 0) {
+                if (answerKeepalives && (!peer.sentAny || now - peer.lastSentNanos >= KEEPALIVE_TIMEOUT)) {
+                    byte[] ka = sealKeepalive(peer, now);
+                    if (ka != null) toSend = List.of(new OutboundDatagram(ka, peer.endpoint));
+                }
+            } else {
+                byte[] packet = Arrays.copyOf(plain.array(), innerLength(plain.array(), n));
+                delivered = List.of(new DeliveredPacket(peer.key, packet));
+                // Passive keepalive: if we send nothing within KeepaliveTimeout, tick() sends one.
+                peer.lastDataReceivedNanos = now;
+                peer.keepaliveDue = true;
+            }
+        }
+        return new InboundResult(toSend, delivered, events, peer.key, null);
+    }
+
+    /** The inner packet's own length from its IPv4/IPv6 header, which strips WireGuard padding. */
+    private static int innerLength(byte[] b, int n) {
+        if (n >= 20 && (b[0] >> 4 & 0xF) == 4) {
+            int total = (b[2] & 0xFF) << 8 | (b[3] & 0xFF);
+            if (total >= 20 && total <= n) return total;
+        } else if (n >= 40 && (b[0] >> 4 & 0xF) == 6) {
+            int total = 40 + ((b[4] & 0xFF) << 8 | (b[5] & 0xFF));
+            if (total <= n) return total;
+        }
+        return n;
+    }
+
+    // ---------------------------------------------------------------- send
+
+    /**
+     * Seals {@code innerPacket}'s remaining bytes (a whole inner IP packet; padding is added here)
+     * as a transport message for {@code peer} into {@code out} at its position. On success both
+     * buffers are advanced and the result names the endpoint to send to (the peer's last
+     * authenticated endpoint); otherwise nothing is written and the result carries
+     * {@code NoSession} (unknown peer, or no confirmed session yet), {@code SessionExpired}
+     * (RejectAfterTime passed or RejectAfterMessages reached) or {@code TooLarge}.
+     *
+     * @throws IllegalArgumentException when {@code out} has less than {@link #sealedSize} remaining
+     */
+    public SealResult seal(PeerKey peer, ByteBuffer innerPacket, ByteBuffer out, long nowNanos) {
+        Peer p = peers.get(peer);
+        if (p == null) return SealResult.NO_SESSION;
+        Keypair kp = p.current;
+        if (kp == null) return p.hadSession ? SealResult.SESSION_EXPIRED : SealResult.NO_SESSION;
+        if (kp.expiredAt(nowNanos)) return SealResult.SESSION_EXPIRED;
+        int len = innerPacket.remaining();
+        if (len > MAX_CONTENT_SIZE) return SealResult.TOO_LARGE;
+        int pad = paddingLength(len, paddingMtu);
+        int total = MESSAGE_KEEPALIVE_SIZE + len + pad;
+        if (out.remaining() < total) throw new IllegalArgumentException("output buffer needs " + total + " bytes");
+        long counter = kp.nextSendCounter();
+        if (counter == -1) return SealResult.SESSION_EXPIRED;
+        writeHeader(out, kp.remoteIndex, counter);
+        kp.sendKey.seal(counter, innerPacket, pad, out);
+        p.noteSent(nowNanos);
+        return SealResult.sealed(p.endpoint, total);
+    }
+
+    /** Same as {@link #seal(PeerKey, ByteBuffer, ByteBuffer, long)} for a raw 32-byte public key. */
+    public SealResult seal(byte[] peerPublicKey, ByteBuffer innerPacket, ByteBuffer out, long nowNanos) {
+        return seal(PeerKey.of(peerPublicKey), innerPacket, out, nowNanos);
+    }
+
+    /** A keepalive (empty transport message) on the current keypair, or null if none is usable. */
+    private byte[] sealKeepalive(Peer p, long now) {
+        Keypair kp = p.current;
+        if (kp == null || kp.expiredAt(now)) return null;
+        long counter = kp.nextSendCounter();
+        if (counter == -1) return null;
+        ByteBuffer out = ByteBuffer.allocate(MESSAGE_KEEPALIVE_SIZE);
+        writeHeader(out, kp.remoteIndex, counter);
+        kp.sendKey.seal(counter, ByteBuffer.wrap(EMPTY), 0, out);
+        p.noteSent(now);
+        return out.array();
+    }
+
+    private static void writeHeader(ByteBuffer out, int receiverIndex, long counter) {
+        out.put((byte) MESSAGE_TRANSPORT).put((byte) 0).put((byte) 0).put((byte) 0);
+        for (int i = 0; i < 4; i++) out.put((byte) (receiverIndex >>> (8 * i)));
+        for (int i = 0; i < 8; i++) out.put((byte) (counter >>> (8 * i)));
+    }
+
+    // ---------------------------------------------------------------- timers
+
+    /**
+     * Runs the timers; call about once a second. Sends passive keepalives (KeepaliveTimeout after
+     * data was received with nothing sent since) and persistent keepalives, and ends keypairs past
+     * RejectAfterTime (erasing their keys), reporting {@code EXPIRED} for sending sessions.
+     */
+    public TickResult tick(long nowNanos) {
+        List<OutboundDatagram> toSend = new ArrayList<>();
+        List<SessionEvent> events = new ArrayList<>();
+        for (Peer peer : peers.values()) {
+            synchronized (peer) {
+                Keypair cur = peer.current;
+                if (cur != null && cur.expiredAt(nowNanos)) {
+                    byIndex.remove(cur.localIndex, cur);
+                    cur.destroy();
+                    peer.current = null;
+                    peer.hadSession = true;
+                    events.add(new SessionEvent(SessionEvent.Kind.EXPIRED, peer.key, peer.endpoint, cur.createdNanos,
+                            cur.createdNanos + REJECT_AFTER_TIME));
+                }
+                if (peer.previous != null && peer.previous.expiredAt(nowNanos)) {
+                    retire(peer.previous);
+                    peer.previous = null;
+                }
+                if (peer.next != null && peer.next.expiredAt(nowNanos)) {
+                    retire(peer.next);
+                    peer.next = null;
+                }
+                if (peer.current == null) {
+                    peer.keepaliveDue = false;
+                    continue;
+                }
+                boolean send = false;
+                if (peer.keepaliveDue && nowNanos - peer.lastDataReceivedNanos >= KEEPALIVE_TIMEOUT) {
+                    peer.keepaliveDue = false;
+                    send = !(peer.sentAny && peer.lastSentNanos - peer.lastDataReceivedNanos >= 0);
+                }
+                if (peer.persistentKeepaliveNanos > 0) {
+                    long since = peer.sentAny && peer.lastSentNanos - peer.current.createdNanos > 0
+                            ? peer.lastSentNanos : peer.current.createdNanos;
+                    if (nowNanos - since >= peer.persistentKeepaliveNanos) send = true;
+                }
+                if (send) {
+                    byte[] ka = sealKeepalive(peer, nowNanos);
+                    if (ka != null && peer.endpoint != null) toSend.add(new OutboundDatagram(ka, peer.endpoint));
+                }
+            }
+        }
+        return new TickResult(toSend, events);
+    }
+
+    /** The peer's sending session, if one is usable at {@code nowNanos}. */
+    public Optional<SessionInfo> sessionInfo(PeerKey peer, long nowNanos) {
+        Peer p = peers.get(peer);
+        if (p == null) return Optional.empty();
+        Keypair kp = p.current;
+        if (kp == null || kp.expiredAt(nowNanos) || kp.exhausted()) return Optional.empty();
+        return Optional.of(new SessionInfo(p.key, p.endpoint, kp.createdNanos, kp.createdNanos + REJECT_AFTER_TIME,
+                kp.sentMessages()));
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    private void retire(Keypair kp) {
+        if (kp == null) return;
+        byIndex.remove(kp.localIndex, kp);
+        kp.destroy();
+    }
+
+    private void dropKeypairs(Peer p) {
+        synchronized (p) {
+            retire(p.current);
+            retire(p.previous);
+            retire(p.next);
+            p.current = p.previous = p.next = null;
+        }
+    }
+
+    /** Test hook: the peer's current (sending) keypair, or null. */
+    Keypair currentKeypair(PeerKey peer) {
+        Peer p = peers.get(peer);
+        return p == null ? null : p.current;
+    }
+
+    private static int leInt(ByteBuffer b, int at) {
+        return (b.get(at) & 0xFF) | (b.get(at + 1) & 0xFF) << 8 | (b.get(at + 2) & 0xFF) << 16 | (b.get(at + 3) & 0xFF) << 24;
+    }
+
+    private static long leLong(ByteBuffer b, int at) {
+        long v = 0;
+        for (int i = 7; i >= 0; i--) v = v << 8 | (b.get(at + i) & 0xFF);
+        return v;
+    }
+}

@@ -1,0 +1,92 @@
+package com.proxylity.packetsource.core.wireguard.crypto;
+
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import javax.security.auth.DestroyFailedException;
+
+/**
+ * SunJCE {@code ChaCha20-Poly1305}. On JDK 25 it runs with vector intrinsics (~4x BouncyCastle at
+ * 1420 B, known-to-work.md); on JDK 17 it is on par. Each {@code init} costs ~1-2 KB of garbage.
+ */
+final class JdkAeadKey implements AeadKey {
+    /**
+     * SunJCE refuses to init with the key and nonce of the previous init, in either mode. Sealing
+     * never repeats a nonce, but opening does legitimately (a duplicate datagram, or a forgery
+     * followed by the real packet with that counter), so opening has its own cipher and steps
+     * over the check with a throwaway nonce when it trips.
+     */
+    private static final IvParameterSpec THROWAWAY_NONCE = new IvParameterSpec(new byte[] {
+            -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1});
+
+    private static final class PerThread {
+        final Cipher sealer = newCipher();
+        final Cipher opener = newCipher();
+        final byte[] nonce = new byte[12];
+        final ByteBuffer zeros = ByteBuffer.allocate(16);
+
+        private static Cipher newCipher() {
+            try {
+                return Cipher.getInstance("ChaCha20-Poly1305");
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("JDK has no ChaCha20-Poly1305", e);
+            }
+        }
+    }
+
+    private static final ThreadLocal<PerThread> STATE = ThreadLocal.withInitial(PerThread::new);
+
+    private final SecretKeySpec key;
+
+    JdkAeadKey(byte[] key) {
+        this.key = new SecretKeySpec(key, "ChaCha20");
+    }
+
+    @Override
+    public int seal(long counter, ByteBuffer plaintext, int padLen, ByteBuffer out) {
+        PerThread s = STATE.get();
+        AeadKey.writeNonce(s.nonce, counter);
+        try {
+            s.sealer.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(s.nonce));
+            int n = s.sealer.update(plaintext, out);
+            s.zeros.clear().limit(padLen);
+            return n + s.sealer.doFinal(s.zeros, out);
+        } catch (GeneralSecurityException e) {
+            // Only reachable on a programming error (short buffer, reused nonce): never silently.
+            throw new IllegalStateException("ChaCha20-Poly1305 seal failed", e);
+        }
+    }
+
+    @Override
+    public int open(long counter, ByteBuffer ciphertext, ByteBuffer out) {
+        PerThread s = STATE.get();
+        AeadKey.writeNonce(s.nonce, counter);
+        try {
+            IvParameterSpec iv = new IvParameterSpec(s.nonce);
+            try {
+                s.opener.init(Cipher.DECRYPT_MODE, key, iv);
+            } catch (InvalidKeyException sameKeyAndNonce) {
+                s.opener.init(Cipher.DECRYPT_MODE, key, THROWAWAY_NONCE);
+                s.opener.init(Cipher.DECRYPT_MODE, key, iv);
+            }
+            return s.opener.doFinal(ciphertext, out);
+        } catch (AEADBadTagException e) {
+            return -1;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("ChaCha20-Poly1305 open failed", e);
+        }
+    }
+
+    @Override
+    public void destroy() {
+        try {
+            key.destroy();
+        } catch (DestroyFailedException ignored) {
+            // SecretKeySpec cannot erase its copy on JDK 17; dropping the reference is all we can do.
+        }
+    }
+}

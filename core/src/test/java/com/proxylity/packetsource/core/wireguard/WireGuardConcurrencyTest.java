@@ -1,0 +1,83 @@
+package com.proxylity.packetsource.core.wireguard;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.proxylity.packetsource.core.wireguard.crypto.ChaChaPoly;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Many threads seal for one peer at once: every message gets its own counter (none reused, none
+ * skipped) and the peer opens them all. The total stays inside the 8128-counter replay window, so
+ * arrival order cannot make the peer drop any.
+ */
+class WireGuardConcurrencyTest {
+    private static final int THREADS = 8;
+    private static final int PER_THREAD = 1000;
+
+    @ParameterizedTest
+    @EnumSource(ChaChaPoly.class)
+    void concurrentSealersGetDistinctCountersAndThePeerAcceptsAll(ChaChaPoly aead) throws Exception {
+        WireGuardEngineFixture f = new WireGuardEngineFixture(aead, null, null);
+        f.handshake();
+        // The confirming keepalive's answer took counter 0.
+        long first = f.engine.sessionInfo(f.peer.publicKey(), f.now).orElseThrow().sentMessages();
+        ConcurrentLinkedQueue<byte[]> sealed = new ConcurrentLinkedQueue<>();
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < THREADS; t++) {
+                final int thread = t;
+                done.add(pool.submit(() -> {
+                    start.await();
+                    ByteBuffer out = ByteBuffer.allocateDirect(f.engine.sealedSize(64));
+                    for (int i = 0; i < PER_THREAD; i++) {
+                        byte[] inner = WireGuardEngineFixture.ipv4Packet(64);
+                        inner[20] = (byte) thread;
+                        inner[21] = (byte) (i >>> 8);
+                        inner[22] = (byte) i;
+                        out.clear();
+                        SealResult r = f.engine.seal(f.peer.publicKey(), ByteBuffer.wrap(inner), out, f.now);
+                        assertTrue(r.isSealed(), r::toString);
+                        byte[] copy = new byte[r.length()];
+                        out.flip().get(copy);
+                        sealed.add(copy);
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> d : done) d.get();
+        } finally {
+            pool.shutdownNow();
+        }
+
+        int total = THREADS * PER_THREAD;
+        assertEquals(total, sealed.size());
+        BitSet counters = new BitSet();
+        BitSet payloads = new BitSet();
+        for (byte[] msg : sealed) {
+            WireGuardTestPeer.Opened o = f.peer.openWithCounter(msg);
+            assertNotNull(o, "the peer accepts every message");
+            int c = (int) (o.counter() - first);
+            assertFalse(counters.get(c), "counter used twice: " + o.counter());
+            counters.set(c);
+            byte[] p = o.plaintext();
+            payloads.set((p[20] & 0xFF) * PER_THREAD + ((p[21] & 0xFF) << 8 | (p[22] & 0xFF)));
+        }
+        assertEquals(total, counters.cardinality());
+        assertEquals(total, counters.nextClearBit(0), "counters are contiguous: none skipped");
+        assertEquals(total, payloads.cardinality(), "every payload arrived intact");
+        assertEquals(first + total, f.engine.sessionInfo(f.peer.publicKey(), f.now).orElseThrow().sentMessages());
+    }
+}

@@ -1,0 +1,217 @@
+package com.proxylity.packetsource.core.wireguard;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.proxylity.packetsource.core.frame.InnerFrame;
+import com.proxylity.packetsource.core.testing.InnerUdpReceiver;
+import com.proxylity.packetsource.core.testing.ReceivedDatagram;
+import com.proxylity.packetsource.core.testing.WireGuardKeys;
+import com.proxylity.packetsource.core.testing.WireGuardPeer;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Our engine against a stock wireguard-go client (core test fixture {@link WireGuardPeer}: the
+ * client's tun lives in a namespace, its UDP socket on loopback). The test plays the sender: a
+ * small UDP loop feeds the engine and writes back what it returns. Then we seal (a) an IPv4 and
+ * (b) an IPv6 DecapsulatedDelivery frame built by {@link InnerFrame}, and (c) a whole inner IPv4
+ * packet built here by hand, as a non-decapsulating Listener gets it; a socket in the namespace
+ * must receive each payload from the inner source address and port (after the client's kernel
+ * checked the inner checksums).
+ */
+class WireGuardInteropTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    /** The test's stand-in for the sender's Listener socket loop. */
+    private static final class Loop implements AutoCloseable {
+        final DatagramSocket udp;
+        final WireGuardListenerEngine engine;
+        final LinkedBlockingQueue<SessionEvent> events = new LinkedBlockingQueue<>();
+        final LinkedBlockingQueue<DeliveredPacket> delivered = new LinkedBlockingQueue<>();
+        final LinkedBlockingQueue<InboundDrop> drops = new LinkedBlockingQueue<>();
+        private final Thread thread;
+        private volatile boolean running = true;
+
+        Loop(WireGuardListenerEngine engine) throws IOException {
+            this.engine = engine;
+            this.udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            udp.setSoTimeout(100);
+            thread = new Thread(this::run, "wg-interop-loop");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        InetSocketAddress address() { return (InetSocketAddress) udp.getLocalSocketAddress(); }
+
+        private void run() {
+            byte[] buf = new byte[65_536];
+            long lastTick = System.nanoTime();
+            while (running) {
+                try {
+                    DatagramPacket p = new DatagramPacket(buf, buf.length);
+                    try {
+                        udp.receive(p);
+                        InboundResult r = engine.receive(ByteBuffer.wrap(buf, 0, p.getLength()),
+                                (InetSocketAddress) p.getSocketAddress(), System.nanoTime());
+                        if (r.drop() != null) drops.add(r.drop());
+                        for (OutboundDatagram o : r.toSend()) send(o);
+                        events.addAll(r.events());
+                        delivered.addAll(r.delivered());
+                    } catch (SocketTimeoutException idle) {
+                        // fall through to the timers
+                    }
+                    long now = System.nanoTime();
+                    if (now - lastTick >= TimeUnit.SECONDS.toNanos(1)) {
+                        lastTick = now;
+                        TickResult t = engine.tick(now);
+                        for (OutboundDatagram o : t.toSend()) send(o);
+                        events.addAll(t.events());
+                    }
+                } catch (IOException e) {
+                    if (running) throw new IllegalStateException(e);
+                }
+            }
+        }
+
+        void send(OutboundDatagram o) throws IOException {
+            udp.send(new DatagramPacket(o.bytes(), o.bytes().length, o.to()));
+        }
+
+        /** Seals like the sender's egress path and sends to the session's endpoint. */
+        SealResult sealAndSend(PeerKey peer, byte[] inner) throws IOException {
+            ByteBuffer out = ByteBuffer.allocate(engine.sealedSize(inner.length));
+            SealResult r = engine.seal(peer, ByteBuffer.wrap(inner), out, System.nanoTime());
+            if (r.isSealed()) udp.send(new DatagramPacket(out.array(), r.length(), r.endpoint()));
+            return r;
+        }
+
+        SessionEvent awaitEvent(SessionEvent.Kind kind) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (System.nanoTime() < deadline) {
+                SessionEvent e = events.poll(100, TimeUnit.MILLISECONDS);
+                if (e != null && e.kind() == kind) return e;
+            }
+            throw new AssertionError("no " + kind + " event; drops so far: " + drops);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running = false;
+            thread.join(2000);
+            udp.close();
+        }
+    }
+
+    @Test
+    void wireguardGoClientHandshakesAndReceivesDecapsulatedAndWholePackets() throws Exception {
+        WireGuardKeys listenerKeys = WireGuardKeys.generate();
+        WireGuardListenerEngine engine = WireGuardListenerEngine.builder(listenerKeys.privateKeyBytes()).build();
+        try (Loop loop = new Loop(engine);
+             WireGuardPeer client = WireGuardPeer.start(engine.publicKey().toBase64(), loop.address())) {
+            PeerKey peerKey = PeerKey.fromBase64(client.publicKey());
+            engine.putPeer(PeerConfig.of(peerKey));
+            client.removeAndReaddPeer(); // initiate now that the peer is allowed
+
+            SessionEvent est = loop.awaitEvent(SessionEvent.Kind.ESTABLISHED);
+            assertEquals(peerKey, est.peer());
+            assertEquals(client.endpoint(), est.endpoint(), "the session endpoint is where the client's datagrams came from");
+            assertTrue(client.awaitHandshake(WAIT), "wireguard-go completed the handshake:\n" + client.log());
+
+            try (InnerUdpReceiver rx4 = client.receiver(client.innerV4(), 12345);
+                 InnerUdpReceiver rx6 = client.receiver(client.innerV6(), 12346)) {
+                // (a) DecapsulatedDelivery, IPv4 Inner block.
+                byte[] p4 = "decapsulated over IPv4".getBytes(StandardCharsets.UTF_8);
+                InetAddress src4 = InetAddress.getByName("10.77.0.1");
+                assertTrue(loop.sealAndSend(peerKey, InnerFrame.build(src4, 53, client.innerV4(), 12345, p4)).isSealed());
+                ReceivedDatagram d4 = rx4.expect(WAIT);
+                assertArrayEquals(p4, d4.payload());
+                assertEquals(new InetSocketAddress(src4, 53), d4.source());
+
+                // (b) DecapsulatedDelivery, IPv6 Inner block (1200 bytes, padded to the MTU rule).
+                byte[] p6 = new byte[1200];
+                for (int i = 0; i < p6.length; i++) p6[i] = (byte) (i * 7);
+                InetAddress src6 = InetAddress.getByName("fd00:77::1");
+                assertTrue(loop.sealAndSend(peerKey, InnerFrame.build(src6, 5683, client.innerV6(), 12346, p6)).isSealed());
+                ReceivedDatagram d6 = rx6.expect(WAIT);
+                assertArrayEquals(p6, d6.payload());
+                assertEquals(new InetSocketAddress(src6, 5683), d6.source());
+
+                // (c) A non-decapsulating Listener: Data is already a whole inner IP packet.
+                byte[] pc = "whole inner packet".getBytes(StandardCharsets.UTF_8);
+                byte[] whole = handBuiltIpv4Udp(new byte[] {10, 77, 0, 9}, 4444, client.innerV4().getAddress(), 12345, pc);
+                assertTrue(loop.sealAndSend(peerKey, whole).isSealed());
+                ReceivedDatagram dc = rx4.expect(WAIT);
+                assertArrayEquals(pc, dc.payload());
+                assertEquals(new InetSocketAddress(InetAddress.getByName("10.77.0.9"), 4444), dc.source());
+            }
+
+            // The other direction: the client's inner datagram reaches the engine as a delivered packet.
+            loop.delivered.clear();
+            byte[] up = "from the namespace".getBytes(StandardCharsets.UTF_8);
+            client.sendInnerUdp(new InetSocketAddress(client.innerV4(), 7000), new InetSocketAddress("10.77.0.1", 7001), up);
+            DeliveredPacket got = loop.delivered.poll(10, TimeUnit.SECONDS);
+            assertNotNull(got, "drops: " + loop.drops);
+            assertEquals(peerKey, got.peer());
+            assertEquals(20 + 8 + up.length, got.packet().length, "padding stripped by the IPv4 length");
+            assertArrayEquals(up, java.util.Arrays.copyOfRange(got.packet(), 28, got.packet().length));
+
+            // Roaming: the client moves to a new source port; its next authenticated packet moves us.
+            InetSocketAddress moved = client.rebindUdp();
+            client.sendInnerUdp(new InetSocketAddress(client.innerV4(), 7000), new InetSocketAddress("10.77.0.1", 7001), up);
+            SessionEvent roam = loop.awaitEvent(SessionEvent.Kind.ENDPOINT_CHANGED);
+            assertEquals(moved, roam.endpoint());
+            try (InnerUdpReceiver rx = client.receiver(client.innerV4(), 12347)) {
+                byte[] p = "after roaming".getBytes(StandardCharsets.UTF_8);
+                SealResult r = loop.sealAndSend(peerKey, InnerFrame.build(InetAddress.getByName("10.77.0.1"), 53, client.innerV4(), 12347, p));
+                assertEquals(moved, r.endpoint());
+                assertArrayEquals(p, rx.expect(WAIT).payload());
+            }
+        }
+    }
+
+    @Test
+    void preSharedKeyInterop() throws Exception {
+        WireGuardKeys listenerKeys = WireGuardKeys.generate();
+        byte[] psk = new byte[32];
+        new java.security.SecureRandom().nextBytes(psk);
+        WireGuardListenerEngine engine = WireGuardListenerEngine.builder(listenerKeys.privateKeyBytes()).build();
+        try (Loop loop = new Loop(engine);
+             WireGuardPeer client = WireGuardPeer.builder().peer(engine.publicKey().toBase64(), loop.address())
+                     .presharedKey(Base64.getEncoder().encodeToString(psk)).start()) {
+            PeerKey peerKey = PeerKey.fromBase64(client.publicKey());
+            engine.putPeer(new PeerConfig(peerKey, psk, 0));
+            client.removeAndReaddPeer();
+            loop.awaitEvent(SessionEvent.Kind.ESTABLISHED);
+            try (InnerUdpReceiver rx = client.receiver(client.innerV4(), 12345)) {
+                byte[] p = "psk".getBytes(StandardCharsets.UTF_8);
+                assertTrue(loop.sealAndSend(peerKey, InnerFrame.build(InetAddress.getByName("10.77.0.1"), 53, client.innerV4(), 12345, p)).isSealed());
+                assertArrayEquals(p, rx.expect(WAIT).payload());
+            }
+        }
+    }
+
+    /** A minimal IPv4+UDP packet, independent of InnerFrame (UDP checksum 0 = none, legal on IPv4). */
+    private static byte[] handBuiltIpv4Udp(byte[] src, int sport, byte[] dst, int dport, byte[] payload) {
+        int total = 28 + payload.length;
+        ByteBuffer b = ByteBuffer.allocate(total);
+        b.put((byte) 0x45).put((byte) 0).putShort((short) total).putInt(0).put((byte) 64).put((byte) 17).putShort((short) 0)
+                .put(src).put(dst);
+        int sum = 0;
+        for (int i = 0; i < 20; i += 2) sum += (b.get(i) & 0xFF) << 8 | (b.get(i + 1) & 0xFF);
+        while ((sum >>> 16) != 0) sum = (sum & 0xFFFF) + (sum >>> 16);
+        b.putShort(10, (short) ~sum);
+        b.putShort((short) sport).putShort((short) dport).putShort((short) (8 + payload.length)).putShort((short) 0).put(payload);
+        return b.array();
+    }
+}
