@@ -17,6 +17,7 @@ import com.proxylity.packetsource.functions.runtime.Environment;
 import com.proxylity.packetsource.functions.runtime.PipelineMetrics;
 import com.proxylity.packetsource.functions.runtime.RateLimiter;
 import com.proxylity.packetsource.functions.runtime.StageHandler;
+import com.proxylity.packetsource.functions.runtime.StateBudget;
 import com.proxylity.packetsource.functions.runtime.SubscriptionConfirmer;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -32,7 +33,8 @@ import org.apache.logging.log4j.Logger;
  * First state: the Pipe's batch of SQS records to validated entries (core {@link ValidateStage}:
  * envelope, topic authentication, EgressRegion, max age, schema). Around it, what needs the
  * outside world: SubscriptionConfirmations of registered topics are confirmed (those of other
- * topics are UnknownTopic discards in the core), the per-source rate limit, and the metrics.
+ * topics are UnknownTopic discards in the core), the per-message state budget ({@code TooLarge},
+ * see {@link StateBudget}), the per-source rate limit ({@code RateLimited}), and the metrics.
  */
 public final class Validate extends StageHandler<Validate.PipeBatch, ValidateResult> {
     private static final Logger LOG = LogManager.getLogger(Validate.class);
@@ -50,23 +52,26 @@ public final class Validate extends StageHandler<Validate.PipeBatch, ValidateRes
     private final Registry registry;
     private final SubscriptionConfirmer confirmer;
     private final RateLimiter rateLimiter;
+    private final StateBudget budget;
     private final PipelineMetrics metrics;
 
     public Validate() {
         this(Environment.registry(), Environment.region(), Clock.systemUTC(), Environment.subscriptionConfirmer(),
-                Environment.rateLimiter(), PipelineMetrics.fromEnvironment());
+                Environment.rateLimiter(), new StateBudget(Environment.pipeBatchSize()), PipelineMetrics.fromEnvironment());
     }
 
     /**
      * @param region this deployment's region (EgressRegion must name it); null skips the check
+     * @param budget the per-message share of the state size limit (from the Pipe's batch size)
      */
     public Validate(Registry registry, String region, Clock clock, SubscriptionConfirmer confirmer,
-                    RateLimiter rateLimiter, PipelineMetrics metrics) {
+                    RateLimiter rateLimiter, StateBudget budget, PipelineMetrics metrics) {
         super(PipeBatch.class);
         this.stage = new ValidateStage(registry, region, clock, new MessageSchema());
         this.registry = registry;
         this.confirmer = confirmer;
         this.rateLimiter = rateLimiter;
+        this.budget = budget;
         this.metrics = metrics;
     }
 
@@ -87,7 +92,7 @@ public final class Validate extends StageHandler<Validate.PipeBatch, ValidateRes
         Map<String, SnsEnvelope> envelopes = envelopesWithEntries(records, out.entries());
         List<ValidatedEntry> entries = new ArrayList<>();
         List<Discard> discards = new ArrayList<>(out.discards());
-        rateLimit(out.entries(), envelopes, entries, discards);
+        limit(out.entries(), envelopes, entries, discards);
 
         Map<String, Long> publishedAt = new LinkedHashMap<>();
         envelopes.forEach((id, env) -> {
@@ -132,11 +137,20 @@ public final class Validate extends StageHandler<Validate.PipeBatch, ValidateRes
         return out;
     }
 
-    private void rateLimit(List<ValidatedEntry> in, Map<String, SnsEnvelope> envelopes,
-                           List<ValidatedEntry> kept, List<Discard> discards) {
+    /**
+     * Per message: the state budget first (a message too big for its share is one TooLarge, and
+     * takes no rate tokens), then the source's rate limit (entries beyond it are RateLimited).
+     */
+    private void limit(List<ValidatedEntry> in, Map<String, SnsEnvelope> envelopes,
+                       List<ValidatedEntry> kept, List<Discard> discards) {
         Map<String, List<ValidatedEntry>> byMessage = new LinkedHashMap<>();
         for (ValidatedEntry e : in) byMessage.computeIfAbsent(messageIdOf(e.id()), k -> new ArrayList<>()).add(e);
         for (Map.Entry<String, List<ValidatedEntry>> m : byMessage.entrySet()) {
+            if (!budget.fits(m.getValue())) {
+                discards.add(new Discard(m.getKey(), DiscardReason.TooLarge, "message needs more than its "
+                        + budget.perMessage() + " bytes share of the state size limit"));
+                continue;
+            }
             SnsEnvelope env = envelopes.get(m.getKey());
             Optional<PacketSource> source = env == null ? Optional.empty() : registry.packetSource(env.topicArn());
             int rate = source.map(PacketSource::ratePerSecond).orElse(0);

@@ -1,11 +1,17 @@
 package com.proxylity.packetsource.functions.runtime;
 
+import com.proxylity.packetsource.core.egress.DefaultEgressPolicy;
 import com.proxylity.packetsource.core.egress.EgressPolicy;
 import com.proxylity.packetsource.core.registry.Registry;
 import com.proxylity.packetsource.core.session.SessionDirectory;
+import com.proxylity.packetsource.dynamodb.DynamoDbClients;
+import com.proxylity.packetsource.dynamodb.DynamoDbRegistry;
+import com.proxylity.packetsource.dynamodb.DynamoDbSessionDirectory;
+import com.proxylity.packetsource.dynamodb.Tables;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * What the no-argument (Lambda) constructors build from environment variables. Everything here
@@ -20,6 +26,8 @@ import java.util.Base64;
  *       key (SecretBinary, or SecretString as base64); or, for development only,
  *       {@code PACKET_SOURCE_EGRESS_KEY} (base64)</li>
  *   <li>{@code PACKET_SOURCE_EGRESS_TIMEOUT_MS}: per request to the sender (default 10000)</li>
+ *   <li>{@code PACKET_SOURCE_PIPE_BATCH_SIZE}: the Pipe's BatchSize (default 10); sets each
+ *       message's share of the state size limit</li>
  * </ul>
  */
 public final class Environment {
@@ -29,6 +37,11 @@ public final class Environment {
     public static final String EGRESS_KEY_SECRET_ARN = "PACKET_SOURCE_EGRESS_KEY_SECRET_ARN";
     public static final String EGRESS_KEY = "PACKET_SOURCE_EGRESS_KEY";
     public static final String EGRESS_TIMEOUT_MS = "PACKET_SOURCE_EGRESS_TIMEOUT_MS";
+    public static final String PIPE_BATCH_SIZE = "PACKET_SOURCE_PIPE_BATCH_SIZE";
+    /** The Pipe batch size the payload-limit arithmetic of docs/pipeline.md is done for. */
+    public static final int DEFAULT_PIPE_BATCH_SIZE = 10;
+
+    private static DynamoDbClient dynamoDb;
 
     private Environment() {}
 
@@ -36,16 +49,24 @@ public final class Environment {
         return required(REGION);
     }
 
+    /** The DynamoDB registry (cached reads), with the deployment's default max age applied. */
     public static Registry registry() {
-        throw new UnsupportedOperationException("DynamoDB registry: merged from the dynamodb module");
+        return new DeploymentDefaultsRegistry(new DynamoDbRegistry(dynamoDb(), Tables.fromEnvironment()), maxAgeSeconds());
     }
 
     public static SessionDirectory sessionDirectory() {
-        throw new UnsupportedOperationException("DynamoDB session directory: merged from the dynamodb module");
+        return new DynamoDbSessionDirectory(dynamoDb(), Tables.fromEnvironment().sessions());
     }
 
+    /** The design's deny list, minus the deployment's explicit allow-list (none by default). */
     public static EgressPolicy egressPolicy() {
-        throw new UnsupportedOperationException("egress policy: merged from core");
+        String allow = optional(EGRESS_ALLOW_CIDRS, "");
+        return allow.isBlank() ? DefaultEgressPolicy.standard() : DefaultEgressPolicy.allowing(allow);
+    }
+
+    private static synchronized DynamoDbClient dynamoDb() {
+        if (dynamoDb == null) dynamoDb = DynamoDbClients.fromEnvironment();
+        return dynamoDb;
     }
 
     public static SubscriptionConfirmer subscriptionConfirmer() {
@@ -59,6 +80,10 @@ public final class Environment {
     public static EgressTransport egressTransport() {
         long timeout = Long.parseLong(optional(EGRESS_TIMEOUT_MS, "10000"));
         return new HttpEgressTransport(EgressKey.load(), Clock.systemUTC(), Duration.ofMillis(timeout));
+    }
+
+    public static int pipeBatchSize() {
+        return Integer.parseInt(optional(PIPE_BATCH_SIZE, Integer.toString(DEFAULT_PIPE_BATCH_SIZE)));
     }
 
     static long maxAgeSeconds() {

@@ -49,7 +49,7 @@ public final class HttpEgressTransport implements EgressTransport {
             throw new EgressRejectedException("egress request of " + body.length + " bytes exceeds the API limit");
         }
         SignedHeaders h = signer.sign(body, clock.millis());
-        HttpRequest req = HttpRequest.newBuilder(URI.create(stripSlash(endpoint) + EgressApi.PATH))
+        HttpRequest req = HttpRequest.newBuilder(egressUri(endpoint))
                 .timeout(timeout)
                 .header("Content-Type", EgressApi.CONTENT_TYPE)
                 .header(EgressApi.HEADER_TIMESTAMP, h.timestamp())
@@ -80,7 +80,9 @@ public final class HttpEgressTransport implements EgressTransport {
         throw new EgressRejectedException("sender refused the request with " + status);
     }
 
-    private static String stripSlash(String s) {
-        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+    /** A Listener's senderEndpoint is the sender's base URL; the full egress URL is accepted too. */
+    static URI egressUri(String endpoint) {
+        String base = endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint;
+        return URI.create(base.endsWith(EgressApi.PATH) ? base : base + EgressApi.PATH);
     }
 }

@@ -36,6 +36,7 @@ public final class LoopbackSender implements AutoCloseable {
     private final InetSocketAddress target;
     private final DatagramSocket socket;
     private final List<String> accepted = new CopyOnWriteArrayList<>();
+    private final java.util.Map<String, byte[]> payloads = new ConcurrentHashMap<>();
     private final Set<String> discardIds = ConcurrentHashMap.newKeySet();
     private volatile int port;
     private volatile HttpServer server;
@@ -73,6 +74,17 @@ public final class LoopbackSender implements AutoCloseable {
         return List.copyOf(accepted);
     }
 
+    /** The exact payload bytes of each packet answered Sent, by id. */
+    public java.util.Map<String, byte[]> payloads() {
+        return java.util.Map.copyOf(payloads);
+    }
+
+    public void clear() {
+        accepted.clear();
+        payloads.clear();
+        discardIds.clear();
+    }
+
     public int unauthorized() {
         return unauthorized;
     }
@@ -104,6 +116,7 @@ public final class LoopbackSender implements AutoCloseable {
                     socket.send(new DatagramPacket(p.payload(), p.payload().length, target));
                 }
                 accepted.add(p.id());
+                payloads.put(p.id(), p.payload());
                 results.add(EgressResult.sent(p.id()));
             }
             reply(ex, 200, EgressJson.writeResponse(new EgressResponse(results)));

@@ -5,7 +5,7 @@ import com.proxylity.packetsource.core.egress.EgressPolicy;
 import com.proxylity.packetsource.core.pipeline.BatchStage;
 import com.proxylity.packetsource.core.registry.Listener;
 import com.proxylity.packetsource.core.registry.PacketSource;
-import com.proxylity.packetsource.core.registry.Registry;
+import com.proxylity.packetsource.core.registry.InMemoryRegistry;
 import com.proxylity.packetsource.core.session.InMemorySessionDirectory;
 import com.proxylity.packetsource.core.session.SessionRecord;
 import com.proxylity.packetsource.functions.Batch;
@@ -17,6 +17,8 @@ import com.proxylity.packetsource.functions.Validate;
 import com.proxylity.packetsource.functions.runtime.HttpEgressTransport;
 import com.proxylity.packetsource.functions.runtime.PipelineMetrics;
 import com.proxylity.packetsource.functions.runtime.TokenBucketRateLimiter;
+import com.proxylity.packetsource.functions.runtime.Environment;
+import com.proxylity.packetsource.functions.runtime.StateBudget;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -29,9 +31,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -56,7 +55,7 @@ public final class PipelineFixture implements AutoCloseable {
     public final DatagramSocket receiver;
     public final LoopbackSender sender;
     public final InMemorySessionDirectory sessions = new InMemorySessionDirectory();
-    public final MapRegistry registry = new MapRegistry();
+    public final InMemoryRegistry registry = new InMemoryRegistry();
     public final List<String[]> confirmed = new CopyOnWriteArrayList<>();
     public final LambdaInvokeEndpoint endpoint;
     public final PipelineMetrics metrics = PipelineMetrics.fromEnvironment();
@@ -89,7 +88,7 @@ public final class PipelineFixture implements AutoCloseable {
 
         Clock clock = Clock.systemUTC();
         validate = new Validate(registry, REGION, clock, (topic, token) -> confirmed.add(new String[] {topic, token}),
-                new TokenBucketRateLimiter(clock), metrics);
+                new TokenBucketRateLimiter(clock), new StateBudget(Environment.DEFAULT_PIPE_BATCH_SIZE), metrics);
         format = new Format(policy, metrics);
         lookupSessions = new LookupSessions(sessions, clock, metrics);
         batch = new Batch(registry, new BatchStage(), metrics);
@@ -135,29 +134,5 @@ public final class PipelineFixture implements AutoCloseable {
         endpoint.close();
         sender.close();
         receiver.close();
-    }
-
-    /** Registry for tests. */
-    public static final class MapRegistry implements Registry {
-        private final Map<String, PacketSource> sources = new ConcurrentHashMap<>();
-        private final Map<String, Listener> listeners = new ConcurrentHashMap<>();
-
-        public void put(PacketSource s) {
-            sources.put(s.topicArn(), s);
-        }
-
-        public void put(Listener l) {
-            listeners.put(l.name(), l);
-        }
-
-        @Override
-        public Optional<PacketSource> packetSource(String topicArn) {
-            return Optional.ofNullable(topicArn).map(sources::get);
-        }
-
-        @Override
-        public Optional<Listener> listener(String name) {
-            return Optional.ofNullable(name).map(listeners::get);
-        }
     }
 }

@@ -1,0 +1,97 @@
+package com.proxylity.packetsource.functions;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.proxylity.packetsource.functions.runtime.Json;
+import com.proxylity.packetsource.functions.testing.LocalStepFunctions;
+import com.proxylity.packetsource.functions.testing.Tools;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The definition passes asl-validator, and its shape matches what the handlers and CDK expect. */
+class AslValidatorTest {
+    static final Path DEFINITION = Tools.repoRoot().resolve("statemachines/packet-source.asl.json");
+
+    static int validate(Path file) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(Tools.node().toString(), Tools.aslValidator().toString(),
+                "--json-path", file.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "asl-validator hung");
+        System.out.println("asl-validator: " + out.strip());
+        return p.exitValue();
+    }
+
+    @Test
+    void definitionPassesAslValidator() throws Exception {
+        assertEquals(0, validate(DEFINITION));
+    }
+
+    @Test
+    void definitionWithCdkSubstitutionsPassesToo() throws Exception {
+        String text = Files.readString(DEFINITION);
+        for (Map.Entry<String, String> e : LocalStepFunctions.FUNCTIONS.entrySet()) {
+            text = text.replace("${" + e.getKey() + "}", LocalStepFunctions.arnOf(e.getValue()));
+        }
+        assertTrue(!text.contains("${"), "every placeholder is one the tests know");
+        Path tmp = Files.createTempFile("packet-source", ".asl.json");
+        try {
+            Files.writeString(tmp, text);
+            assertEquals(0, validate(tmp));
+        } finally {
+            Files.delete(tmp);
+        }
+    }
+
+    @Test
+    void theValidatorRejectsABrokenDefinition() throws Exception {
+        // Guards the guard: a validator that passes everything would make the test above worthless.
+        ObjectNode broken = (ObjectNode) Json.MAPPER.readTree(DEFINITION.toFile());
+        ((ObjectNode) broken.get("States").get("Format")).put("Next", "NoSuchState");
+        Path tmp = Files.createTempFile("broken", ".asl.json");
+        try {
+            Json.MAPPER.writeValue(tmp.toFile(), broken);
+            assertNotEquals(0, validate(tmp));
+        } finally {
+            Files.delete(tmp);
+        }
+    }
+
+    @Test
+    void taskStatesAreNamedAfterTheirHandlerClassesAndUsePlainFunctionArns() throws Exception {
+        JsonNode def = Json.MAPPER.readTree(DEFINITION.toFile());
+        assertEquals("JSONPath", def.get("QueryLanguage").asText());
+        Set<String> tasks = new HashSet<>();
+        collectTasks(def.get("States"), tasks, def);
+        assertEquals(Set.of("Validate", "Format", "LookupSessions", "Batch", "Egress", "ReportFailures"), tasks);
+        for (String t : tasks) {
+            Class<?> handler = Class.forName("com.proxylity.packetsource.functions." + t);
+            assertTrue(com.amazonaws.services.lambda.runtime.RequestStreamHandler.class.isAssignableFrom(handler));
+        }
+    }
+
+    private static void collectTasks(JsonNode states, Set<String> tasks, JsonNode root) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = states.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode s = e.getValue();
+            if ("Task".equals(s.path("Type").asText())) {
+                assertEquals("${" + e.getKey() + "FunctionArn}", s.get("Resource").asText(),
+                        "plain function ARN placeholder (aws-local-stepfunctions and CDK substitution)");
+                assertTrue(s.has("Retry") && s.has("Catch"), e.getKey() + " retries and catches");
+                tasks.add(e.getKey());
+            }
+            if (s.has("ItemProcessor")) collectTasks(s.get("ItemProcessor").get("States"), tasks, root);
+        }
+    }
+}
