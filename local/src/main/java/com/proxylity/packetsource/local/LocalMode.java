@@ -54,7 +54,7 @@ public final class LocalMode implements AutoCloseable {
             Clock clock = Clock.systemUTC();
             HandlerStages.Parts parts = new HandlerStages.Parts(registry, sessions, DefaultEgressPolicy.localMode(),
                     new TokenBucketRateLimiter(clock), new HttpEgressTransport(sender.hmacKey(), clock, Duration.ofSeconds(5)),
-                    metrics.pipelineMetrics(), clock);
+                    metrics.pipelineMetrics(), clock, config.queues().batchSize());
             this.stack = LocalStack.start(config, region -> pipeline(definition, region, parts), o -> { });
         } catch (IOException | RuntimeException e) {
             sender.close();
