@@ -34,10 +34,13 @@ import picocli.CommandLine.Parameters;
 @Command(name = "dry-run", mixinStandardHelpOptions = true,
         description = {
                 "Show what Packet Source would send for message files, without sending.",
-                "FILE is an SQS event ({\"Records\":[...]}) or Pipe batch ([...]) whose bodies are SNS envelopes,",
-                "one SNS envelope, or a bare {\"Messages\":[...]} body. Every topic counts as a registered, enabled",
-                "Packet Source; WireGuard packets would additionally need a live session with the peer.",
-                "Exit status: 0 all entries would be sent, 1 some were discarded, 2 a file could not be read."})
+                "",
+                "FILE is an SQS event ({\"Records\":[...]}) or a Pipe batch ([...]) whose bodies are SNS "
+                        + "envelopes, one SNS envelope, or a bare {\"Messages\":[...]} body. Every topic counts as "
+                        + "a registered, enabled Packet Source; WireGuard packets would also need a live session.",
+                "",
+                "Exit status: 0 every entry would be sent, 1 some were discarded, 2 usage error or unreadable file.",
+                ""})
 public final class DryRunCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -96,6 +99,10 @@ public final class DryRunCommand implements Callable<Integer> {
                 unreadable = true;
                 err.println("cannot read " + path + ": " + e.getMessage());
                 filesOut.addObject().put("File", path.toString()).put("Error", String.valueOf(e.getMessage()));
+                continue;
+            }
+            if (file.isManifest()) {
+                if (!json) out.println(path + " skipped (test-events manifest, not a message)");
                 continue;
             }
             List<PurePipeline.Outcome> outcomes = file.records() != null

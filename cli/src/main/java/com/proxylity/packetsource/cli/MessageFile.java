@@ -36,6 +36,9 @@ record MessageFile(Path path, List<SqsRecord> records, String bareBody) {
         } catch (IOException e) {
             return new MessageFile(path, null, text);
         }
+        if (root != null && root.path("files").isObject() && root.path("registry").isObject()) {
+            return new MessageFile(path, List.of(), null); // test-events/expected.json: not a message
+        }
         if (root != null && (root.isArray() || root.path("Records").isArray())) {
             JsonNode list = root.isArray() ? root : root.get("Records");
             List<SqsRecord> records = new ArrayList<>();
@@ -52,6 +55,11 @@ record MessageFile(Path path, List<SqsRecord> records, String bareBody) {
             return new MessageFile(path, List.of(new SqsRecord(id, text)), null);
         }
         return new MessageFile(path, null, text);
+    }
+
+    /** The test-events manifest sits beside the events; {@code dry-run test-events/*.json} skips it. */
+    boolean isManifest() {
+        return records != null && records.isEmpty() && bareBody == null;
     }
 
     /** Id base for a bare body: the file name, so Ids read "body.json/0". */

@@ -88,6 +88,14 @@ class DryRunCommandTest {
     }
 
     @Test
+    void theManifestBesideTheEventsIsSkipped() throws Exception {
+        Run r = run("dry-run", "--json", EVENTS.dir().resolve("expected.json").toString(), EVENTS.path("udp-hex.json").toString());
+        JsonNode doc = JSON.readTree(r.out());
+        assertEquals(1, doc.get("Files").size());
+        assertEquals(0, r.exit());
+    }
+
+    @Test
     void bareBodyAndEnvelopeFiles(@TempDir Path dir) throws Exception {
         Path body = dir.resolve("body.json");
         Files.writeString(body, "{\"Messages\":[{\"Data\":\"68656c6c6f\",\"Formatter\":\"hex\","
@@ -103,6 +111,23 @@ class DryRunCommandTest {
         assertEquals("broken.json", second.get("Id").asText());
         assertEquals("MalformedMessage", second.get("Reason").asText());
         assertEquals(1, r.exit());
+    }
+
+    /** A Pipe passes a bare array of records; a single SNS envelope is also a valid file. */
+    @Test
+    void pipeBatchAndSingleEnvelopeFiles(@TempDir Path dir) throws Exception {
+        JsonNode records = JSON.readTree(EVENTS.path("batch-udp.json").toFile()).get("Records");
+        Path pipe = dir.resolve("pipe.json");
+        Files.writeString(pipe, records.toString());
+        Path envelope = dir.resolve("envelope.json");
+        Files.writeString(envelope, records.get(0).get("body").asText());
+        Run r = run("dry-run", "--json", pipe.toString(), envelope.toString());
+        JsonNode files = JSON.readTree(r.out()).get("Files");
+        assertEquals(EVENTS.expected("batch-udp.json").size(), files.get(0).get("Outcomes").size());
+        JsonNode one = files.get(1).get("Outcomes");
+        assertEquals(1, one.size());
+        assertEquals("Sent", one.get(0).get("Outcome").asText());
+        assertEquals(0, r.exit());
     }
 
     @Test
