@@ -14,6 +14,8 @@ import com.proxylity.packetsource.sender.metrics.JsonLog;
 import com.proxylity.packetsource.sender.metrics.SenderMetrics;
 import com.proxylity.packetsource.sender.net.ListenerSocket;
 import com.proxylity.packetsource.sender.net.Transport;
+import com.proxylity.packetsource.sender.wg.EngineWireGuardPort;
+import com.proxylity.packetsource.sender.wg.SessionPublisher;
 import com.proxylity.packetsource.sender.wg.WireGuardPort;
 import com.proxylity.packetsource.sender.wg.WireGuardPorts;
 import io.netty.channel.EventLoopGroup;
@@ -55,6 +57,8 @@ public final class Sender implements AutoCloseable {
     private final EmfWriter emf;
     private final SessionDirectory sessions;
     private final Transport transport;
+    private final SessionPublisher publisher;
+    private final Map<String, WireGuardPort> wireGuardPorts = new LinkedHashMap<>();
     private volatile boolean closing;
 
     private Sender(Builder b) throws IOException {
@@ -62,6 +66,8 @@ public final class Sender implements AutoCloseable {
         this.sessions = b.sessions != null ? b.sessions : new InMemorySessionDirectory();
         this.transport = b.transport != null ? b.transport : Transport.best();
         Clock clock = b.clock;
+        this.publisher = new SessionPublisher(sessions);
+        WireGuardPorts wgFactory = b.wireGuard != null ? b.wireGuard : EngineWireGuardPort.factory(publisher);
         Map<String, ListenerSocket> s = new LinkedHashMap<>();
         Map<String, SenderMetrics> m = new LinkedHashMap<>();
         group = transport.newGroup(Math.max(1, Math.min(config.listeners().size(),
@@ -70,7 +76,8 @@ public final class Sender implements AutoCloseable {
             for (ListenerConfig lc : config.listeners()) {
                 SenderMetrics lm = new SenderMetrics(lc.name());
                 WireGuardPort wg = lc.type().isWireGuard()
-                        ? b.wireGuard.create(lc, config.senderId(), sessions, clock) : null;
+                        ? wgFactory.create(lc, config.senderId(), sessions, clock) : null;
+                if (wg != null) wireGuardPorts.put(lc.name(), wg);
                 ListenerSocket sock = new ListenerSocket(lc, config.queueCapacity(), lm, wg);
                 sock.bind(group, transport);
                 s.put(lc.name(), sock);
@@ -103,7 +110,7 @@ public final class Sender implements AutoCloseable {
                 "listeners", sockets.size(), "egressPort", http.address().getPort());
     }
 
-    /** Starts with defaults: in-memory sessions, metrics on stdout, no WireGuard engine. */
+    /** Starts with defaults: in-memory sessions, metrics on stdout, the WireGuard engine. */
     public static Sender start(SenderConfig config) throws IOException {
         return builder(config).start();
     }
@@ -145,6 +152,13 @@ public final class Sender implements AutoCloseable {
 
     public SessionDirectory sessionDirectory() {
         return sessions;
+    }
+
+    /** The WireGuard public key (base64) of a {@code wg}/{@code wg-decap} Listener. */
+    public String wireGuardPublicKey(String listener) {
+        WireGuardPort p = wireGuardPorts.get(listener);
+        if (!(p instanceof EngineWireGuardPort e)) throw new IllegalArgumentException("no WireGuard engine on " + listener);
+        return e.publicKey();
     }
 
     public Transport transport() {
@@ -192,6 +206,7 @@ public final class Sender implements AutoCloseable {
         // 3. Close sockets and threads; last metrics out.
         sockets.values().forEach(ListenerSocket::close);
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        publisher.close();
         flusher.shutdownNow();
         flushMetrics();
         LOG.info("sender-stopped", "senderId", config.senderId());
@@ -205,7 +220,7 @@ public final class Sender implements AutoCloseable {
         private PrintStream metricsOut = System.out;
         private Clock clock = Clock.systemUTC();
         private Transport transport;
-        private WireGuardPorts wireGuard = WireGuardPorts.NONE;
+        private WireGuardPorts wireGuard;
 
         private Builder(SenderConfig config) {
             this.config = Objects.requireNonNull(config);
@@ -223,6 +238,7 @@ public final class Sender implements AutoCloseable {
 
         public Builder transport(Transport v) { transport = v; return this; }
 
+        /** Replaces the WireGuard engine (e.g. {@link WireGuardPorts#NONE}: everything NoSession). */
         public Builder wireGuard(WireGuardPorts v) { wireGuard = v; return this; }
 
         public Sender start() throws IOException {

@@ -20,7 +20,7 @@ public final class SenderMain {
             System.exit(2);
             return;
         }
-        Sender sender = Sender.builder(config).start();
+        Sender sender = Sender.builder(config).sessionDirectory(SessionDirectories.create(config.sessionStore())).start();
         CountDownLatch stopped = new CountDownLatch(1);
         // ECS sends SIGTERM and waits stopTimeout (default 30 s) before SIGKILL: drain within it.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

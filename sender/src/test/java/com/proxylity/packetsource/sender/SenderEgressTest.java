@@ -237,6 +237,7 @@ class SenderEgressTest {
 
     @Test
     void wireGuardListenerWithoutSessionSaysNoSession() throws Exception {
+        // The real engine with no allowed peers: nobody can have a session.
         start(SenderConfig.builder().listener(new ListenerConfig("wg1", ListenerType.WG, LOOPBACK, 0,
                 new byte[32], List.of())));
         int port = receiver.getLocalPort();
@@ -249,6 +250,8 @@ class SenderEgressTest {
         assertEquals(DiscardReason.MalformedRemote, r.get(1).reason());
         assertEquals(DiscardReason.TooLarge, r.get(2).reason());
         assertNothingArrives();
+        EgressRequest badKey = new EgressRequest("wg1", List.of(new EgressPacket("w/3", LOOPBACK, port, "bm90LWEta2V5", new byte[40])));
+        assertEquals(DiscardReason.MalformedRemote, results(client.post(badKey)).results().get(0).reason());
     }
 
     @Test

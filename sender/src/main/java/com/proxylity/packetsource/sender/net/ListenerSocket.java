@@ -24,6 +24,7 @@ import java.nio.ByteBuffer;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
@@ -114,7 +115,12 @@ public final class ListenerSocket {
         out.start(this, granted);
         if (granted == 0) return;
         Channel ch = channel;
-        ch.eventLoop().execute(() -> writeAll(ch, out, granted));
+        try {
+            ch.eventLoop().execute(() -> writeAll(ch, out, granted));
+        } catch (RejectedExecutionException e) {
+            // The Listener is shutting down: nothing of this batch will be sent.
+            for (int i = 0; i < granted; i++) out.finish(i, DiscardReason.SendError);
+        }
     }
 
     private int reserve(int n) {
@@ -138,31 +144,48 @@ public final class ListenerSocket {
     private void writeAll(Channel ch, Outbound out, int n) {
         long now = System.nanoTime();
         for (int i = 0; i < n; i++) {
-            byte[] p = out.payload[i];
-            ByteBuf buf;
-            InetSocketAddress dest;
-            if (wireGuard == null && p.length == 0) {
-                sendEmpty(ch, out, i);
-                continue;
+            try {
+                writeOne(ch, out, i, now);
+            } catch (RuntimeException e) {
+                // A bug in one packet's path must not strand the rest of the batch or leak
+                // queue room: the packet is SendError and the loop goes on.
+                LOG.error("send-path-failed", e, "listener", config.name());
+                out.finish(i, DiscardReason.SendError);
             }
-            if (wireGuard == null) {
-                buf = alloc.directBuffer(p.length).writeBytes(p);
-                dest = out.destination[i];
-            } else {
-                buf = alloc.directBuffer(wireGuard.sealedSize(p.length));
-                Sealed s = wireGuard.seal(out.peerKey[i], p, buf, now);
-                if (!s.ok()) {
-                    buf.release();
-                    out.finish(i, s.reason());
-                    continue;
-                }
-                dest = s.endpoint();
-            }
-            SlotPromise promise = new SlotPromise(ch, ch.eventLoop(), i);
-            promise.addListener(out);
-            ch.write(new DatagramPacket(buf, dest), promise);
         }
         ch.flush();
+    }
+
+    private void writeOne(Channel ch, Outbound out, int i, long now) {
+        byte[] p = out.payload[i];
+        if (wireGuard == null && p.length == 0) {
+            sendEmpty(ch, out, i);
+            return;
+        }
+        ByteBuf buf;
+        InetSocketAddress dest;
+        if (wireGuard == null) {
+            buf = alloc.directBuffer(p.length).writeBytes(p);
+            dest = out.destination[i];
+        } else {
+            buf = alloc.directBuffer(wireGuard.sealedSize(p.length));
+            Sealed s;
+            try {
+                s = wireGuard.seal(out.peerKey[i], p, buf, now);
+            } catch (RuntimeException e) {
+                buf.release();
+                throw e;
+            }
+            if (!s.ok()) {
+                buf.release();
+                out.finish(i, s.reason());
+                return;
+            }
+            dest = s.endpoint();
+        }
+        SlotPromise promise = new SlotPromise(ch, ch.eventLoop(), i);
+        promise.addListener(out);
+        ch.write(new DatagramPacket(buf, dest), promise);
     }
 
     /**

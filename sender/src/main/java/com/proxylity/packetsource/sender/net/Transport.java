@@ -8,8 +8,8 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Chooses the datagram transport. Native epoll is the fast path: when several datagrams are
@@ -25,12 +25,10 @@ public enum Transport {
     }
 
     public EventLoopGroup newGroup(int threads, String name) {
-        AtomicInteger n = new AtomicInteger();
-        ThreadFactory tf = r -> {
-            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
+        // Netty's factory makes FastThreadLocalThreads: only on those do its object pools
+        // (Recycler) and per-thread buffer caches work; on plain threads every buffer, outbound
+        // entry and cache entry was a fresh object (measured ~290 B of garbage per datagram).
+        ThreadFactory tf = new DefaultThreadFactory(name, true);
         return new MultiThreadIoEventLoopGroup(threads, tf,
                 this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     }

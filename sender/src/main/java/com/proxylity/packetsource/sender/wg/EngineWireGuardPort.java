@@ -1,0 +1,130 @@
+package com.proxylity.packetsource.sender.wg;
+
+import com.proxylity.packetsource.core.contract.DiscardReason;
+import com.proxylity.packetsource.core.session.SessionRecord;
+import com.proxylity.packetsource.core.wireguard.InboundResult;
+import com.proxylity.packetsource.core.wireguard.OutboundDatagram;
+import com.proxylity.packetsource.core.wireguard.PeerConfig;
+import com.proxylity.packetsource.core.wireguard.PeerKey;
+import com.proxylity.packetsource.core.wireguard.SealResult;
+import com.proxylity.packetsource.core.wireguard.SessionEvent;
+import com.proxylity.packetsource.core.wireguard.TickResult;
+import com.proxylity.packetsource.core.wireguard.WireGuardListenerEngine;
+import com.proxylity.packetsource.sender.config.ListenerConfig;
+import io.netty.buffer.ByteBuf;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+
+/**
+ * Connects a Listener socket to the pure {@link WireGuardListenerEngine}: datagrams in, replies
+ * out, seals on the egress path, and session events published as {@link SessionRecord}s (metadata
+ * only; transport keys never leave the engine).
+ */
+public final class EngineWireGuardPort implements WireGuardPort {
+    /** The factory the sender uses for {@code wg} and {@code wg-decap} Listeners. */
+    public static WireGuardPorts factory(SessionPublisher publisher) {
+        return (listener, senderId, sessions, clock) -> new EngineWireGuardPort(listener, senderId, publisher, clock);
+    }
+
+    private final WireGuardListenerEngine engine;
+    private final String listener;
+    private final String owner;
+    private final SessionPublisher publisher;
+    private final Clock clock;
+    /** Wall-clock time of each peer's current handshake, fixed once (event-loop thread only). */
+    private final Map<PeerKey, Established> established = new HashMap<>();
+
+    private record Established(long nanos, Instant at) {}
+
+    public EngineWireGuardPort(ListenerConfig config, String senderId, SessionPublisher publisher, Clock clock) {
+        this.engine = WireGuardListenerEngine.builder(config.privateKey()).build();
+        this.listener = config.name();
+        this.owner = senderId;
+        this.publisher = publisher;
+        this.clock = clock;
+        for (String peer : config.allowedPeers()) engine.putPeer(PeerConfig.of(PeerKey.fromBase64(peer)));
+    }
+
+    /** The Listener's public key (base64), for operators and tests. */
+    public String publicKey() {
+        return engine.publicKey().toBase64();
+    }
+
+    public WireGuardListenerEngine engine() {
+        return engine;
+    }
+
+    @Override
+    public void receive(ByteBuf datagram, InetSocketAddress from, long nowNanos,
+                        BiConsumer<byte[], InetSocketAddress> reply) {
+        InboundResult r = engine.receive(datagram.nioBuffer(), from, nowNanos);
+        send(r.toSend(), reply);
+        publish(r.events(), nowNanos);
+    }
+
+    @Override
+    public Sealed seal(String peerKey, byte[] inner, ByteBuf out, long nowNanos) {
+        PeerKey key;
+        try {
+            key = PeerKey.fromBase64(peerKey);
+        } catch (IllegalArgumentException e) {
+            return new Sealed(null, DiscardReason.MalformedRemote);
+        }
+        ByteBuffer dst = out.nioBuffer(out.writerIndex(), out.writableBytes());
+        SealResult s = engine.seal(key, ByteBuffer.wrap(inner), dst, nowNanos);
+        if (!s.isSealed()) {
+            return s.discard() == DiscardReason.NoSession ? Sealed.NO_SESSION
+                    : s.discard() == DiscardReason.SessionExpired ? Sealed.SESSION_EXPIRED
+                    : new Sealed(null, s.discard());
+        }
+        out.writerIndex(out.writerIndex() + s.length());
+        return new Sealed(s.endpoint(), null);
+    }
+
+    @Override
+    public int sealedSize(int innerLength) {
+        return engine.sealedSize(innerLength);
+    }
+
+    @Override
+    public void tick(long nowNanos, BiConsumer<byte[], InetSocketAddress> reply) {
+        TickResult t = engine.tick(nowNanos);
+        send(t.toSend(), reply);
+        publish(t.events(), nowNanos);
+    }
+
+    private static void send(List<OutboundDatagram> out, BiConsumer<byte[], InetSocketAddress> reply) {
+        for (OutboundDatagram d : out) reply.accept(d.bytes(), d.to());
+    }
+
+    private void publish(List<SessionEvent> events, long nowNanos) {
+        if (events.isEmpty()) return;
+        Instant wallNow = clock.instant();
+        for (SessionEvent e : events) {
+            // Engine times are monotonic nanos; the directory wants wall-clock instants.
+            // Converted once per handshake and reused, so a later roam rewrites the record with
+            // the identical EstablishedAt (the DynamoDB directory ignores writes older than it).
+            Established est = established.get(e.peer());
+            if (est == null || est.nanos() != e.establishedNanos()) {
+                est = new Established(e.establishedNanos(), wallNow.plusNanos(e.establishedNanos() - nowNanos));
+                established.put(e.peer(), est);
+            }
+            Instant expires = est.at().plusNanos(e.expiresNanos() - e.establishedNanos());
+            publisher.publish(new SessionRecord(listener, e.peer().toBase64(), endpoint(e.endpoint()), owner,
+                    est.at(), expires));
+        }
+    }
+
+    static String endpoint(InetSocketAddress a) {
+        if (a == null) return null;
+        String host = a.getAddress().getHostAddress();
+        return (a.getAddress() instanceof Inet6Address ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+}

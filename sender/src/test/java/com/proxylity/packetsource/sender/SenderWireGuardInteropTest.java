@@ -1,0 +1,113 @@
+package com.proxylity.packetsource.sender;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.proxylity.packetsource.core.contract.ListenerType;
+import com.proxylity.packetsource.core.egressapi.EgressJson;
+import com.proxylity.packetsource.core.egressapi.EgressOutcome;
+import com.proxylity.packetsource.core.egressapi.EgressPacket;
+import com.proxylity.packetsource.core.egressapi.EgressRequest;
+import com.proxylity.packetsource.core.egressapi.EgressResult;
+import com.proxylity.packetsource.core.frame.InnerFrame;
+import com.proxylity.packetsource.core.session.InMemorySessionDirectory;
+import com.proxylity.packetsource.core.session.SessionRecord;
+import com.proxylity.packetsource.core.testing.InnerUdpReceiver;
+import com.proxylity.packetsource.core.testing.ReceivedDatagram;
+import com.proxylity.packetsource.core.testing.WireGuardKeys;
+import com.proxylity.packetsource.core.testing.WireGuardPeer;
+import com.proxylity.packetsource.sender.config.ListenerConfig;
+import com.proxylity.packetsource.sender.config.SenderConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A signed egress batch for a {@code wg-decap} Listener reaches a real wireguard-go peer through
+ * the tunnel, sent to the session's authenticated endpoint (contract 2), and the handshake is
+ * published to the session directory. Needs root and wireguard-go (skipped otherwise, unless
+ * PACKET_SOURCE_REQUIRE_INTEROP=1).
+ */
+class SenderWireGuardInteropTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @Test
+    void signedBatchReachesWireguardGoPeerThroughTheTunnel() throws Exception {
+        WireGuardPeer.requireAvailable();
+        WireGuardKeys listenerKeys = WireGuardKeys.generate();
+        WireGuardKeys peerKeys = WireGuardKeys.generate();
+        InMemorySessionDirectory sessions = new InMemorySessionDirectory();
+        SenderConfig config = SenderConfig.builder().senderId("sender-test").hmacKey(TestEgress.KEY)
+                .listener(new ListenerConfig("tunnel", ListenerType.WG_DECAP, "127.0.0.1", 0,
+                        listenerKeys.privateKeyBytes(), List.of(peerKeys.publicKey())))
+                .build();
+        try (Sender sender = Sender.builder(config).sessionDirectory(sessions)
+                     .metricsOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).start();
+             WireGuardPeer peer = WireGuardPeer.builder().keys(peerKeys)
+                     .peer(sender.wireGuardPublicKey("tunnel"), sender.listenerAddress("tunnel"))
+                     .persistentKeepalive(Duration.ofSeconds(25)).start()) {
+            assertEquals(listenerKeys.publicKey(), sender.wireGuardPublicKey("tunnel"));
+
+            // The handshake (answered by the sender's Listener socket) lands in the directory.
+            SessionRecord record = awaitSession(sessions, peerKeys.publicKey());
+            assertTrue(peer.awaitHandshake(WAIT), "wireguard-go completed the handshake:\n" + peer.log());
+            assertEquals("sender-test", record.owner());
+            assertEquals("127.0.0.1:" + peer.listenPort(), record.endpoint());
+            assertTrue(record.liveAt(Instant.now()));
+            assertTrue(record.expiresAt().isAfter(Instant.now().plusSeconds(170)));
+
+            TestEgress client = new TestEgress(sender.egressUri());
+            try (InnerUdpReceiver rx = peer.receiver(peer.innerV4(), 12345)) {
+                InetAddress src = InetAddress.getByName("10.77.0.1");
+                List<EgressPacket> packets = new ArrayList<>();
+                List<byte[]> payloads = new ArrayList<>();
+                for (int i = 0; i < 10; i++) {
+                    byte[] p = ("packet " + i + " through the tunnel").getBytes(StandardCharsets.UTF_8);
+                    payloads.add(p);
+                    // Remote.Address is a documentation address: it must not be where the packet goes.
+                    packets.add(new EgressPacket("m/" + i, "203.0.113.9", 51820, peerKeys.publicKey(),
+                            InnerFrame.build(src, 53, peer.innerV4(), 12345, p)));
+                }
+                packets.add(new EgressPacket("m/x", "203.0.113.9", 51820, WireGuardKeys.generate().publicKey(),
+                        InnerFrame.build(src, 53, peer.innerV4(), 12345, new byte[] {1})));
+                HttpResponse<byte[]> resp = client.post(new EgressRequest("tunnel", packets));
+                assertEquals(200, resp.statusCode());
+                List<EgressResult> results = EgressJson.readResponse(resp.body()).results();
+                for (int i = 0; i < 10; i++) assertEquals(EgressOutcome.Sent, results.get(i).outcome(), "m/" + i);
+                assertEquals(EgressResult.discarded("m/x",
+                        com.proxylity.packetsource.core.contract.DiscardReason.NoSession), results.get(10));
+
+                List<String> got = new ArrayList<>();
+                for (int i = 0; i < 10; i++) {
+                    ReceivedDatagram d = rx.expect(WAIT);
+                    assertEquals(new InetSocketAddress(src, 53), d.source());
+                    got.add(d.payloadUtf8());
+                }
+                List<String> want = payloads.stream().map(p -> new String(p, StandardCharsets.UTF_8)).toList();
+                assertEquals(want.stream().sorted().toList(), got.stream().sorted().toList());
+                assertArrayEquals(new long[] {10}, new long[] {sender.metrics("tunnel").sentTotal()});
+            }
+        }
+    }
+
+    private static SessionRecord awaitSession(InMemorySessionDirectory sessions, String peerKey) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<SessionRecord> r = sessions.get("tunnel", peerKey);
+            if (r.isPresent()) return r.get();
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no session record for the peer");
+    }
+}
