@@ -41,7 +41,9 @@ for (const ex of job.executions) {
     const output = await execution.result;
     process.stdout.write(JSON.stringify({ name: ex.name, ok: true, output }) + '\n');
   } catch (e) {
-    process.stdout.write(JSON.stringify({ name: ex.name, ok: false, error: e?.name ?? String(e),
-      cause: e?.message ?? '' }) + '\n');
+    // The engine wraps the failing error (e.g. a Fail state's Error) in an ExecutionError.
+    const inner = e?.cause ?? e;
+    process.stdout.write(JSON.stringify({ name: ex.name, ok: false, error: inner?.name ?? String(inner),
+      cause: inner?.message ?? '' }) + '\n');
   }
 }

@@ -91,15 +91,17 @@ public final class Validate extends StageHandler<Validate.PipeBatch, ValidateRes
 
         Map<String, SnsEnvelope> envelopes = envelopesWithEntries(records, out.entries());
         List<ValidatedEntry> entries = new ArrayList<>();
-        List<Discard> discards = new ArrayList<>(out.discards());
-        limit(out.entries(), envelopes, entries, discards);
+        List<Discard> discards = new ArrayList<>();
+        limit(out.entries(), out.discards(), envelopes, entries, discards);
 
         Map<String, Long> publishedAt = new LinkedHashMap<>();
-        envelopes.forEach((id, env) -> {
-            if (env.timestamp() != null) publishedAt.put(id, env.timestamp().toEpochMilli());
-        });
+        for (ValidatedEntry e : entries) {
+            SnsEnvelope env = envelopes.get(messageIdOf(e.id()));
+            if (env != null && env.timestamp() != null) publishedAt.put(messageIdOf(e.id()), env.timestamp().toEpochMilli());
+        }
         for (Discard d : discards) tally.discard(d.reason());
-        tally.count(PipelineMetrics.PACKETS_RECEIVED, out.entries().size() + out.discards().size());
+        // Counted so that received = delivered + discarded: a whole-message discard counts once.
+        tally.count(PipelineMetrics.PACKETS_RECEIVED, entries.size() + discards.size());
         tally.flush();
         LOG.info("validated records={} entries={} discards={} controls={}",
                 records.size(), entries.size(), discards.size(), out.controls().size());
@@ -138,19 +140,35 @@ public final class Validate extends StageHandler<Validate.PipeBatch, ValidateRes
     }
 
     /**
-     * Per message: the state budget first (a message too big for its share is one TooLarge, and
-     * takes no rate tokens), then the source's rate limit (entries beyond it are RateLimited).
+     * Per message: the state budget first (a message too big for its share is one TooLarge in
+     * place of its entries and entry discards, and takes no rate tokens), then the source's rate
+     * limit (entries beyond it are RateLimited).
      */
-    private void limit(List<ValidatedEntry> in, Map<String, SnsEnvelope> envelopes,
+    private void limit(List<ValidatedEntry> in, List<Discard> coreDiscards, Map<String, SnsEnvelope> envelopes,
                        List<ValidatedEntry> kept, List<Discard> discards) {
         Map<String, List<ValidatedEntry>> byMessage = new LinkedHashMap<>();
         for (ValidatedEntry e : in) byMessage.computeIfAbsent(messageIdOf(e.id()), k -> new ArrayList<>()).add(e);
-        for (Map.Entry<String, List<ValidatedEntry>> m : byMessage.entrySet()) {
-            if (!budget.fits(m.getValue())) {
-                discards.add(new Discard(m.getKey(), DiscardReason.TooLarge, "message needs more than its "
-                        + budget.perMessage() + " bytes share of the state size limit"));
-                continue;
+        Map<String, List<Discard>> entryDiscards = new LinkedHashMap<>();
+        for (Discard d : coreDiscards) {
+            if (d.id().indexOf('/') >= 0) entryDiscards.computeIfAbsent(messageIdOf(d.id()), k -> new ArrayList<>()).add(d);
+        }
+        java.util.Set<String> tooLarge = new java.util.HashSet<>();
+        java.util.Set<String> messages = new java.util.LinkedHashSet<>(byMessage.keySet());
+        messages.addAll(entryDiscards.keySet());
+        for (String m : messages) {
+            if (!budget.fits(byMessage.getOrDefault(m, List.of()), entryDiscards.getOrDefault(m, List.of()).size())) {
+                tooLarge.add(m);
             }
+        }
+        for (Discard d : coreDiscards) {
+            if (!tooLarge.contains(messageIdOf(d.id()))) discards.add(d);
+        }
+        for (String m : tooLarge) {
+            discards.add(new Discard(m, DiscardReason.TooLarge, "message needs more than its "
+                    + budget.perMessage() + " bytes share of the state size limit"));
+        }
+        for (Map.Entry<String, List<ValidatedEntry>> m : byMessage.entrySet()) {
+            if (tooLarge.contains(m.getKey())) continue;
             SnsEnvelope env = envelopes.get(m.getKey());
             Optional<PacketSource> source = env == null ? Optional.empty() : registry.packetSource(env.topicArn());
             int rate = source.map(PacketSource::ratePerSecond).orElse(0);

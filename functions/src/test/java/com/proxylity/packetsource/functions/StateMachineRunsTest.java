@@ -51,6 +51,8 @@ class StateMachineRunsTest {
     @BeforeEach
     void clear() throws Exception {
         fx.endpoint.clear();
+        fx.endpoint.register("Validate", fx.validate);
+        fx.sender.clear();
         fx.sender.start();
         fx.received(1000);
     }
@@ -166,6 +168,42 @@ class StateMachineRunsTest {
         Set<String> got = fx.received(10).stream().map(b -> new String(b, StandardCharsets.UTF_8))
                 .collect(Collectors.toSet());
         assertEquals(Set.of("first", "second"), got);
+    }
+
+    @Test
+    void aRequestTheSenderRefusesIsNotRetriedButItsRecordsFail() throws Exception {
+        fx.sender.forceStatus(413);
+        JsonNode input = batch(record("x-1", notification(PipelineFixture.TOPIC, "us-east-1",
+                body(entry(b64("refused"), null, "203.0.113.9", 5683, null)), Instant.now())));
+        LocalStepFunctions.Execution ex = sfn.run(Map.of("x", input)).get("x");
+        assertTrue(ex.ok(), () -> ex.error() + " " + ex.cause());
+        assertEquals(Set.of("x-1"), failures(ex.output()), "SQS keeps it, and after maxReceiveCount the DLQ");
+        List<LambdaInvokeEndpoint.Invocation> egress = fx.endpoint.invocations().stream()
+                .filter(i -> i.function().equals("Egress")).toList();
+        assertEquals(1, egress.size(), "a refusal is not retried within the execution");
+        assertEquals(EgressRejectedException.class.getName(), egress.get(0).errorType());
+    }
+
+    @Test
+    void aStageFailingBeforeEgressFailsTheExecutionSoThePipeRetriesEverything() throws Exception {
+        fx.endpoint.register("Validate", new Validate(new com.proxylity.packetsource.core.registry.Registry() {
+            public java.util.Optional<com.proxylity.packetsource.core.registry.PacketSource> packetSource(String t) {
+                throw new IllegalStateException("DynamoDB unavailable");
+            }
+            public java.util.Optional<com.proxylity.packetsource.core.registry.Listener> listener(String n) {
+                throw new IllegalStateException("DynamoDB unavailable");
+            }
+        }, "us-east-1", java.time.Clock.systemUTC(), (t, k) -> { },
+                com.proxylity.packetsource.functions.runtime.RateLimiter.UNLIMITED,
+                new com.proxylity.packetsource.functions.runtime.StateBudget(10), fx.metrics));
+        JsonNode input = batch(record("v-1", notification(PipelineFixture.TOPIC, "us-east-1",
+                body(entry(b64("x"), null, "203.0.113.9", 5683, null)), Instant.now())));
+        LocalStepFunctions.Execution ex = sfn.run(Map.of("v", input)).get("v");
+        assertTrue(!ex.ok(), "the execution fails");
+        assertEquals("PacketSource.PipelineFailed", ex.error());
+        long attempts = fx.endpoint.invocations().stream().filter(i -> i.function().equals("Validate")).count();
+        assertEquals(3, attempts, "TransientException retried twice before the Catch");
+        assertTrue(fx.endpoint.invocations().stream().noneMatch(i -> i.function().equals("Egress")));
     }
 
     @Test

@@ -2,6 +2,7 @@ package com.proxylity.packetsource.functions.runtime;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -12,7 +13,21 @@ import software.amazon.awssdk.services.sns.SnsClient;
  * own region, read from its ARN ({@code arn:aws:sns:<region>:<account>:<name>}).
  */
 public final class SnsSubscriptionConfirmer implements SubscriptionConfirmer {
+    private final Function<String, SnsClient> clientForRegion;
     private final Map<String, SnsClient> clients = new ConcurrentHashMap<>();
+
+    /** AWS: one client per topic region, default credentials, the URLConnection HTTP client. */
+    public SnsSubscriptionConfirmer() {
+        this(region -> SnsClient.builder()
+                .region(Region.of(region))
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .build());
+    }
+
+    /** @param clientForRegion builds the client for a region (tests and local mode point it elsewhere) */
+    public SnsSubscriptionConfirmer(Function<String, SnsClient> clientForRegion) {
+        this.clientForRegion = clientForRegion;
+    }
 
     @Override
     public void confirm(String topicArn, String token) {
@@ -20,10 +35,7 @@ public final class SnsSubscriptionConfirmer implements SubscriptionConfirmer {
         if (parts.length != 6 || !"sns".equals(parts[2]) || parts[3].isEmpty()) {
             throw new IllegalArgumentException("not an SNS topic ARN");
         }
-        SnsClient sns = clients.computeIfAbsent(parts[3], r -> SnsClient.builder()
-                .region(Region.of(r))
-                .httpClientBuilder(UrlConnectionHttpClient.builder())
-                .build());
+        SnsClient sns = clients.computeIfAbsent(parts[3], clientForRegion);
         sns.confirmSubscription(b -> b.topicArn(topicArn).token(token).authenticateOnUnsubscribe("true"));
     }
 }

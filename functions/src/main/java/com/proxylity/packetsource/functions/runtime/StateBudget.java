@@ -13,8 +13,8 @@ import java.util.List;
  *
  * <p>The bound is on the largest state the message's entries occupy after Validate: Format's
  * output (and Batch's, which holds the same packets), where each entry becomes a packet whose
- * Payload is base64 of at most its Data's UTF-8 bytes (every formatter decodes to no more bytes
- * than its text; coap's binary form is smaller than its JSON) plus an inner IPv6/UDP header.
+ * Payload is base64 of at most what its formatter can decode ({@link #decodedBound}) plus an
+ * inner IPv6/UDP header, or a discard.
  */
 public final class StateBudget {
     /** Step Functions' limit for a state's input or output, bytes of UTF-8. */
@@ -25,6 +25,11 @@ public final class StateBudget {
     static final int PER_PACKET_FIELDS = 256;
     /** Largest inner header Format adds (IPv6 40 + UDP 8). */
     static final int MAX_INNER_HEADER = 48;
+    /**
+     * One discard as the handlers report it ({"Id","Reason","Detail"}), generously: an entry that
+     * the schema rejects costs state too, and a message of hundreds of them must not overflow it.
+     */
+    public static final int PER_DISCARD = 320;
 
     private final int perMessage;
 
@@ -42,19 +47,34 @@ public final class StateBudget {
     public static long estimate(List<ValidatedEntry> entries) {
         long total = 0;
         for (ValidatedEntry e : entries) {
-            long data = dataBytes(e.entry() == null ? null : e.entry().get("Data")) + MAX_INNER_HEADER;
+            long data = decodedBound(e.formatter(), e.entry() == null ? null : e.entry().get("Data")) + MAX_INNER_HEADER;
             total += PER_PACKET_FIELDS + e.id().length() + utf8(e.listener()) + 4 * ((data + 2) / 3);
         }
         return total;
     }
 
-    public boolean fits(List<ValidatedEntry> entries) {
-        return estimate(entries) <= perMessage;
+    /** Whether a message with these entries and this many entry-level discards fits its share. */
+    public boolean fits(List<ValidatedEntry> entries, int entryDiscards) {
+        return estimate(entries) + (long) entryDiscards * PER_DISCARD <= perMessage;
     }
 
-    private static long dataBytes(JsonNode data) {
+    /**
+     * Most bytes the entry's formatter can decode its Data to: base64 3 per 4 characters, hex 1
+     * per 2, utf8/ascii the text's UTF-8 bytes; anything else (coap, whose binary form is smaller
+     * than its JSON, or a formatter Format will reject) the UTF-8 bytes of the Data's JSON text.
+     */
+    static long decodedBound(String formatter, JsonNode data) {
         if (data == null || data.isNull()) return 0;
-        return data.isTextual() ? utf8(data.textValue()) : utf8(data.toString());
+        if (data.isTextual()) {
+            String text = data.textValue();
+            String f = formatter == null ? "" : formatter.toLowerCase(java.util.Locale.ROOT);
+            return switch (f) {
+                case "base64" -> 3L * ((text.length() + 3) / 4);
+                case "hex" -> (text.length() + 1) / 2;
+                default -> utf8(text);
+            };
+        }
+        return utf8(data.toString());
     }
 
     private static long utf8(String s) {

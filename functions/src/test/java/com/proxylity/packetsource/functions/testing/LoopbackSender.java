@@ -42,6 +42,7 @@ public final class LoopbackSender implements AutoCloseable {
     private volatile HttpServer server;
     private volatile EgressVerifier verifier;
     private volatile int unauthorized;
+    private volatile int forcedStatus;
 
     public LoopbackSender(byte[] key, InetSocketAddress target) throws IOException {
         this.key = key.clone();
@@ -80,6 +81,7 @@ public final class LoopbackSender implements AutoCloseable {
     }
 
     public void clear() {
+        forcedStatus = 0;
         accepted.clear();
         payloads.clear();
         discardIds.clear();
@@ -87,6 +89,11 @@ public final class LoopbackSender implements AutoCloseable {
 
     public int unauthorized() {
         return unauthorized;
+    }
+
+    /** Answer every request with this status and send nothing (0: behave normally). */
+    public void forceStatus(int status) {
+        forcedStatus = status;
     }
 
     /** Packets with these ids are answered Discarded/SendError (a sender-side per-packet discard). */
@@ -97,6 +104,10 @@ public final class LoopbackSender implements AutoCloseable {
     private void egress(HttpExchange ex) throws IOException {
         try (ex) {
             byte[] body = ex.getRequestBody().readAllBytes();
+            if (forcedStatus != 0) {
+                reply(ex, forcedStatus, new byte[0]);
+                return;
+            }
             var h = ex.getRequestHeaders();
             var verdict = verifier.verify(h.getFirst(EgressApi.HEADER_TIMESTAMP), h.getFirst(EgressApi.HEADER_NONCE),
                     h.getFirst(EgressApi.HEADER_SIGNATURE), body, System.currentTimeMillis());

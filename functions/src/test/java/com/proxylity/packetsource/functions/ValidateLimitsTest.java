@@ -1,0 +1,176 @@
+package com.proxylity.packetsource.functions;
+
+import static com.proxylity.packetsource.functions.testing.SqsEvents.body;
+import static com.proxylity.packetsource.functions.testing.SqsEvents.entry;
+import static com.proxylity.packetsource.functions.testing.SqsEvents.notification;
+import static com.proxylity.packetsource.functions.testing.SqsEvents.record;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.proxylity.packetsource.core.contract.DiscardReason;
+import com.proxylity.packetsource.core.contract.ListenerType;
+import com.proxylity.packetsource.core.pipeline.Discard;
+import com.proxylity.packetsource.core.pipeline.SqsRecord;
+import com.proxylity.packetsource.core.pipeline.ValidatedEntry;
+import com.proxylity.packetsource.core.registry.InMemoryRegistry;
+import com.proxylity.packetsource.core.registry.Listener;
+import com.proxylity.packetsource.core.registry.PacketSource;
+import com.proxylity.packetsource.functions.model.ValidateResult;
+import com.proxylity.packetsource.functions.runtime.DeploymentDefaultsRegistry;
+import com.proxylity.packetsource.functions.runtime.PipelineMetrics;
+import com.proxylity.packetsource.functions.runtime.RateLimiter;
+import com.proxylity.packetsource.functions.runtime.StateBudget;
+import com.proxylity.packetsource.functions.runtime.TokenBucketRateLimiter;
+import com.proxylity.packetsource.functions.testing.SqsEvents;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** Validate's own limits around the core stage: state budget (TooLarge), rate limit, deployment max age, confirmations. */
+class ValidateLimitsTest {
+    static final String TOPIC = "arn:aws:sns:us-east-1:111122223333:t";
+    static final Instant NOW = Instant.parse("2026-11-25T08:00:00Z");
+    final PipelineMetrics metrics = PipelineMetrics.fromEnvironment();
+
+    InMemoryRegistry registry(int rate, long maxAge) {
+        return new InMemoryRegistry()
+                .put(new Listener("coap", ListenerType.UDP, 5683, List.of(), null, "http://127.0.0.1:1"))
+                .put(new PacketSource(TOPIC, "coap", true, "utf8", maxAge, rate));
+    }
+
+    static Validate.PipeBatch batch(JsonNode... records) {
+        List<SqsRecord> out = new ArrayList<>();
+        for (JsonNode r : records) out.add(new SqsRecord(r.get("messageId").asText(), r.get("body").asText()));
+        return new Validate.PipeBatch(out);
+    }
+
+    static Map<String, DiscardReason> reasons(ValidateResult r) {
+        return r.discards().stream().collect(Collectors.toMap(Discard::id, Discard::reason));
+    }
+
+    static ObjectNode[] entries(int n, int dataChars) {
+        ObjectNode[] e = new ObjectNode[n];
+        for (int i = 0; i < n; i++) e[i] = entry("x".repeat(dataChars), null, "203.0.113.9", 5683, null);
+        return e;
+    }
+
+    @Test
+    void aMessageLargerThanItsShareOfTheStateLimitIsOneTooLargeAndItsSiblingsGoOn() {
+        StateBudget budget = new StateBudget(10);
+        Validate v = new Validate(registry(0, 0), "us-east-1", Clock.fixed(NOW, ZoneOffset.UTC), (t, k) -> { },
+                RateLimiter.UNLIMITED, budget, metrics);
+        ValidateResult r = v.handle(batch(
+                record("big", notification(TOPIC, "us-east-1", body(entries(1, budget.perMessage())), NOW)),
+                record("small", notification(TOPIC, "us-east-1", body(entries(2, 10)), NOW))));
+        assertEquals(Map.of("big", DiscardReason.TooLarge), reasons(r));
+        assertEquals(List.of("small/0", "small/1"), r.entries().stream().map(ValidatedEntry::id).toList());
+        assertEquals(Map.of("small", NOW.toEpochMilli()), r.publishedAt());
+    }
+
+    @Test
+    void aMessageOfManyBadEntriesCannotOverflowTheStateEither() {
+        StateBudget budget = new StateBudget(10);
+        Validate v = new Validate(registry(0, 0), "us-east-1", Clock.fixed(NOW, ZoneOffset.UTC), (t, k) -> { },
+                RateLimiter.UNLIMITED, budget, metrics);
+        ObjectNode[] schemaBad = new ObjectNode[200];
+        for (int i = 0; i < schemaBad.length; i++) {
+            schemaBad[i] = entry("x", null, "203.0.113.9", 5683, null);
+            schemaBad[i].remove("Remote");
+        }
+        ValidateResult r = v.handle(batch(record("many", notification(TOPIC, "us-east-1", body(schemaBad), NOW))));
+        assertEquals(Map.of("many", DiscardReason.TooLarge), reasons(r));
+        assertEquals(List.of(), r.entries());
+    }
+
+    @Test
+    void tenFullSizeWireGuardPacketsFitOneMessageShareAtBatchSizeTen() {
+        String data = java.util.Base64.getEncoder().encodeToString(new byte[1420]);
+        List<ValidatedEntry> ten = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            ten.add(new ValidatedEntry("0f8fad5b-d9cb-469f-a165-70867728950e/" + i, "wg-listener", ListenerType.WG,
+                    "base64", entry(data, null, "203.0.113.9", 51820, null)));
+        }
+        assertTrue(new StateBudget(10).fits(ten, 0), () -> "estimate " + StateBudget.estimate(ten));
+        // The bound really bounds: the packets' JSON as Format would emit it is smaller.
+        assertTrue(StateBudget.estimate(ten) >= 10L * (4 * 1420 / 3 + 200));
+    }
+
+    @Test
+    void aWorstCaseMessageOfTheDocumentedSizeFitsThePipeInputAlone() throws Exception {
+        // Every character of Data a quote: the message escapes it once, the SNS envelope twice,
+        // the Pipe's JSON three times - the 4x of docs/pipeline.md.
+        int quotes = 32_000;
+        String message = body(entry("\"".repeat(quotes), "utf8", "203.0.113.9", 5683, null));
+        int m = message.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        JsonNode rec = record("0f8fad5b-d9cb-469f-a165-70867728950e", notification(
+                "arn:aws:sns:us-east-1:111122223333:" + "t".repeat(200), "us-east-1", message, NOW));
+        int pipeChars = SqsEvents.batch(rec).toString().length();
+        assertTrue(m <= 64_256, "message " + m);
+        assertTrue(pipeChars <= 4L * m + 5_120, "pipe form " + pipeChars + " for a message of " + m);
+        assertTrue(pipeChars <= 262_144);
+    }
+
+    @Test
+    void theBudgetBoundsWhatFormatCanProduce() throws Exception {
+        // Worst case for growth: many tiny entries, each becoming a packet with all its fields.
+        StateBudget budget = new StateBudget(10);
+        List<ValidatedEntry> tiny = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            tiny.add(new ValidatedEntry("0f8fad5b-d9cb-469f-a165-70867728950e/" + i, "coap", ListenerType.UDP, "utf8",
+                    entry("x", null, "203.0.113.9", 5683, null)));
+        }
+        assertTrue(budget.perMessage() * 10L + StateBudget.RESERVE <= StateBudget.STATE_LIMIT);
+        String big = java.util.Base64.getEncoder().encodeToString(new byte[1420]);
+        List<ValidatedEntry> large = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            large.add(new ValidatedEntry("0f8fad5b-d9cb-469f-a165-70867728950e/" + i, "coap", ListenerType.UDP, "base64",
+                    entry(big, null, "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff", 65535, null)));
+        }
+        for (List<ValidatedEntry> entries : List.of(tiny, large)) {
+            Format format = new Format(address -> true, metrics);
+            com.proxylity.packetsource.functions.model.PacketsState out = format.handle(
+                    new ValidateResult(entries, List.of(), List.of(), Map.of("0f8fad5b-d9cb-469f-a165-70867728950e", 1L)));
+            assertEquals(entries.size(), out.packets().size());
+            int actual = format.handleJson(com.proxylity.packetsource.functions.runtime.Json.MAPPER
+                    .writeValueAsBytes(new ValidateResult(entries, List.of(), List.of(), Map.of()))).length;
+            assertTrue(actual <= StateBudget.estimate(entries),
+                    "Format's real output " + actual + " exceeds the estimate " + StateBudget.estimate(entries));
+        }
+    }
+
+    @Test
+    void entriesBeyondTheSourceRateAreRateLimited() {
+        Validate v = new Validate(registry(3, 0), "us-east-1", Clock.fixed(NOW, ZoneOffset.UTC), (t, k) -> { },
+                new TokenBucketRateLimiter(Clock.fixed(NOW, ZoneOffset.UTC)), new StateBudget(10), metrics);
+        ValidateResult r = v.handle(batch(record("a", notification(TOPIC, "us-east-1", body(entries(5, 4)), NOW))));
+        assertEquals(List.of("a/0", "a/1", "a/2"), r.entries().stream().map(ValidatedEntry::id).toList());
+        assertEquals(Map.of("a/3", DiscardReason.RateLimited, "a/4", DiscardReason.RateLimited), reasons(r));
+    }
+
+    @Test
+    void theDeploymentMaxAgeAppliesToSourcesWithoutOne() {
+        Clock later = Clock.fixed(NOW.plusSeconds(3600), ZoneOffset.UTC);
+        Validate v = new Validate(new DeploymentDefaultsRegistry(registry(0, 0), 600), "us-east-1", later,
+                (t, k) -> { }, RateLimiter.UNLIMITED, new StateBudget(10), metrics);
+        ValidateResult r = v.handle(batch(record("old", notification(TOPIC, "us-east-1", body(entries(1, 4)), NOW))));
+        assertEquals(Map.of("old", DiscardReason.Stale), reasons(r));
+    }
+
+    @Test
+    void aFailedConfirmationIsRetriedNotDropped() {
+        Validate v = new Validate(registry(0, 0), "us-east-1", Clock.system(ZoneId.of("UTC")),
+                (t, k) -> { throw new IllegalStateException("SNS throttled"); }, RateLimiter.UNLIMITED,
+                new StateBudget(10), metrics);
+        assertThrows(TransientException.class, () -> v.handle(batch(
+                record("sub", SqsEvents.subscriptionConfirmation(TOPIC, "tok")))));
+    }
+}
