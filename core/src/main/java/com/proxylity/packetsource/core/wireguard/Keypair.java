@@ -17,6 +17,8 @@ final class Keypair {
     final AeadKey sendKey;
     final AeadKey receiveKey;
     private final AtomicLong sendCounter;
+    /** Set before the keys are erased; a seal that overlapped erasure checks it and discards its output. */
+    volatile boolean destroyed;
     private final ReplayWindow replay = new ReplayWindow();
 
     Keypair(Peer peer, int localIndex, int remoteIndex, boolean initiator, long createdNanos,
@@ -75,6 +77,7 @@ final class Keypair {
     }
 
     void destroy() {
+        destroyed = true;
         sendKey.destroy();
         receiveKey.destroy();
     }

@@ -46,6 +46,16 @@ public final class WireGuardListenerEngine {
     private final Map<PeerKey, Peer> peers = new ConcurrentHashMap<>();
     private final Map<Integer, Keypair> byIndex = new ConcurrentHashMap<>();
     private volatile boolean underLoad;
+    /** Retired keypairs wait here before their keys are erased, so a seal already under way finishes first. */
+    private final java.util.Queue<Retired> graveyard = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Latest time seen by receive/tick: the clock for retirements that come without one (putPeer, removePeer). */
+    private volatile long lastNowNanos;
+    private volatile boolean clockSeen;
+
+    private record Retired(Keypair keypair, long retiredNanos) {}
+
+    /** How long a retired keypair's keys are kept before erasure (no seal takes anywhere near this long). */
+    static final long ERASE_GRACE = KEEPALIVE_TIMEOUT;
 
     private WireGuardListenerEngine(Builder b) {
         this.staticPrivate = X25519Keys.privateKeyFrom(b.privateKey);
@@ -109,7 +119,16 @@ public final class WireGuardListenerEngine {
             return;
         }
         byte[] ss = X25519Keys.dh(staticPrivate, config.publicKey().raw());
-        Peer old = peers.put(config.publicKey(), new Peer(config, ss));
+        Peer fresh = new Peer(config, ss);
+        if (existing != null) {
+            synchronized (existing) {
+                // Keep the replay defence: an old initiation must stay stale after a config change.
+                fresh.lastTimestamp = existing.lastTimestamp;
+                fresh.lastInitiationNanos = existing.lastInitiationNanos;
+                fresh.initiationSeen = existing.initiationSeen;
+            }
+        }
+        Peer old = peers.put(config.publicKey(), fresh);
         if (old != null) dropKeypairs(old);
     }
 
@@ -139,6 +158,7 @@ public final class WireGuardListenerEngine {
      * was ignored.
      */
     public InboundResult receive(ByteBuffer datagram, InetSocketAddress from, long nowNanos) {
+        noteNow(nowNanos);
         int len = datagram.remaining();
         if (len < 4) return consumeAndDrop(datagram, InboundDrop.MALFORMED);
         int p = datagram.position();
@@ -334,8 +354,16 @@ public final class WireGuardListenerEngine {
         if (out.remaining() < total) throw new IllegalArgumentException("output buffer needs " + total + " bytes");
         long counter = kp.nextSendCounter();
         if (counter == -1) return SealResult.SESSION_EXPIRED;
+        int start = out.position();
+        int innerStart = innerPacket.position();
         writeHeader(out, kp.remoteIndex, counter);
         kp.sendKey.seal(counter, innerPacket, pad, out);
+        if (kp.destroyed) {
+            // Erasure overlapped this seal: the output may be under a wiped key. Never send it.
+            out.position(start);
+            innerPacket.position(innerStart);
+            return SealResult.SESSION_EXPIRED;
+        }
         p.noteSent(nowNanos);
         return SealResult.sealed(p.endpoint, total);
     }
@@ -354,6 +382,7 @@ public final class WireGuardListenerEngine {
         ByteBuffer out = ByteBuffer.allocate(MESSAGE_KEEPALIVE_SIZE);
         writeHeader(out, kp.remoteIndex, counter);
         kp.sendKey.seal(counter, ByteBuffer.wrap(EMPTY), 0, out);
+        if (kp.destroyed) return null;
         p.noteSent(now);
         return out.array();
     }
@@ -372,14 +401,15 @@ public final class WireGuardListenerEngine {
      * RejectAfterTime (erasing their keys), reporting {@code EXPIRED} for sending sessions.
      */
     public TickResult tick(long nowNanos) {
+        noteNow(nowNanos);
+        eraseRetired(nowNanos);
         List<OutboundDatagram> toSend = new ArrayList<>();
         List<SessionEvent> events = new ArrayList<>();
         for (Peer peer : peers.values()) {
             synchronized (peer) {
                 Keypair cur = peer.current;
                 if (cur != null && cur.expiredAt(nowNanos)) {
-                    byIndex.remove(cur.localIndex, cur);
-                    cur.destroy();
+                    retire(cur);
                     peer.current = null;
                     peer.hadSession = true;
                     events.add(new SessionEvent(SessionEvent.Kind.EXPIRED, peer.key, peer.endpoint, cur.createdNanos,
@@ -428,10 +458,33 @@ public final class WireGuardListenerEngine {
 
     // ---------------------------------------------------------------- internals
 
+    /** Takes a keypair out of use now (no new packets find it); its keys are erased after ERASE_GRACE. */
     private void retire(Keypair kp) {
         if (kp == null) return;
         byIndex.remove(kp.localIndex, kp);
-        kp.destroy();
+        graveyard.add(new Retired(kp, lastNowNanos));
+    }
+
+    private void eraseRetired(long now) {
+        for (var it = graveyard.iterator(); it.hasNext(); ) {
+            Retired r = it.next();
+            if (now - r.retiredNanos() >= ERASE_GRACE) {
+                r.keypair().destroy();
+                it.remove();
+            }
+        }
+    }
+
+    private void noteNow(long now) {
+        if (!clockSeen || now - lastNowNanos > 0) {
+            lastNowNanos = now;
+            clockSeen = true;
+        }
+    }
+
+    /** Keypairs retired but not yet erased (tests). */
+    int retiredAwaitingErasure() {
+        return graveyard.size();
     }
 
     private void dropKeypairs(Peer p) {

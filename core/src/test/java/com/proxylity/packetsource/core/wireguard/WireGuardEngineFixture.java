@@ -13,6 +13,8 @@ final class WireGuardEngineFixture {
     /** Wall-clock second the test peer stamps its first initiation with. */
     static final long EPOCH = 1_800_000_000L;
 
+    private static final java.util.concurrent.atomic.AtomicLong SEEDS = new java.util.concurrent.atomic.AtomicLong(1);
+
     final WireGuardListenerEngine engine;
     final WireGuardTestPeer peer;
     long now = T0;
@@ -23,8 +25,11 @@ final class WireGuardEngineFixture {
     }
 
     WireGuardEngineFixture(ChaChaPoly aead, byte[] engineSidePsk, byte[] peerSidePsk) {
-        engine = WireGuardListenerEngine.builder(WireGuardTestKeys.key(1)).entropy(WireGuardTestKeys.seeded(1)).aead(aead).build();
-        peer = new WireGuardTestPeer(WireGuardTestKeys.key(100), engine.publicKey(), peerSidePsk, WireGuardTestKeys.seeded(2));
+        // Fixed static keys, but distinct ephemerals per fixture: ciphers refuse to be initialised
+        // twice in a row with the same key and nonce, which identical sessions would do.
+        long seed = SEEDS.getAndAdd(2);
+        engine = WireGuardListenerEngine.builder(WireGuardTestKeys.key(1)).entropy(WireGuardTestKeys.seeded(seed)).aead(aead).build();
+        peer = new WireGuardTestPeer(WireGuardTestKeys.key(100), engine.publicKey(), peerSidePsk, WireGuardTestKeys.seeded(seed + 1));
         engine.putPeer(new PeerConfig(peer.publicKey(), engineSidePsk, 0));
     }
 

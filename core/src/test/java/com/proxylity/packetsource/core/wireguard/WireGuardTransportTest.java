@@ -69,6 +69,41 @@ class WireGuardTransportTest {
     }
 
     @Test
+    void retiredKeysAreErasedAfterAGraceAndNeverSealWithWipedKeys() {
+        WireGuardEngineFixture f = new WireGuardEngineFixture();
+        long t0 = f.now;
+        f.handshake();
+        Keypair kp = f.engine.currentKeypair(f.peer.publicKey());
+        f.now = t0 + WireGuardProtocol.REJECT_AFTER_TIME;
+        f.engine.tick(f.now);
+        assertEquals(1, f.engine.retiredAwaitingErasure());
+        assertFalse(kp.destroyed, "a seal that read the keypair just before expiry may still be running");
+        f.engine.tick(f.now + WireGuardListenerEngine.ERASE_GRACE);
+        assertEquals(0, f.engine.retiredAwaitingErasure());
+        assertTrue(kp.destroyed);
+
+        // Should erasure ever overlap a seal, the output is discarded, never sent.
+        WireGuardEngineFixture g = new WireGuardEngineFixture();
+        g.handshake();
+        g.engine.currentKeypair(g.peer.publicKey()).destroy();
+        ByteBuffer out = ByteBuffer.allocate(128);
+        ByteBuffer inner = ByteBuffer.wrap(new byte[20]);
+        assertEquals(DiscardReason.SessionExpired, g.engine.seal(g.peer.publicKey(), inner, out, g.now).discard());
+        assertEquals(0, out.position());
+        assertEquals(0, inner.position());
+    }
+
+    @Test
+    void changingAPeersConfigKeepsItsReplayDefence() {
+        WireGuardEngineFixture f = new WireGuardEngineFixture();
+        byte[] old = f.nextInitiation();
+        assertTrue(f.deliver(old).accepted());
+        f.engine.putPeer(new PeerConfig(f.peer.publicKey(), WireGuardTestKeys.key(5), 0));
+        f.now += WireGuardProtocol.REKEY_TIMEOUT;
+        assertEquals(InboundDrop.STALE_TIMESTAMP, f.deliver(old).drop());
+    }
+
+    @Test
     void rekeyKeepsSendingOnTheOldKeypairUntilTheNewOneIsConfirmed() {
         WireGuardEngineFixture f = new WireGuardEngineFixture();
         f.handshake();

@@ -29,19 +29,18 @@ public enum ChaChaPoly {
     public abstract AeadKey newKey(byte[] key);
 
     /**
-     * The implementation to use on this runtime. JDK 25's SunJCE has AVX intrinsics for
-     * ChaCha20 and Poly1305 and wins by ~4x at 1420 B; on older feature releases the two are on par
-     * in speed, and BouncyCastle makes ~10x less garbage per packet, so it is preferred there.
+     * The implementation to use: SunJCE ({@link #JDK}). Measured here with a paired run (engine
+     * with each, alternating blocks; BENCHMARKS.md, WireGuard): on JDK 17 it seals 1.3x (64 B) to
+     * 1.7x (1420 B) faster than BouncyCastle, on JDK 25 (vector intrinsics) about 4x (512 B) to 6x
+     * (1420 B). BouncyCastle makes less garbage (~200 B vs 1.3-2.2 KB per packet), which the young
+     * generation absorbs; it stays available for runtimes where that matters more.
      * Override with system property {@code packetsource.wireguard.aead=JDK|BOUNCY_CASTLE}.
      */
     public static ChaChaPoly preferred() {
         String forced = System.getProperty("packetsource.wireguard.aead");
         if (forced != null && !forced.isBlank()) return valueOf(forced.trim());
-        return Runtime.version().feature() >= JDK_INTRINSICS_FEATURE ? JDK : BOUNCY_CASTLE;
+        return JDK;
     }
-
-    /** First JDK feature release measured here with fast SunJCE ChaCha20-Poly1305 (see BENCHMARKS.md). */
-    static final int JDK_INTRINSICS_FEATURE = 25;
 
     /** Handshake-sized seal with associated data: returns ciphertext || tag. */
     public static byte[] seal(byte[] key, long counter, byte[] plaintext, byte[] aad) {

@@ -10,8 +10,8 @@ import javax.crypto.spec.SecretKeySpec;
 import javax.security.auth.DestroyFailedException;
 
 /**
- * SunJCE {@code ChaCha20-Poly1305}. On JDK 25 it runs with vector intrinsics (~4x BouncyCastle at
- * 1420 B, known-to-work.md); on JDK 17 it is on par. Each {@code init} costs ~1-2 KB of garbage.
+ * SunJCE {@code ChaCha20-Poly1305}: the faster choice on JDK 17 and much faster on JDK 25 (vector
+ * intrinsics); each {@code init} costs ~1.3-2.2 KB of garbage (BENCHMARKS.md, WireGuard).
  */
 final class JdkAeadKey implements AeadKey {
     /**

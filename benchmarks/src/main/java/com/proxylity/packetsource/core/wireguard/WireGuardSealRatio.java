@@ -1,0 +1,111 @@
+package com.proxylity.packetsource.core.wireguard;
+
+import com.proxylity.packetsource.core.wireguard.crypto.ChaChaPoly;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Paired measurement of engine seal vs bare AEAD, for a noisy shared machine: short blocks of
+ * each alternate (order swapped every round), so load changes hit both sides alike; the result is
+ * the median of the per-round ratios. Complements the JMH figures, which run the two one after
+ * the other. Usage: {@code java -cp <cp> ...WireGuardSealRatio [warmupSeconds] [rounds]}.
+ */
+public final class WireGuardSealRatio {
+    private WireGuardSealRatio() {}
+
+    public static void main(String[] args) throws Exception {
+        long warmup = TimeUnit.SECONDS.toNanos(args.length > 0 ? Long.parseLong(args[0]) : 8);
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 40;
+        System.out.printf("java %s%n", Runtime.version());
+        System.out.printf("%-14s %5s %12s %12s %8s %8s%n", "aead", "size", "engine k/s", "bare k/s", "ratio", "p25-p75");
+        for (ChaChaPoly aead : ChaChaPoly.values()) {
+            for (int size : new int[] {64, 512, 1420}) {
+                SealFixture f = new SealFixture(aead, size);
+                long end = System.nanoTime() + warmup;
+                int sink = 0;
+                while (System.nanoTime() < end) {
+                    for (int i = 0; i < 1000; i++) sink += f.engineSeal() + f.bareAead();
+                }
+                int batch = size >= 1000 ? 4000 : 10000;
+                double[] ratios = new double[rounds];
+                long engineNs = 0, bareNs = 0;
+                for (int r = 0; r < rounds; r++) {
+                    long e, b;
+                    if ((r & 1) == 0) {
+                        e = time(f, true, batch);
+                        b = time(f, false, batch);
+                    } else {
+                        b = time(f, false, batch);
+                        e = time(f, true, batch);
+                    }
+                    engineNs += e;
+                    bareNs += b;
+                    ratios[r] = (double) b / e; // engine throughput / bare throughput
+                }
+                Arrays.sort(ratios);
+                System.out.printf("%-14s %5d %12.0f %12.0f %8.3f %4.2f-%4.2f%n", aead, size,
+                        1e6 * batch * rounds / engineNs, 1e6 * batch * rounds / bareNs, ratios[rounds / 2],
+                        ratios[rounds / 4], ratios[3 * rounds / 4]);
+                if (sink == 42) System.out.print("");
+            }
+        }
+        compareImplementations(warmup, rounds);
+    }
+
+    /** Engine with the JDK AEAD vs engine with BouncyCastle, paired the same way, plus garbage per seal. */
+    private static void compareImplementations(long warmup, int rounds) throws Exception {
+        System.out.printf("%n%5s %10s %10s %14s %8s %8s%n", "size", "JDK k/s", "BC k/s", "JDK/BC median", "JDK B/op", "BC B/op");
+        for (int size : new int[] {64, 512, 1420}) {
+            SealFixture jdk = new SealFixture(ChaChaPoly.JDK, size);
+            SealFixture bc = new SealFixture(ChaChaPoly.BOUNCY_CASTLE, size);
+            long end = System.nanoTime() + warmup;
+            while (System.nanoTime() < end) {
+                for (int i = 0; i < 1000; i++) {
+                    jdk.engineSeal();
+                    bc.engineSeal();
+                }
+            }
+            int batch = size >= 1000 ? 4000 : 10000;
+            double[] ratios = new double[rounds];
+            long jNs = 0, bNs = 0;
+            for (int r = 0; r < rounds; r++) {
+                long j, b;
+                if ((r & 1) == 0) {
+                    j = time(jdk, true, batch);
+                    b = time(bc, true, batch);
+                } else {
+                    b = time(bc, true, batch);
+                    j = time(jdk, true, batch);
+                }
+                jNs += j;
+                bNs += b;
+                ratios[r] = (double) b / j;
+            }
+            Arrays.sort(ratios);
+            System.out.printf("%5d %10.0f %10.0f %14.2f %8d %8d%n", size, 1e6 * batch * rounds / jNs, 1e6 * batch * rounds / bNs,
+                    ratios[rounds / 2], allocatedPerSeal(jdk), allocatedPerSeal(bc));
+        }
+    }
+
+    private static long allocatedPerSeal(SealFixture f) {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long tid = Thread.currentThread().getId();
+        int n = 20_000;
+        long before = mx.getThreadAllocatedBytes(tid);
+        for (int i = 0; i < n; i++) f.engineSeal();
+        return (mx.getThreadAllocatedBytes(tid) - before) / n;
+    }
+
+    private static long time(SealFixture f, boolean engine, int n) {
+        int sink = 0;
+        long t0 = System.nanoTime();
+        if (engine) {
+            for (int i = 0; i < n; i++) sink += f.engineSeal();
+        } else {
+            for (int i = 0; i < n; i++) sink += f.bareAead();
+        }
+        long t = System.nanoTime() - t0;
+        if (sink == 42) System.out.print("");
+        return t;
+    }
+}
