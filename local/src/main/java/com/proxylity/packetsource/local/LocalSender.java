@@ -58,8 +58,10 @@ public final class LocalSender implements AutoCloseable {
             b.listener(new ListenerConfig(l.name(), type, "127.0.0.1", listenerPorts.get(l.name()),
                     privateKeys.get(l.name()), l.allowedPeers()));
         }
-        sender = Sender.builder(b.build()).sessionDirectory(sessions)
-                .egressPolicy(DefaultEgressPolicy.localMode()).wireGuard(wireGuard).metricsOut(metricsOut).start();
+        Sender.Builder sb = Sender.builder(b.build()).sessionDirectory(sessions)
+                .egressPolicy(DefaultEgressPolicy.localMode()).metricsOut(metricsOut);
+        if (wireGuard != null) sb.wireGuard(wireGuard); // null: the sender's own engine
+        sender = sb.start();
         egressPort = sender.egressPort();
         listenerPorts.putAll(sender.listenerPorts());
     }
