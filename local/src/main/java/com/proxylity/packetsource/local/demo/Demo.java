@@ -51,7 +51,8 @@ public final class Demo {
             out.println("Packet Source demo: local stack on 127.0.0.1 (SNS " + mode.stack().snsEndpoint()
                     + ", listener demo-udp port " + mode.sender().listenerPorts().get("demo-udp")
                     + ", receiver port " + receiver.getLocalPort() + ")");
-            out.println("WireGuard is not part of the demo: plain UDP Listener only (see docs/local-mode.md).");
+            out.println("WireGuard Listener demo-wg (DecapsulatedDelivery) public key " + mode.sender().publicKeys().get("demo-wg")
+                    + ": no peer here, so its examples are discards; a real tunnel: docs/local-mode.md.");
             publish(mode, config, examples, receiver.getLocalPort());
             Map<String, Long> expectedReasons = new TreeMap<>();
             for (DemoExample e : examples) if (!e.good()) expectedReasons.merge(e.expectedReason(), 1L, Long::sum);
@@ -124,20 +125,21 @@ public final class Demo {
         int arrivedCount = 0;
         int goodCount = 0;
         out.println();
-        out.println("GOOD examples: published -> datagram expected / received");
+        out.printf("  %-18s %-18s %-22s %s%n", "GOOD example", "published Data", "expected datagram", "received datagram");
         for (DemoExample e : examples) {
             if (!e.good()) continue;
             goodCount++;
             boolean ok = arrived(e, received);
             if (ok) arrivedCount++;
-            out.printf("  %-20s %-28s %s%n", e.label(), shorten(HexFormat.of().formatHex(e.expectedPayload()), 28),
-                    ok ? "received, same bytes" : "MISSING");
+            String expectedHex = HexFormat.of().formatHex(e.expectedPayload());
+            out.printf("  %-18s %-18s %-22s %s%n", e.label(), shorten(publishedData(e), 18), shorten(expectedHex, 22),
+                    ok ? shorten(expectedHex, 22) + "  ok" : "MISSING");
         }
         out.println();
-        out.println("BAD examples: published -> discard reason expected");
+        out.printf("  %-22s %s%n", "BAD example", "expected outcome (counted per reason below)");
         for (DemoExample e : examples) {
             if (e.good()) continue;
-            out.printf("  %-20s %-20s%n", e.label(), e.expectedReason());
+            out.printf("  %-22s %s%n", e.label(), e.expectedReason());
         }
         out.println();
         out.println("Counted: " + actual + "   expected: " + expected);
@@ -148,6 +150,15 @@ public final class Demo {
                 + "; discards " + (actual.equals(expected) ? "match" : "DO NOT match") + " their reasons. "
                 + (pass ? "PASS" : "FAIL"));
         return pass;
+    }
+
+    static String publishedData(DemoExample e) {
+        try {
+            var data = JSON.readTree(e.entryJson()).get("Data");
+            return data.isTextual() ? data.textValue() : "(CoAP as JSON)";
+        } catch (IOException ex) {
+            return "?";
+        }
     }
 
     static String shorten(String s, int max) {

@@ -13,6 +13,9 @@ final class DemoExamples {
     static final String TOPIC = "demo";
     static final String PAUSED = "demo-paused";
     static final String UNREGISTERED = "demo-unregistered";
+    static final String WIREGUARD = "demo-wg";
+    /** A well-formed X25519 public key no peer holds (RFC 7748 section 6.1, Alice's public key). */
+    static final String UNKNOWN_PEER = "hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmo=";
 
     private DemoExamples() {}
 
@@ -41,6 +44,11 @@ final class DemoExamples {
                 new DemoExample("not JSON", TOPIC, region, "this is not json", true, null, "MalformedMessage"),
                 bad("unregistered topic", UNREGISTERED, region, "{\"Data\":\"AQ==\"}", "UnknownTopic"),
                 bad("disabled source", PAUSED, region, "{\"Data\":\"AQ==\"}", "SourceDisabled"),
+                bad("WG peer, no session", WIREGUARD, region, "{\"Data\":\"hi\",\"Remote\":{\"Address\":\"127.0.0.1\",\"Port\":51820,"
+                        + "\"PeerKey\":\"" + UNKNOWN_PEER + "\"},\"Inner\":{\"SourceAddress\":\"10.0.0.1\",\"SourcePort\":53,"
+                        + "\"DestinationAddress\":\"10.0.0.2\",\"DestinationPort\":5683}}", "NoSession"),
+                bad("WG decap, no Inner", WIREGUARD, region, "{\"Data\":\"hi\",\"Remote\":{\"Address\":\"127.0.0.1\",\"Port\":51820,"
+                        + "\"PeerKey\":\"" + UNKNOWN_PEER + "\"},\"Inner\":null}", "MissingInner"),
                 bad("no EgressRegion", TOPIC, null, "{\"Data\":\"AQ==\"}", "filtered"),
                 bad("unknown region", TOPIC, "xx-nowhere-1", "{\"Data\":\"AQ==\"}", "filtered"));
     }
