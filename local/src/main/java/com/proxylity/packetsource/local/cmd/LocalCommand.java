@@ -17,8 +17,9 @@ import picocli.CommandLine.Option;
 
 /** {@code packet-source local}: runs the whole pipeline on this machine until Ctrl-C. */
 @Command(name = "local", mixinStandardHelpOptions = true,
-        description = {"Run the whole pipeline on this machine: local SNS endpoint, SQS delivery queues with DLQs",
-                "(ElasticMQ), the state machine over the real stage handlers, the sender on 127.0.0.1.",
+        description = {"Run the whole pipeline on this machine until Ctrl-C.",
+                "Local SNS endpoint, SQS delivery queues with DLQs (ElasticMQ),",
+                "the state machine over the real stage handlers, the sender on 127.0.0.1.",
                 "Without --config a built-in example config is used (see config/local.example.yaml)."})
 public final class LocalCommand implements Callable<Integer> {
     @Option(names = "--config", description = "YAML or JSON config file.")

@@ -13,8 +13,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** {@code packet-source replay}: a DLQ's messages back to their delivery queue. */
 @Command(name = "replay", mixinStandardHelpOptions = true,
-        description = {"Move messages from a DLQ back to the queue they came from (SQS StartMessageMoveTask),",
-                "with a progress line and a final count. Works on the local stack (--endpoint) and on AWS.",
+        description = {"Move messages from a DLQ back to their delivery queue.",
+                "Uses SQS StartMessageMoveTask, with a progress line and a final count. Works on the local stack (--endpoint) and on AWS.",
                 "Max age is not a move option: entries older than the Packet Source's maxAge are discarded",
                 "by the pipeline as Stale (the SNS Timestamp travels unchanged in the envelope)."})
 public final class ReplayCommand implements Callable<Integer> {
