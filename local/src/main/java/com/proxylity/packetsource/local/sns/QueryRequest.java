@@ -84,6 +84,7 @@ public final class QueryRequest {
     private PublishEntry entry(String prefix, String id) throws SnsException {
         String message = params.get(prefix + "Message");
         if (message == null || message.isEmpty()) throw SnsException.invalidParameter("Empty message");
+        if ("json".equals(params.get(prefix + "MessageStructure"))) message = sqsVariant(message);
         Map<String, MessageAttribute> attrs = attributes(prefix + "MessageAttributes.entry.");
         long size = message.getBytes(StandardCharsets.UTF_8).length;
         for (Map.Entry<String, MessageAttribute> a : attrs.entrySet()) {
@@ -93,6 +94,24 @@ public final class QueryRequest {
             throw SnsException.invalidParameter("Message too long");
         }
         return new PublishEntry(id, message, params.get(prefix + "Subject"), attrs);
+    }
+
+    /**
+     * MessageStructure=json: the message is an object of per-protocol variants; a queue
+     * subscription receives "sqs" if present, else "default" (which SNS requires).
+     */
+    private static String sqsVariant(String message) throws SnsException {
+        com.fasterxml.jackson.databind.JsonNode n;
+        try {
+            n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(message);
+        } catch (java.io.IOException e) {
+            throw SnsException.invalidParameter("Message Structure - JSON message body failed to parse");
+        }
+        if (n == null || !n.isObject() || !n.path("default").isTextual()) {
+            throw SnsException.invalidParameter("Message Structure - No default entry in JSON message body");
+        }
+        com.fasterxml.jackson.databind.JsonNode v = n.path("sqs").isTextual() ? n.get("sqs") : n.get("default");
+        return v.textValue();
     }
 
     private Map<String, MessageAttribute> attributes(String prefix) throws SnsException {

@@ -51,12 +51,28 @@ public final class TopicFanout {
         if (!topicArns.contains(topicArn)) throw SnsException.notFound("Topic does not exist");
     }
 
-    /** The region a message goes to under the filter policies, or null when none matches. */
+    /**
+     * The region a message goes to under the filter policies, or null when none matches. A
+     * String.Array attribute matches when one of its elements does (as SNS filter policies
+     * treat arrays); the first configured one wins, since one message goes to one region.
+     */
     String matchingRegion(PublishEntry e) {
         MessageAttribute a = e.attributes().get(EGRESS_REGION);
-        if (a == null || !a.isString()) return null;
-        return queues.of(a.value()) == null ? null : a.value();
+        if (a == null) return null;
+        if (a.isString()) return queues.of(a.value()) == null ? null : a.value();
+        if (a.envelopeType().equals("String.Array")) {
+            try {
+                for (var v : ARRAYS.readTree(a.value())) {
+                    if (v.isTextual() && queues.of(v.textValue()) != null) return v.textValue();
+                }
+            } catch (java.io.IOException notAnArray) {
+                return null;
+            }
+        }
+        return null;
     }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper ARRAYS = new com.fasterxml.jackson.databind.ObjectMapper();
 
     /** Publishes entries of one topic; returns one result per entry, in order. */
     public List<Published> publish(String topicArn, List<PublishEntry> entries) throws SnsException {

@@ -120,6 +120,19 @@ class LocalSnsServerTest {
     }
 
     @Test
+    void arrayAttributesAndJsonMessageStructureFollowSnsRules() throws Exception {
+        sns.publish(b -> b.topicArn(TOPIC).message("{\"default\":\"d\",\"sqs\":\"for-sqs\"}").messageStructure("json")
+                .messageAttributes(Map.of("EgressRegion", MessageAttributeValue.builder().dataType("String.Array")
+                        .stringValue("[\"ap-south-1\",\"eu-west-1\"]").build())));
+        List<Message> eu = drain(queues.of("eu-west-1").url());
+        assertEquals(1, eu.size());
+        assertEquals("for-sqs", JSON.readTree(eu.get(0).body()).get("Message").asText());
+        assertEquals("String.Array", JSON.readTree(eu.get(0).body()).at("/MessageAttributes/EgressRegion/Type").asText());
+        assertThrows(InvalidParameterException.class,
+                () -> sns.publish(b -> b.topicArn(TOPIC).message("{\"sqs\":\"x\"}").messageStructure("json")));
+    }
+
+    @Test
     void errorsUseTheAwsShapes() {
         var nf = assertThrows(NotFoundException.class, () -> sns.publish(b -> b.topicArn(TOPIC + "-nope").message("x")));
         assertEquals(404, nf.statusCode());
