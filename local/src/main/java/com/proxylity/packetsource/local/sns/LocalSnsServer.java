@@ -17,8 +17,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A local SNS endpoint on 127.0.0.1 serving Publish and PublishBatch in the AWS Query protocol,
- * so unmodified publishing code works with only an endpoint override. Any credentials are
+ * A local SNS endpoint on 127.0.0.1 serving Publish and PublishBatch in the AWS Query protocol
+ * (what SDK v2 2.40.x and the AWS CLI send) and in AWS JSON 1.0 (for SDKs that send SNS as
+ * JSON), so unmodified publishing code works with only an endpoint override. Any credentials are
  * accepted (the signature is not checked: this endpoint exists only on loopback).
  */
 public final class LocalSnsServer implements AutoCloseable {
@@ -58,32 +59,40 @@ public final class LocalSnsServer implements AutoCloseable {
         String requestId = UUID.randomUUID().toString();
         try (ex) {
             if (!"POST".equals(ex.getRequestMethod())) {
-                respond(ex, 405, SnsXml.error(new SnsException(405, "InvalidAction", "Use POST"), requestId));
+                respond(ex, 405, SnsXml.error(new SnsException(405, "InvalidAction", "Use POST"), requestId), false);
                 return;
             }
             byte[] body = readBounded(ex.getRequestBody());
             if (body == null) {
-                respond(ex, 413, SnsXml.error(new SnsException(413, "RequestEntityTooLarge", "Request too large"), requestId));
+                respond(ex, 413, SnsXml.error(new SnsException(413, "RequestEntityTooLarge", "Request too large"), requestId), false);
                 return;
             }
-            QueryRequest q = QueryRequest.parse(new String(body, StandardCharsets.UTF_8));
+            String target = ex.getRequestHeaders().getFirst("X-Amz-Target");
+            boolean json = JsonProtocol.applies(ex.getRequestHeaders().getFirst("Content-Type"), target);
             try {
-                respond(ex, 200, dispatch(q, requestId));
+                QueryRequest q = json ? JsonProtocol.toQuery(target, body)
+                        : QueryRequest.parse(new String(body, StandardCharsets.UTF_8));
+                respond(ex, 200, dispatch(q, requestId, json), json);
             } catch (SnsException e) {
-                respond(ex, e.status(), SnsXml.error(e, requestId));
+                respondError(ex, e, requestId, json);
             } catch (RuntimeException e) {
-                respond(ex, 500, SnsXml.error(new SnsException(500, "InternalError", "internal error"), requestId));
+                respondError(ex, new SnsException(500, "InternalError", "internal error"), requestId, json);
             }
         }
     }
 
-    private String dispatch(QueryRequest q, String requestId) throws SnsException {
+    private static void respondError(HttpExchange ex, SnsException e, String requestId, boolean json) throws IOException {
+        if (json) ex.getResponseHeaders().set("x-amzn-query-error", e.code() + ";" + e.faultType());
+        respond(ex, e.status(), json ? JsonProtocol.error(e) : SnsXml.error(e, requestId), json);
+    }
+
+    private String dispatch(QueryRequest q, String requestId, boolean json) throws SnsException {
         switch (q.action()) {
             case "Publish": {
                 String topic = q.topicArn();
                 fanout.requireTopic(topic);
                 var r = fanout.publish(topic, List.of(q.publishEntry()));
-                return SnsXml.publish(r.get(0).messageId(), requestId);
+                return json ? JsonProtocol.publish(r.get(0).messageId()) : SnsXml.publish(r.get(0).messageId(), requestId);
             }
             case "PublishBatch": {
                 String topic = q.topicArn();
@@ -96,7 +105,7 @@ public final class LocalSnsServer implements AutoCloseable {
                     ids.add(entries.get(i).id());
                     messageIds.add(r.get(i).messageId());
                 }
-                return SnsXml.publishBatch(ids, messageIds, requestId);
+                return json ? JsonProtocol.publishBatch(ids, messageIds) : SnsXml.publishBatch(ids, messageIds, requestId);
             }
             default:
                 throw new SnsException(400, "InvalidAction",
@@ -109,9 +118,9 @@ public final class LocalSnsServer implements AutoCloseable {
         return data.length > MAX_BODY_BYTES ? null : data;
     }
 
-    private static void respond(HttpExchange ex, int status, String xml) throws IOException {
-        byte[] bytes = xml.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "text/xml");
+    private static void respond(HttpExchange ex, int status, String text, boolean json) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", json ? JsonProtocol.CONTENT_TYPE : "text/xml");
         ex.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = ex.getResponseBody()) {
             out.write(bytes);

@@ -44,6 +44,11 @@ public final class QueryRequest {
         return new QueryRequest(p);
     }
 
+    /** A request whose parameters were already decoded (the JSON protocol's mapping). */
+    static QueryRequest of(Map<String, String> params) {
+        return new QueryRequest(new HashMap<>(params));
+    }
+
     public String get(String name) { return params.get(name); }
 
     public String action() { return params.getOrDefault("Action", ""); }

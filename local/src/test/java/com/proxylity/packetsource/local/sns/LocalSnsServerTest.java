@@ -132,6 +132,36 @@ class LocalSnsServerTest {
                 () -> sns.publish(b -> b.topicArn(TOPIC).message("{\"sqs\":\"x\"}").messageStructure("json")));
     }
 
+    /**
+     * The JSON 1.0 form, for SDKs that send SNS as JSON (the pinned one sends Query, so this is
+     * raw HTTP shaped after the SNS API reference, not a real SDK).
+     */
+    @Test
+    void jsonProtocolPublishesToo() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        String body = "{\"TopicArn\":\"" + TOPIC + "\",\"PublishBatchRequestEntries\":[{\"Id\":\"x\",\"Message\":\"json-proto\","
+                + "\"MessageAttributes\":{\"EgressRegion\":{\"DataType\":\"String\",\"StringValue\":\"us-east-1\"}}}]}";
+        var resp = http.send(java.net.http.HttpRequest.newBuilder(server.endpoint())
+                .header("Content-Type", "application/x-amz-json-1.0").header("X-Amz-Target", "SNS_20100331.PublishBatch")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, resp.statusCode());
+        JsonNode out = JSON.readTree(resp.body());
+        assertEquals("x", out.at("/Successful/0/Id").asText());
+        List<Message> us = drain(queues.of("us-east-1").url());
+        assertEquals(1, us.size());
+        assertEquals("json-proto", JSON.readTree(us.get(0).body()).get("Message").asText());
+        assertEquals(out.at("/Successful/0/MessageId").asText(), JSON.readTree(us.get(0).body()).get("MessageId").asText());
+
+        var missing = http.send(java.net.http.HttpRequest.newBuilder(server.endpoint())
+                .header("Content-Type", "application/x-amz-json-1.0").header("X-Amz-Target", "SNS_20100331.Publish")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"TopicArn\":\"" + TOPIC + "-no\",\"Message\":\"m\"}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, missing.statusCode());
+        assertEquals("NotFound;Sender", missing.headers().firstValue("x-amzn-query-error").orElse(""));
+        assertTrue(JSON.readTree(missing.body()).get("__type").asText().endsWith("NotFound"));
+    }
+
     @Test
     void errorsUseTheAwsShapes() {
         var nf = assertThrows(NotFoundException.class, () -> sns.publish(b -> b.topicArn(TOPIC + "-nope").message("x")));
