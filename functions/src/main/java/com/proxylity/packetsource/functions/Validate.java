@@ -19,6 +19,13 @@ import com.proxylity.packetsource.functions.runtime.RateLimiter;
 import com.proxylity.packetsource.functions.runtime.StageHandler;
 import com.proxylity.packetsource.functions.runtime.StateBudget;
 import com.proxylity.packetsource.functions.runtime.SubscriptionConfirmer;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,12 +46,35 @@ import org.apache.logging.log4j.Logger;
 public final class Validate extends StageHandler<Validate.PipeBatch, ValidateResult> {
     private static final Logger LOG = LogManager.getLogger(Validate.class);
 
-    /** The state machine input: the SQS records exactly as the Pipe hands them over. */
+    /**
+     * The state machine input: the SQS records exactly as the Pipe hands them over. A body that
+     * arrives as a JSON object rather than a string (an input transformer that parsed it) is
+     * taken as its JSON text, so such a deployment change cannot fail every batch.
+     */
+    @JsonDeserialize(using = PipeBatchReader.class)
     public static final class PipeBatch extends ArrayList<SqsRecord> {
         public PipeBatch() {}
 
         public PipeBatch(List<SqsRecord> records) {
             super(records);
+        }
+    }
+
+    static final class PipeBatchReader extends JsonDeserializer<PipeBatch> {
+        @Override
+        public PipeBatch deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+            JsonNode root = p.readValueAsTree();
+            JsonNode records = root != null && root.isObject() && root.has("Records") ? root.get("Records") : root;
+            if (records == null || !records.isArray()) {
+                throw MismatchedInputException.from(p, PipeBatch.class, "state input is not an array of SQS records");
+            }
+            PipeBatch out = new PipeBatch();
+            for (JsonNode r : records) {
+                JsonNode body = r.get("body");
+                out.add(new SqsRecord(r.path("messageId").asText(null),
+                        body == null || body.isNull() ? null : body.isTextual() ? body.textValue() : body.toString()));
+            }
+            return out;
         }
     }
 

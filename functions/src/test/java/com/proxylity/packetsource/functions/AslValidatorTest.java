@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -82,8 +81,7 @@ class AslValidatorTest {
     }
 
     private static void collectTasks(JsonNode states, Set<String> tasks, JsonNode root) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = states.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : states.properties()) {
             JsonNode s = e.getValue();
             if ("Task".equals(s.path("Type").asText())) {
                 assertEquals("${" + e.getKey() + "FunctionArn}", s.get("Resource").asText(),

@@ -7,7 +7,6 @@ import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
-import com.proxylity.packetsource.core.contract.ListenerType;
 import com.proxylity.packetsource.core.egressapi.EgressPacket;
 import com.proxylity.packetsource.core.egressapi.EgressRequest;
 import com.proxylity.packetsource.core.session.InMemorySessionDirectory;

@@ -166,6 +166,20 @@ class ValidateLimitsTest {
     }
 
     @Test
+    void aBodyParsedIntoAnObjectAndALambdaStyleEventAreReadToo() throws Exception {
+        Validate v = new Validate(registry(0, 0), "us-east-1", Clock.fixed(NOW, ZoneOffset.UTC), (t, k) -> { },
+                RateLimiter.UNLIMITED, new StateBudget(10), metrics);
+        ObjectNode rec = record("obj", notification(TOPIC, "us-east-1", body(entries(1, 4)), NOW));
+        rec.set("body", com.proxylity.packetsource.functions.runtime.Json.MAPPER.readTree(rec.get("body").asText()));
+        for (JsonNode input : List.<JsonNode>of(SqsEvents.batch(rec),
+                com.proxylity.packetsource.functions.runtime.Json.MAPPER.createObjectNode().set("Records", SqsEvents.batch(rec)))) {
+            JsonNode out = com.proxylity.packetsource.functions.runtime.Json.MAPPER.readTree(
+                    v.handleJson(com.proxylity.packetsource.functions.runtime.Json.MAPPER.writeValueAsBytes(input)));
+            assertEquals("obj/0", out.get("Entries").get(0).get("Id").asText());
+        }
+    }
+
+    @Test
     void aFailedConfirmationIsRetriedNotDropped() {
         Validate v = new Validate(registry(0, 0), "us-east-1", Clock.system(ZoneId.of("UTC")),
                 (t, k) -> { throw new IllegalStateException("SNS throttled"); }, RateLimiter.UNLIMITED,
