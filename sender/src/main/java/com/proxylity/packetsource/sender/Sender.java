@@ -95,8 +95,16 @@ public final class Sender implements AutoCloseable {
         sockets = Collections.unmodifiableMap(s);
         metrics = Collections.unmodifiableMap(m);
         EgressService service = new EgressService(sockets, metrics, b.policy, config.drainTimeout());
-        http = new EgressHttpServer(config.egressBindAddress(), config.egressPort(), config.httpThreads(),
-                new EgressVerifier(config.hmacKey()), service, clock::millis, this::healthy);
+        try {
+            http = new EgressHttpServer(config.egressBindAddress(), config.egressPort(), config.httpThreads(),
+                    new EgressVerifier(config.hmacKey()), service, clock::millis, this::healthy);
+        } catch (IOException | RuntimeException e) {
+            // E.g. the egress port is taken: release the Listener sockets we already hold.
+            sockets.values().forEach(ListenerSocket::close);
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            publisher.close();
+            throw e;
+        }
         http.start();
         emf = new EmfWriter(config.metricsNamespace(), "packet-source-sender", b.metricsOut, clock::millis);
         flusher = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -268,6 +268,21 @@ class SenderEgressTest {
     }
 
     @Test
+    void egressPortTakenFailsStartAndReleasesTheListenerPort() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
+            int listenerPort;
+            try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
+                listenerPort = probe.getLocalPort();
+            }
+            SenderConfig config = SenderConfig.builder().hmacKey(TestEgress.KEY).egress(LOOPBACK, taken.getLocalPort())
+                    .listener(ListenerConfig.udp("coap", LOOPBACK, listenerPort)).build();
+            org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> Sender.start(config));
+            // The Listener port was released: it can be bound again.
+            new DatagramSocket(new InetSocketAddress(LOOPBACK, listenerPort)).close();
+        }
+    }
+
+    @Test
     void plainInboundIsCountedAndDropped() throws Exception {
         startPlain();
         byte[] hello = "hello".getBytes(StandardCharsets.US_ASCII);

@@ -69,7 +69,11 @@ public final class SenderSendBench {
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     /** One measured run. */
-    record Run(double pps, double ppsPerCpu, double bytesPerPacket, long snmpOut) {}
+    record Run(double pps, double ppsPerCpu, double bytesPerPacket, long snmpOut, double listenerCpuShare) {
+        Run(double pps, double ppsPerCpu, double bytesPerPacket, long snmpOut) {
+            this(pps, ppsPerCpu, bytesPerPacket, snmpOut, Double.NaN);
+        }
+    }
 
     public static void main(String[] args) throws Exception {
         String nativeBin = args[0];
@@ -97,12 +101,12 @@ public final class SenderSendBench {
                     double natCpu = (nat1.ppsPerCpu() + nat2.ppsPerCpu()) / 2;
                     System.out.printf(Locale.ROOT, "{\"size\":%d,\"round\":%d,"
                                     + "\"native\":{\"pps\":%.0f,\"ppsPerCpu\":%.0f},"
-                                    + "\"sender\":{\"pps\":%.0f,\"ppsPerCpu\":%.0f,\"snmpOutDatagrams\":%d,\"listenerThreadBytesPerPacket\":%.1f},"
+                                    + "\"sender\":{\"pps\":%.0f,\"ppsPerCpu\":%.0f,\"snmpOutDatagrams\":%d,\"listenerThreadBytesPerPacket\":%.1f,\"listenerThreadCpuShare\":%.3f},"
                                     + "\"jdkChannel\":{\"pps\":%.0f,\"ppsPerCpu\":%.0f},"
                                     + "\"egressApi\":{\"pps\":%.0f,\"ppsPerProcessCpu\":%.0f},"
                                     + "\"ratios\":{\"senderPps\":%.3f,\"senderPerCpu\":%.3f,\"jdkPps\":%.3f,\"jdkPerCpu\":%.3f,"
                                     + "\"apiPps\":%.3f,\"apiPerCpu\":%.3f}}%n",
-                            size, r, natPps, natCpu, snd.pps(), snd.ppsPerCpu(), snd.snmpOut(), snd.bytesPerPacket(),
+                            size, r, natPps, natCpu, snd.pps(), snd.ppsPerCpu(), snd.snmpOut(), snd.bytesPerPacket(), snd.listenerCpuShare(),
                             jdk.pps(), jdk.ppsPerCpu(), http.pps(), http.ppsPerCpu(),
                             snd.pps() / natPps, snd.ppsPerCpu() / natCpu, jdk.pps() / natPps, jdk.ppsPerCpu() / natCpu,
                             http.pps() / natPps, http.ppsPerCpu() / natCpu);
@@ -176,12 +180,13 @@ public final class SenderSendBench {
         }
         while (!inFlight.isEmpty()) sent += settle(inFlight.poll());
         double elapsed = (System.nanoTime() - start) / 1e9;
-        double cpu = (THREADS.getThreadCpuTime(loop) - loopCpu0 + THREADS.getThreadCpuTime(self) - selfCpu0) / 1e9;
+        double loopCpu = (THREADS.getThreadCpuTime(loop) - loopCpu0) / 1e9;
+        double cpu = loopCpu + (THREADS.getThreadCpuTime(self) - selfCpu0) / 1e9;
         double bytes = (THREADS.getThreadAllocatedBytes(loop) - loopAlloc0) / (double) sent;
         long snmp = outDatagrams() - snmp0;
         socket.close();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        return new Run(sent / elapsed, sent / cpu, bytes, snmp);
+        return new Run(sent / elapsed, sent / cpu, bytes, snmp, loopCpu / cpu);
     }
 
     private static int settle(Outbound o) throws Exception {

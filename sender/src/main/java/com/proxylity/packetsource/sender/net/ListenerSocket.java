@@ -62,14 +62,14 @@ public final class ListenerSocket {
     }
 
     public void bind(EventLoopGroup group, Transport transport) throws InterruptedException {
+        InetAddress bindAddress = parseBind(config.bindAddress());
         Bootstrap b = new Bootstrap()
                 .group(group)
-                .channelFactory(transport::newChannel)
+                .channelFactory(() -> transport.newChannel(bindAddress))
                 .option(ChannelOption.ALLOCATOR, alloc)
                 .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
                 .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
                 .handler(new Inbound());
-        InetAddress bindAddress = parseBind(config.bindAddress());
         channel = b.bind(new InetSocketAddress(bindAddress, config.port())).sync().channel();
         if (wireGuard != null) {
             ticker = channel.eventLoop().scheduleAtFixedRate(

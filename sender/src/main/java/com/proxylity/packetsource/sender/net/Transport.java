@@ -7,6 +7,9 @@ import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.concurrent.ThreadFactory;
@@ -33,7 +36,15 @@ public enum Transport {
                 this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     }
 
-    public DatagramChannel newChannel() {
-        return this == EPOLL ? new EpollDatagramChannel() : new NioDatagramChannel();
+    /**
+     * A datagram channel of the bind address's family. An IPv4 bind address gets an AF_INET
+     * socket (IPv4 remotes only): an AF_INET6 socket sending to IPv4-mapped addresses costs
+     * more kernel time per datagram (measured, BENCHMARKS.md). Bind "::" for a dual-stack
+     * Listener that can also reach IPv6 remotes.
+     */
+    public DatagramChannel newChannel(InetAddress bindAddress) {
+        SocketProtocolFamily family = bindAddress instanceof Inet4Address ? SocketProtocolFamily.INET
+                : SocketProtocolFamily.INET6;
+        return this == EPOLL ? new EpollDatagramChannel(family) : new NioDatagramChannel(family);
     }
 }
