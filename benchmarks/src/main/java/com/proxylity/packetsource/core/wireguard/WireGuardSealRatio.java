@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Paired measurement of engine seal vs bare AEAD, for a noisy shared machine: short blocks of
  * each alternate (order swapped every round), so load changes hit both sides alike; the result is
- * the median of the per-round ratios. Complements the JMH figures, which run the two one after
+ * the median of the per-round ratios. Blocks are timed in thread CPU time. Complements the JMH figures, which run the two one after
  * the other. Usage: {@code java -cp <cp> ...WireGuardSealRatio [warmupSeconds] [rounds]}.
  */
 public final class WireGuardSealRatio {
@@ -17,7 +17,7 @@ public final class WireGuardSealRatio {
         long warmup = TimeUnit.SECONDS.toNanos(args.length > 0 ? Long.parseLong(args[0]) : 8);
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 40;
         System.out.printf("java %s%n", Runtime.version());
-        System.out.printf("%-14s %5s %12s %12s %8s %8s%n", "aead", "size", "engine k/s", "bare k/s", "ratio", "p25-p75");
+        System.out.printf("%-14s %5s %14s %14s %8s %8s%n", "aead", "size", "engine k/cpu-s", "bare k/cpu-s", "ratio", "p25-p75");
         for (ChaChaPoly aead : ChaChaPoly.values()) {
             for (int size : new int[] {64, 512, 1420}) {
                 SealFixture f = new SealFixture(aead, size);
@@ -43,7 +43,7 @@ public final class WireGuardSealRatio {
                     ratios[r] = (double) b / e; // engine throughput / bare throughput
                 }
                 Arrays.sort(ratios);
-                System.out.printf("%-14s %5d %12.0f %12.0f %8.3f %4.2f-%4.2f%n", aead, size,
+                System.out.printf("%-14s %5d %14.0f %14.0f %8.3f %4.2f-%4.2f%n", aead, size,
                         1e6 * batch * rounds / engineNs, 1e6 * batch * rounds / bareNs, ratios[rounds / 2],
                         ratios[rounds / 4], ratios[3 * rounds / 4]);
                 if (sink == 42) System.out.print("");
@@ -54,7 +54,7 @@ public final class WireGuardSealRatio {
 
     /** Engine with the JDK AEAD vs engine with BouncyCastle, paired the same way, plus garbage per seal. */
     private static void compareImplementations(long warmup, int rounds) throws Exception {
-        System.out.printf("%n%5s %10s %10s %14s %8s %8s%n", "size", "JDK k/s", "BC k/s", "JDK/BC median", "JDK B/op", "BC B/op");
+        System.out.printf("%n%5s %14s %14s %14s %8s %8s%n", "size", "JDK k/cpu-s", "BC k/cpu-s", "JDK/BC median", "JDK B/op", "BC B/op");
         for (int size : new int[] {64, 512, 1420}) {
             SealFixture jdk = new SealFixture(ChaChaPoly.JDK, size);
             SealFixture bc = new SealFixture(ChaChaPoly.BOUNCY_CASTLE, size);
@@ -82,7 +82,7 @@ public final class WireGuardSealRatio {
                 ratios[r] = (double) b / j;
             }
             Arrays.sort(ratios);
-            System.out.printf("%5d %10.0f %10.0f %14.2f %8d %8d%n", size, 1e6 * batch * rounds / jNs, 1e6 * batch * rounds / bNs,
+            System.out.printf("%5d %14.0f %14.0f %14.2f %8d %8d%n", size, 1e6 * batch * rounds / jNs, 1e6 * batch * rounds / bNs,
                     ratios[rounds / 2], allocatedPerSeal(jdk), allocatedPerSeal(bc));
         }
     }
@@ -96,15 +96,21 @@ public final class WireGuardSealRatio {
         return (mx.getThreadAllocatedBytes(tid) - before) / n;
     }
 
+    /**
+     * Thread CPU time, not wall time: on a shared machine this thread is descheduled often, and
+     * wall time would charge those gaps to whichever side happened to be running.
+     */
+    private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
+
     private static long time(SealFixture f, boolean engine, int n) {
         int sink = 0;
-        long t0 = System.nanoTime();
+        long t0 = CPU.getCurrentThreadCpuTime();
         if (engine) {
             for (int i = 0; i < n; i++) sink += f.engineSeal();
         } else {
             for (int i = 0; i < n; i++) sink += f.bareAead();
         }
-        long t = System.nanoTime() - t0;
+        long t = CPU.getCurrentThreadCpuTime() - t0;
         if (sink == 42) System.out.print("");
         return t;
     }
