@@ -18,7 +18,7 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
@@ -51,7 +51,7 @@ class LocalWireGuardTest {
                          .persistentKeepalive(Duration.ofSeconds(25)).start();
                  InnerUdpReceiver rx = peer.receiver(peer.innerV4(), 12345);
                  SnsClient sns = SnsClient.builder().endpointOverride(local.stack().snsEndpoint()).region(Region.US_EAST_1)
-                         .credentialsProvider(Sqs.dummyCredentials()).httpClient(ApacheHttpClient.create()).build()) {
+                         .credentialsProvider(Sqs.dummyCredentials()).httpClient(UrlConnectionHttpClient.create()).build()) {
                 awaitSession(local, peerKeys.publicKey());
                 String body = "{\"Messages\":[{\"Data\":\"through the tunnel\","
                         + "\"Remote\":{\"Address\":\"127.0.0.1\",\"Port\":51820,\"PeerKey\":\"" + peerKeys.publicKey() + "\"},"

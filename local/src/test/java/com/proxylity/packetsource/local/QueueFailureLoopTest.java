@@ -17,7 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
@@ -54,7 +54,7 @@ class QueueFailureLoopTest {
         try (LocalStack stack = LocalStack.start(config(), region -> pipeline, o -> { });
              SnsClient sns = SnsClient.builder().endpointOverride(stack.snsEndpoint()).region(Region.US_EAST_1)
                      .credentialsProvider(com.proxylity.packetsource.local.sqs.Sqs.dummyCredentials())
-                     .httpClient(ApacheHttpClient.create()).build()) {
+                     .httpClient(UrlConnectionHttpClient.create()).build()) {
             String body = "{\"Messages\":[{\"Data\":\"AQID\",\"Remote\":{\"Address\":\"127.0.0.1\",\"Port\":9}}]}";
             String messageId = sns.publish(b -> b.topicArn(stack.config().topicArn("orders")).message(body)
                     .messageAttributes(Map.of("EgressRegion", MessageAttributeValue.builder().dataType("String")

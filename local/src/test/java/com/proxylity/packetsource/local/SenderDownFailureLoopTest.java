@@ -19,7 +19,7 @@ import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
@@ -45,7 +45,7 @@ class SenderDownFailureLoopTest {
         try (LocalMode local = LocalMode.start(cfg, WireGuardPorts.NONE, null);
              DatagramSocket receiver = new DatagramSocket(0, InetAddress.getLoopbackAddress());
              SnsClient sns = SnsClient.builder().endpointOverride(local.stack().snsEndpoint()).region(Region.US_EAST_1)
-                     .credentialsProvider(Sqs.dummyCredentials()).httpClient(ApacheHttpClient.create()).build()) {
+                     .credentialsProvider(Sqs.dummyCredentials()).httpClient(UrlConnectionHttpClient.create()).build()) {
             receiver.setSoTimeout(15_000);
             local.sender().stop();
             String body = "{\"Messages\":[{\"Data\":\"after the outage\",\"Remote\":{\"Address\":\"127.0.0.1\",\"Port\":"

@@ -21,7 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
@@ -141,7 +141,7 @@ public final class LocalModeLoad {
 
     static SnsClient sns(LocalMode local) {
         return SnsClient.builder().endpointOverride(local.stack().snsEndpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(Sqs.dummyCredentials()).httpClient(ApacheHttpClient.create()).build();
+                .credentialsProvider(Sqs.dummyCredentials()).httpClient(UrlConnectionHttpClient.create()).build();
     }
 
     static Map<String, MessageAttributeValue> region() {

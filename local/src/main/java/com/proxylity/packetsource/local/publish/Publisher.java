@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
@@ -21,7 +21,7 @@ public final class Publisher implements AutoCloseable {
     private final String topicArn;
 
     public Publisher(URI endpoint, String clientRegion, String topicArn) {
-        var b = SnsClient.builder().httpClient(ApacheHttpClient.create()).region(Region.of(clientRegion));
+        var b = SnsClient.builder().httpClient(UrlConnectionHttpClient.create()).region(Region.of(clientRegion));
         if (endpoint != null) b.endpointOverride(endpoint).credentialsProvider(Sqs.dummyCredentials());
         this.sns = b.build();
         this.topicArn = topicArn;

@@ -3,7 +3,7 @@ package com.proxylity.packetsource.local.sqs;
 import java.net.URI;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -17,7 +17,7 @@ public final class Sqs {
     }
 
     public static SqsClient client(URI endpoint, String region) {
-        var b = SqsClient.builder().httpClient(ApacheHttpClient.create());
+        var b = SqsClient.builder().httpClient(UrlConnectionHttpClient.create());
         if (region != null) b.region(Region.of(region));
         if (endpoint != null) b.endpointOverride(endpoint).credentialsProvider(dummyCredentials());
         return b.build();

@@ -17,7 +17,7 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
@@ -46,7 +46,7 @@ class LocalSnsServerTest {
         fanout = new TopicFanout(Set.of(TOPIC), queues, sqs, Clock.systemUTC());
         server = LocalSnsServer.start(0, fanout);
         sns = SnsClient.builder().endpointOverride(server.endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(Sqs.dummyCredentials()).httpClient(ApacheHttpClient.create()).build();
+                .credentialsProvider(Sqs.dummyCredentials()).httpClient(UrlConnectionHttpClient.create()).build();
     }
 
     @AfterAll
