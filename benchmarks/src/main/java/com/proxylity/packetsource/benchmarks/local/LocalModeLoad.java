@@ -15,7 +15,6 @@ import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -86,7 +85,8 @@ public final class LocalModeLoad {
     // ---- end to end -----------------------------------------------------------------------
 
     static Result endToEnd(LocalMode local, LocalConfig cfg, int entries, int seconds) throws Exception {
-        try (DatagramSocket rx = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+        DatagramSocket rx = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+        try {
             rx.setReceiveBufferSize(8 << 20);
             Receiver receiver = new Receiver(rx);
             Thread rt = new Thread(receiver, "bench-rx");
@@ -136,6 +136,8 @@ public final class LocalModeLoad {
             rt.join();
             double[] lat = receiver.latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
             return new Result(pps / entries, pps, pct(lat, 50), pct(lat, 99));
+        } finally {
+            rx.close();
         }
     }
 
@@ -267,6 +269,4 @@ public final class LocalModeLoad {
         int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
     }
-
-    static String hex(byte[] b) { return Arrays.toString(b); }
 }

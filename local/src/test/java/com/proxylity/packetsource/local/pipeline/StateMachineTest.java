@@ -67,6 +67,19 @@ class StateMachineTest {
     }
 
     @Test
+    void theRepositorysDefinitionRunsTheHandlersInItsOrder() throws Exception {
+        JsonNode definition;
+        try (var in = StateMachineTest.class.getResourceAsStream("/statemachines/packet-source.asl.json")) {
+            definition = JSON.readTree(in);
+        }
+        assertEquals(List.of("Validate", "Format", "LookupSessions", "Batch", "Egress", "ReportFailures"),
+                StateMachine.taskOrder(definition));
+        Map<String, PipelineStage> stages = new java.util.HashMap<>();
+        for (String name : StateMachine.taskOrder(definition)) stages.put(name, in -> in);
+        StateMachine.of(definition, stages); // every feature the definition uses is supported
+    }
+
+    @Test
     void anUncaughtStageFailureFailsTheExecution() {
         Map<String, PipelineStage> stages = Map.of(
                 "A", in -> { throw new IllegalArgumentException("broken"); },
