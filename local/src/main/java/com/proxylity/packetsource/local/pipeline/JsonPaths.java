@@ -55,7 +55,7 @@ final class JsonPaths {
         if (template == null) return input;
         if (!template.isObject()) return template;
         ObjectNode out = JsonNodeFactory.instance.objectNode();
-        Iterator<Map.Entry<String, JsonNode>> it = template.fields();
+        Iterator<Map.Entry<String, JsonNode>> it = template.properties().iterator();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> f = it.next();
             if (f.getKey().endsWith(".$")) {

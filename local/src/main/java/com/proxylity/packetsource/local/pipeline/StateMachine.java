@@ -73,7 +73,7 @@ public final class StateMachine {
         if (machine.path("QueryLanguage").asText("JSONPath").equals("JSONata")) {
             throw new IllegalArgumentException("JSONata state machines are not supported by local mode");
         }
-        Iterator<Map.Entry<String, JsonNode>> it = machine.path("States").fields();
+        Iterator<Map.Entry<String, JsonNode>> it = machine.path("States").properties().iterator();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
             JsonNode s = e.getValue();

@@ -72,7 +72,7 @@ public final class MessageFiles {
     private static Outgoing fromEnvelopeOrBody(String label, JsonNode node, String raw) {
         if (node != null && node.isObject() && node.has("Message") && node.has("TopicArn")) {
             Map<String, String> attrs = new LinkedHashMap<>();
-            node.path("MessageAttributes").fields().forEachRemaining(e -> {
+            node.path("MessageAttributes").properties().forEach(e -> {
                 JsonNode v = e.getValue();
                 attrs.put(e.getKey(), v.path("Value").asText(v.path("StringValue").asText("")));
             });

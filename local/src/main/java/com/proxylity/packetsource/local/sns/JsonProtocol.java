@@ -50,7 +50,7 @@ final class JsonProtocol {
     private static void entry(JsonNode e, String prefix, Map<String, String> p) {
         copy(e, prefix, p, "Message", "Subject", "MessageStructure");
         int n = 1;
-        Iterator<Map.Entry<String, JsonNode>> it = e.path("MessageAttributes").fields();
+        Iterator<Map.Entry<String, JsonNode>> it = e.path("MessageAttributes").properties().iterator();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> a = it.next();
             String ap = prefix + "MessageAttributes.entry." + n++ + ".";
