@@ -94,7 +94,8 @@ public final class Sender implements AutoCloseable {
         }
         sockets = Collections.unmodifiableMap(s);
         metrics = Collections.unmodifiableMap(m);
-        EgressService service = new EgressService(sockets, metrics, b.policy, config.drainTimeout());
+        EgressService service = new EgressService(sockets, metrics,
+                b.policy != null ? b.policy : config.egressPolicy(), config.drainTimeout());
         try {
             http = new EgressHttpServer(config.egressBindAddress(), config.egressPort(), config.httpThreads(),
                     new EgressVerifier(config.hmacKey()), service, clock::millis, this::healthy);
@@ -214,6 +215,7 @@ public final class Sender implements AutoCloseable {
         // 3. Close sockets and threads; last metrics out.
         sockets.values().forEach(ListenerSocket::close);
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        wireGuardPorts.values().forEach(WireGuardPort::retireSessions);
         publisher.close();
         flusher.shutdownNow();
         flushMetrics();
@@ -237,7 +239,7 @@ public final class Sender implements AutoCloseable {
         /** Where WireGuard sessions are published (shared with the local pipeline's lookups). */
         public Builder sessionDirectory(SessionDirectory v) { sessions = v; return this; }
 
-        /** Optional second check of remote addresses (the pipeline checks them first). */
+        /** Second check of remote addresses (the pipeline checks first); overrides the config's. */
         public Builder egressPolicy(EgressPolicy v) { policy = v; return this; }
 
         public Builder metricsOut(PrintStream v) { metricsOut = v; return this; }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.proxylity.packetsource.core.contract.ListenerType;
 import com.proxylity.packetsource.sender.config.ConfigLoader;
@@ -70,6 +71,15 @@ class ConfigLoaderTest {
                 "MY_KEY", HMAC, ConfigLoader.ENV_SENDER_ID, "task-123"));
         assertEquals("task-123", c.senderId());
         assertEquals(8080, c.egressPort());
+        // The standard egress policy is always on when configured from a file/environment.
+        assertFalse(c.egressPolicy().permits(java.net.InetAddress.getByName("169.254.169.254")));
+        assertFalse(c.egressPolicy().permits(java.net.InetAddress.getByName("10.1.2.3")));
+        assertTrue(c.egressPolicy().permits(java.net.InetAddress.getByName("203.0.113.9")));
+        SenderConfig loop = ConfigLoader.load(Map.of(
+                ConfigLoader.ENV_CONFIG_JSON, "{\"listeners\":[{\"name\":\"a\",\"port\":0}],"
+                        + "\"egress\":{\"allowCidrs\":[\"127.0.0.0/8\"]}}",
+                ConfigLoader.DEFAULT_HMAC_ENV, HMAC));
+        assertTrue(loop.egressPolicy().permits(java.net.InetAddress.getByName("127.0.0.1")));
     }
 
     @Test

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.proxylity.packetsource.core.contract.DiscardReason;
 import com.proxylity.packetsource.core.contract.ListenerType;
+import com.proxylity.packetsource.core.egress.DefaultEgressPolicy;
 import com.proxylity.packetsource.core.egressapi.EgressApi;
 import com.proxylity.packetsource.core.egressapi.EgressJson;
 import com.proxylity.packetsource.core.egressapi.EgressOutcome;
@@ -16,6 +17,7 @@ import com.proxylity.packetsource.core.egressapi.EgressRequest;
 import com.proxylity.packetsource.core.egressapi.EgressResponse;
 import com.proxylity.packetsource.core.egressapi.EgressResult;
 import com.proxylity.packetsource.core.egressapi.SignedHeaders;
+import com.proxylity.packetsource.core.wireguard.InboundDrop;
 import com.proxylity.packetsource.sender.config.ListenerConfig;
 import com.proxylity.packetsource.sender.config.SenderConfig;
 import com.proxylity.packetsource.sender.net.Transport;
@@ -220,6 +222,20 @@ class SenderEgressTest {
     }
 
     @Test
+    void senderSidePolicyDeniesWhatThePipelineShouldHaveDenied() throws Exception {
+        start(SenderConfig.builder().egressPolicy(DefaultEgressPolicy.standard())
+                .listener(ListenerConfig.udp("coap", LOOPBACK, 0)));
+        EgressRequest req = new EgressRequest("coap", List.of(
+                new EgressPacket("d/0", LOOPBACK, receiver.getLocalPort(), null, new byte[] {1}),
+                new EgressPacket("d/1", "169.254.169.254", 80, null, new byte[] {2}),
+                new EgressPacket("d/2", "::ffff:10.0.0.1", 53, null, new byte[] {3})));
+        List<EgressResult> r = results(client.post(req)).results();
+        r.forEach(x -> assertEquals(DiscardReason.EgressDenied, x.reason(), x.id()));
+        assertNothingArrives();
+        assertEquals(3, sender.metrics("coap").discardedTotal(DiscardReason.EgressDenied));
+    }
+
+    @Test
     void whatDoesNotFitTheQueueIsSendErrorAndCounted() throws Exception {
         start(SenderConfig.builder().queueCapacity(4).listener(ListenerConfig.udp("coap", LOOPBACK, 0)));
         List<EgressResult> r = results(client.post(
@@ -249,6 +265,15 @@ class SenderEgressTest {
         assertEquals(DiscardReason.NoSession, r.get(0).reason());
         assertEquals(DiscardReason.MalformedRemote, r.get(1).reason());
         assertEquals(DiscardReason.TooLarge, r.get(2).reason());
+        assertNothingArrives();
+        // Inbound garbage on the WireGuard Listener is counted by the engine's reason, not answered.
+        byte[] junk = {1, 0, 0, 0, 9, 9, 9};
+        receiver.send(new DatagramPacket(junk, junk.length, sender.listenerAddress("wg1")));
+        long deadline = System.nanoTime() + 3_000_000_000L;
+        while (sender.metrics("wg1").inboundRejectedTotal(InboundDrop.MALFORMED) == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(1, sender.metrics("wg1").inboundRejectedTotal(InboundDrop.MALFORMED));
         assertNothingArrives();
         EgressRequest badKey = new EgressRequest("wg1", List.of(new EgressPacket("w/3", LOOPBACK, port, "bm90LWEta2V5", new byte[40])));
         assertEquals(DiscardReason.MalformedRemote, results(client.post(badKey)).results().get(0).reason());

@@ -13,6 +13,10 @@ import com.proxylity.packetsource.core.egressapi.EgressRequest;
 import com.proxylity.packetsource.core.egressapi.EgressResult;
 import com.proxylity.packetsource.core.frame.InnerFrame;
 import com.proxylity.packetsource.core.session.InMemorySessionDirectory;
+import com.proxylity.packetsource.core.session.SessionDirectory;
+import com.proxylity.packetsource.dynamodb.DynamoDbSessionDirectory;
+import com.proxylity.packetsource.dynamodb.Tables;
+import com.proxylity.packetsource.dynamodb.testing.Dynalite;
 import com.proxylity.packetsource.core.session.SessionRecord;
 import com.proxylity.packetsource.core.testing.InnerUdpReceiver;
 import com.proxylity.packetsource.core.testing.ReceivedDatagram;
@@ -45,13 +49,28 @@ class SenderWireGuardInteropTest {
     @Test
     void signedBatchReachesWireguardGoPeerThroughTheTunnel() throws Exception {
         WireGuardPeer.requireAvailable();
+        runAgainst(new InMemorySessionDirectory());
+    }
+
+    /** The same, with sessions published to the DynamoDB directory (dynalite, real API). */
+    @Test
+    void sessionsArePublishedToDynamoDb() throws Exception {
+        WireGuardPeer.requireAvailable();
+        try (Dynalite dynalite = Dynalite.start()) {
+            Tables tables = dynalite.createTables();
+            runAgainst(new DynamoDbSessionDirectory(dynalite.client(), tables.sessions()));
+        }
+    }
+
+    private void runAgainst(SessionDirectory sessions) throws Exception {
         WireGuardKeys listenerKeys = WireGuardKeys.generate();
         WireGuardKeys peerKeys = WireGuardKeys.generate();
-        InMemorySessionDirectory sessions = new InMemorySessionDirectory();
         SenderConfig config = SenderConfig.builder().senderId("sender-test").hmacKey(TestEgress.KEY)
                 .listener(new ListenerConfig("tunnel", ListenerType.WG_DECAP, "127.0.0.1", 0,
                         listenerKeys.privateKeyBytes(), List.of(peerKeys.publicKey())))
                 .build();
+        Instant establishedAt;
+        int peerEndpointPort;
         try (Sender sender = Sender.builder(config).sessionDirectory(sessions)
                      .metricsOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).start();
              WireGuardPeer peer = WireGuardPeer.builder().keys(peerKeys)
@@ -98,10 +117,18 @@ class SenderWireGuardInteropTest {
                 assertEquals(want.stream().sorted().toList(), got.stream().sorted().toList());
                 assertArrayEquals(new long[] {10}, new long[] {sender.metrics("tunnel").sentTotal()});
             }
+            establishedAt = record.establishedAt();
+            peerEndpointPort = peer.listenPort();
         }
+        // Stopping the sender ends its sessions in the directory (same handshake, expired now).
+        SessionRecord after = sessions.get("tunnel", peerKeys.publicKey()).orElseThrow();
+        assertEquals("127.0.0.1:" + peerEndpointPort, after.endpoint());
+        assertTrue(!after.liveAt(Instant.now()), "session still live after the sender stopped: " + after);
+        assertEquals(establishedAt, after.establishedAt());
+        assertEquals("sender-test", after.owner());
     }
 
-    private static SessionRecord awaitSession(InMemorySessionDirectory sessions, String peerKey) throws InterruptedException {
+    private static SessionRecord awaitSession(SessionDirectory sessions, String peerKey) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
             Optional<SessionRecord> r = sessions.get("tunnel", peerKey);

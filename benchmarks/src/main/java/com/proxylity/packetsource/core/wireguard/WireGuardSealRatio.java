@@ -17,6 +17,10 @@ public final class WireGuardSealRatio {
         long warmup = TimeUnit.SECONDS.toNanos(args.length > 0 ? Long.parseLong(args[0]) : 8);
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 40;
         System.out.printf("java %s%n", Runtime.version());
+        if (args.length > 2 && args[2].equals("x25519")) {
+            compareX25519(warmup, rounds);
+            return;
+        }
         System.out.printf("%-14s %5s %14s %14s %8s %8s%n", "aead", "size", "engine k/cpu-s", "bare k/cpu-s", "ratio", "p25-p75");
         for (ChaChaPoly aead : ChaChaPoly.values()) {
             for (int size : new int[] {64, 512, 1420}) {
@@ -85,6 +89,64 @@ public final class WireGuardSealRatio {
             System.out.printf("%5d %14.0f %14.0f %14.2f %8d %8d%n", size, 1e6 * batch * rounds / jNs, 1e6 * batch * rounds / bNs,
                     ratios[rounds / 2], allocatedPerSeal(jdk), allocatedPerSeal(bc));
         }
+    }
+
+    /** One X25519 agreement: BouncyCastle (the engine's) vs the JDK's XDH, paired, CPU time. */
+    private static void compareX25519(long warmup, int rounds) throws Exception {
+        java.util.Random r = new java.util.Random(1);
+        byte[] priv = com.proxylity.packetsource.core.wireguard.crypto.X25519Keys.generatePrivateKey(r::nextBytes);
+        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("X25519");
+        java.security.KeyPair mine = g.generateKeyPair();
+        java.security.KeyPair theirs = g.generateKeyPair();
+        byte[] theirsRaw = rawX25519(theirs.getPublic());
+        javax.crypto.KeyAgreement ka = javax.crypto.KeyAgreement.getInstance("XDH");
+        java.util.function.IntSupplier bc = () -> com.proxylity.packetsource.core.wireguard.crypto.X25519Keys.dh(priv, theirsRaw)[0];
+        java.util.function.IntSupplier jdk = () -> {
+            try {
+                ka.init(mine.getPrivate());
+                ka.doPhase(theirs.getPublic(), true);
+                return ka.generateSecret()[0];
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        long end = System.nanoTime() + warmup;
+        while (System.nanoTime() < end) {
+            for (int i = 0; i < 100; i++) {
+                bc.getAsInt();
+                jdk.getAsInt();
+            }
+        }
+        int batch = 500;
+        double[] ratios = new double[rounds];
+        long bNs = 0, jNs = 0;
+        for (int round = 0; round < rounds; round++) {
+            long b = cpu(bc, batch), j = cpu(jdk, batch);
+            bNs += b;
+            jNs += j;
+            ratios[round] = (double) j / b;
+        }
+        Arrays.sort(ratios);
+        System.out.printf("X25519: BouncyCastle %.1f k/cpu-s, JDK XDH %.1f k/cpu-s, BC/JDK median %.2f (p25-p75 %.2f-%.2f)%n",
+                1e6 * batch * rounds / bNs, 1e6 * batch * rounds / jNs, ratios[rounds / 2], ratios[rounds / 4], ratios[3 * rounds / 4]);
+    }
+
+    private static long cpu(java.util.function.IntSupplier op, int n) {
+        int sink = 0;
+        long t0 = CPU.getCurrentThreadCpuTime();
+        for (int i = 0; i < n; i++) sink += op.getAsInt();
+        long t = CPU.getCurrentThreadCpuTime() - t0;
+        if (sink == 42) System.out.print("");
+        return t;
+    }
+
+    /** The 32 little-endian bytes of a JDK X25519 public key. */
+    private static byte[] rawX25519(java.security.PublicKey k) {
+        java.math.BigInteger u = ((java.security.interfaces.XECPublicKey) k).getU();
+        byte[] be = u.toByteArray();
+        byte[] le = new byte[32];
+        for (int i = 0; i < Math.min(32, be.length); i++) le[i] = be[be.length - 1 - i];
+        return le;
     }
 
     private static long allocatedPerSeal(SealFixture f) {

@@ -282,4 +282,24 @@ class WireGuardHandshakeTest {
         f.engine.receive(consumed, WireGuardEngineFixture.CLIENT, f.now);
         assertEquals(0, consumed.remaining());
     }
+
+    /** Arbitrary bytes never throw out of receive, never produce output, and are always counted. */
+    @Test
+    void randomDatagramsAreDroppedQuietly() {
+        WireGuardEngineFixture f = new WireGuardEngineFixture();
+        f.handshake();
+        java.util.Random r = new java.util.Random(7);
+        for (int i = 0; i < 20_000; i++) {
+            byte[] d = new byte[r.nextInt(4) == 0 ? r.nextInt(8) : new int[] {32, 48, 64, 92, 148, 200}[r.nextInt(6)]];
+            r.nextBytes(d);
+            if (d.length > 0 && r.nextBoolean()) {
+                d[0] = (byte) (1 + r.nextInt(4));
+                if (d.length > 3) d[1] = d[2] = d[3] = 0;
+            }
+            InboundResult res = f.deliver(d);
+            assertNotNull(res.drop(), "random bytes are never accepted");
+            if (res.drop() != InboundDrop.COOKIE_REQUIRED) assertTrue(res.toSend().isEmpty());
+        }
+        assertTrue(f.seal(new byte[20], ByteBuffer.allocate(128)).isSealed(), "the session is untouched");
+    }
 }

@@ -201,6 +201,31 @@ class WireGuardInteropTest {
         }
     }
 
+    /**
+     * Under load we answer the client's first initiation with a cookie reply (XChaCha20-Poly1305);
+     * wireguard-go decrypts it and its retry (after RekeyTimeout) carries a valid mac2.
+     */
+    @Test
+    void underLoadTheClientRetriesWithOurCookie() throws Exception {
+        WireGuardKeys listenerKeys = WireGuardKeys.generate();
+        WireGuardListenerEngine engine = WireGuardListenerEngine.builder(listenerKeys.privateKeyBytes()).build();
+        engine.setUnderLoad(true);
+        try (Loop loop = new Loop(engine);
+             WireGuardPeer client = WireGuardPeer.start(engine.publicKey().toBase64(), loop.address())) {
+            PeerKey peerKey = PeerKey.fromBase64(client.publicKey());
+            engine.putPeer(PeerConfig.of(peerKey));
+            client.removeAndReaddPeer();
+            SessionEvent est = loop.awaitEvent(SessionEvent.Kind.ESTABLISHED);
+            assertEquals(peerKey, est.peer());
+            assertTrue(loop.drops.contains(InboundDrop.COOKIE_REQUIRED), "the first initiation got a cookie reply: " + loop.drops);
+            try (InnerUdpReceiver rx = client.receiver(client.innerV4(), 12345)) {
+                byte[] p = "after the cookie".getBytes(StandardCharsets.UTF_8);
+                assertTrue(loop.sealAndSend(peerKey, InnerFrame.build(InetAddress.getByName("10.77.0.1"), 53, client.innerV4(), 12345, p)).isSealed());
+                assertArrayEquals(p, rx.expect(WAIT).payload());
+            }
+        }
+    }
+
     /** A minimal IPv4+UDP packet, independent of InnerFrame (UDP checksum 0 = none, legal on IPv4). */
     private static byte[] handBuiltIpv4Udp(byte[] src, int sport, byte[] dst, int dport, byte[] payload) {
         int total = 28 + payload.length;

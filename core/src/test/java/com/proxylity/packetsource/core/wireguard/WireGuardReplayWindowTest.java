@@ -46,4 +46,38 @@ class WireGuardReplayWindowTest {
         assertFalse(w.accept(-1L));
         assertTrue(w.accept(last - 1));
     }
+
+    /**
+     * Against a plain model (a set of seen counters and the highest one): a counter is accepted
+     * iff it is new and no more than WINDOW_SIZE behind the highest. Random walks with reordering,
+     * duplicates and jumps of every size, including whole ring laps.
+     */
+    @Test
+    void behavesLikeTheSetModelOnRandomWalks() {
+        for (long seed = 0; seed < 40; seed++) {
+            java.util.Random r = new java.util.Random(seed);
+            ReplayWindow w = new ReplayWindow();
+            java.util.Set<Long> seen = new java.util.HashSet<>();
+            long highest = -1;
+            long base = 0;
+            for (int i = 0; i < 5_000; i++) {
+                long c;
+                switch (r.nextInt(6)) {
+                    case 0 -> c = base + r.nextInt(64);                       // near the front
+                    case 1 -> c = Math.max(0, highest - r.nextInt(9_000));   // behind, sometimes too far
+                    case 2 -> c = seen.isEmpty() ? 0 : highest;              // duplicate of the newest
+                    case 3 -> c = highest + 1 + r.nextInt(20_000);           // jump ahead, up to 2+ laps
+                    default -> c = highest + 1;                              // in order
+                }
+                if (c < 0) c = 0;
+                boolean expected = !seen.contains(c) && (highest < 0 || c > highest || highest - c <= ReplayWindow.WINDOW_SIZE);
+                assertEquals(expected, w.accept(c), "seed " + seed + " step " + i + " counter " + c + " highest " + highest);
+                if (expected) {
+                    seen.add(c);
+                    highest = Math.max(highest, c);
+                }
+                base = Math.max(base, highest - 32);
+            }
+        }
+    }
 }

@@ -48,6 +48,9 @@ public final class EgressHttpServer {
         }
     }
 
+    /** Most bytes of an oversized body read (and dropped) to answer 413 cleanly. */
+    private static final long DRAIN_LIMIT = 4L * EgressApi.MAX_BODY_BYTES;
+
     private final HttpServer server;
     private final ThreadPoolExecutor pool;
     private final EgressVerifier verifier;
@@ -189,20 +192,40 @@ public final class EgressHttpServer {
         }
     }
 
-    /** Reads the body, or returns null as soon as it exceeds the limit (without reading it all). */
+    /**
+     * Reads the body, or returns null when it exceeds the limit. An oversized body is read and
+     * discarded up to {@link #DRAIN_LIMIT} so that the client, still sending, receives the 413
+     * instead of a connection reset; beyond that the connection is simply closed.
+     */
     private static byte[] readBounded(HttpExchange ex) throws IOException {
         String declared = ex.getRequestHeaders().getFirst("Content-Length");
+        long length = -1;
         if (declared != null) {
             try {
-                if (Long.parseLong(declared.trim()) > EgressApi.MAX_BODY_BYTES) return null;
+                length = Long.parseLong(declared.trim());
             } catch (NumberFormatException e) {
                 return null;
             }
         }
         try (InputStream in = ex.getRequestBody()) {
+            if (length > EgressApi.MAX_BODY_BYTES) {
+                if (length <= DRAIN_LIMIT) drain(in);
+                return null;
+            }
             byte[] body = in.readNBytes(EgressApi.MAX_BODY_BYTES + 1);
-            return body.length > EgressApi.MAX_BODY_BYTES ? null : body;
+            if (body.length > EgressApi.MAX_BODY_BYTES) {
+                drain(in);
+                return null;
+            }
+            return body;
         }
+    }
+
+    private static void drain(InputStream in) throws IOException {
+        byte[] sink = new byte[16_384];
+        long left = DRAIN_LIMIT;
+        int n;
+        while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0) left -= n;
     }
 
     private static void respond(HttpExchange ex, int status, byte[] body) throws IOException {

@@ -3,6 +3,7 @@ package com.proxylity.packetsource.sender.api;
 import com.proxylity.packetsource.core.contract.DiscardReason;
 import com.proxylity.packetsource.core.contract.ListenerType;
 import com.proxylity.packetsource.core.egress.EgressPolicy;
+import com.proxylity.packetsource.core.egress.IpLiteral;
 import com.proxylity.packetsource.core.egressapi.EgressPacket;
 import com.proxylity.packetsource.core.egressapi.EgressRequest;
 import com.proxylity.packetsource.core.egressapi.EgressResponse;
@@ -62,7 +63,7 @@ public final class EgressService {
             DiscardReason reason = check(p, type);
             InetSocketAddress dest = null;
             if (reason == null) {
-                InetAddress addr = IpLiteral.parse(p.address());
+                InetAddress addr = IpLiteral.parse(p.address()).orElseThrow();
                 if (policy != null && !policy.permits(addr)) {
                     reason = DiscardReason.EgressDenied;
                 } else {
@@ -111,7 +112,7 @@ public final class EgressService {
 
     private static DiscardReason check(EgressPacket p, ListenerType type) {
         if (p == null || p.id() == null || p.payload() == null) return DiscardReason.MalformedMessage;
-        if (p.port() < 1 || p.port() > 65_535 || IpLiteral.parse(p.address()) == null) {
+        if (p.port() < 1 || p.port() > 65_535 || IpLiteral.parse(p.address()).isEmpty()) {
             return DiscardReason.MalformedRemote;
         }
         if (p.payload().length > type.maxInnerPacket()) return DiscardReason.TooLarge;

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.proxylity.packetsource.core.contract.ListenerType;
+import com.proxylity.packetsource.core.egress.Cidr;
+import com.proxylity.packetsource.core.egress.DefaultEgressPolicy;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +43,8 @@ public final class ConfigLoader {
     record FileListener(String name, String type, String bindAddress, Integer port, String privateKeyEnv,
                         String privateKeyFile, List<String> allowedPeers) {}
 
-    record FileEgress(String bindAddress, Integer port, String hmacKeyEnv, String hmacKeyFile, Integer threads) {}
+    record FileEgress(String bindAddress, Integer port, String hmacKeyEnv, String hmacKeyFile, Integer threads,
+                      List<String> allowCidrs) {}
 
     record FileSessions(String type, String table) {}
 
@@ -77,7 +80,7 @@ public final class ConfigLoader {
     }
 
     static SenderConfig resolve(FileConfig f, Map<String, String> env) throws IOException {
-        FileEgress eg = f.egress() == null ? new FileEgress(null, null, null, null, null) : f.egress();
+        FileEgress eg = f.egress() == null ? new FileEgress(null, null, null, null, null, null) : f.egress();
         String senderId = env.getOrDefault(ENV_SENDER_ID, f.senderId());
         if (senderId == null) senderId = InetAddress.getLocalHost().getHostName();
         byte[] hmac = secret("egress HMAC key", eg.hmacKeyEnv() == null && eg.hmacKeyFile() == null
@@ -102,7 +105,12 @@ public final class ConfigLoader {
                 m == null || m.intervalSeconds() == null ? null : Duration.ofSeconds(m.intervalSeconds()),
                 m == null ? null : m.namespace(),
                 f.drainTimeoutSeconds() == null ? null : Duration.ofSeconds(f.drainTimeoutSeconds()),
-                eg.threads() == null ? 8 : eg.threads());
+                eg.threads() == null ? 8 : eg.threads(),
+                // The sender re-checks remote addresses with the standard policy (design.md
+                // section 6): a leaked HMAC key still cannot aim the fixed address at private,
+                // link-local or metadata addresses. allowCidrs opens ranges explicitly.
+                new DefaultEgressPolicy(eg.allowCidrs() == null ? List.of()
+                        : eg.allowCidrs().stream().map(Cidr::parse).toList()));
     }
 
     /** A base64 secret from an env var or a file; the error names the source, never the value. */

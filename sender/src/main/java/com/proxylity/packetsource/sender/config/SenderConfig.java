@@ -1,5 +1,6 @@
 package com.proxylity.packetsource.sender.config;
 
+import com.proxylity.packetsource.core.egress.EgressPolicy;
 import com.proxylity.packetsource.core.egressapi.EgressApi;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,11 +15,13 @@ import java.util.Objects;
  * @param hmacKey egress API key (≥ 32 bytes); never logged
  * @param queueCapacity packets that may wait per Listener before new ones are SendError
  * @param drainTimeout how long close() waits for queued packets to reach the kernel
+ * @param egressPolicy the sender's own check of remote addresses (defence in depth behind the
+ *     pipeline's); null = none. {@link ConfigLoader} always sets the standard policy.
  */
 public record SenderConfig(String senderId, String egressBindAddress, int egressPort, byte[] hmacKey,
                            List<ListenerConfig> listeners, int queueCapacity, SessionStoreConfig sessionStore,
                            Duration metricsInterval, String metricsNamespace, Duration drainTimeout,
-                           int httpThreads) {
+                           int httpThreads, EgressPolicy egressPolicy) {
     public static final int DEFAULT_QUEUE_CAPACITY = 16_384;
 
     public SenderConfig {
@@ -71,6 +74,7 @@ public record SenderConfig(String senderId, String egressBindAddress, int egress
         private String metricsNamespace = "PacketSource";
         private Duration drainTimeout = Duration.ofSeconds(5);
         private int httpThreads = 8;
+        private EgressPolicy egressPolicy;
 
         public Builder senderId(String v) { senderId = v; return this; }
         public Builder egress(String bindAddress, int port) { egressBindAddress = bindAddress; egressPort = port; return this; }
@@ -82,10 +86,11 @@ public record SenderConfig(String senderId, String egressBindAddress, int egress
         public Builder metricsNamespace(String v) { metricsNamespace = v; return this; }
         public Builder drainTimeout(Duration v) { drainTimeout = v; return this; }
         public Builder httpThreads(int v) { httpThreads = v; return this; }
+        public Builder egressPolicy(EgressPolicy v) { egressPolicy = v; return this; }
 
         public SenderConfig build() {
             return new SenderConfig(senderId, egressBindAddress, egressPort, hmacKey, listeners, queueCapacity,
-                    sessionStore, metricsInterval, metricsNamespace, drainTimeout, httpThreads);
+                    sessionStore, metricsInterval, metricsNamespace, drainTimeout, httpThreads, egressPolicy);
         }
     }
 }

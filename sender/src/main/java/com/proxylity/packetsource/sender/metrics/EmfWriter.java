@@ -3,6 +3,7 @@ package com.proxylity.packetsource.sender.metrics;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.proxylity.packetsource.core.contract.DiscardReason;
+import com.proxylity.packetsource.core.wireguard.InboundDrop;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -48,6 +49,14 @@ public final class EmfWriter {
         if (!latencies.isEmpty()) { values.put("SendLatency", latencies); defs.add(def("SendLatency", "Microseconds")); }
         if (!defs.isEmpty()) {
             emit(now, List.of(List.of("Service", "Listener")), Map.of("Listener", m.listener), defs, values);
+        }
+        for (InboundDrop d : InboundDrop.values()) {
+            long n = m.inboundRejected.get(d).sumThenReset();
+            if (n == 0) continue;
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put("InboundRejected", n);
+            emit(now, List.of(List.of("Service", "Listener", "InboundDrop")),
+                    Map.of("Listener", m.listener, "InboundDrop", d.name()), List.of(def("InboundRejected", "Count")), v);
         }
         for (DiscardReason r : DiscardReason.values()) {
             long n = m.discarded.get(r).sumThenReset();

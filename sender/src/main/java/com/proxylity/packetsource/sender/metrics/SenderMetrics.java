@@ -1,6 +1,7 @@
 package com.proxylity.packetsource.sender.metrics;
 
 import com.proxylity.packetsource.core.contract.DiscardReason;
+import com.proxylity.packetsource.core.wireguard.InboundDrop;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -21,12 +22,14 @@ public final class SenderMetrics {
     final Map<DiscardReason, LongAdder> discarded = new EnumMap<>(DiscardReason.class);
     final LongAdder inboundDropped = new LongAdder();
     final LongAdder inboundWireGuard = new LongAdder();
+    final Map<InboundDrop, LongAdder> inboundRejected = new EnumMap<>(InboundDrop.class);
     private final Reservoir batchSizes = new Reservoir();
     private final Reservoir sendLatencyMicros = new Reservoir();
 
     public SenderMetrics(String listener) {
         this.listener = listener;
         for (DiscardReason r : DiscardReason.values()) discarded.put(r, new LongAdder());
+        for (InboundDrop d : InboundDrop.values()) inboundRejected.put(d, new LongAdder());
     }
 
     public void sent(int n) { sent.add(n); }
@@ -36,6 +39,11 @@ public final class SenderMetrics {
     public void inboundDropped() { inboundDropped.increment(); }
 
     public void inboundWireGuard() { inboundWireGuard.increment(); }
+
+    /** A WireGuard datagram the engine ignored (bad MAC, unknown peer, replay, ...). */
+    public void inboundRejected(InboundDrop why) { inboundRejected.get(why).increment(); }
+
+    public long inboundRejectedTotal(InboundDrop why) { return inboundRejected.get(why).sum(); }
 
     public void batch(int size, long latencyNanos) {
         batchSizes.add(size);

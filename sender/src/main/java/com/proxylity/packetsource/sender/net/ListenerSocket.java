@@ -3,6 +3,7 @@ package com.proxylity.packetsource.sender.net;
 import com.proxylity.packetsource.sender.config.ListenerConfig;
 import com.proxylity.packetsource.sender.metrics.JsonLog;
 import com.proxylity.packetsource.sender.metrics.SenderMetrics;
+import com.proxylity.packetsource.core.wireguard.InboundDrop;
 import com.proxylity.packetsource.sender.wg.Sealed;
 import com.proxylity.packetsource.sender.wg.WireGuardPort;
 import io.netty.bootstrap.Bootstrap;
@@ -234,7 +235,8 @@ public final class ListenerSocket {
                 return;
             }
             metrics.inboundWireGuard();
-            wireGuard.receive(msg.content(), msg.sender(), System.nanoTime(), reply);
+            InboundDrop drop = wireGuard.receive(msg.content(), msg.sender(), System.nanoTime(), reply);
+            if (drop != null) metrics.inboundRejected(drop);
         }
 
         @Override

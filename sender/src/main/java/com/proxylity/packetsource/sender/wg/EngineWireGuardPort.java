@@ -2,6 +2,7 @@ package com.proxylity.packetsource.sender.wg;
 
 import com.proxylity.packetsource.core.contract.DiscardReason;
 import com.proxylity.packetsource.core.session.SessionRecord;
+import com.proxylity.packetsource.core.wireguard.InboundDrop;
 import com.proxylity.packetsource.core.wireguard.InboundResult;
 import com.proxylity.packetsource.core.wireguard.OutboundDatagram;
 import com.proxylity.packetsource.core.wireguard.PeerConfig;
@@ -41,7 +42,7 @@ public final class EngineWireGuardPort implements WireGuardPort {
     /** Wall-clock time of each peer's current handshake, fixed once (event-loop thread only). */
     private final Map<PeerKey, Established> established = new HashMap<>();
 
-    private record Established(long nanos, Instant at) {}
+    private record Established(long nanos, Instant at, Instant expires, String endpoint) {}
 
     public EngineWireGuardPort(ListenerConfig config, String senderId, SessionPublisher publisher, Clock clock) {
         this.engine = WireGuardListenerEngine.builder(config.privateKey()).build();
@@ -62,11 +63,12 @@ public final class EngineWireGuardPort implements WireGuardPort {
     }
 
     @Override
-    public void receive(ByteBuf datagram, InetSocketAddress from, long nowNanos,
-                        BiConsumer<byte[], InetSocketAddress> reply) {
+    public InboundDrop receive(ByteBuf datagram, InetSocketAddress from, long nowNanos,
+                               BiConsumer<byte[], InetSocketAddress> reply) {
         InboundResult r = engine.receive(datagram.nioBuffer(), from, nowNanos);
         send(r.toSend(), reply);
         publish(r.events(), nowNanos);
+        return r.drop();
     }
 
     @Override
@@ -112,14 +114,34 @@ public final class EngineWireGuardPort implements WireGuardPort {
             // Converted once per handshake and reused, so a later roam rewrites the record with
             // the identical EstablishedAt (the DynamoDB directory ignores writes older than it).
             Established est = established.get(e.peer());
-            if (est == null || est.nanos() != e.establishedNanos()) {
-                est = new Established(e.establishedNanos(), wallNow.plusNanos(e.establishedNanos() - nowNanos));
-                established.put(e.peer(), est);
+            Instant at = est != null && est.nanos() == e.establishedNanos() ? est.at()
+                    : wallNow.plusNanos(e.establishedNanos() - nowNanos);
+            Instant expires = at.plusNanos(e.expiresNanos() - e.establishedNanos());
+            String endpoint = endpoint(e.endpoint());
+            if (e.kind() == SessionEvent.Kind.EXPIRED) {
+                established.remove(e.peer());
+            } else {
+                established.put(e.peer(), new Established(e.establishedNanos(), at, expires, endpoint));
             }
-            Instant expires = est.at().plusNanos(e.expiresNanos() - e.establishedNanos());
-            publisher.publish(new SessionRecord(listener, e.peer().toBase64(), endpoint(e.endpoint()), owner,
-                    est.at(), expires));
+            publisher.publish(new SessionRecord(listener, e.peer().toBase64(), endpoint, owner, at, expires));
         }
+    }
+
+    /**
+     * The sender is stopping and its sessions die with it: rewrite every live record with
+     * {@code expiresAt = now}, so the pipeline reports SessionExpired at once instead of routing
+     * packets to a sender that no longer holds the keys. Call after the Listener's event loop
+     * has stopped (the map is confined to it).
+     */
+    @Override
+    public void retireSessions() {
+        Instant now = clock.instant();
+        established.forEach((peer, est) -> {
+            if (est.expires().isAfter(now)) {
+                publisher.publish(new SessionRecord(listener, peer.toBase64(), est.endpoint(), owner, est.at(), now));
+            }
+        });
+        established.clear();
     }
 
     static String endpoint(InetSocketAddress a) {

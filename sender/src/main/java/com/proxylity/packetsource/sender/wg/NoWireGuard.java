@@ -1,5 +1,6 @@
 package com.proxylity.packetsource.sender.wg;
 
+import com.proxylity.packetsource.core.wireguard.InboundDrop;
 import io.netty.buffer.ByteBuf;
 import java.net.InetSocketAddress;
 import java.util.function.BiConsumer;
@@ -10,9 +11,10 @@ import java.util.function.BiConsumer;
  */
 public final class NoWireGuard implements WireGuardPort {
     @Override
-    public void receive(ByteBuf datagram, InetSocketAddress from, long nowNanos,
-                        BiConsumer<byte[], InetSocketAddress> reply) {
+    public InboundDrop receive(ByteBuf datagram, InetSocketAddress from, long nowNanos,
+                               BiConsumer<byte[], InetSocketAddress> reply) {
         // Counted by the caller as inbound WireGuard; nothing to answer without an engine.
+        return null;
     }
 
     @Override

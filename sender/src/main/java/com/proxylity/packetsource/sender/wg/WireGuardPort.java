@@ -1,5 +1,6 @@
 package com.proxylity.packetsource.sender.wg;
 
+import com.proxylity.packetsource.core.wireguard.InboundDrop;
 import io.netty.buffer.ByteBuf;
 import java.net.InetSocketAddress;
 import java.util.function.BiConsumer;
@@ -14,8 +15,10 @@ public interface WireGuardPort {
     /**
      * One datagram arrived on the Listener socket. Replies (handshake responses, cookie replies,
      * keepalives) are handed to {@code reply} as (bytes, destination).
+     *
+     * @return why the datagram was ignored, or null when it was accepted
      */
-    void receive(ByteBuf datagram, InetSocketAddress from, long nowNanos,
+    InboundDrop receive(ByteBuf datagram, InetSocketAddress from, long nowNanos,
                  BiConsumer<byte[], InetSocketAddress> reply);
 
     /**
@@ -26,6 +29,13 @@ public interface WireGuardPort {
 
     /** Periodic timers (handshake expiry, keepalives); replies as in {@link #receive}. */
     void tick(long nowNanos, BiConsumer<byte[], InetSocketAddress> reply);
+
+    /**
+     * The Listener is closing: mark its sessions as ended in the session directory. Called once,
+     * after the event loop stopped.
+     */
+    default void retireSessions() {
+    }
 
     /** Room {@link #seal} needs for an inner packet of {@code innerLength} bytes. */
     default int sealedSize(int innerLength) {

@@ -30,10 +30,11 @@ public enum ChaChaPoly {
 
     /**
      * The implementation to use: SunJCE ({@link #JDK}). Measured here with a paired run (engine
-     * with each, alternating blocks; BENCHMARKS.md, WireGuard): on JDK 17 it seals 1.3x (64 B) to
-     * 1.7x (1420 B) faster than BouncyCastle, on JDK 25 (vector intrinsics) about 4x (512 B) to 6x
-     * (1420 B). BouncyCastle makes less garbage (~200 B vs 1.3-2.2 KB per packet), which the young
-     * generation absorbs; it stays available for runtimes where that matters more.
+     * with each, alternating blocks, CPU time; BENCHMARKS.md, WireGuard): on JDK 17 it seals 1.2x
+     * (64 B) to 1.6x (1420 B) faster than BouncyCastle, on JDK 25 (vector intrinsics) 3.4x (512 B)
+     * to 6x (1420 B), on par at 64 B. BouncyCastle makes less garbage (~200 B vs 1.3-2.2 KB per
+     * packet, short-lived, absorbed by the young generation); it stays available for runtimes
+     * where that matters more.
      * Override with system property {@code packetsource.wireguard.aead=JDK|BOUNCY_CASTLE}.
      */
     public static ChaChaPoly preferred() {
