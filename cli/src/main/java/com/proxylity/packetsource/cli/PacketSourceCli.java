@@ -13,6 +13,10 @@ import picocli.CommandLine.Command;
         description = "Packet Source: UDP and WireGuard packets from SNS messages.",
         subcommands = {
                 DryRunCommand.class,
+                com.proxylity.packetsource.local.cmd.DemoCommand.class,
+                com.proxylity.packetsource.local.cmd.LocalCommand.class,
+                com.proxylity.packetsource.local.cmd.PublishCommand.class,
+                com.proxylity.packetsource.local.cmd.ReplayCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class PacketSourceCli implements Runnable {

@@ -1,0 +1,60 @@
+package com.proxylity.packetsource.local;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.proxylity.packetsource.local.config.LocalConfig;
+import com.proxylity.packetsource.local.sqs.DeliveryQueues;
+import java.io.PrintStream;
+
+/** What local mode prints at start: endpoints, queues, topics, Listener ports and public keys. */
+public final class Banner {
+    private Banner() {}
+
+    public static ObjectNode json(LocalMode mode) {
+        ObjectNode n = new ObjectMapper().createObjectNode();
+        n.put("sns", mode.stack().snsEndpoint().toString());
+        n.put("sqs", mode.stack().sqsEndpoint().toString());
+        n.put("egressApi", mode.sender().endpoint());
+        ObjectNode regions = n.putObject("regions");
+        for (DeliveryQueues.Pair q : mode.stack().queues().byRegion().values()) {
+            regions.putObject(q.region()).put("queueUrl", q.url()).put("dlqUrl", q.dlqUrl());
+        }
+        var topics = n.putArray("topics");
+        for (String t : mode.config().allTopicNames()) topics.add(mode.config().topicArn(t));
+        var listeners = n.putArray("listeners");
+        for (LocalConfig.ListenerConfig l : mode.config().listeners()) {
+            ObjectNode o = listeners.addObject().put("name", l.name()).put("type", l.typeName())
+                    .put("address", "127.0.0.1").put("port", mode.sender().listenerPorts().get(l.name()));
+            String key = mode.sender().publicKeys().get(l.name());
+            if (key != null) o.put("publicKey", key);
+        }
+        return n;
+    }
+
+    public static void print(LocalMode mode, PrintStream out) {
+        LocalConfig c = mode.config();
+        out.println("Packet Source local mode");
+        out.println("  SNS endpoint  " + mode.stack().snsEndpoint() + "   (Publish, PublishBatch; any credentials)");
+        out.println("  SQS endpoint  " + mode.stack().sqsEndpoint());
+        out.println("  egress API    " + mode.sender().endpoint());
+        for (DeliveryQueues.Pair q : mode.stack().queues().byRegion().values()) {
+            out.println("  region        " + q.region() + "  queue " + DeliveryQueues.queueName(q.region())
+                    + "  DLQ " + DeliveryQueues.dlqName(q.region()));
+        }
+        for (LocalConfig.SourceConfig s : c.packetSources()) {
+            out.println("  topic         " + c.topicArn(s.topic()) + " -> listener " + s.listener()
+                    + (s.enabled() ? "" : " (disabled)") + (s.formatter() == null ? "" : ", formatter " + s.formatter()));
+        }
+        for (String t : c.extraTopics()) out.println("  topic         " + c.topicArn(t) + " (not a Packet Source)");
+        for (LocalConfig.ListenerConfig l : c.listeners()) {
+            String key = mode.sender().publicKeys().get(l.name());
+            out.println("  listener      " + l.name() + "  " + l.typeName() + "  127.0.0.1:" + mode.sender().listenerPorts().get(l.name())
+                    + (key == null ? "" : "  public key " + key));
+        }
+        String region = c.regions().get(0);
+        String topic = c.packetSources().isEmpty() ? "TOPIC" : c.packetSources().get(0).topic();
+        out.println("Publish:  bin/packet-source publish --endpoint " + mode.stack().snsEndpoint() + " --sns-region " + c.snsRegion()
+                + " --topic " + topic + " --region " + region + " FILE...");
+        out.println("Replay:   bin/packet-source replay --endpoint " + mode.stack().sqsEndpoint() + " --dlq-region " + region);
+    }
+}

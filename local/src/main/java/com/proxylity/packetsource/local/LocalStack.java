@@ -1,0 +1,103 @@
+package com.proxylity.packetsource.local;
+
+import com.proxylity.packetsource.local.config.LocalConfig;
+import com.proxylity.packetsource.local.pipeline.BatchOutcome;
+import com.proxylity.packetsource.local.pipeline.Pipeline;
+import com.proxylity.packetsource.local.pipeline.QueuePoller;
+import com.proxylity.packetsource.local.pipeline.RunnerStats;
+import com.proxylity.packetsource.local.sns.LocalSnsServer;
+import com.proxylity.packetsource.local.sns.TopicFanout;
+import com.proxylity.packetsource.local.sqs.DeliveryQueues;
+import com.proxylity.packetsource.local.sqs.EmbeddedSqs;
+import com.proxylity.packetsource.local.sqs.Sqs;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * The AWS message path on loopback: SNS endpoint → filtered fan-out → regional delivery queues
+ * with DLQs (ElasticMQ) → one poller per queue acting as the Pipe → the pipeline. What the
+ * pipeline calls (the stage handlers, the sender) is wired by {@link LocalMode}; this class
+ * knows only the queues and the Pipe contract, so its failure semantics are testable alone.
+ */
+public final class LocalStack implements AutoCloseable {
+    private final LocalConfig config;
+    private final EmbeddedSqs embedded;
+    private final SqsClient sqs;
+    private final DeliveryQueues queues;
+    private final TopicFanout fanout;
+    private final LocalSnsServer sns;
+    private final RunnerStats runnerStats = new RunnerStats();
+    private final List<QueuePoller> pollers = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+
+    private LocalStack(LocalConfig config, Function<String, Pipeline> pipelineForRegion, Consumer<BatchOutcome> outcomes) throws IOException {
+        this.config = config;
+        this.embedded = EmbeddedSqs.start(config.ports().sqs(), config.regions().get(0));
+        try {
+            this.sqs = Sqs.client(embedded.endpoint(), config.regions().get(0));
+            this.queues = DeliveryQueues.create(sqs, config.regions(), config.queues().visibilityTimeoutSeconds(),
+                    config.queues().maxReceiveCount());
+            Set<String> arns = new LinkedHashSet<>();
+            config.allTopicNames().forEach(t -> arns.add(config.topicArn(t)));
+            this.fanout = new TopicFanout(arns, queues, sqs, Clock.systemUTC());
+            this.sns = LocalSnsServer.start(config.ports().sns(), fanout);
+        } catch (IOException | RuntimeException e) {
+            embedded.close();
+            throw e;
+        }
+        for (DeliveryQueues.Pair q : queues.byRegion().values()) {
+            QueuePoller p = new QueuePoller(sqs, q.url(), q.arn(), q.region(), config.queues().batchSize(),
+                    pipelineForRegion.apply(q.region()), runnerStats, outcomes);
+            pollers.add(p);
+            Thread t = new Thread(p, "pipe-" + q.region());
+            t.setDaemon(true);
+            threads.add(t);
+        }
+        threads.forEach(Thread::start);
+    }
+
+    /**
+     * @param outcomes told about every execution's output (local mode reads its counts from the
+     *                 handlers' metrics instead; tests may look at the outputs)
+     */
+    public static LocalStack start(LocalConfig config, Function<String, Pipeline> pipelineForRegion, Consumer<BatchOutcome> outcomes) throws IOException {
+        return new LocalStack(config, pipelineForRegion, outcomes);
+    }
+
+    public LocalConfig config() { return config; }
+
+    public URI snsEndpoint() { return sns.endpoint(); }
+
+    public URI sqsEndpoint() { return embedded.endpoint(); }
+
+    public SqsClient sqs() { return sqs; }
+
+    public DeliveryQueues queues() { return queues; }
+
+    public TopicFanout fanout() { return fanout; }
+
+    public RunnerStats runnerStats() { return runnerStats; }
+
+    @Override
+    public void close() {
+        pollers.forEach(QueuePoller::stop);
+        sns.close();
+        for (Thread t : threads) {
+            try {
+                t.join(3_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        sqs.close();
+        embedded.close();
+    }
+}

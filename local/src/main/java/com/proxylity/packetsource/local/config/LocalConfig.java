@@ -1,0 +1,177 @@
+package com.proxylity.packetsource.local.config;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What {@code packet-source local} runs: regions (one delivery queue each), Listeners and Packet
+ * Sources. YAML or JSON (JSON is YAML); see {@code config/local.example.yaml} for every field.
+ * Unknown fields are rejected so a typo never silently falls back to a default.
+ */
+@JsonIgnoreProperties(ignoreUnknown = false)
+public record LocalConfig(
+        @JsonProperty("regions") List<String> regions,
+        @JsonProperty("snsRegion") String snsRegion,
+        @JsonProperty("ports") Ports ports,
+        @JsonProperty("queues") Queues queues,
+        @JsonProperty("listeners") List<ListenerConfig> listeners,
+        @JsonProperty("packetSources") List<SourceConfig> packetSources,
+        @JsonProperty("extraTopics") List<String> extraTopics) {
+
+    /** The account id local ARNs carry (as LocalStack and ElasticMQ use). */
+    public static final String ACCOUNT = "000000000000";
+
+    public LocalConfig {
+        regions = regions == null || regions.isEmpty() ? List.of("us-east-1") : List.copyOf(regions);
+        snsRegion = snsRegion == null || snsRegion.isBlank() ? regions.get(0) : snsRegion;
+        ports = ports == null ? new Ports(0, 0, 0) : ports;
+        queues = queues == null ? new Queues(5, 3, 10) : queues;
+        listeners = listeners == null ? List.of() : List.copyOf(listeners);
+        packetSources = packetSources == null ? List.of() : List.copyOf(packetSources);
+        extraTopics = extraTopics == null ? List.of() : List.copyOf(extraTopics);
+    }
+
+    /** Local bind ports; 0 picks a free one. */
+    public record Ports(@JsonProperty("sqs") int sqs, @JsonProperty("sns") int sns,
+                        @JsonProperty("egressApi") int egressApi) {}
+
+    /**
+     * @param visibilityTimeoutSeconds how long a received, unfinished message stays hidden before redelivery
+     * @param maxReceiveCount receives before SQS moves a message to the DLQ (the redrive policy)
+     * @param batchSize records per pipeline run, 1–10 (as a Pipe's SQS batch)
+     */
+    public record Queues(@JsonProperty("visibilityTimeoutSeconds") int visibilityTimeoutSeconds,
+                         @JsonProperty("maxReceiveCount") int maxReceiveCount,
+                         @JsonProperty("batchSize") int batchSize) {
+        public Queues {
+            if (visibilityTimeoutSeconds < 0 || visibilityTimeoutSeconds > 43_200) {
+                throw new IllegalArgumentException("queues.visibilityTimeoutSeconds must be 0..43200");
+            }
+            if (maxReceiveCount < 1 || maxReceiveCount > 1000) {
+                throw new IllegalArgumentException("queues.maxReceiveCount must be 1..1000");
+            }
+            if (batchSize < 1 || batchSize > 10) {
+                throw new IllegalArgumentException("queues.batchSize must be 1..10");
+            }
+        }
+    }
+
+    /**
+     * @param protocol {@code udp} or {@code wg}
+     * @param decapsulated WireGuard DecapsulatedDelivery (payload wrapped in inner IP/UDP)
+     * @param port UDP port on 127.0.0.1, 0 picks one
+     * @param privateKey base64 X25519 private key, or absent to generate one at start
+     * @param allowedPeers base64 public keys allowed to handshake; empty allows none (as in the sender)
+     */
+    public record ListenerConfig(@JsonProperty("name") String name,
+                                 @JsonProperty("protocol") String protocol,
+                                 @JsonProperty("decapsulated") boolean decapsulated,
+                                 @JsonProperty("port") int port,
+                                 @JsonProperty("privateKey") String privateKey,
+                                 @JsonProperty("allowedPeers") List<String> allowedPeers) {
+        public ListenerConfig {
+            protocol = protocol == null ? "udp" : protocol;
+            allowedPeers = allowedPeers == null ? List.of() : List.copyOf(allowedPeers);
+            if (name == null || name.isBlank()) throw new IllegalArgumentException("listener without name");
+            if (!protocol.equals("udp") && !protocol.equals("wg")) {
+                throw new IllegalArgumentException("listener " + name + ": protocol must be udp or wg");
+            }
+            if (decapsulated && !protocol.equals("wg")) {
+                throw new IllegalArgumentException("listener " + name + ": decapsulated needs protocol wg");
+            }
+            if (port < 0 || port > 65_535) throw new IllegalArgumentException("listener " + name + ": bad port");
+        }
+
+        /** The wire name of the Listener type (udp, wg, wg-decap). */
+        public String typeName() {
+            return protocol.equals("udp") ? "udp" : decapsulated ? "wg-decap" : "wg";
+        }
+    }
+
+    /**
+     * @param topic SNS topic name; its ARN is {@code arn:aws:sns:<snsRegion>:000000000000:<topic>}
+     * @param maxAgeSeconds discard entries older than this as Stale; 0 disables
+     * @param ratePerSecond packets per second for this source (RateLimited above); 0 disables
+     */
+    public record SourceConfig(@JsonProperty("topic") String topic,
+                               @JsonProperty("listener") String listener,
+                               @JsonProperty("formatter") String formatter,
+                               @JsonProperty("enabled") Boolean enabled,
+                               @JsonProperty("maxAgeSeconds") long maxAgeSeconds,
+                               @JsonProperty("ratePerSecond") int ratePerSecond) {
+        public SourceConfig {
+            enabled = enabled == null ? Boolean.TRUE : enabled;
+            if (topic == null || !topic.matches("[A-Za-z0-9_-]{1,256}")) {
+                throw new IllegalArgumentException("packet source topic must be a topic name (A-Z a-z 0-9 _ -)");
+            }
+            if (listener == null) throw new IllegalArgumentException("packet source " + topic + ": listener missing");
+            if (maxAgeSeconds < 0 || ratePerSecond < 0) {
+                throw new IllegalArgumentException("packet source " + topic + ": negative maxAge/rate");
+            }
+        }
+    }
+
+    public String topicArn(String topicName) {
+        return "arn:aws:sns:" + snsRegion + ":" + ACCOUNT + ":" + topicName;
+    }
+
+    /** Checks references between sections; the records checked their own fields. */
+    public LocalConfig validated() {
+        Set<String> names = new HashSet<>();
+        for (ListenerConfig l : listeners) {
+            if (!names.add(l.name())) throw new IllegalArgumentException("duplicate listener " + l.name());
+        }
+        Set<String> topics = new HashSet<>();
+        for (SourceConfig s : packetSources) {
+            if (!names.contains(s.listener())) {
+                throw new IllegalArgumentException("packet source " + s.topic() + ": unknown listener " + s.listener());
+            }
+            if (!topics.add(s.topic())) throw new IllegalArgumentException("duplicate topic " + s.topic());
+        }
+        for (String r : regions) {
+            if (!r.matches("[a-z]{2}(-[a-z]+)+-\\d")) throw new IllegalArgumentException("bad region " + r);
+        }
+        return this;
+    }
+
+    /** Every topic the local SNS endpoint knows: the Packet Sources' and the extra ones. */
+    public List<String> allTopicNames() {
+        List<String> all = new ArrayList<>();
+        packetSources.forEach(s -> all.add(s.topic()));
+        extraTopics.stream().filter(t -> !all.contains(t)).forEach(all::add);
+        return all;
+    }
+
+    private static ObjectMapper mapper() {
+        return new ObjectMapper(new YAMLFactory())
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    }
+
+    public static LocalConfig load(Path file) throws IOException {
+        return mapper().readValue(Files.readAllBytes(file), LocalConfig.class).validated();
+    }
+
+    public static LocalConfig load(InputStream in) throws IOException {
+        return mapper().readValue(in, LocalConfig.class).validated();
+    }
+
+    /** The built-in config of {@code demo} and of {@code local} without {@code --config}. */
+    public static LocalConfig builtIn() {
+        try (InputStream in = LocalConfig.class.getResourceAsStream("/local/default.yaml")) {
+            return load(in);
+        } catch (IOException e) {
+            throw new IllegalStateException("built-in config unreadable", e);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package com.proxylity.packetsource.local.sns;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+
+/**
+ * The JSON envelope SNS puts into an SQS queue when raw delivery is off (design.md section 9:
+ * the envelope's TopicArn is what the pipeline authenticates). Field names, order and the
+ * Timestamp format (ISO-8601, milliseconds, Z) are those of real SNS; the signature is a
+ * placeholder because nothing local holds an SNS signing key.
+ */
+public final class Notification {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final DateTimeFormatter TIMESTAMP =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+    /** Marks the envelope as unsigned: a verifier must never accept it as a real SNS signature. */
+    public static final String UNSIGNED = "TE9DQUwtVU5TSUdORUQ=";
+
+    private Notification() {}
+
+    public static String timestamp(Instant at) {
+        return TIMESTAMP.format(at.truncatedTo(ChronoUnit.MILLIS));
+    }
+
+    public static String envelope(String messageId, String topicArn, PublishEntry entry, Instant at,
+                                  String subscriptionArn, String endpointBase) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("Type", "Notification");
+        n.put("MessageId", messageId);
+        n.put("TopicArn", topicArn);
+        if (entry.subject() != null) n.put("Subject", entry.subject());
+        n.put("Message", entry.message());
+        n.put("Timestamp", timestamp(at));
+        n.put("SignatureVersion", "1");
+        n.put("Signature", UNSIGNED);
+        n.put("SigningCertURL", endpointBase + "/SimpleNotificationService-local-unsigned.pem");
+        n.put("UnsubscribeURL", endpointBase + "/?Action=Unsubscribe&SubscriptionArn=" + subscriptionArn);
+        if (!entry.attributes().isEmpty()) {
+            ObjectNode attrs = n.putObject("MessageAttributes");
+            for (Map.Entry<String, MessageAttribute> a : entry.attributes().entrySet()) {
+                ObjectNode v = attrs.putObject(a.getKey());
+                v.put("Type", a.getValue().envelopeType());
+                v.put("Value", a.getValue().value());
+            }
+        }
+        return n.toString();
+    }
+}

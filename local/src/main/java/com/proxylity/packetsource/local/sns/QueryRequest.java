@@ -1,0 +1,153 @@
+package com.proxylity.packetsource.local.sns;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * An AWS Query protocol request (form-encoded {@code Action=...&Version=...}), which is what the
+ * SDK v2 {@code SnsClient} (2.40.x) and the AWS CLI send to SNS. Reads Publish and PublishBatch
+ * with the SNS limits that decide whether a message is accepted.
+ */
+public final class QueryRequest {
+    /** SNS: a message, attributes included, is at most 256 KiB. */
+    public static final int MAX_MESSAGE_BYTES = 262_144;
+    /** SNS: at most 10 message attributes per message. */
+    public static final int MAX_ATTRIBUTES = 10;
+    /** SNS: at most 10 entries per PublishBatch. */
+    public static final int MAX_BATCH_ENTRIES = 10;
+
+    private final Map<String, String> params;
+
+    private QueryRequest(Map<String, String> params) {
+        this.params = params;
+    }
+
+    public static QueryRequest parse(String form) {
+        Map<String, String> p = new HashMap<>();
+        if (form != null && !form.isEmpty()) {
+            for (String pair : form.split("&")) {
+                if (pair.isEmpty()) continue;
+                int eq = pair.indexOf('=');
+                String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                p.put(k, v);
+            }
+        }
+        return new QueryRequest(p);
+    }
+
+    /** A request whose parameters were already decoded (the JSON protocol's mapping). */
+    static QueryRequest of(Map<String, String> params) {
+        return new QueryRequest(new HashMap<>(params));
+    }
+
+    public String get(String name) { return params.get(name); }
+
+    public String action() { return params.getOrDefault("Action", ""); }
+
+    /** TopicArn, or TargetArn (which Publish accepts too). */
+    public String topicArn() throws SnsException {
+        String arn = params.get("TopicArn");
+        if (arn == null) arn = params.get("TargetArn");
+        if (arn == null || arn.isEmpty()) throw SnsException.invalidParameter("TopicArn or TargetArn Reason: no value for required parameter");
+        return arn;
+    }
+
+    public PublishEntry publishEntry() throws SnsException {
+        return entry("", null);
+    }
+
+    public List<PublishEntry> batchEntries() throws SnsException {
+        List<PublishEntry> entries = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        for (int n = 1; params.containsKey("PublishBatchRequestEntries.member." + n + ".Id"); n++) {
+            if (n > MAX_BATCH_ENTRIES) {
+                throw new SnsException(400, "TooManyEntriesInBatchRequest",
+                        "The batch request contains more entries than permissible.");
+            }
+            String prefix = "PublishBatchRequestEntries.member." + n + ".";
+            String id = params.get(prefix + "Id");
+            if (!ids.add(id)) {
+                throw new SnsException(400, "BatchEntryIdsNotDistinct", "Two or more batch entries in the request have the same Id.");
+            }
+            entries.add(entry(prefix, id));
+        }
+        if (entries.isEmpty()) {
+            throw new SnsException(400, "EmptyBatchRequest", "The batch request doesn't contain any entries.");
+        }
+        return entries;
+    }
+
+    private PublishEntry entry(String prefix, String id) throws SnsException {
+        String message = params.get(prefix + "Message");
+        if (message == null || message.isEmpty()) throw SnsException.invalidParameter("Empty message");
+        if ("json".equals(params.get(prefix + "MessageStructure"))) message = sqsVariant(message);
+        Map<String, MessageAttribute> attrs = attributes(prefix + "MessageAttributes.entry.");
+        long size = message.getBytes(StandardCharsets.UTF_8).length;
+        for (Map.Entry<String, MessageAttribute> a : attrs.entrySet()) {
+            size += a.getKey().length() + a.getValue().dataType().length() + a.getValue().value().length();
+        }
+        if (size > MAX_MESSAGE_BYTES) {
+            throw SnsException.invalidParameter("Message too long");
+        }
+        return new PublishEntry(id, message, params.get(prefix + "Subject"), attrs);
+    }
+
+    /**
+     * MessageStructure=json: the message is an object of per-protocol variants; a queue
+     * subscription receives "sqs" if present, else "default" (which SNS requires).
+     */
+    private static String sqsVariant(String message) throws SnsException {
+        com.fasterxml.jackson.databind.JsonNode n;
+        try {
+            n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(message);
+        } catch (java.io.IOException e) {
+            throw SnsException.invalidParameter("Message Structure - JSON message body failed to parse");
+        }
+        if (n == null || !n.isObject() || !n.path("default").isTextual()) {
+            throw SnsException.invalidParameter("Message Structure - No default entry in JSON message body");
+        }
+        com.fasterxml.jackson.databind.JsonNode v = n.path("sqs").isTextual() ? n.get("sqs") : n.get("default");
+        return v.textValue();
+    }
+
+    private Map<String, MessageAttribute> attributes(String prefix) throws SnsException {
+        Map<String, MessageAttribute> attrs = new LinkedHashMap<>();
+        for (int n = 1; params.containsKey(prefix + n + ".Name"); n++) {
+            if (n > MAX_ATTRIBUTES) throw SnsException.invalidParameter("Too many message attributes");
+            String name = params.get(prefix + n + ".Name");
+            String type = params.get(prefix + n + ".Value.DataType");
+            if (name.isEmpty() || type == null || type.isEmpty()) {
+                throw SnsException.invalidParameter("The message attribute '" + name + "' must contain non-empty message attribute value.");
+            }
+            String value;
+            if (type.startsWith("Binary")) {
+                value = params.get(prefix + n + ".Value.BinaryValue");
+                if (value != null) {
+                    try {
+                        Base64.getDecoder().decode(value);
+                    } catch (IllegalArgumentException e) {
+                        throw SnsException.invalidParameter("The message attribute '" + name + "' has an invalid binary value.");
+                    }
+                }
+            } else if (type.startsWith("String") || type.startsWith("Number")) {
+                value = params.get(prefix + n + ".Value.StringValue");
+            } else {
+                throw SnsException.invalidParameter("The message attribute '" + name + "' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.");
+            }
+            if (value == null || value.isEmpty()) {
+                throw SnsException.invalidParameter("The message attribute '" + name + "' must contain non-empty message attribute value.");
+            }
+            attrs.put(name, new MessageAttribute(type, value));
+        }
+        return attrs;
+    }
+}

@@ -1,0 +1,50 @@
+package com.proxylity.packetsource.local.sns;
+
+import java.util.List;
+
+/** AWS Query protocol responses of SNS (namespace of API version 2010-03-31). */
+final class SnsXml {
+    static final String NS = "http://sns.amazonaws.com/doc/2010-03-31/";
+
+    private SnsXml() {}
+
+    static String publish(String messageId, String requestId) {
+        return "<PublishResponse xmlns=\"" + NS + "\"><PublishResult><MessageId>" + esc(messageId)
+                + "</MessageId></PublishResult>" + metadata(requestId) + "</PublishResponse>";
+    }
+
+    static String publishBatch(List<String> ids, List<String> messageIds, String requestId) {
+        StringBuilder sb = new StringBuilder("<PublishBatchResponse xmlns=\"" + NS + "\"><PublishBatchResult><Successful>");
+        for (int i = 0; i < ids.size(); i++) {
+            sb.append("<member><Id>").append(esc(ids.get(i))).append("</Id><MessageId>")
+                    .append(esc(messageIds.get(i))).append("</MessageId></member>");
+        }
+        return sb.append("</Successful><Failed/></PublishBatchResult>").append(metadata(requestId))
+                .append("</PublishBatchResponse>").toString();
+    }
+
+    static String error(SnsException e, String requestId) {
+        return "<ErrorResponse xmlns=\"" + NS + "\"><Error><Type>" + e.faultType() + "</Type><Code>"
+                + esc(e.code()) + "</Code><Message>" + esc(e.getMessage()) + "</Message></Error><RequestId>"
+                + esc(requestId) + "</RequestId></ErrorResponse>";
+    }
+
+    private static String metadata(String requestId) {
+        return "<ResponseMetadata><RequestId>" + esc(requestId) + "</RequestId></ResponseMetadata>";
+    }
+
+    static String esc(String s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '<' -> sb.append("&lt;");
+                case '>' -> sb.append("&gt;");
+                case '&' -> sb.append("&amp;");
+                case '"' -> sb.append("&quot;");
+                case '\'' -> sb.append("&apos;");
+                default -> sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+}

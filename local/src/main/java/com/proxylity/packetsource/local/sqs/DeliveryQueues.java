@@ -1,0 +1,76 @@
+package com.proxylity.packetsource.local.sqs;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.GetQueueAttributesResponse;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * The regional delivery queues and their DLQs, created as the AWS stack creates them: one
+ * {@code packet-source-delivery-<region>} per region with a redrive policy to
+ * {@code packet-source-delivery-<region>-dlq}.
+ */
+public final class DeliveryQueues {
+    public static final String PREFIX = "packet-source-delivery-";
+    public static final String DLQ_SUFFIX = "-dlq";
+
+    /** One region's pair of queues. */
+    public record Pair(String region, String url, String arn, String dlqUrl, String dlqArn) {}
+
+    private final SqsClient sqs;
+    private final Map<String, Pair> byRegion;
+
+    private DeliveryQueues(SqsClient sqs, Map<String, Pair> byRegion) {
+        this.sqs = sqs;
+        this.byRegion = byRegion;
+    }
+
+    public static String queueName(String region) { return PREFIX + region; }
+
+    public static String dlqName(String region) { return PREFIX + region + DLQ_SUFFIX; }
+
+    public static DeliveryQueues create(SqsClient sqs, List<String> regions, int visibilityTimeoutSeconds,
+                                        int maxReceiveCount) {
+        Map<String, Pair> pairs = new LinkedHashMap<>();
+        for (String region : regions) {
+            String dlqUrl = sqs.createQueue(b -> b.queueName(dlqName(region))
+                    // 14 days, the SQS maximum, so nothing that failed expires before someone looks.
+                    .attributes(Map.of(QueueAttributeName.MESSAGE_RETENTION_PERIOD, "1209600"))).queueUrl();
+            String dlqArn = arn(sqs, dlqUrl);
+            String redrive = "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"" + maxReceiveCount + "\"}";
+            String url = sqs.createQueue(b -> b.queueName(queueName(region)).attributes(Map.of(
+                    QueueAttributeName.VISIBILITY_TIMEOUT, Integer.toString(visibilityTimeoutSeconds),
+                    QueueAttributeName.REDRIVE_POLICY, redrive))).queueUrl();
+            pairs.put(region, new Pair(region, url, arn(sqs, url), dlqUrl, dlqArn));
+        }
+        return new DeliveryQueues(sqs, pairs);
+    }
+
+    private static String arn(SqsClient sqs, String url) {
+        GetQueueAttributesResponse r = sqs.getQueueAttributes(b -> b.queueUrl(url)
+                .attributeNames(QueueAttributeName.QUEUE_ARN));
+        return r.attributes().get(QueueAttributeName.QUEUE_ARN);
+    }
+
+    public Map<String, Pair> byRegion() { return byRegion; }
+
+    public Pair of(String region) { return byRegion.get(region); }
+
+    /** Messages in a queue, visible plus in flight (what an operator calls its depth). */
+    public long depth(String url) {
+        Map<QueueAttributeName, String> a = sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
+        return Long.parseLong(a.getOrDefault(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "0"))
+                + Long.parseLong(a.getOrDefault(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE, "0"));
+    }
+
+    /** Depth of all DLQs together. */
+    public long dlqDepth() {
+        long total = 0;
+        for (Pair p : byRegion.values()) total += depth(p.dlqUrl());
+        return total;
+    }
+}

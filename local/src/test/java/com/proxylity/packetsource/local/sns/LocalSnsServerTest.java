@@ -1,0 +1,175 @@
+package com.proxylity.packetsource.local.sns;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.proxylity.packetsource.local.sqs.DeliveryQueues;
+import com.proxylity.packetsource.local.sqs.EmbeddedSqs;
+import com.proxylity.packetsource.local.sqs.Sqs;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sns.model.NotFoundException;
+import software.amazon.awssdk.services.sns.model.InvalidParameterException;
+import software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/** The local SNS endpoint as the real SDK v2 SnsClient sees it, delivering into real ElasticMQ queues. */
+class LocalSnsServerTest {
+    static final String TOPIC = "arn:aws:sns:us-east-1:000000000000:orders";
+    static EmbeddedSqs embedded;
+    static SqsClient sqs;
+    static DeliveryQueues queues;
+    static TopicFanout fanout;
+    static LocalSnsServer server;
+    static SnsClient sns;
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @BeforeAll
+    static void start() throws Exception {
+        embedded = EmbeddedSqs.start(0, "us-east-1");
+        sqs = Sqs.client(embedded.endpoint(), "us-east-1");
+        queues = DeliveryQueues.create(sqs, List.of("us-east-1", "eu-west-1"), 30, 3);
+        fanout = new TopicFanout(Set.of(TOPIC), queues, sqs, Clock.systemUTC());
+        server = LocalSnsServer.start(0, fanout);
+        sns = SnsClient.builder().endpointOverride(server.endpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(Sqs.dummyCredentials()).httpClient(UrlConnectionHttpClient.create()).build();
+    }
+
+    @AfterAll
+    static void stop() {
+        sns.close();
+        server.close();
+        sqs.close();
+        embedded.close();
+    }
+
+    static MessageAttributeValue str(String v) {
+        return MessageAttributeValue.builder().dataType("String").stringValue(v).build();
+    }
+
+    static List<Message> drain(String url) {
+        var r = sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1));
+        for (Message m : r.messages()) sqs.deleteMessage(b -> b.queueUrl(url).receiptHandle(m.receiptHandle()));
+        return r.messages();
+    }
+
+    @Test
+    void publishWithEgressRegionDeliversTheEnvelopeToThatRegionOnly() throws Exception {
+        String body = "{\"Messages\":[{\"Data\":\"AQID\"}]}";
+        var resp = sns.publish(b -> b.topicArn(TOPIC).message(body).subject("s")
+                .messageAttributes(Map.of("EgressRegion", str("eu-west-1"))));
+        assertNotNull(resp.messageId());
+        List<Message> eu = drain(queues.of("eu-west-1").url());
+        assertEquals(1, eu.size());
+        assertEquals(0, drain(queues.of("us-east-1").url()).size());
+        JsonNode env = JSON.readTree(eu.get(0).body());
+        assertEquals("Notification", env.get("Type").asText());
+        assertEquals(resp.messageId(), env.get("MessageId").asText());
+        assertEquals(TOPIC, env.get("TopicArn").asText());
+        assertEquals(body, env.get("Message").asText());
+        assertEquals("s", env.get("Subject").asText());
+        assertTrue(env.get("Timestamp").asText().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"));
+        assertEquals("1", env.get("SignatureVersion").asText());
+        assertNotNull(env.get("Signature"));
+        assertTrue(env.get("UnsubscribeURL").asText().startsWith(server.endpoint().toString()));
+        assertEquals("String", env.at("/MessageAttributes/EgressRegion/Type").asText());
+        assertEquals("eu-west-1", env.at("/MessageAttributes/EgressRegion/Value").asText());
+    }
+
+    @Test
+    void publishWithoutEgressRegionOrForAnotherRegionIsAcceptedAndFiltered() {
+        long before = fanout.filtered();
+        sns.publish(b -> b.topicArn(TOPIC).message("{}"));
+        sns.publish(b -> b.topicArn(TOPIC).message("{}").messageAttributes(Map.of("EgressRegion", str("ap-south-1"))));
+        sns.publish(b -> b.topicArn(TOPIC).message("{}").messageAttributes(Map.of("EgressRegion",
+                MessageAttributeValue.builder().dataType("Number").stringValue("1").build())));
+        assertEquals(before + 3, fanout.filtered());
+        assertEquals(0, drain(queues.of("us-east-1").url()).size());
+        assertEquals(0, drain(queues.of("eu-west-1").url()).size());
+    }
+
+    @Test
+    void publishBatchDeliversEachEntryByItsOwnAttribute() throws Exception {
+        var r = sns.publishBatch(b -> b.topicArn(TOPIC).publishBatchRequestEntries(
+                PublishBatchRequestEntry.builder().id("a").message("m-a").messageAttributes(Map.of("EgressRegion", str("us-east-1"))).build(),
+                PublishBatchRequestEntry.builder().id("b").message("m-b").messageAttributes(Map.of("EgressRegion", str("eu-west-1"))).build(),
+                PublishBatchRequestEntry.builder().id("c").message("m-c").build()));
+        assertEquals(3, r.successful().size());
+        assertEquals(List.of("a", "b", "c"), r.successful().stream().map(s -> s.id()).toList());
+        assertTrue(r.failed().isEmpty());
+        List<Message> us = drain(queues.of("us-east-1").url());
+        assertEquals(1, us.size());
+        assertEquals("m-a", JSON.readTree(us.get(0).body()).get("Message").asText());
+        assertEquals(r.successful().get(0).messageId(), JSON.readTree(us.get(0).body()).get("MessageId").asText());
+        List<Message> eu = drain(queues.of("eu-west-1").url());
+        assertEquals("m-b", JSON.readTree(eu.get(0).body()).get("Message").asText());
+    }
+
+    @Test
+    void arrayAttributesAndJsonMessageStructureFollowSnsRules() throws Exception {
+        sns.publish(b -> b.topicArn(TOPIC).message("{\"default\":\"d\",\"sqs\":\"for-sqs\"}").messageStructure("json")
+                .messageAttributes(Map.of("EgressRegion", MessageAttributeValue.builder().dataType("String.Array")
+                        .stringValue("[\"ap-south-1\",\"eu-west-1\"]").build())));
+        List<Message> eu = drain(queues.of("eu-west-1").url());
+        assertEquals(1, eu.size());
+        assertEquals("for-sqs", JSON.readTree(eu.get(0).body()).get("Message").asText());
+        assertEquals("String.Array", JSON.readTree(eu.get(0).body()).at("/MessageAttributes/EgressRegion/Type").asText());
+        assertThrows(InvalidParameterException.class,
+                () -> sns.publish(b -> b.topicArn(TOPIC).message("{\"sqs\":\"x\"}").messageStructure("json")));
+    }
+
+    /**
+     * The JSON 1.0 form, for SDKs that send SNS as JSON (the pinned one sends Query, so this is
+     * raw HTTP shaped after the SNS API reference, not a real SDK).
+     */
+    @Test
+    void jsonProtocolPublishesToo() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        String body = "{\"TopicArn\":\"" + TOPIC + "\",\"PublishBatchRequestEntries\":[{\"Id\":\"x\",\"Message\":\"json-proto\","
+                + "\"MessageAttributes\":{\"EgressRegion\":{\"DataType\":\"String\",\"StringValue\":\"us-east-1\"}}}]}";
+        var resp = http.send(java.net.http.HttpRequest.newBuilder(server.endpoint())
+                .header("Content-Type", "application/x-amz-json-1.0").header("X-Amz-Target", "SNS_20100331.PublishBatch")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, resp.statusCode());
+        JsonNode out = JSON.readTree(resp.body());
+        assertEquals("x", out.at("/Successful/0/Id").asText());
+        List<Message> us = drain(queues.of("us-east-1").url());
+        assertEquals(1, us.size());
+        assertEquals("json-proto", JSON.readTree(us.get(0).body()).get("Message").asText());
+        assertEquals(out.at("/Successful/0/MessageId").asText(), JSON.readTree(us.get(0).body()).get("MessageId").asText());
+
+        var missing = http.send(java.net.http.HttpRequest.newBuilder(server.endpoint())
+                .header("Content-Type", "application/x-amz-json-1.0").header("X-Amz-Target", "SNS_20100331.Publish")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"TopicArn\":\"" + TOPIC + "-no\",\"Message\":\"m\"}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, missing.statusCode());
+        assertEquals("NotFound;Sender", missing.headers().firstValue("x-amzn-query-error").orElse(""));
+        assertTrue(JSON.readTree(missing.body()).get("__type").asText().endsWith("NotFound"));
+    }
+
+    @Test
+    void errorsUseTheAwsShapes() {
+        var nf = assertThrows(NotFoundException.class, () -> sns.publish(b -> b.topicArn(TOPIC + "-nope").message("x")));
+        assertEquals(404, nf.statusCode());
+        assertEquals("NotFound", nf.awsErrorDetails().errorCode());
+        var ip = assertThrows(InvalidParameterException.class, () -> sns.publish(b -> b.topicArn(TOPIC).message("")));
+        assertEquals("InvalidParameter", ip.awsErrorDetails().errorCode());
+        assertThrows(InvalidParameterException.class,
+                () -> sns.publish(b -> b.topicArn(TOPIC).message("x".repeat(QueryRequest.MAX_MESSAGE_BYTES + 1))));
+    }
+}
