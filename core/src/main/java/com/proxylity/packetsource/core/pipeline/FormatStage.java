@@ -114,8 +114,12 @@ public final class FormatStage {
     }
 
     /** Bytes as written (4, or 16 also for ::ffff:a.b.c.d): the inner family is what the customer wrote. */
+    /**
+     * Inner addresses in their family's own form: an IPv4-mapped IPv6 literal means the IPv4
+     * address, because an IPv6 frame carrying mapped addresses is dropped by the receiving stack.
+     */
     private static byte[] literal(JsonNode node, String field) throws Rejected {
-        return IpLiteral.parseBytes(text(node)).orElseThrow(() -> notLiteral(field));
+        return IpLiteral.parse(text(node)).map(InetAddress::getAddress).orElseThrow(() -> notLiteral(field));
     }
 
     private static int port(JsonNode node, String field) throws Rejected {
