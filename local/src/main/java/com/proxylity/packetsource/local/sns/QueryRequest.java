@@ -83,6 +83,13 @@ public final class QueryRequest {
         if (entries.isEmpty()) {
             throw new SnsException(400, "EmptyBatchRequest", "The batch request doesn't contain any entries.");
         }
+        // SNS bounds the whole batch as it bounds one message (the sum of all entries, attributes
+        // included): ten entries of 100 KiB each are refused on AWS, so they are refused here too.
+        long total = 0;
+        for (PublishEntry e : entries) total += size(e);
+        if (total > MAX_MESSAGE_BYTES) {
+            throw new SnsException(400, "BatchRequestTooLong", "The length of all the batch messages put together is more than the limit.");
+        }
         return entries;
     }
 
@@ -91,14 +98,24 @@ public final class QueryRequest {
         if (message == null || message.isEmpty()) throw SnsException.invalidParameter("Empty message");
         if ("json".equals(params.get(prefix + "MessageStructure"))) message = sqsVariant(message);
         Map<String, MessageAttribute> attrs = attributes(prefix + "MessageAttributes.entry.");
-        long size = message.getBytes(StandardCharsets.UTF_8).length;
-        for (Map.Entry<String, MessageAttribute> a : attrs.entrySet()) {
-            size += a.getKey().length() + a.getValue().dataType().length() + a.getValue().value().length();
-        }
-        if (size > MAX_MESSAGE_BYTES) {
+        PublishEntry entry = new PublishEntry(id, message, params.get(prefix + "Subject"), attrs);
+        if (size(entry) > MAX_MESSAGE_BYTES) {
             throw SnsException.invalidParameter("Message too long");
         }
-        return new PublishEntry(id, message, params.get(prefix + "Subject"), attrs);
+        return entry;
+    }
+
+    /** What SNS counts against the size limit: the message and each attribute's name, type and value, in bytes. */
+    static long size(PublishEntry e) {
+        long size = utf8(e.message());
+        for (Map.Entry<String, MessageAttribute> a : e.attributes().entrySet()) {
+            size += utf8(a.getKey()) + utf8(a.getValue().dataType()) + utf8(a.getValue().value());
+        }
+        return size;
+    }
+
+    private static long utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
     }
 
     /**

@@ -22,6 +22,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sns.model.NotFoundException;
+import software.amazon.awssdk.services.sns.model.BatchRequestTooLongException;
 import software.amazon.awssdk.services.sns.model.InvalidParameterException;
 import software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -171,5 +172,24 @@ class LocalSnsServerTest {
         assertEquals("InvalidParameter", ip.awsErrorDetails().errorCode());
         assertThrows(InvalidParameterException.class,
                 () -> sns.publish(b -> b.topicArn(TOPIC).message("x".repeat(QueryRequest.MAX_MESSAGE_BYTES + 1))));
+    }
+
+    @Test
+    void publishBatchIsBoundedAsAWholeAsSnsBoundsIt() {
+        long published = fanout.published();
+        List<PublishBatchRequestEntry> entries = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            entries.add(PublishBatchRequestEntry.builder().id("big" + i).message("y".repeat(100_000))
+                    .messageAttributes(Map.of("EgressRegion", str("us-east-1"))).build());
+        }
+        var e = assertThrows(BatchRequestTooLongException.class,
+                () -> sns.publishBatch(b -> b.topicArn(TOPIC).publishBatchRequestEntries(entries)));
+        assertEquals("BatchRequestTooLong", e.awsErrorDetails().errorCode());
+        assertEquals(published, fanout.published(), "nothing of a refused batch is published");
+        assertEquals(0, drain(queues.of("us-east-1").url()).size());
+        // Two of them fit the 256 KiB together.
+        var ok = sns.publishBatch(b -> b.topicArn(TOPIC).publishBatchRequestEntries(entries.subList(0, 2)));
+        assertEquals(2, ok.successful().size());
+        assertEquals(2, drain(queues.of("us-east-1").url()).size());
     }
 }
