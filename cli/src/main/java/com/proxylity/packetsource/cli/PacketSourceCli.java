@@ -55,6 +55,12 @@ public final class PacketSourceCli implements Runnable {
     static String describe(Throwable e) {
         if (e instanceof java.nio.file.NoSuchFileException) return "no such file: " + e.getMessage();
         if (e instanceof java.nio.file.AccessDeniedException) return "cannot read: " + e.getMessage();
+        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException j) {
+            // Not getMessage(): it quotes the input, and a config file may hold a private key.
+            var at = j.getLocation();
+            return "bad JSON/YAML: " + j.getOriginalMessage()
+                    + (at == null || at.getLineNr() < 1 ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")");
+        }
         String m = e.getMessage();
         // SDK messages already say what failed ("Topic does not exist (Service: Sns, ...)").
         if (e instanceof software.amazon.awssdk.core.exception.SdkException || e instanceof IllegalArgumentException) {
