@@ -192,4 +192,16 @@ class LocalSnsServerTest {
         assertEquals(2, ok.successful().size());
         assertEquals(2, drain(queues.of("us-east-1").url()).size());
     }
+
+    @Test
+    void anArrayAttributeReachesEverySubscriptionItMatchesAsSnsDelivers() throws Exception {
+        String id = sns.publish(b -> b.topicArn(TOPIC).message("both").messageAttributes(Map.of("EgressRegion",
+                MessageAttributeValue.builder().dataType("String.Array").stringValue("[\"eu-west-1\",\"us-east-1\"]").build())))
+                .messageId();
+        for (String region : List.of("us-east-1", "eu-west-1")) {
+            List<Message> got = drain(queues.of(region).url());
+            assertEquals(1, got.size(), region);
+            assertEquals(id, JSON.readTree(got.get(0).body()).get("MessageId").asText(), "one message, one id, a copy per subscription");
+        }
+    }
 }
