@@ -75,6 +75,11 @@ public final class QueryRequest {
             }
             String prefix = "PublishBatchRequestEntries.member." + n + ".";
             String id = params.get(prefix + "Id");
+            // SNS: up to 80 alphanumerics, hyphens and underscores; anything else fails the request on AWS.
+            if (id == null || !id.matches("[A-Za-z0-9_-]{1,80}")) {
+                throw new SnsException(400, "InvalidBatchEntryId",
+                        "The Id of a batch entry in a batch request doesn't abide by the specification.");
+            }
             if (!ids.add(id)) {
                 throw new SnsException(400, "BatchEntryIdsNotDistinct", "Two or more batch entries in the request have the same Id.");
             }

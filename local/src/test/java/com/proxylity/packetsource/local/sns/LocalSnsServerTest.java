@@ -23,6 +23,7 @@ import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sns.model.NotFoundException;
 import software.amazon.awssdk.services.sns.model.BatchRequestTooLongException;
+import software.amazon.awssdk.services.sns.model.InvalidBatchEntryIdException;
 import software.amazon.awssdk.services.sns.model.InvalidParameterException;
 import software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -203,5 +204,19 @@ class LocalSnsServerTest {
             assertEquals(1, got.size(), region);
             assertEquals(id, JSON.readTree(got.get(0).body()).get("MessageId").asText(), "one message, one id, a copy per subscription");
         }
+    }
+
+    @Test
+    void batchEntryIdsFollowTheSnsSpecification() {
+        long published = fanout.published();
+        for (String bad : List.of("m.1", "with space", "x".repeat(81))) {
+            var e = assertThrows(InvalidBatchEntryIdException.class, () -> sns.publishBatch(b -> b.topicArn(TOPIC)
+                    .publishBatchRequestEntries(PublishBatchRequestEntry.builder().id(bad).message("m").build())), bad);
+            assertEquals("InvalidBatchEntryId", e.awsErrorDetails().errorCode());
+        }
+        assertEquals(published, fanout.published());
+        var ok = sns.publishBatch(b -> b.topicArn(TOPIC).publishBatchRequestEntries(
+                PublishBatchRequestEntry.builder().id("A-z_09" + "x".repeat(74)).message("m").build()));
+        assertEquals(1, ok.successful().size());
     }
 }
