@@ -65,9 +65,22 @@ public final class QueryRequest {
         return entry("", null);
     }
 
-    public List<PublishEntry> batchEntries() throws SnsException {
+    /** A PublishBatch entry SNS refused on its own (reported under Failed, SenderFault true). */
+    public record BatchFailure(String id, String code, String message) {}
+
+    /** The entries of a PublishBatch that are published, and those refused one by one. */
+    public record Batch(List<PublishEntry> entries, List<BatchFailure> failed) {}
+
+    /**
+     * Request-level mistakes (entry count, Ids, the batch's total size) fail the whole request, as
+     * on AWS. A mistake in one entry (empty or too long message, a bad attribute) fails only that
+     * entry: SNS reports each entry's result on its own, so the others are published.
+     */
+    public Batch batchEntries() throws SnsException {
         List<PublishEntry> entries = new ArrayList<>();
+        List<BatchFailure> failed = new ArrayList<>();
         Set<String> ids = new HashSet<>();
+        long total = 0;
         for (int n = 1; params.containsKey("PublishBatchRequestEntries.member." + n + ".Id"); n++) {
             if (n > MAX_BATCH_ENTRIES) {
                 throw new SnsException(400, "TooManyEntriesInBatchRequest",
@@ -83,19 +96,25 @@ public final class QueryRequest {
             if (!ids.add(id)) {
                 throw new SnsException(400, "BatchEntryIdsNotDistinct", "Two or more batch entries in the request have the same Id.");
             }
-            entries.add(entry(prefix, id));
+            try {
+                PublishEntry e = entry(prefix, id);
+                total += size(e);
+                entries.add(e);
+            } catch (SnsException e) {
+                String message = params.get(prefix + "Message");
+                if (message != null) total += utf8(message);
+                failed.add(new BatchFailure(id, e.code(), e.getMessage()));
+            }
         }
-        if (entries.isEmpty()) {
+        if (entries.isEmpty() && failed.isEmpty()) {
             throw new SnsException(400, "EmptyBatchRequest", "The batch request doesn't contain any entries.");
         }
         // SNS bounds the whole batch as it bounds one message (the sum of all entries, attributes
         // included): ten entries of 100 KiB each are refused on AWS, so they are refused here too.
-        long total = 0;
-        for (PublishEntry e : entries) total += size(e);
         if (total > MAX_MESSAGE_BYTES) {
             throw new SnsException(400, "BatchRequestTooLong", "The length of all the batch messages put together is more than the limit.");
         }
-        return entries;
+        return new Batch(entries, failed);
     }
 
     private PublishEntry entry(String prefix, String id) throws SnsException {

@@ -219,4 +219,23 @@ class LocalSnsServerTest {
                 PublishBatchRequestEntry.builder().id("A-z_09" + "x".repeat(74)).message("m").build()));
         assertEquals(1, ok.successful().size());
     }
+
+    @Test
+    void aBadBatchEntryFailsAloneAndItsSiblingsArePublished() throws Exception {
+        var r = sns.publishBatch(b -> b.topicArn(TOPIC).publishBatchRequestEntries(
+                PublishBatchRequestEntry.builder().id("good").message("kept").messageAttributes(Map.of("EgressRegion", str("us-east-1"))).build(),
+                PublishBatchRequestEntry.builder().id("bad").message("m").messageAttributes(Map.of("X",
+                        MessageAttributeValue.builder().dataType("Weird").stringValue("v").build())).build(),
+                PublishBatchRequestEntry.builder().id("empty").message("").build()));
+        assertEquals(List.of("good"), r.successful().stream().map(s -> s.id()).toList());
+        assertEquals(List.of("bad", "empty"), r.failed().stream().map(f -> f.id()).toList());
+        r.failed().forEach(f -> {
+            assertEquals("InvalidParameter", f.code());
+            assertTrue(f.senderFault());
+            assertNotNull(f.message());
+        });
+        List<Message> us = drain(queues.of("us-east-1").url());
+        assertEquals(1, us.size());
+        assertEquals("kept", JSON.readTree(us.get(0).body()).get("Message").asText());
+    }
 }
