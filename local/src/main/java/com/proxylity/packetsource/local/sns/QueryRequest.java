@@ -122,7 +122,13 @@ public final class QueryRequest {
         if (message == null || message.isEmpty()) throw SnsException.invalidParameter("Empty message");
         if ("json".equals(params.get(prefix + "MessageStructure"))) message = sqsVariant(message);
         Map<String, MessageAttribute> attrs = attributes(prefix + "MessageAttributes.entry.");
-        PublishEntry entry = new PublishEntry(id, message, params.get(prefix + "Subject"), attrs);
+        String subject = params.get(prefix + "Subject");
+        // SNS: UTF-8 text without line breaks or control characters, less than 100 characters long.
+        if (subject != null && (subject.codePointCount(0, subject.length()) >= 100
+                || subject.codePoints().anyMatch(Character::isISOControl))) {
+            throw SnsException.invalidParameter("Subject");
+        }
+        PublishEntry entry = new PublishEntry(id, message, subject, attrs);
         if (size(entry) > MAX_MESSAGE_BYTES) {
             throw SnsException.invalidParameter("Message too long");
         }

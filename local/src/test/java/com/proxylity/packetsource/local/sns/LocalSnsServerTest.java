@@ -238,4 +238,12 @@ class LocalSnsServerTest {
         assertEquals(1, us.size());
         assertEquals("kept", JSON.readTree(us.get(0).body()).get("Message").asText());
     }
+
+    @Test
+    void subjectsFollowTheSnsRule() {
+        for (String bad : List.of("two\nlines", "tab\there", "s".repeat(100))) {
+            assertThrows(InvalidParameterException.class, () -> sns.publish(b -> b.topicArn(TOPIC).message("m").subject(bad)), bad);
+        }
+        assertNotNull(sns.publish(b -> b.topicArn(TOPIC).message("m").subject("Capteur 7 : é ok!" + "s".repeat(82))).messageId());
+    }
 }
