@@ -32,7 +32,41 @@ public final class PacketSourceCli implements Runnable {
     public static void main(String[] args) {
         // The schema validator logs through SLF4J; without a provider SLF4J warns on stderr.
         System.setProperty("slf4j.internal.verbosity", "ERROR");
-        System.exit(new CommandLine(new PacketSourceCli()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * The command line as {@code main} runs it. A failure inside a command (a file that cannot be
+     * read, a queue or topic that does not exist, an endpoint that refuses) is an operator's
+     * mistake, not a bug: it prints one line naming the command and the cause, exit 1. The stack
+     * trace is printed only with {@code PACKET_SOURCE_DEBUG=1}.
+     */
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new PacketSourceCli());
+        cl.setExecutionExceptionHandler((e, command, parsed) -> {
+            command.getErr().println("packet-source " + command.getCommandName() + ": " + describe(e));
+            if ("1".equals(System.getenv("PACKET_SOURCE_DEBUG"))) e.printStackTrace(command.getErr());
+            command.getErr().flush();
+            return 1;
+        });
+        return cl;
+    }
+
+    static String describe(Throwable e) {
+        if (e instanceof java.nio.file.NoSuchFileException) return "no such file: " + e.getMessage();
+        if (e instanceof java.nio.file.AccessDeniedException) return "cannot read: " + e.getMessage();
+        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException j) {
+            // Not getMessage(): it quotes the input, and a config file may hold a private key.
+            var at = j.getLocation();
+            return "bad JSON/YAML: " + j.getOriginalMessage()
+                    + (at == null || at.getLineNr() < 1 ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")");
+        }
+        String m = e.getMessage();
+        // SDK messages already say what failed ("Topic does not exist (Service: Sns, ...)").
+        if (e instanceof software.amazon.awssdk.core.exception.SdkException || e instanceof IllegalArgumentException) {
+            return m == null ? e.getClass().getSimpleName() : m;
+        }
+        return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
     }
 
     static final class Version implements CommandLine.IVersionProvider {

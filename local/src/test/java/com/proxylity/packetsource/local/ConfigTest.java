@@ -42,4 +42,14 @@ class ConfigTest {
         assertThrows(Exception.class, () -> parse("queues: {batchSize: 11}"));
         assertThrows(IllegalArgumentException.class, () -> parse("regions: [Mars]"));
     }
+
+    @Test
+    void theConfigNeverPrintsAPrivateKey() throws Exception {
+        String key = "SKMN+fZNJmNoINqkgz8a1g1x6yjCU8UFmu5aOZydSVk=";
+        LocalConfig c = parse("listeners: [{name: w, protocol: wg, privateKey: \"" + key + "\"}]\n"
+                + "packetSources: [{topic: t, listener: w}]");
+        assertEquals(key, c.listeners().get(0).privateKey());
+        assertFalse(c.toString().contains(key), c.toString());
+        assertFalse(c.listeners().get(0).toString().contains(key));
+    }
 }

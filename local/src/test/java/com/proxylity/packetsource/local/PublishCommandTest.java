@@ -36,6 +36,11 @@ class PublishCommandTest {
     }
 
     @Test
+    void theTestEventsManifestIsNotAMessage() throws Exception {
+        assertEquals(List.of(), MessageFiles.read(Path.of("..", "test-events", "expected.json")));
+    }
+
+    @Test
     void publishesFilesToTheLocalStack() throws Exception {
         String yaml = "regions: [us-east-1]\nlisteners: [{name: u}]\npacketSources: [{topic: t, listener: u, formatter: utf8}]\n";
         LocalConfig cfg = LocalConfig.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)));

@@ -64,7 +64,11 @@ public final class PublishCommand implements Callable<Integer> {
             return 2;
         }
         List<MessageFiles.Outgoing> messages = new ArrayList<>();
-        for (Path f : files) messages.addAll(MessageFiles.read(f));
+        for (Path f : files) {
+            List<MessageFiles.Outgoing> read = MessageFiles.read(f);
+            if (read.isEmpty()) System.out.println(f + " skipped (no message in it, e.g. the test-events manifest)");
+            messages.addAll(read);
+        }
         try (Publisher p = new Publisher(endpoint, parts[3], arn)) {
             List<String> ids = batch ? p.publishBatch(messages, region) : p.publish(messages, region);
             for (int i = 0; i < ids.size(); i++) {

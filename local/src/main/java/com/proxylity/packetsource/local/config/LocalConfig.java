@@ -97,6 +97,13 @@ public record LocalConfig(
         public String typeName() {
             return protocol.equals("udp") ? "udp" : decapsulated ? "wg-decap" : "wg";
         }
+
+        /** Never the private key: a record's own toString would print it wherever the config is logged. */
+        @Override
+        public String toString() {
+            return "ListenerConfig[" + name + " " + typeName() + " port=" + port
+                    + " privateKey=" + (privateKey == null ? "generated" : "(set)") + " allowedPeers=" + allowedPeers.size() + "]";
+        }
     }
 
     /**

@@ -33,6 +33,8 @@ public final class Demo {
     static final long WAIT_MS = 30_000;
 
     private final PrintStream out;
+    /** Datagrams that did not come from the Listener's port (any is a failure). */
+    private final List<byte[]> strangers = new CopyOnWriteArrayList<>();
 
     public Demo(PrintStream out) {
         this.out = out;
@@ -45,7 +47,8 @@ public final class Demo {
         try (LocalMode mode = LocalMode.start(config, LocalWireGuard.ports(), senderDiagnostics);
              DatagramSocket receiver = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             List<byte[]> received = new CopyOnWriteArrayList<>();
-            Thread rx = new Thread(() -> receive(receiver, received), "demo-receiver");
+            int listenerPort = mode.sender().listenerPorts().get("demo-udp");
+            Thread rx = new Thread(() -> receive(receiver, listenerPort, received, strangers), "demo-receiver");
             rx.setDaemon(true);
             rx.start();
             out.println("Packet Source demo: local stack on 127.0.0.1 (SNS " + mode.stack().snsEndpoint()
@@ -85,13 +88,21 @@ public final class Demo {
         return body.toString();
     }
 
-    private static void receive(DatagramSocket socket, List<byte[]> into) {
+    /**
+     * Datagrams from anywhere but the Listener's own address and port (what the product promises
+     * clients see) are kept apart and fail the demo, even when their bytes are right.
+     */
+    static boolean fromListener(DatagramPacket p, int listenerPort) {
+        return p.getAddress().isLoopbackAddress() && p.getPort() == listenerPort;
+    }
+
+    private static void receive(DatagramSocket socket, int listenerPort, List<byte[]> into, List<byte[]> strangers) {
         byte[] buf = new byte[65_535];
         while (!socket.isClosed()) {
             DatagramPacket p = new DatagramPacket(buf, buf.length);
             try {
                 socket.receive(p);
-                into.add(Arrays.copyOf(p.getData(), p.getLength()));
+                (fromListener(p, listenerPort) ? into : strangers).add(Arrays.copyOf(p.getData(), p.getLength()));
             } catch (SocketException closed) {
                 return;
             } catch (IOException e) {
@@ -143,9 +154,9 @@ public final class Demo {
         }
         out.println();
         out.println("Counted: " + actual + "   expected: " + expected);
-        int stray = received.size() - arrivedCount;
+        int stray = received.size() - arrivedCount + strangers.size();
         boolean pass = arrivedCount == goodCount && actual.equals(expected) && stray == 0;
-        out.println("Result: " + arrivedCount + "/" + goodCount + " datagrams arrived"
+        out.println("Result: " + arrivedCount + "/" + goodCount + " datagrams arrived from the Listener's port"
                 + (stray > 0 ? ", " + stray + " unexpected datagram(s)" : "")
                 + "; discards " + (actual.equals(expected) ? "match" : "DO NOT match") + " their reasons. "
                 + (pass ? "PASS" : "FAIL"));

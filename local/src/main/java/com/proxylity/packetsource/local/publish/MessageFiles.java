@@ -43,6 +43,7 @@ public final class MessageFiles {
         } catch (IOException notJson) {
             return List.of(new Outgoing(name, text, null));
         }
+        if (isManifest(root)) return List.of();
         List<Outgoing> out = new ArrayList<>();
         JsonNode records = root == null ? null : root.isArray() ? root : root.get("Records");
         if (records != null && records.isArray()) {
@@ -67,6 +68,14 @@ public final class MessageFiles {
             return out;
         }
         return List.of(fromEnvelopeOrBody(name, root, text));
+    }
+
+    /**
+     * {@code test-events/expected.json} sits beside the events, so {@code publish test-events/*.json}
+     * (as the docs show) must not publish it as a message: it is recognised as dry-run recognises it.
+     */
+    static boolean isManifest(JsonNode root) {
+        return root != null && root.path("files").isObject() && root.path("registry").isObject();
     }
 
     private static Outgoing fromEnvelopeOrBody(String label, JsonNode node, String raw) {

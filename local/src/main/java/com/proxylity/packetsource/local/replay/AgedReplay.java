@@ -39,11 +39,37 @@ public final class AgedReplay {
      */
     public Counts run(String dlqUrl, String destinationUrl, Duration maxAge, Integer ratePerSecond,
                       Consumer<Counts> progress) throws InterruptedException {
+        // Old messages stay hidden during the pass, so it sees each message once; they are made
+        // visible again at its end (up to MAX_RELEASE of them; any beyond reappear after `hide` s),
+        // so the DLQ looks as before to the next replay or to an operator.
+        int hide = 300;
+        List<String> old = new java.util.ArrayList<>();
+        try {
+            return pass(dlqUrl, destinationUrl, maxAge, ratePerSecond, progress, hide, old);
+        } finally {
+            release(dlqUrl, old);
+        }
+    }
+
+    /** At most this many old messages are made visible again at the end (bounds the handles kept). */
+    static final int MAX_RELEASE = 10_000;
+
+    private void release(String dlqUrl, List<String> receiptHandles) {
+        for (int from = 0; from < receiptHandles.size(); from += 10) {
+            List<software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry> entries = new java.util.ArrayList<>();
+            for (int i = from; i < Math.min(receiptHandles.size(), from + 10); i++) {
+                entries.add(software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry.builder()
+                        .id(Integer.toString(i - from)).receiptHandle(receiptHandles.get(i)).visibilityTimeout(0).build());
+            }
+            sqs.changeMessageVisibilityBatch(b -> b.queueUrl(dlqUrl).entries(entries));
+        }
+    }
+
+    private Counts pass(String dlqUrl, String destinationUrl, Duration maxAge, Integer ratePerSecond,
+                        Consumer<Counts> progress, int hide, List<String> old) throws InterruptedException {
         long moved = 0;
         long tooOld = 0;
         long started = System.nanoTime();
-        // Old messages stay hidden for this long, so one pass sees each message once.
-        int hide = 300;
         while (true) {
             List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(dlqUrl).maxNumberOfMessages(10)
                     .waitTimeSeconds(1).visibilityTimeout(hide)).messages();
@@ -51,6 +77,7 @@ public final class AgedReplay {
             for (Message m : batch) {
                 if (olderThan(m.body(), maxAge)) {
                     tooOld++;
+                    if (old.size() < MAX_RELEASE) old.add(m.receiptHandle());
                     continue;
                 }
                 if (ratePerSecond != null) {

@@ -70,11 +70,14 @@ final class JsonProtocol {
         return JSON.createObjectNode().put("MessageId", messageId).toString();
     }
 
-    static String publishBatch(List<String> ids, List<String> messageIds) {
+    static String publishBatch(List<String> ids, List<String> messageIds, List<QueryRequest.BatchFailure> failed) {
         ObjectNode n = JSON.createObjectNode();
         ArrayNode ok = n.putArray("Successful");
         for (int i = 0; i < ids.size(); i++) ok.addObject().put("Id", ids.get(i)).put("MessageId", messageIds.get(i));
-        n.putArray("Failed");
+        ArrayNode bad = n.putArray("Failed");
+        for (QueryRequest.BatchFailure f : failed) {
+            bad.addObject().put("Id", f.id()).put("Code", f.code()).put("Message", f.message()).put("SenderFault", true);
+        }
         return n.toString();
     }
 

@@ -97,15 +97,17 @@ public final class LocalSnsServer implements AutoCloseable {
             case "PublishBatch": {
                 String topic = q.topicArn();
                 fanout.requireTopic(topic);
-                var entries = q.batchEntries();
-                var r = fanout.publish(topic, entries);
+                var batch = q.batchEntries();
+                var entries = batch.entries();
+                var r = entries.isEmpty() ? List.<TopicFanout.Published>of() : fanout.publish(topic, entries);
                 List<String> ids = new ArrayList<>();
                 List<String> messageIds = new ArrayList<>();
                 for (int i = 0; i < entries.size(); i++) {
                     ids.add(entries.get(i).id());
                     messageIds.add(r.get(i).messageId());
                 }
-                return json ? JsonProtocol.publishBatch(ids, messageIds) : SnsXml.publishBatch(ids, messageIds, requestId);
+                return json ? JsonProtocol.publishBatch(ids, messageIds, batch.failed())
+                        : SnsXml.publishBatch(ids, messageIds, batch.failed(), requestId);
             }
             default:
                 throw new SnsException(400, "InvalidAction",

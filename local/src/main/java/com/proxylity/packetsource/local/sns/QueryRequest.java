@@ -65,9 +65,22 @@ public final class QueryRequest {
         return entry("", null);
     }
 
-    public List<PublishEntry> batchEntries() throws SnsException {
+    /** A PublishBatch entry SNS refused on its own (reported under Failed, SenderFault true). */
+    public record BatchFailure(String id, String code, String message) {}
+
+    /** The entries of a PublishBatch that are published, and those refused one by one. */
+    public record Batch(List<PublishEntry> entries, List<BatchFailure> failed) {}
+
+    /**
+     * Request-level mistakes (entry count, Ids, the batch's total size) fail the whole request, as
+     * on AWS. A mistake in one entry (empty or too long message, a bad attribute) fails only that
+     * entry: SNS reports each entry's result on its own, so the others are published.
+     */
+    public Batch batchEntries() throws SnsException {
         List<PublishEntry> entries = new ArrayList<>();
+        List<BatchFailure> failed = new ArrayList<>();
         Set<String> ids = new HashSet<>();
+        long total = 0;
         for (int n = 1; params.containsKey("PublishBatchRequestEntries.member." + n + ".Id"); n++) {
             if (n > MAX_BATCH_ENTRIES) {
                 throw new SnsException(400, "TooManyEntriesInBatchRequest",
@@ -75,15 +88,33 @@ public final class QueryRequest {
             }
             String prefix = "PublishBatchRequestEntries.member." + n + ".";
             String id = params.get(prefix + "Id");
+            // SNS: up to 80 alphanumerics, hyphens and underscores; anything else fails the request on AWS.
+            if (id == null || !id.matches("[A-Za-z0-9_-]{1,80}")) {
+                throw new SnsException(400, "InvalidBatchEntryId",
+                        "The Id of a batch entry in a batch request doesn't abide by the specification.");
+            }
             if (!ids.add(id)) {
                 throw new SnsException(400, "BatchEntryIdsNotDistinct", "Two or more batch entries in the request have the same Id.");
             }
-            entries.add(entry(prefix, id));
+            try {
+                PublishEntry e = entry(prefix, id);
+                total += size(e);
+                entries.add(e);
+            } catch (SnsException e) {
+                String message = params.get(prefix + "Message");
+                if (message != null) total += utf8(message);
+                failed.add(new BatchFailure(id, e.code(), e.getMessage()));
+            }
         }
-        if (entries.isEmpty()) {
+        if (entries.isEmpty() && failed.isEmpty()) {
             throw new SnsException(400, "EmptyBatchRequest", "The batch request doesn't contain any entries.");
         }
-        return entries;
+        // SNS bounds the whole batch as it bounds one message (the sum of all entries, attributes
+        // included): ten entries of 100 KiB each are refused on AWS, so they are refused here too.
+        if (total > MAX_MESSAGE_BYTES) {
+            throw new SnsException(400, "BatchRequestTooLong", "The length of all the batch messages put together is more than the limit.");
+        }
+        return new Batch(entries, failed);
     }
 
     private PublishEntry entry(String prefix, String id) throws SnsException {
@@ -91,14 +122,30 @@ public final class QueryRequest {
         if (message == null || message.isEmpty()) throw SnsException.invalidParameter("Empty message");
         if ("json".equals(params.get(prefix + "MessageStructure"))) message = sqsVariant(message);
         Map<String, MessageAttribute> attrs = attributes(prefix + "MessageAttributes.entry.");
-        long size = message.getBytes(StandardCharsets.UTF_8).length;
-        for (Map.Entry<String, MessageAttribute> a : attrs.entrySet()) {
-            size += a.getKey().length() + a.getValue().dataType().length() + a.getValue().value().length();
+        String subject = params.get(prefix + "Subject");
+        // SNS: UTF-8 text without line breaks or control characters, less than 100 characters long.
+        if (subject != null && (subject.codePointCount(0, subject.length()) >= 100
+                || subject.codePoints().anyMatch(Character::isISOControl))) {
+            throw SnsException.invalidParameter("Subject");
         }
-        if (size > MAX_MESSAGE_BYTES) {
+        PublishEntry entry = new PublishEntry(id, message, subject, attrs);
+        if (size(entry) > MAX_MESSAGE_BYTES) {
             throw SnsException.invalidParameter("Message too long");
         }
-        return new PublishEntry(id, message, params.get(prefix + "Subject"), attrs);
+        return entry;
+    }
+
+    /** What SNS counts against the size limit: the message and each attribute's name, type and value, in bytes. */
+    static long size(PublishEntry e) {
+        long size = utf8(e.message());
+        for (Map.Entry<String, MessageAttribute> a : e.attributes().entrySet()) {
+            size += utf8(a.getKey()) + utf8(a.getValue().dataType()) + utf8(a.getValue().value());
+        }
+        return size;
+    }
+
+    private static long utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
     }
 
     /**

@@ -13,13 +13,19 @@ final class SnsXml {
                 + "</MessageId></PublishResult>" + metadata(requestId) + "</PublishResponse>";
     }
 
-    static String publishBatch(List<String> ids, List<String> messageIds, String requestId) {
+    static String publishBatch(List<String> ids, List<String> messageIds, List<QueryRequest.BatchFailure> failed,
+                               String requestId) {
         StringBuilder sb = new StringBuilder("<PublishBatchResponse xmlns=\"" + NS + "\"><PublishBatchResult><Successful>");
         for (int i = 0; i < ids.size(); i++) {
             sb.append("<member><Id>").append(esc(ids.get(i))).append("</Id><MessageId>")
                     .append(esc(messageIds.get(i))).append("</MessageId></member>");
         }
-        return sb.append("</Successful><Failed/></PublishBatchResult>").append(metadata(requestId))
+        sb.append("</Successful><Failed>");
+        for (QueryRequest.BatchFailure f : failed) {
+            sb.append("<member><Id>").append(esc(f.id())).append("</Id><Code>").append(esc(f.code()))
+                    .append("</Code><Message>").append(esc(f.message())).append("</Message><SenderFault>true</SenderFault></member>");
+        }
+        return sb.append("</Failed></PublishBatchResult>").append(metadata(requestId))
                 .append("</PublishBatchResponse>").toString();
     }
 

@@ -22,8 +22,8 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 public final class TopicFanout {
     public static final String EGRESS_REGION = "EgressRegion";
 
-    /** What one publish did. */
-    public record Published(String messageId, String deliveredTo) {}
+    /** What one publish did: the regions whose subscription matched (empty: filtered). */
+    public record Published(String messageId, List<String> deliveredTo) {}
 
     private final Set<String> topicArns;
     private final DeliveryQueues queues;
@@ -52,24 +52,25 @@ public final class TopicFanout {
     }
 
     /**
-     * The region a message goes to under the filter policies, or null when none matches. A
-     * String.Array attribute matches when one of its elements does (as SNS filter policies
-     * treat arrays); the first configured one wins, since one message goes to one region.
+     * The regions whose subscription filter {@code {"EgressRegion":["<region>"]}} the message
+     * matches, in configuration order; empty when none does. A String.Array attribute matches
+     * every subscription one of its elements names, and SNS delivers a copy to each of them (the
+     * subscriptions are evaluated independently), so one message can reach several regions.
      */
-    String matchingRegion(PublishEntry e) {
+    List<String> matchingRegions(PublishEntry e) {
         MessageAttribute a = e.attributes().get(EGRESS_REGION);
-        if (a == null) return null;
-        if (a.isString()) return queues.of(a.value()) == null ? null : a.value();
-        if (a.envelopeType().equals("String.Array")) {
-            try {
-                for (var v : ARRAYS.readTree(a.value())) {
-                    if (v.isTextual() && queues.of(v.textValue()) != null) return v.textValue();
-                }
-            } catch (java.io.IOException notAnArray) {
-                return null;
-            }
+        if (a == null) return List.of();
+        if (a.isString()) return queues.of(a.value()) == null ? List.of() : List.of(a.value());
+        if (!a.envelopeType().equals("String.Array")) return List.of();
+        java.util.Set<String> named = new java.util.HashSet<>();
+        try {
+            for (var v : ARRAYS.readTree(a.value())) if (v.isTextual()) named.add(v.textValue());
+        } catch (java.io.IOException notAnArray) {
+            return List.of();
         }
-        return null;
+        List<String> out = new ArrayList<>();
+        for (String region : queues.byRegion().keySet()) if (named.contains(region)) out.add(region);
+        return out;
     }
 
     private static final com.fasterxml.jackson.databind.ObjectMapper ARRAYS = new com.fasterxml.jackson.databind.ObjectMapper();
@@ -83,10 +84,9 @@ public final class TopicFanout {
         int i = 0;
         for (PublishEntry e : entries) {
             String id = UUID.randomUUID().toString();
-            String region = matchingRegion(e);
-            if (region == null) {
-                filtered.incrementAndGet();
-            } else {
+            List<String> regions = matchingRegions(e);
+            if (regions.isEmpty()) filtered.incrementAndGet();
+            for (String region : regions) {
                 String subscription = topicArn + ":" + UUID.nameUUIDFromBytes(
                         (topicArn + "|" + region).getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 String body = Notification.envelope(id, topicArn, e, now, subscription, endpointBase);
@@ -94,7 +94,7 @@ public final class TopicFanout {
                         .add(SendMessageBatchRequestEntry.builder().id("e" + i).messageBody(body).build());
             }
             published.incrementAndGet();
-            out.add(new Published(id, region));
+            out.add(new Published(id, regions));
             i++;
         }
         for (Map.Entry<String, List<SendMessageBatchRequestEntry>> q : perQueue.entrySet()) {

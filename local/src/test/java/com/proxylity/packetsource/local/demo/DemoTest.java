@@ -20,4 +20,15 @@ class DemoTest {
         assertTrue(pass, out);
         assertTrue(out.contains("PASS"));
     }
+
+    @Test
+    void aDatagramCountsOnlyFromTheListenersOwnPort() throws Exception {
+        var loopback = java.net.InetAddress.getLoopbackAddress();
+        var right = new java.net.DatagramPacket(new byte[1], 1, loopback, 4000);
+        var otherPort = new java.net.DatagramPacket(new byte[1], 1, loopback, 4001);
+        var otherHost = new java.net.DatagramPacket(new byte[1], 1, java.net.InetAddress.getByName("192.0.2.1"), 4000);
+        org.junit.jupiter.api.Assertions.assertTrue(Demo.fromListener(right, 4000));
+        org.junit.jupiter.api.Assertions.assertFalse(Demo.fromListener(otherPort, 4000));
+        org.junit.jupiter.api.Assertions.assertFalse(Demo.fromListener(otherHost, 4000));
+    }
 }

@@ -39,6 +39,10 @@ class AgedReplayTest {
             assertEquals(1, back.size());
             assertEquals(young, back.get(0).body(), "moved intact");
             assertEquals(1, q.depth(p.dlqUrl()), "the old one is still in the DLQ");
+            // ... and visible again, so a plain replay or an operator's look right after sees it.
+            List<Message> left = sqs.receiveMessage(b -> b.queueUrl(p.dlqUrl()).maxNumberOfMessages(10)).messages();
+            assertEquals(1, left.size());
+            assertEquals(old, left.get(0).body());
         }
     }
 }

@@ -22,6 +22,8 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sns.model.NotFoundException;
+import software.amazon.awssdk.services.sns.model.BatchRequestTooLongException;
+import software.amazon.awssdk.services.sns.model.InvalidBatchEntryIdException;
 import software.amazon.awssdk.services.sns.model.InvalidParameterException;
 import software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -171,5 +173,77 @@ class LocalSnsServerTest {
         assertEquals("InvalidParameter", ip.awsErrorDetails().errorCode());
         assertThrows(InvalidParameterException.class,
                 () -> sns.publish(b -> b.topicArn(TOPIC).message("x".repeat(QueryRequest.MAX_MESSAGE_BYTES + 1))));
+    }
+
+    @Test
+    void publishBatchIsBoundedAsAWholeAsSnsBoundsIt() {
+        long published = fanout.published();
+        List<PublishBatchRequestEntry> entries = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            entries.add(PublishBatchRequestEntry.builder().id("big" + i).message("y".repeat(100_000))
+                    .messageAttributes(Map.of("EgressRegion", str("us-east-1"))).build());
+        }
+        var e = assertThrows(BatchRequestTooLongException.class,
+                () -> sns.publishBatch(b -> b.topicArn(TOPIC).publishBatchRequestEntries(entries)));
+        assertEquals("BatchRequestTooLong", e.awsErrorDetails().errorCode());
+        assertEquals(published, fanout.published(), "nothing of a refused batch is published");
+        assertEquals(0, drain(queues.of("us-east-1").url()).size());
+        // Two of them fit the 256 KiB together.
+        var ok = sns.publishBatch(b -> b.topicArn(TOPIC).publishBatchRequestEntries(entries.subList(0, 2)));
+        assertEquals(2, ok.successful().size());
+        assertEquals(2, drain(queues.of("us-east-1").url()).size());
+    }
+
+    @Test
+    void anArrayAttributeReachesEverySubscriptionItMatchesAsSnsDelivers() throws Exception {
+        String id = sns.publish(b -> b.topicArn(TOPIC).message("both").messageAttributes(Map.of("EgressRegion",
+                MessageAttributeValue.builder().dataType("String.Array").stringValue("[\"eu-west-1\",\"us-east-1\"]").build())))
+                .messageId();
+        for (String region : List.of("us-east-1", "eu-west-1")) {
+            List<Message> got = drain(queues.of(region).url());
+            assertEquals(1, got.size(), region);
+            assertEquals(id, JSON.readTree(got.get(0).body()).get("MessageId").asText(), "one message, one id, a copy per subscription");
+        }
+    }
+
+    @Test
+    void batchEntryIdsFollowTheSnsSpecification() {
+        long published = fanout.published();
+        for (String bad : List.of("m.1", "with space", "x".repeat(81))) {
+            var e = assertThrows(InvalidBatchEntryIdException.class, () -> sns.publishBatch(b -> b.topicArn(TOPIC)
+                    .publishBatchRequestEntries(PublishBatchRequestEntry.builder().id(bad).message("m").build())), bad);
+            assertEquals("InvalidBatchEntryId", e.awsErrorDetails().errorCode());
+        }
+        assertEquals(published, fanout.published());
+        var ok = sns.publishBatch(b -> b.topicArn(TOPIC).publishBatchRequestEntries(
+                PublishBatchRequestEntry.builder().id("A-z_09" + "x".repeat(74)).message("m").build()));
+        assertEquals(1, ok.successful().size());
+    }
+
+    @Test
+    void aBadBatchEntryFailsAloneAndItsSiblingsArePublished() throws Exception {
+        var r = sns.publishBatch(b -> b.topicArn(TOPIC).publishBatchRequestEntries(
+                PublishBatchRequestEntry.builder().id("good").message("kept").messageAttributes(Map.of("EgressRegion", str("us-east-1"))).build(),
+                PublishBatchRequestEntry.builder().id("bad").message("m").messageAttributes(Map.of("X",
+                        MessageAttributeValue.builder().dataType("Weird").stringValue("v").build())).build(),
+                PublishBatchRequestEntry.builder().id("empty").message("").build()));
+        assertEquals(List.of("good"), r.successful().stream().map(s -> s.id()).toList());
+        assertEquals(List.of("bad", "empty"), r.failed().stream().map(f -> f.id()).toList());
+        r.failed().forEach(f -> {
+            assertEquals("InvalidParameter", f.code());
+            assertTrue(f.senderFault());
+            assertNotNull(f.message());
+        });
+        List<Message> us = drain(queues.of("us-east-1").url());
+        assertEquals(1, us.size());
+        assertEquals("kept", JSON.readTree(us.get(0).body()).get("Message").asText());
+    }
+
+    @Test
+    void subjectsFollowTheSnsRule() {
+        for (String bad : List.of("two\nlines", "tab\there", "s".repeat(100))) {
+            assertThrows(InvalidParameterException.class, () -> sns.publish(b -> b.topicArn(TOPIC).message("m").subject(bad)), bad);
+        }
+        assertNotNull(sns.publish(b -> b.topicArn(TOPIC).message("m").subject("Capteur 7 : é ok!" + "s".repeat(82))).messageId());
     }
 }
