@@ -117,11 +117,15 @@ class WireGuardInteropTest {
     void wireguardGoClientHandshakesAndReceivesDecapsulatedAndWholePackets() throws Exception {
         WireGuardKeys listenerKeys = WireGuardKeys.generate();
         WireGuardListenerEngine engine = WireGuardListenerEngine.builder(listenerKeys.privateKeyBytes()).build();
+        // The client is allowed before wireguard-go starts: its first initiation is then the one
+        // that establishes the session. (Allowing it afterwards and re-adding the peer raced: a
+        // session from the first initiation could be confirmed just before the client dropped it.)
+        WireGuardKeys clientKeys = WireGuardKeys.generate();
+        PeerKey peerKey = PeerKey.fromBase64(clientKeys.publicKey());
+        engine.putPeer(PeerConfig.of(peerKey));
         try (Loop loop = new Loop(engine);
-             WireGuardPeer client = WireGuardPeer.start(engine.publicKey().toBase64(), loop.address())) {
-            PeerKey peerKey = PeerKey.fromBase64(client.publicKey());
-            engine.putPeer(PeerConfig.of(peerKey));
-            client.removeAndReaddPeer(); // initiate now that the peer is allowed
+             WireGuardPeer client = WireGuardPeer.builder().keys(clientKeys)
+                     .peer(engine.publicKey().toBase64(), loop.address()).start()) {
 
             SessionEvent est = loop.awaitEvent(SessionEvent.Kind.ESTABLISHED);
             assertEquals(peerKey, est.peer());
@@ -186,12 +190,12 @@ class WireGuardInteropTest {
         byte[] psk = new byte[32];
         new java.security.SecureRandom().nextBytes(psk);
         WireGuardListenerEngine engine = WireGuardListenerEngine.builder(listenerKeys.privateKeyBytes()).build();
+        WireGuardKeys clientKeys = WireGuardKeys.generate();
+        PeerKey peerKey = PeerKey.fromBase64(clientKeys.publicKey());
+        engine.putPeer(new PeerConfig(peerKey, psk, 0));
         try (Loop loop = new Loop(engine);
-             WireGuardPeer client = WireGuardPeer.builder().peer(engine.publicKey().toBase64(), loop.address())
+             WireGuardPeer client = WireGuardPeer.builder().keys(clientKeys).peer(engine.publicKey().toBase64(), loop.address())
                      .presharedKey(Base64.getEncoder().encodeToString(psk)).start()) {
-            PeerKey peerKey = PeerKey.fromBase64(client.publicKey());
-            engine.putPeer(new PeerConfig(peerKey, psk, 0));
-            client.removeAndReaddPeer();
             loop.awaitEvent(SessionEvent.Kind.ESTABLISHED);
             try (InnerUdpReceiver rx = client.receiver(client.innerV4(), 12345)) {
                 byte[] p = "psk".getBytes(StandardCharsets.UTF_8);
@@ -210,11 +214,12 @@ class WireGuardInteropTest {
         WireGuardKeys listenerKeys = WireGuardKeys.generate();
         WireGuardListenerEngine engine = WireGuardListenerEngine.builder(listenerKeys.privateKeyBytes()).build();
         engine.setUnderLoad(true);
+        WireGuardKeys clientKeys = WireGuardKeys.generate();
+        PeerKey peerKey = PeerKey.fromBase64(clientKeys.publicKey());
+        engine.putPeer(PeerConfig.of(peerKey));
         try (Loop loop = new Loop(engine);
-             WireGuardPeer client = WireGuardPeer.start(engine.publicKey().toBase64(), loop.address())) {
-            PeerKey peerKey = PeerKey.fromBase64(client.publicKey());
-            engine.putPeer(PeerConfig.of(peerKey));
-            client.removeAndReaddPeer();
+             WireGuardPeer client = WireGuardPeer.builder().keys(clientKeys)
+                     .peer(engine.publicKey().toBase64(), loop.address()).start()) {
             SessionEvent est = loop.awaitEvent(SessionEvent.Kind.ESTABLISHED);
             assertEquals(peerKey, est.peer());
             assertTrue(loop.drops.contains(InboundDrop.COOKIE_REQUIRED), "the first initiation got a cookie reply: " + loop.drops);
