@@ -123,9 +123,7 @@ class WireGuardInteropTest {
         WireGuardKeys clientKeys = WireGuardKeys.generate();
         PeerKey peerKey = PeerKey.fromBase64(clientKeys.publicKey());
         engine.putPeer(PeerConfig.of(peerKey));
-        try (Loop loop = new Loop(engine);
-             WireGuardPeer client = WireGuardPeer.builder().keys(clientKeys)
-                     .peer(engine.publicKey().toBase64(), loop.address()).start()) {
+        try (Loop loop = new Loop(engine); WireGuardPeer client = startClient(engine, loop, clientKeys, null)) {
 
             SessionEvent est = loop.awaitEvent(SessionEvent.Kind.ESTABLISHED);
             assertEquals(peerKey, est.peer());
@@ -193,15 +191,9 @@ class WireGuardInteropTest {
         WireGuardKeys clientKeys = WireGuardKeys.generate();
         PeerKey peerKey = PeerKey.fromBase64(clientKeys.publicKey());
         engine.putPeer(new PeerConfig(peerKey, psk, 0));
-        try (Loop loop = new Loop(engine);
-             WireGuardPeer client = WireGuardPeer.builder().keys(clientKeys).peer(engine.publicKey().toBase64(), loop.address())
-                     .presharedKey(Base64.getEncoder().encodeToString(psk)).start()) {
+        try (Loop loop = new Loop(engine); WireGuardPeer client = startClient(engine, loop, clientKeys, psk)) {
             loop.awaitEvent(SessionEvent.Kind.ESTABLISHED);
-            try (InnerUdpReceiver rx = client.receiver(client.innerV4(), 12345)) {
-                byte[] p = "psk".getBytes(StandardCharsets.UTF_8);
-                assertTrue(loop.sealAndSend(peerKey, InnerFrame.build(InetAddress.getByName("10.77.0.1"), 53, client.innerV4(), 12345, p)).isSealed());
-                assertArrayEquals(p, rx.expect(WAIT).payload());
-            }
+            assertDeliveredThroughTunnel(loop, client, peerKey, "psk");
         }
     }
 
@@ -217,17 +209,27 @@ class WireGuardInteropTest {
         WireGuardKeys clientKeys = WireGuardKeys.generate();
         PeerKey peerKey = PeerKey.fromBase64(clientKeys.publicKey());
         engine.putPeer(PeerConfig.of(peerKey));
-        try (Loop loop = new Loop(engine);
-             WireGuardPeer client = WireGuardPeer.builder().keys(clientKeys)
-                     .peer(engine.publicKey().toBase64(), loop.address()).start()) {
+        try (Loop loop = new Loop(engine); WireGuardPeer client = startClient(engine, loop, clientKeys, null)) {
             SessionEvent est = loop.awaitEvent(SessionEvent.Kind.ESTABLISHED);
             assertEquals(peerKey, est.peer());
             assertTrue(loop.drops.contains(InboundDrop.COOKIE_REQUIRED), "the first initiation got a cookie reply: " + loop.drops);
-            try (InnerUdpReceiver rx = client.receiver(client.innerV4(), 12345)) {
-                byte[] p = "after the cookie".getBytes(StandardCharsets.UTF_8);
-                assertTrue(loop.sealAndSend(peerKey, InnerFrame.build(InetAddress.getByName("10.77.0.1"), 53, client.innerV4(), 12345, p)).isSealed());
-                assertArrayEquals(p, rx.expect(WAIT).payload());
-            }
+            assertDeliveredThroughTunnel(loop, client, peerKey, "after the cookie");
+        }
+    }
+
+    /** A wireguard-go client pointed at the loop; with a persistent keepalive it initiates at once. */
+    private static WireGuardPeer startClient(WireGuardListenerEngine engine, Loop loop, WireGuardKeys keys, byte[] psk) {
+        WireGuardPeer.Builder b = WireGuardPeer.builder().keys(keys).peer(engine.publicKey().toBase64(), loop.address());
+        if (psk != null) b.presharedKey(Base64.getEncoder().encodeToString(psk));
+        return b.start();
+    }
+
+    /** Seals an IPv4 decap frame to the client's inner address and expects its payload inside the namespace. */
+    private static void assertDeliveredThroughTunnel(Loop loop, WireGuardPeer client, PeerKey peer, String text) throws Exception {
+        try (InnerUdpReceiver rx = client.receiver(client.innerV4(), 12345)) {
+            byte[] p = text.getBytes(StandardCharsets.UTF_8);
+            assertTrue(loop.sealAndSend(peer, InnerFrame.build(InetAddress.getByName("10.77.0.1"), 53, client.innerV4(), 12345, p)).isSealed());
+            assertArrayEquals(p, rx.expect(WAIT).payload());
         }
     }
 
