@@ -2,7 +2,11 @@
 // the kernel from one thread without GSO, i.e. sendmmsg(2) with per-message destinations from
 // one unconnected socket (what the Listener socket does: every packet may go elsewhere).
 //
-// usage: sendmmsg_ref <dest-ip> <dest-port> <payload-bytes> <seconds> [batch]
+// usage: sendmmsg_ref <dest-ip> <dest-port> <payload-bytes> <seconds> [batch] [epoll]
+// "epoll": also register the socket in an epoll set (EPOLLIN), as an event loop that receives on
+// the socket does. Diagnostic only: the socket's wait queue then has an entry, and the kernel
+// runs the epoll callback (a locked wake-up attempt) each time a sent datagram's buffer space is
+// freed, i.e. per datagram on loopback. The goal's reference is the plain run.
 // prints: one JSON line {"sent":N,"seconds":S,"pps":P,"cpuSeconds":C,"ppsPerCpu":Q,"batch":B,"calls":K}
 // "sent" counts only datagrams the kernel accepted (sendmmsg's return values).
 #define _GNU_SOURCE
@@ -13,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -27,7 +32,7 @@ static double now(void) {
 
 int main(int argc, char **argv) {
     if (argc < 5) {
-        fprintf(stderr, "usage: %s dest-ip dest-port payload-bytes seconds [batch]\n", argv[0]);
+        fprintf(stderr, "usage: %s dest-ip dest-port payload-bytes seconds [batch] [epoll]\n", argv[0]);
         return 2;
     }
     int size = atoi(argv[3]);
@@ -41,6 +46,13 @@ int main(int argc, char **argv) {
     setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
     struct sockaddr_in src = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
     if (bind(fd, (struct sockaddr *)&src, sizeof src) < 0) { perror("bind"); return 1; }
+
+    int with_epoll = argc > 6 && strcmp(argv[6], "epoll") == 0;
+    if (with_epoll) {
+        int ep = epoll_create1(0);
+        struct epoll_event ev = { .events = EPOLLIN };
+        if (ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) < 0) { perror("epoll"); return 1; }
+    }
 
     struct sockaddr_in dst = { .sin_family = AF_INET, .sin_port = htons(atoi(argv[2])) };
     if (inet_pton(AF_INET, argv[1], &dst.sin_addr) != 1) { fprintf(stderr, "bad address\n"); return 2; }
@@ -74,8 +86,8 @@ int main(int argc, char **argv) {
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     double cpu = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
-    printf("{\"sent\":%lld,\"seconds\":%.3f,\"pps\":%.0f,\"cpuSeconds\":%.3f,\"ppsPerCpu\":%.0f,\"batch\":%d,\"calls\":%lld}\n",
-           sent, elapsed, sent / elapsed, cpu, sent / cpu, batch, calls);
+    printf("{\"sent\":%lld,\"seconds\":%.3f,\"pps\":%.0f,\"cpuSeconds\":%.3f,\"ppsPerCpu\":%.0f,\"batch\":%d,\"calls\":%lld,\"epoll\":%s}\n",
+           sent, elapsed, sent / elapsed, cpu, sent / cpu, batch, calls, with_epoll ? "true" : "false");
     close(fd);
     return 0;
 }

@@ -59,6 +59,10 @@ import java.util.concurrent.TimeUnit;
  * competes for the cores. /proc/net/snmp OutDatagrams is recorded as a cross-check.
  *
  * <p>The native reference sends batches of {@value #BATCH} (the sender path's batch per flush).
+ * Once per round the native program also runs with its socket registered in an epoll set
+ * ({@code nativeEpoll}, diagnostic, not the goal's reference): every event-loop socket is, and
+ * on loopback the kernel then runs the epoll wake-up callback for each datagram sent, so that
+ * run isolates how much of the sender's gap is the kernel's cost of the registration itself.
  *
  * <p>usage: SenderSendBench &lt;native-binary&gt; [seconds-per-run] [rounds] [sizes,...]
  */
@@ -94,6 +98,7 @@ public final class SenderSendBench {
                 for (int r = 1; r <= rounds; r++) {
                     Run nat1 = runNative(nativeBin, dest, size, seconds);
                     Run snd = senderPath(dest, size, seconds);
+                    Run natEp = runNative(nativeBin, dest, size, seconds, true);
                     Run jdk = jdkChannel(dest, size, seconds);
                     Run http = api ? egressApi(dest, size, seconds) : new Run(Double.NaN, Double.NaN, Double.NaN, 0);
                     Run nat2 = runNative(nativeBin, dest, size, seconds);
@@ -101,21 +106,25 @@ public final class SenderSendBench {
                     double natCpu = (nat1.ppsPerCpu() + nat2.ppsPerCpu()) / 2;
                     System.out.printf(Locale.ROOT, "{\"size\":%d,\"round\":%d,"
                                     + "\"native\":{\"pps\":%.0f,\"ppsPerCpu\":%.0f},"
+                                    + "\"nativeEpoll\":{\"pps\":%.0f,\"ppsPerCpu\":%.0f},"
                                     + "\"sender\":{\"pps\":%.0f,\"ppsPerCpu\":%.0f,\"snmpOutDatagrams\":%d,\"listenerThreadBytesPerPacket\":%.1f,\"listenerThreadCpuShare\":%.3f},"
                                     + "\"jdkChannel\":{\"pps\":%.0f,\"ppsPerCpu\":%.0f},"
                                     + "\"egressApi\":{\"pps\":%.0f,\"ppsPerProcessCpu\":%.0f},"
                                     + "\"ratios\":{\"senderPps\":%.3f,\"senderPerCpu\":%.3f,\"jdkPps\":%.3f,\"jdkPerCpu\":%.3f,"
-                                    + "\"apiPps\":%.3f,\"apiPerCpu\":%.3f}}%n",
-                            size, r, natPps, natCpu, snd.pps(), snd.ppsPerCpu(), snd.snmpOut(), snd.bytesPerPacket(), snd.listenerCpuShare(),
+                                    + "\"apiPps\":%.3f,\"apiPerCpu\":%.3f,\"nativeEpollPerCpu\":%.3f,\"senderPerCpuVsNativeEpoll\":%.3f}}%n",
+                            size, r, natPps, natCpu, natEp.pps(), natEp.ppsPerCpu(), snd.pps(), snd.ppsPerCpu(), snd.snmpOut(), snd.bytesPerPacket(), snd.listenerCpuShare(),
                             jdk.pps(), jdk.ppsPerCpu(), http.pps(), http.ppsPerCpu(),
                             snd.pps() / natPps, snd.ppsPerCpu() / natCpu, jdk.pps() / natPps, jdk.ppsPerCpu() / natCpu,
-                            http.pps() / natPps, http.ppsPerCpu() / natCpu);
+                            http.pps() / natPps, http.ppsPerCpu() / natCpu,
+                            natEp.ppsPerCpu() / natCpu, snd.ppsPerCpu() / natEp.ppsPerCpu());
                     add(summary, size + " native pps", natPps);
                     add(summary, size + " native pps/cpu", natCpu);
                     add(summary, size + " sender pps", snd.pps());
                     add(summary, size + " sender pps/cpu", snd.ppsPerCpu());
                     add(summary, size + " ratio sender pps", snd.pps() / natPps);
                     add(summary, size + " ratio sender /cpu", snd.ppsPerCpu() / natCpu);
+                    add(summary, size + " ratio natEpoll /cpu", natEp.ppsPerCpu() / natCpu);
+                    add(summary, size + " sender/natEpoll /cpu", snd.ppsPerCpu() / natEp.ppsPerCpu());
                     add(summary, size + " ratio jdk pps", jdk.pps() / natPps);
                     add(summary, size + " ratio jdk /cpu", jdk.ppsPerCpu() / natCpu);
                     if (api) {
@@ -141,8 +150,14 @@ public final class SenderSendBench {
     }
 
     private static Run runNative(String bin, InetSocketAddress dest, int size, double seconds) throws Exception {
+        return runNative(bin, dest, size, seconds, false);
+    }
+
+    private static Run runNative(String bin, InetSocketAddress dest, int size, double seconds, boolean epoll)
+            throws Exception {
         Process p = new ProcessBuilder(bin, "127.0.0.1", Integer.toString(dest.getPort()), Integer.toString(size),
-                Double.toString(seconds), Integer.toString(BATCH)).redirectErrorStream(true).start();
+                Double.toString(seconds), Integer.toString(BATCH), epoll ? "epoll" : "plain")
+                .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) throw new IllegalStateException("native: " + out);
         JsonNode j = EgressJson.mapper().readTree(out);
