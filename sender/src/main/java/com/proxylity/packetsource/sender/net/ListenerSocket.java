@@ -83,7 +83,8 @@ public final class ListenerSocket {
                     TimeUnit.MILLISECONDS);
         }
         LOG.info("listener-bound", "listener", config.name(), "type", config.type().wireName(),
-                "address", localAddress().getAddress().getHostAddress(), "port", localAddress().getPort());
+                "address", localAddress().getAddress().getHostAddress(), "port", localAddress().getPort(),
+                "families", families.wireName());
     }
 
     private static InetAddress parseBind(String literal) {
