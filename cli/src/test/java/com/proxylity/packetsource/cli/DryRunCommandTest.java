@@ -48,7 +48,8 @@ class DryRunCommandTest {
     @MethodSource("files")
     void jsonOutputMatchesTheManifest(String file) throws Exception {
         List<String> args = new ArrayList<>(List.of("dry-run", "--json",
-                "--listener-type", EVENTS.listenerType(file).wireName(), "--region", EVENTS.region()));
+                "--listener-type", EVENTS.listenerType(file).wireName(),
+                "--listener-families", EVENTS.listenerFamilies(file).wireName(), "--region", EVENTS.region()));
         if (EVENTS.formatter(file) != null) args.addAll(List.of("--formatter", EVENTS.formatter(file)));
         args.add(EVENTS.path(file).toString());
         Run r = run(args.toArray(String[]::new));

@@ -78,6 +78,11 @@ public record Tables(String packetSources, String listeners, String sessions) {
         public static final String PUBLIC_KEY = "PublicKey";
         /** S, optional: base URL of the egress API of the sender that owns this Listener. */
         public static final String SENDER_ENDPOINT = "SenderEndpoint";
+        /**
+         * S, optional: remote address families the Listener's socket reaches, {@code ipv4},
+         * {@code ipv6} or {@code dual-stack}; absent = {@code ipv4} (the sender's default bind).
+         */
+        public static final String ADDRESS_FAMILIES = "AddressFamilies";
 
         private Listeners() {}
     }

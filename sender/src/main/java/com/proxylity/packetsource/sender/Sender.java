@@ -1,5 +1,6 @@
 package com.proxylity.packetsource.sender;
 
+import com.proxylity.packetsource.core.contract.AddressFamilies;
 import com.proxylity.packetsource.core.egress.EgressPolicy;
 import com.proxylity.packetsource.core.egressapi.EgressApi;
 import com.proxylity.packetsource.core.egressapi.EgressVerifier;
@@ -146,6 +147,13 @@ public final class Sender implements AutoCloseable {
         ListenerSocket s = sockets.get(listener);
         if (s == null) throw new IllegalArgumentException("no such listener");
         return s.localAddress();
+    }
+
+    /** The remote address families a Listener's socket reaches (its registry entry must say the same). */
+    public AddressFamilies listenerFamilies(String listener) {
+        ListenerSocket s = sockets.get(listener);
+        if (s == null) throw new IllegalArgumentException("no such listener");
+        return s.families();
     }
 
     /** Listener name → bound port. */

@@ -12,6 +12,8 @@ public enum DiscardReason {
     DecodeError,
     MalformedRemote,
     EgressDenied,
+    /** Remote.Address is of a family the Listener's socket cannot send to (IPv6 on an IPv4 Listener, or the reverse). */
+    AddressFamilyUnreachable,
     TooLarge,
     NoSession,
     SessionExpired,

@@ -49,6 +49,12 @@ public final class DefaultEgressPolicy implements EgressPolicy {
             // Local-use NAT64 prefix: the embedding position depends on the operator's prefix
             // length, so it cannot be checked; it is for private translation anyway.
             DeniedRange.of("64:ff9b:1::/48", "local-use NAT64 (RFC 8215)"),
+            // SIIT IPv4-translated addresses (::ffff:0:a.b.c.d, RFC 2765): a stateless translator
+            // delivers them to the embedded IPv4 address. Not a destination anyone publishes to,
+            // so denied outright instead of judged by the embedded address.
+            DeniedRange.of("::ffff:0:0:0/96", "IPv4-translated, SIIT (RFC 2765)"),
+            // Discard-only prefix: routed to a black hole by design, never a real peer.
+            DeniedRange.of("100::/64", "discard-only (RFC 6666)"),
             DeniedRange.of("fc00::/7", "unique local incl. instance metadata fd00:ec2::254 (RFC 4193)"),
             DeniedRange.of("fe80::/10", "link-local (RFC 4291)"),
             DeniedRange.of("fec0::/10", "site-local, deprecated private range (RFC 3879)"),
