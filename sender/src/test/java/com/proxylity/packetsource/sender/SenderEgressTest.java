@@ -194,6 +194,51 @@ class SenderEgressTest {
         assertNothingArrives();
     }
 
+    /** Issue 9, defect 3: a port as a string or a fraction, or a repeated key, is not a request. */
+    @Test
+    void coercedValuesAndDuplicateKeysAre400AndSendNothing() throws Exception {
+        startPlain();
+        int port = receiver.getLocalPort();
+        String good = "{\"Listener\":\"coap\",\"Packets\":[{\"Id\":\"m/0\",\"Address\":\"127.0.0.1\",\"Port\":" + port
+                + ",\"Payload\":\"AQ==\"}]}";
+        for (String bad : new String[] {
+                good.replace("\"Port\":" + port, "\"Port\":\"" + port + "\""),
+                good.replace("\"Port\":" + port, "\"Port\":" + port + ".5"),
+                good.replace("\"Port\":" + port, "\"Port\":" + port + ",\"Port\":" + port),
+                good.replace("\"Listener\":\"coap\"", "\"Listener\":\"coap\",\"Listener\":\"coap\""),
+        }) {
+            assertEquals(400, client.post(bad.getBytes(StandardCharsets.UTF_8)).statusCode(), bad);
+        }
+        assertNothingArrives();
+        assertEquals(200, client.post(good.getBytes(StandardCharsets.UTF_8)).statusCode());
+        receive(1);
+    }
+
+    /** Issue 9, defect 3: the body is JSON; anything labelled otherwise is 415 before it is read. */
+    @Test
+    void contentTypeOtherThanJsonIs415() throws Exception {
+        startPlain();
+        byte[] body = EgressJson.writeRequest(TestEgress.plain("coap", LOOPBACK, receiver.getLocalPort(), payloads(1, 4)));
+        for (String type : new String[] {"text/plain", "application/x-www-form-urlencoded", "application/jsonx", ""}) {
+            SignedHeaders h = client.signer.sign(body, System.currentTimeMillis());
+            HttpRequest.Builder b = HttpRequest.newBuilder(client.uri)
+                    .header(EgressApi.HEADER_TIMESTAMP, h.timestamp()).header(EgressApi.HEADER_NONCE, h.nonce())
+                    .header(EgressApi.HEADER_SIGNATURE, h.signature())
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+            if (!type.isEmpty()) b.header("Content-Type", type);
+            assertEquals(415, client.http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray()).statusCode(), type);
+        }
+        assertNothingArrives();
+        // The egress Lambda's exact header, and the same with a charset parameter, are accepted.
+        SignedHeaders h = client.signer.sign(body, System.currentTimeMillis());
+        HttpRequest withCharset = HttpRequest.newBuilder(client.uri).header("Content-Type", "Application/JSON; charset=utf-8")
+                .header(EgressApi.HEADER_TIMESTAMP, h.timestamp()).header(EgressApi.HEADER_NONCE, h.nonce())
+                .header(EgressApi.HEADER_SIGNATURE, h.signature()).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        assertEquals(200, client.http.send(withCharset, HttpResponse.BodyHandlers.ofByteArray()).statusCode());
+        receive(1);
+        assertEquals(4, sender.apiMetrics().rejectedTotal("UnsupportedMediaType"));
+    }
+
     @Test
     void eachBadPacketGetsItsReasonAndSiblingsStillGo() throws Exception {
         startPlain();
