@@ -239,6 +239,36 @@ class SenderEgressTest {
         assertEquals(4, sender.apiMetrics().rejectedTotal("UnsupportedMediaType"));
     }
 
+    /** Two signed requests and a health check written in one go are answered in order, each once. */
+    @Test
+    void pipelinedRequestsAreAnsweredInOrder() throws Exception {
+        startPlain();
+        StringBuilder wire = new StringBuilder();
+        for (int i = 0; i < 2; i++) {
+            String body = new String(EgressJson.writeRequest(TestEgress.plain("coap", LOOPBACK, receiver.getLocalPort(),
+                    List.of(new byte[] {(byte) i}))), StandardCharsets.UTF_8);
+            SignedHeaders h = client.signer.sign(body.getBytes(StandardCharsets.UTF_8), System.currentTimeMillis());
+            wire.append("POST /v1/egress HTTP/1.1\r\nHost: s\r\nContent-Type: application/json\r\nContent-Length: ")
+                    .append(body.length()).append("\r\n").append(EgressApi.HEADER_TIMESTAMP).append(": ").append(h.timestamp())
+                    .append("\r\n").append(EgressApi.HEADER_NONCE).append(": ").append(h.nonce()).append("\r\n")
+                    .append(EgressApi.HEADER_SIGNATURE).append(": ").append(h.signature()).append("\r\n\r\n").append(body);
+        }
+        wire.append("GET /health HTTP/1.1\r\nHost: s\r\nConnection: close\r\n\r\n");
+        try (java.net.Socket s = new java.net.Socket(LOOPBACK, sender.egressPort())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(wire.toString().getBytes(StandardCharsets.US_ASCII));
+            String answers = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            // A response's JSON body has no line end, so the next status line follows it directly.
+            List<String> statuses = java.util.regex.Pattern.compile("HTTP/1\\.1 \\d{3} [A-Za-z ]+?\\r\\n")
+                    .matcher(answers).results().map(m -> m.group().trim()).toList();
+            assertEquals(List.of("HTTP/1.1 200 OK", "HTTP/1.1 200 OK", "HTTP/1.1 200 OK"), statuses, answers);
+            assertTrue(answers.endsWith("{\"Status\":\"Ok\"}"), answers);
+        }
+        List<DatagramPacket> got = receive(2);
+        assertEquals(0, got.get(0).getData()[0]);
+        assertEquals(1, got.get(1).getData()[0]);
+    }
+
     @Test
     void eachBadPacketGetsItsReasonAndSiblingsStillGo() throws Exception {
         startPlain();

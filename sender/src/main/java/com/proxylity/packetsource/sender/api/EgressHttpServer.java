@@ -13,6 +13,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.flow.FlowControlHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -114,8 +115,10 @@ public final class EgressHttpServer {
                         protected void initChannel(Channel ch) {
                             channels.add(ch);
                             ReadDeadline deadline = new ReadDeadline(limits, reporter);
+                            // FlowControlHandler: while a request is worked on (auto-read off), a
+                            // pipelined one already decoded from the same read waits there.
                             ch.pipeline().addLast(limiter, deadline, new HttpServerCodec(decoder),
-                                    new EgressRequestHandler(shared, deadline));
+                                    new FlowControlHandler(), new EgressRequestHandler(shared, deadline));
                         }
                     })
                     .bind(new InetSocketAddress(InetAddress.getByName(bindAddress), port))

@@ -76,7 +76,9 @@ final class EgressRequestHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onHeaders(ChannelHandlerContext ctx, HttpRequest r) {
-        if (phase != Phase.HEADERS) { // cannot happen with autoRead off while working; be safe
+        if (phase != Phase.HEADERS) {
+            // Cannot happen: the FlowControlHandler ahead of us holds a pipelined request until
+            // the current one is answered. Refuse rather than mix two requests' state.
             ctx.close();
             return;
         }
@@ -143,6 +145,10 @@ final class EgressRequestHandler extends ChannelInboundHandlerAdapter {
         body = ctx.alloc().heapBuffer(Math.max(initial, 256), EgressApi.MAX_BODY_BYTES);
         phase = Phase.BODY;
         deadline.body();
+        if (HttpUtil.is100ContinueExpected(r)) {
+            // Only now, after every check the headers allow: a refused client never sends the body.
+            ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+        }
     }
 
     private void onContent(ChannelHandlerContext ctx, HttpContent c) {
