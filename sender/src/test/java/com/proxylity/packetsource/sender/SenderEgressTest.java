@@ -237,6 +237,10 @@ class SenderEgressTest {
         assertEquals(200, client.http.send(withCharset, HttpResponse.BodyHandlers.ofByteArray()).statusCode());
         receive(1);
         assertEquals(4, sender.apiMetrics().rejectedTotal("UnsupportedMediaType"));
+        sender.close(); // flushes metrics: the refusals are an EMF metric too
+        sender = null;
+        String emf = metricsOut.toString(StandardCharsets.UTF_8);
+        assertTrue(emf.contains("\"Reason\":\"UnsupportedMediaType\"") && emf.contains("\"EgressRejected\":4"), emf);
     }
 
     /** Two signed requests and a health check written in one go are answered in order, each once. */
