@@ -29,6 +29,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.flow.FlowControlHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -97,8 +98,10 @@ final class SnsHttpTransport implements AutoCloseable {
                             ch.closeFuture().addListener(f -> open.decrementAndGet());
                             channels.add(ch);
                             Deadline deadline = new Deadline();
+                            // FlowControlHandler: a pipelined request waits until the one before it
+                            // is answered (auto-read is off meanwhile), so answers keep their order.
                             ch.pipeline().addLast(deadline, new HttpServerCodec(decoder),
-                                    new Aggregator(maxBodyBytes, refusal),
+                                    new Aggregator(maxBodyBytes, refusal), new FlowControlHandler(),
                                     new Requests(deadline, handler, refusal));
                         }
                     })

@@ -227,6 +227,28 @@ class LocalSnsServerTest {
         assertEquals(3, got);
     }
 
+    /** Requests written back to back on one connection are each answered, in order. */
+    @Test
+    void pipelinedRequestsAreAnsweredInOrder() throws Exception {
+        String ok = "Action=Publish&TopicArn=" + TOPIC + "&Message=pipelined";
+        String bad = "Action=Publish&TopicArn=" + TOPIC + "&Message=";
+        StringBuilder wire = new StringBuilder();
+        for (String body : new String[] {ok, bad, ok}) {
+            wire.append("POST / HTTP/1.1\r\nHost: sns\r\nContent-Type: application/x-www-form-urlencoded\r\n")
+                    .append("Content-Length: ").append(body.length()).append("\r\n\r\n").append(body);
+        }
+        wire.append("POST / HTTP/1.1\r\nHost: sns\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.endpoint().getPort())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(wire.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String answers = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            List<String> statuses = java.util.regex.Pattern.compile("HTTP/1\\.1 (\\d{3})").matcher(answers).results()
+                    .map(m -> m.group(1)).toList();
+            assertEquals(List.of("200", "400", "200", "400"), statuses, answers);
+        }
+        assertEquals(0, drain(queues.of("us-east-1").url()).size(), "no EgressRegion: accepted and filtered, as SNS does");
+    }
+
     @Test
     void publishBatchIsBoundedAsAWholeAsSnsBoundsIt() {
         long published = fanout.published();
