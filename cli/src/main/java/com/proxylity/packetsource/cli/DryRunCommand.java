@@ -103,7 +103,7 @@ public final class DryRunCommand implements Callable<Integer> {
                 file = MessageFile.read(path);
             } catch (IOException e) {
                 unreadable = true;
-                err.println("cannot read " + path + ": " + e.getMessage());
+                err.println("cannot use " + path + ": " + e.getMessage());
                 filesOut.addObject().put("File", path.toString()).put("Error", String.valueOf(e.getMessage()));
                 continue;
             }

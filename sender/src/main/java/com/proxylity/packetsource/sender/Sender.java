@@ -8,6 +8,8 @@ import com.proxylity.packetsource.core.session.InMemorySessionDirectory;
 import com.proxylity.packetsource.core.session.SessionDirectory;
 import com.proxylity.packetsource.sender.api.EgressHttpServer;
 import com.proxylity.packetsource.sender.api.EgressService;
+import com.proxylity.packetsource.sender.api.HttpLimits;
+import com.proxylity.packetsource.sender.metrics.ApiMetrics;
 import com.proxylity.packetsource.sender.config.ListenerConfig;
 import com.proxylity.packetsource.sender.config.SenderConfig;
 import com.proxylity.packetsource.sender.metrics.EmfWriter;
@@ -60,6 +62,7 @@ public final class Sender implements AutoCloseable {
     private final Transport transport;
     private final SessionPublisher publisher;
     private final Map<String, WireGuardPort> wireGuardPorts = new LinkedHashMap<>();
+    private final ApiMetrics apiMetrics = new ApiMetrics();
     private volatile boolean closing;
 
     private Sender(Builder b) throws IOException {
@@ -99,7 +102,8 @@ public final class Sender implements AutoCloseable {
                 b.policy != null ? b.policy : config.egressPolicy(), config.drainTimeout());
         try {
             http = new EgressHttpServer(config.egressBindAddress(), config.egressPort(), config.httpThreads(),
-                    new EgressVerifier(config.hmacKey()), service, clock::millis, this::healthy);
+                    new EgressVerifier(config.hmacKey()), service, clock::millis, this::healthy,
+                    HttpLimits.defaults(), apiMetrics, transport);
         } catch (IOException | RuntimeException e) {
             // E.g. the egress port is taken: release the Listener sockets we already hold.
             sockets.values().forEach(ListenerSocket::close);
@@ -187,6 +191,11 @@ public final class Sender implements AutoCloseable {
         return http.authRejected();
     }
 
+    /** Egress API refusals by reason since the last metrics flush (tests). */
+    public ApiMetrics apiMetrics() {
+        return apiMetrics;
+    }
+
     /** True while every Listener socket is bound and the sender is not shutting down. */
     public boolean healthy() {
         if (closing) return false;
@@ -197,6 +206,7 @@ public final class Sender implements AutoCloseable {
     private void flushMetrics() {
         try {
             metrics.values().forEach(emf::flush);
+            emf.flush(apiMetrics);
         } catch (RuntimeException e) {
             LOG.error("metrics-flush-failed", e);
         }

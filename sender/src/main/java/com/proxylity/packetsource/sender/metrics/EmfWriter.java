@@ -68,6 +68,17 @@ public final class EmfWriter {
         }
     }
 
+    /** One line per reason with {@code EgressRejected}, dimensions [Service, Reason]; silent when none. */
+    public void flush(ApiMetrics m) {
+        long now = clock.getAsLong();
+        m.drain().forEach((reason, n) -> {
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put("EgressRejected", n);
+            emit(now, List.of(List.of("Service", "Reason")), Map.of("Reason", reason),
+                    List.of(def("EgressRejected", "Count")), v);
+        });
+    }
+
     private static Map<String, String> def(String name, String unit) {
         return Map.of("Name", name, "Unit", unit);
     }
