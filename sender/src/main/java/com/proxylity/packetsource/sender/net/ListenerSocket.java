@@ -1,6 +1,7 @@
 package com.proxylity.packetsource.sender.net;
 
 import com.proxylity.packetsource.sender.config.ListenerConfig;
+import com.proxylity.packetsource.sender.flow.FlowWindow;
 import com.proxylity.packetsource.sender.metrics.JsonLog;
 import com.proxylity.packetsource.sender.metrics.SenderMetrics;
 import com.proxylity.packetsource.core.wireguard.InboundDrop;
@@ -51,6 +52,8 @@ public final class ListenerSocket {
     private final SenderMetrics metrics;
     private final WireGuardPort wireGuard;
     private final AtomicInteger pending = new AtomicInteger();
+    /** Who this Listener heard from recently: the NLB's UDP flows that are still live. */
+    private final FlowWindow flows = new FlowWindow();
     private final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
     private Channel channel;
     private ScheduledFuture<?> ticker;
@@ -100,6 +103,10 @@ public final class ListenerSocket {
 
     public boolean active() {
         return channel != null && channel.isActive();
+    }
+
+    public FlowWindow flowWindow() {
+        return flows;
     }
 
     public int pending() {
@@ -159,6 +166,7 @@ public final class ListenerSocket {
 
     private void writeOne(Channel ch, Outbound out, int i, long now) {
         byte[] p = out.payload[i];
+        if (wireGuard == null) countFlow(out.destination[i], now);
         if (wireGuard == null && p.length == 0) {
             sendEmpty(ch, out, i);
             return;
@@ -189,10 +197,16 @@ public final class ListenerSocket {
                 out.finish(i, DiscardReason.EgressDenied);
                 return;
             }
+            countFlow(dest, now);
         }
         SlotPromise promise = new SlotPromise(ch, ch.eventLoop(), i);
         promise.addListener(out);
         ch.write(new DatagramPacket(buf, dest), promise);
+    }
+
+    /** A packet to a remote not heard from within the NLB's UDP idle timeout most likely never leaves the VPC. */
+    private void countFlow(InetSocketAddress dest, long now) {
+        if (!flows.live(dest, now)) metrics.sentOutsideFlowWindow();
     }
 
     /**
@@ -235,6 +249,8 @@ public final class ListenerSocket {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket msg) {
+            // Any datagram keeps the client's NLB flow alive, valid WireGuard or not.
+            flows.heard(msg.sender(), System.nanoTime());
             if (wireGuard == null) {
                 // Plain UDP Listeners only send; what arrives is counted and dropped.
                 metrics.inboundDropped();
