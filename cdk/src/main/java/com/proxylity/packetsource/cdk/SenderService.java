@@ -101,7 +101,9 @@ public final class SenderService extends Construct {
                 .environment(Map.of(
                         "PS_SENDER_CONFIG_JSON", senderConfig(config, tables),
                         "PS_SENDER_ENDPOINT", "http://" + SERVICE_NAME + "." + NAMESPACE + ":" + SenderPorts.EGRESS_API,
-                        "PS_REGISTRY_LISTENERS_TABLE", tables.names().listeners()))
+                        "PS_REGISTRY_LISTENERS_TABLE", tables.names().listeners(),
+                        // With more than one task, plain UDP packets must go to the task holding the client's flow.
+                        "PS_FLOW_OWNERS", config.senderTasks() > 1 ? "on" : "off"))
                 .secrets(secrets)
                 .logging(LogDriver.awsLogs(AwsLogDriverProps.builder().logGroup(logs).streamPrefix("sender").build()))
                 .readonlyRootFilesystem(true)

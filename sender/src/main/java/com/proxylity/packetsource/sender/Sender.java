@@ -12,6 +12,7 @@ import com.proxylity.packetsource.sender.config.SenderConfig;
 import com.proxylity.packetsource.sender.metrics.EmfWriter;
 import com.proxylity.packetsource.sender.metrics.JsonLog;
 import com.proxylity.packetsource.sender.metrics.SenderMetrics;
+import com.proxylity.packetsource.sender.flow.FlowOwnerRecorder;
 import com.proxylity.packetsource.sender.net.ListenerSocket;
 import com.proxylity.packetsource.sender.net.Transport;
 import com.proxylity.packetsource.sender.wg.EngineWireGuardPort;
@@ -68,6 +69,9 @@ public final class Sender implements AutoCloseable {
         Clock clock = b.clock;
         this.publisher = new SessionPublisher(sessions);
         WireGuardPorts wgFactory = b.wireGuard != null ? b.wireGuard : EngineWireGuardPort.factory(publisher);
+        // Plain UDP: the task that hears a client records that it holds the client's NLB flow.
+        FlowOwnerRecorder flowOwners = b.recordFlowOwners
+                ? new FlowOwnerRecorder(config.senderId(), publisher, clock) : null;
         Map<String, ListenerSocket> s = new LinkedHashMap<>();
         Map<String, SenderMetrics> m = new LinkedHashMap<>();
         group = transport.newGroup(Math.max(1, Math.min(config.listeners().size(),
@@ -79,6 +83,7 @@ public final class Sender implements AutoCloseable {
                         ? wgFactory.create(lc, config.senderId(), sessions, clock) : null;
                 if (wg != null) wireGuardPorts.put(lc.name(), wg);
                 ListenerSocket sock = new ListenerSocket(lc, config.queueCapacity(), lm, wg);
+                if (wg == null && flowOwners != null) sock.onHeard(remote -> flowOwners.heard(lc.name(), remote));
                 sock.bind(group, transport);
                 s.put(lc.name(), sock);
                 m.put(lc.name(), lm);
@@ -231,6 +236,7 @@ public final class Sender implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private Transport transport;
         private WireGuardPorts wireGuard;
+        private boolean recordFlowOwners;
 
         private Builder(SenderConfig config) {
             this.config = Objects.requireNonNull(config);
@@ -250,6 +256,9 @@ public final class Sender implements AutoCloseable {
 
         /** Replaces the WireGuard engine (e.g. {@link WireGuardPorts#NONE}: everything NoSession). */
         public Builder wireGuard(WireGuardPorts v) { wireGuard = v; return this; }
+
+        /** Record plain UDP flow ownership in the session directory (more than one task per Listener). */
+        public Builder recordFlowOwners(boolean v) { recordFlowOwners = v; return this; }
 
         public Sender start() throws IOException {
             return new Sender(this);

@@ -54,6 +54,7 @@ public final class ListenerSocket {
     private final AtomicInteger pending = new AtomicInteger();
     /** Who this Listener heard from recently: the NLB's UDP flows that are still live. */
     private final FlowWindow flows = new FlowWindow();
+    private volatile java.util.function.Consumer<InetSocketAddress> onHeard;
     private final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
     private Channel channel;
     private ScheduledFuture<?> ticker;
@@ -107,6 +108,11 @@ public final class ListenerSocket {
 
     public FlowWindow flowWindow() {
         return flows;
+    }
+
+    /** Called on the event loop for every inbound datagram of a plain UDP Listener (flow ownership). */
+    public void onHeard(java.util.function.Consumer<InetSocketAddress> callback) {
+        this.onHeard = callback;
     }
 
     public int pending() {
@@ -253,6 +259,8 @@ public final class ListenerSocket {
             flows.heard(msg.sender(), System.nanoTime());
             if (wireGuard == null) {
                 // Plain UDP Listeners only send; what arrives is counted and dropped.
+                java.util.function.Consumer<InetSocketAddress> heard = onHeard;
+                if (heard != null) heard.accept(msg.sender());
                 metrics.inboundDropped();
                 return;
             }
