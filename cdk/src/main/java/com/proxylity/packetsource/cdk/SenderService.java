@@ -86,6 +86,15 @@ public final class SenderService extends Construct {
         LogGroup logs = LogGroup.Builder.create(this, "Logs").logGroupName("/packet-source/sender")
                 .retention(RetentionDays.ONE_MONTH).removalPolicy(RemovalPolicy.DESTROY).build();
 
+        // One Elastic IP per AZ: the Listeners' fixed public addresses (the NLB's subnet mappings).
+        List<SubnetMapping> mappings = new ArrayList<>();
+        int i = 0;
+        for (ISubnet subnet : vpc.getPublicSubnets()) {
+            CfnEIP eip = CfnEIP.Builder.create(this, "Address" + (i++)).domain("vpc").build();
+            addresses.add(eip);
+            mappings.add(SubnetMapping.builder().subnet(subnet).allocationId(eip.getAttrAllocationId()).build());
+        }
+
         Map<String, Secret> secrets = new LinkedHashMap<>();
         secrets.put("PS_EGRESS_HMAC_KEY", Secret.fromSecretsManager(egressKey));
         for (ListenerSpec l : config.listeners()) {
@@ -102,6 +111,7 @@ public final class SenderService extends Construct {
                         "PS_SENDER_CONFIG_JSON", senderConfig(config, tables),
                         "PS_SENDER_ENDPOINT", "http://" + SERVICE_NAME + "." + NAMESPACE + ":" + SenderPorts.EGRESS_API,
                         "PS_REGISTRY_LISTENERS_TABLE", tables.names().listeners(),
+                        "PS_PUBLIC_ADDRESSES", Fn.join(",", addresses.stream().map(CfnEIP::getAttrPublicIp).toList()),
                         // With more than one task, plain UDP packets must go to the task holding the client's flow.
                         "PS_FLOW_OWNERS", config.senderTasks() > 1 ? "on" : "off"))
                 .secrets(secrets)
@@ -119,12 +129,13 @@ public final class SenderService extends Construct {
         }
 
         // Sessions: the sender writes and removes session metadata. Listeners: it records its own
-        // Listeners (public key, addresses, endpoint) and nothing else.
+        // Listeners (public key, addresses, endpoint; UpdateItem keeps the operator's AllowedPeers)
+        // and re-reads their AllowedPeers, for its configured Listener names only.
         task.getTaskRole().addToPrincipalPolicy(PolicyStatement.Builder.create()
                 .actions(List.of("dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:GetItem"))
                 .resources(List.of(tables.sessions().getTableArn())).build());
         task.getTaskRole().addToPrincipalPolicy(PolicyStatement.Builder.create()
-                .actions(List.of("dynamodb:PutItem", "dynamodb:GetItem"))
+                .actions(List.of("dynamodb:UpdateItem", "dynamodb:GetItem"))
                 .resources(List.of(tables.listeners().getTableArn()))
                 .conditions(Map.of("ForAllValues:StringEquals",
                         Map.of("dynamodb:LeadingKeys", config.listeners().stream().map(ListenerSpec::name).toList())))
@@ -158,13 +169,6 @@ public final class SenderService extends Construct {
                         .dnsTtl(Duration.seconds(10)).build())
                 .build();
 
-        List<SubnetMapping> mappings = new ArrayList<>();
-        int i = 0;
-        for (ISubnet subnet : vpc.getPublicSubnets()) {
-            CfnEIP eip = CfnEIP.Builder.create(this, "Address" + (i++)).domain("vpc").build();
-            addresses.add(eip);
-            mappings.add(SubnetMapping.builder().subnet(subnet).allocationId(eip.getAttrAllocationId()).build());
-        }
         nlb = NetworkLoadBalancer.Builder.create(this, "Nlb")
                 .vpc(vpc)
                 .internetFacing(true)

@@ -215,7 +215,7 @@ class StackTest {
     }
 
     @Test
-    void secretsAreInjectedByEcsAndTheEgressApiAdmitsOnlySecurityGroups() {
+    void secretsAreInjectedByEcsAndTheEgressApiAdmitsOnlySecurityGroups() throws Exception {
         for (PacketSourceStack stack : Synth.stacks()) {
             Template t = Synth.template(stack);
             JsonNode container = Templates.resources(t, "AWS::ECS::TaskDefinition").get(0).getValue()
@@ -223,6 +223,17 @@ class StackTest {
             Set<String> secretNames = new HashSet<>();
             container.get("Secrets").forEach(s -> secretNames.add(s.get("Name").asText()));
             assertEquals(Set.of("PS_EGRESS_HMAC_KEY", "PS_WG_KEY_WG"), secretNames);
+            Map<String, JsonNode> env = new java.util.HashMap<>();
+            container.get("Environment").forEach(e -> env.put(e.get("Name").asText(), e.get("Value")));
+            assertEquals("PacketSource-Listeners", env.get("PS_REGISTRY_LISTENERS_TABLE").asText(),
+                    "the sender registers its Listeners and reloads their allowed peers");
+            assertEquals("http://sender.packet-source.internal:8080", env.get("PS_SENDER_ENDPOINT").asText());
+            assertEquals(2, env.get("PS_PUBLIC_ADDRESSES").at("/Fn::Join/1").size(), "the Elastic IPs");
+            assertEquals("off", env.get("PS_FLOW_OWNERS").asText(), "one task: no flow records needed");
+            JsonNode senderConfig = Templates.JSON.readTree(env.get("PS_SENDER_CONFIG_JSON").asText());
+            assertEquals("wg-decap", senderConfig.at("/listeners/1/type").asText());
+            assertEquals("PS_WG_KEY_WG", senderConfig.at("/listeners/1/privateKeyEnv").asText());
+            assertEquals("PacketSource-Sessions", senderConfig.at("/sessionDirectory/table").asText());
             String text = Templates.json(t).toString();
             assertFalse(text.contains("\"SecretString\""), "no secret value in the template");
             assertTrue(Templates.resources(t, "AWS::SecretsManager::Secret").get(0).getValue()

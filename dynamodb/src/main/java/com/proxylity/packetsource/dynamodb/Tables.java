@@ -78,6 +78,12 @@ public record Tables(String packetSources, String listeners, String sessions) {
         public static final String PUBLIC_KEY = "PublicKey";
         /** S, optional: base URL of the egress API of the sender that owns this Listener. */
         public static final String SENDER_ENDPOINT = "SenderEndpoint";
+        /**
+         * L of S, optional: base64 public keys of the WireGuard peers allowed to handshake. Set by
+         * the operator; the sender re-reads it periodically (absent: its configuration's list).
+         * The sender's own registration never writes it.
+         */
+        public static final String ALLOWED_PEERS = "AllowedPeers";
 
         private Listeners() {}
     }

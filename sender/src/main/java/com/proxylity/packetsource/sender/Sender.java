@@ -168,6 +168,30 @@ public final class Sender implements AutoCloseable {
         return sessions;
     }
 
+    /**
+     * Replaces the allowed peers of a WireGuard Listener without restarting it (the registry's
+     * AllowedPeers, reloaded periodically). Removed peers lose their sessions.
+     *
+     * @return how many peers were added or removed
+     */
+    public int setAllowedPeers(String listener, java.util.Set<String> peers) {
+        ListenerSocket s = sockets.get(listener);
+        if (s == null) throw new IllegalArgumentException("no listener " + listener);
+        try {
+            return s.setAllowedPeers(peers).get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("allowed peers of " + listener + " not applied", e);
+        }
+    }
+
+    /** Names of the WireGuard Listeners. */
+    public java.util.Set<String> wireGuardListeners() {
+        return java.util.Set.copyOf(wireGuardPorts.keySet());
+    }
+
     /** The WireGuard public key (base64) of a {@code wg}/{@code wg-decap} Listener. */
     public String wireGuardPublicKey(String listener) {
         WireGuardPort p = wireGuardPorts.get(listener);

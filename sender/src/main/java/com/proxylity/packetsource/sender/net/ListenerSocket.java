@@ -110,6 +110,23 @@ public final class ListenerSocket {
         return flows;
     }
 
+    /**
+     * Replaces a WireGuard Listener's allowed peers on its event loop (the engine's only thread).
+     * Completes with the number of peers added or removed.
+     */
+    public java.util.concurrent.CompletableFuture<Integer> setAllowedPeers(java.util.Set<String> peers) {
+        if (wireGuard == null) throw new IllegalStateException("listener " + config.name() + " is not WireGuard");
+        java.util.concurrent.CompletableFuture<Integer> done = new java.util.concurrent.CompletableFuture<>();
+        channel.eventLoop().execute(() -> {
+            try {
+                done.complete(wireGuard.setAllowedPeers(peers));
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        });
+        return done;
+    }
+
     /** Called on the event loop for every inbound datagram of a plain UDP Listener (flow ownership). */
     public void onHeard(java.util.function.Consumer<InetSocketAddress> callback) {
         this.onHeard = callback;
