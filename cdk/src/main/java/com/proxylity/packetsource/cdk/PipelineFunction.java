@@ -97,6 +97,8 @@ public final class PipelineFunction extends Construct {
                 .aliasName(ALIAS)
                 .version(function.getCurrentVersion())
                 .build();
+        software.amazon.awscdk.Annotations.of(function).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
+                "published: currentVersion, and every caller uses the alias on it");
     }
 
     public Function function() {
