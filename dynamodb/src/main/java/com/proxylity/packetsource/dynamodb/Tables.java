@@ -83,6 +83,12 @@ public record Tables(String packetSources, String listeners, String sessions) {
          * {@code ipv6} or {@code dual-stack}; absent = {@code ipv4} (the sender's default bind).
          */
         public static final String ADDRESS_FAMILIES = "AddressFamilies";
+        /**
+         * L of S, optional: base64 public keys of the WireGuard peers allowed to handshake. Set by
+         * the operator; the sender re-reads it periodically (absent: its configuration's list).
+         * The sender's own registration never writes it.
+         */
+        public static final String ALLOWED_PEERS = "AllowedPeers";
 
         private Listeners() {}
     }

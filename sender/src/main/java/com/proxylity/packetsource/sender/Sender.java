@@ -15,6 +15,7 @@ import com.proxylity.packetsource.sender.config.SenderConfig;
 import com.proxylity.packetsource.sender.metrics.EmfWriter;
 import com.proxylity.packetsource.sender.metrics.JsonLog;
 import com.proxylity.packetsource.sender.metrics.SenderMetrics;
+import com.proxylity.packetsource.sender.flow.FlowOwnerRecorder;
 import com.proxylity.packetsource.sender.net.ListenerSocket;
 import com.proxylity.packetsource.sender.net.Transport;
 import com.proxylity.packetsource.sender.wg.EngineWireGuardPort;
@@ -72,6 +73,9 @@ public final class Sender implements AutoCloseable {
         Clock clock = b.clock;
         this.publisher = new SessionPublisher(sessions);
         WireGuardPorts wgFactory = b.wireGuard != null ? b.wireGuard : EngineWireGuardPort.factory(publisher);
+        // Plain UDP: the task that hears a client records that it holds the client's NLB flow.
+        FlowOwnerRecorder flowOwners = b.recordFlowOwners
+                ? new FlowOwnerRecorder(config.senderId(), publisher, clock) : null;
         Map<String, ListenerSocket> s = new LinkedHashMap<>();
         Map<String, SenderMetrics> m = new LinkedHashMap<>();
         group = transport.newGroup(Math.max(1, Math.min(config.listeners().size(),
@@ -83,6 +87,7 @@ public final class Sender implements AutoCloseable {
                         ? wgFactory.create(lc, config.senderId(), sessions, clock) : null;
                 if (wg != null) wireGuardPorts.put(lc.name(), wg);
                 ListenerSocket sock = new ListenerSocket(lc, config.queueCapacity(), lm, wg);
+                if (wg == null && flowOwners != null) sock.onHeard(remote -> flowOwners.heard(lc.name(), remote));
                 sock.bind(group, transport);
                 s.put(lc.name(), sock);
                 m.put(lc.name(), lm);
@@ -175,6 +180,30 @@ public final class Sender implements AutoCloseable {
         return sessions;
     }
 
+    /**
+     * Replaces the allowed peers of a WireGuard Listener without restarting it (the registry's
+     * AllowedPeers, reloaded periodically). Removed peers lose their sessions.
+     *
+     * @return how many peers were added or removed
+     */
+    public int setAllowedPeers(String listener, java.util.Set<String> peers) {
+        ListenerSocket s = sockets.get(listener);
+        if (s == null) throw new IllegalArgumentException("no listener " + listener);
+        try {
+            return s.setAllowedPeers(peers).get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("allowed peers of " + listener + " not applied", e);
+        }
+    }
+
+    /** Names of the WireGuard Listeners. */
+    public java.util.Set<String> wireGuardListeners() {
+        return java.util.Set.copyOf(wireGuardPorts.keySet());
+    }
+
     /** The WireGuard public key (base64) of a {@code wg}/{@code wg-decap} Listener. */
     public String wireGuardPublicKey(String listener) {
         WireGuardPort p = wireGuardPorts.get(listener);
@@ -249,6 +278,7 @@ public final class Sender implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private Transport transport;
         private WireGuardPorts wireGuard;
+        private boolean recordFlowOwners;
 
         private Builder(SenderConfig config) {
             this.config = Objects.requireNonNull(config);
@@ -268,6 +298,9 @@ public final class Sender implements AutoCloseable {
 
         /** Replaces the WireGuard engine (e.g. {@link WireGuardPorts#NONE}: everything NoSession). */
         public Builder wireGuard(WireGuardPorts v) { wireGuard = v; return this; }
+
+        /** Record plain UDP flow ownership in the session directory (more than one task per Listener). */
+        public Builder recordFlowOwners(boolean v) { recordFlowOwners = v; return this; }
 
         public Sender start() throws IOException {
             return new Sender(this);

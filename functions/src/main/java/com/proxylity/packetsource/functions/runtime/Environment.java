@@ -2,6 +2,7 @@ package com.proxylity.packetsource.functions.runtime;
 
 import com.proxylity.packetsource.core.egress.DefaultEgressPolicy;
 import com.proxylity.packetsource.core.egress.EgressPolicy;
+import com.proxylity.packetsource.core.pipeline.DeploymentNumbers;
 import com.proxylity.packetsource.core.registry.Registry;
 import com.proxylity.packetsource.core.session.SessionDirectory;
 import com.proxylity.packetsource.dynamodb.DynamoDbClients;
@@ -42,7 +43,7 @@ public final class Environment {
     public static final String PIPE_BATCH_SIZE = "PACKET_SOURCE_PIPE_BATCH_SIZE";
     public static final String REGISTRY_CACHE_SECONDS = "PACKET_SOURCE_REGISTRY_CACHE_SECONDS";
     /** The Pipe batch size the payload-limit arithmetic of docs/pipeline.md is done for. */
-    public static final int DEFAULT_PIPE_BATCH_SIZE = 10;
+    public static final int DEFAULT_PIPE_BATCH_SIZE = DeploymentNumbers.PIPE_BATCH_SIZE;
 
     private static DynamoDbClient dynamoDb;
 

@@ -2,6 +2,7 @@ package com.proxylity.packetsource.functions.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.proxylity.packetsource.core.contract.DiscardReason;
+import com.proxylity.packetsource.core.pipeline.DeploymentNumbers;
 import com.proxylity.packetsource.core.pipeline.Discard;
 import com.proxylity.packetsource.core.pipeline.ValidatedEntry;
 import java.nio.charset.StandardCharsets;
@@ -23,9 +24,9 @@ import java.util.List;
  */
 public final class StateBudget {
     /** Step Functions' limit for a state's input or output, bytes of UTF-8. */
-    public static final int STATE_LIMIT = 262_144;
+    public static final int STATE_LIMIT = DeploymentNumbers.STATE_LIMIT_BYTES;
     /** Left for what is not per message: field names, PublishedAt, Batch's per-batch fields, Map results. */
-    public static final int RESERVE = 16 * 1024;
+    public static final int RESERVE = DeploymentNumbers.STATE_RESERVE_BYTES;
     /** JSON of one packet apart from Payload and Listener: Id, names, type, address, port, key, punctuation. */
     static final int PER_PACKET_FIELDS = 256;
     /** Largest inner header Format adds (IPv6 40 + UDP 8). */
@@ -40,8 +41,7 @@ public final class StateBudget {
 
     /** @param pipeBatchSize the Pipe's BatchSize: the most messages one execution carries */
     public StateBudget(int pipeBatchSize) {
-        if (pipeBatchSize < 1) throw new IllegalArgumentException("pipe batch size must be positive");
-        this.perMessage = (STATE_LIMIT - RESERVE) / pipeBatchSize;
+        this.perMessage = DeploymentNumbers.stateSharePerMessage(pipeBatchSize);
     }
 
     public int perMessage() {

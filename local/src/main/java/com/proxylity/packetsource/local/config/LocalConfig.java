@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.proxylity.packetsource.core.pipeline.DeploymentNumbers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -36,7 +37,9 @@ public record LocalConfig(
         regions = regions == null || regions.isEmpty() ? List.of("us-east-1") : List.copyOf(regions);
         snsRegion = snsRegion == null || snsRegion.isBlank() ? regions.get(0) : snsRegion;
         ports = ports == null ? new Ports(0, 0, 0) : ports;
-        queues = queues == null ? new Queues(5, 3, 10) : queues;
+        // Without a queues section local mode runs with the deployment's numbers (the AWS stack reads the same class).
+        queues = queues == null ? new Queues(DeploymentNumbers.VISIBILITY_TIMEOUT_SECONDS,
+                DeploymentNumbers.MAX_RECEIVE_COUNT, DeploymentNumbers.PIPE_BATCH_SIZE) : queues;
         listeners = listeners == null ? List.of() : List.copyOf(listeners);
         packetSources = packetSources == null ? List.of() : List.copyOf(packetSources);
         extraTopics = extraTopics == null ? List.of() : List.copyOf(extraTopics);

@@ -18,6 +18,8 @@ import java.util.function.LongSupplier;
  * writer follows the EMF specification directly instead.
  */
 public final class EmfWriter {
+    /** Packets sent to a remote not heard from within the NLB's 120 s UDP flow window (dimension Listener). */
+    public static final String SENT_OUTSIDE_FLOW_WINDOW = "SentOutsideFlowWindow";
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final String namespace;
@@ -39,12 +41,14 @@ public final class EmfWriter {
         long sent = m.sent.sumThenReset();
         long dropped = m.inboundDropped.sumThenReset();
         long wg = m.inboundWireGuard.sumThenReset();
+        long outside = m.outsideFlowWindow.sumThenReset();
         List<Double> batches = m.drainBatchSizes();
         List<Double> latencies = m.drainSendLatencies();
         List<Map<String, String>> defs = new ArrayList<>();
         if (sent > 0) { values.put("Sent", sent); defs.add(def("Sent", "Count")); }
         if (dropped > 0) { values.put("InboundDropped", dropped); defs.add(def("InboundDropped", "Count")); }
         if (wg > 0) { values.put("InboundWireGuard", wg); defs.add(def("InboundWireGuard", "Count")); }
+        if (outside > 0) { values.put(SENT_OUTSIDE_FLOW_WINDOW, outside); defs.add(def(SENT_OUTSIDE_FLOW_WINDOW, "Count")); }
         if (!batches.isEmpty()) { values.put("BatchSize", batches); defs.add(def("BatchSize", "Count")); }
         if (!latencies.isEmpty()) { values.put("SendLatency", latencies); defs.add(def("SendLatency", "Microseconds")); }
         if (!defs.isEmpty()) {

@@ -1,6 +1,7 @@
 package com.proxylity.packetsource.sender.net;
 
 import com.proxylity.packetsource.sender.config.ListenerConfig;
+import com.proxylity.packetsource.sender.flow.FlowWindow;
 import com.proxylity.packetsource.sender.metrics.JsonLog;
 import com.proxylity.packetsource.sender.metrics.SenderMetrics;
 import com.proxylity.packetsource.core.wireguard.InboundDrop;
@@ -54,6 +55,9 @@ public final class ListenerSocket {
     private final SenderMetrics metrics;
     private final WireGuardPort wireGuard;
     private final AtomicInteger pending = new AtomicInteger();
+    /** Who this Listener heard from recently: the NLB's UDP flows that are still live. */
+    private final FlowWindow flows = new FlowWindow();
+    private volatile java.util.function.Consumer<InetSocketAddress> onHeard;
     private final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
     private Channel channel;
     private AddressFamilies families = AddressFamilies.IPV4;
@@ -162,6 +166,32 @@ public final class ListenerSocket {
         return channel != null && channel.isActive();
     }
 
+    public FlowWindow flowWindow() {
+        return flows;
+    }
+
+    /**
+     * Replaces a WireGuard Listener's allowed peers on its event loop (the engine's only thread).
+     * Completes with the number of peers added or removed.
+     */
+    public java.util.concurrent.CompletableFuture<Integer> setAllowedPeers(java.util.Set<String> peers) {
+        if (wireGuard == null) throw new IllegalStateException("listener " + config.name() + " is not WireGuard");
+        java.util.concurrent.CompletableFuture<Integer> done = new java.util.concurrent.CompletableFuture<>();
+        channel.eventLoop().execute(() -> {
+            try {
+                done.complete(wireGuard.setAllowedPeers(peers));
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        });
+        return done;
+    }
+
+    /** Called on the event loop for every inbound datagram of a plain UDP Listener (flow ownership). */
+    public void onHeard(java.util.function.Consumer<InetSocketAddress> callback) {
+        this.onHeard = callback;
+    }
+
     public int pending() {
         return pending.get();
     }
@@ -219,6 +249,7 @@ public final class ListenerSocket {
 
     private void writeOne(Channel ch, Outbound out, int i, long now) {
         byte[] p = out.payload[i];
+        if (wireGuard == null) countFlow(out.destination[i], now);
         if (wireGuard == null && p.length == 0) {
             sendEmpty(ch, out, i);
             return;
@@ -253,6 +284,7 @@ public final class ListenerSocket {
                 out.finish(i, DiscardReason.EgressDenied);
                 return;
             }
+            countFlow(dest, now);
             dest = onSocket(dest);
             if (dest == null) {
                 buf.release();
@@ -263,6 +295,11 @@ public final class ListenerSocket {
         SlotPromise promise = new SlotPromise(ch, ch.eventLoop(), i);
         promise.addListener(out);
         ch.write(new DatagramPacket(buf, dest), promise);
+    }
+
+    /** A packet to a remote not heard from within the NLB's UDP idle timeout most likely never leaves the VPC. */
+    private void countFlow(InetSocketAddress dest, long now) {
+        if (!flows.live(dest, now)) metrics.sentOutsideFlowWindow();
     }
 
     /**
@@ -309,8 +346,12 @@ public final class ListenerSocket {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket msg) {
+            // Any datagram keeps the client's NLB flow alive, valid WireGuard or not.
+            flows.heard(msg.sender(), System.nanoTime());
             if (wireGuard == null) {
                 // Plain UDP Listeners only send; what arrives is counted and dropped.
+                java.util.function.Consumer<InetSocketAddress> heard = onHeard;
+                if (heard != null) heard.accept(msg.sender());
                 metrics.inboundDropped();
                 return;
             }

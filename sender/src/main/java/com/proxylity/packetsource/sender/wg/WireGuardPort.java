@@ -37,6 +37,16 @@ public interface WireGuardPort {
     default void retireSessions() {
     }
 
+    /**
+     * Replaces the set of peers allowed to handshake (base64 public keys): new ones are added,
+     * missing ones removed with their sessions. Called on the Listener's event loop.
+     *
+     * @return how many peers were added or removed
+     */
+    default int setAllowedPeers(java.util.Set<String> peers) {
+        throw new UnsupportedOperationException("this WireGuard port has fixed peers");
+    }
+
     /** Room {@link #seal} needs for an inner packet of {@code innerLength} bytes. */
     default int sealedSize(int innerLength) {
         return 16 + ((innerLength + 15) & ~15) + 16;
