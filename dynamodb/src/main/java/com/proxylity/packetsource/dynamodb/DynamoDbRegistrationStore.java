@@ -20,7 +20,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  * for one topic cannot both win.
  */
 public final class DynamoDbRegistrationStore implements RegistrationStore {
-    private static final String OWNED_OR_NEW = "attribute_not_exists(#t) OR #r = :r";
+    private static final String OWNED_OR_NEW = "attribute_not_exists(#t) OR #r = :r OR #r = :o";
 
     private final DynamoDbClient client;
     private final Tables tables;
@@ -70,7 +70,7 @@ public final class DynamoDbRegistrationStore implements RegistrationStore {
     }
 
     @Override
-    public boolean put(Registration r) {
+    public boolean put(Registration r, String takeOverFrom) {
         Map<String, AttributeValue> item = new java.util.HashMap<>(RegistryItems.toItem(r.source()));
         item.put(PacketSources.RESOURCE_ID, Attr.s(r.resourceId()));
         if (r.customerId() != null) item.put(PacketSources.CUSTOMER_ID, Attr.s(r.customerId()));
@@ -80,7 +80,8 @@ public final class DynamoDbRegistrationStore implements RegistrationStore {
         try {
             client.putItem(b -> b.tableName(tables.packetSources()).item(item).conditionExpression(OWNED_OR_NEW)
                     .expressionAttributeNames(Map.of("#t", PacketSources.TOPIC_ARN, "#r", PacketSources.RESOURCE_ID))
-                    .expressionAttributeValues(Map.of(":r", Attr.s(r.resourceId()))));
+                    .expressionAttributeValues(Map.of(":r", Attr.s(r.resourceId()),
+                            ":o", Attr.s(takeOverFrom == null ? r.resourceId() : takeOverFrom))));
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;

@@ -55,20 +55,23 @@ class DynamoDbRegistrationStoreTest {
     @Test
     void registrationRoundTripAndPipelineSeesTheSource() {
         Registration r = reg("res-1", "edge");
-        assertTrue(store.put(r));
+        assertTrue(store.put(r, null));
         assertEquals(Optional.of(r), store.registration(TOPIC));
         assertEquals(Optional.of(r.source()), new DynamoDbRegistry(dynalite.client(), tables).packetSource(TOPIC));
     }
 
     @Test
     void anotherResourceCannotTakeOrDeleteATopic() {
-        assertTrue(store.put(reg("res-1", "edge")));
-        assertFalse(store.put(reg("res-2", "other")));
+        assertTrue(store.put(reg("res-1", "edge"), null));
+        assertFalse(store.put(reg("res-2", "other"), null));
         store.delete(TOPIC, "res-2");
         assertEquals("res-1", store.registration(TOPIC).orElseThrow().resourceId());
-        assertTrue(store.put(reg("res-1", "moved")), "the owner may rewrite its own registration");
+        assertTrue(store.put(reg("res-1", "moved"), null), "the owner may rewrite its own registration");
+        assertTrue(store.put(reg("res-3", "replacement"), "res-1"), "a replacement takes over from the resource it replaces");
         store.delete(TOPIC, "res-1");
+        assertEquals("res-3", store.registration(TOPIC).orElseThrow().resourceId(), "the replaced resource's delete leaves it");
+        store.delete(TOPIC, "res-3");
         assertEquals(Optional.empty(), store.registration(TOPIC));
-        store.delete(TOPIC, "res-1"); // already gone is fine
+        store.delete(TOPIC, "res-3"); // already gone is fine
     }
 }

@@ -45,9 +45,9 @@ public final class InMemoryRegistry implements Registry, RegistrationStore {
     }
 
     @Override
-    public synchronized boolean put(Registration r) {
+    public synchronized boolean put(Registration r, String takeOverFrom) {
         Registration old = registrations.get(r.topicArn());
-        if (old != null && !old.resourceId().equals(r.resourceId())) return false;
+        if (old != null && !old.resourceId().equals(r.resourceId()) && !old.resourceId().equals(takeOverFrom)) return false;
         if (old == null && sources.containsKey(r.topicArn())) return false; // configured, not owned by a resource
         registrations.put(r.topicArn(), r);
         sources.put(r.topicArn(), r.source());

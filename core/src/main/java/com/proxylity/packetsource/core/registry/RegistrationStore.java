@@ -16,9 +16,11 @@ public interface RegistrationStore {
     /**
      * Writes the registration unless its topic is registered by another resource.
      *
+     * @param takeOverFrom a resource id whose registration of the topic may be replaced too (the
+     *                     resource this one replaces in a CloudFormation replacement), or null
      * @return false (and nothing written) if another resource id owns the topic
      */
-    boolean put(Registration registration);
+    boolean put(Registration registration, String takeOverFrom);
 
     /** Removes the topic's registration if {@code resourceId} owns it; absent or owned by another: nothing. */
     void delete(String topicArn, String resourceId);
