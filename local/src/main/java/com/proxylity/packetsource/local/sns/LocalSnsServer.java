@@ -1,5 +1,6 @@
 package com.proxylity.packetsource.local.sns;
 
+import com.proxylity.packetsource.local.iam.LocalIam;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -29,21 +30,29 @@ public final class LocalSnsServer implements AutoCloseable {
     private final HttpServer http;
     private final ExecutorService executor;
     private final TopicFanout fanout;
+    private final SubscriptionActions subscriptions;
 
-    private LocalSnsServer(HttpServer http, ExecutorService executor, TopicFanout fanout) {
+    private LocalSnsServer(HttpServer http, ExecutorService executor, TopicFanout fanout, LocalIam iam) {
         this.http = http;
         this.executor = executor;
         this.fanout = fanout;
+        this.subscriptions = new SubscriptionActions(fanout, iam);
     }
 
+    /** Without roles: Publish and PublishBatch for anyone, subscription management for no one. */
     public static LocalSnsServer start(int port, TopicFanout fanout) throws IOException {
+        return start(port, fanout, new LocalIam(List.of(), java.time.Clock.systemUTC()));
+    }
+
+    /** @param iam the roles allowed to manage subscriptions (sessions issued by the local STS) */
+    public static LocalSnsServer start(int port, TopicFanout fanout, LocalIam iam) throws IOException {
         HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
         ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "local-sns");
             t.setDaemon(true);
             return t;
         });
-        LocalSnsServer server = new LocalSnsServer(http, executor, fanout);
+        LocalSnsServer server = new LocalSnsServer(http, executor, fanout, iam);
         http.createContext("/", server::handle);
         http.setExecutor(executor);
         http.start();
@@ -72,7 +81,8 @@ public final class LocalSnsServer implements AutoCloseable {
             try {
                 QueryRequest q = json ? JsonProtocol.toQuery(target, body)
                         : QueryRequest.parse(new String(body, StandardCharsets.UTF_8));
-                respond(ex, 200, dispatch(q, requestId, json), json);
+                String caller = LocalIam.accessKeyId(ex.getRequestHeaders().getFirst("Authorization")).orElse(null);
+                respond(ex, 200, dispatch(q, requestId, json, caller), json);
             } catch (SnsException e) {
                 respondError(ex, e, requestId, json);
             } catch (RuntimeException e) {
@@ -86,7 +96,11 @@ public final class LocalSnsServer implements AutoCloseable {
         respond(ex, e.status(), json ? JsonProtocol.error(e) : SnsXml.error(e, requestId), json);
     }
 
-    private String dispatch(QueryRequest q, String requestId, boolean json) throws SnsException {
+    private String dispatch(QueryRequest q, String requestId, boolean json, String caller) throws SnsException {
+        if (SubscriptionActions.handles(q.action())) {
+            if (json) throw new SnsException(400, "InvalidAction", "local mode serves " + q.action() + " in the AWS Query protocol only");
+            return subscriptions.dispatch(q, caller, requestId);
+        }
         switch (q.action()) {
             case "Publish": {
                 String topic = q.topicArn();
@@ -111,7 +125,8 @@ public final class LocalSnsServer implements AutoCloseable {
             }
             default:
                 throw new SnsException(400, "InvalidAction",
-                        "The action " + q.action() + " is not valid for this endpoint (local mode serves Publish and PublishBatch).");
+                        "The action " + q.action() + " is not valid for this endpoint (local mode serves Publish, PublishBatch,"
+                                + " Subscribe, Unsubscribe, ListSubscriptionsByTopic and ConfirmSubscription).");
         }
     }
 
