@@ -70,6 +70,11 @@ public final class DynamoDbRegistrationStore implements RegistrationStore {
     }
 
     @Override
+    public Optional<com.proxylity.packetsource.core.registry.PacketSource> packetSource(String topicArn) {
+        return reads.packetSource(topicArn);
+    }
+
+    @Override
     public boolean put(Registration r, String takeOverFrom) {
         Map<String, AttributeValue> item = new java.util.HashMap<>(RegistryItems.toItem(r.source()));
         item.put(PacketSources.RESOURCE_ID, Attr.s(r.resourceId()));

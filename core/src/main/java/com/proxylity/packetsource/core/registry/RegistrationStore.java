@@ -13,6 +13,9 @@ public interface RegistrationStore {
 
     Optional<Registration> registration(String topicArn);
 
+    /** The topic's Packet Source, also one registered by hand (which no resource owns). */
+    Optional<PacketSource> packetSource(String topicArn);
+
     /**
      * Writes the registration unless its topic is registered by another resource.
      *

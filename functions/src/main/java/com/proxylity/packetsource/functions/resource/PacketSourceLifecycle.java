@@ -115,6 +115,9 @@ public final class PacketSourceLifecycle {
         if (existing.isPresent() && !existing.get().resourceId().equals(id) && !existing.get().resourceId().equals(takeOverFrom)) {
             throw new ResourceFailure(Reasons.topicTaken(p.topicArn()));
         }
+        if (existing.isEmpty() && store.packetSource(p.topicArn()).isPresent()) {
+            throw new ResourceFailure(Reasons.topicTaken(p.topicArn())); // registered by hand, owned by no resource
+        }
         boolean sameSubscriptions = old != null && old.topicArn().equals(p.topicArn()) && old.roleArn().equals(p.roleArn())
                 && existing.isPresent() && existing.get().resourceId().equals(id)
                 && existing.get().subscriptionArns().size() == settings.deliveryQueueArns().size();
@@ -139,7 +142,13 @@ public final class PacketSourceLifecycle {
             put(registration(id, p, customer, made), takeOverFrom);
         }
         if (old != null && !old.topicArn().equals(p.topicArn())) {
-            remove(id, old.topicArn(), old.roleArn(), customer.externalId());
+            try {
+                remove(id, old.topicArn(), old.roleArn(), customer.externalId());
+            } catch (RuntimeException e) {
+                // Deregistered first, so the old topic's messages are refused (UnknownTopic)
+                // even if its subscriptions could not be removed (the old role may be gone).
+                LOG.warn("old topic left subscribed resource={} topic={} error={}", id, old.topicArn(), e.toString());
+            }
         }
         LOG.info("packet source established resource={} topic={} listener={} subscriptions={}",
                 id, p.topicArn(), p.listenerName(), made.size());
@@ -202,6 +211,8 @@ public final class PacketSourceLifecycle {
     private void remove(String id, String topicArn, String roleArn, String externalId) {
         Optional<Registration> reg = store.registration(topicArn);
         if (reg.isPresent() && !reg.get().resourceId().equals(id)) return;
+        // Registered by hand (no resource owns it): its subscriptions are not this resource's.
+        if (reg.isEmpty() && store.packetSource(topicArn).isPresent()) return;
         store.delete(topicArn, id);
         if (externalId == null) return;
         String role = reg.map(Registration::roleArn).orElse(roleArn);

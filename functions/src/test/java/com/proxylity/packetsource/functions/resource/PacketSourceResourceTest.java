@@ -187,6 +187,19 @@ class PacketSourceResourceTest {
     }
 
     @Test
+    void aTopicRegisteredByHandIsNeitherTakenNorUnsubscribed() throws Exception {
+        registry.put(new com.proxylity.packetsource.core.registry.PacketSource(ResourcePropertiesTest.TOPIC, "edge-udp", true, null, 0, 0));
+        accounts.subscriptions.put(ResourcePropertiesTest.TOPIC + "|" + queues.get(0), ResourcePropertiesTest.TOPIC + ":seeded");
+        JsonNode c = send(event("Create", ResourcePropertiesTest.valid(), null, null));
+        assertEquals("FAILED", c.get("Status").asText());
+        assertTrue(c.get("Reason").asText().contains("already feeds another Packet Source"), c.toString());
+        JsonNode d = send(event("Delete", ResourcePropertiesTest.valid(), c.get("PhysicalResourceId").asText(), null));
+        assertEquals("SUCCESS", d.get("Status").asText());
+        assertEquals(1, accounts.subscriptions.size(), "the hand-registered topic keeps its subscription");
+        assertTrue(registry.packetSource(ResourcePropertiesTest.TOPIC).isPresent());
+    }
+
+    @Test
     void deleteTwiceAndDeleteOfGarbageSucceed() throws Exception {
         JsonNode c = send(event("Create", ResourcePropertiesTest.valid(), null, null));
         String id = c.get("PhysicalResourceId").asText();

@@ -64,14 +64,14 @@ class PacketSourceResourceLifecycleTest {
             queues: {visibilityTimeoutSeconds: 1, maxReceiveCount: 3, batchSize: 10}
             listeners:
               - {name: udp1, protocol: udp}
-            customerTopics: [orders, orders-v2, twice, locked]
+            customerTopics: [orders, orders-v2, twice, locked, cli]
             customers:
               - {id: acme, apiKeySha256: %s, externalId: %s}
             roles:
               - arn: %s
                 externalId: %s
                 actions: [sns:Subscribe, sns:Unsubscribe, sns:ListSubscriptionsByTopic]
-                topics: [orders, orders-v2, twice, locked]
+                topics: [orders, orders-v2, twice, locked, cli]
               - {arn: %s, externalId: %s, actions: [sns:ListSubscriptionsByTopic], topics: [locked]}
               - {arn: %s, externalId: psx-someone-else, actions: [sns:Subscribe], topics: ["*"]}
             """.formatted(ApiKeys.sha256(API_KEY), EXTERNAL_ID, ROLE, EXTERNAL_ID, ROLE_NO_SUBSCRIBE, EXTERNAL_ID, ROLE_OTHER_TRUST);
@@ -257,6 +257,39 @@ class PacketSourceResourceLifecycleTest {
         assertEquals("FAILED", r.get("Status").asText());
         assertTrue(r.get("Reason").asText().startsWith("Unknown Listener 'nope'"), r.toString());
         assertTrue(subscriptions("locked").isEmpty());
+    }
+
+    @Test
+    void resourceCommandPrintsWhatCloudFormationWouldReceive(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path props = dir.resolve("props.json");
+        java.nio.file.Files.writeString(props, properties("cli").toString());
+        String endpoint = local.resourceEndpoint().toString();
+        String[] out = new String[1];
+        int created = runCli(out, "create", "--endpoint", endpoint, "--logical-id", "Cli", props.toString());
+        JsonNode r = JSON.readTree(out[0]);
+        assertEquals(0, created, out[0]);
+        assertEquals("SUCCESS", r.get("Status").asText());
+        String id = r.get("PhysicalResourceId").asText();
+        assertEquals(2, subscriptions("cli").size());
+        assertEquals(0, runCli(out, "delete", "--endpoint", endpoint, "--logical-id", "Cli", "--physical-id", id, props.toString()));
+        assertTrue(subscriptions("cli").isEmpty());
+
+        java.nio.file.Files.writeString(props, properties("cli", ROLE, API_KEY, "nope").toString());
+        assertEquals(1, runCli(out, "create", "--endpoint", endpoint, "--logical-id", "CliBad", props.toString()), "FAILED exits 1");
+        assertTrue(JSON.readTree(out[0]).get("Reason").asText().startsWith("Unknown Listener"), out[0]);
+        assertEquals(2, runCli(out, "update", "--endpoint", endpoint, props.toString()), "update without --physical-id is a usage error");
+    }
+
+    static int runCli(String[] out, String... args) {
+        java.io.PrintStream saved = System.out;
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            return new picocli.CommandLine(new com.proxylity.packetsource.local.cmd.ResourceCommand()).execute(args);
+        } finally {
+            System.setOut(saved);
+            out[0] = buf.toString(StandardCharsets.UTF_8);
+        }
     }
 
     static <T> java.util.Set<T> Set(List<T> l) {
