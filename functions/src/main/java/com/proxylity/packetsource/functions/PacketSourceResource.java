@@ -3,6 +3,7 @@ package com.proxylity.packetsource.functions;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.CloudFormationCustomResourceEvent;
 import com.proxylity.packetsource.functions.resource.PacketSourceLifecycle;
+import com.proxylity.packetsource.functions.resource.PhysicalIds;
 import com.proxylity.packetsource.functions.resource.ResourceRequest;
 import com.proxylity.packetsource.functions.resource.ResponseLimits;
 import com.proxylity.packetsource.functions.runtime.Environment;
@@ -62,7 +63,10 @@ public final class PacketSourceResource extends AbstractCustomResourceHandler {
             // Our fault (registry down, ...): FAILED with a reason rather than an empty one; a
             // Delete must still succeed or the customer's stack could never be deleted.
             LOG.error("{} failed unexpectedly request={}", type, e.getRequestId(), ex);
-            String id = e.getPhysicalResourceId() != null ? e.getPhysicalResourceId() : "psrc-failed-" + e.getRequestId();
+            // The id a Create would have had, so the Delete that follows finds what it left.
+            Object listener = e.getResourceProperties() == null ? null : e.getResourceProperties().get("ListenerName");
+            String id = e.getPhysicalResourceId() != null ? e.getPhysicalResourceId()
+                    : PhysicalIds.of(e.getStackId(), e.getLogicalResourceId(), String.valueOf(listener));
             o = "Delete".equals(type) ? new PacketSourceLifecycle.Outcome(true, e.getPhysicalResourceId(), null, java.util.Map.of())
                     : new PacketSourceLifecycle.Outcome(false, id,
                             "Internal error at Proxylity (request " + e.getRequestId() + "); retry the stack operation", java.util.Map.of());

@@ -211,6 +211,18 @@ class PacketSourceResourceTest {
     }
 
     @Test
+    void ourOwnFailureIsFailedWithAReasonAndTheSameIdAsTheCreate() throws Exception {
+        String expected = send(event("Create", ResourcePropertiesTest.valid(), null, null)).get("PhysicalResourceId").asText();
+        accounts.failUnexpectedly = true;
+        JsonNode r = send(event("Create", ResourcePropertiesTest.valid(), null, null));
+        assertEquals("FAILED", r.get("Status").asText());
+        assertTrue(r.get("Reason").asText().startsWith("Internal error at Proxylity (request req-Create)"), r.toString());
+        assertEquals(expected, r.get("PhysicalResourceId").asText(), "so the Delete after it cleans up what the Create left");
+        assertEquals("SUCCESS", send(event("Delete", ResourcePropertiesTest.valid(), expected, null)).get("Status").asText(),
+                "a Delete succeeds even when something fails underneath");
+    }
+
+    @Test
     void manySubscriptionsStillFitTheResponseLimit() throws Exception {
         List<String> many = new ArrayList<>();
         for (int i = 0; i < 60; i++) many.add("arn:aws:sqs:us-east-1:999999999999:packet-source-delivery-us-east-1-" + i);
@@ -243,6 +255,7 @@ class PacketSourceResourceTest {
         String trustExternalId;
         int denySubscribeAfter = Integer.MAX_VALUE;
         int assumed;
+        boolean failUnexpectedly;
         final Map<String, String> subscriptions = new HashMap<>(); // topic|queue -> arn
         final List<String> filterPolicies = new ArrayList<>();
 
@@ -253,6 +266,7 @@ class PacketSourceResourceTest {
         @Override
         public TopicSession assume(String roleArn, String externalId) {
             assumed++;
+            if (failUnexpectedly) throw new IllegalStateException("connection reset");
             if (!trustExternalId.equals(externalId)) {
                 throw new CustomerCallException(CustomerCallException.Kind.ACCESS_DENIED, "sts:AssumeRole", "not authorized", null);
             }
