@@ -75,6 +75,10 @@ public final class RegistryTables extends Construct {
         return byName.get(names.sessions());
     }
 
+    public Table customers() {
+        return byName.get(names.customers());
+    }
+
     /** All tables, including any the registry side adds to {@link Tables} later. */
     public List<Table> all() {
         return List.copyOf(byName.values());
@@ -83,6 +87,6 @@ public final class RegistryTables extends Construct {
     /** The handlers' table environment ({@link Tables} reads it). */
     public Map<String, String> environment() {
         return Map.of(Tables.ENV_PACKET_SOURCES, names.packetSources(), Tables.ENV_LISTENERS, names.listeners(),
-                Tables.ENV_SESSIONS, names.sessions());
+                Tables.ENV_SESSIONS, names.sessions(), Tables.ENV_CUSTOMERS, names.customers());
     }
 }

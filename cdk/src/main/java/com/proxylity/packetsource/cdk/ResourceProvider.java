@@ -10,7 +10,6 @@ import software.amazon.awscdk.services.iam.AccountPrincipal;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.Permission;
-import software.amazon.awscdk.services.dynamodb.Table;
 import software.constructs.Construct;
 
 /**
@@ -45,11 +44,14 @@ public final class ResourceProvider extends Construct {
                 .resources(List.of("arn:" + partition + ":iam::*:role/*"))
                 .conditions(Map.of("StringLike", Map.of("sts:ExternalId", EXTERNAL_ID_PREFIX + "*")))
                 .build());
-        List<String> tableArns = tables.all().stream().map(Table::getTableArn).toList();
+        // What the handler does and nothing more: read customers and Listeners, own its registrations.
         function.role().addToPolicy(PolicyStatement.Builder.create()
-                .actions(List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
-                        "dynamodb:ConditionCheckItem"))
-                .resources(tableArns)
+                .actions(List.of("dynamodb:GetItem"))
+                .resources(List.of(tables.customers().getTableArn(), tables.listeners().getTableArn()))
+                .build());
+        function.role().addToPolicy(PolicyStatement.Builder.create()
+                .actions(List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"))
+                .resources(List.of(tables.packetSources().getTableArn()))
                 .build());
         int i = 0;
         for (String customer : config.customerAccounts()) {
@@ -60,6 +62,9 @@ public final class ResourceProvider extends Construct {
         CfnOutput.Builder.create(Stack.of(this), "PacketSourceServiceToken").value(token)
                 .exportName(EXPORT_PREFIX + Stack.of(this).getRegion())
                 .description("ServiceToken of Custom::ProxylityUdpGatewayPacketSource in this region").build();
+        // Customers name this role as the principal in their role's trust policy (examples/customer-stack.yaml).
+        CfnOutput.Builder.create(Stack.of(this), "PacketSourceProviderRoleArn").value(function.role().getRoleArn())
+                .description("Principal that customers' roles trust, together with their ExternalId").build();
     }
 
     public PipelineFunction function() {

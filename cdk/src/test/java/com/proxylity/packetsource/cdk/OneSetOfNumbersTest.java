@@ -16,7 +16,7 @@ import software.amazon.awscdk.assertions.Template;
 class OneSetOfNumbersTest {
     @Test
     void templateAndLocalModeAgree() {
-        LocalConfig local = new LocalConfig(List.copyOf(Synth.REGIONS), null, null, null, null, null, null);
+        LocalConfig local = new LocalConfig(List.copyOf(Synth.REGIONS), null, null, null, null, null, null, null, null, null);
         for (PacketSourceStack stack : Synth.stacks()) {
             Template t = Synth.template(stack);
             String region = stack.getRegion();

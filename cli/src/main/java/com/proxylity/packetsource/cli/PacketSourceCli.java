@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 com.proxylity.packetsource.local.cmd.LocalCommand.class,
                 com.proxylity.packetsource.local.cmd.PublishCommand.class,
                 com.proxylity.packetsource.local.cmd.ReplayCommand.class,
+                com.proxylity.packetsource.local.cmd.ResourceCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class PacketSourceCli implements Runnable {

@@ -1,5 +1,6 @@
 package com.proxylity.packetsource.local.sns;
 
+import com.proxylity.packetsource.local.iam.LocalIam;
 import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
@@ -20,14 +21,22 @@ public final class LocalSnsServer implements AutoCloseable {
     static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
 
     private final TopicFanout fanout;
+    private final SubscriptionActions subscriptions;
     private SnsHttpTransport http;
 
-    private LocalSnsServer(TopicFanout fanout) {
+    private LocalSnsServer(TopicFanout fanout, LocalIam iam) {
         this.fanout = fanout;
+        this.subscriptions = new SubscriptionActions(fanout, iam);
     }
 
+    /** Without roles: Publish and PublishBatch for anyone, subscription management for no one. */
     public static LocalSnsServer start(int port, TopicFanout fanout) throws IOException {
-        LocalSnsServer server = new LocalSnsServer(fanout);
+        return start(port, fanout, new LocalIam(List.of(), java.time.Clock.systemUTC()));
+    }
+
+    /** @param iam the roles allowed to manage subscriptions (sessions issued by the local STS) */
+    public static LocalSnsServer start(int port, TopicFanout fanout, LocalIam iam) throws IOException {
+        LocalSnsServer server = new LocalSnsServer(fanout, iam);
         server.http = new SnsHttpTransport(port, MAX_BODY_BYTES, 4, server::handle, LocalSnsServer::refusal);
         fanout.endpointBase(server.endpoint().toString());
         return server;
@@ -47,7 +56,8 @@ public final class LocalSnsServer implements AutoCloseable {
         try {
             QueryRequest q = json ? JsonProtocol.toQuery(target, body)
                     : QueryRequest.parse(new String(body, java.nio.charset.StandardCharsets.UTF_8));
-            String text = dispatch(q, requestId, json);
+            String caller = LocalIam.accessKeyId(header.apply("Authorization")).orElse(null);
+            String text = dispatch(q, requestId, json, caller);
             return json ? new SnsHttpTransport.Answer(200, JsonProtocol.CONTENT_TYPE, text, Map.of()) : xml(200, text);
         } catch (SnsException e) {
             return error(e, requestId, json);
@@ -70,7 +80,11 @@ public final class LocalSnsServer implements AutoCloseable {
         return new SnsHttpTransport.Answer(status, "text/xml", text, Map.of());
     }
 
-    private String dispatch(QueryRequest q, String requestId, boolean json) throws SnsException {
+    private String dispatch(QueryRequest q, String requestId, boolean json, String caller) throws SnsException {
+        if (SubscriptionActions.handles(q.action())) {
+            if (json) throw new SnsException(400, "InvalidAction", "local mode serves " + q.action() + " in the AWS Query protocol only");
+            return subscriptions.dispatch(q, caller, requestId);
+        }
         switch (q.action()) {
             case "Publish": {
                 String topic = q.topicArn();
@@ -95,7 +109,8 @@ public final class LocalSnsServer implements AutoCloseable {
             }
             default:
                 throw new SnsException(400, "InvalidAction",
-                        "The action " + q.action() + " is not valid for this endpoint (local mode serves Publish and PublishBatch).");
+                        "The action " + q.action() + " is not valid for this endpoint (local mode serves Publish, PublishBatch,"
+                                + " Subscribe, Unsubscribe, ListSubscriptionsByTopic and ConfirmSubscription).");
         }
     }
 

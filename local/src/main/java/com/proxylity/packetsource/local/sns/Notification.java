@@ -50,4 +50,24 @@ public final class Notification {
         }
         return n.toString();
     }
+
+    /**
+     * The SubscriptionConfirmation SNS sends to a new subscription's queue. The pipeline confirms
+     * it through the API (ConfirmSubscription with TopicArn and Token), never by fetching SubscribeURL.
+     */
+    public static String subscriptionConfirmation(String messageId, String topicArn, String token, Instant at, String endpointBase) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("Type", "SubscriptionConfirmation");
+        n.put("MessageId", messageId);
+        n.put("Token", token);
+        n.put("TopicArn", topicArn);
+        n.put("Message", "You have chosen to subscribe to the topic " + topicArn
+                + ".\nTo confirm the subscription, visit the SubscribeURL included in this message.");
+        n.put("SubscribeURL", endpointBase + "/?Action=ConfirmSubscription&TopicArn=" + topicArn + "&Token=" + token);
+        n.put("Timestamp", timestamp(at));
+        n.put("SignatureVersion", "1");
+        n.put("Signature", UNSIGNED);
+        n.put("SigningCertURL", endpointBase + "/SimpleNotificationService-local-unsigned.pem");
+        return n.toString();
+    }
 }
