@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code bin/packet-source}: one picocli command with a subcommand class per file. Helpers add
- * their subcommands to the {@code subcommands} list below (cross-team contract 5).
+ * their subcommands to the {@code subcommands} list below (docs/architecture.md#command-line).
  */
 @Command(name = "packet-source",
         mixinStandardHelpOptions = true,

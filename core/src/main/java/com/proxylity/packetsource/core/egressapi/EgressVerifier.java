@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.PriorityQueue;
 
 /**
- * Server side of the egress API authentication (cross-team contract 3). Thread-safe.
+ * Server side of the egress API authentication (docs/architecture.md#egress-api). Thread-safe.
  *
  * <p>Order of checks, chosen so an unauthenticated caller can never grow state: header shape,
  * clock window, HMAC (constant-time compare), and only then the nonce cache. A nonce is

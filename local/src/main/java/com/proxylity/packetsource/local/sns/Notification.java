@@ -9,7 +9,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Map;
 
 /**
- * The JSON envelope SNS puts into an SQS queue when raw delivery is off (design.md section 9:
+ * The JSON envelope SNS puts into an SQS queue when raw delivery is off (docs/architecture.md#cross-account-subscription:
  * the envelope's TopicArn is what the pipeline authenticates). Field names, order and the
  * Timestamp format (ISO-8601, milliseconds, Z) are those of real SNS; the signature is a
  * placeholder because nothing local holds an SNS signing key.

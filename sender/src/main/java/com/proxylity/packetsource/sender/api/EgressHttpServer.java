@@ -29,7 +29,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
- * The egress API over HTTP/1.1 (cross-team contract 3), on Netty's HTTP codec.
+ * The egress API over HTTP/1.1 (docs/architecture.md#egress-api), on Netty's HTTP codec.
  *
  * <p>Why not the JDK's built-in server any more: it reads headers and bodies with blocking
  * calls on its handler threads, and once they are all held its dispatcher ran the next request

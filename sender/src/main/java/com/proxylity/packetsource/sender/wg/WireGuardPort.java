@@ -8,8 +8,7 @@ import java.util.function.BiConsumer;
 /**
  * The sender's seam to the pure WireGuard engine of one Listener. Every method is called on
  * that Listener's single event-loop thread, so the engine needs no locking and the sending
- * counter of a keypair has exactly one owner (design.md section 5, "Counters across egress
- * paths").
+ * counter of a keypair has exactly one owner (docs/architecture.md#counter-ownership).
  */
 public interface WireGuardPort {
     /**

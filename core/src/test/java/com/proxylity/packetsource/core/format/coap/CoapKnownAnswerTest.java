@@ -34,7 +34,7 @@ class CoapKnownAnswerTest {
                 Arguments.of("request with token",
                         "{\"Type\":0,\"Code\":1,\"MessageId\":32053,\"Token\":\"IA==\",\"Options\":[{\"Number\":11,\"Value\":\"dGVtcGVyYXR1cmU=\"}]}",
                         "41017d35" + "20" + "bb74656d7065726174757265"),
-                // design.md section 2 example: 4711 = 0x1267, Content-Format(12) empty = uint 0
+                // docs/architecture.md#message-contract example: 4711 = 0x1267, Content-Format(12) empty = uint 0
                 Arguments.of("design example",
                         "{\"Type\":2,\"Code\":\"2.05\",\"MessageId\":4711,\"Token\":\"AQID\",\"Options\":[{\"Number\":12,\"Value\":\"\"}],\"Payload\":\"\"}",
                         "63451267" + "010203" + "c0"),
