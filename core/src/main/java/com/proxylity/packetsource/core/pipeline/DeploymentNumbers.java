@@ -9,8 +9,12 @@ package com.proxylity.packetsource.core.pipeline;
 public final class DeploymentNumbers {
     /** Pipe BatchSize: SQS records per execution; sets each message's share of the state budget. */
     public static final int PIPE_BATCH_SIZE = 10;
-    /** Pipe MaximumBatchingWindowInSeconds (0-300): latency bound for a partly filled batch. */
-    public static final int PIPE_BATCHING_WINDOW_SECONDS = 1;
+    /**
+     * Pipe MaximumBatchingWindowInSeconds (0-300). 0: a batch is whatever one poll returns (up to
+     * the batch size), so a lone message is not held; any window holds it that long and AWS
+     * documents longer waits at low traffic (docs/latency.md). Busy queues fill batches anyway.
+     */
+    public static final int PIPE_BATCHING_WINDOW_SECONDS = 0;
     /** The state machine's TimeoutSeconds (statemachines/packet-source.asl.json says the same; a test checks). */
     public static final int EXECUTION_TIMEOUT_SECONDS = 240;
     /** SQS VisibilityTimeout: must exceed the execution timeout, else a record reappears while it is still being sent. */
