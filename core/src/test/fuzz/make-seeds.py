@@ -78,17 +78,21 @@ def egress_api():
     write(d, "coerced-port", '{"Listener":"l","Packets":[{"Id":"a","Address":"::1","Port":"9999","Payload":""}]}')
     write(d, "duplicate", '{"Listener":"l","Listener":"m","Packets":[]}')
     v = target("egressapi/EgressApiFuzzTestInputs", "verifier")
-    write(v, "headers", b"\x00" * 8 + b"1795939200000\nAAAAAAAAAAAAAAAAAAAAAA\nAAAA\n{}")
+    write(v, "signed-here", b"\x01" + b"1795939200000\nAAAAAAAAAAAAAAAAAAAAAA\n\n{}")
+    write(v, "signed-here-stale", b"\x01" + b"1795939100000\nAAAAAAAAAAAAAAAAAAAAAA\n\n{}")
+    write(v, "forged", b"\x00" + b"1795939200000\nAAAAAAAAAAAAAAAAAAAAAA\n" + b"A" * 44 + b"\n{}")
 
 
 def wireguard():
     d = target("wireguard/WireGuardReceiveFuzzTestInputs", "receive")
-    write(d, "transport-valid-index", bytes([1, 4, 0, 0, 0]) + b"\x00" * 32)
-    write(d, "initiation-mac1", bytes([2, 2]) + b"\x00" * 148)
-    write(d, "initiation-genuine-flip", bytes([3, 3, 1]) + b"\x01")
-    write(d, "transport-genuine-flip", bytes([4, 0, 0]) + b"\x80")
-    write(d, "cookie-reply", bytes([0, 3, 0, 0, 0]) + b"\x00" * 60)
-
+    write(d, "raw-keepalive-shape", bytes([0, 0, 4, 0, 0, 0]) + b"\x00" * 28)
+    write(d, "live-index-roamed", bytes([1, 1]) + b"\x00" * 8 + b"\x00" * 32)
+    write(d, "initiation-mac1", bytes([2, 0]) + bytes(range(112)))
+    write(d, "initiation-genuine-flip", bytes([3, 0]) + b"\x00" * 40 + b"\x01")
+    write(d, "transport-genuine", bytes([4, 0, 2]))
+    write(d, "transport-genuine-roamed", bytes([4, 2, 3]))
+    write(d, "transport-genuine-flip", bytes([4, 0, 1]) + b"\x00" * 20 + b"\x80")
+    write(d, "cookie-reply-shape", bytes([0, 0, 3, 0, 0, 0]) + b"\x00" * 60)
 
 if __name__ == "__main__":
     pipeline()
