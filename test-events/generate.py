@@ -25,14 +25,16 @@ T_WG = topic("vpn-wg")
 T_DECAP = topic("vpn-wg-decap")
 T_DISABLED = topic("iot-udp-disabled")
 T_MAXAGE = topic("iot-udp-maxage")
+T_UDP_V4 = topic("iot-udp-ipv4")
 T_UNKNOWN = topic("not-registered", "444455556666")
 
 REGISTRY = {
     "region": REGION,
     "listeners": [
-        {"Name": "udp-listener", "Type": "udp"},
-        {"Name": "wg-listener", "Type": "wg"},
-        {"Name": "decap-listener", "Type": "wg-decap"},
+        {"Name": "udp-listener", "Type": "udp", "AddressFamilies": "dual-stack"},
+        {"Name": "wg-listener", "Type": "wg", "AddressFamilies": "dual-stack"},
+        {"Name": "decap-listener", "Type": "wg-decap", "AddressFamilies": "dual-stack"},
+        {"Name": "udp-ipv4-listener", "Type": "udp", "AddressFamilies": "ipv4"},
     ],
     "sources": [
         {"TopicArn": T_UDP, "Listener": "udp-listener", "Enabled": True, "Formatter": None, "MaxAgeSeconds": 0},
@@ -41,6 +43,7 @@ REGISTRY = {
         {"TopicArn": T_DECAP, "Listener": "decap-listener", "Enabled": True, "Formatter": None, "MaxAgeSeconds": 0},
         {"TopicArn": T_DISABLED, "Listener": "udp-listener", "Enabled": False, "Formatter": None, "MaxAgeSeconds": 0},
         {"TopicArn": T_MAXAGE, "Listener": "udp-listener", "Enabled": True, "Formatter": None, "MaxAgeSeconds": 300},
+        {"TopicArn": T_UDP_V4, "Listener": "udp-ipv4-listener", "Enabled": True, "Formatter": None, "MaxAgeSeconds": 0},
     ],
 }
 
@@ -152,8 +155,9 @@ FILES = {}
 class Event:
     """One file: records, each a message with its expected per-entry outcomes."""
 
-    def __init__(self, file, listener_type, formatter=None):
+    def __init__(self, file, listener_type, formatter=None, families="dual-stack"):
         self.file, self.listener_type, self.formatter = file, listener_type, formatter
+        self.families = families
         self.records, self.outcomes, self.dry = [], [], {}
 
     def message(self, name, topic_arn, entries, region=REGION, ts=TS, message=None):
@@ -184,7 +188,7 @@ class Event:
         with open(os.path.join(HERE, self.file), "w") as f:
             json.dump({"Records": self.records}, f, indent=2)
             f.write("\n")
-        entry = {"listenerType": self.listener_type, "outcomes": self.outcomes}
+        entry = {"listenerType": self.listener_type, "listenerFamilies": self.families, "outcomes": self.outcomes}
         if self.formatter:
             entry["formatter"] = self.formatter
         if self.dry:
@@ -421,7 +425,21 @@ e.message("egress-denied", T_UDP, [
     ({"Data": "AQ==", "Remote": remote("fd00:ec2::254", 80)}, discarded("EgressDenied")),
     ({"Data": "AQ==", "Remote": remote("255.255.255.255", 5683)}, discarded("EgressDenied")),
     ({"Data": "AQ==", "Remote": remote("100.64.0.1", 5683)}, discarded("EgressDenied")),
+    ({"Data": "AQ==", "Remote": remote("::ffff:0:203.0.113.9", 5683)}, discarded("EgressDenied")),
+    ({"Data": "AQ==", "Remote": remote("100::1", 5683)}, discarded("EgressDenied")),
     good_udp(b"public is fine"),
+])
+e.write()
+
+# An IPv4-only Listener cannot reach IPv6 remotes, however public they look: their last 4
+# bytes would otherwise be read as an IPv4 address by the socket.
+e = Event("bad-AddressFamilyUnreachable.json", "udp", families="ipv4")
+e.message("family-unreachable", T_UDP_V4, [
+    ({"Data": "AQ==", "Remote": remote("2001:db8::a9fe:a9fe", 5683)}, discarded("AddressFamilyUnreachable")),
+    ({"Data": "AQ==", "Remote": remote("2001:db8::a00:1", 5683)}, discarded("AddressFamilyUnreachable")),
+    ({"Data": "AQ==", "Remote": remote("2600::7f00:1", 5683)}, discarded("AddressFamilyUnreachable")),
+    ({"Data": b64(b"mapped is IPv4"), "Remote": remote("::ffff:203.0.113.9", 5683)}, sent(b"mapped is IPv4")),
+    good_udp(b"IPv4 is fine"),
 ])
 e.write()
 
@@ -454,7 +472,7 @@ manifest = {
     "description": "Expected outcome of the pure core (Validate + Format) per test-events file and entry. "
                    "Sent = ready to send with exactly these bytes (PayloadHex, or PayloadLength + PayloadSha256 above 4096 bytes; WireGuard packets still need a live session). Denied addresses are those of the default egress policy (no allow-list). "
                    "Message-level discards have the SQS messageId as Id; entries have <messageId>/<index>. "
-                   "dryRunOutcomes: what `packet-source dry-run --listener-type T --region R [--formatter F]` shows "
+                   "dryRunOutcomes: what `packet-source dry-run --listener-type T --listener-families A --region R [--formatter F]` shows "
                    "where it differs (the dry run accepts every topic as a registered, enabled source without max age).",
     "registry": REGISTRY,
     "files": dict(sorted(FILES.items())),

@@ -47,6 +47,7 @@ def pipeline():
                  "[::1]", "0x7f.1", "127.1", "010.0.0.1", "203.0.113.42", "2001:db8::1"]
     entries = [{"Data": "AQID", "Remote": {"Address": a, "Port": 9999, "PeerKey": None}} for a in spellings]
     write(body, "spellings-udp", bytes([0]) + json.dumps({"Messages": entries}).encode())
+    write(body, "spellings-udp-ipv4", bytes([3]) + json.dumps({"Messages": entries}).encode())
     key = base64.b64encode(bytes(range(32))).decode()
     inner = {"SourceAddress": "10.0.0.1", "SourcePort": 53, "DestinationAddress": "10.0.0.2", "DestinationPort": 5353}
     wg = [{"Data": "AQID", "Remote": {"Address": a, "Port": 51820, "PeerKey": key}, "Inner": inner} for a in spellings]

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.proxylity.packetsource.core.contract.AddressFamilies;
 import com.proxylity.packetsource.core.contract.ListenerType;
 import com.proxylity.packetsource.core.contract.MessageSchema;
 import com.proxylity.packetsource.core.egress.DefaultEgressPolicy;
@@ -49,6 +50,11 @@ public final class DryRunCommand implements Callable<Integer> {
             description = "udp | wg | wg-decap (default: ${DEFAULT-VALUE})")
     ListenerType listenerType;
 
+    @Option(names = "--listener-families", defaultValue = "ipv4", converter = FamiliesConverter.class,
+            description = "Remote address families the Listener reaches: ipv4 | ipv6 | dual-stack "
+                    + "(default: ${DEFAULT-VALUE}, as a sender bound to 0.0.0.0); others are AddressFamilyUnreachable")
+    AddressFamilies listenerFamilies;
+
     @Option(names = "--json", description = "One machine-readable JSON document instead of text.")
     boolean json;
 
@@ -76,7 +82,7 @@ public final class DryRunCommand implements Callable<Integer> {
                     + " (base64, hex, utf8, ascii, coap)");
         }
         EgressPolicy policy = allow == null ? DefaultEgressPolicy.standard() : DefaultEgressPolicy.allowing(allow);
-        DryRunRegistry registry = new DryRunRegistry(listenerType, formatter);
+        DryRunRegistry registry = new DryRunRegistry(listenerType, listenerFamilies, formatter);
         ValidateStage validate = new ValidateStage(registry, region,
                 Clock.systemUTC(), new MessageSchema());
         PurePipeline pipeline = new PurePipeline(validate, new FormatStage(policy));
@@ -97,7 +103,7 @@ public final class DryRunCommand implements Callable<Integer> {
                 file = MessageFile.read(path);
             } catch (IOException e) {
                 unreadable = true;
-                err.println("cannot read " + path + ": " + e.getMessage());
+                err.println("cannot use " + path + ": " + e.getMessage());
                 filesOut.addObject().put("File", path.toString()).put("Error", String.valueOf(e.getMessage()));
                 continue;
             }
@@ -165,6 +171,17 @@ public final class DryRunCommand implements Callable<Integer> {
         String hex = HexFormat.of().formatHex(p.payload());
         for (int i = 0; i < hex.length(); i += 64) {
             out.println("      " + hex.substring(i, Math.min(hex.length(), i + 64)));
+        }
+    }
+
+    static final class FamiliesConverter implements CommandLine.ITypeConverter<AddressFamilies> {
+        @Override
+        public AddressFamilies convert(String value) {
+            try {
+                return AddressFamilies.fromWireName(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
         }
     }
 

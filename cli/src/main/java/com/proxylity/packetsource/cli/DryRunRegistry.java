@@ -1,5 +1,6 @@
 package com.proxylity.packetsource.cli;
 
+import com.proxylity.packetsource.core.contract.AddressFamilies;
 import com.proxylity.packetsource.core.contract.ListenerType;
 import com.proxylity.packetsource.core.registry.Listener;
 import com.proxylity.packetsource.core.registry.PacketSource;
@@ -17,8 +18,8 @@ final class DryRunRegistry implements Registry {
     private final Listener listener;
     private final String formatter;
 
-    DryRunRegistry(ListenerType type, String formatter) {
-        this.listener = new Listener(LISTENER, type, 0, List.of(), null, null);
+    DryRunRegistry(ListenerType type, AddressFamilies families, String formatter) {
+        this.listener = new Listener(LISTENER, type, 0, List.of(), null, null, families);
         this.formatter = formatter;
     }
 

@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code bin/packet-source}: one picocli command with a subcommand class per file. Helpers add
- * their subcommands to the {@code subcommands} list below (cross-team contract 5).
+ * their subcommands to the {@code subcommands} list below (docs/architecture.md#command-line).
  */
 @Command(name = "packet-source",
         mixinStandardHelpOptions = true,
@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 com.proxylity.packetsource.local.cmd.LocalCommand.class,
                 com.proxylity.packetsource.local.cmd.PublishCommand.class,
                 com.proxylity.packetsource.local.cmd.ReplayCommand.class,
+                com.proxylity.packetsource.local.cmd.ResourceCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class PacketSourceCli implements Runnable {

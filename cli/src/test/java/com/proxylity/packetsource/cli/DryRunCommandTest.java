@@ -48,7 +48,8 @@ class DryRunCommandTest {
     @MethodSource("files")
     void jsonOutputMatchesTheManifest(String file) throws Exception {
         List<String> args = new ArrayList<>(List.of("dry-run", "--json",
-                "--listener-type", EVENTS.listenerType(file).wireName(), "--region", EVENTS.region()));
+                "--listener-type", EVENTS.listenerType(file).wireName(),
+                "--listener-families", EVENTS.listenerFamilies(file).wireName(), "--region", EVENTS.region()));
         if (EVENTS.formatter(file) != null) args.addAll(List.of("--formatter", EVENTS.formatter(file)));
         args.add(EVENTS.path(file).toString());
         Run r = run(args.toArray(String[]::new));
@@ -93,6 +94,40 @@ class DryRunCommandTest {
         JsonNode doc = JSON.readTree(r.out());
         assertEquals(1, doc.get("Files").size());
         assertEquals(0, r.exit());
+    }
+
+    /**
+     * Issue 9, defect 3: an empty batch is an error, not a silently skipped "manifest"; JSON the
+     * pipeline's strict reader refuses (trailing garbage, duplicate keys) is an outcome of its own.
+     */
+    @Test
+    void everyFileGetsAnOutcomeOrAClearError(@TempDir Path dir) throws Exception {
+        String good = Files.readString(EVENTS.path("udp-hex.json"));
+        String[][] cases = {
+                {"empty-array.json", "[]", "error"},
+                {"empty-records.json", "{\"Records\":[]}", "error"},
+                {"extra-bracket.json", "[]]", "MalformedMessage"},
+                {"trailing.json", good + " garbage", "MalformedMessage"},
+                {"trailing-object.json", good + "{}", "MalformedMessage"},
+                {"duplicate.json", good.replaceFirst("\\{", "{\"Records\":[],"), "MalformedMessage"},
+        };
+        for (String[] c : cases) {
+            Path f = dir.resolve(c[0]);
+            Files.writeString(f, c[1]);
+            Run r = run("dry-run", "--json", f.toString());
+            JsonNode files = JSON.readTree(r.out()).get("Files");
+            assertEquals(1, files.size(), c[0] + " must not be skipped: " + r.out());
+            JsonNode file = files.get(0);
+            if (c[2].equals("error")) {
+                assertTrue(file.get("Error").asText().contains("no records"), c[0] + ": " + file);
+                assertTrue(r.err().contains(f.toString()), r.err());
+                assertEquals(2, r.exit(), c[0]);
+            } else {
+                assertEquals(1, file.get("Outcomes").size(), c[0] + ": " + file);
+                assertEquals(c[2], file.get("Outcomes").get(0).get("Reason").asText(), c[0] + ": " + file);
+                assertEquals(1, r.exit(), c[0]);
+            }
+        }
     }
 
     @Test

@@ -35,6 +35,36 @@ public final class DynamoDbRegistryWriter {
         client.putItem(b -> b.tableName(tables.listeners()).item(item));
     }
 
+    /**
+     * Writes the Listener's own attributes and leaves every other attribute of its item alone
+     * (UpdateItem, not PutItem): the operator's {@link Listeners#ALLOWED_PEERS} survive a
+     * sender's registration at start. An attribute the Listener no longer has is removed.
+     */
+    public void updateListener(Listener listener) {
+        var item = new java.util.LinkedHashMap<>(RegistryItems.toItem(listener));
+        item.remove(Listeners.NAME);
+        var names = new java.util.HashMap<String, String>();
+        var values = new java.util.HashMap<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>();
+        var set = new java.util.ArrayList<String>();
+        int i = 0;
+        for (var e : item.entrySet()) {
+            names.put("#a" + i, e.getKey());
+            values.put(":v" + i, e.getValue());
+            set.add("#a" + i + " = :v" + i);
+            i++;
+        }
+        var remove = new java.util.ArrayList<String>();
+        for (String optional : java.util.List.of(Listeners.PUBLIC_KEY, Listeners.SENDER_ENDPOINT)) {
+            if (!item.containsKey(optional)) {
+                names.put("#r" + remove.size(), optional);
+                remove.add("#r" + remove.size());
+            }
+        }
+        String expression = "SET " + String.join(", ", set) + (remove.isEmpty() ? "" : " REMOVE " + String.join(", ", remove));
+        client.updateItem(b -> b.tableName(tables.listeners()).key(RegistryItems.key(Listeners.NAME, listener.name()))
+                .updateExpression(expression).expressionAttributeNames(names).expressionAttributeValues(values));
+    }
+
     public void deleteListener(String name) {
         if (!RegistryItems.validKey(name)) return;
         client.deleteItem(b -> b.tableName(tables.listeners()).key(RegistryItems.key(Listeners.NAME, name)));

@@ -1,5 +1,6 @@
 package com.proxylity.packetsource.dynamodb;
 
+import com.proxylity.packetsource.core.contract.AddressFamilies;
 import com.proxylity.packetsource.core.contract.ListenerType;
 import com.proxylity.packetsource.core.registry.Listener;
 import com.proxylity.packetsource.core.registry.PacketSource;
@@ -56,6 +57,7 @@ final class RegistryItems {
         item.put(Listeners.PUBLIC_ADDRESSES, Attr.list(l.publicAddresses()));
         if (l.publicKey() != null) item.put(Listeners.PUBLIC_KEY, Attr.s(l.publicKey()));
         if (l.senderEndpoint() != null) item.put(Listeners.SENDER_ENDPOINT, Attr.s(l.senderEndpoint()));
+        item.put(Listeners.ADDRESS_FAMILIES, Attr.s(l.families().wireName()));
         return item;
     }
 
@@ -71,8 +73,15 @@ final class RegistryItems {
         };
         long port = Attr.reqN(item, Listeners.PORT, where);
         if (port < 1 || port > 65535) throw Attr.bad(where, Listeners.PORT, "out of range 1-65535");
+        String families = Attr.optS(item, Listeners.ADDRESS_FAMILIES);
+        AddressFamilies reaches;
+        try {
+            reaches = families == null ? AddressFamilies.defaultFamilies() : AddressFamilies.fromWireName(families);
+        } catch (IllegalArgumentException e) {
+            throw Attr.bad(where, Listeners.ADDRESS_FAMILIES, "is not ipv4, ipv6 or dual-stack");
+        }
         return new Listener(name, type, (int) port, Attr.optList(item, Listeners.PUBLIC_ADDRESSES),
-                Attr.optS(item, Listeners.PUBLIC_KEY), Attr.optS(item, Listeners.SENDER_ENDPOINT));
+                Attr.optS(item, Listeners.PUBLIC_KEY), Attr.optS(item, Listeners.SENDER_ENDPOINT), reaches);
     }
 
     /** DynamoDB rejects empty keys and keys over 2048 bytes; such a lookup can only miss. */

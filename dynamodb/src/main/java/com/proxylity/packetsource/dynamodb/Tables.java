@@ -16,11 +16,14 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  * @param packetSources table of Packet Sources, key {@link PacketSources#TOPIC_ARN}
  * @param listeners table of Listeners, key {@link Listeners#NAME}
  * @param sessions table of WireGuard session metadata, key {@link Sessions#LISTENER} + {@link Sessions#PEER_KEY}
+ * @param customers table of customers (ApiKey hash, ExternalId), key {@link Customers#CUSTOMER_ID};
+ *                  null in processes that never read it (the pipeline, the sender)
  */
-public record Tables(String packetSources, String listeners, String sessions) {
+public record Tables(String packetSources, String listeners, String sessions, String customers) {
     public static final String ENV_PACKET_SOURCES = "PACKET_SOURCE_TABLE_PACKET_SOURCES";
     public static final String ENV_LISTENERS = "PACKET_SOURCE_TABLE_LISTENERS";
     public static final String ENV_SESSIONS = "PACKET_SOURCE_TABLE_SESSIONS";
+    public static final String ENV_CUSTOMERS = "PACKET_SOURCE_TABLE_CUSTOMERS";
 
     public Tables {
         Objects.requireNonNull(packetSources, "packetSources");
@@ -28,14 +31,30 @@ public record Tables(String packetSources, String listeners, String sessions) {
         Objects.requireNonNull(sessions, "sessions");
     }
 
-    /** {@code <prefix>PacketSources}, {@code <prefix>Listeners}, {@code <prefix>Sessions}. */
-    public static Tables withPrefix(String prefix) {
-        return new Tables(prefix + "PacketSources", prefix + "Listeners", prefix + "Sessions");
+    /** The three tables of the pipeline and the sender, without customers. */
+    public Tables(String packetSources, String listeners, String sessions) {
+        this(packetSources, listeners, sessions, null);
     }
 
-    /** Names from the environment variables {@value #ENV_PACKET_SOURCES}, {@value #ENV_LISTENERS}, {@value #ENV_SESSIONS}. */
+    /** {@code <prefix>PacketSources}, {@code <prefix>Listeners}, {@code <prefix>Sessions}, {@code <prefix>Customers}. */
+    public static Tables withPrefix(String prefix) {
+        return new Tables(prefix + "PacketSources", prefix + "Listeners", prefix + "Sessions", prefix + "Customers");
+    }
+
+    /**
+     * Names from the environment variables {@value #ENV_PACKET_SOURCES}, {@value #ENV_LISTENERS},
+     * {@value #ENV_SESSIONS} and, where set, {@value #ENV_CUSTOMERS}.
+     */
     public static Tables fromEnvironment() {
-        return new Tables(env(ENV_PACKET_SOURCES), env(ENV_LISTENERS), env(ENV_SESSIONS));
+        String customers = System.getenv(ENV_CUSTOMERS);
+        return new Tables(env(ENV_PACKET_SOURCES), env(ENV_LISTENERS), env(ENV_SESSIONS),
+                customers == null || customers.isBlank() ? null : customers);
+    }
+
+    /** The customers table's name; fails where this process was not given one. */
+    public String requireCustomers() {
+        if (customers == null) throw new IllegalStateException("environment variable " + ENV_CUSTOMERS + " is not set");
+        return customers;
     }
 
     private static String env(String name) {
@@ -58,6 +77,19 @@ public record Tables(String packetSources, String listeners, String sessions) {
         public static final String MAX_AGE_SECONDS = "MaxAgeSeconds";
         /** N, optional (absent = 0 = unlimited). */
         public static final String RATE_PER_SECOND = "RatePerSecond";
+        /**
+         * S, optional: physical id of the custom resource that registered the topic; absent for a
+         * source seeded by hand. Only that resource may replace or delete the item (conditional writes).
+         */
+        public static final String RESOURCE_ID = "ResourceId";
+        /** S, optional: the customer that owns the resource. */
+        public static final String CUSTOMER_ID = "CustomerId";
+        /** S, optional: the customer's role the subscriptions were made with. */
+        public static final String ROLE_ARN = "RoleArn";
+        /** S, optional: the resource's Description. */
+        public static final String DESCRIPTION = "Description";
+        /** L of S, optional: the delivery queues' subscription ARNs. */
+        public static final String SUBSCRIPTION_ARNS = "SubscriptionArns";
 
         private PacketSources() {}
     }
@@ -78,8 +110,31 @@ public record Tables(String packetSources, String listeners, String sessions) {
         public static final String PUBLIC_KEY = "PublicKey";
         /** S, optional: base URL of the egress API of the sender that owns this Listener. */
         public static final String SENDER_ENDPOINT = "SenderEndpoint";
+        /**
+         * S, optional: remote address families the Listener's socket reaches, {@code ipv4},
+         * {@code ipv6} or {@code dual-stack}; absent = {@code ipv4} (the sender's default bind).
+         */
+        public static final String ADDRESS_FAMILIES = "AddressFamilies";
+        /**
+         * L of S, optional: base64 public keys of the WireGuard peers allowed to handshake. Set by
+         * the operator; the sender re-reads it periodically (absent: its configuration's list).
+         * The sender's own registration never writes it.
+         */
+        public static final String ALLOWED_PEERS = "AllowedPeers";
 
         private Listeners() {}
+    }
+
+    /** Customers: who may create Packet Sources. The ApiKey itself is never stored. */
+    public static final class Customers {
+        /** Partition key (S): the customer id, the first part of its ApiKeys. */
+        public static final String CUSTOMER_ID = "CustomerId";
+        /** S: lowercase hex SHA-256 of the ApiKey. */
+        public static final String API_KEY_SHA256 = "ApiKeySha256";
+        /** S: the ExternalId we pass on sts:AssumeRole for this customer ({@code psx-...}). */
+        public static final String EXTERNAL_ID = "ExternalId";
+
+        private Customers() {}
     }
 
     /** Sessions: metadata of live WireGuard sessions, written by the sender. Never key material. */
@@ -109,13 +164,15 @@ public record Tables(String packetSources, String listeners, String sessions) {
 
     /** CreateTable requests (on-demand capacity) for tests and local mode; CDK declares the same schema. */
     public List<CreateTableRequest> createTableRequests() {
-        return List.of(
+        List<CreateTableRequest> all = new java.util.ArrayList<>(List.of(
                 hashOnly(packetSources, PacketSources.TOPIC_ARN),
                 hashOnly(listeners, Listeners.NAME),
                 CreateTableRequest.builder().tableName(sessions)
                         .attributeDefinitions(string(Sessions.LISTENER), string(Sessions.PEER_KEY))
                         .keySchema(key(Sessions.LISTENER, KeyType.HASH), key(Sessions.PEER_KEY, KeyType.RANGE))
-                        .billingMode(BillingMode.PAY_PER_REQUEST).build());
+                        .billingMode(BillingMode.PAY_PER_REQUEST).build()));
+        if (customers != null) all.add(hashOnly(customers, Customers.CUSTOMER_ID));
+        return List.copyOf(all);
     }
 
     private static CreateTableRequest hashOnly(String table, String key) {

@@ -3,6 +3,7 @@ package com.proxylity.packetsource.dynamodb;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.proxylity.packetsource.core.contract.AddressFamilies;
 import com.proxylity.packetsource.core.contract.ListenerType;
 import com.proxylity.packetsource.core.registry.Listener;
 import com.proxylity.packetsource.core.registry.PacketSource;
@@ -70,7 +71,13 @@ class DynamoDbRegistryTest {
         Listener wg = new Listener("edge-wg", ListenerType.WG, 51820, List.of("203.0.113.11", "2001:db8::11"),
                 "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "http://10.0.0.6:8080");
         Listener decap = new Listener("edge-decap", ListenerType.WG_DECAP, 51821, List.of(), "BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB=", null);
-        for (Listener l : List.of(udp, wg, decap)) writer.putListener(l);
+        Listener dual = new Listener("edge-dual", ListenerType.UDP, 5684, List.of("203.0.113.12", "2001:db8::12"), null, null,
+                AddressFamilies.DUAL);
+        Listener six = new Listener("edge-v6", ListenerType.UDP, 5685, List.of("2001:db8::13"), null, null, AddressFamilies.IPV6);
+        for (Listener l : List.of(udp, wg, decap, dual, six)) writer.putListener(l);
+        assertEquals(Optional.of(dual), registry.listener("edge-dual"));
+        assertEquals(Optional.of(six), registry.listener("edge-v6"));
+        assertEquals(AddressFamilies.IPV4, registry.listener("edge-udp").orElseThrow().families());
         assertEquals(Optional.of(udp), registry.listener("edge-udp"));
         assertEquals(Optional.of(wg), registry.listener("edge-wg"));
         assertEquals(Optional.of(decap), registry.listener("edge-decap"));
@@ -93,6 +100,18 @@ class DynamoDbRegistryTest {
                 "Name", AttributeValue.fromS("bad"), "Protocol", AttributeValue.fromS("tcp"), "Port", AttributeValue.fromN("1"))));
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> registry.listener("bad"));
         assertEquals(true, e.getMessage().contains("Protocol"));
+    }
+
+    @Test
+    void listenerWithoutFamiliesReachesIpv4OnlyAndAnUnknownFamilyIsAnError() {
+        dynalite.client().putItem(b -> b.tableName(tables.listeners()).item(Map.of(
+                "Name", AttributeValue.fromS("old"), "Protocol", AttributeValue.fromS("udp"), "Port", AttributeValue.fromN("1"))));
+        assertEquals(AddressFamilies.IPV4, registry.listener("old").orElseThrow().families());
+        dynalite.client().putItem(b -> b.tableName(tables.listeners()).item(Map.of(
+                "Name", AttributeValue.fromS("odd"), "Protocol", AttributeValue.fromS("udp"), "Port", AttributeValue.fromN("1"),
+                "AddressFamilies", AttributeValue.fromS("ipv5"))));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> registry.listener("odd"));
+        assertEquals(true, e.getMessage().contains("AddressFamilies"));
     }
 
     @Test

@@ -220,9 +220,10 @@ public final class Validate extends StageHandler<Validate.PipeBatch, ValidateRes
     }
 
     /**
-     * Per message: the state budget first (a message too big for its share is one TooLarge in
-     * place of its entries and entry discards, and takes no rate tokens), then the source's rate
-     * limit (entries beyond it are RateLimited).
+     * Per message: the state budget first (entries admitted in order while the message's share
+     * lasts, each one that does not fit is TooLarge; a message with more entries than its share
+     * can report is one TooLarge in place of its entries and entry discards; refused entries take
+     * no rate tokens), then the source's rate limit (entries beyond it are RateLimited).
      */
     private void limit(List<ValidatedEntry> in, List<Discard> coreDiscards, Map<String, SnsEnvelope> envelopes,
                        List<ValidatedEntry> kept, List<Discard> discards) {
@@ -233,27 +234,34 @@ public final class Validate extends StageHandler<Validate.PipeBatch, ValidateRes
             if (d.id().indexOf('/') >= 0) entryDiscards.computeIfAbsent(messageIdOf(d.id()), k -> new ArrayList<>()).add(d);
         }
         java.util.Set<String> tooLarge = new java.util.HashSet<>();
+        Map<String, List<ValidatedEntry>> admitted = new LinkedHashMap<>();
+        List<Discard> entriesTooLarge = new ArrayList<>();
         java.util.Set<String> messages = new java.util.LinkedHashSet<>(byMessage.keySet());
         messages.addAll(entryDiscards.keySet());
         for (String m : messages) {
-            if (!budget.fits(byMessage.getOrDefault(m, List.of()), entryDiscards.getOrDefault(m, List.of()).size())) {
+            StateBudget.Admission a = budget.admit(byMessage.getOrDefault(m, List.of()),
+                    entryDiscards.getOrDefault(m, List.of()).size());
+            if (a.whole()) {
                 tooLarge.add(m);
+            } else {
+                if (byMessage.containsKey(m)) admitted.put(m, a.kept());
+                entriesTooLarge.addAll(a.tooLarge());
             }
         }
         for (Discard d : coreDiscards) {
             if (!tooLarge.contains(messageIdOf(d.id()))) discards.add(d);
         }
+        discards.addAll(entriesTooLarge);
         for (String m : tooLarge) {
-            discards.add(new Discard(m, DiscardReason.TooLarge, "message needs more than its "
-                    + budget.perMessage() + " bytes share of the state size limit"));
+            discards.add(new Discard(m, DiscardReason.TooLarge, "message has more entries than its "
+                    + budget.perMessage() + " bytes share of the state size limit can report"));
         }
-        for (Map.Entry<String, List<ValidatedEntry>> m : byMessage.entrySet()) {
-            if (tooLarge.contains(m.getKey())) continue;
+        for (Map.Entry<String, List<ValidatedEntry>> m : admitted.entrySet()) {
             SnsEnvelope env = envelopes.get(m.getKey());
             Optional<PacketSource> source = env == null ? Optional.empty() : registry.packetSource(env.topicArn());
             int rate = source.map(PacketSource::ratePerSecond).orElse(0);
             List<ValidatedEntry> list = m.getValue();
-            int granted = rate > 0 ? rateLimiter.acquire(env.topicArn(), rate, list.size()) : list.size();
+            int granted = rate > 0 && !list.isEmpty() ? rateLimiter.acquire(env.topicArn(), rate, list.size()) : list.size();
             for (int i = 0; i < list.size(); i++) {
                 if (i < granted) kept.add(list.get(i));
                 else discards.add(new Discard(list.get(i).id(), DiscardReason.RateLimited,

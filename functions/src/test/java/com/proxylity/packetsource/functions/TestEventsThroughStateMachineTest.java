@@ -142,7 +142,8 @@ class TestEventsThroughStateMachineTest {
         InMemoryRegistry r = new InMemoryRegistry();
         for (JsonNode l : events.manifest().path("registry").path("listeners")) {
             Listener old = base.listener(l.get("Name").asText()).orElseThrow();
-            r.put(new Listener(old.name(), old.type(), old.port(), old.publicAddresses(), old.publicKey(), endpoint));
+            r.put(new Listener(old.name(), old.type(), old.port(), old.publicAddresses(), old.publicKey(), endpoint,
+                    old.families()));
         }
         for (JsonNode s : events.manifest().path("registry").path("sources")) {
             Optional<PacketSource> ps = base.packetSource(s.get("TopicArn").asText());

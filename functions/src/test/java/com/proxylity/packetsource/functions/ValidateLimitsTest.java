@@ -65,16 +65,54 @@ class ValidateLimitsTest {
     }
 
     @Test
-    void aMessageLargerThanItsShareOfTheStateLimitIsOneTooLargeAndItsSiblingsGoOn() {
+    void anEntryLargerThanWhatIsLeftOfItsMessagesShareIsTooLargeAndItsSiblingsGoOn() {
         StateBudget budget = new StateBudget(10);
         Validate v = new Validate(registry(0, 0), "us-east-1", Clock.fixed(NOW, ZoneOffset.UTC), (t, k) -> { },
                 RateLimiter.UNLIMITED, budget, metrics);
         ValidateResult r = v.handle(batch(
                 record("big", notification(TOPIC, "us-east-1", body(entries(1, budget.perMessage())), NOW)),
                 record("small", notification(TOPIC, "us-east-1", body(entries(2, 10)), NOW))));
-        assertEquals(Map.of("big", DiscardReason.TooLarge), reasons(r));
+        assertEquals(Map.of("big/0", DiscardReason.TooLarge), reasons(r));
         assertEquals(List.of("small/0", "small/1"), r.entries().stream().map(ValidatedEntry::id).toList());
         assertEquals(Map.of("small", NOW.toEpochMilli()), r.publishedAt());
+    }
+
+    /**
+     * Issue 9, defect 4: a 15-byte entry beside a 20,000-byte one used to end as one TooLarge
+     * for the whole message, although one bad entry must never affect its siblings. Entries are
+     * admitted in order while the share lasts; the big one is TooLarge on its own, in either order.
+     */
+    @Test
+    void aSmallEntryBesideOneTooLargeForTheShareIsStillSent() {
+        StateBudget budget = new StateBudget(10);
+        Validate v = new Validate(registry(0, 0), "us-east-1", Clock.fixed(NOW, ZoneOffset.UTC), (t, k) -> { },
+                RateLimiter.UNLIMITED, budget, metrics);
+        ObjectNode small = entry("fifteen bytes!!", null, "203.0.113.9", 5683, null);
+        ObjectNode big = entry("x".repeat(20_000), null, "203.0.113.9", 5683, null);
+        ObjectNode after = entry("after", null, "203.0.113.9", 5683, null);
+        ValidateResult r = v.handle(batch(
+                record("m1", notification(TOPIC, "us-east-1", body(small, big), NOW)),
+                record("m2", notification(TOPIC, "us-east-1", body(big, small, after), NOW))));
+        assertEquals(Map.of("m1/1", DiscardReason.TooLarge, "m2/0", DiscardReason.TooLarge), reasons(r));
+        assertEquals(List.of("m1/0", "m2/1", "m2/2"), r.entries().stream().map(ValidatedEntry::id).toList());
+        assertTrue(r.discards().get(0).detail().contains("left of the message's 24576-byte share"), r.discards().get(0).detail());
+    }
+
+    /** Entries take the share in order: once it is spent, each later entry that does not fit is TooLarge. */
+    @Test
+    void entriesAreAdmittedInOrderWhileTheShareLasts() {
+        StateBudget budget = new StateBudget(10);
+        Validate v = new Validate(registry(0, 0), "us-east-1", Clock.fixed(NOW, ZoneOffset.UTC), (t, k) -> { },
+                RateLimiter.UNLIMITED, budget, metrics);
+        // Each 8,000-character entry needs ~10.9 KB of state: two fit a 24,576-byte share, a third does not.
+        ObjectNode[] three = entries(3, 8_000);
+        ObjectNode tiny = entry("t", null, "203.0.113.9", 5683, null);
+        ValidateResult r = v.handle(batch(record("m", notification(TOPIC, "us-east-1",
+                body(three[0], three[1], three[2], tiny), NOW))));
+        assertEquals(Map.of("m/2", DiscardReason.TooLarge), reasons(r));
+        assertEquals(List.of("m/0", "m/1", "m/3"), r.entries().stream().map(ValidatedEntry::id).toList());
+        List<ValidatedEntry> kept = r.entries();
+        assertTrue(StateBudget.estimate(kept) + StateBudget.PER_DISCARD <= budget.perMessage(), "kept + discard within the share");
     }
 
     @Test
@@ -134,7 +172,8 @@ class ValidateLimitsTest {
         List<ValidatedEntry> large = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             large.add(new ValidatedEntry("0f8fad5b-d9cb-469f-a165-70867728950e/" + i, "coap", ListenerType.UDP, "base64",
-                    entry(big, null, "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff", 65535, null)));
+                    entry(big, null, "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff", 65535, null),
+                    com.proxylity.packetsource.core.contract.AddressFamilies.DUAL));
         }
         for (List<ValidatedEntry> entries : List.of(tiny, large)) {
             Format format = new Format(address -> true, metrics);

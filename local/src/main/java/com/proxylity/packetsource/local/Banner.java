@@ -15,6 +15,8 @@ public final class Banner {
         n.put("sns", mode.stack().snsEndpoint().toString());
         n.put("sqs", mode.stack().sqsEndpoint().toString());
         n.put("egressApi", mode.sender().endpoint());
+        n.put("sts", mode.stack().stsEndpoint().toString());
+        n.put("resource", mode.resourceEndpoint().toString());
         ObjectNode regions = n.putObject("regions");
         for (DeliveryQueues.Pair q : mode.stack().queues().byRegion().values()) {
             regions.putObject(q.region()).put("queueUrl", q.url()).put("dlqUrl", q.dlqUrl());
@@ -34,7 +36,9 @@ public final class Banner {
     public static void print(LocalMode mode, PrintStream out) {
         LocalConfig c = mode.config();
         out.println("Packet Source local mode");
-        out.println("  SNS endpoint  " + mode.stack().snsEndpoint() + "   (Publish, PublishBatch; any credentials)");
+        out.println("  SNS endpoint  " + mode.stack().snsEndpoint() + "   (Publish, PublishBatch: any credentials; subscriptions: a local role's)");
+        out.println("  STS endpoint  " + mode.stack().stsEndpoint() + "   (AssumeRole of the config's roles)");
+        out.println("  provider      " + mode.resourceEndpoint() + "   (Custom::ProxylityUdpGatewayPacketSource)");
         out.println("  SQS endpoint  " + mode.stack().sqsEndpoint());
         out.println("  egress API    " + mode.sender().endpoint());
         for (DeliveryQueues.Pair q : mode.stack().queues().byRegion().values()) {
@@ -46,6 +50,7 @@ public final class Banner {
                     + (s.enabled() ? "" : " (disabled)") + (s.formatter() == null ? "" : ", formatter " + s.formatter()));
         }
         for (String t : c.extraTopics()) out.println("  topic         " + c.topicArn(t) + " (not a Packet Source)");
+        for (String t : c.customerTopics()) out.println("  topic         " + c.topicArn(t) + " (customer topic: no subscription until a Packet Source resource makes one)");
         for (LocalConfig.ListenerConfig l : c.listeners()) {
             String key = mode.sender().publicKeys().get(l.name());
             out.println("  listener      " + l.name() + "  " + l.typeName() + "  127.0.0.1:" + mode.sender().listenerPorts().get(l.name())
@@ -56,5 +61,6 @@ public final class Banner {
         out.println("Publish:  bin/packet-source publish --endpoint " + mode.stack().snsEndpoint() + " --sns-region " + c.snsRegion()
                 + " --topic " + topic + " --region " + region + " FILE...");
         out.println("Replay:   bin/packet-source replay --endpoint " + mode.stack().sqsEndpoint() + " --dlq-region " + region);
+        out.println("Resource: bin/packet-source resource create --endpoint " + mode.resourceEndpoint() + " PROPERTIES.json");
     }
 }

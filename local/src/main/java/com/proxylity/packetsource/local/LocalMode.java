@@ -4,12 +4,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.proxylity.packetsource.core.contract.ListenerType;
 import com.proxylity.packetsource.core.egress.DefaultEgressPolicy;
+import com.proxylity.packetsource.core.registry.Customer;
 import com.proxylity.packetsource.core.registry.InMemoryRegistry;
 import com.proxylity.packetsource.core.registry.Listener;
 import com.proxylity.packetsource.core.registry.PacketSource;
 import com.proxylity.packetsource.core.session.InMemorySessionDirectory;
 import com.proxylity.packetsource.core.session.SessionDirectory;
+import com.proxylity.packetsource.functions.PacketSourceResource;
+import com.proxylity.packetsource.functions.resource.AwsCustomerAccounts;
+import com.proxylity.packetsource.functions.resource.PacketSourceLifecycle;
 import com.proxylity.packetsource.functions.runtime.HttpEgressTransport;
+import com.proxylity.packetsource.functions.runtime.SnsSubscriptionConfirmer;
+import com.proxylity.packetsource.local.resource.LocalResourceEndpoint;
+import com.proxylity.packetsource.local.sqs.Sqs;
+import java.net.URI;
+import java.util.concurrent.atomic.AtomicReference;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sns.SnsClient;
 import com.proxylity.packetsource.functions.runtime.TokenBucketRateLimiter;
 import com.proxylity.packetsource.local.config.LocalConfig;
 import com.proxylity.packetsource.local.pipeline.HandlerStages;
@@ -42,6 +54,7 @@ public final class LocalMode implements AutoCloseable {
     private final InMemoryRegistry registry;
     private final SessionDirectory sessions;
     private final LocalStack stack;
+    private final LocalResourceEndpoint resource;
 
     private LocalMode(LocalConfig config, WireGuardPorts wireGuard, PrintStream senderOut) throws IOException {
         this.config = config;
@@ -52,14 +65,42 @@ public final class LocalMode implements AutoCloseable {
             this.registry = registry(config, sender);
             JsonNode definition = definition();
             Clock clock = Clock.systemUTC();
+            // Validate confirms SubscriptionConfirmations through the SNS API, as in AWS: here the
+            // local endpoint, known once the stack is up (the first confirmation comes later).
+            AtomicReference<URI> snsEndpoint = new AtomicReference<>();
+            SnsSubscriptionConfirmer confirmer = new SnsSubscriptionConfirmer(region -> SnsClient.builder()
+                    .endpointOverride(snsEndpoint.get()).region(Region.of(region)).credentialsProvider(Sqs.dummyCredentials())
+                    .httpClient(UrlConnectionHttpClient.create()).build());
             HandlerStages.Parts parts = new HandlerStages.Parts(registry, sessions, DefaultEgressPolicy.localMode(),
                     new TokenBucketRateLimiter(clock), new HttpEgressTransport(sender.hmacKey(), clock, Duration.ofSeconds(5)),
-                    metrics.pipelineMetrics(), clock, config.queues().batchSize());
+                    metrics.pipelineMetrics(), clock, config.queues().batchSize(), confirmer);
             this.stack = LocalStack.start(config, region -> pipeline(definition, region, parts), o -> { });
+            snsEndpoint.set(stack.snsEndpoint());
         } catch (IOException | RuntimeException e) {
             sender.close();
             throw e;
         }
+        try {
+            this.resource = LocalResourceEndpoint.start(config.ports().resource(), new PacketSourceResource(resourceLifecycle()));
+        } catch (IOException | RuntimeException e) {
+            stack.close();
+            sender.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The custom resource's work over local parts: this registry, the local STS (with the
+     * provider's dummy credentials) and SNS, and the local delivery queues.
+     */
+    private PacketSourceLifecycle resourceLifecycle() {
+        List<String> queueArns = new ArrayList<>();
+        stack.queues().byRegion().values().forEach(q -> queueArns.add(q.arn()));
+        List<String> served = new ArrayList<>(config.regions());
+        if (!served.contains(config.snsRegion())) served.add(config.snsRegion());
+        return new PacketSourceLifecycle(registry,
+                new AwsCustomerAccounts(config.regions().get(0), Sqs.dummyCredentials(), stack.stsEndpoint(), stack.snsEndpoint()),
+                new PacketSourceLifecycle.Settings(served, queueArns));
     }
 
     public static LocalMode start(LocalConfig config, WireGuardPorts wireGuard, PrintStream senderOut) throws IOException {
@@ -81,20 +122,29 @@ public final class LocalMode implements AutoCloseable {
     private static InMemoryRegistry registry(LocalConfig config, LocalSender sender) {
         List<Listener> listeners = new ArrayList<>();
         for (LocalConfig.ListenerConfig l : config.listeners()) {
+            // The families the bound socket reaches, so Format and the sender agree (127.0.0.1: IPv4 only).
             listeners.add(new Listener(l.name(), ListenerType.fromWireName(l.typeName()), sender.listenerPorts().get(l.name()),
-                    List.of("127.0.0.1"), sender.publicKeys().get(l.name()), sender.endpoint()));
+                    List.of("127.0.0.1"), sender.publicKeys().get(l.name()), sender.endpoint(),
+                    sender.sender().listenerFamilies(l.name())));
         }
         List<PacketSource> sources = new ArrayList<>();
         for (LocalConfig.SourceConfig s : config.packetSources()) {
             sources.add(new PacketSource(config.topicArn(s.topic()), s.listener(), s.enabled(), s.formatter(),
                     s.maxAgeSeconds(), s.ratePerSecond()));
         }
-        return new InMemoryRegistry(listeners, sources);
+        InMemoryRegistry registry = new InMemoryRegistry(listeners, sources);
+        for (LocalConfig.CustomerConfig c : config.customers()) registry.put(new Customer(c.id(), c.apiKeySha256(), c.externalId()));
+        return registry;
     }
 
     public LocalConfig config() { return config; }
 
     public LocalStack stack() { return stack; }
+
+    /** The Custom::ProxylityUdpGatewayPacketSource provider (Lambda Invoke API base URL). */
+    public URI resourceEndpoint() { return resource.endpoint(); }
+
+    public InMemoryRegistry registry() { return registry; }
 
     public LocalSender sender() { return sender; }
 
@@ -104,6 +154,7 @@ public final class LocalMode implements AutoCloseable {
 
     @Override
     public void close() {
+        resource.close();
         stack.close();
         sender.close();
     }

@@ -1,6 +1,8 @@
 package com.proxylity.packetsource.local;
 
 import com.proxylity.packetsource.local.config.LocalConfig;
+import com.proxylity.packetsource.local.iam.LocalIam;
+import com.proxylity.packetsource.local.sts.LocalStsServer;
 import com.proxylity.packetsource.local.pipeline.BatchOutcome;
 import com.proxylity.packetsource.local.pipeline.Pipeline;
 import com.proxylity.packetsource.local.pipeline.QueuePoller;
@@ -34,6 +36,8 @@ public final class LocalStack implements AutoCloseable {
     private final DeliveryQueues queues;
     private final TopicFanout fanout;
     private final LocalSnsServer sns;
+    private final LocalIam iam;
+    private final LocalStsServer sts;
     private final RunnerStats runnerStats = new RunnerStats();
     private final List<QueuePoller> pollers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
@@ -47,9 +51,19 @@ public final class LocalStack implements AutoCloseable {
                     config.queues().maxReceiveCount());
             Set<String> arns = new LinkedHashSet<>();
             config.allTopicNames().forEach(t -> arns.add(config.topicArn(t)));
-            this.fanout = new TopicFanout(arns, queues, sqs, Clock.systemUTC());
-            this.sns = LocalSnsServer.start(config.ports().sns(), fanout);
+            Set<String> preSubscribed = new LinkedHashSet<>();
+            config.preSubscribedTopicNames().forEach(t -> preSubscribed.add(config.topicArn(t)));
+            this.fanout = new TopicFanout(arns, preSubscribed, queues, sqs, Clock.systemUTC());
+            this.iam = new LocalIam(roles(config), Clock.systemUTC());
+            this.sns = LocalSnsServer.start(config.ports().sns(), fanout, iam);
         } catch (IOException | RuntimeException e) {
+            embedded.close();
+            throw e;
+        }
+        try {
+            this.sts = LocalStsServer.start(config.ports().sts(), iam);
+        } catch (IOException | RuntimeException e) {
+            sns.close();
             embedded.close();
             throw e;
         }
@@ -78,6 +92,18 @@ public final class LocalStack implements AutoCloseable {
 
     public URI sqsEndpoint() { return embedded.endpoint(); }
 
+    public URI stsEndpoint() { return sts.endpoint(); }
+
+    private static List<LocalIam.Role> roles(LocalConfig config) {
+        List<LocalIam.Role> out = new ArrayList<>();
+        for (LocalConfig.RoleConfig r : config.roles()) {
+            Set<String> topics = new LinkedHashSet<>();
+            for (String t : r.topics()) topics.add(t.equals("*") ? "*" : config.topicArn(t));
+            out.add(new LocalIam.Role(r.arn(), r.externalId(), Set.copyOf(r.actions()), topics));
+        }
+        return out;
+    }
+
     public SqsClient sqs() { return sqs; }
 
     public DeliveryQueues queues() { return queues; }
@@ -90,6 +116,7 @@ public final class LocalStack implements AutoCloseable {
     public void close() {
         pollers.forEach(QueuePoller::stop);
         sns.close();
+        sts.close();
         for (Thread t : threads) {
             try {
                 t.join(3_000);

@@ -1,5 +1,6 @@
 package com.proxylity.packetsource.sender;
 
+import com.proxylity.packetsource.core.contract.AddressFamilies;
 import com.proxylity.packetsource.core.egress.EgressPolicy;
 import com.proxylity.packetsource.core.egressapi.EgressApi;
 import com.proxylity.packetsource.core.egressapi.EgressVerifier;
@@ -7,11 +8,14 @@ import com.proxylity.packetsource.core.session.InMemorySessionDirectory;
 import com.proxylity.packetsource.core.session.SessionDirectory;
 import com.proxylity.packetsource.sender.api.EgressHttpServer;
 import com.proxylity.packetsource.sender.api.EgressService;
+import com.proxylity.packetsource.sender.api.HttpLimits;
+import com.proxylity.packetsource.sender.metrics.ApiMetrics;
 import com.proxylity.packetsource.sender.config.ListenerConfig;
 import com.proxylity.packetsource.sender.config.SenderConfig;
 import com.proxylity.packetsource.sender.metrics.EmfWriter;
 import com.proxylity.packetsource.sender.metrics.JsonLog;
 import com.proxylity.packetsource.sender.metrics.SenderMetrics;
+import com.proxylity.packetsource.sender.flow.FlowOwnerRecorder;
 import com.proxylity.packetsource.sender.net.ListenerSocket;
 import com.proxylity.packetsource.sender.net.Transport;
 import com.proxylity.packetsource.sender.wg.EngineWireGuardPort;
@@ -59,6 +63,7 @@ public final class Sender implements AutoCloseable {
     private final Transport transport;
     private final SessionPublisher publisher;
     private final Map<String, WireGuardPort> wireGuardPorts = new LinkedHashMap<>();
+    private final ApiMetrics apiMetrics = new ApiMetrics();
     private volatile boolean closing;
 
     private Sender(Builder b) throws IOException {
@@ -68,6 +73,9 @@ public final class Sender implements AutoCloseable {
         Clock clock = b.clock;
         this.publisher = new SessionPublisher(sessions);
         WireGuardPorts wgFactory = b.wireGuard != null ? b.wireGuard : EngineWireGuardPort.factory(publisher);
+        // Plain UDP: the task that hears a client records that it holds the client's NLB flow.
+        FlowOwnerRecorder flowOwners = b.recordFlowOwners
+                ? new FlowOwnerRecorder(config.senderId(), publisher, clock) : null;
         Map<String, ListenerSocket> s = new LinkedHashMap<>();
         Map<String, SenderMetrics> m = new LinkedHashMap<>();
         group = transport.newGroup(Math.max(1, Math.min(config.listeners().size(),
@@ -79,6 +87,7 @@ public final class Sender implements AutoCloseable {
                         ? wgFactory.create(lc, config.senderId(), sessions, clock) : null;
                 if (wg != null) wireGuardPorts.put(lc.name(), wg);
                 ListenerSocket sock = new ListenerSocket(lc, config.queueCapacity(), lm, wg);
+                if (wg == null && flowOwners != null) sock.onHeard(remote -> flowOwners.heard(lc.name(), remote));
                 sock.bind(group, transport);
                 s.put(lc.name(), sock);
                 m.put(lc.name(), lm);
@@ -98,7 +107,8 @@ public final class Sender implements AutoCloseable {
                 b.policy != null ? b.policy : config.egressPolicy(), config.drainTimeout());
         try {
             http = new EgressHttpServer(config.egressBindAddress(), config.egressPort(), config.httpThreads(),
-                    new EgressVerifier(config.hmacKey()), service, clock::millis, this::healthy);
+                    new EgressVerifier(config.hmacKey()), service, clock::millis, this::healthy,
+                    HttpLimits.defaults(), apiMetrics, transport);
         } catch (IOException | RuntimeException e) {
             // E.g. the egress port is taken: release the Listener sockets we already hold.
             sockets.values().forEach(ListenerSocket::close);
@@ -148,6 +158,13 @@ public final class Sender implements AutoCloseable {
         return s.localAddress();
     }
 
+    /** The remote address families a Listener's socket reaches (its registry entry must say the same). */
+    public AddressFamilies listenerFamilies(String listener) {
+        ListenerSocket s = sockets.get(listener);
+        if (s == null) throw new IllegalArgumentException("no such listener");
+        return s.families();
+    }
+
     /** Listener name → bound port. */
     public Map<String, Integer> listenerPorts() {
         Map<String, Integer> ports = new LinkedHashMap<>();
@@ -161,6 +178,30 @@ public final class Sender implements AutoCloseable {
 
     public SessionDirectory sessionDirectory() {
         return sessions;
+    }
+
+    /**
+     * Replaces the allowed peers of a WireGuard Listener without restarting it (the registry's
+     * AllowedPeers, reloaded periodically). Removed peers lose their sessions.
+     *
+     * @return how many peers were added or removed
+     */
+    public int setAllowedPeers(String listener, java.util.Set<String> peers) {
+        ListenerSocket s = sockets.get(listener);
+        if (s == null) throw new IllegalArgumentException("no listener " + listener);
+        try {
+            return s.setAllowedPeers(peers).get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("allowed peers of " + listener + " not applied", e);
+        }
+    }
+
+    /** Names of the WireGuard Listeners. */
+    public java.util.Set<String> wireGuardListeners() {
+        return java.util.Set.copyOf(wireGuardPorts.keySet());
     }
 
     /** The WireGuard public key (base64) of a {@code wg}/{@code wg-decap} Listener. */
@@ -179,6 +220,11 @@ public final class Sender implements AutoCloseable {
         return http.authRejected();
     }
 
+    /** Egress API refusals by reason since the last metrics flush (tests). */
+    public ApiMetrics apiMetrics() {
+        return apiMetrics;
+    }
+
     /** True while every Listener socket is bound and the sender is not shutting down. */
     public boolean healthy() {
         if (closing) return false;
@@ -189,6 +235,7 @@ public final class Sender implements AutoCloseable {
     private void flushMetrics() {
         try {
             metrics.values().forEach(emf::flush);
+            emf.flush(apiMetrics);
         } catch (RuntimeException e) {
             LOG.error("metrics-flush-failed", e);
         }
@@ -231,6 +278,7 @@ public final class Sender implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private Transport transport;
         private WireGuardPorts wireGuard;
+        private boolean recordFlowOwners;
 
         private Builder(SenderConfig config) {
             this.config = Objects.requireNonNull(config);
@@ -250,6 +298,9 @@ public final class Sender implements AutoCloseable {
 
         /** Replaces the WireGuard engine (e.g. {@link WireGuardPorts#NONE}: everything NoSession). */
         public Builder wireGuard(WireGuardPorts v) { wireGuard = v; return this; }
+
+        /** Record plain UDP flow ownership in the session directory (more than one task per Listener). */
+        public Builder recordFlowOwners(boolean v) { recordFlowOwners = v; return this; }
 
         public Sender start() throws IOException {
             return new Sender(this);

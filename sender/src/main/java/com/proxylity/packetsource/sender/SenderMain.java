@@ -1,13 +1,33 @@
 package com.proxylity.packetsource.sender;
 
+import com.proxylity.packetsource.dynamodb.DynamoDbRegistryWriter;
+import com.proxylity.packetsource.dynamodb.Tables;
 import com.proxylity.packetsource.sender.config.ConfigLoader;
 import com.proxylity.packetsource.sender.config.SenderConfig;
 import com.proxylity.packetsource.sender.metrics.JsonLog;
+import com.proxylity.packetsource.sender.registry.AllowedPeersReloader;
+import com.proxylity.packetsource.sender.registry.ListenerRegistration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** Container entry point: configuration from the environment, runs until SIGTERM. */
 public final class SenderMain {
     private static final JsonLog LOG = JsonLog.of(SenderMain.class);
+    /** {@code on}: record plain UDP flow owners (set by the stack when it runs more than one task). */
+    public static final String ENV_FLOW_OWNERS = "PS_FLOW_OWNERS";
+    /** The registry's Listeners table: when set, the sender registers its Listeners and reloads allowed peers. */
+    public static final String ENV_LISTENERS_TABLE = "PS_REGISTRY_LISTENERS_TABLE";
+    /** Base URL of this sender's egress API as the Egress function reaches it. */
+    public static final String ENV_SENDER_ENDPOINT = "PS_SENDER_ENDPOINT";
+    /** Comma-separated public addresses of the Listeners (the NLB's Elastic IPs). */
+    public static final String ENV_PUBLIC_ADDRESSES = "PS_PUBLIC_ADDRESSES";
+    static final long PEERS_RELOAD_SECONDS = 60;
 
     private SenderMain() {}
 
@@ -20,7 +40,12 @@ public final class SenderMain {
             System.exit(2);
             return;
         }
-        Sender sender = Sender.builder(config).sessionDirectory(SessionDirectories.create(config.sessionStore())).start();
+        Sender sender = Sender.builder(config).sessionDirectory(SessionDirectories.create(config.sessionStore()))
+                // More than one task per Listener: record who holds each plain UDP client's flow.
+                .recordFlowOwners("on".equals(System.getenv(ENV_FLOW_OWNERS)))
+                .start();
+        String table = System.getenv(ENV_LISTENERS_TABLE);
+        if (table != null && !table.isBlank()) registry(sender, config, table.trim());
         CountDownLatch stopped = new CountDownLatch(1);
         // ECS sends SIGTERM and waits stopTimeout (default 30 s) before SIGKILL: drain within it.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -28,5 +53,37 @@ public final class SenderMain {
             stopped.countDown();
         }, "shutdown"));
         stopped.await();
+    }
+
+    /** Registers the Listeners (public keys, addresses, endpoint) and keeps their allowed peers current. */
+    private static void registry(Sender sender, SenderConfig config, String table) {
+        String endpoint = System.getenv(ENV_SENDER_ENDPOINT);
+        if (endpoint == null || endpoint.isBlank()) throw new IllegalStateException(ENV_SENDER_ENDPOINT + " is not set");
+        String addresses = System.getenv(ENV_PUBLIC_ADDRESSES);
+        List<String> publicAddresses = addresses == null ? List.of()
+                : Arrays.stream(addresses.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        DynamoDbClient client = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+        // The writer touches only the Listeners table here.
+        DynamoDbRegistryWriter writer = new DynamoDbRegistryWriter(client, new Tables("(unused)", table, "(unused)"));
+        var listeners = ListenerRegistration.listeners(sender, config, endpoint.trim(), publicAddresses);
+        ListenerRegistration.register(writer, listeners);
+        for (var l : listeners) {
+            LOG.info("listener-registered", "listener", l.name(), "type", l.type().wireName(), "port", l.port(),
+                    "publicKey", l.publicKey() == null ? "-" : l.publicKey());
+        }
+        AllowedPeersReloader reloader = new AllowedPeersReloader(sender, AllowedPeersReloader.registry(client, table));
+        reloader.reloadOnce();
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "allowed-peers-reload");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                reloader.reloadOnce();
+            } catch (RuntimeException e) {
+                LOG.error("allowed-peers-reload-failed", e);
+            }
+        }, PEERS_RELOAD_SECONDS, PEERS_RELOAD_SECONDS, TimeUnit.SECONDS);
     }
 }

@@ -194,6 +194,85 @@ class SenderEgressTest {
         assertNothingArrives();
     }
 
+    /** Issue 9, defect 3: a port as a string or a fraction, or a repeated key, is not a request. */
+    @Test
+    void coercedValuesAndDuplicateKeysAre400AndSendNothing() throws Exception {
+        startPlain();
+        int port = receiver.getLocalPort();
+        String good = "{\"Listener\":\"coap\",\"Packets\":[{\"Id\":\"m/0\",\"Address\":\"127.0.0.1\",\"Port\":" + port
+                + ",\"Payload\":\"AQ==\"}]}";
+        for (String bad : new String[] {
+                good.replace("\"Port\":" + port, "\"Port\":\"" + port + "\""),
+                good.replace("\"Port\":" + port, "\"Port\":" + port + ".5"),
+                good.replace("\"Port\":" + port, "\"Port\":" + port + ",\"Port\":" + port),
+                good.replace("\"Listener\":\"coap\"", "\"Listener\":\"coap\",\"Listener\":\"coap\""),
+        }) {
+            assertEquals(400, client.post(bad.getBytes(StandardCharsets.UTF_8)).statusCode(), bad);
+        }
+        assertNothingArrives();
+        assertEquals(200, client.post(good.getBytes(StandardCharsets.UTF_8)).statusCode());
+        receive(1);
+    }
+
+    /** Issue 9, defect 3: the body is JSON; anything labelled otherwise is 415 before it is read. */
+    @Test
+    void contentTypeOtherThanJsonIs415() throws Exception {
+        startPlain();
+        byte[] body = EgressJson.writeRequest(TestEgress.plain("coap", LOOPBACK, receiver.getLocalPort(), payloads(1, 4)));
+        for (String type : new String[] {"text/plain", "application/x-www-form-urlencoded", "application/jsonx", ""}) {
+            SignedHeaders h = client.signer.sign(body, System.currentTimeMillis());
+            HttpRequest.Builder b = HttpRequest.newBuilder(client.uri)
+                    .header(EgressApi.HEADER_TIMESTAMP, h.timestamp()).header(EgressApi.HEADER_NONCE, h.nonce())
+                    .header(EgressApi.HEADER_SIGNATURE, h.signature())
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+            if (!type.isEmpty()) b.header("Content-Type", type);
+            assertEquals(415, client.http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray()).statusCode(), type);
+        }
+        assertNothingArrives();
+        // The egress Lambda's exact header, and the same with a charset parameter, are accepted.
+        SignedHeaders h = client.signer.sign(body, System.currentTimeMillis());
+        HttpRequest withCharset = HttpRequest.newBuilder(client.uri).header("Content-Type", "Application/JSON; charset=utf-8")
+                .header(EgressApi.HEADER_TIMESTAMP, h.timestamp()).header(EgressApi.HEADER_NONCE, h.nonce())
+                .header(EgressApi.HEADER_SIGNATURE, h.signature()).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        assertEquals(200, client.http.send(withCharset, HttpResponse.BodyHandlers.ofByteArray()).statusCode());
+        receive(1);
+        assertEquals(4, sender.apiMetrics().rejectedTotal("UnsupportedMediaType"));
+        sender.close(); // flushes metrics: the refusals are an EMF metric too
+        sender = null;
+        String emf = metricsOut.toString(StandardCharsets.UTF_8);
+        assertTrue(emf.contains("\"Reason\":\"UnsupportedMediaType\"") && emf.contains("\"EgressRejected\":4"), emf);
+    }
+
+    /** Two signed requests and a health check written in one go are answered in order, each once. */
+    @Test
+    void pipelinedRequestsAreAnsweredInOrder() throws Exception {
+        startPlain();
+        StringBuilder wire = new StringBuilder();
+        for (int i = 0; i < 2; i++) {
+            String body = new String(EgressJson.writeRequest(TestEgress.plain("coap", LOOPBACK, receiver.getLocalPort(),
+                    List.of(new byte[] {(byte) i}))), StandardCharsets.UTF_8);
+            SignedHeaders h = client.signer.sign(body.getBytes(StandardCharsets.UTF_8), System.currentTimeMillis());
+            wire.append("POST /v1/egress HTTP/1.1\r\nHost: s\r\nContent-Type: application/json\r\nContent-Length: ")
+                    .append(body.length()).append("\r\n").append(EgressApi.HEADER_TIMESTAMP).append(": ").append(h.timestamp())
+                    .append("\r\n").append(EgressApi.HEADER_NONCE).append(": ").append(h.nonce()).append("\r\n")
+                    .append(EgressApi.HEADER_SIGNATURE).append(": ").append(h.signature()).append("\r\n\r\n").append(body);
+        }
+        wire.append("GET /health HTTP/1.1\r\nHost: s\r\nConnection: close\r\n\r\n");
+        try (java.net.Socket s = new java.net.Socket(LOOPBACK, sender.egressPort())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(wire.toString().getBytes(StandardCharsets.US_ASCII));
+            String answers = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            // A response's JSON body has no line end, so the next status line follows it directly.
+            List<String> statuses = java.util.regex.Pattern.compile("HTTP/1\\.1 \\d{3} [A-Za-z ]+?\\r\\n")
+                    .matcher(answers).results().map(m -> m.group().trim()).toList();
+            assertEquals(List.of("HTTP/1.1 200 OK", "HTTP/1.1 200 OK", "HTTP/1.1 200 OK"), statuses, answers);
+            assertTrue(answers.endsWith("{\"Status\":\"Ok\"}"), answers);
+        }
+        List<DatagramPacket> got = receive(2);
+        assertEquals(0, got.get(0).getData()[0]);
+        assertEquals(1, got.get(1).getData()[0]);
+    }
+
     @Test
     void eachBadPacketGetsItsReasonAndSiblingsStillGo() throws Exception {
         startPlain();

@@ -269,6 +269,7 @@ public final class SenderSendBench {
                         while (System.nanoTime() < end) {
                             SignedHeaders h = signer.sign(body, System.currentTimeMillis());
                             HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(uri)
+                                    .header("Content-Type", EgressApi.CONTENT_TYPE) // else 415, as the contract says
                                     .header(EgressApi.HEADER_TIMESTAMP, h.timestamp())
                                     .header(EgressApi.HEADER_NONCE, h.nonce())
                                     .header(EgressApi.HEADER_SIGNATURE, h.signature())

@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
  * Bounds on untrusted input, checked before parsing deeper.
  *
  * <p>The SQS body limit matches the 262,144 characters a Pipe may hand one Step Functions input
- * (design.md section 9): anything bigger could not reach the state machine anyway, so it is
+ * (docs/architecture.md#payload-limits): anything bigger could not reach the state machine anyway, so it is
  * rejected before a JSON parser spends memory on it.
  */
 public final class ContractLimits {

@@ -2,7 +2,7 @@ package com.proxylity.packetsource.core.contract;
 
 /**
  * Why a packet (or a whole message) was not sent. A closed set: it is the one metric
- * dimension operators alarm on, so adding a value is a contract change (design.md section 4).
+ * dimension operators alarm on, so adding a value is a contract change (docs/architecture.md#discard-reasons).
  */
 public enum DiscardReason {
     MalformedMessage,
@@ -12,6 +12,8 @@ public enum DiscardReason {
     DecodeError,
     MalformedRemote,
     EgressDenied,
+    /** Remote.Address is of a family the Listener's socket cannot send to (IPv6 on an IPv4 Listener, or the reverse). */
+    AddressFamilyUnreachable,
     TooLarge,
     NoSession,
     SessionExpired,

@@ -47,7 +47,7 @@ public final class MessageSchema {
 
     /**
      * Per-entry check. Parts the Listener ignores (Inner unless wg-decap, PeerKey for plain UDP,
-     * design.md section 2) are not held against the entry.
+     * docs/architecture.md#message-contract) are not held against the entry.
      */
     public Optional<EntryProblem> checkEntry(JsonNode entryNode, ListenerType type) {
         Set<ValidationMessage> errors = entry.validate(entryNode);

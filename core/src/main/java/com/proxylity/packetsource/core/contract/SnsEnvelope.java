@@ -7,7 +7,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * An SQS record body as SNS writes it when raw message delivery is off (design.md section 9: the
+ * An SQS record body as SNS writes it when raw message delivery is off (docs/architecture.md#cross-account-subscription: the
  * envelope's {@code TopicArn} is what tells us who published). Signature fields are not kept:
  * SNS-to-SQS delivery within AWS is trusted through the queue policy, not the signature.
  *
@@ -19,7 +19,7 @@ public record SnsEnvelope(Type type, String messageId, String topicArn, String m
                           Instant timestamp, Map<String, String> messageAttributes,
                           String subscribeUrl, String token) {
 
-    /** The message attribute naming the region a packet must leave from (design.md section 1). */
+    /** The message attribute naming the region a packet must leave from (docs/architecture.md#message-contract). */
     public static final String EGRESS_REGION = "EgressRegion";
 
     public enum Type {

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * design.md section 6: remote addresses in non-public ranges are denied unless a CIDR in the
+ * docs/architecture.md#egress-safety: remote addresses in non-public ranges are denied unless a CIDR in the
  * deployment's allow-list covers them. IPv6 forms that stand for an IPv4 address are judged by
  * that IPv4 address: IPv4-mapped (::ffff:0:0/96, always), and the translation/tunnel prefixes
  * NAT64 (64:ff9b::/96), 6to4 (2002::/16) and Teredo (2001::/32), where a gateway or relay on
@@ -26,7 +26,7 @@ public final class DefaultEgressPolicy implements EgressPolicy {
      * Deliberately NOT denied: 192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24 (documentation;
      * unroutable on the Internet, and our docs and test events use them as example remotes),
      * 192.0.0.0/24 (IETF protocol assignments; IANA lists parts of it, e.g. 192.0.0.9/32, as
-     * globally reachable), 198.18.0.0/15 (benchmarking). None is in design.md section 6.
+     * globally reachable), 198.18.0.0/15 (benchmarking). None is a private or metadata range (docs/architecture.md#egress-safety).
      */
     public static final List<DeniedRange> DENIED_IPV4 = List.of(
             DeniedRange.of("0.0.0.0/8", "unspecified / this network (RFC 1122); Linux delivers 0.0.0.0 locally"),
@@ -49,12 +49,18 @@ public final class DefaultEgressPolicy implements EgressPolicy {
             // Local-use NAT64 prefix: the embedding position depends on the operator's prefix
             // length, so it cannot be checked; it is for private translation anyway.
             DeniedRange.of("64:ff9b:1::/48", "local-use NAT64 (RFC 8215)"),
+            // SIIT IPv4-translated addresses (::ffff:0:a.b.c.d, RFC 2765): a stateless translator
+            // delivers them to the embedded IPv4 address. Not a destination anyone publishes to,
+            // so denied outright instead of judged by the embedded address.
+            DeniedRange.of("::ffff:0:0:0/96", "IPv4-translated, SIIT (RFC 2765)"),
+            // Discard-only prefix: routed to a black hole by design, never a real peer.
+            DeniedRange.of("100::/64", "discard-only (RFC 6666)"),
             DeniedRange.of("fc00::/7", "unique local incl. instance metadata fd00:ec2::254 (RFC 4193)"),
             DeniedRange.of("fe80::/10", "link-local (RFC 4291)"),
             DeniedRange.of("fec0::/10", "site-local, deprecated private range (RFC 3879)"),
             DeniedRange.of("ff00::/8", "multicast (RFC 4291)"));
 
-    /** Local mode sends to peers on this machine (design.md section 6). */
+    /** Local mode sends to peers on this machine (docs/architecture.md#egress-safety). */
     public static final List<Cidr> LOCAL_MODE_ALLOW = List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1/128"));
 
     private static final Cidr NAT64 = Cidr.parse("64:ff9b::/96");

@@ -3,7 +3,7 @@ package com.proxylity.packetsource.core.egress;
 import java.net.InetAddress;
 
 /**
- * Which remote addresses packets may go to (design.md section 6). Denies private, shared,
+ * Which remote addresses packets may go to (docs/architecture.md#egress-safety). Denies private, shared,
  * loopback, link-local (incl. cloud metadata), multicast, broadcast, unspecified, reserved and
  * ULA ranges, also when written as IPv4-mapped IPv6, unless explicitly allowed.
  */

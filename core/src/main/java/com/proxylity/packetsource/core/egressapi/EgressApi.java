@@ -2,7 +2,7 @@ package com.proxylity.packetsource.core.egressapi;
 
 import java.time.Duration;
 
-/** Wire constants of the egress API (cross-team contract 3). */
+/** Wire constants of the egress API (docs/architecture.md#egress-api). */
 public final class EgressApi {
     private EgressApi() {}
 

@@ -1,6 +1,13 @@
 package com.proxylity.packetsource.core.egressapi;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.cfg.MutableCoercionConfig;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,18 +22,36 @@ import java.io.UncheckedIOException;
 public final class EgressJson {
     private EgressJson() {}
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
+    private static final ObjectMapper MAPPER = strict(JsonMapper.builder(JsonFactory.builder()
+                    // The body is at most 1 MiB anyway; keep nesting shallow so a hostile body is cheap.
+                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(16).build())
+                    // {"Port":1,"Port":2} has no one meaning: refuse it rather than keep the last.
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .build())
             // Unknown fields are tolerated so either side can add optional fields first.
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             // A missing or null Port must not silently become port 0.
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
+            .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .build());
 
-    static {
-        // The body is at most 1 MiB anyway; keep nesting shallow so a hostile body is cheap.
-        MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-                .maxNestingDepth(16).build());
+    /**
+     * Every value must already have its type: Jackson would otherwise read "9999" and 9999.5 as
+     * port 9999, and 5 or true as the string "5"/"true". Both sides write with this mapper, so
+     * a well-behaved client never depends on a coercion.
+     */
+    private static ObjectMapper strict(JsonMapper m) {
+        m.coercionConfigDefaults().setAcceptBlankAsEmpty(false);
+        for (LogicalType t : new LogicalType[] {LogicalType.Integer, LogicalType.Float, LogicalType.Boolean,
+                LogicalType.Textual, LogicalType.Binary}) {
+            MutableCoercionConfig c = m.coercionConfigFor(t);
+            for (CoercionInputShape in : new CoercionInputShape[] {CoercionInputShape.String, CoercionInputShape.Integer,
+                    CoercionInputShape.Float, CoercionInputShape.Boolean, CoercionInputShape.EmptyString}) {
+                c.setCoercion(in, CoercionAction.Fail);
+            }
+        }
+        return m;
     }
 
     public static ObjectMapper mapper() {
@@ -35,7 +60,12 @@ public final class EgressJson {
 
     /** @throws IOException when the body is not a well-formed request (the sender answers 400) */
     public static EgressRequest readRequest(byte[] body) throws IOException {
-        EgressRequest r = MAPPER.readValue(body, EgressRequest.class);
+        return readRequest(body, 0, body.length);
+    }
+
+    /** As {@link #readRequest(byte[])} over {@code body[offset, offset+length)} (a server's receive buffer). */
+    public static EgressRequest readRequest(byte[] body, int offset, int length) throws IOException {
+        EgressRequest r = MAPPER.readValue(body, offset, length, EgressRequest.class);
         if (r == null) throw new JsonProcessingException("empty request") {};
         return r;
     }

@@ -3,7 +3,7 @@ package com.proxylity.packetsource.core.egressapi;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
- * One packet of an egress batch (cross-team contract 3). {@code payload} is already the final
+ * One packet of an egress batch (docs/architecture.md#egress-api). {@code payload} is already the final
  * wire bytes (contract 1): the UDP payload for {@code udp}, the inner IP packet for {@code wg}
  * and {@code wg-decap}. JSON carries it as standard base64.
  *

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.PriorityQueue;
 
 /**
- * Server side of the egress API authentication (cross-team contract 3). Thread-safe.
+ * Server side of the egress API authentication (docs/architecture.md#egress-api). Thread-safe.
  *
  * <p>Order of checks, chosen so an unauthenticated caller can never grow state: header shape,
  * clock window, HMAC (constant-time compare), and only then the nonce cache. A nonce is
@@ -39,6 +39,7 @@ public final class EgressVerifier {
 
     private static final int MAX_NONCE_CHARS = 64;
     private static final int MAX_TIMESTAMP_CHARS = 19;
+    private static final int MAX_SIGNATURE_CHARS = 128;
 
     private final EgressMac mac;
     private final long windowMillis;
@@ -68,20 +69,39 @@ public final class EgressVerifier {
      * @param nowMillis the server's clock, epoch millis
      */
     public Verdict verify(String timestamp, String nonce, String signature, byte[] body, long nowMillis) {
-        if (timestamp == null || nonce == null || signature == null || body == null) {
+        if (body == null) return Verdict.MalformedHeaders;
+        return verify(timestamp, nonce, signature, body, 0, body.length, nowMillis);
+    }
+
+    /**
+     * As {@link #verify(String, String, String, byte[], long)} over {@code body[offset, offset+length)},
+     * so a server can check its receive buffer without copying it.
+     */
+    public Verdict verify(String timestamp, String nonce, String signature, byte[] body, int offset, int length,
+                          long nowMillis) {
+        Verdict early = precheck(timestamp, nonce, signature, nowMillis);
+        if (early != Verdict.Ok) return early;
+        if (body == null || offset < 0 || length < 0 || offset > body.length - length) {
             return Verdict.MalformedHeaders;
         }
+        byte[] given = Base64.getDecoder().decode(signature); // well-formed: precheck decoded it
+        if (!MessageDigest.isEqual(mac.mac(timestamp, nonce, body, offset, length), given)) {
+            return Verdict.BadSignature;
+        }
+        return remember(nonce, Long.parseLong(timestamp) + windowMillis, nowMillis);
+    }
+
+    /**
+     * The checks that need no body: header shape and clock window. A server runs this as soon as
+     * the headers are in, so a request that can never pass is refused before its body is read or
+     * buffered. Grows no state; {@link Verdict#Ok} here means only "worth reading the body".
+     */
+    public Verdict precheck(String timestamp, String nonce, String signature, long nowMillis) {
+        if (timestamp == null || nonce == null || signature == null) return Verdict.MalformedHeaders;
         long ts = parseTimestamp(timestamp);
-        if (ts < 0 || !wellFormedNonce(nonce)) return Verdict.MalformedHeaders;
-        byte[] given;
-        try {
-            given = Base64.getDecoder().decode(signature);
-        } catch (IllegalArgumentException e) {
-            return Verdict.MalformedHeaders;
-        }
+        if (ts < 0 || !wellFormedNonce(nonce) || !wellFormedSignature(signature)) return Verdict.MalformedHeaders;
         if (Math.abs(nowMillis - ts) > windowMillis) return Verdict.Stale;
-        if (!MessageDigest.isEqual(mac.mac(timestamp, nonce, body), given)) return Verdict.BadSignature;
-        return remember(nonce, ts + windowMillis, nowMillis);
+        return Verdict.Ok;
     }
 
     /** Number of nonces currently remembered (for metrics and tests). */
@@ -116,6 +136,17 @@ public final class EgressVerifier {
             if (v < 0) return -1;
         }
         return v;
+    }
+
+    /** An HMAC-SHA256 in standard base64 is 44 characters; anything else can never match. */
+    private static boolean wellFormedSignature(String s) {
+        if (s.length() > MAX_SIGNATURE_CHARS) return false;
+        try {
+            Base64.getDecoder().decode(s);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static boolean wellFormedNonce(String s) {

@@ -22,7 +22,7 @@ public final class Formatters {
         return Optional.ofNullable(BY_NAME.get(name.toLowerCase(Locale.ROOT)));
     }
 
-    /** Entry's formatter, else the Packet Source's default, else base64 (design.md section 2). */
+    /** Entry's formatter, else the Packet Source's default, else base64 (docs/architecture.md#message-contract). */
     public static String resolveName(String entryFormatter, String sourceDefault) {
         if (entryFormatter != null && !entryFormatter.isBlank()) return entryFormatter;
         if (sourceDefault != null && !sourceDefault.isBlank()) return sourceDefault;

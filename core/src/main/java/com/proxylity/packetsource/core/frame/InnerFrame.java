@@ -4,7 +4,7 @@ import java.net.InetAddress;
 
 /**
  * Builds the inner IPv4/IPv6 + UDP frame that a WireGuard Listener with DecapsulatedDelivery
- * seals around a payload (cross-team contract 1: frames are built in the pipeline). The
+ * seals around a payload (docs/architecture.md#inner-frames: frames are built in the pipeline). The
  * receiving kernel checks both checksums, so both are always computed.
  */
 public final class InnerFrame {

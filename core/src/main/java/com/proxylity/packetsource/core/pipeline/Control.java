@@ -4,7 +4,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
  * An SNS control message for a registered topic. The pipeline confirms a
- * SubscriptionConfirmation by fetching {@code subscribeUrl} (design.md section 9) and only
+ * SubscriptionConfirmation through the SNS {@code ConfirmSubscription} API with its token (never by
+ * fetching {@code subscribeUrl}; docs/architecture.md#cross-account-subscription) and only
  * records an UnsubscribeConfirmation. Control messages for unregistered topics never get here:
  * they are discarded as UnknownTopic.
  */

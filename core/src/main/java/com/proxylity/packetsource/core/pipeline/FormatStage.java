@@ -23,6 +23,7 @@ import java.util.List;
  *   <li>Data decodes ({@code DecodeError})</li>
  *   <li>Remote.Address an IP literal, Remote.Port 1-65535 ({@code MalformedRemote})</li>
  *   <li>Remote.Address permitted by the egress policy ({@code EgressDenied})</li>
+ *   <li>Remote.Address of a family the Listener reaches ({@code AddressFamilyUnreachable})</li>
  *   <li>WireGuard: Remote.PeerKey present and 32 bytes of base64 ({@code MalformedRemote})</li>
  *   <li>wg-decap: Inner present ({@code MissingInner}); Inner addresses literals of one family,
  *       ports 1-65535, Version/Protocol agreeing ({@code MalformedRemote});
@@ -78,6 +79,11 @@ public final class FormatStage {
         int port = port(remote.get("Port"), "Remote.Port");
         if (!egressPolicy.permits(address)) {
             throw new Rejected(DiscardReason.EgressDenied, "Remote.Address is in a denied range");
+        }
+        if (!e.listenerFamilies().reaches(address)) {
+            throw new Rejected(DiscardReason.AddressFamilyUnreachable, "Remote.Address is "
+                    + (address instanceof java.net.Inet4Address ? "IPv4" : "IPv6") + "; the Listener reaches "
+                    + e.listenerFamilies().wireName() + " remotes only");
         }
 
         ListenerType type = e.listenerType();

@@ -17,7 +17,7 @@ import java.util.Set;
  * The LookupSessions state: WireGuard packets whose (Listener, PeerKey) has no session become
  * {@code NoSession}, those whose session is past its expiry {@code SessionExpired}; plain UDP
  * packets pass. One batched directory read per Listener; lookups are scoped to the packet's own
- * Listener, so one customer's entry can never match another customer's peer (design.md section 5).
+ * Listener, so one customer's entry can never match another customer's peer (docs/architecture.md#wireguard-rules).
  * Entry order is kept.
  */
 public final class LookupSessionsStage {

@@ -7,7 +7,7 @@ import java.util.Objects;
 
 /**
  * One entry turned into the exact bytes the sender puts on the wire (udp) or into the tunnel
- * (wg, wg-decap) - cross-team contract 1. JSON carries the payload as base64.
+ * (wg, wg-decap) - docs/architecture.md#inner-frames. JSON carries the payload as base64.
  *
  * @param address the Remote.Address literal as validated (for WireGuard checked, not used:
  *     the sender sends to the session's endpoint, contract 2)

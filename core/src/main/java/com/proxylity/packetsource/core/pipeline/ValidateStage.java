@@ -134,7 +134,8 @@ public final class ValidateStage {
             }
             JsonNode f = entry.get("Formatter");
             String formatter = Formatters.resolveName(f == null || f.isNull() ? null : f.textValue(), ps.formatter());
-            out.entries.add(new ValidatedEntry(entryId, listener.name(), listener.type(), formatter, entry));
+            out.entries.add(new ValidatedEntry(entryId, listener.name(), listener.type(), formatter, entry,
+                    listener.families()));
         }
     }
 

@@ -6,9 +6,11 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** Registry for local mode, the dry run and tests. */
-public final class InMemoryRegistry implements Registry {
+public final class InMemoryRegistry implements Registry, RegistrationStore {
     private final Map<String, PacketSource> sources = new ConcurrentHashMap<>();
     private final Map<String, Listener> listeners = new ConcurrentHashMap<>();
+    private final Map<String, Customer> customers = new ConcurrentHashMap<>();
+    private final Map<String, Registration> registrations = new ConcurrentHashMap<>();
 
     public InMemoryRegistry() {}
 
@@ -25,6 +27,39 @@ public final class InMemoryRegistry implements Registry {
     public InMemoryRegistry put(PacketSource source) {
         sources.put(source.topicArn(), source);
         return this;
+    }
+
+    public InMemoryRegistry put(Customer customer) {
+        customers.put(customer.id(), customer);
+        return this;
+    }
+
+    @Override
+    public Optional<Customer> customer(String id) {
+        return id == null ? Optional.empty() : Optional.ofNullable(customers.get(id));
+    }
+
+    @Override
+    public Optional<Registration> registration(String topicArn) {
+        return topicArn == null ? Optional.empty() : Optional.ofNullable(registrations.get(topicArn));
+    }
+
+    @Override
+    public synchronized boolean put(Registration r, String takeOverFrom) {
+        Registration old = registrations.get(r.topicArn());
+        if (old != null && !old.resourceId().equals(r.resourceId()) && !old.resourceId().equals(takeOverFrom)) return false;
+        if (old == null && sources.containsKey(r.topicArn())) return false; // configured, not owned by a resource
+        registrations.put(r.topicArn(), r);
+        sources.put(r.topicArn(), r.source());
+        return true;
+    }
+
+    @Override
+    public synchronized void delete(String topicArn, String resourceId) {
+        Registration old = registration(topicArn).orElse(null);
+        if (old == null || !old.resourceId().equals(resourceId)) return;
+        registrations.remove(topicArn);
+        sources.remove(topicArn);
     }
 
     @Override

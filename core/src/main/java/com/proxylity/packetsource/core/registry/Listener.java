@@ -1,5 +1,6 @@
 package com.proxylity.packetsource.core.registry;
 
+import com.proxylity.packetsource.core.contract.AddressFamilies;
 import com.proxylity.packetsource.core.contract.ListenerType;
 import java.util.List;
 
@@ -9,10 +10,19 @@ import java.util.List;
  *
  * @param publicKey base64 WireGuard public key, null for plain UDP
  * @param senderEndpoint where the egress API of the sender that owns this Listener is served
+ * @param families the remote address families the Listener's socket sends to; Format discards
+ *     any other Remote as {@code AddressFamilyUnreachable}. Null: IPv4 only (the sender's default bind)
  */
 public record Listener(String name, ListenerType type, int port, List<String> publicAddresses,
-                       String publicKey, String senderEndpoint) {
+                       String publicKey, String senderEndpoint, AddressFamilies families) {
     public Listener {
         publicAddresses = publicAddresses == null ? List.of() : List.copyOf(publicAddresses);
+        families = families == null ? AddressFamilies.defaultFamilies() : families;
+    }
+
+    /** An IPv4-only Listener (the sender's default bind address is 0.0.0.0). */
+    public Listener(String name, ListenerType type, int port, List<String> publicAddresses,
+                    String publicKey, String senderEndpoint) {
+        this(name, type, port, publicAddresses, publicKey, senderEndpoint, null);
     }
 }

@@ -1,7 +1,7 @@
 package com.proxylity.packetsource.core.registry;
 
 /**
- * A registered Packet Source (design.md section 3): the customer topic whose messages we accept,
+ * A registered Packet Source (docs/architecture.md#registry): the customer topic whose messages we accept,
  * the Listener they leave from and the default formatter. Created by the
  * {@code Custom::ProxylityUdpGatewayPacketSource} resource.
  *

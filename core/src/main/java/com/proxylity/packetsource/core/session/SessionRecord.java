@@ -4,7 +4,7 @@ import java.time.Instant;
 
 /**
  * Metadata of one WireGuard session as the pipeline sees it. Never holds key material: transport
- * keys stay inside the sender process that owns them (design.md section 5).
+ * keys stay inside the sender process that owns them (docs/architecture.md#wireguard-rules).
  *
  * @param peerKey base64 X25519 public key of the remote peer
  * @param endpoint last authenticated outer endpoint of the peer, "address:port" ([v6]:port)

@@ -97,7 +97,7 @@ public final class WireGuardListenerEngine {
 
         /**
          * Answer a peer's keepalive with one of ours unless we sent it something within
-         * KeepaliveTimeout (design.md section 5; default on). Stock peers never answer keepalives,
+         * KeepaliveTimeout (docs/architecture.md#wireguard-rules; default on). Stock peers never answer keepalives,
          * so this cannot ping-pong with them.
          */
         public Builder answerKeepalives(boolean on) { this.answerKeepalives = on; return this; }

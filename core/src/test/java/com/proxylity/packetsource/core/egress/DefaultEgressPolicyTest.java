@@ -37,6 +37,9 @@ class DefaultEgressPolicyTest {
             "fe80::|link-local", "febf:ffff:ffff:ffff:ffff:ffff:ffff:ffff|link-local",
             "fec0::|site-local", "feff:ffff:ffff:ffff:ffff:ffff:ffff:ffff|site-local",
             "ff00::|multicast", "ff02::1|multicast", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff|multicast",
+            // SIIT IPv4-translated (denied whatever it embeds) and discard-only
+            "::ffff:0:0:0|SIIT", "::ffff:0:8.8.8.8|SIIT", "::ffff:0:a00:1|SIIT", "::ffff:0:ffff:ffff|SIIT",
+            "100::|discard-only", "100::ffff:ffff:ffff:ffff|discard-only", "100::a9fe:a9fe|discard-only",
             // IPv4-mapped: judged as the IPv4 address, in dotted and hex forms
             "::ffff:10.0.0.1|10.0.0.0/8", "::ffff:127.0.0.1|127.0.0.0/8", "::ffff:a9fe:a9fe|169.254.0.0/16",
             "::ffff:0.0.0.0|0.0.0.0/8", "::ffff:255.255.255.255|limited broadcast", "0:0:0:0:0:ffff:ac10:1|172.16.0.0/12",
@@ -64,6 +67,8 @@ class DefaultEgressPolicyTest {
             // IPv6 neighbours and public
             "64:ff9b:0:ffff::", "64:ff9b:2::", "fbff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "fe00::", "fe7f:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
             "fe00::1", "2001:db8::1", "2606:4700:4700::1111", "2600:1f18::1",
+            // neighbours of SIIT and discard-only
+            "0:0:0:1:ffff::", "::fffe:0:0:0", "100:0:0:1::", "ff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
             // mapped / translated / tunnelled public IPv4
             "::ffff:8.8.8.8", "::ffff:203.0.113.9", "64:ff9b::8.8.8.8", "2002:808:808::1",
             "2001:0:808:808::f7f7:f7f7", "2001:1::1"})

@@ -120,6 +120,24 @@ class EgressAuthTest {
         assertEquals(Verdict.MalformedHeaders, v.verify(h.timestamp(), h.nonce(), "!!notbase64", BODY, NOW));
     }
 
+    /** The body-less checks a server runs as soon as headers arrive agree with the full verify. */
+    @Test
+    void precheckRefusesWhatCanNeverPassWithoutTheBody() {
+        EgressVerifier v = new EgressVerifier(KEY);
+        SignedHeaders h = new EgressSigner(KEY).sign(BODY, NOW);
+        assertEquals(Verdict.Ok, v.precheck(h.timestamp(), h.nonce(), h.signature(), NOW));
+        assertEquals(Verdict.Stale, v.precheck(h.timestamp(), h.nonce(), h.signature(), NOW + 30_001));
+        assertEquals(Verdict.MalformedHeaders, v.precheck(h.timestamp(), h.nonce(), "!!notbase64", NOW));
+        assertEquals(Verdict.MalformedHeaders, v.precheck(h.timestamp(), h.nonce(), "A".repeat(400), NOW));
+        assertEquals(Verdict.MalformedHeaders, v.precheck(null, h.nonce(), h.signature(), NOW));
+        assertEquals(0, v.rememberedNonces(), "precheck grows no state");
+        // The in-place form checks exactly the given range of a larger buffer.
+        byte[] framed = new byte[BODY.length + 6];
+        System.arraycopy(BODY, 0, framed, 3, BODY.length);
+        assertEquals(Verdict.Ok, v.verify(h.timestamp(), h.nonce(), h.signature(), framed, 3, BODY.length, NOW));
+        assertEquals(Verdict.MalformedHeaders, v.verify(h.timestamp(), h.nonce(), h.signature(), framed, 3, framed.length, NOW));
+    }
+
     @Test
     void shortKeysAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> new EgressSigner(new byte[16]));

@@ -66,6 +66,27 @@ class EgressJsonTest {
                 utf8("{\"Listener\":\"l\",\"Packets\":[{\"Id\":\"a\",\"Payload\":\"%%%\"}]}")));
     }
 
+    /** Issue 9, defect 3: values must already have their type, and a key may appear once. */
+    @Test
+    void rejectsCoercionsAndDuplicateKeys() throws IOException {
+        String ok = "{\"Listener\":\"l\",\"Packets\":[{\"Id\":\"a\",\"Address\":\"192.0.2.1\",\"Port\":9999,\"Payload\":\"AQ==\"}]}";
+        assertEquals(9999, EgressJson.readRequest(utf8(ok)).packets().get(0).port());
+        for (String bad : new String[] {
+                ok.replace("9999", "\"9999\""),
+                ok.replace("9999", "9999.5"),
+                ok.replace("9999", "9999.0"),
+                ok.replace("9999", "true"),
+                ok.replace("9999", "NaN"),
+                ok.replace("\"Id\":\"a\"", "\"Id\":5"),
+                ok.replace("\"Listener\":\"l\"", "\"Listener\":true"),
+                ok.replace("\"Payload\":\"AQ==\"", "\"Payload\":1"),
+                ok.replace("\"Port\":9999", "\"Port\":9999,\"Port\":9998"),
+                ok.replace("\"Listener\":\"l\"", "\"Listener\":\"l\",\"Listener\":\"m\""),
+        }) {
+            assertThrows(IOException.class, () -> EgressJson.readRequest(utf8(bad)), bad);
+        }
+    }
+
     @Test
     void resultInvariant() {
         assertThrows(IllegalArgumentException.class,

@@ -23,19 +23,22 @@ final class KernelDestination {
      * Why the datagram must not leave, or null when it may.
      *
      * @param raw the 4 or 16 bytes of the literal as written
-     * @param ipv4Socket the Listener's socket is AF_INET: an IPv6 destination written on it is not
-     *     sent to that IPv6 address (the native transport takes its low 32 bits), so it must never
-     *     be produced at all
+     * @param reachesV4 the Listener's socket sends to IPv4 (AF_INET, or dual-stack)
+     * @param reachesV6 the Listener's socket sends to IPv6 (AF_INET6). An IPv6 destination
+     *     written on an AF_INET socket is not sent to that IPv6 address (the native transport
+     *     takes its low 32 bits), so it must never be produced for such a Listener
      */
-    static String denial(byte[] raw, boolean ipv4Socket) {
-        if (raw.length == 4) return deniedV4(raw) ? "IPv4 " + text(raw) + " is non-public" : null;
-        if (raw.length != 16) return "address of " + raw.length + " bytes";
-        if (isMapped(raw)) {
+    static String denial(byte[] raw, boolean reachesV4, boolean reachesV6) {
+        if (raw.length == 16 && isMapped(raw)) {
             // The stack unwraps ::ffff:a.b.c.d to IPv4 on either socket family.
-            byte[] v4 = tail(raw, 12);
-            return deniedV4(v4) ? "IPv4-mapped " + text(v4) + " is non-public" : null;
+            raw = tail(raw, 12);
         }
-        if (ipv4Socket) return "IPv6 destination on an IPv4-only Listener (would go to " + text(tail(raw, 12)) + ")";
+        if (raw.length == 4) {
+            if (!reachesV4) return "IPv4 destination " + text(raw) + " on an IPv6-only Listener";
+            return deniedV4(raw) ? "IPv4 " + text(raw) + " is non-public" : null;
+        }
+        if (raw.length != 16) return "address of " + raw.length + " bytes";
+        if (!reachesV6) return "IPv6 destination on an IPv4-only Listener (would go to " + text(tail(raw, 12)) + ")";
         return deniedV6(raw);
     }
 

@@ -51,20 +51,13 @@ import java.util.Optional;
  * {@code test-events/} and the denied address spellings); see docs/fuzzing.md.
  */
 class PipelineFuzzTest {
-    /**
-     * Issue 9 defect 1 (an IPv6 Remote on an IPv4 Listener is sent to its low 32 bits; SIIT and
-     * 100::/64 not denied) is fixed on another branch. Until that lands these Listeners are judged
-     * as dual-stack and SIIT/discard-only denials are not asserted; set to true with that fix.
-     */
-    static final boolean LISTENER_FAMILY_ENFORCED = false;
-
     private static final TestEvents EVENTS = TestEvents.load();
     private static final Clock NOW = Clock.fixed(Instant.parse("2026-11-25T08:01:00Z"), ZoneOffset.UTC);
     private static final InMemoryRegistry REGISTRY = EVENTS.registry();
     private static final DefaultEgressPolicy POLICY = DefaultEgressPolicy.standard();
     private static final ValidateStage VALIDATE = new ValidateStage(REGISTRY, EVENTS.region(), NOW, new MessageSchema());
     private static final PurePipeline PIPELINE = new PurePipeline(VALIDATE, new FormatStage(POLICY));
-    private static final List<String> LISTENERS = List.of("udp-listener", "wg-listener", "decap-listener");
+    private static final List<String> LISTENERS = List.of("udp-listener", "wg-listener", "decap-listener", "udp-ipv4-listener");
     private static final String MESSAGE_ID = "fuzz-0000";
 
     /** The bytes are an SQS record body (the SNS envelope). */
@@ -81,7 +74,7 @@ class PipelineFuzzTest {
     }
 
     /**
-     * The first byte picks the Listener (udp, wg, wg-decap), the rest is the message body
+     * The first byte picks the Listener (udp, wg, wg-decap: dual-stack; udp: IPv4 only), the rest is the message body
      * (the SNS Message): the fast way into the entry checks and formatters.
      */
     @FuzzTest(maxDuration = "30s")
@@ -152,10 +145,7 @@ class PipelineFuzzTest {
         assertTrue(address.isPresent(), "a Sent address is a literal");
         assertTrue(POLICY.permits(address.get()), () -> "policy denies a Sent address " + p.address());
         byte[] raw = IpLiteral.parseBytes(p.address()).orElseThrow();
-        String denial = KernelDestination.denial(raw, LISTENER_FAMILY_ENFORCED);
-        boolean pending = !LISTENER_FAMILY_ENFORCED && denial != null
-                && (denial.startsWith("SIIT") || denial.startsWith("discard-only"));
-        String why = pending ? null : denial;
+        String why = KernelDestination.denial(raw, listener.families().reachesIpv4(), listener.families().reachesIpv6());
         assertNull(why, () -> "Sent to " + p.address() + ": " + why);
         assertTrue(p.port() >= 1 && p.port() <= 0xFFFF, "port in range");
         assertNotNull(p.payload());

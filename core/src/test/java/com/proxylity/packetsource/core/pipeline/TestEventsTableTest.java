@@ -65,7 +65,8 @@ class TestEventsTableTest {
     void everyReasonThePureCoreCanGiveHasAFile() {
         for (DiscardReason r : List.of(DiscardReason.MalformedMessage, DiscardReason.UnknownTopic,
                 DiscardReason.SourceDisabled, DiscardReason.BadFormatter, DiscardReason.DecodeError,
-                DiscardReason.MalformedRemote, DiscardReason.EgressDenied, DiscardReason.TooLarge,
+                DiscardReason.MalformedRemote, DiscardReason.EgressDenied, DiscardReason.AddressFamilyUnreachable,
+                DiscardReason.TooLarge,
                 DiscardReason.MissingInner, DiscardReason.Stale)) {
             assertTrue(EVENTS.files().contains("bad-" + r + ".json"), r.name());
         }

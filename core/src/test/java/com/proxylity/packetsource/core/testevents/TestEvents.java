@@ -3,6 +3,7 @@ package com.proxylity.packetsource.core.testevents;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.proxylity.packetsource.core.contract.AddressFamilies;
 import com.proxylity.packetsource.core.contract.ListenerType;
 import com.proxylity.packetsource.core.pipeline.PurePipeline;
 import com.proxylity.packetsource.core.pipeline.SqsRecord;
@@ -71,6 +72,11 @@ public final class TestEvents {
         return ListenerType.fromWireName(manifest.get("files").get(file).get("listenerType").asText());
     }
 
+    /** The address families the dry run's Listener must be given for this file. */
+    public AddressFamilies listenerFamilies(String file) {
+        return AddressFamilies.fromWireName(manifest.get("files").get(file).get("listenerFamilies").asText());
+    }
+
     /** The source default formatter the dry run must be given for this file, or null. */
     public String formatter(String file) {
         JsonNode f = manifest.get("files").get(file).get("formatter");
@@ -111,7 +117,8 @@ public final class TestEvents {
         InMemoryRegistry r = new InMemoryRegistry();
         JsonNode reg = manifest.get("registry");
         reg.get("listeners").forEach(l -> r.put(new Listener(l.get("Name").asText(),
-                ListenerType.fromWireName(l.get("Type").asText()), 0, List.of(), null, null)));
+                ListenerType.fromWireName(l.get("Type").asText()), 0, List.of(), null, null,
+                AddressFamilies.fromWireName(l.get("AddressFamilies").asText()))));
         reg.get("sources").forEach(s -> r.put(new PacketSource(s.get("TopicArn").asText(), s.get("Listener").asText(),
                 s.get("Enabled").asBoolean(), s.get("Formatter").isNull() ? null : s.get("Formatter").asText(),
                 s.get("MaxAgeSeconds").asLong(), 0)));

@@ -121,7 +121,7 @@ class WireGuardHandshakeTest {
         assertEquals(SessionEvent.Kind.ESTABLISHED, est.kind());
         assertEquals(WireGuardEngineFixture.CLIENT, est.endpoint());
         assertEquals(f.now + WireGuardProtocol.REJECT_AFTER_TIME, est.expiresNanos());
-        // We answer the keepalive (design.md section 5), on the new keys.
+        // We answer the keepalive (docs/architecture.md#wireguard-rules), on the new keys.
         assertEquals(1, confirm.toSend().size());
         assertArrayEquals(new byte[0], f.peer.open(confirm.toSend().get(0).bytes()));
 

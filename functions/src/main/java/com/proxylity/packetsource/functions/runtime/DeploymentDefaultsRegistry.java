@@ -6,8 +6,8 @@ import com.proxylity.packetsource.core.registry.Registry;
 import java.util.Optional;
 
 /**
- * Applies the deployment's max age (design.md section 6: "optional per deployment/Packet
- * Source") to Packet Sources that set none, so a DLQ replay days later does not spray old
+ * Applies the deployment's max age (optional per deployment or per Packet
+ * Source; docs/architecture.md#egress-safety) to Packet Sources that set none, so a DLQ replay days later does not spray old
  * packets even for sources that never configured it. A source's own non-zero value wins.
  */
 public final class DeploymentDefaultsRegistry implements Registry {

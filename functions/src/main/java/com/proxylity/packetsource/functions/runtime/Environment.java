@@ -2,6 +2,7 @@ package com.proxylity.packetsource.functions.runtime;
 
 import com.proxylity.packetsource.core.egress.DefaultEgressPolicy;
 import com.proxylity.packetsource.core.egress.EgressPolicy;
+import com.proxylity.packetsource.core.pipeline.DeploymentNumbers;
 import com.proxylity.packetsource.core.registry.Registry;
 import com.proxylity.packetsource.core.session.SessionDirectory;
 import com.proxylity.packetsource.dynamodb.DynamoDbClients;
@@ -30,6 +31,10 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  *       answer (default 30; 0: read every time). A disabled source stops at most this much later.</li>
  *   <li>{@code PACKET_SOURCE_PIPE_BATCH_SIZE}: the Pipe's BatchSize (default 10); sets each
  *       message's share of the state size limit</li>
+ *   <li>the custom resource provider ({@code PacketSourceResource}) only:
+ *       {@code PACKET_SOURCE_TABLE_CUSTOMERS} (the customers table, besides the registry tables),
+ *       {@code PACKET_SOURCE_SERVED_REGIONS} (comma-separated regions a customer topic may be in) and
+ *       {@code PACKET_SOURCE_DELIVERY_QUEUE_ARNS} (comma-separated, one delivery queue per served region)</li>
  * </ul>
  */
 public final class Environment {
@@ -41,8 +46,10 @@ public final class Environment {
     public static final String EGRESS_TIMEOUT_MS = "PACKET_SOURCE_EGRESS_TIMEOUT_MS";
     public static final String PIPE_BATCH_SIZE = "PACKET_SOURCE_PIPE_BATCH_SIZE";
     public static final String REGISTRY_CACHE_SECONDS = "PACKET_SOURCE_REGISTRY_CACHE_SECONDS";
+    public static final String SERVED_REGIONS = "PACKET_SOURCE_SERVED_REGIONS";
+    public static final String DELIVERY_QUEUE_ARNS = "PACKET_SOURCE_DELIVERY_QUEUE_ARNS";
     /** The Pipe batch size the payload-limit arithmetic of docs/pipeline.md is done for. */
-    public static final int DEFAULT_PIPE_BATCH_SIZE = 10;
+    public static final int DEFAULT_PIPE_BATCH_SIZE = DeploymentNumbers.PIPE_BATCH_SIZE;
 
     private static DynamoDbClient dynamoDb;
 
@@ -87,6 +94,22 @@ public final class Environment {
     private static synchronized DynamoDbClient dynamoDb() {
         if (dynamoDb == null) dynamoDb = DynamoDbClients.fromEnvironment();
         return dynamoDb;
+    }
+
+    /**
+     * The custom resource's work: the registry tables (uncached, with customers), our regions and
+     * delivery queues, and STS/SNS with the SDK (the SNS calls run under the customer's role).
+     */
+    public static com.proxylity.packetsource.functions.resource.PacketSourceLifecycle packetSourceLifecycle() {
+        var settings = new com.proxylity.packetsource.functions.resource.PacketSourceLifecycle.Settings(
+                list(required(SERVED_REGIONS)), list(required(DELIVERY_QUEUE_ARNS)));
+        return new com.proxylity.packetsource.functions.resource.PacketSourceLifecycle(
+                new com.proxylity.packetsource.dynamodb.DynamoDbRegistrationStore(dynamoDb(), Tables.fromEnvironment()),
+                new com.proxylity.packetsource.functions.resource.AwsCustomerAccounts(region(), null, null, null), settings);
+    }
+
+    static java.util.List<String> list(String csv) {
+        return java.util.Arrays.stream(csv.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
     }
 
     public static SubscriptionConfirmer subscriptionConfirmer() {

@@ -1,6 +1,6 @@
 package com.proxylity.packetsource.functions.runtime;
 
-/** Per Packet Source packet rate (design.md section 6, {@code RateLimited}). */
+/** Per Packet Source packet rate (docs/architecture.md#egress-safety, {@code RateLimited}). */
 @FunctionalInterface
 public interface RateLimiter {
     /**

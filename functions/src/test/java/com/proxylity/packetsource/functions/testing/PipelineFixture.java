@@ -72,7 +72,9 @@ public final class PipelineFixture implements AutoCloseable {
         receiver = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         receiver.setSoTimeout(2000);
         sender = new LoopbackSender(hmacKey, (InetSocketAddress) receiver.getLocalSocketAddress());
-        registry.put(new Listener("coap", ListenerType.UDP, 5683, List.of("198.51.100.1"), null, sender.endpoint()));
+        // Dual-stack, so IPv6 remotes are sent (an IPv4-only Listener discards them: issue 9).
+        registry.put(new Listener("coap", ListenerType.UDP, 5683, List.of("198.51.100.1", "2001:db8::1"), null,
+                sender.endpoint(), com.proxylity.packetsource.core.contract.AddressFamilies.DUAL));
         registry.put(new Listener("wg1", ListenerType.WG_DECAP, 51820, List.of("198.51.100.2"), key(9), sender.endpoint()));
         registry.put(new Listener("wg2", ListenerType.WG, 51821, List.of("198.51.100.3"), key(10), sender.endpoint()));
         registry.put(new PacketSource(TOPIC, "coap", true, null, 0, 0));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.proxylity.packetsource.core.pipeline.DeploymentNumbers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -27,7 +28,10 @@ public record LocalConfig(
         @JsonProperty("queues") Queues queues,
         @JsonProperty("listeners") List<ListenerConfig> listeners,
         @JsonProperty("packetSources") List<SourceConfig> packetSources,
-        @JsonProperty("extraTopics") List<String> extraTopics) {
+        @JsonProperty("extraTopics") List<String> extraTopics,
+        @JsonProperty("customerTopics") List<String> customerTopics,
+        @JsonProperty("customers") List<CustomerConfig> customers,
+        @JsonProperty("roles") List<RoleConfig> roles) {
 
     /** The account id local ARNs carry (as LocalStack and ElasticMQ use). */
     public static final String ACCOUNT = "000000000000";
@@ -35,16 +39,60 @@ public record LocalConfig(
     public LocalConfig {
         regions = regions == null || regions.isEmpty() ? List.of("us-east-1") : List.copyOf(regions);
         snsRegion = snsRegion == null || snsRegion.isBlank() ? regions.get(0) : snsRegion;
-        ports = ports == null ? new Ports(0, 0, 0) : ports;
-        queues = queues == null ? new Queues(5, 3, 10) : queues;
+        ports = ports == null ? new Ports(0, 0, 0, 0, 0) : ports;
+        // Without a queues section local mode runs with the deployment's numbers (the AWS stack reads the same class).
+        queues = queues == null ? new Queues(DeploymentNumbers.VISIBILITY_TIMEOUT_SECONDS,
+                DeploymentNumbers.MAX_RECEIVE_COUNT, DeploymentNumbers.PIPE_BATCH_SIZE) : queues;
         listeners = listeners == null ? List.of() : List.copyOf(listeners);
         packetSources = packetSources == null ? List.of() : List.copyOf(packetSources);
         extraTopics = extraTopics == null ? List.of() : List.copyOf(extraTopics);
+        customerTopics = customerTopics == null ? List.of() : List.copyOf(customerTopics);
+        customers = customers == null ? List.of() : List.copyOf(customers);
+        roles = roles == null ? List.of() : List.copyOf(roles);
     }
 
-    /** Local bind ports; 0 picks a free one. */
+    /**
+     * Local bind ports; 0 picks a free one.
+     *
+     * @param sts the local STS endpoint (AssumeRole)
+     * @param resource the Custom::ProxylityUdpGatewayPacketSource provider (Lambda Invoke API)
+     */
     public record Ports(@JsonProperty("sqs") int sqs, @JsonProperty("sns") int sns,
-                        @JsonProperty("egressApi") int egressApi) {}
+                        @JsonProperty("egressApi") int egressApi, @JsonProperty("sts") int sts,
+                        @JsonProperty("resource") int resource) {}
+
+    /**
+     * A customer of the Packet Source resource. Only the ApiKey's hash is configured.
+     *
+     * @param apiKeySha256 lowercase hex SHA-256 of the ApiKey ({@code <id>.<secret>})
+     * @param externalId what AssumeRole carries for this customer ({@code psx-...})
+     */
+    public record CustomerConfig(@JsonProperty("id") String id, @JsonProperty("apiKeySha256") String apiKeySha256,
+                                 @JsonProperty("externalId") String externalId) {
+        public CustomerConfig {
+            if (id == null || apiKeySha256 == null || !apiKeySha256.matches("[0-9a-f]{64}") || externalId == null) {
+                throw new IllegalArgumentException("customer needs id, apiKeySha256 (64 lowercase hex) and externalId");
+            }
+        }
+    }
+
+    /**
+     * A customer's IAM role as the local STS and SNS enforce it.
+     *
+     * @param externalId the trust policy's sts:ExternalId condition; absent: none
+     * @param actions allowed SNS actions (sns:Subscribe, sns:Unsubscribe, sns:ListSubscriptionsByTopic)
+     * @param topics topic names the actions apply to ({@code *}: all)
+     */
+    public record RoleConfig(@JsonProperty("arn") String arn, @JsonProperty("externalId") String externalId,
+                             @JsonProperty("actions") List<String> actions, @JsonProperty("topics") List<String> topics) {
+        public RoleConfig {
+            actions = actions == null ? List.of() : List.copyOf(actions);
+            topics = topics == null ? List.of() : List.copyOf(topics);
+            if (arn == null || !arn.matches("arn:aws:iam::\\d{12}:role/[\\w+=,.@/-]+")) {
+                throw new IllegalArgumentException("role arn must be arn:aws:iam::<12 digits>:role/<name>");
+            }
+        }
+    }
 
     /**
      * @param visibilityTimeoutSeconds how long a received, unfinished message stays hidden before redelivery
@@ -146,14 +194,31 @@ public record LocalConfig(
             }
             if (!topics.add(s.topic())) throw new IllegalArgumentException("duplicate topic " + s.topic());
         }
+        for (String t : customerTopics) {
+            if (topics.contains(t) || extraTopics.contains(t)) {
+                throw new IllegalArgumentException("customer topic " + t + " is also pre-subscribed; list it once");
+            }
+            if (!t.matches("[A-Za-z0-9_-]{1,256}")) throw new IllegalArgumentException("bad customer topic " + t);
+        }
         for (String r : regions) {
             if (!r.matches("[a-z]{2}(-[a-z]+)+-\\d")) throw new IllegalArgumentException("bad region " + r);
         }
         return this;
     }
 
-    /** Every topic the local SNS endpoint knows: the Packet Sources' and the extra ones. */
+    /** Every topic the local SNS endpoint knows: the Packet Sources', the extra and the customer ones. */
     public List<String> allTopicNames() {
+        List<String> all = new ArrayList<>(preSubscribedTopicNames());
+        customerTopics.stream().filter(t -> !all.contains(t)).forEach(all::add);
+        return all;
+    }
+
+    /**
+     * Topics whose delivery-queue subscriptions exist from the start (the demo's): the Packet
+     * Sources' and the extra ones. Customer topics start without any; a Packet Source resource
+     * subscribes the queues.
+     */
+    public List<String> preSubscribedTopicNames() {
         List<String> all = new ArrayList<>();
         packetSources.forEach(s -> all.add(s.topic()));
         extraTopics.stream().filter(t -> !all.contains(t)).forEach(all::add);

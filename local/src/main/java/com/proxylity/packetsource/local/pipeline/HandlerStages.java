@@ -17,6 +17,7 @@ import com.proxylity.packetsource.functions.runtime.PipelineMetrics;
 import com.proxylity.packetsource.functions.runtime.RateLimiter;
 import com.proxylity.packetsource.functions.runtime.StageHandler;
 import com.proxylity.packetsource.functions.runtime.StateBudget;
+import com.proxylity.packetsource.functions.runtime.SubscriptionConfirmer;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -35,14 +36,19 @@ public final class HandlerStages {
     /** Everything the handlers need from local mode. */
     public record Parts(Registry registry, SessionDirectory sessions, EgressPolicy egressPolicy,
                         RateLimiter rateLimiter, EgressTransport transport, PipelineMetrics metrics, Clock clock,
-                        int pipeBatchSize) {}
+                        int pipeBatchSize, SubscriptionConfirmer confirmer) {
+        /** Without subscription management: confirmations of pre-subscribed topics have nothing to confirm. */
+        public Parts(Registry registry, SessionDirectory sessions, EgressPolicy egressPolicy, RateLimiter rateLimiter,
+                     EgressTransport transport, PipelineMetrics metrics, Clock clock, int pipeBatchSize) {
+            this(registry, sessions, egressPolicy, rateLimiter, transport, metrics, clock, pipeBatchSize, (topicArn, token) -> { });
+        }
+    }
 
     /** @param region the delivery queue's region: Validate accepts only EgressRegion = region */
     public static Map<String, PipelineStage> forRegion(String region, Parts p) {
         Map<String, PipelineStage> stages = new LinkedHashMap<>();
         stages.put("Validate", adapt(new Validate(p.registry(), region, p.clock(),
-                // Local topics have no real subscription to confirm; the envelope is counted by Validate.
-                (topicArn, token) -> { }, p.rateLimiter(), new StateBudget(p.pipeBatchSize()), p.metrics())));
+                p.confirmer(), p.rateLimiter(), new StateBudget(p.pipeBatchSize()), p.metrics())));
         stages.put("Format", adapt(new Format(p.egressPolicy(), p.metrics())));
         stages.put("LookupSessions", adapt(new LookupSessions(p.sessions(), p.clock(), p.metrics())));
         stages.put("Batch", adapt(new Batch(p.registry(), new BatchStage(), p.metrics())));

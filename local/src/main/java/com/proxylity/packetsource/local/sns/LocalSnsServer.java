@@ -1,92 +1,90 @@
 package com.proxylity.packetsource.local.sns;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import com.proxylity.packetsource.local.iam.LocalIam;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * A local SNS endpoint on 127.0.0.1 serving Publish and PublishBatch in the AWS Query protocol
  * (what SDK v2 2.40.x and the AWS CLI send) and in AWS JSON 1.0 (for SDKs that send SNS as
  * JSON), so unmodified publishing code works with only an endpoint override. Any credentials are
- * accepted (the signature is not checked: this endpoint exists only on loopback).
+ * accepted (the signature is not checked: this endpoint exists only on loopback). HTTP is
+ * {@link SnsHttpTransport} (non-blocking reads with deadlines, so slow clients delay no one).
  */
 public final class LocalSnsServer implements AutoCloseable {
     /** Bounds a request body: a 256 KiB message form-encodes to at most ~3x, times 10 entries is far beyond SNS. */
     static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
 
-    private final HttpServer http;
-    private final ExecutorService executor;
     private final TopicFanout fanout;
+    private final SubscriptionActions subscriptions;
+    private SnsHttpTransport http;
 
-    private LocalSnsServer(HttpServer http, ExecutorService executor, TopicFanout fanout) {
-        this.http = http;
-        this.executor = executor;
+    private LocalSnsServer(TopicFanout fanout, LocalIam iam) {
         this.fanout = fanout;
+        this.subscriptions = new SubscriptionActions(fanout, iam);
     }
 
+    /** Without roles: Publish and PublishBatch for anyone, subscription management for no one. */
     public static LocalSnsServer start(int port, TopicFanout fanout) throws IOException {
-        HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
-        ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "local-sns");
-            t.setDaemon(true);
-            return t;
-        });
-        LocalSnsServer server = new LocalSnsServer(http, executor, fanout);
-        http.createContext("/", server::handle);
-        http.setExecutor(executor);
-        http.start();
+        return start(port, fanout, new LocalIam(List.of(), java.time.Clock.systemUTC()));
+    }
+
+    /** @param iam the roles allowed to manage subscriptions (sessions issued by the local STS) */
+    public static LocalSnsServer start(int port, TopicFanout fanout, LocalIam iam) throws IOException {
+        LocalSnsServer server = new LocalSnsServer(fanout, iam);
+        server.http = new SnsHttpTransport(port, MAX_BODY_BYTES, 4, server::handle, LocalSnsServer::refusal);
         fanout.endpointBase(server.endpoint().toString());
         return server;
     }
 
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + http.getAddress().getPort());
+        return URI.create("http://127.0.0.1:" + http.port());
     }
 
-    private void handle(HttpExchange ex) throws IOException {
+    private SnsHttpTransport.Answer handle(String method, Function<String, String> header, byte[] body) {
         String requestId = UUID.randomUUID().toString();
-        try (ex) {
-            if (!"POST".equals(ex.getRequestMethod())) {
-                respond(ex, 405, SnsXml.error(new SnsException(405, "InvalidAction", "Use POST"), requestId), false);
-                return;
-            }
-            byte[] body = readBounded(ex.getRequestBody());
-            if (body == null) {
-                respond(ex, 413, SnsXml.error(new SnsException(413, "RequestEntityTooLarge", "Request too large"), requestId), false);
-                return;
-            }
-            String target = ex.getRequestHeaders().getFirst("X-Amz-Target");
-            boolean json = JsonProtocol.applies(ex.getRequestHeaders().getFirst("Content-Type"), target);
-            try {
-                QueryRequest q = json ? JsonProtocol.toQuery(target, body)
-                        : QueryRequest.parse(new String(body, StandardCharsets.UTF_8));
-                respond(ex, 200, dispatch(q, requestId, json), json);
-            } catch (SnsException e) {
-                respondError(ex, e, requestId, json);
-            } catch (RuntimeException e) {
-                respondError(ex, new SnsException(500, "InternalError", "internal error"), requestId, json);
-            }
+        if (!"POST".equals(method)) {
+            return xml(405, SnsXml.error(new SnsException(405, "InvalidAction", "Use POST"), requestId));
+        }
+        String target = header.apply("X-Amz-Target");
+        boolean json = JsonProtocol.applies(header.apply("Content-Type"), target);
+        try {
+            QueryRequest q = json ? JsonProtocol.toQuery(target, body)
+                    : QueryRequest.parse(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+            String caller = LocalIam.accessKeyId(header.apply("Authorization")).orElse(null);
+            String text = dispatch(q, requestId, json, caller);
+            return json ? new SnsHttpTransport.Answer(200, JsonProtocol.CONTENT_TYPE, text, Map.of()) : xml(200, text);
+        } catch (SnsException e) {
+            return error(e, requestId, json);
+        } catch (RuntimeException e) {
+            return error(new SnsException(500, "InternalError", "internal error"), requestId, json);
         }
     }
 
-    private static void respondError(HttpExchange ex, SnsException e, String requestId, boolean json) throws IOException {
-        if (json) ex.getResponseHeaders().set("x-amzn-query-error", e.code() + ";" + e.faultType());
-        respond(ex, e.status(), json ? JsonProtocol.error(e) : SnsXml.error(e, requestId), json);
+    private static SnsHttpTransport.Answer error(SnsException e, String requestId, boolean json) {
+        if (!json) return xml(e.status(), SnsXml.error(e, requestId));
+        return new SnsHttpTransport.Answer(e.status(), JsonProtocol.CONTENT_TYPE, JsonProtocol.error(e),
+                Map.of("x-amzn-query-error", e.code() + ";" + e.faultType()));
     }
 
-    private String dispatch(QueryRequest q, String requestId, boolean json) throws SnsException {
+    private static SnsHttpTransport.Answer refusal(int status, String code, String message) {
+        return xml(status, SnsXml.error(new SnsException(status, code, message), UUID.randomUUID().toString()));
+    }
+
+    private static SnsHttpTransport.Answer xml(int status, String text) {
+        return new SnsHttpTransport.Answer(status, "text/xml", text, Map.of());
+    }
+
+    private String dispatch(QueryRequest q, String requestId, boolean json, String caller) throws SnsException {
+        if (SubscriptionActions.handles(q.action())) {
+            if (json) throw new SnsException(400, "InvalidAction", "local mode serves " + q.action() + " in the AWS Query protocol only");
+            return subscriptions.dispatch(q, caller, requestId);
+        }
         switch (q.action()) {
             case "Publish": {
                 String topic = q.topicArn();
@@ -111,32 +109,13 @@ public final class LocalSnsServer implements AutoCloseable {
             }
             default:
                 throw new SnsException(400, "InvalidAction",
-                        "The action " + q.action() + " is not valid for this endpoint (local mode serves Publish and PublishBatch).");
-        }
-    }
-
-    private static byte[] readBounded(InputStream in) throws IOException {
-        byte[] data = in.readNBytes(MAX_BODY_BYTES + 1);
-        return data.length > MAX_BODY_BYTES ? null : data;
-    }
-
-    private static void respond(HttpExchange ex, int status, String text, boolean json) throws IOException {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", json ? JsonProtocol.CONTENT_TYPE : "text/xml");
-        ex.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
+                        "The action " + q.action() + " is not valid for this endpoint (local mode serves Publish, PublishBatch,"
+                                + " Subscribe, Unsubscribe, ListSubscriptionsByTopic and ConfirmSubscription).");
         }
     }
 
     @Override
     public void close() {
-        http.stop(0);
-        executor.shutdown();
-        try {
-            executor.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        http.close();
     }
 }

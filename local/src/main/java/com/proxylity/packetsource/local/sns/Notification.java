@@ -9,7 +9,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Map;
 
 /**
- * The JSON envelope SNS puts into an SQS queue when raw delivery is off (design.md section 9:
+ * The JSON envelope SNS puts into an SQS queue when raw delivery is off (docs/architecture.md#cross-account-subscription:
  * the envelope's TopicArn is what the pipeline authenticates). Field names, order and the
  * Timestamp format (ISO-8601, milliseconds, Z) are those of real SNS; the signature is a
  * placeholder because nothing local holds an SNS signing key.
@@ -48,6 +48,26 @@ public final class Notification {
                 v.put("Value", a.getValue().value());
             }
         }
+        return n.toString();
+    }
+
+    /**
+     * The SubscriptionConfirmation SNS sends to a new subscription's queue. The pipeline confirms
+     * it through the API (ConfirmSubscription with TopicArn and Token), never by fetching SubscribeURL.
+     */
+    public static String subscriptionConfirmation(String messageId, String topicArn, String token, Instant at, String endpointBase) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("Type", "SubscriptionConfirmation");
+        n.put("MessageId", messageId);
+        n.put("Token", token);
+        n.put("TopicArn", topicArn);
+        n.put("Message", "You have chosen to subscribe to the topic " + topicArn
+                + ".\nTo confirm the subscription, visit the SubscribeURL included in this message.");
+        n.put("SubscribeURL", endpointBase + "/?Action=ConfirmSubscription&TopicArn=" + topicArn + "&Token=" + token);
+        n.put("Timestamp", timestamp(at));
+        n.put("SignatureVersion", "1");
+        n.put("Signature", UNSIGNED);
+        n.put("SigningCertURL", endpointBase + "/SimpleNotificationService-local-unsigned.pem");
         return n.toString();
     }
 }

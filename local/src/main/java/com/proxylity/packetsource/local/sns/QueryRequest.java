@@ -30,18 +30,28 @@ public final class QueryRequest {
         this.params = params;
     }
 
-    public static QueryRequest parse(String form) {
+    /** @throws SnsException 400 {@code InvalidParameter} for malformed percent-encoding ({@code %zz}, a lone {@code %}) */
+    public static QueryRequest parse(String form) throws SnsException {
         Map<String, String> p = new HashMap<>();
         if (form != null && !form.isEmpty()) {
             for (String pair : form.split("&")) {
                 if (pair.isEmpty()) continue;
                 int eq = pair.indexOf('=');
-                String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                String k = decode(eq < 0 ? pair : pair.substring(0, eq));
+                String v = eq < 0 ? "" : decode(pair.substring(eq + 1));
                 p.put(k, v);
             }
         }
         return new QueryRequest(p);
+    }
+
+    /** A client's encoding mistake is the client's fault: 400, which SDKs do not retry (a 500 they would). */
+    private static String decode(String s) throws SnsException {
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw SnsException.invalidParameter("the request body is not valid form encoding (bad percent-escape)");
+        }
     }
 
     /** A request whose parameters were already decoded (the JSON protocol's mapping). */

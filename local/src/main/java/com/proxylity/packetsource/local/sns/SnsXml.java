@@ -29,6 +29,37 @@ final class SnsXml {
                 .append("</PublishBatchResponse>").toString();
     }
 
+    static String subscribe(String subscriptionArn, String requestId) {
+        return "<SubscribeResponse xmlns=\"" + NS + "\"><SubscribeResult><SubscriptionArn>" + esc(subscriptionArn)
+                + "</SubscriptionArn></SubscribeResult>" + metadata(requestId) + "</SubscribeResponse>";
+    }
+
+    static String confirmSubscription(String subscriptionArn, String requestId) {
+        return "<ConfirmSubscriptionResponse xmlns=\"" + NS + "\"><ConfirmSubscriptionResult><SubscriptionArn>"
+                + esc(subscriptionArn) + "</SubscriptionArn></ConfirmSubscriptionResult>" + metadata(requestId)
+                + "</ConfirmSubscriptionResponse>";
+    }
+
+    static String empty(String element, String requestId) {
+        return "<" + element + " xmlns=\"" + NS + "\">" + metadata(requestId) + "</" + element + ">";
+    }
+
+    /** A pending subscription is listed as {@code PendingConfirmation}, as SNS lists it. */
+    static String listSubscriptions(List<Subscription> page, String nextToken, String requestId) {
+        StringBuilder sb = new StringBuilder("<ListSubscriptionsByTopicResponse xmlns=\"" + NS
+                + "\"><ListSubscriptionsByTopicResult><Subscriptions>");
+        for (Subscription s : page) {
+            sb.append("<member><TopicArn>").append(esc(s.topicArn())).append("</TopicArn><Protocol>sqs</Protocol><SubscriptionArn>")
+                    .append(esc(s.confirmed() ? s.arn() : "PendingConfirmation")).append("</SubscriptionArn><Owner>")
+                    .append(esc(s.topicArn().split(":")[4])).append("</Owner><Endpoint>").append(esc(s.queueArn()))
+                    .append("</Endpoint></member>");
+        }
+        sb.append("</Subscriptions>");
+        if (nextToken != null) sb.append("<NextToken>").append(esc(nextToken)).append("</NextToken>");
+        return sb.append("</ListSubscriptionsByTopicResult>").append(metadata(requestId))
+                .append("</ListSubscriptionsByTopicResponse>").toString();
+    }
+
     static String error(SnsException e, String requestId) {
         return "<ErrorResponse xmlns=\"" + NS + "\"><Error><Type>" + e.faultType() + "</Type><Code>"
                 + esc(e.code()) + "</Code><Message>" + esc(e.getMessage()) + "</Message></Error><RequestId>"

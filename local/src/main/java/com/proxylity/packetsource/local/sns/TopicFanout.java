@@ -14,10 +14,13 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 
 /**
- * The SNS side of local mode: the known topics, and for each one subscription per configured
- * region (its delivery queue) with the filter policy {@code {"EgressRegion":["<region>"]}}, as the
- * AWS stack subscribes them. A message that matches no subscription is accepted (as SNS accepts
- * it) and counted as filtered.
+ * The SNS side of local mode: the known topics and their subscriptions. Pre-subscribed topics
+ * (the config's Packet Sources, for the demo) get one confirmed subscription per configured
+ * region (its delivery queue) with the filter policy {@code {"EgressRegion":["<region>"]}}, as
+ * the custom resource subscribes them; other topics get subscriptions through Subscribe, pending
+ * until ConfirmSubscription with the token of the SubscriptionConfirmation sent to the queue.
+ * Only confirmed subscriptions receive messages. A message that matches no subscription is
+ * accepted (as SNS accepts it) and counted as filtered.
  */
 public final class TopicFanout {
     public static final String EGRESS_REGION = "EgressRegion";
@@ -33,11 +36,94 @@ public final class TopicFanout {
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong filtered = new AtomicLong();
 
+    private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
+
+    /** Every topic pre-subscribed. */
     public TopicFanout(Set<String> topicArns, DeliveryQueues queues, SqsClient sqs, Clock clock) {
+        this(topicArns, topicArns, queues, sqs, clock);
+    }
+
+    /** @param preSubscribed topics whose delivery-queue subscriptions exist, confirmed, from the start */
+    public TopicFanout(Set<String> topicArns, Set<String> preSubscribed, DeliveryQueues queues, SqsClient sqs, Clock clock) {
         this.topicArns = Set.copyOf(topicArns);
         this.queues = queues;
         this.sqs = sqs;
         this.clock = clock;
+        for (String topic : preSubscribed) {
+            for (String region : queues.byRegion().keySet()) {
+                String arn = topic + ":" + UUID.nameUUIDFromBytes((topic + "|" + region).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                subscriptions.put(arn, new Subscription(arn, topic, queues.of(region).arn(), region,
+                        Map.of(EGRESS_REGION, List.of(region)), Map.of(), true, null));
+            }
+        }
+    }
+
+    /** A snapshot of the topic's subscriptions, in creation order. */
+    public synchronized List<Subscription> subscriptions(String topicArn) {
+        return subscriptions.values().stream().filter(s -> s.topicArn().equals(topicArn)).toList();
+    }
+
+    /**
+     * Subscribe of a delivery queue. The same topic, endpoint and attributes is the same
+     * subscription (SNS is idempotent there; a pending one gets its confirmation again); other
+     * attributes for an existing one are InvalidParameter, as on AWS.
+     */
+    public Subscription subscribe(String topicArn, String queueArn, Map<String, String> attributes) throws SnsException {
+        requireTopic(topicArn);
+        String region = null;
+        for (DeliveryQueues.Pair p : queues.byRegion().values()) if (p.arn().equals(queueArn)) region = p.region();
+        if (region == null) throw SnsException.invalidParameter("Endpoint Reason: " + queueArn + " is not a local delivery queue");
+        if ("true".equalsIgnoreCase(attributes.get("RawMessageDelivery"))) {
+            throw SnsException.invalidParameter("Attributes Reason: local mode delivers envelopes only (RawMessageDelivery false), as the pipeline needs them");
+        }
+        String scope = attributes.getOrDefault("FilterPolicyScope", "MessageAttributes");
+        if (!scope.equals("MessageAttributes")) throw SnsException.invalidParameter("Attributes Reason: FilterPolicyScope " + scope + " is not supported locally");
+        Map<String, List<String>> filter = FilterPolicies.parse(attributes.get("FilterPolicy"));
+        Subscription s;
+        synchronized (this) {
+            Subscription existing = subscriptions.values().stream()
+                    .filter(x -> x.topicArn().equals(topicArn) && x.queueArn().equals(queueArn)).findFirst().orElse(null);
+            if (existing != null) {
+                if (!existing.attributes().equals(attributes) && !existing.attributes().isEmpty()) {
+                    throw SnsException.invalidParameter("Attributes Reason: Subscription already exists with different attributes");
+                }
+                if (existing.confirmed()) return existing;
+                s = existing;
+            } else {
+                String arn = topicArn + ":" + UUID.randomUUID();
+                s = new Subscription(arn, topicArn, queueArn, region, filter, Map.copyOf(attributes), false,
+                        java.util.HexFormat.of().formatHex(randomToken()));
+                subscriptions.put(arn, s);
+            }
+        }
+        String body = Notification.subscriptionConfirmation(UUID.randomUUID().toString(), topicArn, s.token(), clock.instant(), endpointBase);
+        sqs.sendMessage(b -> b.queueUrl(queues.of(s.region()).url()).messageBody(body));
+        return s;
+    }
+
+    private static byte[] randomToken() {
+        byte[] t = new byte[64];
+        TOKENS.nextBytes(t);
+        return t;
+    }
+
+    private static final java.security.SecureRandom TOKENS = new java.security.SecureRandom();
+
+    /** @return false if there was no such subscription */
+    public synchronized boolean unsubscribe(String subscriptionArn) {
+        return subscriptions.remove(subscriptionArn) != null;
+    }
+
+    /** ConfirmSubscription: the pending subscription of the topic with this token becomes confirmed. */
+    public synchronized String confirm(String topicArn, String token) throws SnsException {
+        requireTopic(topicArn);
+        for (Subscription s : subscriptions.values()) {
+            if (s.topicArn().equals(topicArn) && !s.confirmed() && s.token() != null && s.token().equals(token)) {
+                subscriptions.put(s.arn(), s.confirm());
+                return s.arn();
+            }
+        }
+        throw SnsException.invalidParameter("Token");
     }
 
     void endpointBase(String base) { this.endpointBase = base; }
@@ -57,23 +143,14 @@ public final class TopicFanout {
      * every subscription one of its elements names, and SNS delivers a copy to each of them (the
      * subscriptions are evaluated independently), so one message can reach several regions.
      */
-    List<String> matchingRegions(PublishEntry e) {
-        MessageAttribute a = e.attributes().get(EGRESS_REGION);
-        if (a == null) return List.of();
-        if (a.isString()) return queues.of(a.value()) == null ? List.of() : List.of(a.value());
-        if (!a.envelopeType().equals("String.Array")) return List.of();
-        java.util.Set<String> named = new java.util.HashSet<>();
-        try {
-            for (var v : ARRAYS.readTree(a.value())) if (v.isTextual()) named.add(v.textValue());
-        } catch (java.io.IOException notAnArray) {
-            return List.of();
+    /** The confirmed subscriptions of the topic whose filter policy the message passes. */
+    synchronized List<Subscription> matching(String topicArn, PublishEntry e) {
+        List<Subscription> out = new ArrayList<>();
+        for (Subscription s : subscriptions.values()) {
+            if (s.confirmed() && s.topicArn().equals(topicArn) && s.accepts(e.attributes())) out.add(s);
         }
-        List<String> out = new ArrayList<>();
-        for (String region : queues.byRegion().keySet()) if (named.contains(region)) out.add(region);
         return out;
     }
-
-    private static final com.fasterxml.jackson.databind.ObjectMapper ARRAYS = new com.fasterxml.jackson.databind.ObjectMapper();
 
     /** Publishes entries of one topic; returns one result per entry, in order. */
     public List<Published> publish(String topicArn, List<PublishEntry> entries) throws SnsException {
@@ -84,13 +161,13 @@ public final class TopicFanout {
         int i = 0;
         for (PublishEntry e : entries) {
             String id = UUID.randomUUID().toString();
-            List<String> regions = matchingRegions(e);
-            if (regions.isEmpty()) filtered.incrementAndGet();
-            for (String region : regions) {
-                String subscription = topicArn + ":" + UUID.nameUUIDFromBytes(
-                        (topicArn + "|" + region).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                String body = Notification.envelope(id, topicArn, e, now, subscription, endpointBase);
-                perQueue.computeIfAbsent(queues.of(region).url(), k -> new ArrayList<>())
+            List<Subscription> matched = matching(topicArn, e);
+            List<String> regions = new ArrayList<>();
+            if (matched.isEmpty()) filtered.incrementAndGet();
+            for (Subscription sub : matched) {
+                regions.add(sub.region());
+                String body = Notification.envelope(id, topicArn, e, now, sub.arn(), endpointBase);
+                perQueue.computeIfAbsent(queues.of(sub.region()).url(), k -> new ArrayList<>())
                         .add(SendMessageBatchRequestEntry.builder().id("e" + i).messageBody(body).build());
             }
             published.incrementAndGet();

@@ -1,5 +1,6 @@
 package com.proxylity.packetsource.local.sqs;
 
+import com.proxylity.packetsource.core.pipeline.DeploymentNumbers;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,8 +14,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * {@code packet-source-delivery-<region>-dlq}.
  */
 public final class DeliveryQueues {
-    public static final String PREFIX = "packet-source-delivery-";
-    public static final String DLQ_SUFFIX = "-dlq";
+    public static final String PREFIX = DeploymentNumbers.DELIVERY_QUEUE_PREFIX;
+    public static final String DLQ_SUFFIX = DeploymentNumbers.DLQ_SUFFIX;
 
     /** One region's pair of queues. */
     public record Pair(String region, String url, String arn, String dlqUrl, String dlqArn) {}
@@ -27,9 +28,9 @@ public final class DeliveryQueues {
         this.byRegion = byRegion;
     }
 
-    public static String queueName(String region) { return PREFIX + region; }
+    public static String queueName(String region) { return DeploymentNumbers.deliveryQueueName(region); }
 
-    public static String dlqName(String region) { return PREFIX + region + DLQ_SUFFIX; }
+    public static String dlqName(String region) { return DeploymentNumbers.deadLetterQueueName(region); }
 
     public static DeliveryQueues create(SqsClient sqs, List<String> regions, int visibilityTimeoutSeconds,
                                         int maxReceiveCount) {

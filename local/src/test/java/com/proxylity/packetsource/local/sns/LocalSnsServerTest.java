@@ -175,6 +175,80 @@ class LocalSnsServerTest {
                 () -> sns.publish(b -> b.topicArn(TOPIC).message("x".repeat(QueryRequest.MAX_MESSAGE_BYTES + 1))));
     }
 
+    /** Issue 9, defect 3: a client's bad percent-escape is its own error (400), never a 500 the SDK would retry. */
+    @Test
+    void malformedPercentEncodingIs400InvalidParameterInTheSnsXmlShape() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        for (String body : new String[] {
+                "Action=Publish&TopicArn=" + TOPIC + "&Message=%zz",
+                "Action=Publish&TopicArn=" + TOPIC + "&Message=abc%",
+                "Action=Publish&TopicArn=" + TOPIC + "&Mess%4=x",
+        }) {
+            var r = http.send(java.net.http.HttpRequest.newBuilder(server.endpoint())
+                    .header("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(400, r.statusCode(), body);
+            assertTrue(r.body().contains("<ErrorResponse"), r.body());
+            assertTrue(r.body().contains("<Type>Sender</Type>"), r.body());
+            assertTrue(r.body().contains("<Code>InvalidParameter</Code>"), r.body());
+        }
+    }
+
+    /**
+     * Issue 9, defect 3: clients that trickle a request must not delay a Publish. With the JDK
+     * server's four handler threads, 8 such clients held them for the 10 s read limit; the SDK
+     * call below then timed out (its 5 s API-call timeout is a liveness bound, not a figure).
+     */
+    @Test
+    void slowClientsDoNotDelayAPublish() throws Exception {
+        List<java.net.Socket> slow = new java.util.ArrayList<>();
+        try (SnsClient quick = SnsClient.builder().endpointOverride(server.endpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(Sqs.dummyCredentials()).httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(c -> c.apiCallTimeout(java.time.Duration.ofSeconds(5))).build()) {
+            for (int i = 0; i < 32; i++) {
+                java.net.Socket s = new java.net.Socket("127.0.0.1", server.endpoint().getPort());
+                String head = i % 2 == 0 ? "POST / HTTP/1.1\r\nHost: sns\r\n"
+                        : "POST / HTTP/1.1\r\nHost: sns\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                                + "Content-Length: 1000\r\n\r\nAction=Publish";
+                s.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                slow.add(s);
+            }
+            Thread.sleep(300);
+            for (int i = 0; i < 3; i++) {
+                assertNotNull(quick.publish(b -> b.topicArn(TOPIC).message("while slow clients wait")
+                        .messageAttributes(Map.of("EgressRegion", str("us-east-1")))).messageId());
+            }
+        } finally {
+            for (java.net.Socket s : slow) s.close();
+        }
+        int got = 0;
+        for (int i = 0; i < 5 && got < 3; i++) got += drain(queues.of("us-east-1").url()).size();
+        assertEquals(3, got);
+    }
+
+    /** Requests written back to back on one connection are each answered, in order. */
+    @Test
+    void pipelinedRequestsAreAnsweredInOrder() throws Exception {
+        String ok = "Action=Publish&TopicArn=" + TOPIC + "&Message=pipelined";
+        String bad = "Action=Publish&TopicArn=" + TOPIC + "&Message=";
+        StringBuilder wire = new StringBuilder();
+        for (String body : new String[] {ok, bad, ok}) {
+            wire.append("POST / HTTP/1.1\r\nHost: sns\r\nContent-Type: application/x-www-form-urlencoded\r\n")
+                    .append("Content-Length: ").append(body.length()).append("\r\n\r\n").append(body);
+        }
+        wire.append("POST / HTTP/1.1\r\nHost: sns\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.endpoint().getPort())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(wire.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String answers = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            List<String> statuses = java.util.regex.Pattern.compile("HTTP/1\\.1 (\\d{3})").matcher(answers).results()
+                    .map(m -> m.group(1)).toList();
+            assertEquals(List.of("200", "400", "200", "400"), statuses, answers);
+        }
+        assertEquals(0, drain(queues.of("us-east-1").url()).size(), "no EgressRegion: accepted and filtered, as SNS does");
+    }
+
     @Test
     void publishBatchIsBoundedAsAWholeAsSnsBoundsIt() {
         long published = fanout.published();

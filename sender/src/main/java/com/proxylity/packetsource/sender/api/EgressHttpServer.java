@@ -1,26 +1,26 @@
 package com.proxylity.packetsource.sender.api;
 
-import com.proxylity.packetsource.core.egressapi.EgressApi;
-import com.proxylity.packetsource.core.egressapi.EgressJson;
-import com.proxylity.packetsource.core.egressapi.EgressRequest;
-import com.proxylity.packetsource.core.egressapi.EgressResponse;
 import com.proxylity.packetsource.core.egressapi.EgressVerifier;
-import com.proxylity.packetsource.core.egressapi.EgressVerifier.Verdict;
+import com.proxylity.packetsource.sender.metrics.ApiMetrics;
 import com.proxylity.packetsource.sender.metrics.JsonLog;
-import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import com.proxylity.packetsource.sender.net.Transport;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.flow.FlowControlHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,58 +29,43 @@ import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
- * The egress API over HTTP/1.1 (cross-team contract 3), on the JDK's built-in server.
+ * The egress API over HTTP/1.1 (docs/architecture.md#egress-api), on Netty's HTTP codec.
  *
- * <p>Why the JDK server and not Netty HTTP: a request carries a whole batch, so the request rate
- * is low (the egress Lambda's Map iterations) and per-request overhead is irrelevant next to the
- * datagrams; the JDK server needs no extra dependency, and handlers run on our own bounded
- * pool, where waiting for the batch's send outcomes is simple blocking code. The datagram path,
- * where speed matters, is Netty epoll.
+ * <p>Why not the JDK's built-in server any more: it reads headers and bodies with blocking
+ * calls on its handler threads, and once they are all held its dispatcher ran the next request
+ * itself, so ~250 connections that trickled bytes stalled health checks and signed requests
+ * (issue 9). Here connections live on non-blocking event loops: a slow client costs a timer
+ * and at most its own (bounded) buffer; every limit is in {@link HttpLimits}. Only requests
+ * that passed the HMAC and nonce check reach the handler pool, where a batch may wait for its
+ * datagrams; when that pool and its queue are full the answer is 503, never a blocked loop.
  */
 public final class EgressHttpServer {
     private static final JsonLog LOG = JsonLog.of(EgressHttpServer.class);
-    private static final byte[] UNAUTHORIZED = json("{\"Error\":\"Unauthorized\"}");
-
-    static {
-        // The JDK server writes the response headers and body as separate segments; with Nagle
-        // on, the body waits for the client's delayed ACK (~40 ms per request, measured: the
-        // egress API ran at ~25 requests/s per connection). Read once by the server's config
-        // class, so it must be set before the first HttpServer is created.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-        // Likewise read once: the longest a request line, headers and body may take (seconds).
-        // Without it a client trickling its headers holds a handler thread for good (the
-        // exchange reads headers on our pool, before any handler or deadline of ours runs).
-        // Slow handlers are not affected: the clock stops once the request has been read.
-        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
-            System.setProperty("sun.net.httpserver.maxReqTime", "10");
-        }
-    }
-
-    /** Most bytes of an oversized body read (and dropped) to answer 413 cleanly. */
-    private static final long DRAIN_LIMIT = 4L * EgressApi.MAX_BODY_BYTES;
-
-    private final HttpServer server;
-    private final ThreadPoolExecutor pool;
-    private final EgressVerifier verifier;
-    private final EgressService service;
-    private final LongSupplier clock;
-    private final BooleanSupplier healthy;
-    private final AtomicLong authRejected = new AtomicLong();
-    private final AtomicInteger inFlight = new AtomicInteger();
-    private volatile boolean closing;
-    private final Duration readTimeout;
 
     /** A 1 MiB body inside a VPC takes milliseconds; this only ends stalled or trickling clients. */
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(10);
 
-    /** Closes connections whose body did not arrive in time (one daemon thread for all servers). */
-    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "egress-http-read-watchdog");
-        t.setDaemon(true);
-        return t;
-    });
+    /** What every connection's handler shares. */
+    record Shared(EgressVerifier verifier, EgressService service, LongSupplier clock, BooleanSupplier healthyCheck,
+                  ExecutorService pool, AtomicLong buffered, HttpLimits limits, RejectReporter reporter,
+                  AtomicInteger inFlight, EgressHttpServer server) {
+        boolean closing() {
+            return server.closing;
+        }
+
+        boolean healthy() {
+            return healthyCheck.getAsBoolean();
+        }
+    }
+
+    private final EventLoopGroup loops;
+    private final ThreadPoolExecutor pool;
+    private final ChannelGroup channels = new DefaultChannelGroup("egress-http", GlobalEventExecutor.INSTANCE);
+    private final Channel serverChannel;
+    private final RejectReporter reporter;
+    private final ConnectionLimiter limiter;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile boolean closing;
 
     public EgressHttpServer(String bindAddress, int port, int threads, EgressVerifier verifier,
                             EgressService service, LongSupplier epochMillis, BooleanSupplier healthy)
@@ -88,53 +73,87 @@ public final class EgressHttpServer {
         this(bindAddress, port, threads, verifier, service, epochMillis, healthy, DEFAULT_READ_TIMEOUT);
     }
 
-    /**
-     * @param readTimeout longest time a request body may take to arrive; then the connection is
-     *     closed. The JDK server has no such limit by default, so a client that sends headers and
-     *     then trickles (or stops) would hold a handler thread for good, and once all are held
-     *     (the pool runs overflow on the dispatcher) the whole egress API would stall.
-     */
+    /** @param readTimeout longest time a request's headers, and then its body, may take to arrive */
     public EgressHttpServer(String bindAddress, int port, int threads, EgressVerifier verifier,
                             EgressService service, LongSupplier epochMillis, BooleanSupplier healthy,
                             Duration readTimeout) throws IOException {
-        this.readTimeout = readTimeout;
-        this.verifier = verifier;
-        this.service = service;
-        this.clock = epochMillis;
-        this.healthy = healthy;
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(bindAddress), port), 128);
+        this(bindAddress, port, threads, verifier, service, epochMillis, healthy,
+                HttpLimits.defaults().withReadTimeout(readTimeout), new ApiMetrics(), Transport.best());
+    }
+
+    /**
+     * @param threads handler threads for authenticated requests (a request waits there for its
+     *     datagrams); the connections themselves run on two event loops of their own
+     */
+    public EgressHttpServer(String bindAddress, int port, int threads, EgressVerifier verifier,
+                            EgressService service, LongSupplier epochMillis, BooleanSupplier healthy,
+                            HttpLimits limits, ApiMetrics metrics, Transport transport) throws IOException {
+        this.reporter = new RejectReporter(metrics);
+        this.limiter = new ConnectionLimiter(limits.maxConnections(), limits.maxConnectionsPerAddress(), reporter);
         AtomicInteger n = new AtomicInteger();
-        // Bounded: a burst beyond the queue runs on the accepting thread, which slows accepting
-        // (back-pressure) instead of buffering without limit.
-        pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(256), r -> {
-            Thread t = new Thread(r, "egress-http-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        }, new ThreadPoolExecutor.CallerRunsPolicy());
-        server.setExecutor(pool);
-        server.createContext(EgressApi.PATH, this::egress);
-        server.createContext(EgressApi.HEALTH_PATH, this::health);
-        server.createContext("/", ex -> respond(ex, 404, json("{\"Error\":\"NotFound\"}")));
+        pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(limits.maxQueuedRequests()), r -> {
+                    Thread t = new Thread(r, "egress-http-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                }, new ThreadPoolExecutor.AbortPolicy()); // full: 503 from the loop, never run there
+        Shared shared = new Shared(verifier, service, epochMillis, healthy, pool, new AtomicLong(), limits, reporter,
+                inFlight, this);
+        HttpDecoderConfig decoder = new HttpDecoderConfig()
+                .setMaxInitialLineLength(limits.maxInitialLine())
+                .setMaxHeaderSize(limits.maxHeaderBytes())
+                .setMaxChunkSize(64 * 1024);
+        loops = transport.newGroup(Math.min(2, Math.max(1, Runtime.getRuntime().availableProcessors())), "egress-http-io");
+        try {
+            serverChannel = new ServerBootstrap()
+                    .group(loops)
+                    .channel(transport.serverChannel())
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            channels.add(ch);
+                            ReadDeadline deadline = new ReadDeadline(limits, reporter);
+                            // FlowControlHandler: while a request is worked on (auto-read off), a
+                            // pipelined one already decoded from the same read waits there.
+                            ch.pipeline().addLast(limiter, deadline, new HttpServerCodec(decoder),
+                                    new FlowControlHandler(), new EgressRequestHandler(shared, deadline));
+                        }
+                    })
+                    .bind(new InetSocketAddress(InetAddress.getByName(bindAddress), port))
+                    .syncUninterruptibly().channel();
+        } catch (Exception e) { // Netty rethrows the bind's checked exception (e.g. BindException) as is
+            loops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            pool.shutdownNow();
+            if (e instanceof IOException io) throw io;
+            if (e instanceof RuntimeException r) throw r;
+            throw new IOException("cannot bind the egress API", e);
+        }
     }
 
     public void start() {
-        server.start();
+        // Netty accepts from bind on; nothing more to start. Kept for the embedding API.
         LOG.info("egress-api-started", "address", address().getAddress().getHostAddress(), "port", address().getPort());
     }
 
     public InetSocketAddress address() {
-        return server.getAddress();
+        return (InetSocketAddress) serverChannel.localAddress();
     }
 
+    /** Requests refused for authentication since start (401, and 503 when the replay cache is full). */
     public long authRejected() {
-        return authRejected.get();
+        return reporter.authRejected();
+    }
+
+    /** Connections open now (tests, diagnostics). */
+    public int openConnections() {
+        return limiter.open();
     }
 
     /**
-     * Refuses new requests (503), waits up to {@code drain} for requests in progress to finish
-     * (they wait for their own datagrams), then closes the server. The JDK server's own
-     * {@code stop(delay)} would also wait out idle keep-alive connections, so in-flight requests
-     * are counted here instead.
+     * Refuses new requests (503), waits up to {@code drain} for requests in progress (including
+     * a body still arriving) to finish, then closes every connection and the threads.
      */
     public void stop(Duration drain) {
         closing = true;
@@ -144,145 +163,14 @@ public final class EgressHttpServer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        server.stop(0);
+        serverChannel.close().syncUninterruptibly();
+        channels.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
         pool.shutdown();
         try {
             pool.awaitTermination(drain.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private void health(HttpExchange ex) throws IOException {
-        if (!"GET".equals(ex.getRequestMethod()) || !EgressApi.HEALTH_PATH.equals(ex.getRequestURI().getPath())) {
-            respond(ex, 404, json("{\"Error\":\"NotFound\"}"));
-            return;
-        }
-        boolean ok = healthy.getAsBoolean();
-        respond(ex, ok ? 200 : 503, json(ok ? "{\"Status\":\"Ok\"}" : "{\"Status\":\"Unhealthy\"}"));
-    }
-
-    private void egress(HttpExchange ex) throws IOException {
-        // Count first, then look at the flag: stop() sets the flag first, then waits for the
-        // count, so no request can slip in unseen.
-        inFlight.incrementAndGet();
-        try {
-            if (closing) {
-                respond(ex, 503, json("{\"Error\":\"ShuttingDown\"}"));
-                return;
-            }
-            if (!EgressApi.PATH.equals(ex.getRequestURI().getPath())) {
-                respond(ex, 404, json("{\"Error\":\"NotFound\"}"));
-                return;
-            }
-            if (!"POST".equals(ex.getRequestMethod())) {
-                ex.getResponseHeaders().set("Allow", "POST");
-                respond(ex, 405, json("{\"Error\":\"MethodNotAllowed\"}"));
-                return;
-            }
-            // Closing the exchange before the response closes its connection, which ends the
-            // blocked read below with an IOException (the request is then simply dropped).
-            ScheduledFuture<?> deadline = WATCHDOG.schedule(ex::close, readTimeout.toNanos(), TimeUnit.NANOSECONDS);
-            byte[] body;
-            try {
-                body = readBounded(ex);
-            } finally {
-                deadline.cancel(false);
-            }
-            if (body == null) {
-                respond(ex, 413, json("{\"Error\":\"TooLarge\"}"));
-                return;
-            }
-            Headers h = ex.getRequestHeaders();
-            Verdict v = verifier.verify(h.getFirst(EgressApi.HEADER_TIMESTAMP), h.getFirst(EgressApi.HEADER_NONCE),
-                    h.getFirst(EgressApi.HEADER_SIGNATURE), body, clock.getAsLong());
-            if (!v.ok()) {
-                authRejected.incrementAndGet();
-                LOG.warn("egress-request-rejected", "verdict", v.name(),
-                        "remote", ex.getRemoteAddress().getAddress().getHostAddress());
-                if (v == Verdict.ReplayCacheFull) {
-                    ex.getResponseHeaders().set("Retry-After", "1");
-                    respond(ex, 503, json("{\"Error\":\"Busy\"}"));
-                } else {
-                    respond(ex, 401, UNAUTHORIZED);
-                }
-                return;
-            }
-            EgressRequest request;
-            try {
-                request = EgressJson.readRequest(body);
-            } catch (IOException e) {
-                respond(ex, 400, json("{\"Error\":\"MalformedRequest\"}"));
-                return;
-            }
-            EgressResponse response;
-            try {
-                response = service.send(request);
-            } catch (EgressService.UnknownListenerException e) {
-                respond(ex, 404, json("{\"Error\":\"UnknownListener\"}"));
-                return;
-            }
-            respond(ex, 200, EgressJson.writeResponse(response));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            respond(ex, 503, json("{\"Error\":\"ShuttingDown\"}"));
-        } catch (RuntimeException e) {
-            LOG.error("egress-request-failed", e);
-            respond(ex, 500, json("{\"Error\":\"Internal\"}"));
-        } finally {
-            inFlight.decrementAndGet();
-        }
-    }
-
-    /**
-     * Reads the body, or returns null when it exceeds the limit. An oversized body is read and
-     * discarded up to {@link #DRAIN_LIMIT} so that the client, still sending, receives the 413
-     * instead of a connection reset; beyond that the connection is simply closed.
-     */
-    private static byte[] readBounded(HttpExchange ex) throws IOException {
-        String declared = ex.getRequestHeaders().getFirst("Content-Length");
-        long length = -1;
-        if (declared != null) {
-            try {
-                length = Long.parseLong(declared.trim());
-            } catch (NumberFormatException e) {
-                return null;
-            }
-        }
-        try (InputStream in = ex.getRequestBody()) {
-            if (length > EgressApi.MAX_BODY_BYTES) {
-                if (length <= DRAIN_LIMIT) drain(in);
-                return null;
-            }
-            byte[] body = in.readNBytes(EgressApi.MAX_BODY_BYTES + 1);
-            if (body.length > EgressApi.MAX_BODY_BYTES) {
-                drain(in);
-                return null;
-            }
-            return body;
-        }
-    }
-
-    private static void drain(InputStream in) throws IOException {
-        byte[] sink = new byte[16_384];
-        long left = DRAIN_LIMIT;
-        int n;
-        while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0) left -= n;
-    }
-
-    private static void respond(HttpExchange ex, int status, byte[] body) throws IOException {
-        ex.getResponseHeaders().set("Content-Type", EgressApi.CONTENT_TYPE);
-        if (status == 413 || status >= 500) {
-            // The rest of an oversized body is not read: do not try to reuse the connection.
-            ex.getResponseHeaders().set("Connection", "close");
-        }
-        ex.sendResponseHeaders(status, body.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(body);
-        }
-    }
-
-    private static byte[] json(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+        loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

@@ -67,6 +67,10 @@ public final class EgressService {
                 InetAddress addr = IpLiteral.parse(p.address()).orElseThrow();
                 if (policy != null && !policy.permits(addr)) {
                     reason = DiscardReason.EgressDenied;
+                } else if (!socket.families().reaches(addr)) {
+                    // Checked explicitly (ListenerSocket checks again per datagram): a socket is
+                    // never handed an address of another family.
+                    reason = DiscardReason.AddressFamilyUnreachable;
                 } else {
                     dest = new InetSocketAddress(addr, p.port());
                 }

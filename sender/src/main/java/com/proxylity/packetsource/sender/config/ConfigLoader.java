@@ -106,8 +106,7 @@ public final class ConfigLoader {
                 m == null ? null : m.namespace(),
                 f.drainTimeoutSeconds() == null ? null : Duration.ofSeconds(f.drainTimeoutSeconds()),
                 eg.threads() == null ? 8 : eg.threads(),
-                // The sender re-checks remote addresses with the standard policy (design.md
-                // section 6): a leaked HMAC key still cannot aim the fixed address at private,
+                // The sender re-checks remote addresses with the standard policy (docs/architecture.md#egress-safety): a leaked HMAC key still cannot aim the fixed address at private,
                 // link-local or metadata addresses. allowCidrs opens ranges explicitly.
                 new DefaultEgressPolicy(eg.allowCidrs() == null ? List.of()
                         : eg.allowCidrs().stream().map(Cidr::parse).toList()));

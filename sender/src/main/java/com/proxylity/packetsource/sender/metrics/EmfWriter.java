@@ -18,6 +18,8 @@ import java.util.function.LongSupplier;
  * writer follows the EMF specification directly instead.
  */
 public final class EmfWriter {
+    /** Packets sent to a remote not heard from within the NLB's 120 s UDP flow window (dimension Listener). */
+    public static final String SENT_OUTSIDE_FLOW_WINDOW = "SentOutsideFlowWindow";
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final String namespace;
@@ -39,12 +41,14 @@ public final class EmfWriter {
         long sent = m.sent.sumThenReset();
         long dropped = m.inboundDropped.sumThenReset();
         long wg = m.inboundWireGuard.sumThenReset();
+        long outside = m.outsideFlowWindow.sumThenReset();
         List<Double> batches = m.drainBatchSizes();
         List<Double> latencies = m.drainSendLatencies();
         List<Map<String, String>> defs = new ArrayList<>();
         if (sent > 0) { values.put("Sent", sent); defs.add(def("Sent", "Count")); }
         if (dropped > 0) { values.put("InboundDropped", dropped); defs.add(def("InboundDropped", "Count")); }
         if (wg > 0) { values.put("InboundWireGuard", wg); defs.add(def("InboundWireGuard", "Count")); }
+        if (outside > 0) { values.put(SENT_OUTSIDE_FLOW_WINDOW, outside); defs.add(def(SENT_OUTSIDE_FLOW_WINDOW, "Count")); }
         if (!batches.isEmpty()) { values.put("BatchSize", batches); defs.add(def("BatchSize", "Count")); }
         if (!latencies.isEmpty()) { values.put("SendLatency", latencies); defs.add(def("SendLatency", "Microseconds")); }
         if (!defs.isEmpty()) {
@@ -66,6 +70,17 @@ public final class EmfWriter {
             emit(now, List.of(List.of("Service", "Reason"), List.of("Service", "Listener", "Reason")),
                     Map.of("Listener", m.listener, "Reason", r.name()), List.of(def("Discarded", "Count")), v);
         }
+    }
+
+    /** One line per reason with {@code EgressRejected}, dimensions [Service, Reason]; silent when none. */
+    public void flush(ApiMetrics m) {
+        long now = clock.getAsLong();
+        m.drain().forEach((reason, n) -> {
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put("EgressRejected", n);
+            emit(now, List.of(List.of("Service", "Reason")), Map.of("Reason", reason),
+                    List.of(def("EgressRejected", "Count")), v);
+        });
     }
 
     private static Map<String, String> def(String name, String unit) {

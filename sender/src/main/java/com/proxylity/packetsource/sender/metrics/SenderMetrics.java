@@ -21,6 +21,7 @@ public final class SenderMetrics {
     final LongAdder sent = new LongAdder();
     final Map<DiscardReason, LongAdder> discarded = new EnumMap<>(DiscardReason.class);
     final LongAdder inboundDropped = new LongAdder();
+    final LongAdder outsideFlowWindow = new LongAdder();
     final LongAdder inboundWireGuard = new LongAdder();
     final Map<InboundDrop, LongAdder> inboundRejected = new EnumMap<>(InboundDrop.class);
     private final Reservoir batchSizes = new Reservoir();
@@ -37,6 +38,11 @@ public final class SenderMetrics {
     public void discarded(DiscardReason reason) { discarded.get(reason).increment(); }
 
     public void inboundDropped() { inboundDropped.increment(); }
+
+    /** A packet sent to a remote this Listener had not heard from within the NLB's flow window. */
+    public void sentOutsideFlowWindow() { outsideFlowWindow.increment(); }
+
+    public long sentOutsideFlowWindowTotal() { return outsideFlowWindow.sum(); }
 
     public void inboundWireGuard() { inboundWireGuard.increment(); }
 

@@ -1,6 +1,7 @@
 package com.proxylity.packetsource.sender.net;
 
 import com.proxylity.packetsource.sender.config.ListenerConfig;
+import com.proxylity.packetsource.sender.flow.FlowWindow;
 import com.proxylity.packetsource.sender.metrics.JsonLog;
 import com.proxylity.packetsource.sender.metrics.SenderMetrics;
 import com.proxylity.packetsource.core.wireguard.InboundDrop;
@@ -19,8 +20,11 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.unix.Socket;
+import com.proxylity.packetsource.core.contract.AddressFamilies;
 import com.proxylity.packetsource.core.contract.DiscardReason;
 import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.nio.ByteBuffer;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetAddress;
@@ -51,8 +55,12 @@ public final class ListenerSocket {
     private final SenderMetrics metrics;
     private final WireGuardPort wireGuard;
     private final AtomicInteger pending = new AtomicInteger();
+    /** Who this Listener heard from recently: the NLB's UDP flows that are still live. */
+    private final FlowWindow flows = new FlowWindow();
+    private volatile java.util.function.Consumer<InetSocketAddress> onHeard;
     private final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
     private Channel channel;
+    private AddressFamilies families = AddressFamilies.IPV4;
     private ScheduledFuture<?> ticker;
 
     public ListenerSocket(ListenerConfig config, int capacity, SenderMetrics metrics, WireGuardPort wireGuard) {
@@ -72,13 +80,15 @@ public final class ListenerSocket {
                 .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
                 .handler(new Inbound());
         channel = b.bind(new InetSocketAddress(bindAddress, config.port())).sync().channel();
+        families = familiesOf(bindAddress);
         if (wireGuard != null) {
             ticker = channel.eventLoop().scheduleAtFixedRate(
                     () -> wireGuard.tick(System.nanoTime(), this::replyNow), TICK_MILLIS, TICK_MILLIS,
                     TimeUnit.MILLISECONDS);
         }
         LOG.info("listener-bound", "listener", config.name(), "type", config.type().wireName(),
-                "address", localAddress().getAddress().getHostAddress(), "port", localAddress().getPort());
+                "address", localAddress().getAddress().getHostAddress(), "port", localAddress().getPort(),
+                "families", families.wireName());
     }
 
     private static InetAddress parseBind(String literal) {
@@ -87,6 +97,60 @@ public final class ListenerSocket {
             return InetAddress.getByName(literal);
         } catch (java.net.UnknownHostException e) {
             throw new IllegalArgumentException("bind address is not an IP literal", e);
+        }
+    }
+
+    /**
+     * The socket's family decides what it can send to, not the destination's: an AF_INET socket
+     * bound to an IPv4 address reaches IPv4 only; an AF_INET6 socket bound to "::" is dual-stack
+     * (Linux default {@code net.ipv6.bindv6only=0}; where a host sets 1 an IPv4 remote's
+     * mapped form is refused by the kernel as SendError, never sent elsewhere); bound to any
+     * other IPv6 address, it reaches IPv6 only.
+     */
+    static AddressFamilies familiesOf(InetAddress bindAddress) {
+        if (bindAddress instanceof Inet4Address) return AddressFamilies.IPV4;
+        return bindAddress.isAnyLocalAddress() ? AddressFamilies.DUAL : AddressFamilies.IPV6;
+    }
+
+    /** The remote address families this Listener's socket sends to. */
+    public AddressFamilies families() {
+        return families;
+    }
+
+    /**
+     * The destination exactly as this socket must be given it, or null when the socket cannot
+     * reach its family. Checked here for every datagram, never left to the transport: Netty's
+     * native AF_INET channel sends an IPv6 destination to the IPv4 address made of its last 4
+     * bytes. On a dual-stack socket an IPv4 destination is written as its IPv4-mapped IPv6
+     * address by us, explicitly.
+     */
+    InetSocketAddress onSocket(InetSocketAddress dest) {
+        if (dest == null || dest.getAddress() == null || !families.reaches(dest.getAddress())) return null;
+        boolean v4 = AddressFamilies.isIpv4(dest.getAddress());
+        if (families == AddressFamilies.IPV4) {
+            // Only an Inet4Address ever reaches an AF_INET socket.
+            if (dest.getAddress() instanceof Inet4Address) return dest;
+            byte[] b = dest.getAddress().getAddress();
+            return new InetSocketAddress(toAddress(java.util.Arrays.copyOfRange(b, 12, 16)), dest.getPort());
+        }
+        if (!v4) return dest;
+        byte[] mapped = new byte[16];
+        mapped[10] = (byte) 0xFF;
+        mapped[11] = (byte) 0xFF;
+        byte[] b = dest.getAddress().getAddress();
+        System.arraycopy(b, b.length - 4, mapped, 12, 4);
+        try {
+            return new InetSocketAddress(Inet6Address.getByAddress(null, mapped, -1), dest.getPort());
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static InetAddress toAddress(byte[] bytes) {
+        try {
+            return InetAddress.getByAddress(bytes); // by bytes: never a lookup
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -100,6 +164,32 @@ public final class ListenerSocket {
 
     public boolean active() {
         return channel != null && channel.isActive();
+    }
+
+    public FlowWindow flowWindow() {
+        return flows;
+    }
+
+    /**
+     * Replaces a WireGuard Listener's allowed peers on its event loop (the engine's only thread).
+     * Completes with the number of peers added or removed.
+     */
+    public java.util.concurrent.CompletableFuture<Integer> setAllowedPeers(java.util.Set<String> peers) {
+        if (wireGuard == null) throw new IllegalStateException("listener " + config.name() + " is not WireGuard");
+        java.util.concurrent.CompletableFuture<Integer> done = new java.util.concurrent.CompletableFuture<>();
+        channel.eventLoop().execute(() -> {
+            try {
+                done.complete(wireGuard.setAllowedPeers(peers));
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        });
+        return done;
+    }
+
+    /** Called on the event loop for every inbound datagram of a plain UDP Listener (flow ownership). */
+    public void onHeard(java.util.function.Consumer<InetSocketAddress> callback) {
+        this.onHeard = callback;
     }
 
     public int pending() {
@@ -159,6 +249,7 @@ public final class ListenerSocket {
 
     private void writeOne(Channel ch, Outbound out, int i, long now) {
         byte[] p = out.payload[i];
+        if (wireGuard == null) countFlow(out.destination[i], now);
         if (wireGuard == null && p.length == 0) {
             sendEmpty(ch, out, i);
             return;
@@ -166,8 +257,12 @@ public final class ListenerSocket {
         ByteBuf buf;
         InetSocketAddress dest;
         if (wireGuard == null) {
+            dest = onSocket(out.destination[i]);
+            if (dest == null) {
+                out.finish(i, DiscardReason.AddressFamilyUnreachable);
+                return;
+            }
             buf = alloc.directBuffer(p.length).writeBytes(p);
-            dest = out.destination[i];
         } else {
             buf = alloc.directBuffer(wireGuard.sealedSize(p.length));
             Sealed s;
@@ -189,10 +284,22 @@ public final class ListenerSocket {
                 out.finish(i, DiscardReason.EgressDenied);
                 return;
             }
+            countFlow(dest, now);
+            dest = onSocket(dest);
+            if (dest == null) {
+                buf.release();
+                out.finish(i, DiscardReason.AddressFamilyUnreachable);
+                return;
+            }
         }
         SlotPromise promise = new SlotPromise(ch, ch.eventLoop(), i);
         promise.addListener(out);
         ch.write(new DatagramPacket(buf, dest), promise);
+    }
+
+    /** A packet to a remote not heard from within the NLB's UDP idle timeout most likely never leaves the VPC. */
+    private void countFlow(InetSocketAddress dest, long now) {
+        if (!flows.live(dest, now)) metrics.sentOutsideFlowWindow();
     }
 
     /**
@@ -201,9 +308,11 @@ public final class ListenerSocket {
      */
     private void sendEmpty(Channel ch, Outbound out, int slot) {
         ch.flush();
-        InetSocketAddress dest = out.destination[slot];
+        InetSocketAddress dest = onSocket(out.destination[slot]);
         DiscardReason reason = DiscardReason.SendError;
-        if (ch instanceof EpollDatagramChannel e) {
+        if (dest == null) {
+            reason = DiscardReason.AddressFamilyUnreachable;
+        } else if (ch instanceof EpollDatagramChannel e) {
             try {
                 ((Socket) e.fd()).sendTo(EMPTY, 0, 0, dest.getAddress(), dest.getPort());
                 reason = null;
@@ -216,6 +325,8 @@ public final class ListenerSocket {
 
     /** Writes a WireGuard control reply right away (we are on the event loop). */
     private void replyNow(byte[] bytes, InetSocketAddress to) {
+        to = onSocket(to);
+        if (to == null) return; // cannot happen for a reply to what this socket received
         channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(bytes), to), channel.voidPromise());
     }
 
@@ -235,8 +346,12 @@ public final class ListenerSocket {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket msg) {
+            // Any datagram keeps the client's NLB flow alive, valid WireGuard or not.
+            flows.heard(msg.sender(), System.nanoTime());
             if (wireGuard == null) {
                 // Plain UDP Listeners only send; what arrives is counted and dropped.
+                java.util.function.Consumer<InetSocketAddress> heard = onHeard;
+                if (heard != null) heard.accept(msg.sender());
                 metrics.inboundDropped();
                 return;
             }

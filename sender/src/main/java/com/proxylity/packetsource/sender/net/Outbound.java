@@ -51,7 +51,7 @@ public final class Outbound implements ChannelFutureListener {
         return slot;
     }
 
-    /** The egress rule the sealed packets' session endpoints must pass (design.md section 6). */
+    /** The egress rule the sealed packets' session endpoints must pass (docs/architecture.md#egress-safety). */
     public void endpointPolicy(EgressPolicy policy) {
         this.endpointPolicy = policy;
     }

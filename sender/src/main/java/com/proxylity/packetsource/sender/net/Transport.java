@@ -1,6 +1,9 @@
 package com.proxylity.packetsource.sender.net;
 
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
@@ -34,6 +37,11 @@ public enum Transport {
         ThreadFactory tf = new DefaultThreadFactory(name, true);
         return new MultiThreadIoEventLoopGroup(threads, tf,
                 this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    }
+
+    /** The TCP server channel matching this transport's event loops (egress API). */
+    public Class<? extends ServerChannel> serverChannel() {
+        return this == EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     }
 
     /**

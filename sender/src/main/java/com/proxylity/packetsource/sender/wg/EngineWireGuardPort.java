@@ -53,6 +53,24 @@ public final class EngineWireGuardPort implements WireGuardPort {
         for (String peer : config.allowedPeers()) engine.putPeer(PeerConfig.of(PeerKey.fromBase64(peer)));
     }
 
+    @Override
+    public int setAllowedPeers(java.util.Set<String> peers) {
+        java.util.Set<PeerKey> wanted = new java.util.HashSet<>();
+        for (String p : peers) wanted.add(PeerKey.fromBase64(p));
+        int changed = 0;
+        for (PeerKey k : engine.peers()) {
+            if (!wanted.contains(k) && engine.removePeer(k)) changed++;
+        }
+        java.util.Set<PeerKey> have = engine.peers();
+        for (PeerKey k : wanted) {
+            if (!have.contains(k)) {
+                engine.putPeer(PeerConfig.of(k));
+                changed++;
+            }
+        }
+        return changed;
+    }
+
     /** The Listener's public key (base64), for operators and tests. */
     public String publicKey() {
         return engine.publicKey().toBase64();

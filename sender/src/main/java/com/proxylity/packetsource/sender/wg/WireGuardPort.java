@@ -8,8 +8,7 @@ import java.util.function.BiConsumer;
 /**
  * The sender's seam to the pure WireGuard engine of one Listener. Every method is called on
  * that Listener's single event-loop thread, so the engine needs no locking and the sending
- * counter of a keypair has exactly one owner (design.md section 5, "Counters across egress
- * paths").
+ * counter of a keypair has exactly one owner (docs/architecture.md#counter-ownership).
  */
 public interface WireGuardPort {
     /**
@@ -35,6 +34,16 @@ public interface WireGuardPort {
      * after the event loop stopped.
      */
     default void retireSessions() {
+    }
+
+    /**
+     * Replaces the set of peers allowed to handshake (base64 public keys): new ones are added,
+     * missing ones removed with their sessions. Called on the Listener's event loop.
+     *
+     * @return how many peers were added or removed
+     */
+    default int setAllowedPeers(java.util.Set<String> peers) {
+        throw new UnsupportedOperationException("this WireGuard port has fixed peers");
     }
 
     /** Room {@link #seal} needs for an inner packet of {@code innerLength} bytes. */

@@ -33,6 +33,7 @@ public final class CoapEncoder {
             // Section 4.1: an Empty message (0.00) is the 4-byte header only.
             throw new DecodeException("coap: Code 0.00 (Empty) must have no Token, Options or Payload");
         }
+        for (CoapOption option : message.options()) CoapOptionRules.check(option);
         List<CoapOption> sorted = new ArrayList<>(message.options());
         sorted.sort(BY_NUMBER); // List.sort is stable (TimSort)
 

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The customer-facing JSON shape of a CoAP message (design.md section 2):
+ * The customer-facing JSON shape of a CoAP message (docs/architecture.md#message-contract):
  * {@code {"Type":2,"Code":"2.05","MessageId":4711,"Token":"AQID","Options":[{"Number":12,"Value":""}],"Payload":"<base64>"}}.
  *
  * <p>Rules (docs/coap.md): field names are case-sensitive and unknown fields are rejected (a typo

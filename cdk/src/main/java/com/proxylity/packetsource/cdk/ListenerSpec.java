@@ -1,0 +1,51 @@
+package com.proxylity.packetsource.cdk;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * A Listener as the app's configuration declares it (context {@code listeners}).
+ *
+ * @param protocol {@code udp} or {@code wg}
+ * @param decapsulated WireGuard DecapsulatedDelivery
+ * @param allowedPeers WireGuard peers allowed to handshake (base64 public keys); the sender
+ *        reloads them from its configuration, so they change without replacing the sender
+ */
+public record ListenerSpec(String name, String protocol, boolean decapsulated, int port, List<String> allowedPeers) {
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
+
+    public ListenerSpec {
+        allowedPeers = allowedPeers == null ? List.of() : List.copyOf(allowedPeers);
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("listener name must be 1-32 of a-z 0-9 - : " + name);
+        }
+        if (!"udp".equals(protocol) && !"wg".equals(protocol)) {
+            throw new IllegalArgumentException("listener " + name + ": protocol must be udp or wg");
+        }
+        if (decapsulated && !"wg".equals(protocol)) {
+            throw new IllegalArgumentException("listener " + name + ": decapsulated needs protocol wg");
+        }
+        // 1024+: the sender runs as a non-root user and cannot bind lower ports (NLB maps them 1:1).
+        if (port < 1024 || port > 65_535) throw new IllegalArgumentException("listener " + name + ": port must be 1024-65535");
+        if (port == SenderPorts.EGRESS_API) throw new IllegalArgumentException("listener " + name + ": port is the egress API's");
+    }
+
+    /** The sender's Listener type: udp, wg or wg-decap. */
+    public String senderType() {
+        return "udp".equals(protocol) ? "udp" : decapsulated ? "wg-decap" : "wg";
+    }
+
+    public boolean wireGuard() {
+        return "wg".equals(protocol);
+    }
+
+    /** Secrets Manager name of a WireGuard Listener's private key (created by the operator, docs/deployment.md). */
+    public String privateKeySecretName() {
+        return "packet-source/wireguard/" + name;
+    }
+
+    /** Environment variable the ECS task injects the private key as. */
+    public String privateKeyEnv() {
+        return "PS_WG_KEY_" + name.toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+    }
+}

@@ -1,0 +1,160 @@
+package com.proxylity.packetsource.cdk;
+
+import com.proxylity.packetsource.core.contract.DiscardReason;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.Dashboard;
+import software.amazon.awscdk.services.cloudwatch.GraphWidget;
+import software.amazon.awscdk.services.cloudwatch.IMetric;
+import software.amazon.awscdk.services.cloudwatch.Metric;
+import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
+import software.amazon.awscdk.services.sns.Topic;
+import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
+import software.constructs.Construct;
+
+/**
+ * Every alarm of docs/runbook.md (same names), to one SNS topic, and the dashboard. Pipeline
+ * metrics come from the handlers' EMF (namespace {@value #NAMESPACE}); the rest are AWS's own.
+ */
+public final class Monitoring extends Construct {
+    public static final String NAMESPACE = "PacketSource";
+    private final Topic topic;
+    private final List<Alarm> alarms = new ArrayList<>();
+
+    /** What the alarms and the dashboard look at. */
+    public record Targets(DeliveryQueue queues, String pipeName, software.amazon.awscdk.services.stepfunctions.StateMachine stateMachine,
+                          List<PipelineFunction> functions, SenderService sender, List<ListenerSpec> listeners) {}
+
+    public Monitoring(Construct scope, String id, DeploymentConfig config, Targets t) {
+        super(scope, id);
+        topic = Topic.Builder.create(this, "Alarms").topicName("packet-source-alarms").enforceSsl(true).build();
+        if (config.alarmEmail() != null) topic.addSubscription(new EmailSubscription(config.alarmEmail()));
+
+        Metric dlqDepth = t.queues().deadLetters().metricApproximateNumberOfMessagesVisible(max());
+        alarm("DlqNotEmpty", dlqDepth, 0, "Records failed maxReceiveCount times and wait intact in the DLQ");
+        Metric oldest = t.queues().queue().metricApproximateAgeOfOldestMessage(max());
+        alarm("DeliveryQueueOldestMessageAge", oldest, 300, "The oldest delivery queue message is older than 5 minutes");
+
+        Map<String, String> pipe = Map.of("PipeName", t.pipeName());
+        alarm("PipeExecutionFailed", metric("AWS/EventBridge/Pipes", "ExecutionFailed", pipe), 0,
+                "The Pipe could not run a batch (the batch returns to the queue)");
+        alarm("PipeTargetStageFailed", metric("AWS/EventBridge/Pipes", "TargetStageFailed", pipe), 0,
+                "The state machine execution failed or the Pipe could not start it");
+        alarm("StateMachineExecutionsFailed", t.stateMachine().metricFailed(sum()), 0,
+                "Executions failed (PipelineFailed): the whole batch is retried");
+        alarm("StateMachineExecutionsTimedOut", t.stateMachine().metricTimedOut(sum()), 0,
+                "Executions ran past the state machine's timeout");
+        for (PipelineFunction f : t.functions()) {
+            String name = f.getNode().getId();
+            alarm("Lambda-" + name + "-Errors", f.function().metricErrors(sum()), 0, name + " threw (after its own handling)");
+            alarm("Lambda-" + name + "-Throttles", f.function().metricThrottles(sum()), 0, name + " was throttled");
+        }
+        for (DiscardReason reason : DiscardReason.values()) {
+            alarm("Discards-" + reason.name(), metric(NAMESPACE, "PacketsDiscarded", Map.of("Reason", reason.name())),
+                    config.discardAlarmThreshold(), "More than " + config.discardAlarmThreshold()
+                            + " packets discarded as " + reason.name() + " in 5 minutes");
+        }
+        for (ListenerSpec l : t.listeners()) {
+            var group = t.sender().targetGroups().get(l.name());
+            alarm("Sender-" + l.name() + "-UnhealthyHosts", group.getMetrics().unHealthyHostCount(max()), 0,
+                    "A sender task fails its health check on Listener " + l.name());
+            Alarm noHealthy = Alarm.Builder.create(this, "Sender-" + l.name() + "-NoHealthyHost")
+                    .alarmName("packet-source-Sender-" + l.name() + "-NoHealthyHost")
+                    .alarmDescription("No healthy sender behind Listener " + l.name() + ": nothing can be sent")
+                    .metric(group.getMetrics().healthyHostCount(min()))
+                    .threshold(1).evaluationPeriods(2)
+                    .comparisonOperator(ComparisonOperator.LESS_THAN_THRESHOLD)
+                    .treatMissingData(TreatMissingData.BREACHING).build();
+            register(noHealthy);
+        }
+        alarm("SenderCpuHigh", t.sender().service().metricCpuUtilization(avg()), 80, "Sender CPU above 80 %");
+        alarm("SenderMemoryHigh", t.sender().service().metricMemoryUtilization(avg()), 80, "Sender memory above 80 %");
+
+        dashboard(t, dlqDepth, oldest);
+    }
+
+    private void dashboard(Targets t, Metric dlqDepth, Metric oldest) {
+        List<IMetric> discards = new ArrayList<>();
+        for (DiscardReason r : DiscardReason.values()) {
+            discards.add(metric(NAMESPACE, "PacketsDiscarded", Map.of("Reason", r.name())).with(
+                    software.amazon.awscdk.services.cloudwatch.MetricOptions.builder().label(r.name()).build()));
+        }
+        List<IMetric> flowWindow = new ArrayList<>();
+        for (ListenerSpec l : t.listeners()) {
+            flowWindow.add(metric(NAMESPACE, "SentOutsideFlowWindow", Map.of("Service", "packet-source-sender", "Listener", l.name())));
+        }
+        Dashboard.Builder.create(this, "Dashboard").dashboardName("packet-source-" + software.amazon.awscdk.Stack.of(this).getRegion())
+                .widgets(List.of(
+                        List.of(graph("Published vs delivered vs discarded", List.of(
+                                metric(NAMESPACE, "PacketsReceived", Map.of("Service", "packet-source")),
+                                metric(NAMESPACE, "PacketsDelivered", Map.of("Service", "packet-source")))),
+                                graph("Discarded by reason", discards)),
+                        List.of(graph("Publish to egress latency (p50, p99)", List.of(
+                                metric(NAMESPACE, "PublishToEgressLatency", Map.of("Service", "packet-source")).with(
+                                        software.amazon.awscdk.services.cloudwatch.MetricOptions.builder().statistic("p50").build()),
+                                metric(NAMESPACE, "PublishToEgressLatency", Map.of("Service", "packet-source")).with(
+                                        software.amazon.awscdk.services.cloudwatch.MetricOptions.builder().statistic("p99").build()))),
+                                graph("Delivery queue depth and age", List.of(
+                                        t.queues().queue().metricApproximateNumberOfMessagesVisible(max()), oldest))),
+                        List.of(graph("DLQ depth", List.of(dlqDepth)),
+                                graph("Sender health", List.of(t.sender().service().metricCpuUtilization(avg()),
+                                        t.sender().service().metricMemoryUtilization(avg())))),
+                        List.of(graph("Sent to a remote outside the 120 s flow window", flowWindow))))
+                .build();
+    }
+
+    private static GraphWidget graph(String title, List<IMetric> metrics) {
+        return GraphWidget.Builder.create().title(title).left(metrics).width(12).build();
+    }
+
+    private void alarm(String name, IMetric metric, double threshold, String description) {
+        register(Alarm.Builder.create(this, name)
+                .alarmName("packet-source-" + name)
+                .alarmDescription(description + " (docs/runbook.md#" + name.toLowerCase(java.util.Locale.ROOT) + ")")
+                .metric(metric)
+                .threshold(threshold)
+                .evaluationPeriods(1)
+                .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
+                .treatMissingData(TreatMissingData.NOT_BREACHING)
+                .build());
+    }
+
+    private void register(Alarm a) {
+        a.addAlarmAction(new SnsAction(topic));
+        alarms.add(a);
+    }
+
+    private static Metric metric(String namespace, String name, Map<String, String> dimensions) {
+        return Metric.Builder.create().namespace(namespace).metricName(name).dimensionsMap(dimensions)
+                .statistic("Sum").period(Duration.minutes(5)).build();
+    }
+
+    private static software.amazon.awscdk.services.cloudwatch.MetricOptions sum() {
+        return software.amazon.awscdk.services.cloudwatch.MetricOptions.builder().statistic("Sum").period(Duration.minutes(5)).build();
+    }
+
+    private static software.amazon.awscdk.services.cloudwatch.MetricOptions max() {
+        return software.amazon.awscdk.services.cloudwatch.MetricOptions.builder().statistic("Maximum").period(Duration.minutes(1)).build();
+    }
+
+    private static software.amazon.awscdk.services.cloudwatch.MetricOptions min() {
+        return software.amazon.awscdk.services.cloudwatch.MetricOptions.builder().statistic("Minimum").period(Duration.minutes(1)).build();
+    }
+
+    private static software.amazon.awscdk.services.cloudwatch.MetricOptions avg() {
+        return software.amazon.awscdk.services.cloudwatch.MetricOptions.builder().statistic("Average").period(Duration.minutes(5)).build();
+    }
+
+    public Topic topic() {
+        return topic;
+    }
+
+    public List<Alarm> alarms() {
+        return alarms;
+    }
+}

@@ -1,0 +1,58 @@
+package com.proxylity.packetsource.cdk;
+
+import java.util.List;
+import software.amazon.awscdk.services.ec2.GatewayVpcEndpointAwsService;
+import software.amazon.awscdk.services.ec2.GatewayVpcEndpointOptions;
+import software.amazon.awscdk.services.ec2.InterfaceVpcEndpointAwsService;
+import software.amazon.awscdk.services.ec2.InterfaceVpcEndpointOptions;
+import software.amazon.awscdk.services.ec2.IpAddresses;
+import software.amazon.awscdk.services.ec2.SubnetConfiguration;
+import software.amazon.awscdk.services.ec2.SubnetSelection;
+import software.amazon.awscdk.services.ec2.SubnetType;
+import software.amazon.awscdk.services.ec2.Vpc;
+import software.constructs.Construct;
+
+/**
+ * Two AZs: public subnets for the NLB, isolated private subnets for the sender tasks and the
+ * Egress Lambda. No NAT gateway: AWS APIs are reached through VPC endpoints (gateway endpoints
+ * for DynamoDB and S3 cost nothing; interface endpoints for ECR, CloudWatch Logs and Secrets
+ * Manager), chosen by cost in docs/cost.md. Without a default route a packet the sender
+ * originates can leave only through the NLB (the client's flow), never from another address:
+ * docs/deployment.md.
+ */
+public final class Network extends Construct {
+    /** Interface endpoints the tasks need: image pull (ECR API + registry), logs, injected secrets. */
+    public static final List<InterfaceVpcEndpointAwsService> INTERFACE_ENDPOINTS = List.of(
+            InterfaceVpcEndpointAwsService.ECR, InterfaceVpcEndpointAwsService.ECR_DOCKER,
+            InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS, InterfaceVpcEndpointAwsService.SECRETS_MANAGER);
+    private final Vpc vpc;
+
+    public Network(Construct scope, String id) {
+        super(scope, id);
+        vpc = Vpc.Builder.create(this, "Vpc")
+                .ipAddresses(IpAddresses.cidr("10.40.0.0/16"))
+                .maxAzs(2)
+                .natGateways(0)
+                .subnetConfiguration(List.of(
+                        SubnetConfiguration.builder().name("Public").subnetType(SubnetType.PUBLIC).cidrMask(24)
+                                .mapPublicIpOnLaunch(false).build(),
+                        SubnetConfiguration.builder().name("Private").subnetType(SubnetType.PRIVATE_ISOLATED)
+                                .cidrMask(22).build()))
+                .build();
+        SubnetSelection isolated = SubnetSelection.builder().subnetType(SubnetType.PRIVATE_ISOLATED).build();
+        vpc.addGatewayEndpoint("DynamoDb", GatewayVpcEndpointOptions.builder()
+                .service(GatewayVpcEndpointAwsService.DYNAMODB).subnets(List.of(isolated)).build());
+        // ECR stores image layers in S3.
+        vpc.addGatewayEndpoint("S3", GatewayVpcEndpointOptions.builder()
+                .service(GatewayVpcEndpointAwsService.S3).subnets(List.of(isolated)).build());
+        int i = 0;
+        for (InterfaceVpcEndpointAwsService service : INTERFACE_ENDPOINTS) {
+            vpc.addInterfaceEndpoint("Endpoint" + (i++), InterfaceVpcEndpointOptions.builder()
+                    .service(service).subnets(isolated).privateDnsEnabled(true).build());
+        }
+    }
+
+    public Vpc vpc() {
+        return vpc;
+    }
+}

@@ -1,0 +1,82 @@
+package com.proxylity.packetsource.cdk;
+
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
+import java.util.List;
+import software.amazon.awscdk.Stack;
+
+/**
+ * Each cdk-nag AwsSolutions finding this stack accepts, with its reason, on the one resource
+ * it concerns (never stack-wide). A new finding anywhere else fails NagTest.
+ */
+final class PacketSourceNag {
+    private PacketSourceNag() {}
+
+    static void suppress(Stack stack) {
+        String p = "/" + stack.getStackName() + "/";
+        endpointGroups(stack, Network.INTERFACE_ENDPOINTS.size());
+        for (String fn : List.of("Functions/Validate", "Functions/Format", "Functions/LookupSessions", "Functions/Batch",
+                "Functions/Egress", "Functions/ReportFailures", "Resource/PacketSourceResource")) {
+            on(stack, p + fn + "/Function/Resource", "AwsSolutions-L1",
+                    "java21 is the SnapStart-supported LTS runtime the handlers are built and tested for; "
+                            + "a newer runtime is adopted deliberately, not by a linter");
+        }
+        on(stack, p + "Functions/Egress/Role/DefaultPolicy/Resource", "AwsSolutions-IAM5",
+                "Lambda's VPC networking: ec2 network-interface actions have no resource-level scope "
+                        + "(AWS documents Resource *); no data resource is involved",
+                "Resource::*");
+        on(stack, p + "Functions/Validate/Role/DefaultPolicy/Resource", "AwsSolutions-IAM5",
+                "sns:ConfirmSubscription on customers' topics, unknown at deploy time; Validate confirms only "
+                        + "topics the registry holds (docs/pipeline.md)",
+                "Resource::arn:aws:sns:*:*:*");
+        on(stack, p + "Resource/PacketSourceResource/Role/DefaultPolicy/Resource", "AwsSolutions-IAM5",
+                "Customers' roles are in their own accounts, unknown at deploy time; the statement requires "
+                        + "sts:ExternalId psx-*, so no role without our ExternalId can be assumed",
+                "Resource::arn:<AWS::Partition>:iam::*:role/*");
+        on(stack, p + "Pipeline/StateMachine/Role/DefaultPolicy/Resource", "AwsSolutions-IAM5",
+                "CloudWatch Logs delivery for Step Functions (logs:*LogDelivery, DescribeLogGroups, "
+                        + "Put/DescribeResourcePolicy) supports only Resource * (AWS Step Functions logging docs)",
+                "Resource::*");
+        on(stack, p + "Pipeline/StateMachine/Resource", "AwsSolutions-SF2",
+                "X-Ray traces every EXPRESS execution at a per-trace price comparable to the execution itself; "
+                        + "latency is measured by the PublishToEgressLatency metric instead");
+        on(stack, p + "Network/Vpc/Resource", "AwsSolutions-VPC7",
+                "Flow logs of the sender's UDP traffic would be priced per packet volume; the NLB and "
+                        + "sender metrics cover operations. Enable per incident if needed (docs/runbook.md)");
+        on(stack, p + "EgressHmacKey/Resource", "AwsSolutions-SMG4",
+                "Rotating the HMAC key needs the sender and Egress to accept two keys during the switch; "
+                        + "rotation is a documented manual procedure (docs/runbook.md), not a scheduled Lambda");
+        on(stack, p + "Sender/Cluster/Resource", "AwsSolutions-ECS4",
+                "Container Insights is priced per metric; the service's CPU/memory metrics and the sender's "
+                        + "EMF metrics are what the alarms use");
+        on(stack, p + "Sender/Nlb/Resource", "AwsSolutions-ELB2",
+                "NLB access logs exist only for TLS listeners; these listeners are UDP");
+        on(stack, p + "Sender/NlbGroup/Resource", "AwsSolutions-EC23",
+                "The Listener's UDP ports are public by purpose: any client on the Internet talks to them");
+        on(stack, p + "Sender/SenderGroup/Resource", "AwsSolutions-EC23",
+                "UDP target groups preserve the client's address, so the task sees Internet sources on the "
+                        + "Listener ports only; the egress API port admits only the Egress Lambda and NLB groups");
+        on(stack, p + "Sender/Task/ExecutionRole/DefaultPolicy/Resource", "AwsSolutions-IAM5",
+                "ecr:GetAuthorizationToken has no resource-level scope; image pulls and secrets are scoped "
+                        + "to the repository and the secrets",
+                "Resource::*");
+        on(stack, p + "Sender/Task/Resource", "AwsSolutions-ECS2",
+                "The environment holds only non-secret configuration (Listener names and ports, table names, "
+                        + "endpoint); the HMAC and WireGuard keys are injected from Secrets Manager");
+    }
+
+    /** nag cannot evaluate the interface endpoints' ingress (443 from the VPC's own CIDR, a token). */
+    static void endpointGroups(Stack stack, int count) {
+        for (int i = 0; i < count; i++) {
+            on(stack, "/" + stack.getStackName() + "/Network/Vpc/Endpoint" + i + "/SecurityGroup/Resource",
+                    "CdkNagValidationFailure",
+                    "HTTPS to the interface endpoint from the VPC's own CIDR only (Fn::GetAtt of the VPC), never 0.0.0.0/0");
+        }
+    }
+
+    private static void on(Stack stack, String path, String rule, String reason, String... appliesTo) {
+        NagPackSuppression.Builder b = NagPackSuppression.builder().id(rule).reason(reason);
+        if (appliesTo.length > 0) b.appliesTo(List.of((Object[]) appliesTo));
+        NagSuppressions.addResourceSuppressionsByPath(stack, path, List.of(b.build()));
+    }
+}

@@ -1,0 +1,70 @@
+package com.proxylity.packetsource.cdk;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.services.ec2.ISecurityGroup;
+import software.amazon.awscdk.services.ec2.IVpc;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.secretsmanager.ISecret;
+import software.constructs.Construct;
+
+/**
+ * The six Task-state handlers (docs/pipeline.md, "Deployment notes"), each with least privilege:
+ * Validate reads the registry and confirms SNS subscriptions; LookupSessions reads sessions;
+ * Batch reads Listeners; Egress reads the one HMAC secret and runs in the VPC; Format and
+ * ReportFailures only write their logs.
+ */
+public final class PipelineFunctions extends Construct {
+    /** Task state names = handler class names = {@code ${<name>FunctionArn}} in the definition. */
+    public static final List<String> STATES = List.of("Validate", "Format", "LookupSessions", "Batch", "Egress",
+            "ReportFailures");
+    private final Map<String, PipelineFunction> byState = new HashMap<>();
+
+    public PipelineFunctions(Construct scope, String id, Code code, DeploymentConfig config, RegistryTables tables,
+                             ISecret egressKey, IVpc vpc, ISecurityGroup egressSecurityGroup) {
+        super(scope, id);
+        Map<String, String> common = new HashMap<>(tables.environment());
+        common.put("POWERTOOLS_SERVICE_NAME", "packet-source");
+        common.put("POWERTOOLS_METRICS_NAMESPACE", "PacketSource");
+        common.put("POWERTOOLS_LOG_LEVEL", "INFO");
+        common.put("LOG4J_CONFIGURATION_FILE", "log4j2-lambda.xml");
+        common.put("PACKET_SOURCE_PIPE_BATCH_SIZE", Integer.toString(config.pipeBatchSize()));
+
+        Map<String, String> egressEnv = new HashMap<>(common);
+        egressEnv.put("PACKET_SOURCE_EGRESS_KEY_SECRET_ARN", egressKey.getSecretArn());
+
+        add("Validate", code, PipelineFunction.Spec.of("Validate", common)
+                .reserved(config.validateConcurrency() > 0 ? config.validateConcurrency() : null));
+        add("Format", code, PipelineFunction.Spec.of("Format", common));
+        add("LookupSessions", code, PipelineFunction.Spec.of("LookupSessions", common));
+        add("Batch", code, PipelineFunction.Spec.of("Batch", common));
+        add("Egress", code, PipelineFunction.Spec.of("Egress", egressEnv).inVpc(vpc, egressSecurityGroup));
+        add("ReportFailures", code, PipelineFunction.Spec.of("ReportFailures", common));
+
+        allow("Validate", List.of("dynamodb:GetItem"), List.of(tables.packetSources().getTableArn(),
+                tables.listeners().getTableArn()));
+        // Customers' topics are unknown at deploy time; Validate confirms only for a topic the
+        // registry holds (an unregistered one is an UnknownTopic discard, never confirmed).
+        allow("Validate", List.of("sns:ConfirmSubscription"), List.of("arn:aws:sns:*:*:*"));
+        allow("LookupSessions", List.of("dynamodb:BatchGetItem", "dynamodb:GetItem"),
+                List.of(tables.sessions().getTableArn()));
+        allow("Batch", List.of("dynamodb:GetItem"), List.of(tables.listeners().getTableArn()));
+        allow("Egress", List.of("secretsmanager:GetSecretValue"), List.of(egressKey.getSecretArn()));
+    }
+
+    private void add(String state, Code code, PipelineFunction.Spec spec) {
+        byState.put(state, new PipelineFunction(this, state, code, spec));
+    }
+
+    private void allow(String state, List<String> actions, List<String> resources) {
+        byState.get(state).role().addToPolicy(PolicyStatement.Builder.create().actions(actions).resources(resources).build());
+    }
+
+    public PipelineFunction get(String state) {
+        PipelineFunction f = byState.get(state);
+        if (f == null) throw new IllegalArgumentException("no function for state " + state);
+        return f;
+    }
+}

@@ -1,0 +1,73 @@
+package com.proxylity.packetsource.cdk;
+
+import com.proxylity.packetsource.core.pipeline.DeploymentNumbers;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.iam.AccountPrincipal;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.Permission;
+import software.constructs.Construct;
+
+/**
+ * The provider of {@code Custom::ProxylityUdpGatewayPacketSource}: handler class
+ * {@value #HANDLER} of the functions zip (its own issue), published through the alias like the
+ * pipeline's functions. Its alias ARN is the ServiceToken, exported per region. It assumes
+ * customers' roles only with an ExternalId starting {@value #EXTERNAL_ID_PREFIX} (so never a role
+ * without one) and reads and writes the registry; SNS calls use the customer's credentials.
+ */
+public final class ResourceProvider extends Construct {
+    public static final String HANDLER = "PacketSourceResource";
+    public static final String EXTERNAL_ID_PREFIX = "psx-";
+    public static final String EXPORT_PREFIX = "ProxylityPacketSourceServiceToken-";
+    private final PipelineFunction function;
+
+    public ResourceProvider(Construct scope, String id, Code code, DeploymentConfig config, RegistryTables tables) {
+        super(scope, id);
+        String account = Stack.of(this).getAccount();
+        String partition = Stack.of(this).getPartition();
+        Map<String, String> env = new HashMap<>(tables.environment());
+        env.put("PACKET_SOURCE_SERVED_REGIONS", String.join(",", config.regions()));
+        env.put("PACKET_SOURCE_DELIVERY_QUEUE_ARNS", String.join(",", config.regions().stream()
+                .map(r -> "arn:" + partition + ":sqs:" + r + ":" + account + ":" + DeploymentNumbers.deliveryQueueName(r))
+                .toList()));
+        env.put("POWERTOOLS_SERVICE_NAME", "packet-source");
+        env.put("POWERTOOLS_LOG_LEVEL", "INFO");
+        env.put("LOG4J_CONFIGURATION_FILE", "log4j2-lambda.xml");
+        function = new PipelineFunction(this, "PacketSourceResource", code,
+                new PipelineFunction.Spec(HANDLER, 1024, 120, env, null, null, null));
+        function.role().addToPolicy(PolicyStatement.Builder.create()
+                .actions(List.of("sts:AssumeRole"))
+                .resources(List.of("arn:" + partition + ":iam::*:role/*"))
+                .conditions(Map.of("StringLike", Map.of("sts:ExternalId", EXTERNAL_ID_PREFIX + "*")))
+                .build());
+        // What the handler does and nothing more: read customers and Listeners, own its registrations.
+        function.role().addToPolicy(PolicyStatement.Builder.create()
+                .actions(List.of("dynamodb:GetItem"))
+                .resources(List.of(tables.customers().getTableArn(), tables.listeners().getTableArn()))
+                .build());
+        function.role().addToPolicy(PolicyStatement.Builder.create()
+                .actions(List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"))
+                .resources(List.of(tables.packetSources().getTableArn()))
+                .build());
+        int i = 0;
+        for (String customer : config.customerAccounts()) {
+            function.alias().addPermission("Customer" + (i++), Permission.builder()
+                    .principal(new AccountPrincipal(customer)).action("lambda:InvokeFunction").build());
+        }
+        String token = function.alias().getFunctionArn();
+        CfnOutput.Builder.create(Stack.of(this), "PacketSourceServiceToken").value(token)
+                .exportName(EXPORT_PREFIX + Stack.of(this).getRegion())
+                .description("ServiceToken of Custom::ProxylityUdpGatewayPacketSource in this region").build();
+        // Customers name this role as the principal in their role's trust policy (examples/customer-stack.yaml).
+        CfnOutput.Builder.create(Stack.of(this), "PacketSourceProviderRoleArn").value(function.role().getRoleArn())
+                .description("Principal that customers' roles trust, together with their ExternalId").build();
+    }
+
+    public PipelineFunction function() {
+        return function;
+    }
+}

@@ -1,0 +1,255 @@
+package com.proxylity.packetsource.cdk;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Fn;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.ec2.CfnEIP;
+import software.amazon.awscdk.services.ec2.ISecurityGroup;
+import software.amazon.awscdk.services.ec2.ISubnet;
+import software.amazon.awscdk.services.ec2.Peer;
+import software.amazon.awscdk.services.ec2.Port;
+import software.amazon.awscdk.services.ec2.SecurityGroup;
+import software.amazon.awscdk.services.ec2.SubnetSelection;
+import software.amazon.awscdk.services.ec2.SubnetType;
+import software.amazon.awscdk.services.ec2.Vpc;
+import software.amazon.awscdk.services.ecr.IRepository;
+import software.amazon.awscdk.services.ecr.Repository;
+import software.amazon.awscdk.services.ecs.AwsLogDriverProps;
+import software.amazon.awscdk.services.ecs.CloudMapNamespaceOptions;
+import software.amazon.awscdk.services.ecs.CloudMapOptions;
+import software.amazon.awscdk.services.ecs.Cluster;
+import software.amazon.awscdk.services.ecs.ContainerDefinition;
+import software.amazon.awscdk.services.ecs.ContainerDefinitionOptions;
+import software.amazon.awscdk.services.ecs.ContainerImage;
+import software.amazon.awscdk.services.ecs.CpuArchitecture;
+import software.amazon.awscdk.services.ecs.DeploymentCircuitBreaker;
+import software.amazon.awscdk.services.ecs.FargateService;
+import software.amazon.awscdk.services.ecs.FargateTaskDefinition;
+import software.amazon.awscdk.services.ecs.LoadBalancerTargetOptions;
+import software.amazon.awscdk.services.ecs.LogDriver;
+import software.amazon.awscdk.services.ecs.OperatingSystemFamily;
+import software.amazon.awscdk.services.ecs.PortMapping;
+import software.amazon.awscdk.services.ecs.Protocol;
+import software.amazon.awscdk.services.ecs.RuntimePlatform;
+import software.amazon.awscdk.services.ecs.Secret;
+import software.amazon.awscdk.services.elasticloadbalancingv2.HealthCheck;
+import software.amazon.awscdk.services.elasticloadbalancingv2.NetworkListener;
+import software.amazon.awscdk.services.elasticloadbalancingv2.NetworkLoadBalancer;
+import software.amazon.awscdk.services.elasticloadbalancingv2.NetworkTargetGroup;
+import software.amazon.awscdk.services.elasticloadbalancingv2.SubnetMapping;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.logs.RetentionDays;
+import software.amazon.awscdk.services.secretsmanager.ISecret;
+import software.amazon.awscdk.services.servicediscovery.DnsRecordType;
+import software.amazon.awscdk.services.servicediscovery.NamespaceType;
+import software.constructs.Construct;
+
+/**
+ * The sender on Fargate in the private subnets behind an internet-facing NLB with one Elastic IP
+ * per AZ: one UDP listener per configured Listener (IP targets, client IP preserved), health
+ * checked on {@code GET /health}. Secrets reach the container through ECS {@code secrets}
+ * (the execution role reads them), never through the template or the task's environment text.
+ * The egress API is reachable only from the Egress Lambda's security group (and the NLB's, for
+ * the health check; the NLB has no listener on that port, so nobody outside can use it).
+ */
+public final class SenderService extends Construct {
+    public static final String REPOSITORY = "packet-source-sender";
+    public static final String NAMESPACE = "packet-source.internal";
+    public static final String SERVICE_NAME = "sender";
+    public static final String CONTAINER = "sender";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final NetworkLoadBalancer nlb;
+    private final FargateService service;
+    private final Cluster cluster;
+    private final List<CfnEIP> addresses = new ArrayList<>();
+    private final Map<String, NetworkTargetGroup> targetGroups = new LinkedHashMap<>();
+
+    public SenderService(Construct scope, String id, DeploymentConfig config, Vpc vpc, RegistryTables tables,
+                         ISecret egressKey, ISecurityGroup egressLambdaGroup) {
+        super(scope, id);
+        cluster = Cluster.Builder.create(this, "Cluster").vpc(vpc).build();
+        cluster.addDefaultCloudMapNamespace(CloudMapNamespaceOptions.builder().name(NAMESPACE).vpc(vpc)
+                .type(NamespaceType.DNS_PRIVATE).build());
+
+        FargateTaskDefinition task = FargateTaskDefinition.Builder.create(this, "Task")
+                .cpu(512).memoryLimitMiB(1024)
+                // The Jib image is built for amd64 (sender/pom.xml); keep the two in step.
+                .runtimePlatform(RuntimePlatform.builder().cpuArchitecture(CpuArchitecture.X86_64)
+                        .operatingSystemFamily(OperatingSystemFamily.LINUX).build())
+                .build();
+        LogGroup logs = LogGroup.Builder.create(this, "Logs").logGroupName("/packet-source/sender")
+                .retention(RetentionDays.ONE_MONTH).removalPolicy(RemovalPolicy.DESTROY).build();
+
+        // One Elastic IP per AZ: the Listeners' fixed public addresses (the NLB's subnet mappings).
+        List<SubnetMapping> mappings = new ArrayList<>();
+        int i = 0;
+        for (ISubnet subnet : vpc.getPublicSubnets()) {
+            CfnEIP eip = CfnEIP.Builder.create(this, "Address" + (i++)).domain("vpc").build();
+            addresses.add(eip);
+            mappings.add(SubnetMapping.builder().subnet(subnet).allocationId(eip.getAttrAllocationId()).build());
+        }
+
+        Map<String, Secret> secrets = new LinkedHashMap<>();
+        secrets.put("PS_EGRESS_HMAC_KEY", Secret.fromSecretsManager(egressKey));
+        for (ListenerSpec l : config.listeners()) {
+            if (l.wireGuard()) {
+                ISecret key = software.amazon.awscdk.services.secretsmanager.Secret.fromSecretNameV2(this,
+                        "Key-" + l.name(), l.privateKeySecretName());
+                secrets.put(l.privateKeyEnv(), Secret.fromSecretsManager(key));
+            }
+        }
+        IRepository repository = Repository.fromRepositoryName(this, "Repository", REPOSITORY);
+        ContainerDefinition container = task.addContainer(CONTAINER, ContainerDefinitionOptions.builder()
+                .image(ContainerImage.fromEcrRepository(repository, config.senderImageTag()))
+                .environment(Map.of(
+                        "PS_SENDER_CONFIG_JSON", senderConfig(config, tables),
+                        "PS_SENDER_ENDPOINT", "http://" + SERVICE_NAME + "." + NAMESPACE + ":" + SenderPorts.EGRESS_API,
+                        "PS_REGISTRY_LISTENERS_TABLE", tables.names().listeners(),
+                        "PS_PUBLIC_ADDRESSES", Fn.join(",", addresses.stream().map(CfnEIP::getAttrPublicIp).toList()),
+                        // With more than one task, plain UDP packets must go to the task holding the client's flow.
+                        "PS_FLOW_OWNERS", config.senderTasks() > 1 ? "on" : "off"))
+                .secrets(secrets)
+                .logging(LogDriver.awsLogs(AwsLogDriverProps.builder().logGroup(logs).streamPrefix("sender").build()))
+                .readonlyRootFilesystem(true)
+                .stopTimeout(Duration.seconds(30))
+                .build());
+        // Read-only root, but the JVM and Netty (native epoll library extraction) need a writable /tmp.
+        task.addVolume(software.amazon.awscdk.services.ecs.Volume.builder().name("tmp").build());
+        container.addMountPoints(software.amazon.awscdk.services.ecs.MountPoint.builder()
+                .sourceVolume("tmp").containerPath("/tmp").readOnly(false).build());
+        container.addPortMappings(PortMapping.builder().containerPort(SenderPorts.EGRESS_API).protocol(Protocol.TCP).build());
+        for (ListenerSpec l : config.listeners()) {
+            container.addPortMappings(PortMapping.builder().containerPort(l.port()).protocol(Protocol.UDP).build());
+        }
+
+        // Sessions: the sender writes and removes session metadata. Listeners: it records its own
+        // Listeners (public key, addresses, endpoint; UpdateItem keeps the operator's AllowedPeers)
+        // and re-reads their AllowedPeers, for its configured Listener names only.
+        task.getTaskRole().addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .actions(List.of("dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:GetItem"))
+                .resources(List.of(tables.sessions().getTableArn())).build());
+        task.getTaskRole().addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .actions(List.of("dynamodb:UpdateItem", "dynamodb:GetItem"))
+                .resources(List.of(tables.listeners().getTableArn()))
+                .conditions(Map.of("ForAllValues:StringEquals",
+                        Map.of("dynamodb:LeadingKeys", config.listeners().stream().map(ListenerSpec::name).toList())))
+                .build());
+
+        SecurityGroup nlbGroup = SecurityGroup.Builder.create(this, "NlbGroup").vpc(vpc)
+                .description("packet-source NLB: the Listener ports from anywhere").allowAllOutbound(true).build();
+        SecurityGroup senderGroup = SecurityGroup.Builder.create(this, "SenderGroup").vpc(vpc)
+                .description("packet-source sender: Listener ports (client IP preserved), egress API from Egress only")
+                .allowAllOutbound(true).build();
+        for (ListenerSpec l : config.listeners()) {
+            nlbGroup.addIngressRule(Peer.anyIpv4(), Port.udp(l.port()), "Listener " + l.name());
+            // UDP target groups preserve the client's address, so the task sees the Internet source.
+            senderGroup.addIngressRule(Peer.anyIpv4(), Port.udp(l.port()), "Listener " + l.name());
+        }
+        senderGroup.addIngressRule(egressLambdaGroup, Port.tcp(SenderPorts.EGRESS_API), "egress API from Egress Lambda");
+        senderGroup.addIngressRule(nlbGroup, Port.tcp(SenderPorts.EGRESS_API), "NLB health check");
+
+        service = FargateService.Builder.create(this, "Service")
+                .cluster(cluster)
+                .taskDefinition(task)
+                .desiredCount(config.senderTasks())
+                .assignPublicIp(false)
+                .vpcSubnets(SubnetSelection.builder().subnetType(SubnetType.PRIVATE_ISOLATED).build())
+                .securityGroups(List.of(senderGroup))
+                .circuitBreaker(DeploymentCircuitBreaker.builder().rollback(true).build())
+                .minHealthyPercent(100)
+                .maxHealthyPercent(200)
+                .healthCheckGracePeriod(Duration.seconds(60))
+                .cloudMapOptions(CloudMapOptions.builder().name(SERVICE_NAME).dnsRecordType(DnsRecordType.A)
+                        .dnsTtl(Duration.seconds(10)).build())
+                .build();
+
+        nlb = NetworkLoadBalancer.Builder.create(this, "Nlb")
+                .vpc(vpc)
+                .internetFacing(true)
+                .subnetMappings(mappings)
+                .securityGroups(List.of(nlbGroup))
+                // One task may serve both AZs' addresses.
+                .crossZoneEnabled(true)
+                .build();
+        for (ListenerSpec l : config.listeners()) {
+            NetworkListener listener = nlb.addListener("Listener-" + l.name(),
+                    software.amazon.awscdk.services.elasticloadbalancingv2.BaseNetworkListenerProps.builder()
+                            .port(l.port()).protocol(software.amazon.awscdk.services.elasticloadbalancingv2.Protocol.UDP)
+                            .build());
+            NetworkTargetGroup group = listener.addTargets("Targets-" + l.name(),
+                    software.amazon.awscdk.services.elasticloadbalancingv2.AddNetworkTargetsProps.builder()
+                            .port(l.port())
+                            .protocol(software.amazon.awscdk.services.elasticloadbalancingv2.Protocol.UDP)
+                            .targets(List.of(service.loadBalancerTarget(LoadBalancerTargetOptions.builder()
+                                    .containerName(CONTAINER).containerPort(l.port()).protocol(Protocol.UDP).build())))
+                            .healthCheck(HealthCheck.builder()
+                                    .protocol(software.amazon.awscdk.services.elasticloadbalancingv2.Protocol.HTTP)
+                                    .port(Integer.toString(SenderPorts.EGRESS_API))
+                                    .path(SenderPorts.HEALTH_PATH)
+                                    .interval(Duration.seconds(10))
+                                    .healthyThresholdCount(2).unhealthyThresholdCount(2).build())
+                            .deregistrationDelay(Duration.seconds(30))
+                            .build());
+            targetGroups.put(l.name(), group);
+        }
+    }
+
+    /** The sender's configuration document (sender module's ConfigLoader); secrets only by variable name. */
+    static String senderConfig(DeploymentConfig config, RegistryTables tables) {
+        List<Map<String, Object>> listeners = new ArrayList<>();
+        for (ListenerSpec l : config.listeners()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", l.name());
+            m.put("type", l.senderType());
+            m.put("bindAddress", "0.0.0.0");
+            m.put("port", l.port());
+            if (l.wireGuard()) {
+                m.put("privateKeyEnv", l.privateKeyEnv());
+                m.put("allowedPeers", l.allowedPeers());
+            }
+            listeners.add(m);
+        }
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("egress", Map.of("bindAddress", "0.0.0.0", "port", SenderPorts.EGRESS_API, "hmacKeyEnv", "PS_EGRESS_HMAC_KEY"));
+        doc.put("listeners", listeners);
+        doc.put("sessionDirectory", Map.of("type", "dynamodb", "table", tables.names().sessions()));
+        doc.put("metrics", Map.of("intervalSeconds", 60, "namespace", "PacketSource"));
+        doc.put("drainTimeoutSeconds", 20);
+        try {
+            return JSON.writeValueAsString(doc);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@code address:port} for every Elastic IP, for one Listener port. */
+    public String listenerAddresses(int port) {
+        return Fn.join(",", addresses.stream().map(a -> a.getAttrPublicIp() + ":" + port).toList());
+    }
+
+    public NetworkLoadBalancer nlb() {
+        return nlb;
+    }
+
+    public FargateService service() {
+        return service;
+    }
+
+    public Cluster cluster() {
+        return cluster;
+    }
+
+    public List<CfnEIP> addresses() {
+        return addresses;
+    }
+
+    public Map<String, NetworkTargetGroup> targetGroups() {
+        return targetGroups;
+    }
+}

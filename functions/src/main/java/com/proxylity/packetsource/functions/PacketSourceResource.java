@@ -1,0 +1,85 @@
+package com.proxylity.packetsource.functions;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.events.CloudFormationCustomResourceEvent;
+import com.proxylity.packetsource.functions.resource.PacketSourceLifecycle;
+import com.proxylity.packetsource.functions.resource.PhysicalIds;
+import com.proxylity.packetsource.functions.resource.ResourceRequest;
+import com.proxylity.packetsource.functions.resource.ResponseLimits;
+import com.proxylity.packetsource.functions.runtime.Environment;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.lambda.powertools.cloudformation.AbstractCustomResourceHandler;
+import software.amazon.lambda.powertools.cloudformation.Response;
+
+/**
+ * The provider of {@code Custom::ProxylityUdpGatewayPacketSource}: CloudFormation's request in,
+ * {@link PacketSourceLifecycle} does the work, the response goes to the pre-signed ResponseURL
+ * (Powertools). The physical id is always set here (Powertools would otherwise use the log stream
+ * name, which changes between invocations and would make CloudFormation replace the resource), and
+ * every response is bounded to what CloudFormation accepts ({@link ResponseLimits}). Nothing is
+ * thrown for a customer mistake: a thrown exception would send FAILED without a reason.
+ */
+public final class PacketSourceResource extends AbstractCustomResourceHandler {
+    private static final Logger LOG = LogManager.getLogger(PacketSourceResource.class);
+    private final PacketSourceLifecycle lifecycle;
+
+    public PacketSourceResource() {
+        this(Environment.packetSourceLifecycle());
+    }
+
+    public PacketSourceResource(PacketSourceLifecycle lifecycle) {
+        super(UrlConnectionHttpClient.create());
+        this.lifecycle = lifecycle;
+    }
+
+    @Override
+    protected Response create(CloudFormationCustomResourceEvent event, Context context) {
+        return respond(event, "Create", () -> lifecycle.create(request(event)));
+    }
+
+    @Override
+    protected Response update(CloudFormationCustomResourceEvent event, Context context) {
+        return respond(event, "Update", () -> lifecycle.update(request(event)));
+    }
+
+    @Override
+    protected Response delete(CloudFormationCustomResourceEvent event, Context context) {
+        return respond(event, "Delete", () -> lifecycle.delete(request(event)));
+    }
+
+    private static ResourceRequest request(CloudFormationCustomResourceEvent e) {
+        return new ResourceRequest(e.getStackId(), e.getLogicalResourceId(), e.getPhysicalResourceId(),
+                e.getResourceProperties(), e.getOldResourceProperties());
+    }
+
+    private Response respond(CloudFormationCustomResourceEvent e, String type,
+                             java.util.function.Supplier<PacketSourceLifecycle.Outcome> work) {
+        PacketSourceLifecycle.Outcome o;
+        try {
+            o = work.get();
+        } catch (RuntimeException ex) {
+            // Our fault (registry down, ...): FAILED with a reason rather than an empty one; a
+            // Delete must still succeed or the customer's stack could never be deleted.
+            LOG.error("{} failed unexpectedly request={}", type, e.getRequestId(), ex);
+            // The id a Create would have had, so the Delete that follows finds what it left.
+            Object listener = e.getResourceProperties() == null ? null : e.getResourceProperties().get("ListenerName");
+            String id = e.getPhysicalResourceId() != null ? e.getPhysicalResourceId()
+                    : PhysicalIds.of(e.getStackId(), e.getLogicalResourceId(), String.valueOf(listener));
+            o = "Delete".equals(type) ? new PacketSourceLifecycle.Outcome(true, e.getPhysicalResourceId(), null, java.util.Map.of())
+                    : new PacketSourceLifecycle.Outcome(false, id,
+                            "Internal error at Proxylity (request " + e.getRequestId() + "); retry the stack operation", java.util.Map.of());
+        }
+        String reason = o.reason() != null ? o.reason() : o.success() ? type + " succeeded" : "failed";
+        o = ResponseLimits.fit(new ResponseLimits.Echo(e.getStackId(), e.getRequestId(), e.getLogicalResourceId()),
+                new PacketSourceLifecycle.Outcome(o.success(), o.physicalId() == null ? e.getPhysicalResourceId() : o.physicalId(), reason, o.data()));
+        LOG.info("{} {} resource={} reason={}", type, o.success() ? "SUCCESS" : "FAILED", o.physicalId(), o.reason());
+        return Response.builder()
+                .status(o.success() ? Response.Status.SUCCESS : Response.Status.FAILED)
+                .physicalResourceId(o.physicalId())
+                .reason(o.reason())
+                .value(o.data())
+                .build();
+    }
+}

@@ -1,0 +1,39 @@
+package com.proxylity.packetsource.functions.resource;
+
+/**
+ * FAILED reasons a customer can act on. AccessDenied ones name the permission or trust condition
+ * that is missing and the usual cause when everything looks right: CloudFormation created the
+ * Packet Source before the role's policy existed, which {@code DependsOn} prevents.
+ */
+public final class Reasons {
+    static final String DEPENDS_ON = " If the role and its policy are in the same stack, add DependsOn: [<the policy>] to the Packet Source so that CloudFormation creates it after them.";
+
+    private Reasons() {}
+
+    public static String invalidApiKey() {
+        return "ApiKey is invalid: it is not a key Proxylity issued (or it was revoked); use the current key of your Proxylity account";
+    }
+
+    public static String unknownListener(String name) {
+        return "Unknown Listener " + ResourceProperties.clip(name) + ": ListenerName must name a Listener of your Proxylity account";
+    }
+
+    public static String topicTaken(String topicArn) {
+        return "SnsTopicSource.TopicArn " + ResourceProperties.clip(topicArn) + " already feeds another Packet Source; a topic can feed only one";
+    }
+
+    public static String assumeDenied(String roleArn, String externalId) {
+        return "AccessDenied on sts:AssumeRole of " + roleArn + ": the role's trust policy must allow Proxylity's provider"
+                + " the action sts:AssumeRole with the condition StringEquals sts:ExternalId = " + externalId
+                + " (the ExternalId of your Proxylity account)." + DEPENDS_ON;
+    }
+
+    public static String snsDenied(String action, String roleArn, String topicArn) {
+        return "AccessDenied on " + action + ": role " + roleArn + " may not call " + action + " on " + topicArn
+                + "; attach a policy allowing sns:Subscribe, sns:Unsubscribe and sns:ListSubscriptionsByTopic on that topic." + DEPENDS_ON;
+    }
+
+    public static String callFailed(CustomerCallException e) {
+        return e.action() + " failed: " + ResourceProperties.clip(e.getMessage());
+    }
+}

@@ -1,0 +1,131 @@
+package com.proxylity.packetsource.local.sts;
+
+import com.proxylity.packetsource.local.iam.LocalIam;
+import com.proxylity.packetsource.local.sns.QueryRequest;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * A local STS endpoint on 127.0.0.1 answering {@code AssumeRole} in the AWS Query protocol, as
+ * the SDK v2 StsClient sends it: the role must be in the local config and the request's
+ * ExternalId must equal the role's trust condition, else AccessDenied (403, the message AWS
+ * gives, which does not say which condition failed). The credentials it returns identify that
+ * role to the local SNS endpoint.
+ */
+public final class LocalStsServer implements AutoCloseable {
+    static final String NS = "https://sts.amazonaws.com/doc/2011-06-15/";
+    static final int MAX_BODY_BYTES = 64 * 1024;
+
+    private final HttpServer http;
+    private final ExecutorService executor;
+    private final LocalIam iam;
+
+    private LocalStsServer(HttpServer http, ExecutorService executor, LocalIam iam) {
+        this.http = http;
+        this.executor = executor;
+        this.iam = iam;
+    }
+
+    public static LocalStsServer start(int port, LocalIam iam) throws IOException {
+        HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
+        ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "local-sts");
+            t.setDaemon(true);
+            return t;
+        });
+        LocalStsServer server = new LocalStsServer(http, executor, iam);
+        http.createContext("/", server::handle);
+        http.setExecutor(executor);
+        http.start();
+        return server;
+    }
+
+    public URI endpoint() {
+        return URI.create("http://127.0.0.1:" + http.getAddress().getPort());
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        String requestId = UUID.randomUUID().toString();
+        try (ex) {
+            byte[] body = ex.getRequestBody().readNBytes(MAX_BODY_BYTES + 1);
+            if (!"POST".equals(ex.getRequestMethod()) || body.length > MAX_BODY_BYTES) {
+                respond(ex, 400, error("Sender", "InvalidRequest", "POST a form of at most 64 KiB", requestId));
+                return;
+            }
+            QueryRequest q;
+            try {
+                q = QueryRequest.parse(new String(body, StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException | com.proxylity.packetsource.local.sns.SnsException e) {
+                respond(ex, 400, error("Sender", "MalformedInput", "request body is not a form", requestId));
+                return;
+            }
+            if (!"AssumeRole".equals(q.action())) {
+                respond(ex, 400, error("Sender", "InvalidAction", "local STS serves AssumeRole only", requestId));
+                return;
+            }
+            try {
+                respond(ex, 200, assumeRole(q, requestId));
+            } catch (LocalIam.AccessDenied e) {
+                respond(ex, 403, error("Sender", "AccessDenied", e.getMessage(), requestId));
+            } catch (IllegalArgumentException e) {
+                respond(ex, 400, error("Sender", "ValidationError", e.getMessage(), requestId));
+            }
+        }
+    }
+
+    private String assumeRole(QueryRequest q, String requestId) throws LocalIam.AccessDenied {
+        String roleArn = q.get("RoleArn");
+        String sessionName = q.get("RoleSessionName");
+        if (roleArn == null || sessionName == null || !sessionName.matches("[\\w+=,.@-]{2,64}")) {
+            throw new IllegalArgumentException("RoleArn and RoleSessionName (2-64 of \\w+=,.@-) are required");
+        }
+        int seconds = q.get("DurationSeconds") == null ? 3600 : Integer.parseInt(q.get("DurationSeconds"));
+        if (seconds < 900 || seconds > 43_200) throw new IllegalArgumentException("DurationSeconds must be 900-43200");
+        LocalIam.Session s = iam.assumeRole(roleArn, q.get("ExternalId"), Duration.ofSeconds(seconds));
+        String roleName = roleArn.substring(roleArn.lastIndexOf('/') + 1);
+        String account = roleArn.split(":")[4];
+        return "<AssumeRoleResponse xmlns=\"" + NS + "\"><AssumeRoleResult><AssumedRoleUser><Arn>arn:aws:sts::" + esc(account)
+                + ":assumed-role/" + esc(roleName) + "/" + esc(sessionName) + "</Arn><AssumedRoleId>AROALOCAL:" + esc(sessionName)
+                + "</AssumedRoleId></AssumedRoleUser><Credentials><AccessKeyId>" + s.accessKeyId()
+                + "</AccessKeyId><SecretAccessKey>" + s.secretAccessKey() + "</SecretAccessKey><SessionToken>" + s.sessionToken()
+                + "</SessionToken><Expiration>" + DateTimeFormatter.ISO_INSTANT.format(s.expiration().truncatedTo(ChronoUnit.SECONDS))
+                + "</Expiration></Credentials></AssumeRoleResult><ResponseMetadata><RequestId>" + requestId
+                + "</RequestId></ResponseMetadata></AssumeRoleResponse>";
+    }
+
+    static String error(String type, String code, String message, String requestId) {
+        return "<ErrorResponse xmlns=\"" + NS + "\"><Error><Type>" + type + "</Type><Code>" + esc(code) + "</Code><Message>"
+                + esc(message) + "</Message></Error><RequestId>" + requestId + "</RequestId></ErrorResponse>";
+    }
+
+    private static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    private static void respond(HttpExchange ex, int status, String xml) throws IOException {
+        byte[] bytes = xml.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "text/xml");
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        http.stop(0);
+        executor.shutdown();
+    }
+}

@@ -1,0 +1,398 @@
+package com.proxylity.packetsource.sender.api;
+
+import com.proxylity.packetsource.core.egressapi.EgressApi;
+import com.proxylity.packetsource.core.egressapi.EgressJson;
+import com.proxylity.packetsource.core.egressapi.EgressRequest;
+import com.proxylity.packetsource.core.egressapi.EgressResponse;
+import com.proxylity.packetsource.core.egressapi.EgressVerifier.Verdict;
+import com.proxylity.packetsource.sender.metrics.JsonLog;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * One connection of the egress API, on its event loop. Everything a client controls is decided
+ * here without blocking: the request line and headers are judged as soon as they are in (path,
+ * method, Content-Type, Content-Length, signature headers' shape and clock window), so a
+ * request that can never succeed is refused before its body is read; the body is buffered
+ * only up to 1 MiB and within a server-wide budget; the HMAC and nonce are checked when the
+ * body is complete, still on the loop (a 1 MiB HMAC is ~2 ms, and an unauthenticated request
+ * must never take a handler thread). Only an authenticated request goes to the handler pool,
+ * where {@link EgressService#send} may wait for its datagrams.
+ */
+final class EgressRequestHandler extends ChannelInboundHandlerAdapter {
+    private static final JsonLog LOG = JsonLog.of(EgressHttpServer.class);
+
+    private enum Phase { HEADERS, BODY, DISCARD, WORKING }
+
+    private final EgressHttpServer.Shared s;
+    private final ReadDeadline deadline;
+    private Phase phase = Phase.HEADERS;
+    private HttpRequest request;
+    private boolean keepAlive;
+    private boolean counted;
+    private ByteBuf body;
+    private long reserved;
+    private long discarded;
+    /** The early answer to a refused request; the connection closes once its body is through. */
+    private ChannelFuture refusal;
+    private FullHttpResponse healthAnswer;
+
+    EgressRequestHandler(EgressHttpServer.Shared shared, ReadDeadline deadline) {
+        this.s = shared;
+        this.deadline = deadline;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            if (msg instanceof HttpRequest r) onHeaders(ctx, r);
+            if (msg instanceof HttpContent c) onContent(ctx, c);
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onHeaders(ChannelHandlerContext ctx, HttpRequest r) {
+        if (phase != Phase.HEADERS) {
+            // Cannot happen: the FlowControlHandler ahead of us holds a pipelined request until
+            // the current one is answered. Refuse rather than mix two requests' state.
+            ctx.close();
+            return;
+        }
+        request = r;
+        keepAlive = HttpUtil.isKeepAlive(r);
+        if (!r.decoderResult().isSuccess()) {
+            boolean tooLong = r.decoderResult().cause() instanceof TooLongFrameException;
+            refuse(ctx, tooLong ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE : HttpResponseStatus.BAD_REQUEST,
+                    tooLong ? "HeadersTooLarge" : "BadRequest", "MalformedRequest");
+            ctx.close(); // the decoder cannot resync after a broken request line or header
+            return;
+        }
+        String path = path(r.uri());
+        if (EgressApi.HEALTH_PATH.equals(path)) { // healthy() is false while closing
+            boolean ok = r.method() == HttpMethod.GET && s.healthy();
+            healthAnswer = r.method() != HttpMethod.GET ? response(HttpResponseStatus.NOT_FOUND, "{\"Error\":\"NotFound\"}")
+                    : response(ok ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+                            ok ? "{\"Status\":\"Ok\"}" : "{\"Status\":\"Unhealthy\"}");
+            phase = Phase.DISCARD; // a GET has no body; anything sent is dropped up to the drain limit
+            deadline.body();
+            return;
+        }
+        if (s.closing()) {
+            refuse(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "ShuttingDown", "ShuttingDown");
+            return;
+        }
+        if (!EgressApi.PATH.equals(path)) {
+            refuse(ctx, HttpResponseStatus.NOT_FOUND, "NotFound", "NotFound");
+            return;
+        }
+        if (r.method() != HttpMethod.POST) {
+            refuse(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "MethodNotAllowed", "MethodNotAllowed");
+            return;
+        }
+        HttpHeaders h = r.headers();
+        if (!isJson(h.get(HttpHeaderNames.CONTENT_TYPE))) {
+            refuse(ctx, HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "UnsupportedMediaType", "UnsupportedMediaType");
+            return;
+        }
+        long length = contentLength(h);
+        if (length == -2) {
+            refuse(ctx, HttpResponseStatus.BAD_REQUEST, "BadRequest", "MalformedRequest");
+            return;
+        }
+        if (length > EgressApi.MAX_BODY_BYTES) {
+            refuse(ctx, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "TooLarge", "TooLarge");
+            return;
+        }
+        Verdict early = s.verifier().precheck(h.get(EgressApi.HEADER_TIMESTAMP), h.get(EgressApi.HEADER_NONCE),
+                h.get(EgressApi.HEADER_SIGNATURE), s.clock().getAsLong());
+        if (!early.ok()) {
+            unauthorized(ctx, early);
+            return;
+        }
+        // Counted from here, so stop() waits for a request whose body is still arriving.
+        s.inFlight().incrementAndGet();
+        counted = true;
+        if (s.closing()) {
+            refuse(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "ShuttingDown", "ShuttingDown");
+            return;
+        }
+        // Grows with what arrives (never pre-sized from a claimed length an attacker picks).
+        int initial = (int) Math.min(length >= 0 ? length : 8192, 64 * 1024);
+        body = ctx.alloc().heapBuffer(Math.max(initial, 256), EgressApi.MAX_BODY_BYTES);
+        phase = Phase.BODY;
+        deadline.body();
+        if (HttpUtil.is100ContinueExpected(r)) {
+            // Only now, after every check the headers allow: a refused client never sends the body.
+            ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+        }
+    }
+
+    private void onContent(ChannelHandlerContext ctx, HttpContent c) {
+        ByteBuf data = c.content();
+        int n = data.readableBytes();
+        boolean last = c instanceof LastHttpContent;
+        if (!c.decoderResult().isSuccess()) {
+            if (phase == Phase.BODY) refuse(ctx, HttpResponseStatus.BAD_REQUEST, "BadRequest", "MalformedRequest");
+            ctx.close();
+            return;
+        }
+        switch (phase) {
+            case BODY -> {
+                if (body.readableBytes() + (long) n > EgressApi.MAX_BODY_BYTES) {
+                    discarded = body.readableBytes();
+                    refuse(ctx, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "TooLarge", "TooLarge");
+                    discard(ctx, n, last);
+                    return;
+                }
+                if (s.buffered().addAndGet(n) > s.limits().maxBufferedBytes()) {
+                    s.buffered().addAndGet(-n);
+                    refuse(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "Busy", "Busy");
+                    ctx.close();
+                    return;
+                }
+                reserved += n;
+                body.writeBytes(data);
+                if (last) complete(ctx);
+            }
+            case DISCARD -> discard(ctx, n, last);
+            default -> { } // HEADERS: stray content after a refused-and-closed request
+        }
+    }
+
+    private void discard(ChannelHandlerContext ctx, int n, boolean last) {
+        discarded += n;
+        if (discarded > HttpLimits.DRAIN_LIMIT) {
+            ctx.close();
+            return;
+        }
+        if (!last) return;
+        if (healthAnswer != null) {
+            FullHttpResponse a = healthAnswer;
+            healthAnswer = null;
+            answer(ctx, a, keepAlive);
+        } else if (refusal != null) {
+            refusal.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /** Body complete: authenticate on the loop, then hand the work off. */
+    private void complete(ChannelHandlerContext ctx) {
+        phase = Phase.WORKING;
+        deadline.working();
+        ctx.channel().config().setAutoRead(false); // no pipelined request piles up meanwhile
+        HttpHeaders h = request.headers();
+        byte[] array = body.array();
+        int offset = body.arrayOffset() + body.readerIndex();
+        int length = body.readableBytes();
+        Verdict v = s.verifier().verify(h.get(EgressApi.HEADER_TIMESTAMP), h.get(EgressApi.HEADER_NONCE),
+                h.get(EgressApi.HEADER_SIGNATURE), array, offset, length, s.clock().getAsLong());
+        if (!v.ok()) {
+            releaseBody();
+            s.reporter().unauthorized(v.name(), remote(ctx));
+            finish(ctx, v == Verdict.ReplayCacheFull ? busy() : unauthorizedResponse());
+            return;
+        }
+        try {
+            s.pool().execute(() -> work(ctx, array, offset, length));
+        } catch (RejectedExecutionException e) {
+            releaseBody();
+            s.reporter().rejected("Busy", remote(ctx));
+            finish(ctx, busy());
+        }
+    }
+
+    /** On a handler thread: parse and send; the answer is written back through the loop. */
+    private void work(ChannelHandlerContext ctx, byte[] array, int offset, int length) {
+        FullHttpResponse answer;
+        try {
+            EgressRequest parsed;
+            try {
+                parsed = EgressJson.readRequest(array, offset, length);
+            } catch (IOException e) {
+                s.reporter().rejected("BadRequest", remote(ctx));
+                parsed = null;
+            }
+            if (parsed == null) {
+                answer = response(HttpResponseStatus.BAD_REQUEST, "{\"Error\":\"MalformedRequest\"}");
+            } else {
+                answer = send(parsed);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            answer = response(HttpResponseStatus.SERVICE_UNAVAILABLE, "{\"Error\":\"ShuttingDown\"}");
+        } catch (RuntimeException e) {
+            LOG.error("egress-request-failed", e);
+            answer = response(HttpResponseStatus.INTERNAL_SERVER_ERROR, "{\"Error\":\"Internal\"}");
+        }
+        FullHttpResponse a = answer;
+        ctx.executor().execute(() -> {
+            releaseBody();
+            finish(ctx, a);
+        });
+    }
+
+    private FullHttpResponse send(EgressRequest parsed) throws InterruptedException {
+        EgressResponse response;
+        try {
+            response = s.service().send(parsed);
+        } catch (EgressService.UnknownListenerException e) {
+            return response(HttpResponseStatus.NOT_FOUND, "{\"Error\":\"UnknownListener\"}");
+        }
+        return response(HttpResponseStatus.OK, Unpooled.wrappedBuffer(EgressJson.writeResponse(response)));
+    }
+
+    private void finish(ChannelHandlerContext ctx, FullHttpResponse answer) {
+        uncount();
+        boolean keep = keepAlive && answer.status().code() < 500 && !s.closing();
+        answer(ctx, answer, keep);
+    }
+
+    private void answer(ChannelHandlerContext ctx, FullHttpResponse answer, boolean keep) {
+        if (!keep) answer.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        ChannelFuture f = ctx.writeAndFlush(answer);
+        if (!keep) {
+            f.addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        request = null;
+        discarded = 0;
+        phase = Phase.HEADERS;
+        deadline.idle();
+        ctx.channel().config().setAutoRead(true);
+    }
+
+    /**
+     * Answers at once and drops whatever body follows (up to the drain limit, so a client still
+     * sending sees the answer rather than a reset); the connection then closes.
+     */
+    private void refuse(ChannelHandlerContext ctx, HttpResponseStatus status, String reason, String error) {
+        s.reporter().rejected(reason, remote(ctx));
+        FullHttpResponse r = response(status, "{\"Error\":\"" + error + "\"}");
+        respondEarly(ctx, r);
+    }
+
+    private void unauthorized(ChannelHandlerContext ctx, Verdict v) {
+        s.reporter().unauthorized(v.name(), remote(ctx));
+        respondEarly(ctx, unauthorizedResponse());
+    }
+
+    private void respondEarly(ChannelHandlerContext ctx, FullHttpResponse r) {
+        releaseBody();
+        uncount();
+        if (status(r) == 405) r.headers().set(HttpHeaderNames.ALLOW, "POST");
+        r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        refusal = ctx.writeAndFlush(r);
+        phase = Phase.DISCARD;
+        deadline.body(); // the decoder always ends a request with a LastHttpContent, body or not
+    }
+
+    private static int status(FullHttpResponse r) {
+        return r.status().code();
+    }
+
+    private void uncount() {
+        if (counted) {
+            counted = false;
+            s.inFlight().decrementAndGet();
+        }
+    }
+
+    private void releaseBody() {
+        if (body != null) {
+            body.release();
+            body = null;
+        }
+        if (reserved > 0) {
+            s.buffered().addAndGet(-reserved);
+            reserved = 0;
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (phase != Phase.WORKING) { // a worker still reads the buffer; its continuation releases it
+            releaseBody();
+            uncount();
+        }
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // Connection resets and the like: nothing to answer, nothing worth a line per event.
+        ctx.close();
+    }
+
+    private static FullHttpResponse unauthorizedResponse() {
+        return response(HttpResponseStatus.UNAUTHORIZED, "{\"Error\":\"Unauthorized\"}");
+    }
+
+    private static FullHttpResponse busy() {
+        FullHttpResponse r = response(HttpResponseStatus.SERVICE_UNAVAILABLE, "{\"Error\":\"Busy\"}");
+        r.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
+        return r;
+    }
+
+    private static FullHttpResponse response(HttpResponseStatus status, String json) {
+        return response(status, Unpooled.wrappedBuffer(json.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static FullHttpResponse response(HttpResponseStatus status, ByteBuf content) {
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, EgressApi.CONTENT_TYPE)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
+        return r;
+    }
+
+    private static String path(String uri) {
+        int q = uri.indexOf('?');
+        return q < 0 ? uri : uri.substring(0, q);
+    }
+
+    /** {@code application/json}, any case, with optional parameters (e.g. charset=utf-8). */
+    static boolean isJson(String contentType) {
+        if (contentType == null) return false;
+        int semi = contentType.indexOf(';');
+        String type = (semi < 0 ? contentType : contentType.substring(0, semi)).trim();
+        return type.equalsIgnoreCase(EgressApi.CONTENT_TYPE);
+    }
+
+    /** The declared length, -1 when absent, -2 when malformed or repeated. */
+    private static long contentLength(HttpHeaders h) {
+        java.util.List<String> all = h.getAll(HttpHeaderNames.CONTENT_LENGTH);
+        if (all.isEmpty()) return -1;
+        if (all.size() > 1) return -2;
+        String v = all.get(0).trim();
+        if (v.isEmpty() || v.length() > 18) return -2;
+        for (int i = 0; i < v.length(); i++) if (v.charAt(i) < '0' || v.charAt(i) > '9') return -2;
+        return Long.parseLong(v);
+    }
+
+    private static InetAddress remote(ChannelHandlerContext ctx) {
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
+    }
+}
