@@ -29,8 +29,11 @@ public final class Format extends StageHandler<ValidateResult, PacketsState> {
     public PacketsState handle(ValidateResult input) {
         PacketsOutput out = stage.format(input.entries());
         PipelineMetrics.Tally tally = metrics.tally();
-        for (Discard d : out.discards()) tally.discard(d.reason());
+        java.util.Set<String> again = java.util.Set.copyOf(input.redelivered());
+        for (Discard d : out.discards()) {
+            if (!again.contains(Validate.messageIdOf(d.id()))) tally.discard(d.reason());
+        }
         tally.flush();
-        return new PacketsState(out.packets(), out.discards(), input.publishedAt());
+        return new PacketsState(out.packets(), out.discards(), input.publishedAt(), input.redelivered());
     }
 }

@@ -41,8 +41,11 @@ public final class LookupSessions extends StageHandler<PacketsState, PacketsStat
             throw new TransientException("session directory lookup failed", e);
         }
         PipelineMetrics.Tally tally = metrics.tally();
-        for (Discard d : out.discards()) tally.discard(d.reason());
+        java.util.Set<String> again = java.util.Set.copyOf(input.redelivered());
+        for (Discard d : out.discards()) {
+            if (!again.contains(Validate.messageIdOf(d.id()))) tally.discard(d.reason());
+        }
         tally.flush();
-        return new PacketsState(out.packets(), out.discards(), input.publishedAt());
+        return new PacketsState(out.packets(), out.discards(), input.publishedAt(), input.redelivered());
     }
 }

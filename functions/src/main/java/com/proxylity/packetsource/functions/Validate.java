@@ -55,10 +55,27 @@ public final class Validate extends StageHandler<Validate.PipeBatch, ValidateRes
      */
     @JsonDeserialize(using = PipeBatchReader.class)
     public static final class PipeBatch extends ArrayList<SqsRecord> {
+        private final java.util.Set<String> redelivered = new java.util.HashSet<>();
+
         public PipeBatch() {}
 
         public PipeBatch(List<SqsRecord> records) {
             super(records);
+        }
+
+        /** messageIds whose {@code attributes.ApproximateReceiveCount} is above 1: SQS delivered them before. */
+        public java.util.Set<String> redelivered() {
+            return redelivered;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof PipeBatch b && super.equals(b) && redelivered.equals(b.redelivered);
+        }
+
+        @Override
+        public int hashCode() {
+            return super.hashCode() * 31 + redelivered.hashCode();
         }
     }
 
@@ -73,10 +90,24 @@ public final class Validate extends StageHandler<Validate.PipeBatch, ValidateRes
             PipeBatch out = new PipeBatch();
             for (JsonNode r : records) {
                 JsonNode body = r.get("body");
-                out.add(new SqsRecord(r.path("messageId").asText(null),
+                String messageId = r.path("messageId").asText(null);
+                out.add(new SqsRecord(messageId,
                         body == null || body.isNull() ? null : body.isTextual() ? body.textValue() : body.toString()));
+                if (messageId != null && receiveCount(r) > 1) out.redelivered.add(messageId);
             }
             return out;
+        }
+
+        /** SQS's count as the Pipe passes it (a string); absent or unreadable counts as a first receive. */
+        private static long receiveCount(JsonNode record) {
+            JsonNode n = record.path("attributes").path("ApproximateReceiveCount");
+            if (n.isIntegralNumber()) return n.longValue();
+            if (!n.isTextual()) return 1;
+            try {
+                return Long.parseLong(n.textValue());
+            } catch (NumberFormatException e) {
+                return 1;
+            }
         }
     }
 
@@ -110,7 +141,9 @@ public final class Validate extends StageHandler<Validate.PipeBatch, ValidateRes
     @Override
     public ValidateResult handle(PipeBatch records) {
         PipelineMetrics.Tally tally = metrics.tally();
-        tally.count(PipelineMetrics.MESSAGES_RECEIVED, records.size());
+        // A redelivered record was counted when it was first received (docs/pipeline.md, "Metrics under retries").
+        java.util.Set<String> again = records.redelivered();
+        tally.count(PipelineMetrics.MESSAGES_RECEIVED, records.stream().filter(r -> !again.contains(r.messageId())).count());
         tally.sample(PipelineMetrics.PIPE_BATCH_SIZE, records.size());
         ValidateOutput out;
         try {
@@ -131,13 +164,23 @@ public final class Validate extends StageHandler<Validate.PipeBatch, ValidateRes
             SnsEnvelope env = envelopes.get(messageIdOf(e.id()));
             if (env != null && env.timestamp() != null) publishedAt.put(messageIdOf(e.id()), env.timestamp().toEpochMilli());
         }
-        for (Discard d : discards) tally.discard(d.reason());
         // Counted so that received = delivered + discarded: a whole-message discard counts once.
-        tally.count(PipelineMetrics.PACKETS_RECEIVED, entries.size() + discards.size());
+        long received = 0;
+        for (Discard d : discards) {
+            if (again.contains(messageIdOf(d.id()))) continue;
+            tally.discard(d.reason());
+            received++;
+        }
+        java.util.Set<String> redelivered = new java.util.LinkedHashSet<>();
+        for (ValidatedEntry e : entries) {
+            if (again.contains(messageIdOf(e.id()))) redelivered.add(messageIdOf(e.id()));
+            else received++;
+        }
+        tally.count(PipelineMetrics.PACKETS_RECEIVED, received);
         tally.flush();
         LOG.info("validated records={} entries={} discards={} controls={}",
                 records.size(), entries.size(), discards.size(), out.controls().size());
-        return new ValidateResult(entries, discards, out.controls(), publishedAt);
+        return new ValidateResult(entries, discards, out.controls(), publishedAt, List.copyOf(redelivered));
     }
 
     private void control(Control c, PipelineMetrics.Tally tally) {

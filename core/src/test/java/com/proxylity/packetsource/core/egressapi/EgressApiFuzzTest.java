@@ -1,0 +1,108 @@
+package com.proxylity.packetsource.core.egressapi;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The egress API's body parser and request verifier, fuzzed (issue 9). The parser either returns
+ * a request that survives a write/read round trip or throws {@link IOException} (the sender's
+ * 400), never anything else. The verifier lets a request through only with a correct HMAC
+ * (recomputed here with the JDK directly), a timestamp within the window and a nonce not seen
+ * before, and remembers nothing for a request it refuses. Seeds in {@code EgressApiFuzzTestInputs/}.
+ */
+class EgressApiFuzzTest {
+    private static final byte[] KEY = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    private static final long NOW = 1_795_939_200_000L;
+    private static final long WINDOW = EgressApi.CLOCK_WINDOW.toMillis();
+
+    @FuzzTest(maxDuration = "30s")
+    @DictionaryEntries({"{\"Listener\":\"", "\"Packets\":[", "{\"Id\":\"", "\"Address\":\"", "\"Port\":",
+            "\"PeerKey\":", "\"Payload\":\"", "null", "9999.5", "\"9999\"", "1e3"})
+    void request(byte[] body) throws IOException {
+        EgressRequest request;
+        try {
+            request = EgressJson.readRequest(body);
+        } catch (IOException e) {
+            return; // a 400
+        }
+        EgressRequest again = EgressJson.readRequest(EgressJson.writeRequest(request));
+        assertEquals(request.listener(), again.listener());
+        assertEquals(request.packets().size(), again.packets().size());
+        for (int i = 0; i < request.packets().size(); i++) {
+            EgressPacket a = request.packets().get(i);
+            EgressPacket b = again.packets().get(i);
+            assertTrue(a != null && b != null, "a packet is an object");
+            assertEquals(a.id(), b.id());
+            assertEquals(a.address(), b.address());
+            assertEquals(a.port(), b.port());
+            assertEquals(a.peerKey(), b.peerKey());
+            assertArrayEquals(a.payload(), b.payload());
+        }
+    }
+
+    /**
+     * Input: timestamp, nonce, signature and body separated by the first three newlines. When
+     * the first byte is odd the signature is replaced by the correct one, so the fuzzer also
+     * explores the clock window, the nonce rules and the replay cache.
+     */
+    @FuzzTest(maxDuration = "30s")
+    void verifier(byte[] input) throws Exception {
+        if (input.length == 0) return;
+        boolean signHere = (input[0] & 1) == 1;
+        String[] parts = new String(input, 1, input.length - 1, StandardCharsets.ISO_8859_1).split("\n", 4);
+        if (parts.length < 4) return;
+        String ts = parts[0];
+        String nonce = parts[1];
+        byte[] body = parts[3].getBytes(StandardCharsets.ISO_8859_1);
+        String signature = signHere ? Base64.getEncoder().encodeToString(hmac(ts, nonce, body)) : parts[2];
+
+        EgressVerifier verifier = new EgressVerifier(KEY, WINDOW, 4);
+        EgressVerifier.Verdict first = verifier.verify(ts, nonce, signature, body, NOW);
+        boolean genuine = authentic(ts, nonce, signature, body);
+        if (first.ok()) {
+            assertTrue(genuine, "accepted without a valid HMAC");
+            long t = Long.parseLong(ts);
+            assertTrue(Math.abs(NOW - t) <= WINDOW, "accepted outside the clock window");
+            assertEquals(1, verifier.rememberedNonces());
+            assertEquals(EgressVerifier.Verdict.Replayed, verifier.verify(ts, nonce, signature, body, NOW));
+        } else {
+            assertEquals(0, verifier.rememberedNonces(), "a refused request left state behind");
+            assertNotEquals(EgressVerifier.Verdict.Replayed, first);
+            assertNotEquals(EgressVerifier.Verdict.ReplayCacheFull, first);
+        }
+        if (genuine && first != EgressVerifier.Verdict.Ok) {
+            // Refusing a correctly signed request is right only for a bad shape or a stale clock.
+            assertTrue(first == EgressVerifier.Verdict.MalformedHeaders || first == EgressVerifier.Verdict.Stale, first::name);
+        }
+    }
+
+    private static boolean authentic(String ts, String nonce, String signature, byte[] body) throws Exception {
+        byte[] given;
+        try {
+            given = Base64.getDecoder().decode(signature);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        return MessageDigest.isEqual(hmac(ts, nonce, body), given)
+                && ts.chars().allMatch(c -> c < 0x80) && nonce.chars().allMatch(c -> c < 0x80);
+    }
+
+    private static byte[] hmac(String ts, String nonce, byte[] body) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(KEY, "HmacSHA256"));
+        byte[] head = (ts + "\n" + nonce + "\n").getBytes(StandardCharsets.ISO_8859_1);
+        mac.update(head);
+        return mac.doFinal(body);
+    }
+}
