@@ -1,6 +1,7 @@
 package com.proxylity.packetsource.functions;
 
 import com.proxylity.packetsource.core.pipeline.BatchStage;
+import com.proxylity.packetsource.core.pipeline.EntryId;
 import com.proxylity.packetsource.core.pipeline.PacketBatch;
 import com.proxylity.packetsource.core.pipeline.ReadyPacket;
 import com.proxylity.packetsource.core.registry.Listener;
@@ -51,7 +52,7 @@ public final class Batch extends StageHandler<PacketsState, Batches> {
             Set<String> records = new LinkedHashSet<>();
             Map<String, Long> publishedAt = new LinkedHashMap<>();
             for (ReadyPacket p : b.packets()) {
-                String m = Validate.messageIdOf(p.id());
+                String m = EntryId.messageIdOf(p.id());
                 records.add(m);
                 Long t = input.publishedAt().get(m);
                 if (t != null) publishedAt.put(m, t);

@@ -6,6 +6,7 @@ import com.proxylity.packetsource.core.egressapi.EgressPacket;
 import com.proxylity.packetsource.core.egressapi.EgressRequest;
 import com.proxylity.packetsource.core.egressapi.EgressResponse;
 import com.proxylity.packetsource.core.pipeline.Discard;
+import com.proxylity.packetsource.core.pipeline.EntryId;
 import com.proxylity.packetsource.core.pipeline.ReadyPacket;
 import com.proxylity.packetsource.functions.model.EgressBatch;
 import com.proxylity.packetsource.functions.model.EgressResult;
@@ -79,7 +80,7 @@ public final class Egress extends StageHandler<EgressBatch, EgressResult> {
                 discards.add(new Discard(p.id(), DiscardReason.SendError, "no result from the sender"));
             } else if (r.outcome() == EgressOutcome.Sent) {
                 sent.add(p.id());
-                deliveredMessages.add(Validate.messageIdOf(p.id()));
+                deliveredMessages.add(EntryId.messageIdOf(p.id()));
             } else {
                 discards.add(new Discard(p.id(), r.reason(), "discarded by the sender"));
             }

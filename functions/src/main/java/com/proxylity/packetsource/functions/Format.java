@@ -2,6 +2,7 @@ package com.proxylity.packetsource.functions;
 
 import com.proxylity.packetsource.core.egress.EgressPolicy;
 import com.proxylity.packetsource.core.pipeline.Discard;
+import com.proxylity.packetsource.core.pipeline.EntryId;
 import com.proxylity.packetsource.core.pipeline.FormatStage;
 import com.proxylity.packetsource.core.pipeline.PacketsOutput;
 import com.proxylity.packetsource.functions.model.PacketsState;
@@ -31,7 +32,7 @@ public final class Format extends StageHandler<ValidateResult, PacketsState> {
         PipelineMetrics.Tally tally = metrics.tally();
         java.util.Set<String> again = java.util.Set.copyOf(input.redelivered());
         for (Discard d : out.discards()) {
-            if (!again.contains(Validate.messageIdOf(d.id()))) tally.discard(d.reason());
+            if (!again.contains(EntryId.messageIdOf(d.id()))) tally.discard(d.reason());
         }
         tally.flush();
         return new PacketsState(out.packets(), out.discards(), input.publishedAt(), input.redelivered());

@@ -1,6 +1,7 @@
 package com.proxylity.packetsource.functions;
 
 import com.proxylity.packetsource.core.pipeline.Discard;
+import com.proxylity.packetsource.core.pipeline.EntryId;
 import com.proxylity.packetsource.core.pipeline.LookupSessionsStage;
 import com.proxylity.packetsource.core.pipeline.PacketsOutput;
 import com.proxylity.packetsource.core.session.SessionDirectory;
@@ -43,7 +44,7 @@ public final class LookupSessions extends StageHandler<PacketsState, PacketsStat
         PipelineMetrics.Tally tally = metrics.tally();
         java.util.Set<String> again = java.util.Set.copyOf(input.redelivered());
         for (Discard d : out.discards()) {
-            if (!again.contains(Validate.messageIdOf(d.id()))) tally.discard(d.reason());
+            if (!again.contains(EntryId.messageIdOf(d.id()))) tally.discard(d.reason());
         }
         tally.flush();
         return new PacketsState(out.packets(), out.discards(), input.publishedAt(), input.redelivered());

@@ -1,16 +1,15 @@
 package com.proxylity.packetsource.functions;
 
 import com.proxylity.packetsource.core.contract.DiscardReason;
-import com.proxylity.packetsource.core.contract.MalformedMessageException;
 import com.proxylity.packetsource.core.contract.MessageSchema;
-import com.proxylity.packetsource.core.contract.SnsEnvelope;
 import com.proxylity.packetsource.core.pipeline.Control;
 import com.proxylity.packetsource.core.pipeline.Discard;
+import com.proxylity.packetsource.core.pipeline.EntryId;
 import com.proxylity.packetsource.core.pipeline.SqsRecord;
 import com.proxylity.packetsource.core.pipeline.ValidateOutput;
 import com.proxylity.packetsource.core.pipeline.ValidateStage;
 import com.proxylity.packetsource.core.pipeline.ValidatedEntry;
-import com.proxylity.packetsource.core.registry.PacketSource;
+import com.proxylity.packetsource.core.pipeline.ValidatedMessage;
 import com.proxylity.packetsource.core.registry.Registry;
 import com.proxylity.packetsource.functions.model.ValidateResult;
 import com.proxylity.packetsource.functions.runtime.Environment;
@@ -28,11 +27,9 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -112,7 +109,6 @@ public final class Validate extends StageHandler<Validate.PipeBatch, ValidateRes
     }
 
     private final ValidateStage stage;
-    private final Registry registry;
     private final SubscriptionConfirmer confirmer;
     private final RateLimiter rateLimiter;
     private final StateBudget budget;
@@ -131,7 +127,6 @@ public final class Validate extends StageHandler<Validate.PipeBatch, ValidateRes
                     RateLimiter rateLimiter, StateBudget budget, PipelineMetrics metrics) {
         super(PipeBatch.class);
         this.stage = new ValidateStage(registry, region, clock, new MessageSchema());
-        this.registry = registry;
         this.confirmer = confirmer;
         this.rateLimiter = rateLimiter;
         this.budget = budget;
@@ -154,26 +149,26 @@ public final class Validate extends StageHandler<Validate.PipeBatch, ValidateRes
         }
         for (Control c : out.controls()) control(c, tally);
 
-        Map<String, SnsEnvelope> envelopes = envelopesWithEntries(records, out.entries());
         List<ValidatedEntry> entries = new ArrayList<>();
         List<Discard> discards = new ArrayList<>();
-        limit(out.entries(), out.discards(), envelopes, entries, discards);
+        limit(out.entries(), out.discards(), out.messages(), entries, discards);
 
         Map<String, Long> publishedAt = new LinkedHashMap<>();
         for (ValidatedEntry e : entries) {
-            SnsEnvelope env = envelopes.get(messageIdOf(e.id()));
-            if (env != null && env.timestamp() != null) publishedAt.put(messageIdOf(e.id()), env.timestamp().toEpochMilli());
+            String m = EntryId.messageIdOf(e.id());
+            ValidatedMessage message = out.messages().get(m);
+            if (message != null && message.publishedAt() != null) publishedAt.put(m, message.publishedAt());
         }
         // Counted so that received = delivered + discarded: a whole-message discard counts once.
         long received = 0;
         for (Discard d : discards) {
-            if (again.contains(messageIdOf(d.id()))) continue;
+            if (again.contains(EntryId.messageIdOf(d.id()))) continue;
             tally.discard(d.reason());
             received++;
         }
         java.util.Set<String> redelivered = new java.util.LinkedHashSet<>();
         for (ValidatedEntry e : entries) {
-            if (again.contains(messageIdOf(e.id()))) redelivered.add(messageIdOf(e.id()));
+            if (again.contains(EntryId.messageIdOf(e.id()))) redelivered.add(EntryId.messageIdOf(e.id()));
             else received++;
         }
         tally.count(PipelineMetrics.PACKETS_RECEIVED, received);
@@ -202,36 +197,20 @@ public final class Validate extends StageHandler<Validate.PipeBatch, ValidateRes
         }
     }
 
-    /** The envelope of each record that produced entries (the core's output names only ids). */
-    private static Map<String, SnsEnvelope> envelopesWithEntries(List<SqsRecord> records, List<ValidatedEntry> entries) {
-        Map<String, SnsEnvelope> out = new LinkedHashMap<>();
-        if (entries.isEmpty()) return out;
-        Map<String, Boolean> wanted = new HashMap<>();
-        for (ValidatedEntry e : entries) wanted.put(messageIdOf(e.id()), Boolean.TRUE);
-        for (SqsRecord r : records) {
-            if (!wanted.containsKey(r.messageId()) || out.containsKey(r.messageId())) continue;
-            try {
-                out.put(r.messageId(), SnsEnvelope.parse(r.body()));
-            } catch (MalformedMessageException e) {
-                throw new IllegalStateException("envelope validated once, unreadable now", e);
-            }
-        }
-        return out;
-    }
-
     /**
      * Per message: the state budget first (entries admitted in order while the message's share
      * lasts, each one that does not fit is TooLarge; a message with more entries than its share
      * can report is one TooLarge in place of its entries and entry discards; refused entries take
      * no rate tokens), then the source's rate limit (entries beyond it are RateLimited).
      */
-    private void limit(List<ValidatedEntry> in, List<Discard> coreDiscards, Map<String, SnsEnvelope> envelopes,
+    private void limit(List<ValidatedEntry> in, List<Discard> coreDiscards, Map<String, ValidatedMessage> validated,
                        List<ValidatedEntry> kept, List<Discard> discards) {
         Map<String, List<ValidatedEntry>> byMessage = new LinkedHashMap<>();
-        for (ValidatedEntry e : in) byMessage.computeIfAbsent(messageIdOf(e.id()), k -> new ArrayList<>()).add(e);
+        for (ValidatedEntry e : in) byMessage.computeIfAbsent(EntryId.messageIdOf(e.id()), k -> new ArrayList<>()).add(e);
         Map<String, List<Discard>> entryDiscards = new LinkedHashMap<>();
         for (Discard d : coreDiscards) {
-            if (d.id().indexOf('/') >= 0) entryDiscards.computeIfAbsent(messageIdOf(d.id()), k -> new ArrayList<>()).add(d);
+            if (!EntryId.isEntry(d.id())) continue;
+            entryDiscards.computeIfAbsent(EntryId.messageIdOf(d.id()), k -> new ArrayList<>()).add(d);
         }
         java.util.Set<String> tooLarge = new java.util.HashSet<>();
         Map<String, List<ValidatedEntry>> admitted = new LinkedHashMap<>();
@@ -249,7 +228,7 @@ public final class Validate extends StageHandler<Validate.PipeBatch, ValidateRes
             }
         }
         for (Discard d : coreDiscards) {
-            if (!tooLarge.contains(messageIdOf(d.id()))) discards.add(d);
+            if (!tooLarge.contains(EntryId.messageIdOf(d.id()))) discards.add(d);
         }
         discards.addAll(entriesTooLarge);
         for (String m : tooLarge) {
@@ -257,21 +236,15 @@ public final class Validate extends StageHandler<Validate.PipeBatch, ValidateRes
                     + budget.perMessage() + " bytes share of the state size limit can report"));
         }
         for (Map.Entry<String, List<ValidatedEntry>> m : admitted.entrySet()) {
-            SnsEnvelope env = envelopes.get(m.getKey());
-            Optional<PacketSource> source = env == null ? Optional.empty() : registry.packetSource(env.topicArn());
-            int rate = source.map(PacketSource::ratePerSecond).orElse(0);
+            ValidatedMessage message = validated.get(m.getKey());
+            int rate = message == null ? 0 : message.ratePerSecond();
             List<ValidatedEntry> list = m.getValue();
-            int granted = rate > 0 && !list.isEmpty() ? rateLimiter.acquire(env.topicArn(), rate, list.size()) : list.size();
+            int granted = rate > 0 && !list.isEmpty() ? rateLimiter.acquire(message.topicArn(), rate, list.size()) : list.size();
             for (int i = 0; i < list.size(); i++) {
                 if (i < granted) kept.add(list.get(i));
                 else discards.add(new Discard(list.get(i).id(), DiscardReason.RateLimited,
                         "Packet Source rate limit of " + rate + " packets/s"));
             }
         }
-    }
-
-    static String messageIdOf(String entryId) {
-        int slash = entryId.lastIndexOf('/');
-        return slash < 0 ? entryId : entryId.substring(0, slash);
     }
 }

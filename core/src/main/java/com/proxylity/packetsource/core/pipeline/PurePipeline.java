@@ -49,18 +49,7 @@ public final class PurePipeline {
         PacketsOutput f = format.format(v.entries());
         f.packets().forEach(p -> one.add(new Packet(p)));
         f.discards().forEach(d -> one.add(new Discarded(d)));
-        one.sort(Comparator.comparingInt(o -> index(o.id())));
+        one.sort(Comparator.comparingInt(o -> EntryId.indexOf(o.id())));
         return one;
-    }
-
-    /** Entry index from "messageId/index"; a message-level Id sorts first. */
-    static int index(String id) {
-        int slash = id.lastIndexOf('/');
-        if (slash < 0) return -1;
-        try {
-            return Integer.parseInt(id.substring(slash + 1));
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 }

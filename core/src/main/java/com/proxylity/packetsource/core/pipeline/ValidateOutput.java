@@ -1,15 +1,27 @@
 package com.proxylity.packetsource.core.pipeline;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
-/** Output of the Validate state: entries for Format, discards, and control messages. */
+/**
+ * Output of the Validate state: entries for Format, discards, and control messages, and per SQS
+ * messageId whose body passed the schema what the later steps need of its envelope and source.
+ */
 public record ValidateOutput(@JsonProperty("Entries") List<ValidatedEntry> entries,
                              @JsonProperty("Discards") List<Discard> discards,
-                             @JsonProperty("Controls") List<Control> controls) {
+                             @JsonProperty("Controls") List<Control> controls,
+                             @JsonProperty("Messages") Map<String, ValidatedMessage> messages) {
     public ValidateOutput {
         entries = entries == null ? List.of() : List.copyOf(entries);
         discards = discards == null ? List.of() : List.copyOf(discards);
         controls = controls == null ? List.of() : List.copyOf(controls);
+        messages = messages == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(messages));
+    }
+
+    public ValidateOutput(List<ValidatedEntry> entries, List<Discard> discards, List<Control> controls) {
+        this(entries, discards, controls, null);
     }
 }

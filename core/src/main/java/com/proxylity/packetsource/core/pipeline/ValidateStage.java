@@ -15,7 +15,9 @@ import com.proxylity.packetsource.core.registry.Registry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -100,7 +102,9 @@ public final class ValidateStage {
                 return;
             }
         }
-        body(id, env.message(), ps, listener.get(), out);
+        Long publishedAt = env.timestamp() == null ? null : env.timestamp().toEpochMilli();
+        body(id, env.message(), new ValidatedMessage(ps.topicArn(), publishedAt, ps.ratePerSecond()), ps,
+                listener.get(), out);
     }
 
     /**
@@ -109,11 +113,13 @@ public final class ValidateStage {
      */
     public ValidateOutput validateBody(String messageId, String body, PacketSource source, Listener listener) {
         Collector out = new Collector();
-        body(messageId, body, source, listener, out);
+        body(messageId, body, new ValidatedMessage(source.topicArn(), null, source.ratePerSecond()), source,
+                listener, out);
         return out.output();
     }
 
-    private void body(String id, String body, PacketSource ps, Listener listener, Collector out) {
+    private void body(String id, String body, ValidatedMessage message, PacketSource ps, Listener listener,
+                      Collector out) {
         JsonNode root;
         try {
             ContractLimits.checkSize(body, "Message");
@@ -123,9 +129,11 @@ public final class ValidateStage {
             out.discard(id, DiscardReason.MalformedMessage, e.getMessage());
             return;
         }
+        // The first record of a messageId wins, should SQS hand the same message twice in one batch.
+        out.messages.putIfAbsent(id, message);
         JsonNode entries = root.get("Messages");
         for (int i = 0; i < entries.size(); i++) {
-            String entryId = id + "/" + i;
+            String entryId = EntryId.of(id, i);
             JsonNode entry = entries.get(i);
             Optional<EntryProblem> problem = schema.checkEntry(entry, listener.type());
             if (problem.isPresent()) {
@@ -143,13 +151,14 @@ public final class ValidateStage {
         final List<ValidatedEntry> entries = new ArrayList<>();
         final List<Discard> discards = new ArrayList<>();
         final List<Control> controls = new ArrayList<>();
+        final Map<String, ValidatedMessage> messages = new LinkedHashMap<>();
 
         void discard(String id, DiscardReason reason, String detail) {
             discards.add(new Discard(id, reason, detail));
         }
 
         ValidateOutput output() {
-            return new ValidateOutput(entries, discards, controls);
+            return new ValidateOutput(entries, discards, controls, messages);
         }
     }
 }

@@ -1,0 +1,16 @@
+package com.proxylity.packetsource.core.pipeline;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * What Validate learnt about one SQS message whose body passed the schema, for the steps after
+ * it: the handler's rate limit and the publish-to-egress latency, so nothing re-reads the
+ * envelope or the registry.
+ *
+ * @param topicArn the Packet Source's topic (its rate limit's key)
+ * @param publishedAt SNS Timestamp in epoch millis; null without an envelope (dry run of a bare body)
+ * @param ratePerSecond the source's rate limit in packets per second; 0: none
+ */
+public record ValidatedMessage(@JsonProperty("TopicArn") String topicArn,
+                               @JsonProperty("PublishedAt") Long publishedAt,
+                               @JsonProperty("RatePerSecond") int ratePerSecond) {}
