@@ -84,7 +84,7 @@ public final class DynamoDbSessionDirectory implements SessionDirectory {
         Map<String, AttributeValue> item = client.getItem(b -> b.tableName(table)
                 .key(SessionItems.key(listenerName, peerKey))).item();
         if (item == null || item.isEmpty()) return Optional.empty();
-        return Optional.of(scoped(SessionItems.fromItem(item, table), listenerName));
+        return Optional.of(SessionItems.fromItem(item, table));
     }
 
     @Override
@@ -106,7 +106,7 @@ public final class DynamoDbSessionDirectory implements SessionDirectory {
             Map<String, KeysAndAttributes> req = request;
             BatchGetItemResponse resp = client.batchGetItem(b -> b.requestItems(req));
             for (Map<String, AttributeValue> item : resp.responses().getOrDefault(table, List.of())) {
-                SessionRecord r = scoped(SessionItems.fromItem(item, table), listenerName);
+                SessionRecord r = SessionItems.fromItem(item, table);
                 found.put(r.peerKey(), r);
             }
             KeysAndAttributes left = resp.hasUnprocessedKeys() ? resp.unprocessedKeys().get(table) : null;
@@ -129,14 +129,6 @@ public final class DynamoDbSessionDirectory implements SessionDirectory {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while backing off BatchGetItem", e);
         }
-    }
-
-    // The key makes this impossible, but a record of another Listener must never reach a caller.
-    private static SessionRecord scoped(SessionRecord r, String listenerName) {
-        if (!r.listenerName().equals(listenerName)) {
-            throw new IllegalStateException("session item of another listener returned for a scoped lookup");
-        }
-        return r;
     }
 
     @Override

@@ -6,7 +6,6 @@ import com.proxylity.packetsource.core.pipeline.LookupSessionsStage;
 import com.proxylity.packetsource.core.pipeline.PacketsOutput;
 import com.proxylity.packetsource.core.session.SessionDirectory;
 import com.proxylity.packetsource.functions.model.PacketsState;
-import com.proxylity.packetsource.functions.runtime.ChunkedSessionDirectory;
 import com.proxylity.packetsource.functions.runtime.Environment;
 import com.proxylity.packetsource.functions.runtime.PipelineMetrics;
 import com.proxylity.packetsource.functions.runtime.StageHandler;
@@ -14,9 +13,9 @@ import java.time.Clock;
 
 /**
  * Third state: WireGuard packets without a live session on their own Listener are discarded
- * ({@code NoSession}, {@code SessionExpired}; core {@link LookupSessionsStage}). The directory is
- * read through {@link ChunkedSessionDirectory}: at most 100 keys per read (one BatchGetItem), and
- * never a record of another Listener. The sender checks again when it seals; this saves the
+ * ({@code NoSession}, {@code SessionExpired}; core {@link LookupSessionsStage}, which never takes
+ * a record of another Listener). The DynamoDB directory splits each read into BatchGetItem
+ * requests of at most 100 keys. The sender checks again when it seals; this saves the
  * egress round trip for packets that cannot go.
  */
 public final class LookupSessions extends StageHandler<PacketsState, PacketsState> {
@@ -29,7 +28,7 @@ public final class LookupSessions extends StageHandler<PacketsState, PacketsStat
 
     public LookupSessions(SessionDirectory sessions, Clock clock, PipelineMetrics metrics) {
         super(PacketsState.class);
-        this.stage = new LookupSessionsStage(new ChunkedSessionDirectory(sessions), clock);
+        this.stage = new LookupSessionsStage(sessions, clock);
         this.metrics = metrics;
     }
 

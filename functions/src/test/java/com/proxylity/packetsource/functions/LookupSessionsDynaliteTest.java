@@ -7,7 +7,6 @@ import com.proxylity.packetsource.core.contract.DiscardReason;
 import com.proxylity.packetsource.core.contract.ListenerType;
 import com.proxylity.packetsource.core.pipeline.Discard;
 import com.proxylity.packetsource.core.pipeline.ReadyPacket;
-import com.proxylity.packetsource.core.session.SessionDirectory;
 import com.proxylity.packetsource.core.session.SessionRecord;
 import com.proxylity.packetsource.dynamodb.DynamoDbSessionDirectory;
 import com.proxylity.packetsource.dynamodb.Tables;
@@ -20,13 +19,20 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 
 /**
  * LookupSessions against the real DynamoDB API (dynalite): 250 peers are read in chunks of at
@@ -50,30 +56,37 @@ class LookupSessionsDynaliteTest {
     void readsInChunksOfAHundredAndNeverCrossesListeners() {
         try (Dynalite dynalite = Dynalite.start()) {
             Tables tables = dynalite.createTables();
-            DynamoDbSessionDirectory store = new DynamoDbSessionDirectory(dynalite.client(), tables.sessions());
+            // Counted where the rule lives: each BatchGetItem the session directory sends.
+            List<Integer> chunkSizes = new CopyOnWriteArrayList<>();
+            ExecutionInterceptor counting = new ExecutionInterceptor() {
+                @Override
+                public void beforeExecution(Context.BeforeExecution c, ExecutionAttributes a) {
+                    if (c.request() instanceof BatchGetItemRequest b) {
+                        chunkSizes.add(b.requestItems().values().stream().mapToInt(k -> k.keys().size()).sum());
+                    }
+                }
+            };
+            DynamoDbClient client = DynamoDbClient.builder()
+                    .httpClientBuilder(UrlConnectionHttpClient.builder())
+                    .endpointOverride(dynalite.endpoint())
+                    .region(Region.US_EAST_1)
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                    .overrideConfiguration(o -> o.addExecutionInterceptor(counting))
+                    .build();
+            DynamoDbSessionDirectory store = new DynamoDbSessionDirectory(client, tables.sessions());
             for (int i = 0; i < 250; i++) {
                 store.put(new SessionRecord("wg1", peer(i), "198.51.100.7:51820", "s1", T0, T0.plusSeconds(180)));
             }
             store.put(new SessionRecord("wg1", peer(900), "198.51.100.7:51820", "s1", T0.minusSeconds(400), T0.minusSeconds(1)));
             store.put(new SessionRecord("wg2", peer(901), "198.51.100.8:51820", "s2", T0, T0.plusSeconds(180)));
 
-            List<Integer> chunkSizes = new CopyOnWriteArrayList<>();
-            SessionDirectory counting = new SessionDirectory() {
-                public void put(SessionRecord r) { store.put(r); }
-                public Optional<SessionRecord> get(String l, String p) { return store.get(l, p); }
-                public Map<String, SessionRecord> getAll(String l, Collection<String> keys) {
-                    chunkSizes.add(keys.size());
-                    return store.getAll(l, keys);
-                }
-                public void remove(String l, String p) { store.remove(l, p); }
-            };
             List<ReadyPacket> packets = new ArrayList<>();
             for (int i = 0; i < 250; i++) packets.add(packet("m/" + i, "wg1", peer(i)));
             packets.add(packet("m/250", "wg1", peer(900)));
             packets.add(packet("m/251", "wg1", peer(901)));
             packets.add(packet("m/252", "wg1", peer(902)));
 
-            LookupSessions handler = new LookupSessions(counting, Clock.fixed(T0.plusSeconds(10), ZoneOffset.UTC),
+            LookupSessions handler = new LookupSessions(store, Clock.fixed(T0.plusSeconds(10), ZoneOffset.UTC),
                     PipelineMetrics.fromEnvironment());
             PacketsState out = handler.handle(new PacketsState(packets, List.of(), Map.of()));
 

@@ -9,10 +9,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.proxylity.packetsource.core.egressapi.EgressPacket;
 import com.proxylity.packetsource.core.egressapi.EgressRequest;
-import com.proxylity.packetsource.core.session.InMemorySessionDirectory;
-import com.proxylity.packetsource.core.session.SessionRecord;
 import com.proxylity.packetsource.functions.model.ItemIdentifier;
-import com.proxylity.packetsource.functions.runtime.ChunkedSessionDirectory;
 import com.proxylity.packetsource.functions.runtime.HttpEgressTransport;
 import com.proxylity.packetsource.functions.runtime.Json;
 import com.proxylity.packetsource.functions.runtime.PipelineMetrics;
@@ -114,24 +111,6 @@ class RuntimePartsTest {
         assertEquals(7, limiter.acquire("other", 10, 7), "buckets are per source");
         now.set(now.get().plusSeconds(60));
         assertEquals(10, limiter.acquire("t", 10, 25), "capacity is one second of tokens");
-    }
-
-    @Test
-    void chunkedDirectoryDropsRecordsOfAnotherListener() {
-        InMemorySessionDirectory bad = new InMemorySessionDirectory();
-        Instant t = Instant.now();
-        bad.put(new SessionRecord("wg2", "k", "e", "o", t, t.plusSeconds(60)));
-        // A store that ignores the Listener in its lookup (a bug) must not leak wg2's session to wg1.
-        ChunkedSessionDirectory d = new ChunkedSessionDirectory(new com.proxylity.packetsource.core.session.SessionDirectory() {
-            public void put(SessionRecord r) { }
-            public java.util.Optional<SessionRecord> get(String l, String p) { return bad.get("wg2", p); }
-            public java.util.Map<String, SessionRecord> getAll(String l, java.util.Collection<String> keys) {
-                return bad.getAll("wg2", keys);
-            }
-            public void remove(String l, String p) { }
-        });
-        assertEquals(java.util.Map.of(), d.getAll("wg1", List.of("k")));
-        assertEquals(java.util.Optional.empty(), d.get("wg1", "k"));
     }
 
     @Test

@@ -1,12 +1,12 @@
 package com.proxylity.packetsource.core.pipeline;
 
 import com.proxylity.packetsource.core.contract.DiscardReason;
+import com.proxylity.packetsource.core.session.ListenerScopedDirectory;
 import com.proxylity.packetsource.core.session.SessionDirectory;
 import com.proxylity.packetsource.core.session.SessionRecord;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -16,19 +16,16 @@ import java.util.Set;
 /**
  * The LookupSessions state: WireGuard packets whose (Listener, PeerKey) has no session become
  * {@code NoSession}, those whose session is past its expiry {@code SessionExpired}; plain UDP
- * packets pass. One batched directory read per Listener; lookups are scoped to the packet's own
- * Listener, so one customer's entry can never match another customer's peer (docs/architecture.md#wireguard-rules).
- * Entry order is kept.
+ * packets pass. One directory read per Listener (the store splits it into what one request of
+ * its own can carry); reads go through {@link ListenerScopedDirectory}, so one customer's entry
+ * can never match another customer's peer (docs/architecture.md#wireguard-rules). Entry order is kept.
  */
 public final class LookupSessionsStage {
-    /** DynamoDB BatchGetItem reads at most 100 keys per call. */
-    public static final int MAX_KEYS_PER_LOOKUP = 100;
-
     private final SessionDirectory sessions;
     private final Clock clock;
 
     public LookupSessionsStage(SessionDirectory sessions, Clock clock) {
-        this.sessions = sessions;
+        this.sessions = ListenerScopedDirectory.of(sessions);
         this.clock = clock;
     }
 
@@ -40,14 +37,7 @@ public final class LookupSessionsStage {
             }
         }
         Map<String, Map<String, SessionRecord>> found = new LinkedHashMap<>();
-        wanted.forEach((listener, keys) -> {
-            List<String> all = List.copyOf(keys);
-            Map<String, SessionRecord> byKey = new HashMap<>();
-            for (int i = 0; i < all.size(); i += MAX_KEYS_PER_LOOKUP) {
-                byKey.putAll(sessions.getAll(listener, all.subList(i, Math.min(all.size(), i + MAX_KEYS_PER_LOOKUP))));
-            }
-            found.put(listener, byKey);
-        });
+        wanted.forEach((listener, keys) -> found.put(listener, sessions.getAll(listener, keys)));
 
         Instant now = clock.instant();
         List<ReadyPacket> kept = new ArrayList<>();

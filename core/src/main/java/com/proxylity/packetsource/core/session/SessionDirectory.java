@@ -14,7 +14,10 @@ public interface SessionDirectory {
 
     Optional<SessionRecord> get(String listenerName, String peerKey);
 
-    /** Batched lookup (DynamoDB BatchGetItem takes 100 keys); missing keys are absent from the map. */
+    /**
+     * Batched lookup of any number of keys: a store splits it into what one request of its own
+     * can carry (DynamoDB's BatchGetItem: 100 keys). Missing keys are absent from the map.
+     */
     Map<String, SessionRecord> getAll(String listenerName, Collection<String> peerKeys);
 
     void remove(String listenerName, String peerKey);
