@@ -7,6 +7,11 @@ final class AsciiFormatter implements Formatter {
     @Override public String name() { return "ascii"; }
 
     @Override
+    public long decodedBound(JsonNode data) {
+        return TextData.utf8Bound(data);
+    }
+
+    @Override
     public byte[] decode(JsonNode data) throws DecodeException {
         String text = TextData.of(data, name());
         byte[] out = new byte[text.length()];

@@ -7,6 +7,12 @@ import java.util.Base64;
 final class Base64Formatter implements Formatter {
     @Override public String name() { return "base64"; }
 
+    /** 3 bytes per 4 characters, rounded up. */
+    @Override
+    public long decodedBound(JsonNode data) {
+        return data.isTextual() ? 3L * ((data.textValue().length() + 3) / 4) : TextData.utf8Bound(data);
+    }
+
     @Override
     public byte[] decode(JsonNode data) throws DecodeException {
         String text = TextData.of(data, name());

@@ -8,6 +8,12 @@ import com.proxylity.packetsource.core.format.coap.CoapJson;
 final class CoapFormatter implements Formatter {
     @Override public String name() { return "coap"; }
 
+    /** A CoAP message's binary form is smaller than its JSON text. */
+    @Override
+    public long decodedBound(JsonNode data) {
+        return TextData.utf8Bound(data);
+    }
+
     @Override
     public byte[] decode(JsonNode data) throws DecodeException {
         return CoapEncoder.encode(CoapJson.parse(data));

@@ -13,4 +13,10 @@ public interface Formatter {
      * @throws DecodeException when the data does not decode under this formatter
      */
     byte[] decode(JsonNode data) throws DecodeException;
+
+    /**
+     * Most bytes {@link #decode} can return for this Data (present, not JSON null), or more:
+     * Validate's state budget reserves this much per entry before anything is decoded.
+     */
+    long decodedBound(JsonNode data);
 }

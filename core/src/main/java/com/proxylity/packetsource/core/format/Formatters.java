@@ -1,5 +1,6 @@
 package com.proxylity.packetsource.core.format;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -20,6 +21,15 @@ public final class Formatters {
     public static Optional<Formatter> byName(String name) {
         if (name == null) return Optional.empty();
         return Optional.ofNullable(BY_NAME.get(name.toLowerCase(Locale.ROOT)));
+    }
+
+    /**
+     * Most bytes the named formatter can decode this Data to (0 for no Data); for a name that is
+     * no formatter (Format will reject the entry) the UTF-8 bytes of the Data's text.
+     */
+    public static long decodedBound(String name, JsonNode data) {
+        if (data == null || data.isNull()) return 0;
+        return byName(name).map(f -> f.decodedBound(data)).orElseGet(() -> TextData.utf8Bound(data));
     }
 
     /** Entry's formatter, else the Packet Source's default, else base64 (docs/architecture.md#message-contract). */

@@ -7,6 +7,12 @@ import java.util.HexFormat;
 final class HexFormatter implements Formatter {
     @Override public String name() { return "hex"; }
 
+    /** 1 byte per 2 digits, rounded up. */
+    @Override
+    public long decodedBound(JsonNode data) {
+        return data.isTextual() ? (data.textValue().length() + 1) / 2 : TextData.utf8Bound(data);
+    }
+
     @Override
     public byte[] decode(JsonNode data) throws DecodeException {
         String text = TextData.of(data, name());

@@ -1,6 +1,7 @@
 package com.proxylity.packetsource.core.format;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
 
 /** The text formatters accept only a JSON string as Data. */
 final class TextData {
@@ -11,5 +12,11 @@ final class TextData {
             throw new DecodeException(formatter + " Data must be a JSON string");
         }
         return data.textValue();
+    }
+
+    /** UTF-8 bytes of the text of a string Data, else of the Data's JSON text. */
+    static long utf8Bound(JsonNode data) {
+        String text = data.isTextual() ? data.textValue() : data.toString();
+        return text.getBytes(StandardCharsets.UTF_8).length;
     }
 }

@@ -8,6 +8,11 @@ final class Utf8Formatter implements Formatter {
     @Override public String name() { return "utf8"; }
 
     @Override
+    public long decodedBound(JsonNode data) {
+        return TextData.utf8Bound(data);
+    }
+
+    @Override
     public byte[] decode(JsonNode data) throws DecodeException {
         return TextData.of(data, name()).getBytes(StandardCharsets.UTF_8);
     }

@@ -1,7 +1,7 @@
 package com.proxylity.packetsource.functions.runtime;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.proxylity.packetsource.core.contract.DiscardReason;
+import com.proxylity.packetsource.core.format.Formatters;
 import com.proxylity.packetsource.core.pipeline.DeploymentNumbers;
 import com.proxylity.packetsource.core.pipeline.Discard;
 import com.proxylity.packetsource.core.pipeline.ValidatedEntry;
@@ -19,7 +19,8 @@ import java.util.List;
  *
  * <p>The bound is on the largest state the message's entries occupy after Validate: Format's
  * output (and Batch's, which holds the same packets), where each entry becomes a packet whose
- * Payload is base64 of at most what its formatter can decode ({@link #decodedBound}) plus an
+ * Payload is base64 of at most what its formatter can decode (each formatter's
+ * {@link com.proxylity.packetsource.core.format.Formatter#decodedBound}) plus an
  * inner IPv6/UDP header, or a discard.
  */
 public final class StateBudget {
@@ -95,27 +96,8 @@ public final class StateBudget {
     }
 
     private static long cost(ValidatedEntry e) {
-        long data = decodedBound(e.formatter(), e.entry() == null ? null : e.entry().get("Data")) + MAX_INNER_HEADER;
+        long data = Formatters.decodedBound(e.formatter(), e.entry() == null ? null : e.entry().get("Data")) + MAX_INNER_HEADER;
         return PER_PACKET_FIELDS + e.id().length() + utf8(e.listener()) + 4 * ((data + 2) / 3);
-    }
-
-    /**
-     * Most bytes the entry's formatter can decode its Data to: base64 3 per 4 characters, hex 1
-     * per 2, utf8/ascii the text's UTF-8 bytes; anything else (coap, whose binary form is smaller
-     * than its JSON, or a formatter Format will reject) the UTF-8 bytes of the Data's JSON text.
-     */
-    static long decodedBound(String formatter, JsonNode data) {
-        if (data == null || data.isNull()) return 0;
-        if (data.isTextual()) {
-            String text = data.textValue();
-            String f = formatter == null ? "" : formatter.toLowerCase(java.util.Locale.ROOT);
-            return switch (f) {
-                case "base64" -> 3L * ((text.length() + 3) / 4);
-                case "hex" -> (text.length() + 1) / 2;
-                default -> utf8(text);
-            };
-        }
-        return utf8(data.toString());
     }
 
     private static long utf8(String s) {
