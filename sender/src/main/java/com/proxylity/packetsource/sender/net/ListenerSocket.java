@@ -4,7 +4,7 @@ import com.proxylity.packetsource.sender.config.ListenerConfig;
 import com.proxylity.packetsource.sender.metrics.JsonLog;
 import com.proxylity.packetsource.sender.metrics.SenderMetrics;
 import com.proxylity.packetsource.core.wireguard.InboundDrop;
-import com.proxylity.packetsource.sender.wg.Sealed;
+import com.proxylity.packetsource.core.wireguard.SealResult;
 import com.proxylity.packetsource.sender.wg.WireGuardPort;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -53,6 +53,7 @@ public final class ListenerSocket {
     private final int capacity;
     private final SenderMetrics metrics;
     private final WireGuardPort wireGuard;
+    private final OutboundEncoder encoder;
     private final AtomicInteger pending = new AtomicInteger();
     private final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
     private Channel channel;
@@ -64,6 +65,7 @@ public final class ListenerSocket {
         this.capacity = capacity;
         this.metrics = metrics;
         this.wireGuard = wireGuard;
+        this.encoder = OutboundEncoder.forType(config.type(), wireGuard);
     }
 
     public void bind(EventLoopGroup group, Transport transport) throws InterruptedException {
@@ -218,47 +220,31 @@ public final class ListenerSocket {
     }
 
     private void writeOne(Channel ch, Outbound out, int i, long now) {
-        byte[] p = out.payload[i];
-        if (wireGuard == null && p.length == 0) {
+        int size = encoder.datagramSize(out.payload[i].length);
+        if (size == 0) {
             sendEmpty(ch, out, i);
             return;
         }
-        ByteBuf buf;
-        InetSocketAddress dest;
-        if (wireGuard == null) {
-            dest = onSocket(out.destination[i]);
-            if (dest == null) {
-                out.finish(i, DiscardReason.AddressFamilyUnreachable);
-                return;
-            }
-            buf = alloc.directBuffer(p.length).writeBytes(p);
-        } else {
-            buf = alloc.directBuffer(wireGuard.sealedSize(p.length));
-            Sealed s;
-            try {
-                s = wireGuard.seal(out.peerKey[i], p, buf, now);
-            } catch (RuntimeException e) {
-                buf.release();
-                throw e;
-            }
-            if (!s.ok()) {
-                buf.release();
-                out.finish(i, s.reason());
-                return;
-            }
-            dest = s.endpoint();
-            if (out.endpointPolicy != null && !out.endpointPolicy.permits(dest.getAddress())) {
-                // The peer roamed to (or spoofed) a denied address: its counter is spent, nothing leaves.
-                buf.release();
-                out.finish(i, DiscardReason.EgressDenied);
-                return;
-            }
-            dest = onSocket(dest);
-            if (dest == null) {
-                buf.release();
-                out.finish(i, DiscardReason.AddressFamilyUnreachable);
-                return;
-            }
+        ByteBuf buf = alloc.directBuffer(size);
+        SealResult s;
+        try {
+            s = encoder.encode(out, i, buf, now);
+        } catch (RuntimeException e) {
+            buf.release();
+            throw e;
+        }
+        if (!s.isSealed()) {
+            buf.release();
+            out.finish(i, s.discard());
+            return;
+        }
+        // Every type's destination (the request's, or a session's endpoint) passes the same
+        // family check: a socket is never handed an address it would misroute.
+        InetSocketAddress dest = onSocket(s.endpoint());
+        if (dest == null) {
+            buf.release();
+            out.finish(i, DiscardReason.AddressFamilyUnreachable);
+            return;
         }
         SlotPromise promise = new SlotPromise(ch, ch.eventLoop(), i);
         promise.addListener(out);
