@@ -1,6 +1,7 @@
 package com.proxylity.packetsource.benchmarks.sender;
 
 import com.proxylity.packetsource.core.egressapi.EgressApi;
+import com.proxylity.packetsource.core.egressapi.EgressBinary;
 import com.proxylity.packetsource.core.egressapi.EgressJson;
 import com.proxylity.packetsource.core.egressapi.EgressPacket;
 import com.proxylity.packetsource.core.egressapi.EgressRequest;
@@ -94,13 +95,18 @@ public final class SenderSendBench {
                 // Warm-up: JIT the sender path and the JDK loop before measuring.
                 senderPath(dest, size, 3);
                 jdkChannel(dest, size, 1);
-                if (api) egressApi(dest, size, 2);
+                if (api) {
+                    egressApi(dest, size, 2, false);
+                    egressApi(dest, size, 2, true);
+                }
                 for (int r = 1; r <= rounds; r++) {
                     Run nat1 = runNative(nativeBin, dest, size, seconds);
                     Run snd = senderPath(dest, size, seconds);
                     Run natEp = runNative(nativeBin, dest, size, seconds, true);
                     Run jdk = jdkChannel(dest, size, seconds);
-                    Run http = api ? egressApi(dest, size, seconds) : new Run(Double.NaN, Double.NaN, Double.NaN, 0);
+                    Run none = new Run(Double.NaN, Double.NaN, Double.NaN, 0);
+                    Run http = api ? egressApi(dest, size, seconds, false) : none;
+                    Run bin = api ? egressApi(dest, size, seconds, true) : none;
                     Run nat2 = runNative(nativeBin, dest, size, seconds);
                     double natPps = (nat1.pps() + nat2.pps()) / 2;
                     double natCpu = (nat1.ppsPerCpu() + nat2.ppsPerCpu()) / 2;
@@ -110,12 +116,13 @@ public final class SenderSendBench {
                                     + "\"sender\":{\"pps\":%.0f,\"ppsPerCpu\":%.0f,\"snmpOutDatagrams\":%d,\"listenerThreadBytesPerPacket\":%.1f,\"listenerThreadCpuShare\":%.3f},"
                                     + "\"jdkChannel\":{\"pps\":%.0f,\"ppsPerCpu\":%.0f},"
                                     + "\"egressApi\":{\"pps\":%.0f,\"ppsPerProcessCpu\":%.0f},"
+                                    + "\"egressApiBinary\":{\"pps\":%.0f,\"ppsPerProcessCpu\":%.0f},"
                                     + "\"ratios\":{\"senderPps\":%.3f,\"senderPerCpu\":%.3f,\"jdkPps\":%.3f,\"jdkPerCpu\":%.3f,"
-                                    + "\"apiPps\":%.3f,\"apiPerCpu\":%.3f,\"nativeEpollPerCpu\":%.3f,\"senderPerCpuVsNativeEpoll\":%.3f}}%n",
+                                    + "\"apiPps\":%.3f,\"apiPerCpu\":%.3f,\"apiBinaryPps\":%.3f,\"apiBinaryPerCpu\":%.3f,\"nativeEpollPerCpu\":%.3f,\"senderPerCpuVsNativeEpoll\":%.3f}}%n",
                             size, r, natPps, natCpu, natEp.pps(), natEp.ppsPerCpu(), snd.pps(), snd.ppsPerCpu(), snd.snmpOut(), snd.bytesPerPacket(), snd.listenerCpuShare(),
-                            jdk.pps(), jdk.ppsPerCpu(), http.pps(), http.ppsPerCpu(),
+                            jdk.pps(), jdk.ppsPerCpu(), http.pps(), http.ppsPerCpu(), bin.pps(), bin.ppsPerCpu(),
                             snd.pps() / natPps, snd.ppsPerCpu() / natCpu, jdk.pps() / natPps, jdk.ppsPerCpu() / natCpu,
-                            http.pps() / natPps, http.ppsPerCpu() / natCpu,
+                            http.pps() / natPps, http.ppsPerCpu() / natCpu, bin.pps() / natPps, bin.ppsPerCpu() / natCpu,
                             natEp.ppsPerCpu() / natCpu, snd.ppsPerCpu() / natEp.ppsPerCpu());
                     add(summary, size + " native pps", natPps);
                     add(summary, size + " native pps/cpu", natCpu);
@@ -130,6 +137,8 @@ public final class SenderSendBench {
                     if (api) {
                         add(summary, size + " ratio api pps", http.pps() / natPps);
                         add(summary, size + " ratio api /cpu", http.ppsPerCpu() / natCpu);
+                        add(summary, size + " ratio apiBin pps", bin.pps() / natPps);
+                        add(summary, size + " ratio apiBin /cpu", bin.ppsPerCpu() / natCpu);
                     }
                     add(summary, size + " sender B/pkt", snd.bytesPerPacket());
                 }
@@ -235,10 +244,11 @@ public final class SenderSendBench {
     }
 
     /**
-     * End to end through the egress API: JSON + base64 + HMAC + HTTP on both sides, with the
-     * client in this JVM too (its CPU is counted: whole-process CPU time).
+     * End to end through the egress API: JSON + base64 (or the binary batch framing) + HMAC +
+     * HTTP on both sides, with the client in this JVM too (its CPU is counted: whole-process CPU
+     * time).
      */
-    private static Run egressApi(InetSocketAddress dest, int size, double seconds) throws Exception {
+    private static Run egressApi(InetSocketAddress dest, int size, double seconds, boolean binary) throws Exception {
         byte[] key = new byte[32];
         Arrays.fill(key, (byte) 3);
         int perRequest = 500;
@@ -252,7 +262,9 @@ public final class SenderSendBench {
             for (int i = 0; i < perRequest; i++) {
                 ps.add(new EgressPacket("m/" + i, "127.0.0.1", dest.getPort(), null, payload));
             }
-            byte[] body = EgressJson.writeRequest(new EgressRequest("bench", ps));
+            EgressRequest request = new EgressRequest("bench", ps);
+            byte[] body = binary ? EgressBinary.writeRequest(request) : EgressJson.writeRequest(request);
+            String type = binary ? EgressBinary.REQUEST_TYPE : EgressApi.CONTENT_TYPE;
             EgressSigner signer = new EgressSigner(key);
             HttpClient http = HttpClient.newHttpClient();
             URI uri = sender.egressUri();
@@ -269,14 +281,15 @@ public final class SenderSendBench {
                         while (System.nanoTime() < end) {
                             SignedHeaders h = signer.sign(body, System.currentTimeMillis());
                             HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(uri)
-                                    .header("Content-Type", EgressApi.CONTENT_TYPE) // else 415, as the contract says
+                                    .header("Content-Type", type) // else 415, as the contract says
                                     .header(EgressApi.HEADER_TIMESTAMP, h.timestamp())
                                     .header(EgressApi.HEADER_NONCE, h.nonce())
                                     .header(EgressApi.HEADER_SIGNATURE, h.signature())
                                     .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
                                     HttpResponse.BodyHandlers.ofByteArray());
                             if (r.statusCode() != 200) throw new IllegalStateException("status " + r.statusCode());
-                            sent[idx] += EgressJson.readResponse(r.body()).results().stream()
+                            sent[idx] += (binary ? EgressBinary.readResponse(r.body(), request)
+                                    : EgressJson.readResponse(r.body())).results().stream()
                                     .filter(x -> x.reason() == null).count();
                         }
                     } catch (Exception e) {
