@@ -87,13 +87,16 @@ public final class SenderSendBench {
         int[] sizes = args.length > 3 ? Arrays.stream(args[3].split(",")).mapToInt(Integer::parseInt).toArray()
                 : new int[] {200, 1420};
         boolean api = !"0".equals(System.getenv("BENCH_API"));
+        // Loops (and native threads) of the multi-socket comparison; 0 or 1 skips it.
+        int multi = Integer.parseInt(System.getenv().getOrDefault("BENCH_LOOPS", "2"));
 
         try (DatagramSocket sink = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
             InetSocketAddress dest = new InetSocketAddress("127.0.0.1", sink.getLocalPort());
             Map<String, List<Double>> summary = new LinkedHashMap<>();
             for (int size : sizes) {
                 // Warm-up: JIT the sender path and the JDK loop before measuring.
-                senderPath(dest, size, 3);
+                senderPath(dest, size, 3, 1);
+                if (multi > 1) senderPath(dest, size, 2, multi);
                 jdkChannel(dest, size, 1);
                 if (api) {
                     egressApi(dest, size, 2, false);
@@ -101,7 +104,7 @@ public final class SenderSendBench {
                 }
                 for (int r = 1; r <= rounds; r++) {
                     Run nat1 = runNative(nativeBin, dest, size, seconds);
-                    Run snd = senderPath(dest, size, seconds);
+                    Run snd = senderPath(dest, size, seconds, 1);
                     Run natEp = runNative(nativeBin, dest, size, seconds, true);
                     Run jdk = jdkChannel(dest, size, seconds);
                     Run none = new Run(Double.NaN, Double.NaN, Double.NaN, 0);
@@ -141,6 +144,26 @@ public final class SenderSendBench {
                         add(summary, size + " ratio apiBin /cpu", bin.ppsPerCpu() / natCpu);
                     }
                     add(summary, size + " sender B/pkt", snd.bytesPerPacket());
+                    if (multi > 1) {
+                        // Sender with N SO_REUSEPORT sockets on N loops vs. native with N threads,
+                        // N sockets on one port; the mean of the two native runs around it.
+                        Run m1 = runNative(nativeBin, dest, size, seconds, false, multi);
+                        Run ms = senderPath(dest, size, seconds, multi);
+                        Run m2 = runNative(nativeBin, dest, size, seconds, false, multi);
+                        double mPps = (m1.pps() + m2.pps()) / 2;
+                        double mCpu = (m1.ppsPerCpu() + m2.ppsPerCpu()) / 2;
+                        System.out.printf(Locale.ROOT, "{\"size\":%d,\"round\":%d,\"loops\":%d,"
+                                        + "\"nativeThreads\":{\"pps\":%.0f,\"ppsPerCpu\":%.0f},"
+                                        + "\"senderLoops\":{\"pps\":%.0f,\"ppsPerCpu\":%.0f},"
+                                        + "\"ratios\":{\"multiPps\":%.3f,\"multiPerCpu\":%.3f,"
+                                        + "\"nativeScaling\":%.3f,\"senderScaling\":%.3f}}%n",
+                                size, r, multi, mPps, mCpu, ms.pps(), ms.ppsPerCpu(), ms.pps() / mPps,
+                                ms.ppsPerCpu() / mCpu, mPps / natPps, ms.pps() / snd.pps());
+                        add(summary, size + " ratio multi pps", ms.pps() / mPps);
+                        add(summary, size + " ratio multi /cpu", ms.ppsPerCpu() / mCpu);
+                        add(summary, size + " native N/1 pps", mPps / natPps);
+                        add(summary, size + " sender N/1 pps", ms.pps() / snd.pps());
+                    }
                 }
             }
             System.out.println("# medians over rounds");
@@ -164,8 +187,13 @@ public final class SenderSendBench {
 
     private static Run runNative(String bin, InetSocketAddress dest, int size, double seconds, boolean epoll)
             throws Exception {
+        return runNative(bin, dest, size, seconds, epoll, 1);
+    }
+
+    private static Run runNative(String bin, InetSocketAddress dest, int size, double seconds, boolean epoll,
+                                 int threads) throws Exception {
         Process p = new ProcessBuilder(bin, "127.0.0.1", Integer.toString(dest.getPort()), Integer.toString(size),
-                Double.toString(seconds), Integer.toString(BATCH), epoll ? "epoll" : "plain")
+                Double.toString(seconds), Integer.toString(BATCH), epoll ? "epoll" : "plain", Integer.toString(threads))
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) throw new IllegalStateException("native: " + out);
@@ -173,12 +201,16 @@ public final class SenderSendBench {
         return new Run(j.get("pps").asDouble(), j.get("ppsPerCpu").asDouble(), 0, 0);
     }
 
-    /** The sender's send path: Outbound batches into a ListenerSocket, as EgressService does. */
-    private static Run senderPath(InetSocketAddress dest, int size, double seconds) throws Exception {
+    /**
+     * The sender's send path: Outbound batches into a ListenerSocket, as EgressService does; with
+     * {@code sockets > 1}, that many SO_REUSEPORT sockets on as many event loops. CPU: every
+     * loop thread plus the submitting thread.
+     */
+    private static Run senderPath(InetSocketAddress dest, int size, double seconds, int sockets) throws Exception {
         Transport t = Transport.best();
-        EventLoopGroup group = t.newGroup(1, "bench-listener");
+        EventLoopGroup group = t.newGroup(sockets, "bench-listener");
         ListenerSocket socket = new ListenerSocket(ListenerConfig.udp("bench", "127.0.0.1", 0),
-                SenderConfig.DEFAULT_QUEUE_CAPACITY, new SenderMetrics("bench"), null);
+                SenderConfig.DEFAULT_QUEUE_CAPACITY, new SenderMetrics("bench"), null, sockets);
         socket.bind(group, t);
         byte[][] payloads = new byte[BATCH][];
         for (int i = 0; i < BATCH; i++) {
@@ -186,17 +218,19 @@ public final class SenderSendBench {
             Arrays.fill(payloads[i], (byte) i);
         }
         ArrayDeque<Outbound> inFlight = new ArrayDeque<>();
-        long loop = group.submit(() -> Thread.currentThread().getId()).get();
+        long[] loops = new long[sockets];
+        int li = 0;
+        for (io.netty.util.concurrent.EventExecutor e : group) loops[li++] = e.submit(() -> Thread.currentThread().getId()).get();
         long self = Thread.currentThread().getId();
-        long loopCpu0 = THREADS.getThreadCpuTime(loop);
+        long loopCpu0 = loopCpu(loops);
         long selfCpu0 = THREADS.getThreadCpuTime(self);
-        long loopAlloc0 = THREADS.getThreadAllocatedBytes(loop);
+        long loopAlloc0 = THREADS.getThreadAllocatedBytes(loops[0]);
         long snmp0 = outDatagrams();
         long sent = 0;
         long start = System.nanoTime();
         long end = start + (long) (seconds * 1e9);
         while (System.nanoTime() < end) {
-            if (inFlight.size() >= IN_FLIGHT) sent += settle(inFlight.poll());
+            if (inFlight.size() >= IN_FLIGHT * sockets) sent += settle(inFlight.poll());
             Outbound o = new Outbound(BATCH);
             for (int i = 0; i < BATCH; i++) o.add(dest, null, payloads[i]);
             socket.submit(o);
@@ -204,13 +238,20 @@ public final class SenderSendBench {
         }
         while (!inFlight.isEmpty()) sent += settle(inFlight.poll());
         double elapsed = (System.nanoTime() - start) / 1e9;
-        double loopCpu = (THREADS.getThreadCpuTime(loop) - loopCpu0) / 1e9;
+        double loopCpu = (loopCpu(loops) - loopCpu0) / 1e9;
         double cpu = loopCpu + (THREADS.getThreadCpuTime(self) - selfCpu0) / 1e9;
-        double bytes = (THREADS.getThreadAllocatedBytes(loop) - loopAlloc0) / (double) sent;
+        // Per datagram of the first loop's share (all of them with one socket).
+        double bytes = (THREADS.getThreadAllocatedBytes(loops[0]) - loopAlloc0) / (double) sent * sockets;
         long snmp = outDatagrams() - snmp0;
         socket.close();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         return new Run(sent / elapsed, sent / cpu, bytes, snmp, loopCpu / cpu);
+    }
+
+    private static long loopCpu(long[] threads) {
+        long sum = 0;
+        for (long id : threads) sum += THREADS.getThreadCpuTime(id);
+        return sum;
     }
 
     private static int settle(Outbound o) throws Exception {
