@@ -109,7 +109,11 @@ class SenderBinaryEgressTest {
     /** Every prefix of a valid body, each properly signed, is refused: nothing half-sent. */
     @Test
     void everyTruncatedBodyIs400AndSendsNothing() throws Exception {
-        byte[] body = EgressBinary.writeRequest(request());
+        // Every field kind (a peer key too), small enough to cut at every byte.
+        int port = receiver.getLocalPort();
+        byte[] body = EgressBinary.writeRequest(new EgressRequest("coap", List.of(
+                new EgressPacket("t/0", LOOPBACK, port, null, new byte[] {1, 2, 3}),
+                new EgressPacket("t/1", LOOPBACK, port, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", new byte[] {4}))));
         for (int n = 0; n < body.length; n++) {
             byte[] cut = Arrays.copyOf(body, n);
             int status = client.postBinary(cut).statusCode();

@@ -229,6 +229,14 @@ public final class EgressBinary {
         String utf8(int n, int min) throws MalformedBatchException {
             if (n < min) throw new MalformedBatchException("empty field");
             need(n);
+            // Ids are ASCII in practice: take that path without a decoder per field.
+            boolean ascii = true;
+            for (int i = pos; i < pos + n && ascii; i++) ascii = b[i] >= 0;
+            if (ascii) {
+                String s = new String(b, pos, n, StandardCharsets.US_ASCII);
+                pos += n;
+                return s;
+            }
             CharsetDecoder d = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
             try {
