@@ -60,7 +60,8 @@ public final class EgressApiCostBench {
     }
 
     private static void measure(int size, String what, double seconds, Step step) throws Exception {
-        for (int i = 0; i < 50; i++) step.run(); // warm-up
+        long warm = System.nanoTime() + (long) (seconds * 0.5e9); // warm-up: half a step's time
+        while (System.nanoTime() < warm) step.run();
         long n = 0;
         long start = System.nanoTime();
         long end = start + (long) (seconds * 1e9);
