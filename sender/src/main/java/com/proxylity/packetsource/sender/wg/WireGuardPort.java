@@ -8,9 +8,9 @@ import java.util.function.BiConsumer;
 
 /**
  * The sender's seam to the pure WireGuard engine of one Listener. Every method is called on
- * that Listener's single event-loop thread, so the engine needs no locking and the sending
- * counter of a keypair has exactly one owner (design.md section 5, "Counters across egress
- * paths").
+ * that Listener's single event-loop thread, or, when the Listener has several sockets, under
+ * the one lock of {@link SerializedWireGuardPort}: the engine itself needs no locking and the
+ * sending counter of a keypair has exactly one owner at a time.
  */
 public interface WireGuardPort {
     /**
