@@ -2,13 +2,14 @@
 # Sender send-path benchmark: datagrams/s for 200 B and 1420 B payloads on loopback, as a ratio
 # to a native sendmmsg reference measured in the same run. Not a test; takes ~1–2 minutes.
 # usage: benchmarks/run-sender-bench.sh [seconds-per-run=3] [rounds=3] [sizes=200,1420]
-#   BENCH_API=0   skip the end-to-end egress API runs
+#   BENCH_API=0   skip the end-to-end egress API runs (JSON and binary framing)
+#   BENCH_LOOPS=N sender with N SO_REUSEPORT sockets/loops vs. native with N threads (default 2; 1 skips)
 #   JAVA=...      JVM to use (default: java on PATH)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="$root/benchmarks/target/sender-bench"
 mkdir -p "$out"
-gcc -O2 -Wall -o "$out/sendmmsg_ref" "$root/benchmarks/native/sendmmsg_ref.c"
+gcc -O2 -Wall -pthread -o "$out/sendmmsg_ref" "$root/benchmarks/native/sendmmsg_ref.c"
 cd "$root"
 mvn -B -ntp -q -pl benchmarks -am package -DskipTests dependency:build-classpath \
     -Dmdep.outputFile="$out/classpath.txt" -Dmdep.includeScope=runtime >/dev/null

@@ -80,6 +80,32 @@ class RuntimePartsTest {
         assertThrows(SenderUnavailableException.class, () -> t.post("http://127.0.0.1:" + closed, request()));
     }
 
+    /** Batches go in the binary framing; one with a field beyond its bounds goes as JSON. */
+    @Test
+    void egressIsBinaryAndFallsBackToJsonOnlyWhenAFieldDoesNotFit() throws Exception {
+        List<String> types = new java.util.concurrent.CopyOnWriteArrayList<>();
+        HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        s.createContext("/", ex -> {
+            types.add(ex.getRequestHeaders().getFirst("Content-Type"));
+            ex.getRequestBody().readAllBytes();
+            ex.sendResponseHeaders(400, -1);
+            ex.close();
+        });
+        s.start();
+        try {
+            HttpEgressTransport t = new HttpEgressTransport(KEY, Clock.systemUTC(), Duration.ofSeconds(5));
+            String url = "http://127.0.0.1:" + s.getAddress().getPort();
+            assertThrows(EgressRejectedException.class, () -> t.post(url, request()));
+            EgressRequest longId = new EgressRequest("coap",
+                    List.of(new EgressPacket("m/" + "x".repeat(300), "203.0.113.9", 5683, null, new byte[] {1})));
+            assertThrows(EgressRejectedException.class, () -> t.post(url, longId));
+            assertEquals(List.of(com.proxylity.packetsource.core.egressapi.EgressBinary.REQUEST_TYPE,
+                    com.proxylity.packetsource.core.egressapi.EgressApi.CONTENT_TYPE), types);
+        } finally {
+            s.stop(0);
+        }
+    }
+
     @Test
     void aWrongKeyIsRefusedBySignatureAndRetried() throws Exception {
         byte[] other = new byte[32];

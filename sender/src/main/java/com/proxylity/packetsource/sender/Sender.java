@@ -78,15 +78,17 @@ public final class Sender implements AutoCloseable {
                 ? new FlowOwnerRecorder(config.senderId(), publisher, clock) : null;
         Map<String, ListenerSocket> s = new LinkedHashMap<>();
         Map<String, SenderMetrics> m = new LinkedHashMap<>();
-        group = transport.newGroup(Math.max(1, Math.min(config.listeners().size(),
-                Runtime.getRuntime().availableProcessors())), "listener");
+        // One loop per Listener up to the core count, and at least one per socket of a Listener,
+        // so a Listener's SO_REUSEPORT sockets each get their own loop (and core).
+        group = transport.newGroup(Math.max(config.socketsPerListener(), Math.max(1, Math.min(
+                config.listeners().size(), Runtime.getRuntime().availableProcessors()))), "listener");
         try {
             for (ListenerConfig lc : config.listeners()) {
                 SenderMetrics lm = new SenderMetrics(lc.name());
                 WireGuardPort wg = lc.type().isWireGuard()
                         ? wgFactory.create(lc, config.senderId(), sessions, clock) : null;
                 if (wg != null) wireGuardPorts.put(lc.name(), wg);
-                ListenerSocket sock = new ListenerSocket(lc, config.queueCapacity(), lm, wg);
+                ListenerSocket sock = new ListenerSocket(lc, config.queueCapacity(), lm, wg, config.socketsPerListener());
                 if (wg == null && flowOwners != null) sock.onHeard(remote -> flowOwners.heard(lc.name(), remote));
                 sock.bind(group, transport);
                 s.put(lc.name(), sock);
@@ -152,6 +154,13 @@ public final class Sender implements AutoCloseable {
     }
 
     /** The bound address of a Listener socket (its port is the real one when configured as 0). */
+    /** Sockets bound to the Listener's address and port (SO_REUSEPORT; 1 unless configured). */
+    public int listenerSockets(String listener) {
+        ListenerSocket s = sockets.get(listener);
+        if (s == null) throw new IllegalArgumentException("no such listener");
+        return s.sockets();
+    }
+
     public InetSocketAddress listenerAddress(String listener) {
         ListenerSocket s = sockets.get(listener);
         if (s == null) throw new IllegalArgumentException("no such listener");

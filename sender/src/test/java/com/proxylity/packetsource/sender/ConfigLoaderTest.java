@@ -45,6 +45,7 @@ class ConfigLoaderTest {
                     privateKeyFile: %s
                     allowedPeers: [ "cGVlcg==" ]
                 queueCapacity: 100
+                socketsPerListener: 2
                 sessionDirectory: { type: memory }
                 metrics: { intervalSeconds: 10 }
                 """.formatted(keyFile));
@@ -57,6 +58,7 @@ class ConfigLoaderTest {
         assertEquals("0.0.0.0", c.listeners().get(1).bindAddress());
         assertArrayEquals(WG_KEY, c.listeners().get(1).privateKey());
         assertEquals(100, c.queueCapacity());
+        assertEquals(2, c.socketsPerListener());
         assertEquals(10, c.metricsInterval().toSeconds());
         // Secrets never show in the printed configuration.
         assertFalse(c.toString().contains(HMAC));
@@ -94,5 +96,14 @@ class ConfigLoaderTest {
                 ConfigLoader.ENV_CONFIG_JSON, "{\"listeners\":[{\"name\":\"a\",\"colour\":1}]}",
                 ConfigLoader.DEFAULT_HMAC_ENV, HMAC)));
         assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(Map.of()));
+    }
+
+    @Test
+    void socketsPerListenerDefaultsToOneAndIsBounded() {
+        SenderConfig.Builder b = SenderConfig.builder().hmacKey(TestEgress.KEY);
+        assertEquals(1, b.build().socketsPerListener());
+        assertThrows(IllegalArgumentException.class, () -> b.socketsPerListener(-1).build());
+        assertThrows(IllegalArgumentException.class, () -> b.socketsPerListener(65).build());
+        assertEquals(64, b.socketsPerListener(64).build().socketsPerListener());
     }
 }

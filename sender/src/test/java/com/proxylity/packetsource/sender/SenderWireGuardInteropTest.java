@@ -49,7 +49,20 @@ class SenderWireGuardInteropTest {
     @Test
     void signedBatchReachesWireguardGoPeerThroughTheTunnel() throws Exception {
         WireGuardPeer.requireAvailable();
-        runAgainst(new InMemorySessionDirectory());
+        runAgainst(new InMemorySessionDirectory(), 1, 1);
+    }
+
+    /**
+     * Issue 12: a Listener with two SO_REUSEPORT sockets on two event loops shares one engine.
+     * The handshake lands on one socket, transport packets of four requests leave from both
+     * (round-robin), interleaving one keypair's counters across sockets; wireguard-go accepts
+     * them all (none replayed, none out of its window) and every one came from the Listener's
+     * port (wireguard-go's peer endpoint stays the Listener's address).
+     */
+    @Test
+    void aMultiSocketListenerKeepsTheSessionWithWireguardGo() throws Exception {
+        WireGuardPeer.requireAvailable();
+        runAgainst(new InMemorySessionDirectory(), 2, 4);
     }
 
     /** The same, with sessions published to the DynamoDB directory (dynalite, real API). */
@@ -58,16 +71,17 @@ class SenderWireGuardInteropTest {
         WireGuardPeer.requireAvailable();
         try (Dynalite dynalite = Dynalite.start()) {
             Tables tables = dynalite.createTables();
-            runAgainst(new DynamoDbSessionDirectory(dynalite.client(), tables.sessions()));
+            runAgainst(new DynamoDbSessionDirectory(dynalite.client(), tables.sessions()), 1, 1);
         }
     }
 
-    private void runAgainst(SessionDirectory sessions) throws Exception {
+    private void runAgainst(SessionDirectory sessions, int sockets, int requests) throws Exception {
         WireGuardKeys listenerKeys = WireGuardKeys.generate();
         WireGuardKeys peerKeys = WireGuardKeys.generate();
         SenderConfig config = SenderConfig.builder().senderId("sender-test").hmacKey(TestEgress.KEY)
                 .listener(new ListenerConfig("tunnel", ListenerType.WG_DECAP, "127.0.0.1", 0,
                         listenerKeys.privateKeyBytes(), List.of(peerKeys.publicKey())))
+                .socketsPerListener(sockets)
                 .build();
         Instant establishedAt;
         int peerEndpointPort;
@@ -91,7 +105,8 @@ class SenderWireGuardInteropTest {
                 InetAddress src = InetAddress.getByName("10.77.0.1");
                 List<EgressPacket> packets = new ArrayList<>();
                 List<byte[]> payloads = new ArrayList<>();
-                for (int i = 0; i < 10; i++) {
+                int n = 10 * requests;
+                for (int i = 0; i < n; i++) {
                     byte[] p = ("packet " + i + " through the tunnel").getBytes(StandardCharsets.UTF_8);
                     payloads.add(p);
                     // Remote.Address is a documentation address: it must not be where the packet goes.
@@ -100,22 +115,30 @@ class SenderWireGuardInteropTest {
                 }
                 packets.add(new EgressPacket("m/x", "203.0.113.9", 51820, WireGuardKeys.generate().publicKey(),
                         InnerFrame.build(src, 53, peer.innerV4(), 12345, new byte[] {1})));
-                HttpResponse<byte[]> resp = client.post(new EgressRequest("tunnel", packets));
-                assertEquals(200, resp.statusCode());
-                List<EgressResult> results = EgressJson.readResponse(resp.body()).results();
-                for (int i = 0; i < 10; i++) assertEquals(EgressOutcome.Sent, results.get(i).outcome(), "m/" + i);
+                List<EgressResult> results = new ArrayList<>();
+                for (int r = 0; r < requests; r++) {
+                    // Consecutive requests go to the Listener's sockets in turn.
+                    List<EgressPacket> part = r == requests - 1 ? packets.subList(10 * r, packets.size())
+                            : packets.subList(10 * r, 10 * r + 10);
+                    HttpResponse<byte[]> resp = client.post(new EgressRequest("tunnel", part));
+                    assertEquals(200, resp.statusCode());
+                    results.addAll(EgressJson.readResponse(resp.body()).results());
+                }
+                for (int i = 0; i < n; i++) assertEquals(EgressOutcome.Sent, results.get(i).outcome(), "m/" + i);
                 assertEquals(EgressResult.discarded("m/x",
-                        com.proxylity.packetsource.core.contract.DiscardReason.NoSession), results.get(10));
+                        com.proxylity.packetsource.core.contract.DiscardReason.NoSession), results.get(n));
 
                 List<String> got = new ArrayList<>();
-                for (int i = 0; i < 10; i++) {
+                for (int i = 0; i < n; i++) {
                     ReceivedDatagram d = rx.expect(WAIT);
                     assertEquals(new InetSocketAddress(src, 53), d.source());
                     got.add(d.payloadUtf8());
                 }
                 List<String> want = payloads.stream().map(p -> new String(p, StandardCharsets.UTF_8)).toList();
                 assertEquals(want.stream().sorted().toList(), got.stream().sorted().toList());
-                assertArrayEquals(new long[] {10}, new long[] {sender.metrics("tunnel").sentTotal()});
+                assertArrayEquals(new long[] {n}, new long[] {sender.metrics("tunnel").sentTotal()});
+                // wireguard-go saw every packet from the Listener's own address and port.
+                assertEquals("127.0.0.1:" + sender.listenerAddress("tunnel").getPort(), peer.status().endpoint());
             }
             establishedAt = record.establishedAt();
             peerEndpointPort = peer.listenPort();

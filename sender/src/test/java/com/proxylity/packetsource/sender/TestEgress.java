@@ -1,6 +1,7 @@
 package com.proxylity.packetsource.sender;
 
 import com.proxylity.packetsource.core.egressapi.EgressApi;
+import com.proxylity.packetsource.core.egressapi.EgressBinary;
 import com.proxylity.packetsource.core.egressapi.EgressJson;
 import com.proxylity.packetsource.core.egressapi.EgressPacket;
 import com.proxylity.packetsource.core.egressapi.EgressRequest;
@@ -37,8 +38,12 @@ final class TestEgress {
     }
 
     HttpResponse<byte[]> post(byte[] body, SignedHeaders h) throws Exception {
+        return post(EgressApi.CONTENT_TYPE, body, h);
+    }
+
+    HttpResponse<byte[]> post(String contentType, byte[] body, SignedHeaders h) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(20))
-                .header("Content-Type", EgressApi.CONTENT_TYPE)
+                .header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (h != null) {
             b.header(EgressApi.HEADER_TIMESTAMP, h.timestamp())
@@ -50,6 +55,11 @@ final class TestEgress {
 
     HttpResponse<byte[]> post(byte[] body) throws Exception {
         return post(body, signer.sign(body, System.currentTimeMillis()));
+    }
+
+    /** A body in the binary batch framing, signed like any other. */
+    HttpResponse<byte[]> postBinary(byte[] body) throws Exception {
+        return post(EgressBinary.REQUEST_TYPE, body, signer.sign(body, System.currentTimeMillis()));
     }
 
     HttpResponse<byte[]> post(EgressRequest request) throws Exception {

@@ -1,6 +1,7 @@
 package com.proxylity.packetsource.benchmarks.sender;
 
 import com.proxylity.packetsource.core.egressapi.EgressApi;
+import com.proxylity.packetsource.core.egressapi.EgressBinary;
 import com.proxylity.packetsource.core.egressapi.EgressJson;
 import com.proxylity.packetsource.core.egressapi.EgressPacket;
 import com.proxylity.packetsource.core.egressapi.EgressRequest;
@@ -86,21 +87,29 @@ public final class SenderSendBench {
         int[] sizes = args.length > 3 ? Arrays.stream(args[3].split(",")).mapToInt(Integer::parseInt).toArray()
                 : new int[] {200, 1420};
         boolean api = !"0".equals(System.getenv("BENCH_API"));
+        // Loops (and native threads) of the multi-socket comparison; 0 or 1 skips it.
+        int multi = Integer.parseInt(System.getenv().getOrDefault("BENCH_LOOPS", "2"));
 
         try (DatagramSocket sink = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
             InetSocketAddress dest = new InetSocketAddress("127.0.0.1", sink.getLocalPort());
             Map<String, List<Double>> summary = new LinkedHashMap<>();
             for (int size : sizes) {
                 // Warm-up: JIT the sender path and the JDK loop before measuring.
-                senderPath(dest, size, 3);
+                senderPath(dest, size, 3, 1);
+                if (multi > 1) senderPath(dest, size, 2, multi);
                 jdkChannel(dest, size, 1);
-                if (api) egressApi(dest, size, 2);
+                if (api) {
+                    egressApi(dest, size, 2, false);
+                    egressApi(dest, size, 2, true);
+                }
                 for (int r = 1; r <= rounds; r++) {
                     Run nat1 = runNative(nativeBin, dest, size, seconds);
-                    Run snd = senderPath(dest, size, seconds);
+                    Run snd = senderPath(dest, size, seconds, 1);
                     Run natEp = runNative(nativeBin, dest, size, seconds, true);
                     Run jdk = jdkChannel(dest, size, seconds);
-                    Run http = api ? egressApi(dest, size, seconds) : new Run(Double.NaN, Double.NaN, Double.NaN, 0);
+                    Run none = new Run(Double.NaN, Double.NaN, Double.NaN, 0);
+                    Run http = api ? egressApi(dest, size, seconds, false) : none;
+                    Run bin = api ? egressApi(dest, size, seconds, true) : none;
                     Run nat2 = runNative(nativeBin, dest, size, seconds);
                     double natPps = (nat1.pps() + nat2.pps()) / 2;
                     double natCpu = (nat1.ppsPerCpu() + nat2.ppsPerCpu()) / 2;
@@ -110,12 +119,13 @@ public final class SenderSendBench {
                                     + "\"sender\":{\"pps\":%.0f,\"ppsPerCpu\":%.0f,\"snmpOutDatagrams\":%d,\"listenerThreadBytesPerPacket\":%.1f,\"listenerThreadCpuShare\":%.3f},"
                                     + "\"jdkChannel\":{\"pps\":%.0f,\"ppsPerCpu\":%.0f},"
                                     + "\"egressApi\":{\"pps\":%.0f,\"ppsPerProcessCpu\":%.0f},"
+                                    + "\"egressApiBinary\":{\"pps\":%.0f,\"ppsPerProcessCpu\":%.0f},"
                                     + "\"ratios\":{\"senderPps\":%.3f,\"senderPerCpu\":%.3f,\"jdkPps\":%.3f,\"jdkPerCpu\":%.3f,"
-                                    + "\"apiPps\":%.3f,\"apiPerCpu\":%.3f,\"nativeEpollPerCpu\":%.3f,\"senderPerCpuVsNativeEpoll\":%.3f}}%n",
+                                    + "\"apiPps\":%.3f,\"apiPerCpu\":%.3f,\"apiBinaryPps\":%.3f,\"apiBinaryPerCpu\":%.3f,\"nativeEpollPerCpu\":%.3f,\"senderPerCpuVsNativeEpoll\":%.3f}}%n",
                             size, r, natPps, natCpu, natEp.pps(), natEp.ppsPerCpu(), snd.pps(), snd.ppsPerCpu(), snd.snmpOut(), snd.bytesPerPacket(), snd.listenerCpuShare(),
-                            jdk.pps(), jdk.ppsPerCpu(), http.pps(), http.ppsPerCpu(),
+                            jdk.pps(), jdk.ppsPerCpu(), http.pps(), http.ppsPerCpu(), bin.pps(), bin.ppsPerCpu(),
                             snd.pps() / natPps, snd.ppsPerCpu() / natCpu, jdk.pps() / natPps, jdk.ppsPerCpu() / natCpu,
-                            http.pps() / natPps, http.ppsPerCpu() / natCpu,
+                            http.pps() / natPps, http.ppsPerCpu() / natCpu, bin.pps() / natPps, bin.ppsPerCpu() / natCpu,
                             natEp.ppsPerCpu() / natCpu, snd.ppsPerCpu() / natEp.ppsPerCpu());
                     add(summary, size + " native pps", natPps);
                     add(summary, size + " native pps/cpu", natCpu);
@@ -130,8 +140,30 @@ public final class SenderSendBench {
                     if (api) {
                         add(summary, size + " ratio api pps", http.pps() / natPps);
                         add(summary, size + " ratio api /cpu", http.ppsPerCpu() / natCpu);
+                        add(summary, size + " ratio apiBin pps", bin.pps() / natPps);
+                        add(summary, size + " ratio apiBin /cpu", bin.ppsPerCpu() / natCpu);
                     }
                     add(summary, size + " sender B/pkt", snd.bytesPerPacket());
+                    if (multi > 1) {
+                        // Sender with N SO_REUSEPORT sockets on N loops vs. native with N threads,
+                        // N sockets on one port; the mean of the two native runs around it.
+                        Run m1 = runNative(nativeBin, dest, size, seconds, false, multi);
+                        Run ms = senderPath(dest, size, seconds, multi);
+                        Run m2 = runNative(nativeBin, dest, size, seconds, false, multi);
+                        double mPps = (m1.pps() + m2.pps()) / 2;
+                        double mCpu = (m1.ppsPerCpu() + m2.ppsPerCpu()) / 2;
+                        System.out.printf(Locale.ROOT, "{\"size\":%d,\"round\":%d,\"loops\":%d,"
+                                        + "\"nativeThreads\":{\"pps\":%.0f,\"ppsPerCpu\":%.0f},"
+                                        + "\"senderLoops\":{\"pps\":%.0f,\"ppsPerCpu\":%.0f},"
+                                        + "\"ratios\":{\"multiPps\":%.3f,\"multiPerCpu\":%.3f,"
+                                        + "\"nativeScaling\":%.3f,\"senderScaling\":%.3f}}%n",
+                                size, r, multi, mPps, mCpu, ms.pps(), ms.ppsPerCpu(), ms.pps() / mPps,
+                                ms.ppsPerCpu() / mCpu, mPps / natPps, ms.pps() / snd.pps());
+                        add(summary, size + " ratio multi pps", ms.pps() / mPps);
+                        add(summary, size + " ratio multi /cpu", ms.ppsPerCpu() / mCpu);
+                        add(summary, size + " native N/1 pps", mPps / natPps);
+                        add(summary, size + " sender N/1 pps", ms.pps() / snd.pps());
+                    }
                 }
             }
             System.out.println("# medians over rounds");
@@ -155,8 +187,13 @@ public final class SenderSendBench {
 
     private static Run runNative(String bin, InetSocketAddress dest, int size, double seconds, boolean epoll)
             throws Exception {
+        return runNative(bin, dest, size, seconds, epoll, 1);
+    }
+
+    private static Run runNative(String bin, InetSocketAddress dest, int size, double seconds, boolean epoll,
+                                 int threads) throws Exception {
         Process p = new ProcessBuilder(bin, "127.0.0.1", Integer.toString(dest.getPort()), Integer.toString(size),
-                Double.toString(seconds), Integer.toString(BATCH), epoll ? "epoll" : "plain")
+                Double.toString(seconds), Integer.toString(BATCH), epoll ? "epoll" : "plain", Integer.toString(threads))
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) throw new IllegalStateException("native: " + out);
@@ -164,12 +201,16 @@ public final class SenderSendBench {
         return new Run(j.get("pps").asDouble(), j.get("ppsPerCpu").asDouble(), 0, 0);
     }
 
-    /** The sender's send path: Outbound batches into a ListenerSocket, as EgressService does. */
-    private static Run senderPath(InetSocketAddress dest, int size, double seconds) throws Exception {
+    /**
+     * The sender's send path: Outbound batches into a ListenerSocket, as EgressService does; with
+     * {@code sockets > 1}, that many SO_REUSEPORT sockets on as many event loops. CPU: every
+     * loop thread plus the submitting thread.
+     */
+    private static Run senderPath(InetSocketAddress dest, int size, double seconds, int sockets) throws Exception {
         Transport t = Transport.best();
-        EventLoopGroup group = t.newGroup(1, "bench-listener");
+        EventLoopGroup group = t.newGroup(sockets, "bench-listener");
         ListenerSocket socket = new ListenerSocket(ListenerConfig.udp("bench", "127.0.0.1", 0),
-                SenderConfig.DEFAULT_QUEUE_CAPACITY, new SenderMetrics("bench"), null);
+                SenderConfig.DEFAULT_QUEUE_CAPACITY, new SenderMetrics("bench"), null, sockets);
         socket.bind(group, t);
         byte[][] payloads = new byte[BATCH][];
         for (int i = 0; i < BATCH; i++) {
@@ -177,17 +218,19 @@ public final class SenderSendBench {
             Arrays.fill(payloads[i], (byte) i);
         }
         ArrayDeque<Outbound> inFlight = new ArrayDeque<>();
-        long loop = group.submit(() -> Thread.currentThread().getId()).get();
+        long[] loops = new long[sockets];
+        int li = 0;
+        for (io.netty.util.concurrent.EventExecutor e : group) loops[li++] = e.submit(() -> Thread.currentThread().getId()).get();
         long self = Thread.currentThread().getId();
-        long loopCpu0 = THREADS.getThreadCpuTime(loop);
+        long loopCpu0 = loopCpu(loops);
         long selfCpu0 = THREADS.getThreadCpuTime(self);
-        long loopAlloc0 = THREADS.getThreadAllocatedBytes(loop);
+        long loopAlloc0 = THREADS.getThreadAllocatedBytes(loops[0]);
         long snmp0 = outDatagrams();
         long sent = 0;
         long start = System.nanoTime();
         long end = start + (long) (seconds * 1e9);
         while (System.nanoTime() < end) {
-            if (inFlight.size() >= IN_FLIGHT) sent += settle(inFlight.poll());
+            if (inFlight.size() >= IN_FLIGHT * sockets) sent += settle(inFlight.poll());
             Outbound o = new Outbound(BATCH);
             for (int i = 0; i < BATCH; i++) o.add(dest, null, payloads[i]);
             socket.submit(o);
@@ -195,13 +238,20 @@ public final class SenderSendBench {
         }
         while (!inFlight.isEmpty()) sent += settle(inFlight.poll());
         double elapsed = (System.nanoTime() - start) / 1e9;
-        double loopCpu = (THREADS.getThreadCpuTime(loop) - loopCpu0) / 1e9;
+        double loopCpu = (loopCpu(loops) - loopCpu0) / 1e9;
         double cpu = loopCpu + (THREADS.getThreadCpuTime(self) - selfCpu0) / 1e9;
-        double bytes = (THREADS.getThreadAllocatedBytes(loop) - loopAlloc0) / (double) sent;
+        // Per datagram of the first loop's share (all of them with one socket).
+        double bytes = (THREADS.getThreadAllocatedBytes(loops[0]) - loopAlloc0) / (double) sent * sockets;
         long snmp = outDatagrams() - snmp0;
         socket.close();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         return new Run(sent / elapsed, sent / cpu, bytes, snmp, loopCpu / cpu);
+    }
+
+    private static long loopCpu(long[] threads) {
+        long sum = 0;
+        for (long id : threads) sum += THREADS.getThreadCpuTime(id);
+        return sum;
     }
 
     private static int settle(Outbound o) throws Exception {
@@ -235,10 +285,11 @@ public final class SenderSendBench {
     }
 
     /**
-     * End to end through the egress API: JSON + base64 + HMAC + HTTP on both sides, with the
-     * client in this JVM too (its CPU is counted: whole-process CPU time).
+     * End to end through the egress API: JSON + base64 (or the binary batch framing) + HMAC +
+     * HTTP on both sides, with the client in this JVM too (its CPU is counted: whole-process CPU
+     * time).
      */
-    private static Run egressApi(InetSocketAddress dest, int size, double seconds) throws Exception {
+    private static Run egressApi(InetSocketAddress dest, int size, double seconds, boolean binary) throws Exception {
         byte[] key = new byte[32];
         Arrays.fill(key, (byte) 3);
         int perRequest = 500;
@@ -252,7 +303,9 @@ public final class SenderSendBench {
             for (int i = 0; i < perRequest; i++) {
                 ps.add(new EgressPacket("m/" + i, "127.0.0.1", dest.getPort(), null, payload));
             }
-            byte[] body = EgressJson.writeRequest(new EgressRequest("bench", ps));
+            EgressRequest request = new EgressRequest("bench", ps);
+            byte[] body = binary ? EgressBinary.writeRequest(request) : EgressJson.writeRequest(request);
+            String type = binary ? EgressBinary.REQUEST_TYPE : EgressApi.CONTENT_TYPE;
             EgressSigner signer = new EgressSigner(key);
             HttpClient http = HttpClient.newHttpClient();
             URI uri = sender.egressUri();
@@ -269,14 +322,15 @@ public final class SenderSendBench {
                         while (System.nanoTime() < end) {
                             SignedHeaders h = signer.sign(body, System.currentTimeMillis());
                             HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(uri)
-                                    .header("Content-Type", EgressApi.CONTENT_TYPE) // else 415, as the contract says
+                                    .header("Content-Type", type) // else 415, as the contract says
                                     .header(EgressApi.HEADER_TIMESTAMP, h.timestamp())
                                     .header(EgressApi.HEADER_NONCE, h.nonce())
                                     .header(EgressApi.HEADER_SIGNATURE, h.signature())
                                     .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
                                     HttpResponse.BodyHandlers.ofByteArray());
                             if (r.statusCode() != 200) throw new IllegalStateException("status " + r.statusCode());
-                            sent[idx] += EgressJson.readResponse(r.body()).results().stream()
+                            sent[idx] += (binary ? EgressBinary.readResponse(r.body(), request)
+                                    : EgressJson.readResponse(r.body())).results().stream()
                                     .filter(x -> x.reason() == null).count();
                         }
                     } catch (Exception e) {

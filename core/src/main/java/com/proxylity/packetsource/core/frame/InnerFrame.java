@@ -81,6 +81,37 @@ public final class InnerFrame {
         return frame;
     }
 
+    /**
+     * Whether {@code p} is shaped like a frame {@link #build} makes: IPv4 without options or
+     * IPv6 without extension headers, carrying UDP, with every length field agreeing with the
+     * array's length. Checksums are left to the receiving kernel. The sender checks this before
+     * sealing for a DecapsulatedDelivery Listener, so a malformed frame never spends a counter.
+     */
+    public static boolean isUdpFrame(byte[] p) {
+        if (p == null || p.length < 1) return false;
+        int version = (p[0] & 0xFF) >>> 4;
+        int ip;
+        if (version == 4) {
+            ip = IPV4_HEADER;
+            if (p.length < ip + UDP_HEADER || (p[0] & 0x0F) != 5 || get16(p, 2) != p.length
+                    || (p[9] & 0xFF) != PROTOCOL_UDP) {
+                return false;
+            }
+        } else if (version == 6) {
+            ip = IPV6_HEADER;
+            if (p.length < ip + UDP_HEADER || get16(p, 4) != p.length - ip || (p[6] & 0xFF) != PROTOCOL_UDP) {
+                return false;
+            }
+        } else {
+            return false;
+        }
+        return get16(p, ip + 4) == p.length - ip;
+    }
+
+    private static int get16(byte[] b, int off) {
+        return ((b[off] & 0xFF) << 8) | (b[off + 1] & 0xFF);
+    }
+
     /** RFC 1071 one's complement sum of 16-bit words (odd tail padded with zero), unfolded. */
     static long sum(byte[] b, int off, int len, long acc) {
         int i = off;

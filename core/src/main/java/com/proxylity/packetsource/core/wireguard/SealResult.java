@@ -23,8 +23,23 @@ public final class SealResult {
         this.discard = discard;
     }
 
-    static SealResult sealed(InetSocketAddress endpoint, int length) {
+    /**
+     * {@code length} bytes are ready to go to {@code endpoint}. Public so that every outbound
+     * encoder of the sender (plain UDP too) reports through this one type.
+     */
+    public static SealResult sealed(InetSocketAddress endpoint, int length) {
         return new SealResult(endpoint, length, null);
+    }
+
+    /** Nothing to send, for {@code discard}; the shared constants where one exists. */
+    public static SealResult discarded(DiscardReason discard) {
+        if (discard == null) throw new IllegalArgumentException("a discard needs a reason");
+        return switch (discard) {
+            case NoSession -> NO_SESSION;
+            case SessionExpired -> SESSION_EXPIRED;
+            case TooLarge -> TOO_LARGE;
+            default -> new SealResult(null, 0, discard);
+        };
     }
 
     public boolean isSealed() { return discard == null; }

@@ -106,4 +106,27 @@ class InnerFrameTest {
                 new byte[65_535 - 28 + 1]));
         assertEquals(65_535, InnerFrame.build(new byte[4], 1, new byte[4], 1, new byte[65_535 - 28]).length);
     }
+
+    @Test
+    void recognisesWhatBuildMakesAndNothingMisshapen() throws Exception {
+        byte[] v4 = InnerFrame.build(InetAddress.getByName("10.0.0.1"), 53, InetAddress.getByName("10.0.0.2"), 9,
+                new byte[] {1, 2, 3});
+        byte[] v6 = InnerFrame.build(InetAddress.getByName("fd00::1"), 53, InetAddress.getByName("fd00::2"), 9,
+                new byte[0]);
+        org.junit.jupiter.api.Assertions.assertTrue(InnerFrame.isUdpFrame(v4));
+        org.junit.jupiter.api.Assertions.assertTrue(InnerFrame.isUdpFrame(v6));
+        org.junit.jupiter.api.Assertions.assertFalse(InnerFrame.isUdpFrame(new byte[0]));
+        org.junit.jupiter.api.Assertions.assertFalse(InnerFrame.isUdpFrame(new byte[] {1, 2, 3}));
+        org.junit.jupiter.api.Assertions.assertFalse(InnerFrame.isUdpFrame(java.util.Arrays.copyOf(v4, v4.length - 1)));
+        org.junit.jupiter.api.Assertions.assertFalse(InnerFrame.isUdpFrame(java.util.Arrays.copyOf(v6, v6.length + 1)));
+        byte[] tcp = v4.clone();
+        tcp[9] = 6;
+        org.junit.jupiter.api.Assertions.assertFalse(InnerFrame.isUdpFrame(tcp));
+        byte[] options = v4.clone();
+        options[0] = 0x46;
+        org.junit.jupiter.api.Assertions.assertFalse(InnerFrame.isUdpFrame(options));
+        byte[] udpLen = v6.clone();
+        udpLen[InnerFrame.IPV6_HEADER + 5]++;
+        org.junit.jupiter.api.Assertions.assertFalse(InnerFrame.isUdpFrame(udpLen));
+    }
 }

@@ -121,6 +121,12 @@ public final class Environment {
     }
 
     public static EgressTransport egressTransport() {
+        // Pooled connections are reused across invocations; drop them before the sender's 30 s
+        // idle close (HttpLimits.idleTimeout) so a thawed environment never posts on a socket the
+        // sender already closed. Read once when the JDK client's pool class loads: set it first.
+        if (System.getProperty("jdk.httpclient.keepalive.timeout") == null) {
+            System.setProperty("jdk.httpclient.keepalive.timeout", "20");
+        }
         long timeout = Long.parseLong(optional(EGRESS_TIMEOUT_MS, "10000"));
         return new HttpEgressTransport(EgressKey.load(), Clock.systemUTC(), Duration.ofMillis(timeout));
     }

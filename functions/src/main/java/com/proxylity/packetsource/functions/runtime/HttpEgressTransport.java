@@ -1,6 +1,7 @@
 package com.proxylity.packetsource.functions.runtime;
 
 import com.proxylity.packetsource.core.egressapi.EgressApi;
+import com.proxylity.packetsource.core.egressapi.EgressBinary;
 import com.proxylity.packetsource.core.egressapi.EgressJson;
 import com.proxylity.packetsource.core.egressapi.EgressRequest;
 import com.proxylity.packetsource.core.egressapi.EgressResponse;
@@ -22,6 +23,12 @@ import java.time.Duration;
  * 200 is read; 401 (key rotation, clock skew), 429 and 5xx, and no answer at all are
  * {@link SenderUnavailableException} (retried); any other status is
  * {@link EgressRejectedException} (not retried: the same bytes would be refused again).
+ *
+ * <p>Batches go in the binary framing ({@link EgressBinary}); one whose fields do not fit its
+ * bounds (an id over 255 bytes, a Remote.Address longer than any IP literal) goes as JSON, which
+ * the sender still accepts, so every packet keeps the outcome the sender's own checks give it.
+ * One client per execution environment (built once by {@code Environment}), so its pooled
+ * HTTP/1.1 connections are reused across invocations: no TCP set-up per batch.
  */
 public final class HttpEgressTransport implements EgressTransport {
     private final HttpClient client;
@@ -44,14 +51,22 @@ public final class HttpEgressTransport implements EgressTransport {
 
     @Override
     public EgressResponse post(String endpoint, EgressRequest request) {
-        byte[] body = EgressJson.writeRequest(request);
+        byte[] body;
+        String contentType;
+        try {
+            body = EgressBinary.writeRequest(request);
+            contentType = EgressBinary.REQUEST_TYPE;
+        } catch (IllegalArgumentException e) {
+            body = EgressJson.writeRequest(request);
+            contentType = EgressApi.CONTENT_TYPE;
+        }
         if (body.length > EgressApi.MAX_BODY_BYTES) {
             throw new EgressRejectedException("egress request of " + body.length + " bytes exceeds the API limit");
         }
         SignedHeaders h = signer.sign(body, clock.millis());
         HttpRequest req = HttpRequest.newBuilder(egressUri(endpoint))
                 .timeout(timeout)
-                .header("Content-Type", EgressApi.CONTENT_TYPE)
+                .header("Content-Type", contentType)
                 .header(EgressApi.HEADER_TIMESTAMP, h.timestamp())
                 .header(EgressApi.HEADER_NONCE, h.nonce())
                 .header(EgressApi.HEADER_SIGNATURE, h.signature())
@@ -69,7 +84,10 @@ public final class HttpEgressTransport implements EgressTransport {
         int status = resp.statusCode();
         if (status == 200) {
             try {
-                return EgressJson.readResponse(resp.body());
+                boolean binaryAnswer = EgressBinary.RESPONSE_TYPE.equalsIgnoreCase(
+                        resp.headers().firstValue("Content-Type").orElse("").trim());
+                return binaryAnswer ? EgressBinary.readResponse(resp.body(), request)
+                        : EgressJson.readResponse(resp.body());
             } catch (IOException e) {
                 throw new EgressRejectedException("sender answer is not an egress response");
             }

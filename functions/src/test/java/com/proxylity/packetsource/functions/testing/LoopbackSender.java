@@ -2,6 +2,7 @@ package com.proxylity.packetsource.functions.testing;
 
 import com.proxylity.packetsource.core.contract.DiscardReason;
 import com.proxylity.packetsource.core.egressapi.EgressApi;
+import com.proxylity.packetsource.core.egressapi.EgressBinary;
 import com.proxylity.packetsource.core.egressapi.EgressJson;
 import com.proxylity.packetsource.core.egressapi.EgressPacket;
 import com.proxylity.packetsource.core.egressapi.EgressRequest;
@@ -116,7 +117,9 @@ public final class LoopbackSender implements AutoCloseable {
                 reply(ex, 401, new byte[0]);
                 return;
             }
-            EgressRequest req = EgressJson.readRequest(body);
+            // Either framing the sender accepts; answered in the same one, as the sender does.
+            boolean binary = EgressBinary.isRequestType(h.getFirst("Content-Type"));
+            EgressRequest req = binary ? EgressBinary.readRequest(body) : EgressJson.readRequest(body);
             List<EgressResult> results = new ArrayList<>();
             for (EgressPacket p : req.packets()) {
                 if (discardIds.contains(p.id())) {
@@ -130,7 +133,16 @@ public final class LoopbackSender implements AutoCloseable {
                 payloads.put(p.id(), p.payload());
                 results.add(EgressResult.sent(p.id()));
             }
-            reply(ex, 200, EgressJson.writeResponse(new EgressResponse(results)));
+            EgressResponse answer = new EgressResponse(results);
+            if (binary) {
+                ex.getResponseHeaders().set("Content-Type", EgressBinary.RESPONSE_TYPE);
+                ex.sendResponseHeaders(200, 0);
+                try (OutputStream os = ex.getResponseBody()) {
+                    os.write(EgressBinary.writeResponse(answer));
+                }
+                return;
+            }
+            reply(ex, 200, EgressJson.writeResponse(answer));
         }
     }
 

@@ -1,6 +1,7 @@
 package com.proxylity.packetsource.sender.api;
 
 import com.proxylity.packetsource.core.egressapi.EgressApi;
+import com.proxylity.packetsource.core.egressapi.EgressBinary;
 import com.proxylity.packetsource.core.egressapi.EgressJson;
 import com.proxylity.packetsource.core.egressapi.EgressRequest;
 import com.proxylity.packetsource.core.egressapi.EgressResponse;
@@ -52,6 +53,8 @@ final class EgressRequestHandler extends ChannelInboundHandlerAdapter {
     private Phase phase = Phase.HEADERS;
     private HttpRequest request;
     private boolean keepAlive;
+    /** The request is in the binary batch framing (and is answered in it); else JSON. */
+    private boolean binary;
     private boolean counted;
     private ByteBuf body;
     private long reserved;
@@ -114,7 +117,9 @@ final class EgressRequestHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         HttpHeaders h = r.headers();
-        if (!isJson(h.get(HttpHeaderNames.CONTENT_TYPE))) {
+        String type = h.get(HttpHeaderNames.CONTENT_TYPE);
+        binary = EgressBinary.isRequestType(type);
+        if (!binary && !isJson(type)) {
             refuse(ctx, HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "UnsupportedMediaType", "UnsupportedMediaType");
             return;
         }
@@ -217,7 +222,8 @@ final class EgressRequestHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         try {
-            s.pool().execute(() -> work(ctx, array, offset, length));
+            boolean bin = binary;
+            s.pool().execute(() -> work(ctx, array, offset, length, bin));
         } catch (RejectedExecutionException e) {
             releaseBody();
             s.reporter().rejected("Busy", remote(ctx));
@@ -226,12 +232,13 @@ final class EgressRequestHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** On a handler thread: parse and send; the answer is written back through the loop. */
-    private void work(ChannelHandlerContext ctx, byte[] array, int offset, int length) {
+    private void work(ChannelHandlerContext ctx, byte[] array, int offset, int length, boolean binary) {
         FullHttpResponse answer;
         try {
             EgressRequest parsed;
             try {
-                parsed = EgressJson.readRequest(array, offset, length);
+                parsed = binary ? EgressBinary.readRequest(array, offset, length)
+                        : EgressJson.readRequest(array, offset, length);
             } catch (IOException e) {
                 s.reporter().rejected("BadRequest", remote(ctx));
                 parsed = null;
@@ -239,7 +246,7 @@ final class EgressRequestHandler extends ChannelInboundHandlerAdapter {
             if (parsed == null) {
                 answer = response(HttpResponseStatus.BAD_REQUEST, "{\"Error\":\"MalformedRequest\"}");
             } else {
-                answer = send(parsed);
+                answer = send(parsed, binary);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -255,12 +262,17 @@ final class EgressRequestHandler extends ChannelInboundHandlerAdapter {
         });
     }
 
-    private FullHttpResponse send(EgressRequest parsed) throws InterruptedException {
+    private FullHttpResponse send(EgressRequest parsed, boolean binary) throws InterruptedException {
         EgressResponse response;
         try {
             response = s.service().send(parsed);
         } catch (EgressService.UnknownListenerException e) {
             return response(HttpResponseStatus.NOT_FOUND, "{\"Error\":\"UnknownListener\"}");
+        }
+        if (binary) {
+            FullHttpResponse r = response(HttpResponseStatus.OK, Unpooled.wrappedBuffer(EgressBinary.writeResponse(response)));
+            r.headers().set(HttpHeaderNames.CONTENT_TYPE, EgressBinary.RESPONSE_TYPE);
+            return r;
         }
         return response(HttpResponseStatus.OK, Unpooled.wrappedBuffer(EgressJson.writeResponse(response)));
     }
@@ -279,6 +291,7 @@ final class EgressRequestHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         request = null;
+        binary = false;
         discarded = 0;
         phase = Phase.HEADERS;
         deadline.idle();

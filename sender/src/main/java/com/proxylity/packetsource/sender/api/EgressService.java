@@ -61,10 +61,10 @@ public final class EgressService {
         out.endpointPolicy(policy);
         for (int i = 0; i < n; i++) {
             EgressPacket p = request.packets().get(i);
-            DiscardReason reason = check(p, type);
+            InetAddress addr = p == null ? null : IpLiteral.parse(p.address()).orElse(null); // parsed once
+            DiscardReason reason = check(p, addr, type);
             InetSocketAddress dest = null;
             if (reason == null) {
-                InetAddress addr = IpLiteral.parse(p.address()).orElseThrow();
                 if (policy != null && !policy.permits(addr)) {
                     reason = DiscardReason.EgressDenied;
                 } else if (!socket.families().reaches(addr)) {
@@ -115,9 +115,9 @@ public final class EgressService {
         }
     }
 
-    private static DiscardReason check(EgressPacket p, ListenerType type) {
+    private static DiscardReason check(EgressPacket p, InetAddress addr, ListenerType type) {
         if (p == null || p.id() == null || p.payload() == null) return DiscardReason.MalformedMessage;
-        if (p.port() < 1 || p.port() > 65_535 || IpLiteral.parse(p.address()).isEmpty()) {
+        if (p.port() < 1 || p.port() > 65_535 || addr == null) {
             return DiscardReason.MalformedRemote;
         }
         if (p.payload().length > type.maxInnerPacket()) return DiscardReason.TooLarge;

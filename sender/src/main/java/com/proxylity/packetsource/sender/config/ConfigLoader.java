@@ -51,7 +51,8 @@ public final class ConfigLoader {
     record FileMetrics(Integer intervalSeconds, String namespace) {}
 
     record FileConfig(String senderId, FileEgress egress, List<FileListener> listeners, Integer queueCapacity,
-                      FileSessions sessionDirectory, FileMetrics metrics, Integer drainTimeoutSeconds) {}
+                      FileSessions sessionDirectory, FileMetrics metrics, Integer drainTimeoutSeconds,
+                      Integer socketsPerListener) {}
 
     /** Loads from the process environment. */
     public static SenderConfig fromEnvironment() throws IOException {
@@ -109,7 +110,8 @@ public final class ConfigLoader {
                 // The sender re-checks remote addresses with the standard policy (docs/architecture.md#egress-safety): a leaked HMAC key still cannot aim the fixed address at private,
                 // link-local or metadata addresses. allowCidrs opens ranges explicitly.
                 new DefaultEgressPolicy(eg.allowCidrs() == null ? List.of()
-                        : eg.allowCidrs().stream().map(Cidr::parse).toList()));
+                        : eg.allowCidrs().stream().map(Cidr::parse).toList()),
+                f.socketsPerListener() == null ? 1 : f.socketsPerListener());
     }
 
     /** A base64 secret from an env var or a file; the error names the source, never the value. */

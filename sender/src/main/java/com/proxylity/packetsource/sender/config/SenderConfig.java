@@ -17,11 +17,14 @@ import java.util.Objects;
  * @param drainTimeout how long close() waits for queued packets to reach the kernel
  * @param egressPolicy the sender's own check of remote addresses (defence in depth behind the
  *     pipeline's); null = none. {@link ConfigLoader} always sets the standard policy.
+ * @param socketsPerListener sockets bound to each Listener's address and port with
+ *     {@code SO_REUSEPORT}, each on its own event loop, so one Listener can use several cores
+ *     (1..64; default 1; native epoll only, else 1)
  */
 public record SenderConfig(String senderId, String egressBindAddress, int egressPort, byte[] hmacKey,
                            List<ListenerConfig> listeners, int queueCapacity, SessionStoreConfig sessionStore,
                            Duration metricsInterval, String metricsNamespace, Duration drainTimeout,
-                           int httpThreads, EgressPolicy egressPolicy) {
+                           int httpThreads, EgressPolicy egressPolicy, int socketsPerListener) {
     public static final int DEFAULT_QUEUE_CAPACITY = 16_384;
 
     public SenderConfig {
@@ -43,6 +46,10 @@ public record SenderConfig(String senderId, String egressBindAddress, int egress
         metricsNamespace = metricsNamespace == null ? "PacketSource" : metricsNamespace;
         drainTimeout = drainTimeout == null ? Duration.ofSeconds(5) : drainTimeout;
         if (httpThreads <= 0) httpThreads = 8;
+        if (socketsPerListener == 0) socketsPerListener = 1;
+        if (socketsPerListener < 1 || socketsPerListener > 64) {
+            throw new IllegalArgumentException("socketsPerListener must be 1..64");
+        }
     }
 
     @Override
@@ -75,6 +82,7 @@ public record SenderConfig(String senderId, String egressBindAddress, int egress
         private Duration drainTimeout = Duration.ofSeconds(5);
         private int httpThreads = 8;
         private EgressPolicy egressPolicy;
+        private int socketsPerListener = 1;
 
         public Builder senderId(String v) { senderId = v; return this; }
         public Builder egress(String bindAddress, int port) { egressBindAddress = bindAddress; egressPort = port; return this; }
@@ -87,10 +95,12 @@ public record SenderConfig(String senderId, String egressBindAddress, int egress
         public Builder drainTimeout(Duration v) { drainTimeout = v; return this; }
         public Builder httpThreads(int v) { httpThreads = v; return this; }
         public Builder egressPolicy(EgressPolicy v) { egressPolicy = v; return this; }
+        public Builder socketsPerListener(int v) { socketsPerListener = v; return this; }
 
         public SenderConfig build() {
             return new SenderConfig(senderId, egressBindAddress, egressPort, hmacKey, listeners, queueCapacity,
-                    sessionStore, metricsInterval, metricsNamespace, drainTimeout, httpThreads, egressPolicy);
+                    sessionStore, metricsInterval, metricsNamespace, drainTimeout, httpThreads, egressPolicy,
+                    socketsPerListener);
         }
     }
 }

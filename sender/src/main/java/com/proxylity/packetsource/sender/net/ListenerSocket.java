@@ -5,7 +5,8 @@ import com.proxylity.packetsource.sender.flow.FlowWindow;
 import com.proxylity.packetsource.sender.metrics.JsonLog;
 import com.proxylity.packetsource.sender.metrics.SenderMetrics;
 import com.proxylity.packetsource.core.wireguard.InboundDrop;
-import com.proxylity.packetsource.sender.wg.Sealed;
+import com.proxylity.packetsource.core.wireguard.SealResult;
+import com.proxylity.packetsource.sender.wg.SerializedWireGuardPort;
 import com.proxylity.packetsource.sender.wg.WireGuardPort;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -17,6 +18,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.unix.Socket;
@@ -43,6 +45,12 @@ import java.util.function.BiConsumer;
  * does not fit is {@code SendError} at once), then one task on the Listener's event loop copies
  * each payload into a pooled direct buffer (or seals it into one), writes them all and flushes
  * once, so the epoll transport hands them to the kernel in {@code sendmmsg} batches.
+ *
+ * <p>Several sockets: with {@code sockets > 1} (native epoll) the Listener binds that many
+ * sockets to the same address and port with {@code SO_REUSEPORT}, each on its own event loop;
+ * requests are spread over them round-robin and every datagram still leaves from the
+ * Listener's address and port. The kernel spreads inbound datagrams by flow hash; a WireGuard
+ * Listener's one engine is then shared under one lock ({@link SerializedWireGuardPort}).
  */
 public final class ListenerSocket {
     private static final JsonLog LOG = JsonLog.of(ListenerSocket.class);
@@ -54,32 +62,62 @@ public final class ListenerSocket {
     private final int capacity;
     private final SenderMetrics metrics;
     private final WireGuardPort wireGuard;
+    private final OutboundEncoder encoder;
     private final AtomicInteger pending = new AtomicInteger();
     /** Who this Listener heard from recently: the NLB's UDP flows that are still live. */
     private final FlowWindow flows = new FlowWindow();
     private volatile java.util.function.Consumer<InetSocketAddress> onHeard;
     private final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
+    private final int sockets;
+    private final AtomicInteger nextSocket = new AtomicInteger();
+    /** The first socket: its address is the Listener's; WireGuard timers run on its loop. */
     private Channel channel;
+    private Channel[] channels;
     private AddressFamilies families = AddressFamilies.IPV4;
     private ScheduledFuture<?> ticker;
 
     public ListenerSocket(ListenerConfig config, int capacity, SenderMetrics metrics, WireGuardPort wireGuard) {
+        this(config, capacity, metrics, wireGuard, 1);
+    }
+
+    public ListenerSocket(ListenerConfig config, int capacity, SenderMetrics metrics, WireGuardPort wireGuard,
+                          int sockets) {
+        if (sockets < 1) throw new IllegalArgumentException("sockets must be >= 1");
         this.config = config;
         this.capacity = capacity;
         this.metrics = metrics;
-        this.wireGuard = wireGuard;
+        this.sockets = sockets;
+        this.wireGuard = wireGuard != null && sockets > 1 ? new SerializedWireGuardPort(wireGuard) : wireGuard;
+        this.encoder = OutboundEncoder.forType(config.type(), this.wireGuard);
     }
 
     public void bind(EventLoopGroup group, Transport transport) throws InterruptedException {
         InetAddress bindAddress = parseBind(config.bindAddress());
-        Bootstrap b = new Bootstrap()
-                .group(group)
-                .channelFactory(() -> transport.newChannel(bindAddress))
-                .option(ChannelOption.ALLOCATOR, alloc)
-                .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
-                .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
-                .handler(new Inbound());
-        channel = b.bind(new InetSocketAddress(bindAddress, config.port())).sync().channel();
+        // SO_REUSEPORT is a native epoll option; elsewhere the Listener keeps one socket.
+        int n = transport == Transport.EPOLL ? sockets : 1;
+        if (n < sockets) LOG.warn("listener-single-socket", "listener", config.name(), "reason", "no native epoll");
+        Channel[] bound = new Channel[n];
+        int port = config.port();
+        try {
+            for (int k = 0; k < n; k++) {
+                Bootstrap b = new Bootstrap()
+                        .group(group) // next() is round-robin: each socket gets its own loop
+                        .channelFactory(() -> transport.newChannel(bindAddress))
+                        .option(ChannelOption.ALLOCATOR, alloc)
+                        .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
+                        .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
+                        .handler(new Inbound());
+                if (n > 1) b.option(EpollChannelOption.SO_REUSEPORT, true);
+                bound[k] = b.bind(new InetSocketAddress(bindAddress, port)).sync().channel();
+                // Port 0 picks an ephemeral port once; the other sockets join that one.
+                if (k == 0) port = ((InetSocketAddress) bound[0].localAddress()).getPort();
+            }
+        } catch (InterruptedException | RuntimeException e) {
+            for (Channel c : bound) if (c != null) c.close().syncUninterruptibly();
+            throw e;
+        }
+        channels = bound;
+        channel = bound[0];
         families = familiesOf(bindAddress);
         if (wireGuard != null) {
             ticker = channel.eventLoop().scheduleAtFixedRate(
@@ -88,7 +126,7 @@ public final class ListenerSocket {
         }
         LOG.info("listener-bound", "listener", config.name(), "type", config.type().wireName(),
                 "address", localAddress().getAddress().getHostAddress(), "port", localAddress().getPort(),
-                "families", families.wireName());
+                "families", families.wireName(), "sockets", n);
     }
 
     private static InetAddress parseBind(String literal) {
@@ -163,7 +201,14 @@ public final class ListenerSocket {
     }
 
     public boolean active() {
-        return channel != null && channel.isActive();
+        if (channels == null) return false;
+        for (Channel c : channels) if (!c.isActive()) return false;
+        return true;
+    }
+
+    /** Sockets bound to the Listener's address and port. */
+    public int sockets() {
+        return channels == null ? 0 : channels.length;
     }
 
     public FlowWindow flowWindow() {
@@ -205,7 +250,8 @@ public final class ListenerSocket {
         out.submittedNanos = System.nanoTime();
         out.start(this, granted);
         if (granted == 0) return;
-        Channel ch = channel;
+        Channel[] all = channels;
+        Channel ch = all.length == 1 ? all[0] : all[Math.floorMod(nextSocket.getAndIncrement(), all.length)];
         try {
             ch.eventLoop().execute(() -> writeAll(ch, out, granted));
         } catch (RejectedExecutionException e) {
@@ -248,49 +294,33 @@ public final class ListenerSocket {
     }
 
     private void writeOne(Channel ch, Outbound out, int i, long now) {
-        byte[] p = out.payload[i];
-        if (wireGuard == null) countFlow(out.destination[i], now);
-        if (wireGuard == null && p.length == 0) {
+        int size = encoder.datagramSize(out.payload[i].length);
+        if (size == 0) {
+            countFlow(out.destination[i], now);
             sendEmpty(ch, out, i);
             return;
         }
-        ByteBuf buf;
-        InetSocketAddress dest;
-        if (wireGuard == null) {
-            dest = onSocket(out.destination[i]);
-            if (dest == null) {
-                out.finish(i, DiscardReason.AddressFamilyUnreachable);
-                return;
-            }
-            buf = alloc.directBuffer(p.length).writeBytes(p);
-        } else {
-            buf = alloc.directBuffer(wireGuard.sealedSize(p.length));
-            Sealed s;
-            try {
-                s = wireGuard.seal(out.peerKey[i], p, buf, now);
-            } catch (RuntimeException e) {
-                buf.release();
-                throw e;
-            }
-            if (!s.ok()) {
-                buf.release();
-                out.finish(i, s.reason());
-                return;
-            }
-            dest = s.endpoint();
-            if (out.endpointPolicy != null && !out.endpointPolicy.permits(dest.getAddress())) {
-                // The peer roamed to (or spoofed) a denied address: its counter is spent, nothing leaves.
-                buf.release();
-                out.finish(i, DiscardReason.EgressDenied);
-                return;
-            }
-            countFlow(dest, now);
-            dest = onSocket(dest);
-            if (dest == null) {
-                buf.release();
-                out.finish(i, DiscardReason.AddressFamilyUnreachable);
-                return;
-            }
+        ByteBuf buf = alloc.directBuffer(size);
+        SealResult s;
+        try {
+            s = encoder.encode(out, i, buf, now);
+        } catch (RuntimeException e) {
+            buf.release();
+            throw e;
+        }
+        if (!s.isSealed()) {
+            buf.release();
+            out.finish(i, s.discard());
+            return;
+        }
+        countFlow(s.endpoint(), now);
+        // Every type's destination (the request's, or a session's endpoint) passes the same
+        // family check: a socket is never handed an address it would misroute.
+        InetSocketAddress dest = onSocket(s.endpoint());
+        if (dest == null) {
+            buf.release();
+            out.finish(i, DiscardReason.AddressFamilyUnreachable);
+            return;
         }
         SlotPromise promise = new SlotPromise(ch, ch.eventLoop(), i);
         promise.addListener(out);
@@ -323,11 +353,16 @@ public final class ListenerSocket {
         out.finish(slot, reason);
     }
 
-    /** Writes a WireGuard control reply right away (we are on the event loop). */
+    /** Writes a WireGuard timer's datagram right away (we are on the first socket's loop). */
     private void replyNow(byte[] bytes, InetSocketAddress to) {
+        replyOn(channel, bytes, to);
+    }
+
+    /** Writes a WireGuard control reply on {@code ch}, from {@code ch}'s own event loop. */
+    private void replyOn(Channel ch, byte[] bytes, InetSocketAddress to) {
         to = onSocket(to);
         if (to == null) return; // cannot happen for a reply to what this socket received
-        channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(bytes), to), channel.voidPromise());
+        ch.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(bytes), to), ch.voidPromise());
     }
 
     /** Waits until the queue is empty or the deadline passes; returns what is still queued. */
@@ -338,11 +373,18 @@ public final class ListenerSocket {
 
     public void close() {
         if (ticker != null) ticker.cancel(false);
-        if (channel != null) channel.close().syncUninterruptibly();
+        if (channels != null) for (Channel c : channels) c.close().syncUninterruptibly();
     }
 
     private final class Inbound extends SimpleChannelInboundHandler<DatagramPacket> {
-        private final BiConsumer<byte[], InetSocketAddress> reply = ListenerSocket.this::replyNow;
+        /** Replies leave from the socket the datagram arrived on (same address and port). */
+        private BiConsumer<byte[], InetSocketAddress> reply;
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            Channel ch = ctx.channel();
+            reply = (bytes, to) -> replyOn(ch, bytes, to);
+        }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket msg) {

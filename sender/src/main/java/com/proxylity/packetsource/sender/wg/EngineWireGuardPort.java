@@ -90,22 +90,17 @@ public final class EngineWireGuardPort implements WireGuardPort {
     }
 
     @Override
-    public Sealed seal(String peerKey, byte[] inner, ByteBuf out, long nowNanos) {
+    public SealResult seal(String peerKey, byte[] inner, ByteBuf out, long nowNanos) {
         PeerKey key;
         try {
             key = PeerKey.fromBase64(peerKey);
         } catch (IllegalArgumentException e) {
-            return new Sealed(null, DiscardReason.MalformedRemote);
+            return SealResult.discarded(DiscardReason.MalformedRemote);
         }
         ByteBuffer dst = out.nioBuffer(out.writerIndex(), out.writableBytes());
         SealResult s = engine.seal(key, ByteBuffer.wrap(inner), dst, nowNanos);
-        if (!s.isSealed()) {
-            return s.discard() == DiscardReason.NoSession ? Sealed.NO_SESSION
-                    : s.discard() == DiscardReason.SessionExpired ? Sealed.SESSION_EXPIRED
-                    : new Sealed(null, s.discard());
-        }
-        out.writerIndex(out.writerIndex() + s.length());
-        return new Sealed(s.endpoint(), null);
+        if (s.isSealed()) out.writerIndex(out.writerIndex() + s.length());
+        return s;
     }
 
     @Override

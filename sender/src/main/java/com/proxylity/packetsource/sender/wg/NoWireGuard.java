@@ -1,6 +1,7 @@
 package com.proxylity.packetsource.sender.wg;
 
 import com.proxylity.packetsource.core.wireguard.InboundDrop;
+import com.proxylity.packetsource.core.wireguard.SealResult;
 import io.netty.buffer.ByteBuf;
 import java.net.InetSocketAddress;
 import java.util.function.BiConsumer;
@@ -18,8 +19,8 @@ public final class NoWireGuard implements WireGuardPort {
     }
 
     @Override
-    public Sealed seal(String peerKey, byte[] inner, ByteBuf out, long nowNanos) {
-        return Sealed.NO_SESSION;
+    public SealResult seal(String peerKey, byte[] inner, ByteBuf out, long nowNanos) {
+        return SealResult.NO_SESSION;
     }
 
     @Override

@@ -1,14 +1,16 @@
 package com.proxylity.packetsource.sender.wg;
 
 import com.proxylity.packetsource.core.wireguard.InboundDrop;
+import com.proxylity.packetsource.core.wireguard.SealResult;
 import io.netty.buffer.ByteBuf;
 import java.net.InetSocketAddress;
 import java.util.function.BiConsumer;
 
 /**
  * The sender's seam to the pure WireGuard engine of one Listener. Every method is called on
- * that Listener's single event-loop thread, so the engine needs no locking and the sending
- * counter of a keypair has exactly one owner (docs/architecture.md#counter-ownership).
+ * that Listener's single event-loop thread, or, when the Listener has several sockets, under
+ * the one lock of {@link SerializedWireGuardPort}: the engine itself needs no locking and the
+ * sending counter of a keypair has exactly one owner at a time (docs/architecture.md#counter-ownership).
  */
 public interface WireGuardPort {
     /**
@@ -22,9 +24,10 @@ public interface WireGuardPort {
 
     /**
      * Seals {@code inner} for {@code peerKey} into {@code out} (a buffer with room for the
-     * WireGuard transport header, the inner packet padded to 16 bytes and the tag).
+     * WireGuard transport header, the inner packet padded to 16 bytes and the tag), advancing
+     * its writer index by what was written.
      */
-    Sealed seal(String peerKey, byte[] inner, ByteBuf out, long nowNanos);
+    SealResult seal(String peerKey, byte[] inner, ByteBuf out, long nowNanos);
 
     /** Periodic timers (handshake expiry, keepalives); replies as in {@link #receive}. */
     void tick(long nowNanos, BiConsumer<byte[], InetSocketAddress> reply);

@@ -1,0 +1,263 @@
+package com.proxylity.packetsource.core.egressapi;
+
+import com.proxylity.packetsource.core.contract.DiscardReason;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The binary framing of an egress batch, version 1 ({@link #REQUEST_TYPE}): the same request and
+ * answer as the JSON form, without base64 or a text parser in the per-packet path. All integers
+ * are big-endian and unsigned; strings are length-prefixed. The signature covers these exact
+ * bytes, as for JSON. See docs/sender.md, "Binary batch framing".
+ *
+ * <pre>
+ * request  := "PSEB" version=1 u8  listenerLen u8  listener[listenerLen] (UTF-8, 1..255 bytes)
+ *             count u16  packet[count]            -- nothing may follow the last packet
+ * packet   := idLen u8 (1..255)  id (UTF-8)
+ *             addrLen u8 (0..45) address (ASCII IP literal, checked by the sender per packet)
+ *             port u16
+ *             keyLen u8 (0 = none, else 1..64) peerKey (ASCII base64; WireGuard only)
+ *             payloadLen u16  payload
+ * response := "PSER" version=1 u8  count u16  code u8 [count]   -- in request order;
+ *             code 0 = Sent, else the DiscardReason with that code (see {@link #code})
+ * </pre>
+ *
+ * <p>Text fields stay text so a packet is judged exactly as its JSON twin is (the same
+ * MalformedRemote rules). Every length is checked against what remains before anything is
+ * allocated; a body that is not exactly one well-formed request is refused as a whole.
+ */
+public final class EgressBinary {
+    public static final String REQUEST_TYPE = "application/vnd.proxylity.egress-batch.v1";
+    public static final String RESPONSE_TYPE = "application/vnd.proxylity.egress-results.v1";
+    public static final int VERSION = 1;
+    private static final int REQUEST_MAGIC = 0x50534542; // "PSEB"
+    private static final int RESPONSE_MAGIC = 0x50534552; // "PSER"
+    public static final int MAX_ADDRESS_BYTES = 45; // longest IPv6 literal with an embedded IPv4 tail
+    public static final int MAX_KEY_BYTES = 64;
+    /** idLen + id(1) + addrLen + port + keyLen + payloadLen: the smallest packet. */
+    private static final int MIN_PACKET_BYTES = 1 + 1 + 1 + 2 + 1 + 2;
+
+    /**
+     * Wire codes of the discard reasons: position + 1. Append only, never reorder (the codes
+     * are the contract, not the enum's order).
+     */
+    private static final DiscardReason[] CODES = {
+        DiscardReason.MalformedMessage, DiscardReason.UnknownTopic, DiscardReason.SourceDisabled,
+        DiscardReason.BadFormatter, DiscardReason.DecodeError, DiscardReason.MalformedRemote,
+        DiscardReason.EgressDenied, DiscardReason.AddressFamilyUnreachable, DiscardReason.TooLarge,
+        DiscardReason.NoSession, DiscardReason.SessionExpired, DiscardReason.MissingInner,
+        DiscardReason.RateLimited, DiscardReason.Stale, DiscardReason.SendError,
+    };
+
+    private EgressBinary() {}
+
+    /** Thrown for a body that is not one well-formed version-1 request (the sender answers 400). */
+    public static final class MalformedBatchException extends IOException {
+        MalformedBatchException(String why) {
+            super(why);
+        }
+    }
+
+    /** Whether a Content-Type (parameters ignored, any case) names this framing. */
+    public static boolean isRequestType(String contentType) {
+        return mediaType(contentType, REQUEST_TYPE);
+    }
+
+    static boolean mediaType(String contentType, String expected) {
+        if (contentType == null) return false;
+        int semi = contentType.indexOf(';');
+        return (semi < 0 ? contentType : contentType.substring(0, semi)).trim().equalsIgnoreCase(expected);
+    }
+
+    public static byte[] writeRequest(EgressRequest request) {
+        if (request.packets().size() > 0xFFFF) throw new IllegalArgumentException("more than 65535 packets");
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64 + request.packets().size() * 96);
+        put32(out, REQUEST_MAGIC);
+        out.write(VERSION);
+        putString(out, request.listener(), 1, 255, "listener");
+        put16(out, request.packets().size());
+        for (EgressPacket p : request.packets()) {
+            putString(out, p.id(), 1, 255, "id");
+            putString(out, p.address() == null ? "" : p.address(), 0, MAX_ADDRESS_BYTES, "address");
+            if (p.port() < 0 || p.port() > 0xFFFF) throw new IllegalArgumentException("port out of range");
+            put16(out, p.port());
+            putString(out, p.peerKey() == null ? "" : p.peerKey(), 0, MAX_KEY_BYTES, "peer key");
+            byte[] payload = p.payload();
+            if (payload == null || payload.length > 0xFFFF) throw new IllegalArgumentException("payload missing or over 65535 bytes");
+            put16(out, payload.length);
+            out.write(payload, 0, payload.length);
+        }
+        return out.toByteArray();
+    }
+
+    public static EgressRequest readRequest(byte[] body) throws MalformedBatchException {
+        return readRequest(body, 0, body.length);
+    }
+
+    /** Reads {@code body[offset, offset+length)}: exactly one request, nothing after it. */
+    public static EgressRequest readRequest(byte[] body, int offset, int length) throws MalformedBatchException {
+        Reader r = new Reader(body, offset, length);
+        if (r.u32() != REQUEST_MAGIC) throw new MalformedBatchException("not an egress batch");
+        if (r.u8() != VERSION) throw new MalformedBatchException("unsupported version");
+        String listener = r.utf8(r.u8(), 1);
+        int count = r.u16();
+        if ((long) count * MIN_PACKET_BYTES > r.remaining()) throw new MalformedBatchException("truncated");
+        List<EgressPacket> packets = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            String id = r.utf8(r.u8(), 1);
+            String address = r.ascii(r.u8(), MAX_ADDRESS_BYTES);
+            int port = r.u16();
+            String key = r.ascii(r.u8(), MAX_KEY_BYTES);
+            byte[] payload = r.bytes(r.u16());
+            packets.add(new EgressPacket(id, address, port, key.isEmpty() ? null : key, payload));
+        }
+        if (r.remaining() != 0) throw new MalformedBatchException("bytes after the last packet");
+        return new EgressRequest(listener, packets);
+    }
+
+    public static byte[] writeResponse(EgressResponse response) {
+        int n = response.results().size();
+        byte[] out = new byte[7 + n];
+        ByteBuffer b = ByteBuffer.wrap(out);
+        b.putInt(RESPONSE_MAGIC).put((byte) VERSION).putShort((short) n);
+        for (EgressResult r : response.results()) b.put((byte) code(r.reason()));
+        return out;
+    }
+
+    /** Reads an answer to {@code request}: its ids, in its order, with the answer's outcomes. */
+    public static EgressResponse readResponse(byte[] body, EgressRequest request) throws MalformedBatchException {
+        Reader r = new Reader(body, 0, body.length);
+        if (r.u32() != RESPONSE_MAGIC || r.u8() != VERSION) throw new MalformedBatchException("not an egress answer");
+        int n = r.u16();
+        if (n != request.packets().size() || r.remaining() != n) {
+            throw new MalformedBatchException("answer does not match the request");
+        }
+        List<EgressResult> results = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            int c = r.u8();
+            String id = request.packets().get(i).id();
+            if (c == 0) {
+                results.add(EgressResult.sent(id));
+            } else if (c <= CODES.length) {
+                results.add(EgressResult.discarded(id, CODES[c - 1]));
+            } else {
+                throw new MalformedBatchException("unknown outcome code");
+            }
+        }
+        return new EgressResponse(results);
+    }
+
+    /** The wire code of an outcome: 0 for Sent (null reason). */
+    public static int code(DiscardReason reason) {
+        if (reason == null) return 0;
+        for (int i = 0; i < CODES.length; i++) if (CODES[i] == reason) return i + 1;
+        throw new IllegalStateException("no wire code for " + reason);
+    }
+
+    private static void put32(ByteArrayOutputStream out, int v) {
+        put16(out, v >>> 16);
+        put16(out, v & 0xFFFF);
+    }
+
+    private static void put16(ByteArrayOutputStream out, int v) {
+        out.write(v >>> 8);
+        out.write(v);
+    }
+
+    private static void putString(ByteArrayOutputStream out, String s, int min, int max, String what) {
+        byte[] b = s == null ? new byte[0] : s.getBytes(StandardCharsets.UTF_8);
+        if (b.length < min || b.length > max) throw new IllegalArgumentException(what + " must be " + min + ".." + max + " bytes");
+        out.write(b.length);
+        out.write(b, 0, b.length);
+    }
+
+    /** Bounds-checked reads; every failure is a {@link MalformedBatchException}. */
+    private static final class Reader {
+        private final byte[] b;
+        private int pos;
+        private final int end;
+
+        Reader(byte[] b, int offset, int length) throws MalformedBatchException {
+            if (offset < 0 || length < 0 || offset + length > b.length) throw new MalformedBatchException("bad range");
+            this.b = b;
+            this.pos = offset;
+            this.end = offset + length;
+        }
+
+        int remaining() {
+            return end - pos;
+        }
+
+        private void need(int n) throws MalformedBatchException {
+            if (n > end - pos) throw new MalformedBatchException("truncated");
+        }
+
+        int u8() throws MalformedBatchException {
+            need(1);
+            return b[pos++] & 0xFF;
+        }
+
+        int u16() throws MalformedBatchException {
+            need(2);
+            int v = ((b[pos] & 0xFF) << 8) | (b[pos + 1] & 0xFF);
+            pos += 2;
+            return v;
+        }
+
+        int u32() throws MalformedBatchException {
+            need(4);
+            int v = ByteBuffer.wrap(b, pos, 4).getInt();
+            pos += 4;
+            return v;
+        }
+
+        byte[] bytes(int n) throws MalformedBatchException {
+            need(n);
+            byte[] out = java.util.Arrays.copyOfRange(b, pos, pos + n);
+            pos += n;
+            return out;
+        }
+
+        String utf8(int n, int min) throws MalformedBatchException {
+            if (n < min) throw new MalformedBatchException("empty field");
+            need(n);
+            // Ids are ASCII in practice: take that path without a decoder per field.
+            boolean ascii = true;
+            for (int i = pos; i < pos + n && ascii; i++) ascii = b[i] >= 0;
+            if (ascii) {
+                String s = new String(b, pos, n, StandardCharsets.US_ASCII);
+                pos += n;
+                return s;
+            }
+            CharsetDecoder d = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+            try {
+                CharBuffer c = d.decode(ByteBuffer.wrap(b, pos, n));
+                pos += n;
+                return c.toString();
+            } catch (CharacterCodingException e) {
+                throw new MalformedBatchException("field is not UTF-8");
+            }
+        }
+
+        /** Printable ASCII only (IP literals and base64 keys have nothing else). */
+        String ascii(int n, int max) throws MalformedBatchException {
+            if (n > max) throw new MalformedBatchException("field too long");
+            need(n);
+            for (int i = pos; i < pos + n; i++) {
+                if (b[i] < 0x21 || b[i] > 0x7E) throw new MalformedBatchException("field is not printable ASCII");
+            }
+            String s = new String(b, pos, n, StandardCharsets.US_ASCII);
+            pos += n;
+            return s;
+        }
+    }
+}

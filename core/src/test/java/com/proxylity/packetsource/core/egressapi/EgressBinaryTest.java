@@ -1,0 +1,121 @@
+package com.proxylity.packetsource.core.egressapi;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.proxylity.packetsource.core.contract.DiscardReason;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class EgressBinaryTest {
+    static final EgressRequest REQUEST = new EgressRequest("coap", List.of(
+            new EgressPacket("m-1/0", "203.0.113.7", 5683, null, new byte[] {1, 2, 3}),
+            new EgressPacket("m-1/1", "2001:db8::1", 51820, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", new byte[0]),
+            new EgressPacket("m-1/2", "not-an-ip", 0, null, new byte[1420])));
+
+    @Test
+    void roundTripsEveryField() throws Exception {
+        EgressRequest back = EgressBinary.readRequest(EgressBinary.writeRequest(REQUEST));
+        assertEquals(REQUEST.listener(), back.listener());
+        assertEquals(REQUEST.packets().size(), back.packets().size());
+        for (int i = 0; i < REQUEST.packets().size(); i++) {
+            EgressPacket a = REQUEST.packets().get(i);
+            EgressPacket b = back.packets().get(i);
+            assertEquals(a.id(), b.id());
+            assertEquals(a.address(), b.address());
+            assertEquals(a.port(), b.port());
+            assertEquals(a.peerKey(), b.peerKey());
+            assertArrayEquals(a.payload(), b.payload());
+        }
+    }
+
+    /** Hand-written bytes, so the layout documented in docs/sender.md is what the code reads. */
+    @Test
+    void knownBytes() throws Exception {
+        byte[] body = {'P', 'S', 'E', 'B', 1, 1, 'l', 0, 1,
+                1, 'a', 7, '1', '.', '2', '.', '3', '.', '4', 0x16, 0x33, 0, 0, 2, 9, 8};
+        EgressRequest r = EgressBinary.readRequest(body);
+        assertEquals("l", r.listener());
+        EgressPacket p = r.packets().get(0);
+        assertEquals("a", p.id());
+        assertEquals("1.2.3.4", p.address());
+        assertEquals(5683, p.port());
+        assertNull(p.peerKey());
+        assertArrayEquals(new byte[] {9, 8}, p.payload());
+        assertArrayEquals(body, EgressBinary.writeRequest(r));
+    }
+
+    @Test
+    void everyTruncationIsRefused() {
+        byte[] body = EgressBinary.writeRequest(REQUEST);
+        for (int n = 0; n < body.length; n++) {
+            byte[] cut = Arrays.copyOf(body, n);
+            assertThrows(EgressBinary.MalformedBatchException.class, () -> EgressBinary.readRequest(cut), "cut at " + n);
+        }
+    }
+
+    @Test
+    void trailingBytesWrongMagicOrVersionAreRefused() {
+        byte[] body = EgressBinary.writeRequest(REQUEST);
+        byte[] longer = Arrays.copyOf(body, body.length + 1);
+        assertThrows(EgressBinary.MalformedBatchException.class, () -> EgressBinary.readRequest(longer));
+        byte[] magic = body.clone();
+        magic[0] = 'X';
+        assertThrows(EgressBinary.MalformedBatchException.class, () -> EgressBinary.readRequest(magic));
+        byte[] version = body.clone();
+        version[4] = 2;
+        assertThrows(EgressBinary.MalformedBatchException.class, () -> EgressBinary.readRequest(version));
+        assertThrows(EgressBinary.MalformedBatchException.class, () -> EgressBinary.readRequest("{\"Listener\":\"x\"}".getBytes()));
+    }
+
+    @Test
+    void lengthsBeyondTheBodyOrTheirBoundsAreRefused() {
+        // A count that claims more packets than the body can hold: refused before allocating.
+        byte[] count = {'P', 'S', 'E', 'B', 1, 1, 'l', (byte) 0xFF, (byte) 0xFF, 1, 'a'};
+        assertThrows(EgressBinary.MalformedBatchException.class, () -> EgressBinary.readRequest(count));
+        // Empty listener, empty id.
+        assertThrows(EgressBinary.MalformedBatchException.class,
+                () -> EgressBinary.readRequest(new byte[] {'P', 'S', 'E', 'B', 1, 0, 0, 0}));
+        byte[] emptyId = {'P', 'S', 'E', 'B', 1, 1, 'l', 0, 1, 0, 0, 0, 0, 0, 0, 0};
+        assertThrows(EgressBinary.MalformedBatchException.class, () -> EgressBinary.readRequest(emptyId));
+        // An address field longer than any IP literal; a payload length past the end.
+        byte[] longAddr = {'P', 'S', 'E', 'B', 1, 1, 'l', 0, 1, 1, 'a', 46};
+        assertThrows(EgressBinary.MalformedBatchException.class, () -> EgressBinary.readRequest(longAddr));
+        byte[] payload = {'P', 'S', 'E', 'B', 1, 1, 'l', 0, 1, 1, 'a', 0, 0, 1, 0, (byte) 0xFF, (byte) 0xFF, 1};
+        assertThrows(EgressBinary.MalformedBatchException.class, () -> EgressBinary.readRequest(payload));
+    }
+
+    @Test
+    void textFieldsMustBeWellFormed() {
+        byte[] badUtf8 = {'P', 'S', 'E', 'B', 1, 1, (byte) 0xC0, 0, 0};
+        assertThrows(EgressBinary.MalformedBatchException.class, () -> EgressBinary.readRequest(badUtf8));
+        byte[] spaceInAddr = {'P', 'S', 'E', 'B', 1, 1, 'l', 0, 1, 1, 'a', 2, '1', ' ', 0, 1, 0, 0, 0};
+        assertThrows(EgressBinary.MalformedBatchException.class, () -> EgressBinary.readRequest(spaceInAddr));
+        byte[] nonAsciiKey = {'P', 'S', 'E', 'B', 1, 1, 'l', 0, 1, 1, 'a', 0, 0, 1, 1, (byte) 0xE9, 0, 0};
+        assertThrows(EgressBinary.MalformedBatchException.class, () -> EgressBinary.readRequest(nonAsciiKey));
+    }
+
+    @Test
+    void everyReasonHasItsOwnCodeAndAnswersRoundTrip() throws Exception {
+        Set<Integer> codes = new HashSet<>();
+        for (DiscardReason r : DiscardReason.values()) codes.add(EgressBinary.code(r));
+        assertEquals(DiscardReason.values().length, codes.size());
+        assertEquals(false, codes.contains(0));
+        EgressResponse answer = new EgressResponse(List.of(EgressResult.sent("m-1/0"),
+                EgressResult.discarded("m-1/1", DiscardReason.NoSession),
+                EgressResult.discarded("m-1/2", DiscardReason.MalformedRemote)));
+        byte[] wire = EgressBinary.writeResponse(answer);
+        assertEquals(7 + 3, wire.length);
+        assertEquals(answer, EgressBinary.readResponse(wire, REQUEST));
+        assertThrows(EgressBinary.MalformedBatchException.class,
+                () -> EgressBinary.readResponse(Arrays.copyOf(wire, wire.length - 1), REQUEST));
+        byte[] unknown = wire.clone();
+        unknown[7] = (byte) 200;
+        assertThrows(EgressBinary.MalformedBatchException.class, () -> EgressBinary.readResponse(unknown, REQUEST));
+    }
+}

@@ -1,0 +1,19 @@
+package com.proxylity.packetsource.sender.net;
+
+import com.proxylity.packetsource.core.wireguard.SealResult;
+import io.netty.buffer.ByteBuf;
+
+/** Plain UDP: the payload is the datagram, sent to the destination the request names. */
+final class PlainUdpEncoder implements OutboundEncoder {
+    @Override
+    public int datagramSize(int payloadLength) {
+        return payloadLength;
+    }
+
+    @Override
+    public SealResult encode(Outbound out, int slot, ByteBuf buf, long nowNanos) {
+        byte[] p = out.payload[slot];
+        buf.writeBytes(p);
+        return SealResult.sealed(out.destination[slot], p.length);
+    }
+}

@@ -1,0 +1,33 @@
+package com.proxylity.packetsource.sender.net;
+
+import com.proxylity.packetsource.core.contract.DiscardReason;
+import com.proxylity.packetsource.core.wireguard.SealResult;
+import com.proxylity.packetsource.sender.wg.WireGuardPort;
+import io.netty.buffer.ByteBuf;
+
+/**
+ * WireGuard: the payload is an inner IP packet, sealed for the peer's session and sent to the
+ * session's authenticated endpoint (contract 2), which must pass the sender's egress rule too.
+ */
+class WireGuardEncoder implements OutboundEncoder {
+    private final WireGuardPort wireGuard;
+
+    WireGuardEncoder(WireGuardPort wireGuard) {
+        this.wireGuard = java.util.Objects.requireNonNull(wireGuard, "a WireGuard Listener needs its engine");
+    }
+
+    @Override
+    public int datagramSize(int payloadLength) {
+        return wireGuard.sealedSize(payloadLength);
+    }
+
+    @Override
+    public SealResult encode(Outbound out, int slot, ByteBuf buf, long nowNanos) {
+        SealResult s = wireGuard.seal(out.peerKey[slot], out.payload[slot], buf, nowNanos);
+        if (s.isSealed() && out.endpointPolicy != null && !out.endpointPolicy.permits(s.endpoint().getAddress())) {
+            // The peer roamed to (or spoofed) a denied address: its counter is spent, nothing leaves.
+            return SealResult.discarded(DiscardReason.EgressDenied);
+        }
+        return s;
+    }
+}
