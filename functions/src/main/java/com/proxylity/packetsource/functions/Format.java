@@ -1,6 +1,6 @@
 package com.proxylity.packetsource.functions;
 
-import com.proxylity.packetsource.core.egress.EgressPolicy;
+import com.proxylity.packetsource.core.egresspolicy.EgressPolicy;
 import com.proxylity.packetsource.core.pipeline.Discard;
 import com.proxylity.packetsource.core.pipeline.EntryId;
 import com.proxylity.packetsource.core.pipeline.FormatStage;

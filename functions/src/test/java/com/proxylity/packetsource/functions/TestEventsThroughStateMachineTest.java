@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.proxylity.packetsource.core.contract.SnsEnvelope;
-import com.proxylity.packetsource.core.egress.DefaultEgressPolicy;
+import com.proxylity.packetsource.core.egresspolicy.DefaultEgressPolicy;
 import com.proxylity.packetsource.core.pipeline.BatchStage;
 import com.proxylity.packetsource.core.pipeline.SqsRecord;
 import com.proxylity.packetsource.core.registry.InMemoryRegistry;

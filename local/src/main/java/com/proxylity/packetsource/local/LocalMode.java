@@ -3,7 +3,7 @@ package com.proxylity.packetsource.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.proxylity.packetsource.core.contract.ListenerType;
-import com.proxylity.packetsource.core.egress.DefaultEgressPolicy;
+import com.proxylity.packetsource.core.egresspolicy.DefaultEgressPolicy;
 import com.proxylity.packetsource.core.registry.Customer;
 import com.proxylity.packetsource.core.registry.InMemoryRegistry;
 import com.proxylity.packetsource.core.registry.Listener;

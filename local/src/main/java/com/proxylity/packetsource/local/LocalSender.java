@@ -1,7 +1,7 @@
 package com.proxylity.packetsource.local;
 
 import com.proxylity.packetsource.core.contract.ListenerType;
-import com.proxylity.packetsource.core.egress.DefaultEgressPolicy;
+import com.proxylity.packetsource.core.egresspolicy.DefaultEgressPolicy;
 import com.proxylity.packetsource.core.session.SessionDirectory;
 import com.proxylity.packetsource.local.config.LocalConfig;
 import com.proxylity.packetsource.sender.Sender;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.proxylity.packetsource.core.contract.ListenerType;
-import com.proxylity.packetsource.core.egress.DefaultEgressPolicy;
+import com.proxylity.packetsource.core.egresspolicy.DefaultEgressPolicy;
 import com.proxylity.packetsource.core.pipeline.BatchStage;
 import com.proxylity.packetsource.core.registry.InMemoryRegistry;
 import com.proxylity.packetsource.core.registry.Listener;

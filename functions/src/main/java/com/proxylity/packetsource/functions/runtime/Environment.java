@@ -1,7 +1,7 @@
 package com.proxylity.packetsource.functions.runtime;
 
-import com.proxylity.packetsource.core.egress.DefaultEgressPolicy;
-import com.proxylity.packetsource.core.egress.EgressPolicy;
+import com.proxylity.packetsource.core.egresspolicy.DefaultEgressPolicy;
+import com.proxylity.packetsource.core.egresspolicy.EgressPolicy;
 import com.proxylity.packetsource.core.pipeline.DeploymentNumbers;
 import com.proxylity.packetsource.core.registry.Registry;
 import com.proxylity.packetsource.core.session.SessionDirectory;

@@ -1,7 +1,7 @@
 package com.proxylity.packetsource.functions.testing;
 
 import com.proxylity.packetsource.core.contract.ListenerType;
-import com.proxylity.packetsource.core.egress.EgressPolicy;
+import com.proxylity.packetsource.core.egresspolicy.EgressPolicy;
 import com.proxylity.packetsource.core.pipeline.BatchStage;
 import com.proxylity.packetsource.core.registry.Listener;
 import com.proxylity.packetsource.core.registry.PacketSource;

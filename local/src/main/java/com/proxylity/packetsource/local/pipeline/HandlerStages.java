@@ -2,7 +2,7 @@ package com.proxylity.packetsource.local.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.proxylity.packetsource.core.egress.EgressPolicy;
+import com.proxylity.packetsource.core.egresspolicy.EgressPolicy;
 import com.proxylity.packetsource.core.pipeline.BatchStage;
 import com.proxylity.packetsource.core.registry.Registry;
 import com.proxylity.packetsource.core.session.SessionDirectory;

@@ -1,4 +1,4 @@
-package com.proxylity.packetsource.core.egress;
+package com.proxylity.packetsource.core.egresspolicy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

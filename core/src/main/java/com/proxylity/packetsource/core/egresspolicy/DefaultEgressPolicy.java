@@ -1,4 +1,4 @@
-package com.proxylity.packetsource.core.egress;
+package com.proxylity.packetsource.core.egresspolicy;
 
 import java.net.InetAddress;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package com.proxylity.packetsource.core.egress;
+package com.proxylity.packetsource.core.egresspolicy;
 
 import com.proxylity.packetsource.core.contract.AddressFamilies;
 import java.io.BufferedReader;
