@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.proxylity.packetsource.functions.runtime.PipelineMetrics;
 import com.proxylity.packetsource.local.config.LocalConfig;
-import com.proxylity.packetsource.local.pipeline.LocalMetrics;
+import com.proxylity.packetsource.local.stepfunctions.LocalMetrics;
 import com.proxylity.packetsource.local.sqs.DeliveryQueues;
 import com.proxylity.packetsource.local.sqs.Sqs;
 import com.proxylity.packetsource.sender.wg.WireGuardPorts;

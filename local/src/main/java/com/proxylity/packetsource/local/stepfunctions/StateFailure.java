@@ -1,4 +1,4 @@
-package com.proxylity.packetsource.local.pipeline;
+package com.proxylity.packetsource.local.stepfunctions;
 
 /** A state machine execution that failed (a Fail state, or an error no Catch handled). */
 public final class StateFailure extends Exception {

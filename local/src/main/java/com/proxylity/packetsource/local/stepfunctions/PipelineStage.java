@@ -1,4 +1,4 @@
-package com.proxylity.packetsource.local.pipeline;
+package com.proxylity.packetsource.local.stepfunctions;
 
 import com.fasterxml.jackson.databind.JsonNode;
 

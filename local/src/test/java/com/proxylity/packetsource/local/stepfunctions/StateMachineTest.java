@@ -1,4 +1,4 @@
-package com.proxylity.packetsource.local.pipeline;
+package com.proxylity.packetsource.local.stepfunctions;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

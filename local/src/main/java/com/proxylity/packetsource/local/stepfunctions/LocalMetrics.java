@@ -1,4 +1,4 @@
-package com.proxylity.packetsource.local.pipeline;
+package com.proxylity.packetsource.local.stepfunctions;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.proxylity.packetsource.functions.runtime.PipelineMetrics;

@@ -1,4 +1,4 @@
-package com.proxylity.packetsource.local.pipeline;
+package com.proxylity.packetsource.local.stepfunctions;
 
 import java.util.ArrayList;
 import java.util.List;
