@@ -5,11 +5,12 @@ import com.proxylity.packetsource.core.egressapi.EgressOutcome;
 import com.proxylity.packetsource.core.egressapi.EgressPacket;
 import com.proxylity.packetsource.core.egressapi.EgressRequest;
 import com.proxylity.packetsource.core.egressapi.EgressResponse;
+import com.proxylity.packetsource.core.egressapi.EgressResult;
 import com.proxylity.packetsource.core.pipeline.Discard;
 import com.proxylity.packetsource.core.pipeline.EntryId;
 import com.proxylity.packetsource.core.pipeline.ReadyPacket;
 import com.proxylity.packetsource.functions.model.EgressBatch;
-import com.proxylity.packetsource.functions.model.EgressResult;
+import com.proxylity.packetsource.functions.model.EgressStateResult;
 import com.proxylity.packetsource.functions.runtime.EgressTransport;
 import com.proxylity.packetsource.functions.runtime.Environment;
 import com.proxylity.packetsource.functions.runtime.PipelineMetrics;
@@ -31,7 +32,7 @@ import org.apache.logging.log4j.Logger;
  * take the batch ({@link SenderUnavailableException}, {@link EgressRejectedException}); the
  * state machine retries, then reports the batch's records failed.
  */
-public final class Egress extends StageHandler<EgressBatch, EgressResult> {
+public final class Egress extends StageHandler<EgressBatch, EgressStateResult> {
     private static final Logger LOG = LogManager.getLogger(Egress.class);
 
     private final EgressTransport transport;
@@ -50,7 +51,7 @@ public final class Egress extends StageHandler<EgressBatch, EgressResult> {
     }
 
     @Override
-    public EgressResult handle(EgressBatch batch) {
+    public EgressStateResult handle(EgressBatch batch) {
         List<EgressPacket> packets = new ArrayList<>(batch.packets().size());
         for (ReadyPacket p : batch.packets()) {
             packets.add(new EgressPacket(p.id(), p.address(), p.port(), p.peerKey(), p.payload()));
@@ -66,7 +67,7 @@ public final class Egress extends StageHandler<EgressBatch, EgressResult> {
             throw e;
         }
 
-        Map<String, com.proxylity.packetsource.core.egressapi.EgressResult> byId = new HashMap<>();
+        Map<String, EgressResult> byId = new HashMap<>();
         for (var r : response.results()) {
             if (r != null && r.id() != null) byId.put(r.id(), r);
         }
@@ -95,6 +96,6 @@ public final class Egress extends StageHandler<EgressBatch, EgressResult> {
         tally.flush();
         LOG.info("egress listener={} packets={} sent={} discarded={}", batch.listener(), packets.size(),
                 sent.size(), discards.size());
-        return new EgressResult(List.of(), sent, discards);
+        return new EgressStateResult(List.of(), sent, discards);
     }
 }
