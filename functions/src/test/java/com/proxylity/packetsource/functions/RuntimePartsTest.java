@@ -11,7 +11,7 @@ import com.proxylity.packetsource.core.egressapi.EgressPacket;
 import com.proxylity.packetsource.core.egressapi.EgressRequest;
 import com.proxylity.packetsource.functions.model.ItemIdentifier;
 import com.proxylity.packetsource.functions.runtime.HttpEgressTransport;
-import com.proxylity.packetsource.functions.runtime.Json;
+import com.proxylity.packetsource.functions.runtime.StateJson;
 import com.proxylity.packetsource.functions.runtime.PipelineMetrics;
 import com.proxylity.packetsource.functions.runtime.TokenBucketRateLimiter;
 import com.proxylity.packetsource.functions.testing.LoopbackSender;
@@ -148,7 +148,7 @@ class RuntimePartsTest {
         assertEquals("{\"batchItemFailures\":[{\"itemIdentifier\":\"a\"},{\"itemIdentifier\":\"b\"}]}",
                 new String(out, StandardCharsets.UTF_8));
         assertEquals(List.of(), r.handle(new ReportFailures.Input()).batchItemFailures());
-        assertEquals(new ItemIdentifier("x"), Json.MAPPER.readValue("{\"itemIdentifier\":\"x\"}", ItemIdentifier.class));
+        assertEquals(new ItemIdentifier("x"), StateJson.MAPPER.readValue("{\"itemIdentifier\":\"x\"}", ItemIdentifier.class));
     }
 
     @Test

@@ -16,7 +16,7 @@ import com.proxylity.packetsource.core.session.InMemorySessionDirectory;
 import com.proxylity.packetsource.core.session.SessionRecord;
 import com.proxylity.packetsource.core.testevents.TestEvents;
 import com.proxylity.packetsource.functions.runtime.HttpEgressTransport;
-import com.proxylity.packetsource.functions.runtime.Json;
+import com.proxylity.packetsource.functions.runtime.StateJson;
 import com.proxylity.packetsource.functions.runtime.PipelineMetrics;
 import com.proxylity.packetsource.functions.runtime.RateLimiter;
 import com.proxylity.packetsource.functions.runtime.StateBudget;
@@ -134,7 +134,7 @@ class TestEventsThroughStateMachineTest {
 
     /** The Pipe's input for one file: the SQS records array (files may wrap it as {"Records": [...]}). */
     static JsonNode pipeInput(TestEvents events, String file) throws Exception {
-        JsonNode root = Json.MAPPER.readTree(events.path(file).toFile());
+        JsonNode root = StateJson.MAPPER.readTree(events.path(file).toFile());
         return root.isArray() ? root : root.get("Records");
     }
 
@@ -159,7 +159,7 @@ class TestEventsThroughStateMachineTest {
             for (SqsRecord r : events.records(file)) {
                 JsonNode msg;
                 try {
-                    msg = Json.MAPPER.readTree(SnsEnvelope.parse(r.body()).message());
+                    msg = StateJson.MAPPER.readTree(SnsEnvelope.parse(r.body()).message());
                 } catch (Exception unreadable) {
                     continue;
                 }

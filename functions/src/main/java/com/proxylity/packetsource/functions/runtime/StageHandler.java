@@ -22,7 +22,7 @@ public abstract class StageHandler<I, O> implements RequestStreamHandler {
     private final JavaType inputType;
 
     protected StageHandler(Class<I> inputType) {
-        this.inputType = Json.MAPPER.constructType(inputType);
+        this.inputType = StateJson.MAPPER.constructType(inputType);
     }
 
     /** The stage itself. */
@@ -31,8 +31,8 @@ public abstract class StageHandler<I, O> implements RequestStreamHandler {
     /** JSON in, JSON out: what the Lambda runtime (and the loopback Lambda endpoint in tests) calls. */
     public byte[] handleJson(byte[] input) {
         try {
-            I in = Json.MAPPER.readValue(input, inputType);
-            return Json.MAPPER.writeValueAsBytes(handle(in));
+            I in = StateJson.MAPPER.readValue(input, inputType);
+            return StateJson.MAPPER.writeValueAsBytes(handle(in));
         } catch (IOException e) {
             throw new UncheckedIOException("state input is not what " + getClass().getSimpleName() + " reads", e);
         }
