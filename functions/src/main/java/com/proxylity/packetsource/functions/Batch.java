@@ -32,7 +32,7 @@ public final class Batch extends StageHandler<PacketsState, Batches> {
     private final PipelineMetrics metrics;
 
     public Batch() {
-        this(Environment.registry(), new BatchStage(), PipelineMetrics.fromEnvironment());
+        this(Environment.registry(), new BatchStage(), Environment.pipelineMetrics());
     }
 
     public Batch(Registry registry, BatchStage stage, PipelineMetrics metrics) {

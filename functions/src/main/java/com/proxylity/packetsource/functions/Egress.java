@@ -40,7 +40,7 @@ public final class Egress extends StageHandler<EgressBatch, EgressStateResult> {
     private final PipelineMetrics metrics;
 
     public Egress() {
-        this(Environment.egressTransport(), Clock.systemUTC(), PipelineMetrics.fromEnvironment());
+        this(Environment.egressTransport(), Clock.systemUTC(), Environment.pipelineMetrics());
     }
 
     public Egress(EgressTransport transport, Clock clock, PipelineMetrics metrics) {

@@ -17,7 +17,7 @@ public final class Format extends StageHandler<ValidateResult, PacketsState> {
     private final PipelineMetrics metrics;
 
     public Format() {
-        this(Environment.egressPolicy(), PipelineMetrics.fromEnvironment());
+        this(Environment.egressPolicy(), Environment.pipelineMetrics());
     }
 
     public Format(EgressPolicy egressPolicy, PipelineMetrics metrics) {

@@ -23,7 +23,7 @@ public final class LookupSessions extends StageHandler<PacketsState, PacketsStat
     private final PipelineMetrics metrics;
 
     public LookupSessions() {
-        this(Environment.sessionDirectory(), Clock.systemUTC(), PipelineMetrics.fromEnvironment());
+        this(Environment.sessionDirectory(), Clock.systemUTC(), Environment.pipelineMetrics());
     }
 
     public LookupSessions(SessionDirectory sessions, Clock clock, PipelineMetrics metrics) {

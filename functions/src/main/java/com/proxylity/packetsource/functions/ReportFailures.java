@@ -3,6 +3,7 @@ package com.proxylity.packetsource.functions;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.proxylity.packetsource.functions.model.BatchItemFailures;
 import com.proxylity.packetsource.functions.model.ItemIdentifier;
+import com.proxylity.packetsource.functions.runtime.Environment;
 import com.proxylity.packetsource.functions.runtime.PipelineMetrics;
 import com.proxylity.packetsource.functions.runtime.StageHandler;
 import java.util.ArrayList;
@@ -30,7 +31,7 @@ public final class ReportFailures extends StageHandler<ReportFailures.Input, Bat
     private final PipelineMetrics metrics;
 
     public ReportFailures() {
-        this(PipelineMetrics.fromEnvironment());
+        this(Environment.pipelineMetrics());
     }
 
     public ReportFailures(PipelineMetrics metrics) {

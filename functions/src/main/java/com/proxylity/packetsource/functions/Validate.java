@@ -116,7 +116,7 @@ public final class Validate extends StageHandler<Validate.PipeBatch, ValidateRes
 
     public Validate() {
         this(Environment.registry(), Environment.region(), Clock.systemUTC(), Environment.subscriptionConfirmer(),
-                Environment.rateLimiter(), new StateBudget(Environment.pipeBatchSize()), PipelineMetrics.fromEnvironment());
+                Environment.rateLimiter(), new StateBudget(Environment.pipeBatchSize()), Environment.pipelineMetrics());
     }
 
     /**

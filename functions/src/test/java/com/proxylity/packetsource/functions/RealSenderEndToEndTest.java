@@ -52,7 +52,7 @@ class RealSenderEndToEndTest {
     void aPublishedEntryArrivesFromTheListenersPort() throws Exception {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
-        PipelineMetrics metrics = PipelineMetrics.fromEnvironment();
+        PipelineMetrics metrics = Environment.pipelineMetrics();
         try (DatagramSocket remote = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
              Sender sender = Sender.builder(SenderConfig.builder().hmacKey(key)
                              .listener(ListenerConfig.udp("coap", "127.0.0.1", 0)).build())

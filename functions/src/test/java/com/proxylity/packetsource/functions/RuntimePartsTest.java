@@ -12,6 +12,7 @@ import com.proxylity.packetsource.core.egressapi.EgressRequest;
 import com.proxylity.packetsource.functions.model.ItemIdentifier;
 import com.proxylity.packetsource.functions.runtime.HttpEgressTransport;
 import com.proxylity.packetsource.functions.runtime.StateJson;
+import com.proxylity.packetsource.functions.runtime.Environment;
 import com.proxylity.packetsource.functions.runtime.PipelineMetrics;
 import com.proxylity.packetsource.functions.runtime.TokenBucketRateLimiter;
 import com.proxylity.packetsource.functions.testing.LoopbackSender;
@@ -141,7 +142,7 @@ class RuntimePartsTest {
 
     @Test
     void reportFailuresFlattensAndDeduplicates() throws Exception {
-        ReportFailures r = new ReportFailures(PipelineMetrics.fromEnvironment());
+        ReportFailures r = new ReportFailures(Environment.pipelineMetrics());
         String in = "[{\"Failed\":[]},{\"Failed\":[{\"itemIdentifier\":\"a\"},{\"itemIdentifier\":\"b\"}]},"
                 + "{\"Failed\":[{\"itemIdentifier\":\"a\"}]}]";
         byte[] out = r.handleJson(in.getBytes(StandardCharsets.UTF_8));
@@ -153,7 +154,7 @@ class RuntimePartsTest {
 
     @Test
     void theLambdaStreamEntryPointRunsTheStage() throws Exception {
-        ReportFailures r = new ReportFailures(PipelineMetrics.fromEnvironment());
+        ReportFailures r = new ReportFailures(Environment.pipelineMetrics());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         r.handleRequest(new ByteArrayInputStream("[{\"Failed\":[{\"itemIdentifier\":\"z\"}]}]".getBytes(StandardCharsets.UTF_8)),
                 out, new StubContext());

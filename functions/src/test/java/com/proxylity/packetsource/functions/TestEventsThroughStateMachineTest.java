@@ -17,6 +17,7 @@ import com.proxylity.packetsource.core.session.SessionRecord;
 import com.proxylity.packetsource.core.testevents.TestEvents;
 import com.proxylity.packetsource.functions.runtime.HttpEgressTransport;
 import com.proxylity.packetsource.functions.runtime.StateJson;
+import com.proxylity.packetsource.functions.runtime.Environment;
 import com.proxylity.packetsource.functions.runtime.PipelineMetrics;
 import com.proxylity.packetsource.functions.runtime.RateLimiter;
 import com.proxylity.packetsource.functions.runtime.StateBudget;
@@ -66,7 +67,7 @@ class TestEventsThroughStateMachineTest {
         byte[] key = new byte[32];
         Arrays.fill(key, (byte) 3);
         List<String> confirmedTopics = new CopyOnWriteArrayList<>();
-        PipelineMetrics metrics = PipelineMetrics.fromEnvironment();
+        PipelineMetrics metrics = Environment.pipelineMetrics();
         try (DatagramSocket receiver = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
              LoopbackSender sender = new LoopbackSender(key, (InetSocketAddress) receiver.getLocalSocketAddress())) {
             Registry registry = withEndpoint(events.registry(), events, sender.endpoint());

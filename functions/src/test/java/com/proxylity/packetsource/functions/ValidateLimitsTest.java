@@ -20,6 +20,7 @@ import com.proxylity.packetsource.core.registry.Listener;
 import com.proxylity.packetsource.core.registry.PacketSource;
 import com.proxylity.packetsource.functions.model.ValidateResult;
 import com.proxylity.packetsource.functions.runtime.DeploymentDefaultsRegistry;
+import com.proxylity.packetsource.functions.runtime.Environment;
 import com.proxylity.packetsource.functions.runtime.PipelineMetrics;
 import com.proxylity.packetsource.functions.runtime.RateLimiter;
 import com.proxylity.packetsource.functions.runtime.StateBudget;
@@ -40,7 +41,7 @@ import org.junit.jupiter.api.Test;
 class ValidateLimitsTest {
     static final String TOPIC = "arn:aws:sns:us-east-1:111122223333:t";
     static final Instant NOW = Instant.parse("2026-11-25T08:00:00Z");
-    final PipelineMetrics metrics = PipelineMetrics.fromEnvironment();
+    final PipelineMetrics metrics = Environment.pipelineMetrics();
 
     InMemoryRegistry registry(int rate, long maxAge) {
         return new InMemoryRegistry()

@@ -1,6 +1,7 @@
 package com.proxylity.packetsource.benchmarks.handlers;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.proxylity.packetsource.functions.runtime.Environment;
 import com.proxylity.packetsource.functions.runtime.PipelineMetrics;
 import com.proxylity.packetsource.functions.runtime.StageHandler;
 import java.io.OutputStream;
@@ -71,7 +72,7 @@ public class HandlerBenchmark {
         System.setOut(new PrintStream(OutputStream.nullOutputStream()));
         sender = new LoopbackSender();
         handlers = HandlerFixture.handlers(HandlerFixture.listener(sender.listenerPort(), sender.baseUrl()),
-                sender.hmacKey, PipelineMetrics.fromEnvironment());
+                sender.hmacKey, Environment.pipelineMetrics());
         // Fresh timestamps: Validate's max-age check sees a just-published message.
         pipeBatch = HandlerFixture.pipeBatch(entriesPerRecord, sender.sinkPort(), Instant.now());
         inputs = HandlerFixture.stateInputs(handlers, pipeBatch, HandlerFixture.RECORDS * entriesPerRecord);

@@ -14,17 +14,20 @@ import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueRespon
 final class EgressKey {
     private EgressKey() {}
 
-    static byte[] load() {
-        String arn = System.getenv(Environment.EGRESS_KEY_SECRET_ARN);
-        if (arn != null && !arn.isBlank()) {
+    /** {@code secretArn} and {@code devKeyBase64} as {@link Environment} read them (null when unset). */
+    static byte[] load(String secretArn, String devKeyBase64) {
+        if (secretArn != null) {
             try (SecretsManagerClient sm = SecretsManagerClient.builder()
                     .httpClientBuilder(UrlConnectionHttpClient.builder()).build()) {
-                GetSecretValueResponse r = sm.getSecretValue(b -> b.secretId(arn));
+                GetSecretValueResponse r = sm.getSecretValue(b -> b.secretId(secretArn));
                 SdkBytes binary = r.secretBinary();
                 if (binary != null) return binary.asByteArray();
                 return Environment.base64(r.secretString(), "egress key secret");
             }
         }
-        return Environment.base64(Environment.required(Environment.EGRESS_KEY), Environment.EGRESS_KEY);
+        if (devKeyBase64 == null) {
+            throw new IllegalStateException("environment variable " + Environment.EGRESS_KEY + " is not set");
+        }
+        return Environment.base64(devKeyBase64, Environment.EGRESS_KEY);
     }
 }

@@ -31,6 +31,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  *       answer (default 30; 0: read every time). A disabled source stops at most this much later.</li>
  *   <li>{@code PACKET_SOURCE_PIPE_BATCH_SIZE}: the Pipe's BatchSize (default 10); sets each
  *       message's share of the state size limit</li>
+ *   <li>{@code POWERTOOLS_METRICS_NAMESPACE}, {@code POWERTOOLS_SERVICE_NAME}: the metrics'
+ *       namespace (default {@value PipelineMetrics#NAMESPACE}) and service (default packet-source)</li>
  *   <li>the custom resource provider ({@code PacketSourceResource}) only:
  *       {@code PACKET_SOURCE_TABLE_CUSTOMERS} (the customers table, besides the registry tables),
  *       {@code PACKET_SOURCE_SERVED_REGIONS} (comma-separated regions a customer topic may be in) and
@@ -48,6 +50,8 @@ public final class Environment {
     public static final String REGISTRY_CACHE_SECONDS = "PACKET_SOURCE_REGISTRY_CACHE_SECONDS";
     public static final String SERVED_REGIONS = "PACKET_SOURCE_SERVED_REGIONS";
     public static final String DELIVERY_QUEUE_ARNS = "PACKET_SOURCE_DELIVERY_QUEUE_ARNS";
+    public static final String METRICS_NAMESPACE = "POWERTOOLS_METRICS_NAMESPACE";
+    public static final String METRICS_SERVICE = "POWERTOOLS_SERVICE_NAME";
     /** The Pipe batch size the payload-limit arithmetic of docs/pipeline.md is done for. */
     public static final int DEFAULT_PIPE_BATCH_SIZE = DeploymentNumbers.PIPE_BATCH_SIZE;
 
@@ -128,7 +132,12 @@ public final class Environment {
             System.setProperty("jdk.httpclient.keepalive.timeout", "20");
         }
         long timeout = Long.parseLong(optional(EGRESS_TIMEOUT_MS, "10000"));
-        return new HttpEgressTransport(EgressKey.load(), Clock.systemUTC(), Duration.ofMillis(timeout));
+        return new HttpEgressTransport(EgressKey.load(optional(EGRESS_KEY_SECRET_ARN, null), optional(EGRESS_KEY, null)),
+                Clock.systemUTC(), Duration.ofMillis(timeout));
+    }
+
+    public static PipelineMetrics pipelineMetrics() {
+        return PipelineMetrics.create(optional(METRICS_NAMESPACE, null), optional(METRICS_SERVICE, null));
     }
 
     public static int pipeBatchSize() {

@@ -44,12 +44,13 @@ public final class PipelineMetrics {
         this.namespace = namespace;
     }
 
-    /** Namespace from POWERTOOLS_METRICS_NAMESPACE, else {@value #NAMESPACE}; service from POWERTOOLS_SERVICE_NAME. */
-    public static PipelineMetrics fromEnvironment() {
-        String env = System.getenv("POWERTOOLS_METRICS_NAMESPACE");
-        String ns = env == null || env.isBlank() ? NAMESPACE : env;
+    /**
+     * Metrics in {@code namespace} (null or blank: {@value #NAMESPACE}) for {@code service} (null or
+     * blank: packet-source); {@link Environment#pipelineMetrics()} passes the Powertools variables.
+     */
+    public static PipelineMetrics create(String namespace, String service) {
+        String ns = namespace == null || namespace.isBlank() ? NAMESPACE : namespace;
         MetricsBuilder b = MetricsBuilder.builder().withNamespace(ns).withRaiseOnEmptyMetrics(false);
-        String service = System.getenv("POWERTOOLS_SERVICE_NAME");
         b.withService(service == null || service.isBlank() ? "packet-source" : service);
         return new PipelineMetrics(b.build(), ns);
     }

@@ -58,7 +58,7 @@ public final class PipelineFixture implements AutoCloseable {
     public final InMemoryRegistry registry = new InMemoryRegistry();
     public final List<String[]> confirmed = new CopyOnWriteArrayList<>();
     public final LambdaInvokeEndpoint endpoint;
-    public final PipelineMetrics metrics = PipelineMetrics.fromEnvironment();
+    public final PipelineMetrics metrics = Environment.pipelineMetrics();
 
     public final Validate validate;
     public final Format format;
