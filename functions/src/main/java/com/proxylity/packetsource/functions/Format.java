@@ -7,9 +7,9 @@ import com.proxylity.packetsource.core.pipeline.FormatStage;
 import com.proxylity.packetsource.core.pipeline.PacketsOutput;
 import com.proxylity.packetsource.functions.model.PacketsState;
 import com.proxylity.packetsource.functions.model.ValidateResult;
-import com.proxylity.packetsource.functions.runtime.Environment;
-import com.proxylity.packetsource.functions.runtime.PipelineMetrics;
-import com.proxylity.packetsource.functions.runtime.StageHandler;
+import com.proxylity.packetsource.functions.config.Environment;
+import com.proxylity.packetsource.functions.metrics.PipelineMetrics;
+import com.proxylity.packetsource.functions.state.StageHandler;
 
 /** Second state: each entry to the exact bytes to send, or a discard (core {@link FormatStage}). */
 public final class Format extends StageHandler<ValidateResult, PacketsState> {

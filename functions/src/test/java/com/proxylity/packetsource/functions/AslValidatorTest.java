@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.proxylity.packetsource.functions.runtime.StateJson;
+import com.proxylity.packetsource.functions.state.StateJson;
 import com.proxylity.packetsource.functions.testing.LocalStepFunctions;
 import com.proxylity.packetsource.functions.testing.Tools;
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package com.proxylity.packetsource.benchmarks.handlers;
 
-import com.proxylity.packetsource.functions.runtime.Environment;
-import com.proxylity.packetsource.functions.runtime.PipelineMetrics;
-import com.proxylity.packetsource.functions.runtime.StageHandler;
+import com.proxylity.packetsource.functions.config.Environment;
+import com.proxylity.packetsource.functions.metrics.PipelineMetrics;
+import com.proxylity.packetsource.functions.state.StageHandler;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;

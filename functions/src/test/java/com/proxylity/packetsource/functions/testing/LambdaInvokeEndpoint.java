@@ -2,8 +2,8 @@ package com.proxylity.packetsource.functions.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.proxylity.packetsource.functions.runtime.StateJson;
-import com.proxylity.packetsource.functions.runtime.StageHandler;
+import com.proxylity.packetsource.functions.state.StateJson;
+import com.proxylity.packetsource.functions.state.StageHandler;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;

@@ -3,7 +3,7 @@ package com.proxylity.packetsource.functions.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.proxylity.packetsource.functions.runtime.StateJson;
+import com.proxylity.packetsource.functions.state.StateJson;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.UUID;

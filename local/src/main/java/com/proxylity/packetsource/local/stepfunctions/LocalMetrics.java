@@ -1,7 +1,7 @@
 package com.proxylity.packetsource.local.stepfunctions;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.proxylity.packetsource.functions.runtime.PipelineMetrics;
+import com.proxylity.packetsource.functions.metrics.PipelineMetrics;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;

@@ -1,4 +1,4 @@
-package com.proxylity.packetsource.functions.runtime;
+package com.proxylity.packetsource.functions.registry;
 
 import com.proxylity.packetsource.core.registry.Listener;
 import com.proxylity.packetsource.core.registry.PacketSource;

@@ -1,4 +1,4 @@
-package com.proxylity.packetsource.functions.runtime;
+package com.proxylity.packetsource.functions.egressclient;
 
 import com.proxylity.packetsource.core.egressapi.EgressApi;
 import com.proxylity.packetsource.core.egressapi.EgressBinary;

@@ -1,4 +1,4 @@
-package com.proxylity.packetsource.functions.runtime;
+package com.proxylity.packetsource.functions.ratelimit;
 
 import java.time.Clock;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package com.proxylity.packetsource.functions.runtime;
+package com.proxylity.packetsource.functions.state;
 
 import com.proxylity.packetsource.core.contract.DiscardReason;
 import com.proxylity.packetsource.core.format.Formatters;

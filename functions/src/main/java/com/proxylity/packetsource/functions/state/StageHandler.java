@@ -1,4 +1,4 @@
-package com.proxylity.packetsource.functions.runtime;
+package com.proxylity.packetsource.functions.state;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;

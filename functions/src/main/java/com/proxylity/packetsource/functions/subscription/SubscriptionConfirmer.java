@@ -1,4 +1,4 @@
-package com.proxylity.packetsource.functions.runtime;
+package com.proxylity.packetsource.functions.subscription;
 
 /** Confirms an SNS subscription of our queue to a registered Packet Source's topic. */
 @FunctionalInterface

@@ -1,4 +1,4 @@
-package com.proxylity.packetsource.functions.runtime;
+package com.proxylity.packetsource.functions.metrics;
 
 import com.proxylity.packetsource.core.contract.DiscardReason;
 import java.util.ArrayList;
@@ -46,7 +46,7 @@ public final class PipelineMetrics {
 
     /**
      * Metrics in {@code namespace} (null or blank: {@value #NAMESPACE}) for {@code service} (null or
-     * blank: packet-source); {@link Environment#pipelineMetrics()} passes the Powertools variables.
+     * blank: packet-source); {@code Environment.pipelineMetrics()} passes the Powertools variables.
      */
     public static PipelineMetrics create(String namespace, String service) {
         String ns = namespace == null || namespace.isBlank() ? NAMESPACE : namespace;

@@ -1,4 +1,4 @@
-package com.proxylity.packetsource.functions.runtime;
+package com.proxylity.packetsource.functions.ratelimit;
 
 /** Per Packet Source packet rate (docs/architecture.md#egress-safety, {@code RateLimited}). */
 @FunctionalInterface

@@ -1,4 +1,4 @@
-package com.proxylity.packetsource.functions.runtime;
+package com.proxylity.packetsource.functions.subscription;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

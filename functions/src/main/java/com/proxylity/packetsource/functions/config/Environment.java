@@ -1,4 +1,4 @@
-package com.proxylity.packetsource.functions.runtime;
+package com.proxylity.packetsource.functions.config;
 
 import com.proxylity.packetsource.core.egresspolicy.DefaultEgressPolicy;
 import com.proxylity.packetsource.core.egresspolicy.EgressPolicy;
@@ -11,8 +11,16 @@ import com.proxylity.packetsource.dynamodb.DynamoDbSessionDirectory;
 import com.proxylity.packetsource.dynamodb.Tables;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import com.proxylity.packetsource.functions.egressclient.EgressKey;
+import com.proxylity.packetsource.functions.egressclient.EgressTransport;
+import com.proxylity.packetsource.functions.egressclient.HttpEgressTransport;
+import com.proxylity.packetsource.functions.metrics.PipelineMetrics;
+import com.proxylity.packetsource.functions.ratelimit.RateLimiter;
+import com.proxylity.packetsource.functions.ratelimit.TokenBucketRateLimiter;
+import com.proxylity.packetsource.functions.registry.DeploymentDefaultsRegistry;
+import com.proxylity.packetsource.functions.subscription.SnsSubscriptionConfirmer;
+import com.proxylity.packetsource.functions.subscription.SubscriptionConfirmer;
 
 /**
  * What the no-argument (Lambda) constructors build from environment variables. Everything here
@@ -132,8 +140,13 @@ public final class Environment {
             System.setProperty("jdk.httpclient.keepalive.timeout", "20");
         }
         long timeout = Long.parseLong(optional(EGRESS_TIMEOUT_MS, "10000"));
-        return new HttpEgressTransport(EgressKey.load(optional(EGRESS_KEY_SECRET_ARN, null), optional(EGRESS_KEY, null)),
-                Clock.systemUTC(), Duration.ofMillis(timeout));
+        return new HttpEgressTransport(egressKey(), Clock.systemUTC(), Duration.ofMillis(timeout));
+    }
+
+    /** The secret when its ARN is set (the function's role may read only that secret), else the development key. */
+    private static byte[] egressKey() {
+        String arn = optional(EGRESS_KEY_SECRET_ARN, null);
+        return arn != null ? EgressKey.fromSecret(arn) : EgressKey.fromBase64(required(EGRESS_KEY), EGRESS_KEY);
     }
 
     public static PipelineMetrics pipelineMetrics() {
@@ -157,14 +170,5 @@ public final class Environment {
     static String optional(String name, String fallback) {
         String v = System.getenv(name);
         return v == null || v.isBlank() ? fallback : v;
-    }
-
-    static byte[] base64(String value, String what) {
-        try {
-            return Base64.getDecoder().decode(value.trim());
-        } catch (IllegalArgumentException e) {
-            // Never echo the value: it is key material.
-            throw new IllegalStateException(what + " is not base64");
-        }
     }
 }
