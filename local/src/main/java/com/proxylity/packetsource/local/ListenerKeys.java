@@ -5,10 +5,10 @@ import java.util.Base64;
 import org.bouncycastle.math.ec.rfc7748.X25519;
 
 /** X25519 static keys for WireGuard Listeners: given in the config, or generated per run. */
-public final class WireGuardKeys {
+public final class ListenerKeys {
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private WireGuardKeys() {}
+    private ListenerKeys() {}
 
     public static byte[] generatePrivate() {
         byte[] k = new byte[X25519.SCALAR_SIZE];
