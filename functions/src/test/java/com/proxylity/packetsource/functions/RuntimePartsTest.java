@@ -15,7 +15,7 @@ import com.proxylity.packetsource.functions.state.StateJson;
 import com.proxylity.packetsource.functions.config.Environment;
 import com.proxylity.packetsource.functions.metrics.PipelineMetrics;
 import com.proxylity.packetsource.functions.ratelimit.TokenBucketRateLimiter;
-import com.proxylity.packetsource.functions.testing.LoopbackSender;
+import com.proxylity.packetsource.functions.testing.StandInEgressApi;
 import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -112,7 +112,7 @@ class RuntimePartsTest {
         byte[] other = new byte[32];
         Arrays.fill(other, (byte) 1);
         try (DatagramSocket sink = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-             LoopbackSender sender = new LoopbackSender(other, (InetSocketAddress) sink.getLocalSocketAddress())) {
+             StandInEgressApi sender = new StandInEgressApi(other, (InetSocketAddress) sink.getLocalSocketAddress())) {
             HttpEgressTransport t = new HttpEgressTransport(KEY, Clock.systemUTC(), Duration.ofSeconds(5));
             assertThrows(SenderUnavailableException.class, () -> t.post(sender.endpoint(), request()));
             assertEquals(1, sender.unauthorized());

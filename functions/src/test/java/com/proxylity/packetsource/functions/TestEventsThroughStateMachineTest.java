@@ -23,7 +23,7 @@ import com.proxylity.packetsource.functions.ratelimit.RateLimiter;
 import com.proxylity.packetsource.functions.state.StateBudget;
 import com.proxylity.packetsource.functions.testing.LambdaInvokeEndpoint;
 import com.proxylity.packetsource.functions.testing.LocalStepFunctions;
-import com.proxylity.packetsource.functions.testing.LoopbackSender;
+import com.proxylity.packetsource.functions.testing.StandInEgressApi;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -47,7 +47,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every file in test-events/ through the state machine (aws-local-stepfunctions, real handlers on a
- * loopback Lambda endpoint, signed egress to {@link LoopbackSender}), checked entry by entry
+ * loopback Lambda endpoint, signed egress to {@link StandInEgressApi}), checked entry by entry
  * against test-events/expected.json: Sent with exactly the manifest's bytes as the sender received
  * them, or Discarded with the manifest's reason, and no batchItemFailures.
  *
@@ -69,7 +69,7 @@ class TestEventsThroughStateMachineTest {
         List<String> confirmedTopics = new CopyOnWriteArrayList<>();
         PipelineMetrics metrics = Environment.pipelineMetrics();
         try (DatagramSocket receiver = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-             LoopbackSender sender = new LoopbackSender(key, (InetSocketAddress) receiver.getLocalSocketAddress())) {
+             StandInEgressApi sender = new StandInEgressApi(key, (InetSocketAddress) receiver.getLocalSocketAddress())) {
             Registry registry = withEndpoint(events.registry(), events, sender.endpoint());
             InMemorySessionDirectory sessions = new InMemorySessionDirectory();
             seedSessions(events, registry, sessions);

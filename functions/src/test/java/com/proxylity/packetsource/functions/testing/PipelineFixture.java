@@ -35,7 +35,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The real handlers wired as local mode would wire them: an in-memory registry and session
- * directory, the signed HTTP egress transport pointed at a {@link LoopbackSender}, and a UDP
+ * directory, the signed HTTP egress transport pointed at a {@link StandInEgressApi}, and a UDP
  * receiver the sender's datagrams arrive at. Served on a {@link LambdaInvokeEndpoint}.
  */
 public final class PipelineFixture implements AutoCloseable {
@@ -53,7 +53,7 @@ public final class PipelineFixture implements AutoCloseable {
 
     public final byte[] hmacKey = new byte[32];
     public final DatagramSocket receiver;
-    public final LoopbackSender sender;
+    public final StandInEgressApi sender;
     public final InMemorySessionDirectory sessions = new InMemorySessionDirectory();
     public final InMemoryRegistry registry = new InMemoryRegistry();
     public final List<String[]> confirmed = new CopyOnWriteArrayList<>();
@@ -71,7 +71,7 @@ public final class PipelineFixture implements AutoCloseable {
         Arrays.fill(hmacKey, (byte) 7);
         receiver = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         receiver.setSoTimeout(2000);
-        sender = new LoopbackSender(hmacKey, (InetSocketAddress) receiver.getLocalSocketAddress());
+        sender = new StandInEgressApi(hmacKey, (InetSocketAddress) receiver.getLocalSocketAddress());
         // Dual-stack, so IPv6 remotes are sent (an IPv4-only Listener discards them: issue 9).
         registry.put(new Listener("coap", ListenerType.UDP, 5683, List.of("198.51.100.1", "2001:db8::1"), null,
                 sender.endpoint(), com.proxylity.packetsource.core.contract.AddressFamilies.DUAL));

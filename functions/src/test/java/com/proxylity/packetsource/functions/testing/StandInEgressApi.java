@@ -32,7 +32,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * there); their ids are recorded. {@link #stop()} / {@link #start()} simulate the sender going
  * down and coming back on the same port.
  */
-public final class LoopbackSender implements AutoCloseable {
+public final class StandInEgressApi implements AutoCloseable {
     private final byte[] key;
     private final InetSocketAddress target;
     private final DatagramSocket socket;
@@ -45,7 +45,7 @@ public final class LoopbackSender implements AutoCloseable {
     private volatile int unauthorized;
     private volatile int forcedStatus;
 
-    public LoopbackSender(byte[] key, InetSocketAddress target) throws IOException {
+    public StandInEgressApi(byte[] key, InetSocketAddress target) throws IOException {
         this.key = key.clone();
         this.target = target;
         this.socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
