@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.proxylity.packetsource.core.contract.ListenerType;
 import com.proxylity.packetsource.core.contract.MessageSchema;
-import com.proxylity.packetsource.core.egress.DefaultEgressPolicy;
+import com.proxylity.packetsource.core.egresspolicy.DefaultEgressPolicy;
 import com.proxylity.packetsource.core.frame.InnerFrame;
 import com.proxylity.packetsource.core.pipeline.FormatStage;
 import com.proxylity.packetsource.core.pipeline.PurePipeline;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.proxylity.packetsource.core.contract.AddressFamilies;
-import com.proxylity.packetsource.core.egress.AddressForms;
+import com.proxylity.packetsource.core.egresspolicy.AddressForms;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

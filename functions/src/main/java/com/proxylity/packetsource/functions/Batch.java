@@ -10,9 +10,9 @@ import com.proxylity.packetsource.functions.model.Batches;
 import com.proxylity.packetsource.functions.model.EgressBatch;
 import com.proxylity.packetsource.functions.model.ItemIdentifier;
 import com.proxylity.packetsource.functions.model.PacketsState;
-import com.proxylity.packetsource.functions.runtime.Environment;
-import com.proxylity.packetsource.functions.runtime.PipelineMetrics;
-import com.proxylity.packetsource.functions.runtime.StageHandler;
+import com.proxylity.packetsource.functions.config.Environment;
+import com.proxylity.packetsource.functions.metrics.PipelineMetrics;
+import com.proxylity.packetsource.functions.state.StageHandler;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -32,7 +32,7 @@ public final class Batch extends StageHandler<PacketsState, Batches> {
     private final PipelineMetrics metrics;
 
     public Batch() {
-        this(Environment.registry(), new BatchStage(), PipelineMetrics.fromEnvironment());
+        this(Environment.registry(), new BatchStage(), Environment.pipelineMetrics());
     }
 
     public Batch(Registry registry, BatchStage stage, PipelineMetrics metrics) {

@@ -5,15 +5,16 @@ import com.proxylity.packetsource.core.egressapi.EgressOutcome;
 import com.proxylity.packetsource.core.egressapi.EgressPacket;
 import com.proxylity.packetsource.core.egressapi.EgressRequest;
 import com.proxylity.packetsource.core.egressapi.EgressResponse;
+import com.proxylity.packetsource.core.egressapi.EgressResult;
 import com.proxylity.packetsource.core.pipeline.Discard;
 import com.proxylity.packetsource.core.pipeline.EntryId;
 import com.proxylity.packetsource.core.pipeline.ReadyPacket;
 import com.proxylity.packetsource.functions.model.EgressBatch;
-import com.proxylity.packetsource.functions.model.EgressResult;
-import com.proxylity.packetsource.functions.runtime.EgressTransport;
-import com.proxylity.packetsource.functions.runtime.Environment;
-import com.proxylity.packetsource.functions.runtime.PipelineMetrics;
-import com.proxylity.packetsource.functions.runtime.StageHandler;
+import com.proxylity.packetsource.functions.model.EgressStateResult;
+import com.proxylity.packetsource.functions.egressclient.EgressTransport;
+import com.proxylity.packetsource.functions.config.Environment;
+import com.proxylity.packetsource.functions.metrics.PipelineMetrics;
+import com.proxylity.packetsource.functions.state.StageHandler;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,7 +32,7 @@ import org.apache.logging.log4j.Logger;
  * take the batch ({@link SenderUnavailableException}, {@link EgressRejectedException}); the
  * state machine retries, then reports the batch's records failed.
  */
-public final class Egress extends StageHandler<EgressBatch, EgressResult> {
+public final class Egress extends StageHandler<EgressBatch, EgressStateResult> {
     private static final Logger LOG = LogManager.getLogger(Egress.class);
 
     private final EgressTransport transport;
@@ -39,7 +40,7 @@ public final class Egress extends StageHandler<EgressBatch, EgressResult> {
     private final PipelineMetrics metrics;
 
     public Egress() {
-        this(Environment.egressTransport(), Clock.systemUTC(), PipelineMetrics.fromEnvironment());
+        this(Environment.egressTransport(), Clock.systemUTC(), Environment.pipelineMetrics());
     }
 
     public Egress(EgressTransport transport, Clock clock, PipelineMetrics metrics) {
@@ -50,7 +51,7 @@ public final class Egress extends StageHandler<EgressBatch, EgressResult> {
     }
 
     @Override
-    public EgressResult handle(EgressBatch batch) {
+    public EgressStateResult handle(EgressBatch batch) {
         List<EgressPacket> packets = new ArrayList<>(batch.packets().size());
         for (ReadyPacket p : batch.packets()) {
             packets.add(new EgressPacket(p.id(), p.address(), p.port(), p.peerKey(), p.payload()));
@@ -66,7 +67,7 @@ public final class Egress extends StageHandler<EgressBatch, EgressResult> {
             throw e;
         }
 
-        Map<String, com.proxylity.packetsource.core.egressapi.EgressResult> byId = new HashMap<>();
+        Map<String, EgressResult> byId = new HashMap<>();
         for (var r : response.results()) {
             if (r != null && r.id() != null) byId.put(r.id(), r);
         }
@@ -95,6 +96,6 @@ public final class Egress extends StageHandler<EgressBatch, EgressResult> {
         tally.flush();
         LOG.info("egress listener={} packets={} sent={} discarded={}", batch.listener(), packets.size(),
                 sent.size(), discards.size());
-        return new EgressResult(List.of(), sent, discards);
+        return new EgressStateResult(List.of(), sent, discards);
     }
 }

@@ -1,15 +1,15 @@
 package com.proxylity.packetsource.functions;
 
-import com.proxylity.packetsource.core.egress.EgressPolicy;
+import com.proxylity.packetsource.core.egresspolicy.EgressPolicy;
 import com.proxylity.packetsource.core.pipeline.Discard;
 import com.proxylity.packetsource.core.pipeline.EntryId;
 import com.proxylity.packetsource.core.pipeline.FormatStage;
 import com.proxylity.packetsource.core.pipeline.PacketsOutput;
 import com.proxylity.packetsource.functions.model.PacketsState;
 import com.proxylity.packetsource.functions.model.ValidateResult;
-import com.proxylity.packetsource.functions.runtime.Environment;
-import com.proxylity.packetsource.functions.runtime.PipelineMetrics;
-import com.proxylity.packetsource.functions.runtime.StageHandler;
+import com.proxylity.packetsource.functions.config.Environment;
+import com.proxylity.packetsource.functions.metrics.PipelineMetrics;
+import com.proxylity.packetsource.functions.state.StageHandler;
 
 /** Second state: each entry to the exact bytes to send, or a discard (core {@link FormatStage}). */
 public final class Format extends StageHandler<ValidateResult, PacketsState> {
@@ -17,7 +17,7 @@ public final class Format extends StageHandler<ValidateResult, PacketsState> {
     private final PipelineMetrics metrics;
 
     public Format() {
-        this(Environment.egressPolicy(), PipelineMetrics.fromEnvironment());
+        this(Environment.egressPolicy(), Environment.pipelineMetrics());
     }
 
     public Format(EgressPolicy egressPolicy, PipelineMetrics metrics) {

@@ -6,9 +6,9 @@ import com.proxylity.packetsource.core.pipeline.LookupSessionsStage;
 import com.proxylity.packetsource.core.pipeline.PacketsOutput;
 import com.proxylity.packetsource.core.session.SessionDirectory;
 import com.proxylity.packetsource.functions.model.PacketsState;
-import com.proxylity.packetsource.functions.runtime.Environment;
-import com.proxylity.packetsource.functions.runtime.PipelineMetrics;
-import com.proxylity.packetsource.functions.runtime.StageHandler;
+import com.proxylity.packetsource.functions.config.Environment;
+import com.proxylity.packetsource.functions.metrics.PipelineMetrics;
+import com.proxylity.packetsource.functions.state.StageHandler;
 import java.time.Clock;
 
 /**
@@ -23,7 +23,7 @@ public final class LookupSessions extends StageHandler<PacketsState, PacketsStat
     private final PipelineMetrics metrics;
 
     public LookupSessions() {
-        this(Environment.sessionDirectory(), Clock.systemUTC(), PipelineMetrics.fromEnvironment());
+        this(Environment.sessionDirectory(), Clock.systemUTC(), Environment.pipelineMetrics());
     }
 
     public LookupSessions(SessionDirectory sessions, Clock clock, PipelineMetrics metrics) {

@@ -6,7 +6,7 @@ import com.proxylity.packetsource.functions.resource.PacketSourceLifecycle;
 import com.proxylity.packetsource.functions.resource.PhysicalIds;
 import com.proxylity.packetsource.functions.resource.ResourceRequest;
 import com.proxylity.packetsource.functions.resource.ResponseLimits;
-import com.proxylity.packetsource.functions.runtime.Environment;
+import com.proxylity.packetsource.functions.config.Environment;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;

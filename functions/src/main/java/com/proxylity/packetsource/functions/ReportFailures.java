@@ -3,8 +3,9 @@ package com.proxylity.packetsource.functions;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.proxylity.packetsource.functions.model.BatchItemFailures;
 import com.proxylity.packetsource.functions.model.ItemIdentifier;
-import com.proxylity.packetsource.functions.runtime.PipelineMetrics;
-import com.proxylity.packetsource.functions.runtime.StageHandler;
+import com.proxylity.packetsource.functions.config.Environment;
+import com.proxylity.packetsource.functions.metrics.PipelineMetrics;
+import com.proxylity.packetsource.functions.state.StageHandler;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -30,7 +31,7 @@ public final class ReportFailures extends StageHandler<ReportFailures.Input, Bat
     private final PipelineMetrics metrics;
 
     public ReportFailures() {
-        this(PipelineMetrics.fromEnvironment());
+        this(Environment.pipelineMetrics());
     }
 
     public ReportFailures(PipelineMetrics metrics) {

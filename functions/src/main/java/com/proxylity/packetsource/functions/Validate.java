@@ -12,12 +12,12 @@ import com.proxylity.packetsource.core.pipeline.ValidatedEntry;
 import com.proxylity.packetsource.core.pipeline.ValidatedMessage;
 import com.proxylity.packetsource.core.registry.Registry;
 import com.proxylity.packetsource.functions.model.ValidateResult;
-import com.proxylity.packetsource.functions.runtime.Environment;
-import com.proxylity.packetsource.functions.runtime.PipelineMetrics;
-import com.proxylity.packetsource.functions.runtime.RateLimiter;
-import com.proxylity.packetsource.functions.runtime.StageHandler;
-import com.proxylity.packetsource.functions.runtime.StateBudget;
-import com.proxylity.packetsource.functions.runtime.SubscriptionConfirmer;
+import com.proxylity.packetsource.functions.config.Environment;
+import com.proxylity.packetsource.functions.metrics.PipelineMetrics;
+import com.proxylity.packetsource.functions.ratelimit.RateLimiter;
+import com.proxylity.packetsource.functions.state.StageHandler;
+import com.proxylity.packetsource.functions.state.StateBudget;
+import com.proxylity.packetsource.functions.subscription.SubscriptionConfirmer;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
@@ -116,7 +116,7 @@ public final class Validate extends StageHandler<Validate.PipeBatch, ValidateRes
 
     public Validate() {
         this(Environment.registry(), Environment.region(), Clock.systemUTC(), Environment.subscriptionConfirmer(),
-                Environment.rateLimiter(), new StateBudget(Environment.pipeBatchSize()), PipelineMetrics.fromEnvironment());
+                Environment.rateLimiter(), new StateBudget(Environment.pipeBatchSize()), Environment.pipelineMetrics());
     }
 
     /**

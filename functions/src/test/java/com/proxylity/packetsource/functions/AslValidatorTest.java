@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.proxylity.packetsource.functions.runtime.Json;
+import com.proxylity.packetsource.functions.state.StateJson;
 import com.proxylity.packetsource.functions.testing.LocalStepFunctions;
 import com.proxylity.packetsource.functions.testing.Tools;
 import java.io.IOException;
@@ -56,11 +56,11 @@ class AslValidatorTest {
     @Test
     void theValidatorRejectsABrokenDefinition() throws Exception {
         // Guards the guard: a validator that passes everything would make the test above worthless.
-        ObjectNode broken = (ObjectNode) Json.MAPPER.readTree(DEFINITION.toFile());
+        ObjectNode broken = (ObjectNode) StateJson.MAPPER.readTree(DEFINITION.toFile());
         ((ObjectNode) broken.get("States").get("Format")).put("Next", "NoSuchState");
         Path tmp = Files.createTempFile("broken", ".asl.json");
         try {
-            Json.MAPPER.writeValue(tmp.toFile(), broken);
+            StateJson.MAPPER.writeValue(tmp.toFile(), broken);
             assertNotEquals(0, validate(tmp));
         } finally {
             Files.delete(tmp);
@@ -69,7 +69,7 @@ class AslValidatorTest {
 
     @Test
     void taskStatesAreNamedAfterTheirHandlerClassesAndUsePlainFunctionArns() throws Exception {
-        JsonNode def = Json.MAPPER.readTree(DEFINITION.toFile());
+        JsonNode def = StateJson.MAPPER.readTree(DEFINITION.toFile());
         assertEquals("JSONPath", def.get("QueryLanguage").asText());
         Set<String> tasks = new HashSet<>();
         collectTasks(def.get("States"), tasks, def);

@@ -12,7 +12,8 @@ import com.proxylity.packetsource.dynamodb.DynamoDbSessionDirectory;
 import com.proxylity.packetsource.dynamodb.Tables;
 import com.proxylity.packetsource.dynamodb.testing.Dynalite;
 import com.proxylity.packetsource.functions.model.PacketsState;
-import com.proxylity.packetsource.functions.runtime.PipelineMetrics;
+import com.proxylity.packetsource.functions.config.Environment;
+import com.proxylity.packetsource.functions.metrics.PipelineMetrics;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Instant;
@@ -87,7 +88,7 @@ class LookupSessionsDynaliteTest {
             packets.add(packet("m/252", "wg1", peer(902)));
 
             LookupSessions handler = new LookupSessions(store, Clock.fixed(T0.plusSeconds(10), ZoneOffset.UTC),
-                    PipelineMetrics.fromEnvironment());
+                    Environment.pipelineMetrics());
             PacketsState out = handler.handle(new PacketsState(packets, List.of(), Map.of()));
 
             assertEquals(250, out.packets().size());

@@ -12,8 +12,8 @@ import com.proxylity.packetsource.core.pipeline.SqsRecord;
 import com.proxylity.packetsource.functions.model.Batches;
 import com.proxylity.packetsource.functions.model.PacketsState;
 import com.proxylity.packetsource.functions.model.ValidateResult;
-import com.proxylity.packetsource.functions.runtime.Json;
-import com.proxylity.packetsource.functions.runtime.PipelineMetrics;
+import com.proxylity.packetsource.functions.state.StateJson;
+import com.proxylity.packetsource.functions.metrics.PipelineMetrics;
 import com.proxylity.packetsource.functions.testing.PipelineFixture;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -58,7 +58,7 @@ class MetricsEmfTest {
         }
         emf = new ArrayList<>();
         for (String line : captured.toString(StandardCharsets.UTF_8).split("\n")) {
-            if (line.contains("\"_aws\"")) emf.add(Json.MAPPER.readTree(line));
+            if (line.contains("\"_aws\"")) emf.add(StateJson.MAPPER.readTree(line));
         }
 
         Map<String, Double> totals = new HashMap<>();

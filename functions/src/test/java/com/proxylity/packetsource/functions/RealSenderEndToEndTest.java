@@ -10,17 +10,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.proxylity.packetsource.core.contract.ListenerType;
-import com.proxylity.packetsource.core.egress.DefaultEgressPolicy;
+import com.proxylity.packetsource.core.egresspolicy.DefaultEgressPolicy;
 import com.proxylity.packetsource.core.pipeline.BatchStage;
 import com.proxylity.packetsource.core.registry.InMemoryRegistry;
 import com.proxylity.packetsource.core.registry.Listener;
 import com.proxylity.packetsource.core.registry.PacketSource;
 import com.proxylity.packetsource.core.session.InMemorySessionDirectory;
-import com.proxylity.packetsource.functions.runtime.Environment;
-import com.proxylity.packetsource.functions.runtime.HttpEgressTransport;
-import com.proxylity.packetsource.functions.runtime.PipelineMetrics;
-import com.proxylity.packetsource.functions.runtime.RateLimiter;
-import com.proxylity.packetsource.functions.runtime.StateBudget;
+import com.proxylity.packetsource.functions.config.Environment;
+import com.proxylity.packetsource.functions.egressclient.HttpEgressTransport;
+import com.proxylity.packetsource.functions.metrics.PipelineMetrics;
+import com.proxylity.packetsource.functions.ratelimit.RateLimiter;
+import com.proxylity.packetsource.functions.state.StateBudget;
 import com.proxylity.packetsource.functions.testing.LambdaInvokeEndpoint;
 import com.proxylity.packetsource.functions.testing.LocalStepFunctions;
 import com.proxylity.packetsource.sender.Sender;
@@ -52,7 +52,7 @@ class RealSenderEndToEndTest {
     void aPublishedEntryArrivesFromTheListenersPort() throws Exception {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
-        PipelineMetrics metrics = PipelineMetrics.fromEnvironment();
+        PipelineMetrics metrics = Environment.pipelineMetrics();
         try (DatagramSocket remote = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
              Sender sender = Sender.builder(SenderConfig.builder().hmacKey(key)
                              .listener(ListenerConfig.udp("coap", "127.0.0.1", 0)).build())

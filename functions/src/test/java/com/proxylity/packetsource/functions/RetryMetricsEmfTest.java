@@ -12,8 +12,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.proxylity.packetsource.functions.model.Batches;
 import com.proxylity.packetsource.functions.model.PacketsState;
 import com.proxylity.packetsource.functions.model.ValidateResult;
-import com.proxylity.packetsource.functions.runtime.Json;
-import com.proxylity.packetsource.functions.runtime.PipelineMetrics;
+import com.proxylity.packetsource.functions.state.StateJson;
+import com.proxylity.packetsource.functions.metrics.PipelineMetrics;
 import com.proxylity.packetsource.functions.testing.PipelineFixture;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -61,7 +61,7 @@ class RetryMetricsEmfTest {
         Map<String, Double> discardsByReason = new HashMap<>();
         for (String line : captured.toString(StandardCharsets.UTF_8).split("\n")) {
             if (!line.contains("\"_aws\"")) continue;
-            JsonNode emf = Json.MAPPER.readTree(line);
+            JsonNode emf = StateJson.MAPPER.readTree(line);
             for (JsonNode m : emf.get("_aws").get("CloudWatchMetrics").get(0).get("Metrics")) {
                 String name = m.get("Name").asText();
                 double sum = 0;
@@ -80,12 +80,12 @@ class RetryMetricsEmfTest {
 
     /** The records as the Pipe hands them over, with SQS's receive count. */
     private static Validate.PipeBatch batch(List<ObjectNode> records, String receiveCount) throws Exception {
-        ArrayNode array = Json.MAPPER.createArrayNode();
+        ArrayNode array = StateJson.MAPPER.createArrayNode();
         for (ObjectNode r : records) {
             ObjectNode copy = r.deepCopy();
             ((ObjectNode) copy.get("attributes")).put("ApproximateReceiveCount", receiveCount);
             array.add(copy);
         }
-        return Json.MAPPER.readValue(Json.MAPPER.writeValueAsBytes(array), Validate.PipeBatch.class);
+        return StateJson.MAPPER.readValue(StateJson.MAPPER.writeValueAsBytes(array), Validate.PipeBatch.class);
     }
 }

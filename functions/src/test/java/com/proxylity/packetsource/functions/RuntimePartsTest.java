@@ -10,11 +10,12 @@ import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.proxylity.packetsource.core.egressapi.EgressPacket;
 import com.proxylity.packetsource.core.egressapi.EgressRequest;
 import com.proxylity.packetsource.functions.model.ItemIdentifier;
-import com.proxylity.packetsource.functions.runtime.HttpEgressTransport;
-import com.proxylity.packetsource.functions.runtime.Json;
-import com.proxylity.packetsource.functions.runtime.PipelineMetrics;
-import com.proxylity.packetsource.functions.runtime.TokenBucketRateLimiter;
-import com.proxylity.packetsource.functions.testing.LoopbackSender;
+import com.proxylity.packetsource.functions.egressclient.HttpEgressTransport;
+import com.proxylity.packetsource.functions.state.StateJson;
+import com.proxylity.packetsource.functions.config.Environment;
+import com.proxylity.packetsource.functions.metrics.PipelineMetrics;
+import com.proxylity.packetsource.functions.ratelimit.TokenBucketRateLimiter;
+import com.proxylity.packetsource.functions.testing.StandInEgressApi;
 import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -111,7 +112,7 @@ class RuntimePartsTest {
         byte[] other = new byte[32];
         Arrays.fill(other, (byte) 1);
         try (DatagramSocket sink = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-             LoopbackSender sender = new LoopbackSender(other, (InetSocketAddress) sink.getLocalSocketAddress())) {
+             StandInEgressApi sender = new StandInEgressApi(other, (InetSocketAddress) sink.getLocalSocketAddress())) {
             HttpEgressTransport t = new HttpEgressTransport(KEY, Clock.systemUTC(), Duration.ofSeconds(5));
             assertThrows(SenderUnavailableException.class, () -> t.post(sender.endpoint(), request()));
             assertEquals(1, sender.unauthorized());
@@ -141,19 +142,19 @@ class RuntimePartsTest {
 
     @Test
     void reportFailuresFlattensAndDeduplicates() throws Exception {
-        ReportFailures r = new ReportFailures(PipelineMetrics.fromEnvironment());
+        ReportFailures r = new ReportFailures(Environment.pipelineMetrics());
         String in = "[{\"Failed\":[]},{\"Failed\":[{\"itemIdentifier\":\"a\"},{\"itemIdentifier\":\"b\"}]},"
                 + "{\"Failed\":[{\"itemIdentifier\":\"a\"}]}]";
         byte[] out = r.handleJson(in.getBytes(StandardCharsets.UTF_8));
         assertEquals("{\"batchItemFailures\":[{\"itemIdentifier\":\"a\"},{\"itemIdentifier\":\"b\"}]}",
                 new String(out, StandardCharsets.UTF_8));
         assertEquals(List.of(), r.handle(new ReportFailures.Input()).batchItemFailures());
-        assertEquals(new ItemIdentifier("x"), Json.MAPPER.readValue("{\"itemIdentifier\":\"x\"}", ItemIdentifier.class));
+        assertEquals(new ItemIdentifier("x"), StateJson.MAPPER.readValue("{\"itemIdentifier\":\"x\"}", ItemIdentifier.class));
     }
 
     @Test
     void theLambdaStreamEntryPointRunsTheStage() throws Exception {
-        ReportFailures r = new ReportFailures(PipelineMetrics.fromEnvironment());
+        ReportFailures r = new ReportFailures(Environment.pipelineMetrics());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         r.handleRequest(new ByteArrayInputStream("[{\"Failed\":[{\"itemIdentifier\":\"z\"}]}]".getBytes(StandardCharsets.UTF_8)),
                 out, new StubContext());

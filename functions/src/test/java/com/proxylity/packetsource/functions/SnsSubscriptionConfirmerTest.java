@@ -3,8 +3,8 @@ package com.proxylity.packetsource.functions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.proxylity.packetsource.functions.runtime.SnsSubscriptionConfirmer;
-import com.proxylity.packetsource.functions.runtime.SubscriptionConfirmer;
+import com.proxylity.packetsource.functions.subscription.SnsSubscriptionConfirmer;
+import com.proxylity.packetsource.functions.subscription.SubscriptionConfirmer;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

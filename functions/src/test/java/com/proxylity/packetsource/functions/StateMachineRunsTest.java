@@ -194,8 +194,8 @@ class StateMachineRunsTest {
                 throw new IllegalStateException("DynamoDB unavailable");
             }
         }, "us-east-1", java.time.Clock.systemUTC(), (t, k) -> { },
-                com.proxylity.packetsource.functions.runtime.RateLimiter.UNLIMITED,
-                new com.proxylity.packetsource.functions.runtime.StateBudget(10), fx.metrics));
+                com.proxylity.packetsource.functions.ratelimit.RateLimiter.UNLIMITED,
+                new com.proxylity.packetsource.functions.state.StateBudget(10), fx.metrics));
         JsonNode input = batch(record("v-1", notification(PipelineFixture.TOPIC, "us-east-1",
                 body(entry(b64("x"), null, "203.0.113.9", 5683, null)), Instant.now())));
         LocalStepFunctions.Execution ex = sfn.run(Map.of("v", input)).get("v");

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.proxylity.packetsource.core.contract.SnsEnvelope;
-import com.proxylity.packetsource.core.egress.DefaultEgressPolicy;
+import com.proxylity.packetsource.core.egresspolicy.DefaultEgressPolicy;
 import com.proxylity.packetsource.core.pipeline.BatchStage;
 import com.proxylity.packetsource.core.pipeline.SqsRecord;
 import com.proxylity.packetsource.core.registry.InMemoryRegistry;
@@ -15,14 +15,15 @@ import com.proxylity.packetsource.core.registry.Registry;
 import com.proxylity.packetsource.core.session.InMemorySessionDirectory;
 import com.proxylity.packetsource.core.session.SessionRecord;
 import com.proxylity.packetsource.core.testevents.TestEvents;
-import com.proxylity.packetsource.functions.runtime.HttpEgressTransport;
-import com.proxylity.packetsource.functions.runtime.Json;
-import com.proxylity.packetsource.functions.runtime.PipelineMetrics;
-import com.proxylity.packetsource.functions.runtime.RateLimiter;
-import com.proxylity.packetsource.functions.runtime.StateBudget;
+import com.proxylity.packetsource.functions.egressclient.HttpEgressTransport;
+import com.proxylity.packetsource.functions.state.StateJson;
+import com.proxylity.packetsource.functions.config.Environment;
+import com.proxylity.packetsource.functions.metrics.PipelineMetrics;
+import com.proxylity.packetsource.functions.ratelimit.RateLimiter;
+import com.proxylity.packetsource.functions.state.StateBudget;
 import com.proxylity.packetsource.functions.testing.LambdaInvokeEndpoint;
 import com.proxylity.packetsource.functions.testing.LocalStepFunctions;
-import com.proxylity.packetsource.functions.testing.LoopbackSender;
+import com.proxylity.packetsource.functions.testing.StandInEgressApi;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -46,7 +47,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every file in test-events/ through the state machine (aws-local-stepfunctions, real handlers on a
- * loopback Lambda endpoint, signed egress to {@link LoopbackSender}), checked entry by entry
+ * loopback Lambda endpoint, signed egress to {@link StandInEgressApi}), checked entry by entry
  * against test-events/expected.json: Sent with exactly the manifest's bytes as the sender received
  * them, or Discarded with the manifest's reason, and no batchItemFailures.
  *
@@ -66,9 +67,9 @@ class TestEventsThroughStateMachineTest {
         byte[] key = new byte[32];
         Arrays.fill(key, (byte) 3);
         List<String> confirmedTopics = new CopyOnWriteArrayList<>();
-        PipelineMetrics metrics = PipelineMetrics.fromEnvironment();
+        PipelineMetrics metrics = Environment.pipelineMetrics();
         try (DatagramSocket receiver = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-             LoopbackSender sender = new LoopbackSender(key, (InetSocketAddress) receiver.getLocalSocketAddress())) {
+             StandInEgressApi sender = new StandInEgressApi(key, (InetSocketAddress) receiver.getLocalSocketAddress())) {
             Registry registry = withEndpoint(events.registry(), events, sender.endpoint());
             InMemorySessionDirectory sessions = new InMemorySessionDirectory();
             seedSessions(events, registry, sessions);
@@ -134,7 +135,7 @@ class TestEventsThroughStateMachineTest {
 
     /** The Pipe's input for one file: the SQS records array (files may wrap it as {"Records": [...]}). */
     static JsonNode pipeInput(TestEvents events, String file) throws Exception {
-        JsonNode root = Json.MAPPER.readTree(events.path(file).toFile());
+        JsonNode root = StateJson.MAPPER.readTree(events.path(file).toFile());
         return root.isArray() ? root : root.get("Records");
     }
 
@@ -159,7 +160,7 @@ class TestEventsThroughStateMachineTest {
             for (SqsRecord r : events.records(file)) {
                 JsonNode msg;
                 try {
-                    msg = Json.MAPPER.readTree(SnsEnvelope.parse(r.body()).message());
+                    msg = StateJson.MAPPER.readTree(SnsEnvelope.parse(r.body()).message());
                 } catch (Exception unreadable) {
                     continue;
                 }

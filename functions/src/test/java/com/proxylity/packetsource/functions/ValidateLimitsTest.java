@@ -19,12 +19,13 @@ import com.proxylity.packetsource.core.registry.InMemoryRegistry;
 import com.proxylity.packetsource.core.registry.Listener;
 import com.proxylity.packetsource.core.registry.PacketSource;
 import com.proxylity.packetsource.functions.model.ValidateResult;
-import com.proxylity.packetsource.functions.runtime.DeploymentDefaultsRegistry;
-import com.proxylity.packetsource.functions.runtime.PipelineMetrics;
-import com.proxylity.packetsource.functions.runtime.RateLimiter;
-import com.proxylity.packetsource.functions.runtime.StateBudget;
-import com.proxylity.packetsource.functions.runtime.SubscriptionConfirmer;
-import com.proxylity.packetsource.functions.runtime.TokenBucketRateLimiter;
+import com.proxylity.packetsource.functions.registry.DeploymentDefaultsRegistry;
+import com.proxylity.packetsource.functions.config.Environment;
+import com.proxylity.packetsource.functions.metrics.PipelineMetrics;
+import com.proxylity.packetsource.functions.ratelimit.RateLimiter;
+import com.proxylity.packetsource.functions.state.StateBudget;
+import com.proxylity.packetsource.functions.subscription.SubscriptionConfirmer;
+import com.proxylity.packetsource.functions.ratelimit.TokenBucketRateLimiter;
 import com.proxylity.packetsource.functions.testing.SqsEvents;
 import java.time.Clock;
 import java.time.Instant;
@@ -40,7 +41,7 @@ import org.junit.jupiter.api.Test;
 class ValidateLimitsTest {
     static final String TOPIC = "arn:aws:sns:us-east-1:111122223333:t";
     static final Instant NOW = Instant.parse("2026-11-25T08:00:00Z");
-    final PipelineMetrics metrics = PipelineMetrics.fromEnvironment();
+    final PipelineMetrics metrics = Environment.pipelineMetrics();
 
     InMemoryRegistry registry(int rate, long maxAge) {
         return new InMemoryRegistry()
@@ -180,7 +181,7 @@ class ValidateLimitsTest {
             com.proxylity.packetsource.functions.model.PacketsState out = format.handle(
                     new ValidateResult(entries, List.of(), List.of(), Map.of("0f8fad5b-d9cb-469f-a165-70867728950e", 1L)));
             assertEquals(entries.size(), out.packets().size());
-            int actual = format.handleJson(com.proxylity.packetsource.functions.runtime.Json.MAPPER
+            int actual = format.handleJson(com.proxylity.packetsource.functions.state.StateJson.MAPPER
                     .writeValueAsBytes(new ValidateResult(entries, List.of(), List.of(), Map.of()))).length;
             assertTrue(actual <= StateBudget.estimate(entries),
                     "Format's real output " + actual + " exceeds the estimate " + StateBudget.estimate(entries));
@@ -210,11 +211,11 @@ class ValidateLimitsTest {
         Validate v = new Validate(registry(0, 0), "us-east-1", Clock.fixed(NOW, ZoneOffset.UTC), (t, k) -> { },
                 RateLimiter.UNLIMITED, new StateBudget(10), metrics);
         ObjectNode rec = record("obj", notification(TOPIC, "us-east-1", body(entries(1, 4)), NOW));
-        rec.set("body", com.proxylity.packetsource.functions.runtime.Json.MAPPER.readTree(rec.get("body").asText()));
+        rec.set("body", com.proxylity.packetsource.functions.state.StateJson.MAPPER.readTree(rec.get("body").asText()));
         for (JsonNode input : List.<JsonNode>of(SqsEvents.batch(rec),
-                com.proxylity.packetsource.functions.runtime.Json.MAPPER.createObjectNode().set("Records", SqsEvents.batch(rec)))) {
-            JsonNode out = com.proxylity.packetsource.functions.runtime.Json.MAPPER.readTree(
-                    v.handleJson(com.proxylity.packetsource.functions.runtime.Json.MAPPER.writeValueAsBytes(input)));
+                com.proxylity.packetsource.functions.state.StateJson.MAPPER.createObjectNode().set("Records", SqsEvents.batch(rec)))) {
+            JsonNode out = com.proxylity.packetsource.functions.state.StateJson.MAPPER.readTree(
+                    v.handleJson(com.proxylity.packetsource.functions.state.StateJson.MAPPER.writeValueAsBytes(input)));
             assertEquals("obj/0", out.get("Entries").get(0).get("Id").asText());
         }
     }

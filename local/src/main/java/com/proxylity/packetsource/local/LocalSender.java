@@ -1,7 +1,7 @@
 package com.proxylity.packetsource.local;
 
 import com.proxylity.packetsource.core.contract.ListenerType;
-import com.proxylity.packetsource.core.egress.DefaultEgressPolicy;
+import com.proxylity.packetsource.core.egresspolicy.DefaultEgressPolicy;
 import com.proxylity.packetsource.core.session.SessionDirectory;
 import com.proxylity.packetsource.local.config.LocalConfig;
 import com.proxylity.packetsource.sender.Sender;
@@ -41,8 +41,8 @@ public final class LocalSender implements AutoCloseable {
         this.egressPort = config.ports().egressApi();
         for (LocalConfig.ListenerConfig l : config.listeners()) {
             if (l.protocol().equals("wg")) {
-                privateKeys.put(l.name(), l.privateKey() == null ? WireGuardKeys.generatePrivate()
-                        : WireGuardKeys.parsePrivate(l.privateKey(), l.name()));
+                privateKeys.put(l.name(), l.privateKey() == null ? ListenerKeys.generatePrivate()
+                        : ListenerKeys.parsePrivate(l.privateKey(), l.name()));
             }
             listenerPorts.put(l.name(), l.port());
         }
@@ -86,7 +86,7 @@ public final class LocalSender implements AutoCloseable {
     /** Listener name → base64 public key, for WireGuard Listeners. */
     public Map<String, String> publicKeys() {
         Map<String, String> keys = new LinkedHashMap<>();
-        privateKeys.forEach((n, k) -> keys.put(n, WireGuardKeys.publicKey(k)));
+        privateKeys.forEach((n, k) -> keys.put(n, ListenerKeys.publicKey(k)));
         return keys;
     }
 

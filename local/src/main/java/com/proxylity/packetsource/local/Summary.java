@@ -1,7 +1,7 @@
 package com.proxylity.packetsource.local;
 
-import com.proxylity.packetsource.functions.runtime.PipelineMetrics;
-import com.proxylity.packetsource.local.pipeline.LocalMetrics;
+import com.proxylity.packetsource.functions.metrics.PipelineMetrics;
+import com.proxylity.packetsource.local.stepfunctions.LocalMetrics;
 import java.util.Map;
 import java.util.StringJoiner;
 

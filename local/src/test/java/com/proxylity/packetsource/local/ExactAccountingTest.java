@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.proxylity.packetsource.functions.runtime.PipelineMetrics;
+import com.proxylity.packetsource.functions.metrics.PipelineMetrics;
 import com.proxylity.packetsource.local.config.LocalConfig;
-import com.proxylity.packetsource.local.pipeline.LocalMetrics;
+import com.proxylity.packetsource.local.stepfunctions.LocalMetrics;
 import com.proxylity.packetsource.local.sqs.DeliveryQueues;
 import com.proxylity.packetsource.local.sqs.Sqs;
 import com.proxylity.packetsource.sender.wg.WireGuardPorts;

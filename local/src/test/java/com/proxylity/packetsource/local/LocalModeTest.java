@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.proxylity.packetsource.functions.runtime.PipelineMetrics;
+import com.proxylity.packetsource.functions.metrics.PipelineMetrics;
 import com.proxylity.packetsource.local.config.LocalConfig;
 import com.proxylity.packetsource.local.sqs.Sqs;
 import com.proxylity.packetsource.sender.wg.WireGuardPorts;

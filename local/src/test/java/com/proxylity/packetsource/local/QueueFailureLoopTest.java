@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.proxylity.packetsource.local.cmd.ReplayCommand;
 import com.proxylity.packetsource.local.config.LocalConfig;
-import com.proxylity.packetsource.local.pipeline.Pipeline;
+import com.proxylity.packetsource.local.stepfunctions.Pipeline;
 import com.proxylity.packetsource.local.sqs.DeliveryQueues;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;

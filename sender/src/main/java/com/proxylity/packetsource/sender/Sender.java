@@ -1,7 +1,7 @@
 package com.proxylity.packetsource.sender;
 
 import com.proxylity.packetsource.core.contract.AddressFamilies;
-import com.proxylity.packetsource.core.egress.EgressPolicy;
+import com.proxylity.packetsource.core.egresspolicy.EgressPolicy;
 import com.proxylity.packetsource.core.egressapi.EgressApi;
 import com.proxylity.packetsource.core.egressapi.EgressVerifier;
 import com.proxylity.packetsource.core.session.InMemorySessionDirectory;

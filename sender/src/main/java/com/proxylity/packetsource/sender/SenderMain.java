@@ -9,6 +9,7 @@ import com.proxylity.packetsource.sender.registry.AllowedPeersReloader;
 import com.proxylity.packetsource.sender.registry.ListenerRegistration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -16,7 +17,10 @@ import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
-/** Container entry point: configuration from the environment, runs until SIGTERM. */
+/**
+ * Container entry point: configuration from the environment, runs until SIGTERM. The only place
+ * the sender reads its environment (here and, through the map passed to it, {@link ConfigLoader}).
+ */
 public final class SenderMain {
     private static final JsonLog LOG = JsonLog.of(SenderMain.class);
     /** {@code on}: record plain UDP flow owners (set by the stack when it runs more than one task). */
@@ -32,9 +36,10 @@ public final class SenderMain {
     private SenderMain() {}
 
     public static void main(String[] args) throws Exception {
+        Map<String, String> env = System.getenv();
         SenderConfig config;
         try {
-            config = ConfigLoader.fromEnvironment();
+            config = ConfigLoader.load(env);
         } catch (IllegalArgumentException e) {
             LOG.error("configuration-invalid", e);
             System.exit(2);
@@ -42,10 +47,10 @@ public final class SenderMain {
         }
         Sender sender = Sender.builder(config).sessionDirectory(SessionDirectories.create(config.sessionStore()))
                 // More than one task per Listener: record who holds each plain UDP client's flow.
-                .recordFlowOwners("on".equals(System.getenv(ENV_FLOW_OWNERS)))
+                .recordFlowOwners("on".equals(env.get(ENV_FLOW_OWNERS)))
                 .start();
-        String table = System.getenv(ENV_LISTENERS_TABLE);
-        if (table != null && !table.isBlank()) registry(sender, config, table.trim());
+        String table = env.get(ENV_LISTENERS_TABLE);
+        if (table != null && !table.isBlank()) registry(sender, config, table.trim(), env);
         CountDownLatch stopped = new CountDownLatch(1);
         // ECS sends SIGTERM and waits stopTimeout (default 30 s) before SIGKILL: drain within it.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -56,10 +61,10 @@ public final class SenderMain {
     }
 
     /** Registers the Listeners (public keys, addresses, endpoint) and keeps their allowed peers current. */
-    private static void registry(Sender sender, SenderConfig config, String table) {
-        String endpoint = System.getenv(ENV_SENDER_ENDPOINT);
+    private static void registry(Sender sender, SenderConfig config, String table, Map<String, String> env) {
+        String endpoint = env.get(ENV_SENDER_ENDPOINT);
         if (endpoint == null || endpoint.isBlank()) throw new IllegalStateException(ENV_SENDER_ENDPOINT + " is not set");
-        String addresses = System.getenv(ENV_PUBLIC_ADDRESSES);
+        String addresses = env.get(ENV_PUBLIC_ADDRESSES);
         List<String> publicAddresses = addresses == null ? List.of()
                 : Arrays.stream(addresses.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
         DynamoDbClient client = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build();

@@ -1,8 +1,9 @@
 package com.proxylity.packetsource.benchmarks.handlers;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.proxylity.packetsource.functions.runtime.PipelineMetrics;
-import com.proxylity.packetsource.functions.runtime.StageHandler;
+import com.proxylity.packetsource.functions.config.Environment;
+import com.proxylity.packetsource.functions.metrics.PipelineMetrics;
+import com.proxylity.packetsource.functions.state.StageHandler;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Instant;
@@ -71,7 +72,7 @@ public class HandlerBenchmark {
         System.setOut(new PrintStream(OutputStream.nullOutputStream()));
         sender = new LoopbackSender();
         handlers = HandlerFixture.handlers(HandlerFixture.listener(sender.listenerPort(), sender.baseUrl()),
-                sender.hmacKey, PipelineMetrics.fromEnvironment());
+                sender.hmacKey, Environment.pipelineMetrics());
         // Fresh timestamps: Validate's max-age check sees a just-published message.
         pipeBatch = HandlerFixture.pipeBatch(entriesPerRecord, sender.sinkPort(), Instant.now());
         inputs = HandlerFixture.stateInputs(handlers, pipeBatch, HandlerFixture.RECORDS * entriesPerRecord);

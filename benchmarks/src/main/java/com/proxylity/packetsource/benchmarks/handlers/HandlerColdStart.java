@@ -1,7 +1,8 @@
 package com.proxylity.packetsource.benchmarks.handlers;
 
-import com.proxylity.packetsource.functions.runtime.PipelineMetrics;
-import com.proxylity.packetsource.functions.runtime.StageHandler;
+import com.proxylity.packetsource.functions.config.Environment;
+import com.proxylity.packetsource.functions.metrics.PipelineMetrics;
+import com.proxylity.packetsource.functions.state.StageHandler;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -60,7 +61,7 @@ public final class HandlerColdStart {
         try (LoopbackSender sender = new LoopbackSender()) {
             var listener = HandlerFixture.listener(sender.listenerPort(), sender.baseUrl());
             var inputs = HandlerFixture.stateInputs(HandlerFixture.handlers(listener, sender.hmacKey,
-                    PipelineMetrics.fromEnvironment()), HandlerFixture.pipeBatch(entries, sender.sinkPort(), Instant.now()),
+                    Environment.pipelineMetrics()), HandlerFixture.pipeBatch(entries, sender.sinkPort(), Instant.now()),
                     HandlerFixture.RECORDS * entries);
             for (String s : HandlerFixture.STATES) Files.write(dir.resolve(s + ".json"), inputs.get(s));
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -105,7 +106,7 @@ public final class HandlerColdStart {
         System.setOut(new PrintStream(OutputStream.nullOutputStream()));
         long t0 = System.nanoTime();
         StageHandler<?, ?> h = HandlerFixture.handler(state, HandlerFixture.listener(Integer.parseInt(a[4]), a[3]),
-                Base64.getDecoder().decode(a[5]), PipelineMetrics.fromEnvironment());
+                Base64.getDecoder().decode(a[5]), Environment.pipelineMetrics());
         long t1 = System.nanoTime();
         h.handleJson(input);
         long t2 = System.nanoTime();
@@ -133,7 +134,7 @@ public final class HandlerColdStart {
             out.println("entriesPerRecord\t" + String.join("\t", HandlerFixture.STATES) + "\tegressBatches");
             for (int entries : new int[] {1, 10, 100}) {
                 var inputs = HandlerFixture.stateInputs(HandlerFixture.handlers(listener, sender.hmacKey,
-                        PipelineMetrics.fromEnvironment()), HandlerFixture.pipeBatch(entries, sender.sinkPort(), Instant.now()),
+                        Environment.pipelineMetrics()), HandlerFixture.pipeBatch(entries, sender.sinkPort(), Instant.now()),
                         HandlerFixture.RECORDS * entries);
                 StringBuilder row = new StringBuilder().append(entries);
                 for (String s : HandlerFixture.STATES) row.append('\t').append(inputs.get(s).length);

@@ -1,8 +1,9 @@
 package com.proxylity.packetsource.benchmarks.handlers;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.proxylity.packetsource.functions.runtime.PipelineMetrics;
-import com.proxylity.packetsource.functions.runtime.StageHandler;
+import com.proxylity.packetsource.functions.config.Environment;
+import com.proxylity.packetsource.functions.metrics.PipelineMetrics;
+import com.proxylity.packetsource.functions.state.StageHandler;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -48,7 +49,7 @@ public final class HandlerCpuTime {
         try (LoopbackSender sender = new LoopbackSender()) {
             var listener = HandlerFixture.listener(sender.listenerPort(), sender.baseUrl());
             Map<String, StageHandler<?, ?>> handlers = HandlerFixture.handlers(listener, sender.hmacKey,
-                    PipelineMetrics.fromEnvironment());
+                    Environment.pipelineMetrics());
             out.printf("# warm per-call time, %d rounds x %d calls, %s, loadavg %s%n", rounds, perRound,
                     System.getProperty("java.version"), loadAverage());
             out.println("entries\tstate\tcpuMedianUs\tcpuP90Us\twallMedianUs\twallP99Us\tcpuRatioToReference(median)\tratioRange(per-round)");

@@ -1,6 +1,6 @@
 package com.proxylity.packetsource.core.session;
 
-import com.proxylity.packetsource.core.egress.IpLiteral;
+import com.proxylity.packetsource.core.egresspolicy.IpLiteral;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.Instant;

@@ -2,8 +2,8 @@ package com.proxylity.packetsource.functions.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.proxylity.packetsource.functions.runtime.Json;
-import com.proxylity.packetsource.functions.runtime.StageHandler;
+import com.proxylity.packetsource.functions.state.StateJson;
+import com.proxylity.packetsource.functions.state.StageHandler;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -79,17 +79,17 @@ public final class LambdaInvokeEndpoint implements AutoCloseable {
                         .getBytes(StandardCharsets.UTF_8), null);
                 return;
             }
-            JsonNode input = Json.MAPPER.readTree(in);
+            JsonNode input = StateJson.MAPPER.readTree(in);
             try {
                 byte[] out = h.handleJson(in);
-                invocations.add(new Invocation(name, input, Json.MAPPER.readTree(out), null));
+                invocations.add(new Invocation(name, input, StateJson.MAPPER.readTree(out), null));
                 reply(ex, 200, out, null);
             } catch (RuntimeException e) {
-                ObjectNode err = Json.MAPPER.createObjectNode();
+                ObjectNode err = StateJson.MAPPER.createObjectNode();
                 err.put("errorType", e.getClass().getName());
                 err.put("errorMessage", String.valueOf(e.getMessage()));
                 invocations.add(new Invocation(name, input, err, e.getClass().getName()));
-                reply(ex, 200, Json.MAPPER.writeValueAsBytes(err), "Unhandled");
+                reply(ex, 200, StateJson.MAPPER.writeValueAsBytes(err), "Unhandled");
             }
         }
     }

@@ -3,7 +3,7 @@ package com.proxylity.packetsource.functions.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.proxylity.packetsource.functions.runtime.Json;
+import com.proxylity.packetsource.functions.state.StateJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -53,7 +53,7 @@ public final class LocalStepFunctions {
 
     /** Runs each input (name → state machine input) as one execution, in order. */
     public Map<String, Execution> run(Map<String, JsonNode> inputs) throws IOException, InterruptedException {
-        ObjectNode job = Json.MAPPER.createObjectNode();
+        ObjectNode job = StateJson.MAPPER.createObjectNode();
         job.put("definition", definition.toString());
         job.put("zeroRetryWait", true);
         ObjectNode subs = job.putObject("substitutions");
@@ -63,7 +63,7 @@ public final class LocalStepFunctions {
         Path jobFile = Files.createTempFile("local-sfn-job", ".json");
         Path stderr = Files.createTempFile("local-sfn", ".err");
         try {
-            Json.MAPPER.writeValue(jobFile.toFile(), job);
+            StateJson.MAPPER.writeValue(jobFile.toFile(), job);
             ProcessBuilder pb = new ProcessBuilder(node.toString(), runner.toString(),
                     Tools.toolsDir().toString(), jobFile.toString());
             Map<String, String> env = pb.environment();
@@ -86,7 +86,7 @@ public final class LocalStepFunctions {
             Map<String, Execution> results = new LinkedHashMap<>();
             for (String line : new String(out, StandardCharsets.UTF_8).split("\n")) {
                 if (line.isBlank()) continue;
-                JsonNode r = Json.MAPPER.readTree(line);
+                JsonNode r = StateJson.MAPPER.readTree(line);
                 results.put(r.get("name").asText(), new Execution(r.get("name").asText(), r.get("ok").asBoolean(),
                         r.get("output"), r.path("error").asText(null), r.path("cause").asText(null)));
             }

@@ -1,7 +1,7 @@
 package com.proxylity.packetsource.functions.testing;
 
 import com.proxylity.packetsource.core.contract.ListenerType;
-import com.proxylity.packetsource.core.egress.EgressPolicy;
+import com.proxylity.packetsource.core.egresspolicy.EgressPolicy;
 import com.proxylity.packetsource.core.pipeline.BatchStage;
 import com.proxylity.packetsource.core.registry.Listener;
 import com.proxylity.packetsource.core.registry.PacketSource;
@@ -14,11 +14,11 @@ import com.proxylity.packetsource.functions.Format;
 import com.proxylity.packetsource.functions.LookupSessions;
 import com.proxylity.packetsource.functions.ReportFailures;
 import com.proxylity.packetsource.functions.Validate;
-import com.proxylity.packetsource.functions.runtime.HttpEgressTransport;
-import com.proxylity.packetsource.functions.runtime.PipelineMetrics;
-import com.proxylity.packetsource.functions.runtime.TokenBucketRateLimiter;
-import com.proxylity.packetsource.functions.runtime.Environment;
-import com.proxylity.packetsource.functions.runtime.StateBudget;
+import com.proxylity.packetsource.functions.egressclient.HttpEgressTransport;
+import com.proxylity.packetsource.functions.metrics.PipelineMetrics;
+import com.proxylity.packetsource.functions.ratelimit.TokenBucketRateLimiter;
+import com.proxylity.packetsource.functions.config.Environment;
+import com.proxylity.packetsource.functions.state.StateBudget;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -35,7 +35,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The real handlers wired as local mode would wire them: an in-memory registry and session
- * directory, the signed HTTP egress transport pointed at a {@link LoopbackSender}, and a UDP
+ * directory, the signed HTTP egress transport pointed at a {@link StandInEgressApi}, and a UDP
  * receiver the sender's datagrams arrive at. Served on a {@link LambdaInvokeEndpoint}.
  */
 public final class PipelineFixture implements AutoCloseable {
@@ -53,12 +53,12 @@ public final class PipelineFixture implements AutoCloseable {
 
     public final byte[] hmacKey = new byte[32];
     public final DatagramSocket receiver;
-    public final LoopbackSender sender;
+    public final StandInEgressApi sender;
     public final InMemorySessionDirectory sessions = new InMemorySessionDirectory();
     public final InMemoryRegistry registry = new InMemoryRegistry();
     public final List<String[]> confirmed = new CopyOnWriteArrayList<>();
     public final LambdaInvokeEndpoint endpoint;
-    public final PipelineMetrics metrics = PipelineMetrics.fromEnvironment();
+    public final PipelineMetrics metrics = Environment.pipelineMetrics();
 
     public final Validate validate;
     public final Format format;
@@ -71,7 +71,7 @@ public final class PipelineFixture implements AutoCloseable {
         Arrays.fill(hmacKey, (byte) 7);
         receiver = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         receiver.setSoTimeout(2000);
-        sender = new LoopbackSender(hmacKey, (InetSocketAddress) receiver.getLocalSocketAddress());
+        sender = new StandInEgressApi(hmacKey, (InetSocketAddress) receiver.getLocalSocketAddress());
         // Dual-stack, so IPv6 remotes are sent (an IPv4-only Listener discards them: issue 9).
         registry.put(new Listener("coap", ListenerType.UDP, 5683, List.of("198.51.100.1", "2001:db8::1"), null,
                 sender.endpoint(), com.proxylity.packetsource.core.contract.AddressFamilies.DUAL));

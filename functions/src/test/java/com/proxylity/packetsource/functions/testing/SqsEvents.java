@@ -3,7 +3,7 @@ package com.proxylity.packetsource.functions.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.proxylity.packetsource.functions.runtime.Json;
+import com.proxylity.packetsource.functions.state.StateJson;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.UUID;
@@ -13,7 +13,7 @@ public final class SqsEvents {
     private SqsEvents() {}
 
     public static ObjectNode notification(String topicArn, String region, String messageBody, Instant timestamp) {
-        ObjectNode env = Json.MAPPER.createObjectNode();
+        ObjectNode env = StateJson.MAPPER.createObjectNode();
         env.put("Type", "Notification");
         env.put("MessageId", UUID.randomUUID().toString());
         env.put("TopicArn", topicArn);
@@ -30,7 +30,7 @@ public final class SqsEvents {
     }
 
     public static ObjectNode subscriptionConfirmation(String topicArn, String token) {
-        ObjectNode env = Json.MAPPER.createObjectNode();
+        ObjectNode env = StateJson.MAPPER.createObjectNode();
         env.put("Type", "SubscriptionConfirmation");
         env.put("MessageId", UUID.randomUUID().toString());
         env.put("Token", token);
@@ -43,11 +43,11 @@ public final class SqsEvents {
 
     /** One SQS record as the Pipe delivers it (body = the envelope JSON text). */
     public static ObjectNode record(String messageId, JsonNode envelope) {
-        ObjectNode r = Json.MAPPER.createObjectNode();
+        ObjectNode r = StateJson.MAPPER.createObjectNode();
         r.put("messageId", messageId);
         r.put("receiptHandle", "AQEB" + messageId);
         try {
-            r.put("body", Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(envelope));
+            r.put("body", StateJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(envelope));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
@@ -63,21 +63,21 @@ public final class SqsEvents {
     }
 
     public static ArrayNode batch(JsonNode... records) {
-        ArrayNode a = Json.MAPPER.createArrayNode();
+        ArrayNode a = StateJson.MAPPER.createArrayNode();
         for (JsonNode r : records) a.add(r);
         return a;
     }
 
     /** {"Messages":[...]} from entry objects. */
     public static String body(JsonNode... entries) {
-        ObjectNode b = Json.MAPPER.createObjectNode();
+        ObjectNode b = StateJson.MAPPER.createObjectNode();
         ArrayNode m = b.putArray("Messages");
         for (JsonNode e : entries) m.add(e);
         return b.toString();
     }
 
     public static ObjectNode entry(String data, String formatter, String address, int port, String peerKey) {
-        ObjectNode e = Json.MAPPER.createObjectNode();
+        ObjectNode e = StateJson.MAPPER.createObjectNode();
         e.put("Data", data);
         if (formatter != null) e.put("Formatter", formatter);
         ObjectNode remote = e.putObject("Remote");

@@ -2,7 +2,7 @@ package com.proxylity.packetsource.local.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.proxylity.packetsource.functions.runtime.PipelineMetrics;
+import com.proxylity.packetsource.functions.metrics.PipelineMetrics;
 import com.proxylity.packetsource.local.LocalMode;
 import com.proxylity.packetsource.local.LocalWireGuard;
 import com.proxylity.packetsource.local.config.LocalConfig;

@@ -2,8 +2,8 @@ package com.proxylity.packetsource.sender.api;
 
 import com.proxylity.packetsource.core.contract.DiscardReason;
 import com.proxylity.packetsource.core.contract.ListenerType;
-import com.proxylity.packetsource.core.egress.EgressPolicy;
-import com.proxylity.packetsource.core.egress.IpLiteral;
+import com.proxylity.packetsource.core.egresspolicy.EgressPolicy;
+import com.proxylity.packetsource.core.egresspolicy.IpLiteral;
 import com.proxylity.packetsource.core.egressapi.EgressPacket;
 import com.proxylity.packetsource.core.egressapi.EgressRequest;
 import com.proxylity.packetsource.core.egressapi.EgressResponse;

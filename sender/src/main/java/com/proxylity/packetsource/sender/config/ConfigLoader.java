@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.proxylity.packetsource.core.contract.ListenerType;
-import com.proxylity.packetsource.core.egress.Cidr;
-import com.proxylity.packetsource.core.egress.DefaultEgressPolicy;
+import com.proxylity.packetsource.core.egresspolicy.Cidr;
+import com.proxylity.packetsource.core.egresspolicy.DefaultEgressPolicy;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +20,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads the sender configuration from a JSON or YAML file and the environment.
+ * Reads the sender configuration from a JSON or YAML file and the environment variables that
+ * {@code SenderMain} passes (it alone reads the process environment).
  *
  * <p>Secrets (the egress HMAC key, WireGuard private keys) are never written in the file
  * itself: the file names an environment variable ({@code ...Env}) or a file ({@code ...File})
@@ -53,11 +54,6 @@ public final class ConfigLoader {
     record FileConfig(String senderId, FileEgress egress, List<FileListener> listeners, Integer queueCapacity,
                       FileSessions sessionDirectory, FileMetrics metrics, Integer drainTimeoutSeconds,
                       Integer socketsPerListener) {}
-
-    /** Loads from the process environment. */
-    public static SenderConfig fromEnvironment() throws IOException {
-        return load(System.getenv());
-    }
 
     public static SenderConfig load(Map<String, String> env) throws IOException {
         String path = env.get(ENV_CONFIG_FILE);

@@ -1,6 +1,6 @@
 package com.proxylity.packetsource.sender.config;
 
-import com.proxylity.packetsource.core.egress.EgressPolicy;
+import com.proxylity.packetsource.core.egresspolicy.EgressPolicy;
 import com.proxylity.packetsource.core.egressapi.EgressApi;
 import java.time.Duration;
 import java.util.ArrayList;

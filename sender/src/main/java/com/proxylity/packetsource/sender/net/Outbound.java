@@ -1,7 +1,7 @@
 package com.proxylity.packetsource.sender.net;
 
 import com.proxylity.packetsource.core.contract.DiscardReason;
-import com.proxylity.packetsource.core.egress.EgressPolicy;
+import com.proxylity.packetsource.core.egresspolicy.EgressPolicy;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import java.net.InetSocketAddress;

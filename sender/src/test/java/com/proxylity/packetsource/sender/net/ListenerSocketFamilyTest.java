@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.proxylity.packetsource.core.contract.AddressFamilies;
 import com.proxylity.packetsource.core.contract.DiscardReason;
-import com.proxylity.packetsource.core.egress.IpLiteral;
+import com.proxylity.packetsource.core.egresspolicy.IpLiteral;
 import com.proxylity.packetsource.sender.config.ListenerConfig;
 import com.proxylity.packetsource.sender.metrics.SenderMetrics;
 import io.netty.channel.EventLoopGroup;

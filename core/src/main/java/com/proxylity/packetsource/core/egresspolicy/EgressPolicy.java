@@ -1,0 +1,12 @@
+package com.proxylity.packetsource.core.egresspolicy;
+
+import java.net.InetAddress;
+
+/**
+ * Which remote addresses packets may go to (docs/architecture.md#egress-safety). Denies private, shared,
+ * loopback, link-local (incl. cloud metadata), multicast, broadcast, unspecified, reserved and
+ * ULA ranges, also when written as IPv4-mapped IPv6, unless explicitly allowed.
+ */
+public interface EgressPolicy {
+    boolean permits(InetAddress address);
+}

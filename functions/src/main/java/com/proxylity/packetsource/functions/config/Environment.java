@@ -1,0 +1,174 @@
+package com.proxylity.packetsource.functions.config;
+
+import com.proxylity.packetsource.core.egresspolicy.DefaultEgressPolicy;
+import com.proxylity.packetsource.core.egresspolicy.EgressPolicy;
+import com.proxylity.packetsource.core.pipeline.DeploymentNumbers;
+import com.proxylity.packetsource.core.registry.Registry;
+import com.proxylity.packetsource.core.session.SessionDirectory;
+import com.proxylity.packetsource.dynamodb.DynamoDbClients;
+import com.proxylity.packetsource.dynamodb.DynamoDbRegistry;
+import com.proxylity.packetsource.dynamodb.DynamoDbSessionDirectory;
+import com.proxylity.packetsource.dynamodb.Tables;
+import java.time.Clock;
+import java.time.Duration;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import com.proxylity.packetsource.functions.egressclient.EgressKey;
+import com.proxylity.packetsource.functions.egressclient.EgressTransport;
+import com.proxylity.packetsource.functions.egressclient.HttpEgressTransport;
+import com.proxylity.packetsource.functions.metrics.PipelineMetrics;
+import com.proxylity.packetsource.functions.ratelimit.RateLimiter;
+import com.proxylity.packetsource.functions.ratelimit.TokenBucketRateLimiter;
+import com.proxylity.packetsource.functions.registry.DeploymentDefaultsRegistry;
+import com.proxylity.packetsource.functions.subscription.SnsSubscriptionConfirmer;
+import com.proxylity.packetsource.functions.subscription.SubscriptionConfirmer;
+
+/**
+ * What the no-argument (Lambda) constructors build from environment variables. Everything here
+ * is created once per execution environment (the handlers are constructed once). Variables:
+ * <ul>
+ *   <li>{@code AWS_REGION} (set by Lambda): this deployment's region; EgressRegion must name it</li>
+ *   <li>{@code PACKET_SOURCE_TABLE_PACKET_SOURCES}, {@code PACKET_SOURCE_TABLE_LISTENERS},
+ *       {@code PACKET_SOURCE_TABLE_SESSIONS}: the registry and session tables</li>
+ *   <li>{@code PACKET_SOURCE_MAX_AGE_SECONDS}: deployment max age for sources without one (0: off)</li>
+ *   <li>{@code PACKET_SOURCE_EGRESS_ALLOW_CIDRS}: comma-separated CIDRs exempt from the egress deny list</li>
+ *   <li>{@code PACKET_SOURCE_EGRESS_KEY_SECRET_ARN}: Secrets Manager secret holding the egress HMAC
+ *       key (SecretBinary, or SecretString as base64); or, for development only,
+ *       {@code PACKET_SOURCE_EGRESS_KEY} (base64)</li>
+ *   <li>{@code PACKET_SOURCE_EGRESS_TIMEOUT_MS}: per request to the sender (default 10000)</li>
+ *   <li>{@code PACKET_SOURCE_REGISTRY_CACHE_SECONDS}: how long a warm handler trusts a registry
+ *       answer (default 30; 0: read every time). A disabled source stops at most this much later.</li>
+ *   <li>{@code PACKET_SOURCE_PIPE_BATCH_SIZE}: the Pipe's BatchSize (default 10); sets each
+ *       message's share of the state size limit</li>
+ *   <li>{@code POWERTOOLS_METRICS_NAMESPACE}, {@code POWERTOOLS_SERVICE_NAME}: the metrics'
+ *       namespace (default {@value PipelineMetrics#NAMESPACE}) and service (default packet-source)</li>
+ *   <li>the custom resource provider ({@code PacketSourceResource}) only:
+ *       {@code PACKET_SOURCE_TABLE_CUSTOMERS} (the customers table, besides the registry tables),
+ *       {@code PACKET_SOURCE_SERVED_REGIONS} (comma-separated regions a customer topic may be in) and
+ *       {@code PACKET_SOURCE_DELIVERY_QUEUE_ARNS} (comma-separated, one delivery queue per served region)</li>
+ * </ul>
+ */
+public final class Environment {
+    public static final String REGION = "AWS_REGION";
+    public static final String MAX_AGE_SECONDS = "PACKET_SOURCE_MAX_AGE_SECONDS";
+    public static final String EGRESS_ALLOW_CIDRS = "PACKET_SOURCE_EGRESS_ALLOW_CIDRS";
+    public static final String EGRESS_KEY_SECRET_ARN = "PACKET_SOURCE_EGRESS_KEY_SECRET_ARN";
+    public static final String EGRESS_KEY = "PACKET_SOURCE_EGRESS_KEY";
+    public static final String EGRESS_TIMEOUT_MS = "PACKET_SOURCE_EGRESS_TIMEOUT_MS";
+    public static final String PIPE_BATCH_SIZE = "PACKET_SOURCE_PIPE_BATCH_SIZE";
+    public static final String REGISTRY_CACHE_SECONDS = "PACKET_SOURCE_REGISTRY_CACHE_SECONDS";
+    public static final String SERVED_REGIONS = "PACKET_SOURCE_SERVED_REGIONS";
+    public static final String DELIVERY_QUEUE_ARNS = "PACKET_SOURCE_DELIVERY_QUEUE_ARNS";
+    public static final String METRICS_NAMESPACE = "POWERTOOLS_METRICS_NAMESPACE";
+    public static final String METRICS_SERVICE = "POWERTOOLS_SERVICE_NAME";
+    /** The Pipe batch size the payload-limit arithmetic of docs/pipeline.md is done for. */
+    public static final int DEFAULT_PIPE_BATCH_SIZE = DeploymentNumbers.PIPE_BATCH_SIZE;
+
+    private static DynamoDbClient dynamoDb;
+
+    private Environment() {}
+
+    public static String region() {
+        return required(REGION);
+    }
+
+    /** The DynamoDB registry (cached reads), with the deployment's default max age applied. */
+    public static Registry registry() {
+        return new DeploymentDefaultsRegistry(registry(dynamoDb(), Tables.fromEnvironment(), registryCacheTtl()),
+                maxAgeSeconds());
+    }
+
+    /**
+     * The registry reads as the handlers use them: cached per execution environment. Uncached,
+     * every record costs two or three strongly consistent GetItems (Validate reads the source
+     * twice and the Listener, Batch the Listener again), so registry throttling, not the
+     * messages, would decide when whole batches fail.
+     */
+    static Registry registry(DynamoDbClient client, Tables tables, Duration cacheTtl) {
+        return new DynamoDbRegistry(client, tables, cacheTtl, Clock.systemUTC());
+    }
+
+    /** {@value #REGISTRY_CACHE_SECONDS}, default 30 s ({@link DynamoDbRegistry#DEFAULT_CACHE_TTL}); 0 turns the cache off. */
+    static Duration registryCacheTtl() {
+        String v = optional(REGISTRY_CACHE_SECONDS, null);
+        return v == null ? DynamoDbRegistry.DEFAULT_CACHE_TTL : Duration.ofSeconds(Long.parseLong(v.trim()));
+    }
+
+    public static SessionDirectory sessionDirectory() {
+        return new DynamoDbSessionDirectory(dynamoDb(), Tables.fromEnvironment().sessions());
+    }
+
+    /** The design's deny list, minus the deployment's explicit allow-list (none by default). */
+    public static EgressPolicy egressPolicy() {
+        String allow = optional(EGRESS_ALLOW_CIDRS, "");
+        return allow.isBlank() ? DefaultEgressPolicy.standard() : DefaultEgressPolicy.allowing(allow);
+    }
+
+    private static synchronized DynamoDbClient dynamoDb() {
+        if (dynamoDb == null) dynamoDb = DynamoDbClients.fromEnvironment();
+        return dynamoDb;
+    }
+
+    /**
+     * The custom resource's work: the registry tables (uncached, with customers), our regions and
+     * delivery queues, and STS/SNS with the SDK (the SNS calls run under the customer's role).
+     */
+    public static com.proxylity.packetsource.functions.resource.PacketSourceLifecycle packetSourceLifecycle() {
+        var settings = new com.proxylity.packetsource.functions.resource.PacketSourceLifecycle.Settings(
+                list(required(SERVED_REGIONS)), list(required(DELIVERY_QUEUE_ARNS)));
+        return new com.proxylity.packetsource.functions.resource.PacketSourceLifecycle(
+                new com.proxylity.packetsource.dynamodb.DynamoDbRegistrationStore(dynamoDb(), Tables.fromEnvironment()),
+                new com.proxylity.packetsource.functions.resource.AwsCustomerAccounts(region(), null, null, null), settings);
+    }
+
+    static java.util.List<String> list(String csv) {
+        return java.util.Arrays.stream(csv.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+    }
+
+    public static SubscriptionConfirmer subscriptionConfirmer() {
+        return new SnsSubscriptionConfirmer();
+    }
+
+    public static RateLimiter rateLimiter() {
+        return new TokenBucketRateLimiter(Clock.systemUTC());
+    }
+
+    public static EgressTransport egressTransport() {
+        // Pooled connections are reused across invocations; drop them before the sender's 30 s
+        // idle close (HttpLimits.idleTimeout) so a thawed environment never posts on a socket the
+        // sender already closed. Read once when the JDK client's pool class loads: set it first.
+        if (System.getProperty("jdk.httpclient.keepalive.timeout") == null) {
+            System.setProperty("jdk.httpclient.keepalive.timeout", "20");
+        }
+        long timeout = Long.parseLong(optional(EGRESS_TIMEOUT_MS, "10000"));
+        return new HttpEgressTransport(egressKey(), Clock.systemUTC(), Duration.ofMillis(timeout));
+    }
+
+    /** The secret when its ARN is set (the function's role may read only that secret), else the development key. */
+    private static byte[] egressKey() {
+        String arn = optional(EGRESS_KEY_SECRET_ARN, null);
+        return arn != null ? EgressKey.fromSecret(arn) : EgressKey.fromBase64(required(EGRESS_KEY), EGRESS_KEY);
+    }
+
+    public static PipelineMetrics pipelineMetrics() {
+        return PipelineMetrics.create(optional(METRICS_NAMESPACE, null), optional(METRICS_SERVICE, null));
+    }
+
+    public static int pipeBatchSize() {
+        return Integer.parseInt(optional(PIPE_BATCH_SIZE, Integer.toString(DEFAULT_PIPE_BATCH_SIZE)));
+    }
+
+    static long maxAgeSeconds() {
+        return Long.parseLong(optional(MAX_AGE_SECONDS, "0"));
+    }
+
+    static String required(String name) {
+        String v = System.getenv(name);
+        if (v == null || v.isBlank()) throw new IllegalStateException("environment variable " + name + " is not set");
+        return v;
+    }
+
+    static String optional(String name, String fallback) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? fallback : v;
+    }
+}

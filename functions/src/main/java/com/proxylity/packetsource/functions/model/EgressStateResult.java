@@ -1,0 +1,16 @@
+package com.proxylity.packetsource.functions.model;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.proxylity.packetsource.core.pipeline.Discard;
+import java.util.List;
+
+/**
+ * Output of the Egress Task state (one Lambda call), not the sender's per-packet
+ * {@code core.egressapi.EgressResult}. The state keeps only {@code Failed} (always empty when
+ * Egress returns: a batch that could not be delivered makes Egress throw, and the Catch path
+ * fills it); Sent and Discards are for tests and local mode, dropped by the ResultSelector.
+ */
+public record EgressStateResult(@JsonProperty("Failed") List<ItemIdentifier> failed,
+                           @JsonProperty("Sent") List<String> sent,
+                           @JsonProperty("Discards") List<Discard> discards) {
+}

@@ -1,0 +1,66 @@
+package com.proxylity.packetsource.local.stepfunctions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.proxylity.packetsource.core.egresspolicy.EgressPolicy;
+import com.proxylity.packetsource.core.pipeline.BatchStage;
+import com.proxylity.packetsource.core.registry.Registry;
+import com.proxylity.packetsource.core.session.SessionDirectory;
+import com.proxylity.packetsource.functions.Batch;
+import com.proxylity.packetsource.functions.Egress;
+import com.proxylity.packetsource.functions.Format;
+import com.proxylity.packetsource.functions.LookupSessions;
+import com.proxylity.packetsource.functions.ReportFailures;
+import com.proxylity.packetsource.functions.Validate;
+import com.proxylity.packetsource.functions.egressclient.EgressTransport;
+import com.proxylity.packetsource.functions.metrics.PipelineMetrics;
+import com.proxylity.packetsource.functions.ratelimit.RateLimiter;
+import com.proxylity.packetsource.functions.state.StageHandler;
+import com.proxylity.packetsource.functions.state.StateBudget;
+import com.proxylity.packetsource.functions.subscription.SubscriptionConfirmer;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Binds each Task state to the {@code functions} handler class of the same name, constructed
+ * with local parts (in-memory registry and sessions, the local sender's egress API), and called
+ * through the handler's own JSON entry ({@link StageHandler#handleJson}) so the data crosses the
+ * same serialization as in Lambda.
+ */
+public final class HandlerStages {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private HandlerStages() {}
+
+    /** Everything the handlers need from local mode. */
+    public record Parts(Registry registry, SessionDirectory sessions, EgressPolicy egressPolicy,
+                        RateLimiter rateLimiter, EgressTransport transport, PipelineMetrics metrics, Clock clock,
+                        int pipeBatchSize, SubscriptionConfirmer confirmer) {
+        /** Without subscription management: confirmations of pre-subscribed topics have nothing to confirm. */
+        public Parts(Registry registry, SessionDirectory sessions, EgressPolicy egressPolicy, RateLimiter rateLimiter,
+                     EgressTransport transport, PipelineMetrics metrics, Clock clock, int pipeBatchSize) {
+            this(registry, sessions, egressPolicy, rateLimiter, transport, metrics, clock, pipeBatchSize, (topicArn, token) -> { });
+        }
+    }
+
+    /** @param region the delivery queue's region: Validate accepts only EgressRegion = region */
+    public static Map<String, PipelineStage> forRegion(String region, Parts p) {
+        Map<String, PipelineStage> stages = new LinkedHashMap<>();
+        stages.put("Validate", adapt(new Validate(p.registry(), region, p.clock(),
+                p.confirmer(), p.rateLimiter(), new StateBudget(p.pipeBatchSize()), p.metrics())));
+        stages.put("Format", adapt(new Format(p.egressPolicy(), p.metrics())));
+        stages.put("LookupSessions", adapt(new LookupSessions(p.sessions(), p.clock(), p.metrics())));
+        stages.put("Batch", adapt(new Batch(p.registry(), new BatchStage(), p.metrics())));
+        stages.put("Egress", adapt(new Egress(p.transport(), p.clock(), p.metrics())));
+        stages.put("ReportFailures", adapt(new ReportFailures(p.metrics())));
+        return stages;
+    }
+
+    static PipelineStage adapt(StageHandler<?, ?> handler) {
+        return input -> {
+            byte[] out = handler.handleJson(JSON.writeValueAsBytes(input));
+            return JSON.readTree(out);
+        };
+    }
+}
