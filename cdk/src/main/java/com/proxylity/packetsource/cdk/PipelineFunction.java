@@ -58,6 +58,10 @@ public final class PipelineFunction extends Construct {
                 .removalPolicy(RemovalPolicy.DESTROY)
                 .build();
         role = Role.Builder.create(this, "Role")
+                // A fixed name: customers' trust policies name the provider's role by ARN, and a
+                // generated name would change if CloudFormation ever replaced the role. IAM names
+                // are account-wide, hence the region.
+                .roleName(roleName(id, software.amazon.awscdk.Stack.of(this).getRegion()))
                 .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
                 .description("packet-source " + id + ": its log group and its own grants only")
                 .build();
@@ -107,6 +111,13 @@ public final class PipelineFunction extends Construct {
 
     public Alias alias() {
         return alias;
+    }
+
+    /** {@code packet-source-<id>-<region>}, at most 64 characters as IAM requires. */
+    public static String roleName(String id, String region) {
+        String name = "packet-source-" + id + "-" + region;
+        if (name.length() > 64) throw new IllegalArgumentException("role name over 64 characters: " + name);
+        return name;
     }
 
     public Role role() {

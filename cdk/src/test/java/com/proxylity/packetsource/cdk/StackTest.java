@@ -28,6 +28,17 @@ class StackTest {
     }
 
     @Test
+    void theProviderRoleHasTheFixedNameCustomersTrustAndItIsAnOutput() {
+        for (PacketSourceStack stack : Synth.stacks()) {
+            Template t = Synth.template(stack);
+            String name = "packet-source-PacketSourceResource-" + stack.getRegion();
+            String roleId = Templates.logicalId(t, "AWS::IAM::Role", "RoleName", name);
+            JsonNode outputs = Templates.json(t).get("Outputs");
+            assertEquals(roleId, outputs.at("/PacketSourceProviderRoleArn/Value/Fn::GetAtt/0").asText());
+        }
+    }
+
+    @Test
     void deliveryQueueHasTheDlqRedriveSseAndAnSnsOnlyTlsOnlyPolicy() {
         for (PacketSourceStack stack : Synth.stacks()) {
             Template t = Synth.template(stack);
