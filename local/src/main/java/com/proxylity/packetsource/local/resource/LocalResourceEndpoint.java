@@ -2,17 +2,11 @@ package com.proxylity.packetsource.local.resource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.proxylity.packetsource.functions.PacketSourceResource;
+import com.proxylity.packetsource.local.http.LoopbackHttpServer;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import software.amazon.lambda.powertools.cloudformation.Response;
 
 /**
@@ -27,32 +21,21 @@ public final class LocalResourceEndpoint implements AutoCloseable {
     static final String PATH = "/2015-03-31/functions/" + FUNCTION + "/invocations";
     static final int MAX_BODY_BYTES = 256 * 1024;
 
-    private final HttpServer http;
-    private final ExecutorService executor;
     private final PacketSourceResource handler;
+    private LoopbackHttpServer http;
 
-    private LocalResourceEndpoint(HttpServer http, ExecutorService executor, PacketSourceResource handler) {
-        this.http = http;
-        this.executor = executor;
+    private LocalResourceEndpoint(PacketSourceResource handler) {
         this.handler = handler;
     }
 
     public static LocalResourceEndpoint start(int port, PacketSourceResource handler) throws IOException {
-        HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
-        ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "local-resource");
-            t.setDaemon(true);
-            return t;
-        });
-        LocalResourceEndpoint server = new LocalResourceEndpoint(http, executor, handler);
-        http.createContext("/", server::handle);
-        http.setExecutor(executor);
-        http.start();
+        LocalResourceEndpoint server = new LocalResourceEndpoint(handler);
+        server.http = LoopbackHttpServer.start(port, "local-resource", 1, server::handle);
         return server;
     }
 
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + http.getAddress().getPort());
+        return http.endpoint();
     }
 
     private void handle(HttpExchange ex) throws IOException {
@@ -100,17 +83,11 @@ public final class LocalResourceEndpoint implements AutoCloseable {
     }
 
     private static void respond(HttpExchange ex, int status, String json) throws IOException {
-        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
-        }
+        LoopbackHttpServer.respond(ex, status, "application/json", json);
     }
 
     @Override
     public void close() {
-        http.stop(0);
-        executor.shutdown();
+        http.close();
     }
 }

@@ -2,20 +2,15 @@ package com.proxylity.packetsource.local.sts;
 
 import com.proxylity.packetsource.local.iam.LocalIam;
 import com.proxylity.packetsource.local.sns.QueryRequest;
+import com.proxylity.packetsource.local.http.LoopbackHttpServer;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * A local STS endpoint on 127.0.0.1 answering {@code AssumeRole} in the AWS Query protocol, as
@@ -28,32 +23,21 @@ public final class LocalStsServer implements AutoCloseable {
     static final String NS = "https://sts.amazonaws.com/doc/2011-06-15/";
     static final int MAX_BODY_BYTES = 64 * 1024;
 
-    private final HttpServer http;
-    private final ExecutorService executor;
     private final LocalIam iam;
+    private LoopbackHttpServer http;
 
-    private LocalStsServer(HttpServer http, ExecutorService executor, LocalIam iam) {
-        this.http = http;
-        this.executor = executor;
+    private LocalStsServer(LocalIam iam) {
         this.iam = iam;
     }
 
     public static LocalStsServer start(int port, LocalIam iam) throws IOException {
-        HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
-        ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "local-sts");
-            t.setDaemon(true);
-            return t;
-        });
-        LocalStsServer server = new LocalStsServer(http, executor, iam);
-        http.createContext("/", server::handle);
-        http.setExecutor(executor);
-        http.start();
+        LocalStsServer server = new LocalStsServer(iam);
+        server.http = LoopbackHttpServer.start(port, "local-sts", 2, server::handle);
         return server;
     }
 
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + http.getAddress().getPort());
+        return http.endpoint();
     }
 
     private void handle(HttpExchange ex) throws IOException {
@@ -115,17 +99,11 @@ public final class LocalStsServer implements AutoCloseable {
     }
 
     private static void respond(HttpExchange ex, int status, String xml) throws IOException {
-        byte[] bytes = xml.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "text/xml");
-        ex.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
-        }
+        LoopbackHttpServer.respond(ex, status, "text/xml", xml);
     }
 
     @Override
     public void close() {
-        http.stop(0);
-        executor.shutdown();
+        http.close();
     }
 }
