@@ -133,11 +133,13 @@ public final class Environment {
     }
 
     public static EgressTransport egressTransport() {
-        // Pooled connections are reused across invocations; drop them before the sender's 30 s
-        // idle close (HttpLimits.idleTimeout) so a thawed environment never posts on a socket the
-        // sender already closed. Read once when the JDK client's pool class loads: set it first.
-        if (System.getProperty("jdk.httpclient.keepalive.timeout") == null) {
-            System.setProperty("jdk.httpclient.keepalive.timeout", "20");
+        // Kept-alive connections are reused across invocations; drop them before the sender's
+        // 30 s idle close (HttpLimits.idleTimeout) so a thawed environment never posts on a socket
+        // the sender already closed (the cache compares wall-clock idle time on every reuse).
+        // Read once when the JDK's keep-alive cache class loads: set it first. Without it (JDKs
+        // before 17.0.8) the JDK's own default, 5 s, applies: shorter, so just as safe.
+        if (System.getProperty("http.keepAlive.time.server") == null) {
+            System.setProperty("http.keepAlive.time.server", "20");
         }
         long timeout = Long.parseLong(optional(EGRESS_TIMEOUT_MS, "10000"));
         return new HttpEgressTransport(egressKey(), Clock.systemUTC(), Duration.ofMillis(timeout));

@@ -10,43 +10,51 @@ import com.proxylity.packetsource.core.egressapi.SignedHeaders;
 import com.proxylity.packetsource.functions.EgressRejectedException;
 import com.proxylity.packetsource.functions.SenderUnavailableException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.MalformedURLException;
+import java.net.Proxy;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.URL;
 import java.time.Clock;
 import java.time.Duration;
 
 /**
- * The egress API over HTTP/1.1 with the JDK client: the body signed with HMAC-SHA256 (core
- * {@link EgressSigner}), a fresh nonce per attempt. Status mapping decides retries:
- * 200 is read; 401 (key rotation, clock skew), 429 and 5xx, and no answer at all are
- * {@link SenderUnavailableException} (retried); any other status is
- * {@link EgressRejectedException} (not retried: the same bytes would be refused again).
+ * The egress API over HTTP/1.1: the body signed with HMAC-SHA256 (core {@link EgressSigner}), a
+ * fresh nonce per attempt. Status mapping decides retries: 200 is read; 401 (key rotation, clock
+ * skew), 429 and 5xx, and no answer at all are {@link SenderUnavailableException} (retried); any
+ * other status is {@link EgressRejectedException} (not retried: the same bytes would be refused
+ * again).
  *
  * <p>Batches go in the binary framing ({@link EgressBinary}); one whose fields do not fit its
  * bounds (an id over 255 bytes, a Remote.Address longer than any IP literal) goes as JSON, which
  * the sender still accepts, so every packet keeps the outcome the sender's own checks give it.
- * One client per execution environment (built once by {@code Environment}), so its pooled
- * HTTP/1.1 connections are reused across invocations: no TCP set-up per batch.
+ *
+ * <p>The JDK's blocking {@link HttpURLConnection}, not its asynchronous {@code HttpClient}: an
+ * Egress call is one request that waits for its answer, and the blocking client writes the body
+ * from the caller's array straight to the socket, where the asynchronous one copies it through
+ * its own buffers and hands it between threads — at 1,420 B payloads that cost more CPU per packet
+ * than the HMAC (BENCHMARKS.md, egress API). Its keep-alive cache is per JVM, so the connection
+ * to a sender is reused across invocations of one execution environment: no TCP set-up per batch.
+ * The body length is fixed before writing (streaming mode): the JDK never buffers the body again
+ * and never re-sends a POST on its own, so a retry is always the state machine's, with a new nonce.
  */
 public final class HttpEgressTransport implements EgressTransport {
-    private final HttpClient client;
+    private static final int CONNECT_TIMEOUT_MS = 3_000;
+
     private final EgressSigner signer;
     private final Clock clock;
-    private final Duration timeout;
+    private final int readTimeoutMs;
 
     public HttpEgressTransport(byte[] hmacKey, Clock clock, Duration timeout) {
-        this(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                        .connectTimeout(Duration.ofSeconds(3)).build(),
-                new EgressSigner(hmacKey), clock, timeout);
+        this(new EgressSigner(hmacKey), clock, timeout);
     }
 
-    public HttpEgressTransport(HttpClient client, EgressSigner signer, Clock clock, Duration timeout) {
-        this.client = client;
+    public HttpEgressTransport(EgressSigner signer, Clock clock, Duration timeout) {
         this.signer = signer;
         this.clock = clock;
-        this.timeout = timeout;
+        this.readTimeoutMs = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
     }
 
     @Override
@@ -64,30 +72,43 @@ public final class HttpEgressTransport implements EgressTransport {
             throw new EgressRejectedException("egress request of " + body.length + " bytes exceeds the API limit");
         }
         SignedHeaders h = signer.sign(body, clock.millis());
-        HttpRequest req = HttpRequest.newBuilder(egressUri(endpoint))
-                .timeout(timeout)
-                .header("Content-Type", contentType)
-                .header(EgressApi.HEADER_TIMESTAMP, h.timestamp())
-                .header(EgressApi.HEADER_NONCE, h.nonce())
-                .header(EgressApi.HEADER_SIGNATURE, h.signature())
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
-        HttpResponse<byte[]> resp;
+        HttpURLConnection c = null;
+        int status;
+        byte[] answer;
+        String answerType;
         try {
-            resp = client.send(req, HttpResponse.BodyHandlers.ofByteArray());
+            c = (HttpURLConnection) egressUrl(endpoint).openConnection(Proxy.NO_PROXY);
+            c.setConnectTimeout(CONNECT_TIMEOUT_MS);
+            c.setReadTimeout(readTimeoutMs);
+            c.setInstanceFollowRedirects(false); // a redirect would turn the POST into a GET elsewhere
+            c.setUseCaches(false);
+            c.setDoOutput(true);
+            c.setRequestMethod("POST");
+            c.setFixedLengthStreamingMode(body.length);
+            c.setRequestProperty("Content-Type", contentType);
+            c.setRequestProperty(EgressApi.HEADER_TIMESTAMP, h.timestamp());
+            c.setRequestProperty(EgressApi.HEADER_NONCE, h.nonce());
+            c.setRequestProperty(EgressApi.HEADER_SIGNATURE, h.signature());
+            try (OutputStream out = c.getOutputStream()) {
+                out.write(body);
+            }
+            status = c.getResponseCode();
+            answerType = c.getContentType();
+            // Read every answer to its end, errors too: only a drained connection goes back to
+            // the keep-alive cache.
+            answer = readBounded(status >= 400 ? c.getErrorStream() : c.getInputStream());
         } catch (IOException e) {
+            if (c != null) c.disconnect();
             throw new SenderUnavailableException("sender unreachable: " + e.getClass().getSimpleName(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SenderUnavailableException("interrupted while calling the sender", e);
         }
-        int status = resp.statusCode();
         if (status == 200) {
+            if (answer == null) {
+                c.disconnect();
+                throw new EgressRejectedException("sender answer exceeds " + EgressApi.MAX_BODY_BYTES + " bytes");
+            }
             try {
-                boolean binaryAnswer = EgressBinary.RESPONSE_TYPE.equalsIgnoreCase(
-                        resp.headers().firstValue("Content-Type").orElse("").trim());
-                return binaryAnswer ? EgressBinary.readResponse(resp.body(), request)
-                        : EgressJson.readResponse(resp.body());
+                boolean binaryAnswer = answerType != null && EgressBinary.RESPONSE_TYPE.equalsIgnoreCase(answerType.trim());
+                return binaryAnswer ? EgressBinary.readResponse(answer, request) : EgressJson.readResponse(answer);
             } catch (IOException e) {
                 throw new EgressRejectedException("sender answer is not an egress response");
             }
@@ -98,9 +119,26 @@ public final class HttpEgressTransport implements EgressTransport {
         throw new EgressRejectedException("sender refused the request with " + status);
     }
 
+    /** The whole stream, or null (stream left unread) when it is longer than any egress answer. */
+    private static byte[] readBounded(InputStream in) throws IOException {
+        if (in == null) return new byte[0];
+        try (in) {
+            byte[] b = in.readNBytes(EgressApi.MAX_BODY_BYTES + 1);
+            return b.length > EgressApi.MAX_BODY_BYTES ? null : b;
+        }
+    }
+
     /** A Listener's senderEndpoint is the sender's base URL; the full egress URL is accepted too. */
     static URI egressUri(String endpoint) {
         String base = endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint;
         return URI.create(base.endsWith(EgressApi.PATH) ? base : base + EgressApi.PATH);
+    }
+
+    private static URL egressUrl(String endpoint) {
+        try {
+            return egressUri(endpoint).toURL();
+        } catch (MalformedURLException | IllegalArgumentException e) {
+            throw new EgressRejectedException("sender endpoint is not an http URL: " + endpoint);
+        }
     }
 }
