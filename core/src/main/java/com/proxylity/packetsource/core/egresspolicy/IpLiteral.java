@@ -64,23 +64,31 @@ public final class IpLiteral {
         return (b[10] & 0xFF) == 0xFF && (b[11] & 0xFF) == 0xFF;
     }
 
+    /**
+     * Strict dotted quad: four decimal parts of 1–3 digits, no leading zero, each ≤ 255. One
+     * pass without splitting: it runs for every packet the sender's policy judges.
+     */
     private static byte[] parseV4(String text) {
-        String[] parts = text.split("\\.", -1);
-        if (parts.length != 4) return null;
         byte[] out = new byte[4];
-        for (int i = 0; i < 4; i++) {
-            String p = parts[i];
-            if (p.isEmpty() || p.length() > 3 || (p.length() > 1 && p.charAt(0) == '0')) return null;
-            int value = 0;
-            for (int j = 0; j < p.length(); j++) {
-                char c = p.charAt(j);
-                if (c < '0' || c > '9') return null;
+        int part = 0;
+        int digits = 0;
+        int value = 0;
+        for (int i = 0, n = text.length(); i <= n; i++) {
+            char c = i < n ? text.charAt(i) : '.';
+            if (c == '.') {
+                if (digits == 0 || part == 4 || value > 255) return null;
+                out[part++] = (byte) value;
+                digits = 0;
+                value = 0;
+            } else if (c >= '0' && c <= '9') {
+                if (digits == 3 || (digits == 1 && value == 0)) return null; // too long, or a leading zero
                 value = value * 10 + (c - '0');
+                digits++;
+            } else {
+                return null;
             }
-            if (value > 255) return null;
-            out[i] = (byte) value;
         }
-        return out;
+        return part == 4 ? out : null;
     }
 
     private static byte[] parseV6(String text) {
