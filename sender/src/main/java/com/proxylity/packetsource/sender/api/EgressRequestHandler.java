@@ -8,6 +8,8 @@ import com.proxylity.packetsource.core.egressapi.EgressResponse;
 import com.proxylity.packetsource.core.egressapi.EgressVerifier.Verdict;
 import com.proxylity.packetsource.sender.metrics.JsonLog;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -45,6 +47,14 @@ import java.util.concurrent.RejectedExecutionException;
  */
 final class EgressRequestHandler extends ChannelInboundHandlerAdapter {
     private static final JsonLog LOG = JsonLog.of(EgressHttpServer.class);
+
+    /**
+     * Request bodies (up to 1 MiB) from pooled heap arenas: the channel's default allocator
+     * serves buffers this large as fresh arrays, which the JVM zeroes before we overwrite them
+     * (~4 % of the API path's CPU at 1,420 B, profiled). Released on the loop that allocated
+     * them, so they go back to that loop's cache.
+     */
+    private static final ByteBufAllocator BODY_BUFFERS = PooledByteBufAllocator.DEFAULT;
 
     private enum Phase { HEADERS, BODY, DISCARD, WORKING }
 
@@ -147,7 +157,7 @@ final class EgressRequestHandler extends ChannelInboundHandlerAdapter {
         }
         // Grows with what arrives (never pre-sized from a claimed length an attacker picks).
         int initial = (int) Math.min(length >= 0 ? length : 8192, 64 * 1024);
-        body = ctx.alloc().heapBuffer(Math.max(initial, 256), EgressApi.MAX_BODY_BYTES);
+        body = BODY_BUFFERS.heapBuffer(Math.max(initial, 256), EgressApi.MAX_BODY_BYTES);
         phase = Phase.BODY;
         deadline.body();
         if (HttpUtil.is100ContinueExpected(r)) {
