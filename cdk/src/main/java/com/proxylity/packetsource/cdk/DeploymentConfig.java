@@ -51,8 +51,9 @@ public record DeploymentConfig(List<String> regions, String account, int pipeBat
             throw new IllegalArgumentException("pipeBatchingWindowSeconds must be 0-300");
         }
         // More than one task needs Egress to post to the task that owns a client's flow or session;
-        // until Batch groups by owner and each task has its own endpoint (docs/deployment.md, "More
-        // than one task"), a second task would receive packets it cannot seal or send from the flow.
+        // until the batching (in LookupSessions) groups by owner and each task has its own endpoint
+        // (docs/deployment.md, "More than one task"), a second task would receive packets it cannot
+        // seal or send from the flow.
         if (senderTasks != 1) throw new IllegalArgumentException("senderTasks must be 1 (more tasks need owner routing: docs/deployment.md)");
         if (listeners.isEmpty()) throw new IllegalArgumentException("listeners: at least one");
         if (listeners.stream().map(ListenerSpec::name).distinct().count() != listeners.size()

@@ -15,8 +15,10 @@ final class PacketSourceNag {
     static void suppress(Stack stack) {
         String p = "/" + stack.getStackName() + "/";
         endpointGroups(stack, Network.INTERFACE_ENDPOINTS.size());
-        for (String fn : List.of("Functions/Validate", "Functions/Format", "Functions/LookupSessions", "Functions/Batch",
-                "Functions/Egress", "Functions/ReportFailures", "Resource/PacketSourceResource")) {
+        List<String> functions = new java.util.ArrayList<>();
+        for (String state : PipelineFunctions.STATES) functions.add("Functions/" + state);
+        functions.add("Resource/PacketSourceResource");
+        for (String fn : functions) {
             on(stack, p + fn + "/Function/Resource", "AwsSolutions-L1",
                     "java21 is the SnapStart-supported LTS runtime the handlers are built and tested for; "
                             + "a newer runtime is adopted deliberately, not by a linter");

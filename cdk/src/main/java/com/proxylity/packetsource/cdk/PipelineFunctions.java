@@ -11,15 +11,14 @@ import software.amazon.awscdk.services.secretsmanager.ISecret;
 import software.constructs.Construct;
 
 /**
- * The six Task-state handlers (docs/pipeline.md, "Deployment notes"), each with least privilege:
- * Validate reads the registry and confirms SNS subscriptions; LookupSessions reads sessions;
- * Batch reads Listeners; Egress reads the one HMAC secret and runs in the VPC; Format and
- * ReportFailures only write their logs.
+ * The four Task-state handlers (docs/pipeline.md, "Deployment notes"), each with least privilege:
+ * Validate reads the registry and confirms SNS subscriptions; LookupSessions reads sessions, and
+ * Listeners to address the egress batches; Egress reads the one HMAC secret and runs in the VPC;
+ * ReportFailures only writes its logs.
  */
 public final class PipelineFunctions extends Construct {
     /** Task state names = handler class names = {@code ${<name>FunctionArn}} in the definition. */
-    public static final List<String> STATES = List.of("Validate", "Format", "LookupSessions", "Batch", "Egress",
-            "ReportFailures");
+    public static final List<String> STATES = List.of("Validate", "LookupSessions", "Egress", "ReportFailures");
     private final Map<String, PipelineFunction> byState = new HashMap<>();
 
     public PipelineFunctions(Construct scope, String id, Code code, DeploymentConfig config, RegistryTables tables,
@@ -37,9 +36,7 @@ public final class PipelineFunctions extends Construct {
 
         add("Validate", code, PipelineFunction.Spec.of("Validate", common)
                 .reserved(config.validateConcurrency() > 0 ? config.validateConcurrency() : null));
-        add("Format", code, PipelineFunction.Spec.of("Format", common));
         add("LookupSessions", code, PipelineFunction.Spec.of("LookupSessions", common));
-        add("Batch", code, PipelineFunction.Spec.of("Batch", common));
         add("Egress", code, PipelineFunction.Spec.of("Egress", egressEnv).inVpc(vpc, egressSecurityGroup));
         add("ReportFailures", code, PipelineFunction.Spec.of("ReportFailures", common));
 
@@ -50,7 +47,7 @@ public final class PipelineFunctions extends Construct {
         allow("Validate", List.of("sns:ConfirmSubscription"), List.of("arn:aws:sns:*:*:*"));
         allow("LookupSessions", List.of("dynamodb:BatchGetItem", "dynamodb:GetItem"),
                 List.of(tables.sessions().getTableArn()));
-        allow("Batch", List.of("dynamodb:GetItem"), List.of(tables.listeners().getTableArn()));
+        allow("LookupSessions", List.of("dynamodb:GetItem"), List.of(tables.listeners().getTableArn()));
         allow("Egress", List.of("secretsmanager:GetSecretValue"), List.of(egressKey.getSecretArn()));
     }
 

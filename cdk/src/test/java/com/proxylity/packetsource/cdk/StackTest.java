@@ -312,6 +312,55 @@ class StackTest {
         }
     }
 
+    /**
+     * Each pipeline function's grants on the registry tables, exactly (docs/pipeline.md,
+     * "Least privilege"): LookupSessions also addresses the egress batches (the batching Batch
+     * did before the fold), so it reads Listeners; nothing else reads what it does not need.
+     */
+    @Test
+    void eachPipelineFunctionReadsExactlyTheTablesItsWorkNeeds() {
+        Tables names = Tables.withPrefix(RegistryTables.PREFIX);
+        Map<String, Set<String>> expected = Map.of(
+                "Validate", Set.of(names.packetSources() + " dynamodb:GetItem", names.listeners() + " dynamodb:GetItem"),
+                "LookupSessions", Set.of(names.sessions() + " dynamodb:BatchGetItem", names.sessions() + " dynamodb:GetItem",
+                        names.listeners() + " dynamodb:GetItem"),
+                "Egress", Set.of(),
+                "ReportFailures", Set.of());
+        assertEquals(Set.copyOf(PipelineFunctions.STATES), expected.keySet());
+        for (PacketSourceStack stack : Synth.stacks()) {
+            Template t = Synth.template(stack);
+            Map<String, String> tableById = new java.util.HashMap<>();
+            for (Map.Entry<String, JsonNode> e : Templates.resources(t, "AWS::DynamoDB::Table")) {
+                tableById.put(e.getKey(), e.getValue().at("/Properties/TableName").asText());
+            }
+            for (String state : PipelineFunctions.STATES) {
+                String roleId = Templates.logicalId(t, "AWS::IAM::Role", "RoleName",
+                        PipelineFunction.roleName(state, stack.getRegion()));
+                Set<String> grants = new HashSet<>();
+                for (Map.Entry<String, JsonNode> p : Templates.resources(t, "AWS::IAM::Policy")) {
+                    boolean ours = false;
+                    for (JsonNode r : p.getValue().at("/Properties/Roles")) ours |= roleId.equals(r.path("Ref").asText());
+                    if (!ours) continue;
+                    for (JsonNode st : p.getValue().at("/Properties/PolicyDocument/Statement")) {
+                        List<String> actions = new ArrayList<>();
+                        if (st.get("Action").isArray()) st.get("Action").forEach(x -> actions.add(x.asText()));
+                        else actions.add(st.get("Action").asText());
+                        List<JsonNode> resources = new ArrayList<>();
+                        if (st.get("Resource").isArray()) st.get("Resource").forEach(resources::add);
+                        else resources.add(st.get("Resource"));
+                        for (String action : actions) {
+                            if (!action.startsWith("dynamodb:")) continue;
+                            for (JsonNode r : resources) {
+                                grants.add(tableById.get(r.at("/Fn::GetAtt/0").asText()) + " " + action);
+                            }
+                        }
+                    }
+                }
+                assertEquals(expected.get(state), grants, state + " in " + stack.getRegion());
+            }
+        }
+    }
+
     /** Data services: a statement on them must name its resources. */
     private static final Set<String> DATA_SERVICES = Set.of("dynamodb", "sqs", "s3", "secretsmanager", "kms", "sns",
             "states", "lambda", "ssm");

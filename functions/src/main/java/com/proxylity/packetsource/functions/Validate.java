@@ -2,16 +2,19 @@ package com.proxylity.packetsource.functions;
 
 import com.proxylity.packetsource.core.contract.DiscardReason;
 import com.proxylity.packetsource.core.contract.MessageSchema;
+import com.proxylity.packetsource.core.egresspolicy.EgressPolicy;
 import com.proxylity.packetsource.core.pipeline.Control;
 import com.proxylity.packetsource.core.pipeline.Discard;
 import com.proxylity.packetsource.core.pipeline.EntryId;
+import com.proxylity.packetsource.core.pipeline.FormatStage;
+import com.proxylity.packetsource.core.pipeline.PacketsOutput;
 import com.proxylity.packetsource.core.pipeline.SqsRecord;
 import com.proxylity.packetsource.core.pipeline.ValidateOutput;
 import com.proxylity.packetsource.core.pipeline.ValidateStage;
 import com.proxylity.packetsource.core.pipeline.ValidatedEntry;
 import com.proxylity.packetsource.core.pipeline.ValidatedMessage;
 import com.proxylity.packetsource.core.registry.Registry;
-import com.proxylity.packetsource.functions.model.ValidateResult;
+import com.proxylity.packetsource.functions.model.PacketsState;
 import com.proxylity.packetsource.functions.config.Environment;
 import com.proxylity.packetsource.functions.metrics.PipelineMetrics;
 import com.proxylity.packetsource.functions.ratelimit.RateLimiter;
@@ -34,13 +37,18 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * First state: the Pipe's batch of SQS records to validated entries (core {@link ValidateStage}:
- * envelope, topic authentication, EgressRegion, max age, schema). Around it, what needs the
- * outside world: SubscriptionConfirmations of registered topics are confirmed (those of other
- * topics are UnknownTopic discards in the core), the per-message state budget ({@code TooLarge},
- * see {@link StateBudget}), the per-source rate limit ({@code RateLimited}), and the metrics.
+ * First state: the Pipe's batch of SQS records to the exact bytes to send. Core
+ * {@link ValidateStage} (envelope, topic authentication, EgressRegion, max age, schema), then
+ * around it what needs the outside world: SubscriptionConfirmations of registered topics are
+ * confirmed (those of other topics are UnknownTopic discards in the core), the per-message state
+ * budget ({@code TooLarge}, see {@link StateBudget}) and the per-source rate limit
+ * ({@code RateLimited}); then core {@link FormatStage} on the entries it admitted (formatter,
+ * decode, Remote/Inner, egress policy, size caps). Format is pure, so it runs here rather than
+ * as a state of its own: one Lambda round trip fewer on the publish-to-egress path
+ * (docs/latency.md, proposal 2). Its output is what the next state needs: {@code Packets},
+ * {@code PublishedAt}, {@code Redelivered}, and every discard made here.
  */
-public final class Validate extends StageHandler<Validate.PipeBatch, ValidateResult> {
+public final class Validate extends StageHandler<Validate.PipeBatch, PacketsState> {
     private static final Logger LOG = LogManager.getLogger(Validate.class);
     /** {@code MessagesIgnored} kind of a SubscriptionConfirmation that SNS refused for good. */
     public static final String SUBSCRIPTION_REJECTED = "SubscriptionConfirmationRejected";
@@ -109,6 +117,7 @@ public final class Validate extends StageHandler<Validate.PipeBatch, ValidateRes
     }
 
     private final ValidateStage stage;
+    private final FormatStage format;
     private final SubscriptionConfirmer confirmer;
     private final RateLimiter rateLimiter;
     private final StateBudget budget;
@@ -116,17 +125,20 @@ public final class Validate extends StageHandler<Validate.PipeBatch, ValidateRes
 
     public Validate() {
         this(Environment.registry(), Environment.region(), Clock.systemUTC(), Environment.subscriptionConfirmer(),
-                Environment.rateLimiter(), new StateBudget(Environment.pipeBatchSize()), Environment.pipelineMetrics());
+                Environment.rateLimiter(), new StateBudget(Environment.pipeBatchSize()), Environment.egressPolicy(),
+                Environment.pipelineMetrics());
     }
 
     /**
      * @param region this deployment's region (EgressRegion must name it); null skips the check
      * @param budget the per-message share of the state size limit (from the Pipe's batch size)
+     * @param egressPolicy the destinations Format refuses ({@code EgressDenied})
      */
     public Validate(Registry registry, String region, Clock clock, SubscriptionConfirmer confirmer,
-                    RateLimiter rateLimiter, StateBudget budget, PipelineMetrics metrics) {
+                    RateLimiter rateLimiter, StateBudget budget, EgressPolicy egressPolicy, PipelineMetrics metrics) {
         super(PipeBatch.class);
         this.stage = new ValidateStage(registry, region, clock, new MessageSchema());
+        this.format = new FormatStage(egressPolicy);
         this.confirmer = confirmer;
         this.rateLimiter = rateLimiter;
         this.budget = budget;
@@ -134,7 +146,7 @@ public final class Validate extends StageHandler<Validate.PipeBatch, ValidateRes
     }
 
     @Override
-    public ValidateResult handle(PipeBatch records) {
+    public PacketsState handle(PipeBatch records) {
         PipelineMetrics.Tally tally = metrics.tally();
         // A redelivered record was counted when it was first received (docs/pipeline.md, "Metrics under retries").
         java.util.Set<String> again = records.redelivered();
@@ -172,10 +184,19 @@ public final class Validate extends StageHandler<Validate.PipeBatch, ValidateRes
             else received++;
         }
         tally.count(PipelineMetrics.PACKETS_RECEIVED, received);
+
+        // Format, on the admitted entries only: an entry is received once above, and each of its
+        // discards here is counted once, on the record's first receive, like Validate's own.
+        PacketsOutput formatted = format.format(entries);
+        for (Discard d : formatted.discards()) {
+            if (!again.contains(EntryId.messageIdOf(d.id()))) tally.discard(d.reason());
+        }
+        discards.addAll(formatted.discards());
+        // Flushed last, after everything that can throw: a retried invocation has counted nothing.
         tally.flush();
-        LOG.info("validated records={} entries={} discards={} controls={}",
-                records.size(), entries.size(), discards.size(), out.controls().size());
-        return new ValidateResult(entries, discards, out.controls(), publishedAt, List.copyOf(redelivered));
+        LOG.info("validated records={} entries={} packets={} discards={} controls={}", records.size(), entries.size(),
+                formatted.packets().size(), discards.size(), out.controls().size());
+        return new PacketsState(formatted.packets(), discards, publishedAt, List.copyOf(redelivered));
     }
 
     private void control(Control c, PipelineMetrics.Tally tally) {

@@ -57,7 +57,7 @@ class AslValidatorTest {
     void theValidatorRejectsABrokenDefinition() throws Exception {
         // Guards the guard: a validator that passes everything would make the test above worthless.
         ObjectNode broken = (ObjectNode) StateJson.MAPPER.readTree(DEFINITION.toFile());
-        ((ObjectNode) broken.get("States").get("Format")).put("Next", "NoSuchState");
+        ((ObjectNode) broken.get("States").get("LookupSessions")).put("Next", "NoSuchState");
         Path tmp = Files.createTempFile("broken", ".asl.json");
         try {
             StateJson.MAPPER.writeValue(tmp.toFile(), broken);
@@ -73,11 +73,36 @@ class AslValidatorTest {
         assertEquals("JSONPath", def.get("QueryLanguage").asText());
         Set<String> tasks = new HashSet<>();
         collectTasks(def.get("States"), tasks, def);
-        assertEquals(Set.of("Validate", "Format", "LookupSessions", "Batch", "Egress", "ReportFailures"), tasks);
+        assertEquals(Set.of("Validate", "LookupSessions", "Egress", "ReportFailures"), tasks);
         for (String t : tasks) {
             Class<?> handler = Class.forName("com.proxylity.packetsource.functions." + t);
             assertTrue(com.amazonaws.services.lambda.runtime.RequestStreamHandler.class.isAssignableFrom(handler));
         }
+    }
+
+    /**
+     * The other direction: every Task-state handler class in the package serves a Task state of
+     * its name, so a handler whose state was removed (or renamed) cannot stay behind as dead
+     * code with a function, role and alarms deployed for it.
+     */
+    @Test
+    void everyStageHandlerClassServesATaskState() throws Exception {
+        JsonNode def = StateJson.MAPPER.readTree(DEFINITION.toFile());
+        Set<String> tasks = new HashSet<>();
+        collectTasks(def.get("States"), tasks, def);
+        Path dir = Path.of(Validate.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                .resolve(Validate.class.getPackageName().replace('.', '/'));
+        Set<String> handlers = new HashSet<>();
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                String name = f.getFileName().toString();
+                if (!name.endsWith(".class") || name.contains("$")) continue;
+                Class<?> c = Class.forName(Validate.class.getPackageName() + "." + name.substring(0, name.length() - 6));
+                if (com.proxylity.packetsource.functions.state.StageHandler.class.isAssignableFrom(c)) handlers.add(c.getSimpleName());
+            }
+        }
+        assertTrue(handlers.contains("Validate"), "found the handler classes: " + handlers);
+        assertEquals(tasks, handlers, "Task states and StageHandler classes");
     }
 
     private static void collectTasks(JsonNode states, Set<String> tasks, JsonNode root) {

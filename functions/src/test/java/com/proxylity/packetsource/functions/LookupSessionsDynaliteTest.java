@@ -11,6 +11,9 @@ import com.proxylity.packetsource.core.session.SessionRecord;
 import com.proxylity.packetsource.dynamodb.DynamoDbSessionDirectory;
 import com.proxylity.packetsource.dynamodb.Tables;
 import com.proxylity.packetsource.dynamodb.testing.Dynalite;
+import com.proxylity.packetsource.core.registry.InMemoryRegistry;
+import com.proxylity.packetsource.core.registry.Listener;
+import com.proxylity.packetsource.functions.model.Batches;
 import com.proxylity.packetsource.functions.model.PacketsState;
 import com.proxylity.packetsource.functions.config.Environment;
 import com.proxylity.packetsource.functions.metrics.PipelineMetrics;
@@ -87,11 +90,15 @@ class LookupSessionsDynaliteTest {
             packets.add(packet("m/251", "wg1", peer(901)));
             packets.add(packet("m/252", "wg1", peer(902)));
 
-            LookupSessions handler = new LookupSessions(store, Clock.fixed(T0.plusSeconds(10), ZoneOffset.UTC),
+            InMemoryRegistry registry = new InMemoryRegistry().put(new Listener("wg1", ListenerType.WG, 51820,
+                    List.of("198.51.100.7"), peer(999), "http://127.0.0.1:1"));
+            LookupSessions handler = new LookupSessions(store, registry, Clock.fixed(T0.plusSeconds(10), ZoneOffset.UTC),
                     Environment.pipelineMetrics());
-            PacketsState out = handler.handle(new PacketsState(packets, List.of(), Map.of()));
+            Batches out = handler.handle(new PacketsState(packets, List.of(), Map.of()));
 
-            assertEquals(250, out.packets().size());
+            assertEquals(250, out.batches().stream().mapToInt(b -> b.packets().size()).sum());
+            assertTrue(out.batches().stream().allMatch(b -> b.packets().size() <= 100
+                    && b.endpoint().equals("http://127.0.0.1:1")), "egress batches of at most 100, to wg1's sender"); 
             assertEquals(Map.of("m/250", DiscardReason.SessionExpired, "m/251", DiscardReason.NoSession,
                             "m/252", DiscardReason.NoSession),
                     out.discards().stream().collect(Collectors.toMap(Discard::id, Discard::reason)));

@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.proxylity.packetsource.core.pipeline.SqsRecord;
 import com.proxylity.packetsource.functions.model.Batches;
 import com.proxylity.packetsource.functions.model.PacketsState;
-import com.proxylity.packetsource.functions.model.ValidateResult;
 import com.proxylity.packetsource.functions.state.StateJson;
 import com.proxylity.packetsource.functions.metrics.PipelineMetrics;
 import com.proxylity.packetsource.functions.testing.PipelineFixture;
@@ -47,10 +46,8 @@ class MetricsEmfTest {
             }
             System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
             try {
-                ValidateResult v = fx.validate.handle(new Validate.PipeBatch(records));
-                PacketsState f = fx.format.handle(v);
-                PacketsState l = fx.lookupSessions.handle(f);
-                Batches b = fx.batch.handle(l);
+                PacketsState v = fx.validate.handle(new Validate.PipeBatch(records));
+                Batches b = fx.lookupSessions.handle(v);
                 b.batches().forEach(fx.egress::handle);
             } finally {
                 System.setOut(original);

@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.proxylity.packetsource.core.contract.ListenerType;
 import com.proxylity.packetsource.core.egresspolicy.DefaultEgressPolicy;
-import com.proxylity.packetsource.core.pipeline.BatchStage;
 import com.proxylity.packetsource.core.registry.InMemoryRegistry;
 import com.proxylity.packetsource.core.registry.Listener;
 import com.proxylity.packetsource.core.registry.PacketSource;
@@ -68,10 +67,8 @@ class RealSenderEndToEndTest {
                     .put(new PacketSource(topic, "coap", true, "utf8", 0, 0));
             Clock clock = Clock.systemUTC();
             endpoint.register("Validate", new Validate(registry, "us-east-1", clock, (t, k) -> { },
-                            RateLimiter.UNLIMITED, new StateBudget(Environment.DEFAULT_PIPE_BATCH_SIZE), metrics))
-                    .register("Format", new Format(DefaultEgressPolicy.localMode(), metrics))
-                    .register("LookupSessions", new LookupSessions(new InMemorySessionDirectory(), clock, metrics))
-                    .register("Batch", new Batch(registry, new BatchStage(), metrics))
+                            RateLimiter.UNLIMITED, new StateBudget(Environment.DEFAULT_PIPE_BATCH_SIZE), DefaultEgressPolicy.localMode(), metrics))
+                    .register("LookupSessions", new LookupSessions(new InMemorySessionDirectory(), registry, clock, metrics))
                     .register("Egress", new Egress(new HttpEgressTransport(key, clock, Duration.ofSeconds(5)), clock, metrics))
                     .register("ReportFailures", new ReportFailures(metrics));
 

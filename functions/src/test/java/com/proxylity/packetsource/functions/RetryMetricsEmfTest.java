@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.proxylity.packetsource.functions.model.Batches;
 import com.proxylity.packetsource.functions.model.PacketsState;
-import com.proxylity.packetsource.functions.model.ValidateResult;
 import com.proxylity.packetsource.functions.state.StateJson;
 import com.proxylity.packetsource.functions.metrics.PipelineMetrics;
 import com.proxylity.packetsource.functions.testing.PipelineFixture;
@@ -26,7 +25,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A record SQS redelivers (its Egress batch failed, so the Pipe reported it in
- * batchItemFailures) runs Validate, Format and LookupSessions again: the CloudWatch EMF lines
+ * batchItemFailures) runs Validate (with its Format step) and LookupSessions again: the CloudWatch EMF lines
  * must still count each entry once as received and each discard once (docs/pipeline.md,
  * "Metrics under retries"). The first attempt is cut before Egress, as a failed batch is.
  */
@@ -46,12 +45,12 @@ class RetryMetricsEmfTest {
             System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
             try {
                 // First receive: everything but Egress (the batch failed; Egress counts nothing then).
-                PacketsState first = fx.lookupSessions.handle(fx.format.handle(fx.validate.handle(batch(records, "1"))));
-                assertEquals(1, first.packets().size());
+                Batches first = fx.lookupSessions.handle(fx.validate.handle(batch(records, "1")));
+                assertEquals(1, first.batches().get(0).packets().size());
                 // SQS redelivers only the record whose batch failed.
-                ValidateResult v = fx.validate.handle(batch(List.of(records.get(0)), "2"));
+                PacketsState v = fx.validate.handle(batch(List.of(records.get(0)), "2"));
                 assertEquals(List.of("ok"), v.redelivered());
-                Batches b = fx.batch.handle(fx.lookupSessions.handle(fx.format.handle(v)));
+                Batches b = fx.lookupSessions.handle(v);
                 b.batches().forEach(fx.egress::handle);
             } finally {
                 System.setOut(original);

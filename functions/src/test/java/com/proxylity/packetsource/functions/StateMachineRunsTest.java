@@ -52,6 +52,7 @@ class StateMachineRunsTest {
     void clear() throws Exception {
         fx.endpoint.clear();
         fx.endpoint.register("Validate", fx.validate);
+        fx.endpoint.register("LookupSessions", fx.lookupSessions);
         fx.sender.clear();
         fx.sender.start();
         fx.received(1000);
@@ -195,7 +196,7 @@ class StateMachineRunsTest {
             }
         }, "us-east-1", java.time.Clock.systemUTC(), (t, k) -> { },
                 com.proxylity.packetsource.functions.ratelimit.RateLimiter.UNLIMITED,
-                new com.proxylity.packetsource.functions.state.StateBudget(10), fx.metrics));
+                new com.proxylity.packetsource.functions.state.StateBudget(10), address -> true, fx.metrics));
         JsonNode input = batch(record("v-1", notification(PipelineFixture.TOPIC, "us-east-1",
                 body(entry(b64("x"), null, "203.0.113.9", 5683, null)), Instant.now())));
         LocalStepFunctions.Execution ex = sfn.run(Map.of("v", input)).get("v");
@@ -203,6 +204,45 @@ class StateMachineRunsTest {
         assertEquals("PacketSource.PipelineFailed", ex.error());
         long attempts = fx.endpoint.invocations().stream().filter(i -> i.function().equals("Validate")).count();
         assertEquals(3, attempts, "TransientException retried twice before the Catch");
+        assertTrue(fx.endpoint.invocations().stream().noneMatch(i -> i.function().equals("Egress")));
+    }
+
+    /**
+     * LookupSessions also addresses the egress batches from the registry (Batch's work before
+     * the fold): a registry outage there is retried like a session directory outage (three
+     * more attempts), then fails the execution before anything is sent.
+     */
+    @Test
+    void aRegistryOutageWhileBatchingIsRetriedThenFailsTheExecution() throws Exception {
+        fx.endpoint.register("LookupSessions", new LookupSessions(fx.sessions, new com.proxylity.packetsource.core.registry.Registry() {
+            public java.util.Optional<com.proxylity.packetsource.core.registry.PacketSource> packetSource(String t) {
+                throw new IllegalStateException("DynamoDB unavailable");
+            }
+            public java.util.Optional<com.proxylity.packetsource.core.registry.Listener> listener(String n) {
+                throw new IllegalStateException("DynamoDB unavailable");
+            }
+        }, java.time.Clock.systemUTC(), fx.metrics));
+        JsonNode input = batch(record("b-1", notification(PipelineFixture.TOPIC, "us-east-1",
+                body(entry(b64("x"), null, "203.0.113.9", 5683, null)), Instant.now())));
+        LocalStepFunctions.Execution ex = sfn.run(Map.of("b", input)).get("b");
+        assertEquals("PacketSource.PipelineFailed", ex.error());
+        List<LambdaInvokeEndpoint.Invocation> lookups = fx.endpoint.invocations().stream()
+                .filter(i -> i.function().equals("LookupSessions")).toList();
+        assertEquals(4, lookups.size(), "TransientException retried three times before the Catch");
+        assertTrue(lookups.stream().allMatch(i -> TransientException.class.getName().equals(i.errorType())));
+        assertTrue(fx.endpoint.invocations().stream().noneMatch(i -> i.function().equals("Egress")));
+    }
+
+    /** A Listener missing from the registry is a deployment problem: not retried, the execution fails. */
+    @Test
+    void aListenerMissingFromTheRegistryIsNotRetried() throws Exception {
+        fx.endpoint.register("LookupSessions", new LookupSessions(fx.sessions,
+                new com.proxylity.packetsource.core.registry.InMemoryRegistry(), java.time.Clock.systemUTC(), fx.metrics));
+        JsonNode input = batch(record("n-1", notification(PipelineFixture.TOPIC, "us-east-1",
+                body(entry(b64("x"), null, "203.0.113.9", 5683, null)), Instant.now())));
+        LocalStepFunctions.Execution ex = sfn.run(Map.of("n", input)).get("n");
+        assertEquals("PacketSource.PipelineFailed", ex.error());
+        assertEquals(1, fx.endpoint.invocations().stream().filter(i -> i.function().equals("LookupSessions")).count());
         assertTrue(fx.endpoint.invocations().stream().noneMatch(i -> i.function().equals("Egress")));
     }
 

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.proxylity.packetsource.core.contract.SnsEnvelope;
 import com.proxylity.packetsource.core.egresspolicy.DefaultEgressPolicy;
-import com.proxylity.packetsource.core.pipeline.BatchStage;
 import com.proxylity.packetsource.core.pipeline.SqsRecord;
 import com.proxylity.packetsource.core.registry.InMemoryRegistry;
 import com.proxylity.packetsource.core.registry.Listener;
@@ -76,10 +75,8 @@ class TestEventsThroughStateMachineTest {
             try (LambdaInvokeEndpoint endpoint = new LambdaInvokeEndpoint()) {
                 endpoint.register("Validate", new Validate(registry, events.region(), NOW,
                                 (topic, token) -> confirmedTopics.add(topic), RateLimiter.UNLIMITED,
-                                new StateBudget(1), metrics))
-                        .register("Format", new Format(DefaultEgressPolicy.standard(), metrics))
-                        .register("LookupSessions", new LookupSessions(sessions, NOW, metrics))
-                        .register("Batch", new Batch(registry, new BatchStage(), metrics))
+                                new StateBudget(1), DefaultEgressPolicy.standard(), metrics))
+                        .register("LookupSessions", new LookupSessions(sessions, registry, NOW, metrics))
                         .register("Egress", new Egress(new HttpEgressTransport(key, Clock.systemUTC(),
                                 Duration.ofSeconds(5)), Clock.systemUTC(), metrics))
                         .register("ReportFailures", new ReportFailures(metrics));

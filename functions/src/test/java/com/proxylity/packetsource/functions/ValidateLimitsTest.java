@@ -18,7 +18,11 @@ import com.proxylity.packetsource.core.pipeline.ValidatedEntry;
 import com.proxylity.packetsource.core.registry.InMemoryRegistry;
 import com.proxylity.packetsource.core.registry.Listener;
 import com.proxylity.packetsource.core.registry.PacketSource;
-import com.proxylity.packetsource.functions.model.ValidateResult;
+import com.proxylity.packetsource.core.pipeline.FormatStage;
+import com.proxylity.packetsource.core.pipeline.ReadyPacket;
+import com.proxylity.packetsource.functions.model.Batches;
+import com.proxylity.packetsource.functions.model.PacketsState;
+import com.proxylity.packetsource.functions.state.StateJson;
 import com.proxylity.packetsource.functions.registry.DeploymentDefaultsRegistry;
 import com.proxylity.packetsource.functions.config.Environment;
 import com.proxylity.packetsource.functions.metrics.PipelineMetrics;
@@ -49,13 +53,19 @@ class ValidateLimitsTest {
                 .put(new PacketSource(TOPIC, "coap", true, "utf8", maxAge, rate));
     }
 
+    static final com.proxylity.packetsource.core.egresspolicy.EgressPolicy ALLOW_ALL = address -> true;
+
+    static List<String> ids(PacketsState r) {
+        return r.packets().stream().map(ReadyPacket::id).toList();
+    }
+
     static Validate.PipeBatch batch(JsonNode... records) {
         List<SqsRecord> out = new ArrayList<>();
         for (JsonNode r : records) out.add(new SqsRecord(r.get("messageId").asText(), r.get("body").asText()));
         return new Validate.PipeBatch(out);
     }
 
-    static Map<String, DiscardReason> reasons(ValidateResult r) {
+    static Map<String, DiscardReason> reasons(PacketsState r) {
         return r.discards().stream().collect(Collectors.toMap(Discard::id, Discard::reason));
     }
 
@@ -69,12 +79,12 @@ class ValidateLimitsTest {
     void anEntryLargerThanWhatIsLeftOfItsMessagesShareIsTooLargeAndItsSiblingsGoOn() {
         StateBudget budget = new StateBudget(10);
         Validate v = new Validate(registry(0, 0), "us-east-1", Clock.fixed(NOW, ZoneOffset.UTC), (t, k) -> { },
-                RateLimiter.UNLIMITED, budget, metrics);
-        ValidateResult r = v.handle(batch(
+                RateLimiter.UNLIMITED, budget, ALLOW_ALL, metrics);
+        PacketsState r = v.handle(batch(
                 record("big", notification(TOPIC, "us-east-1", body(entries(1, budget.perMessage())), NOW)),
                 record("small", notification(TOPIC, "us-east-1", body(entries(2, 10)), NOW))));
         assertEquals(Map.of("big/0", DiscardReason.TooLarge), reasons(r));
-        assertEquals(List.of("small/0", "small/1"), r.entries().stream().map(ValidatedEntry::id).toList());
+        assertEquals(List.of("small/0", "small/1"), ids(r));
         assertEquals(Map.of("small", NOW.toEpochMilli()), r.publishedAt());
     }
 
@@ -87,48 +97,48 @@ class ValidateLimitsTest {
     void aSmallEntryBesideOneTooLargeForTheShareIsStillSent() {
         StateBudget budget = new StateBudget(10);
         Validate v = new Validate(registry(0, 0), "us-east-1", Clock.fixed(NOW, ZoneOffset.UTC), (t, k) -> { },
-                RateLimiter.UNLIMITED, budget, metrics);
+                RateLimiter.UNLIMITED, budget, ALLOW_ALL, metrics);
         ObjectNode small = entry("fifteen bytes!!", null, "203.0.113.9", 5683, null);
         ObjectNode big = entry("x".repeat(20_000), null, "203.0.113.9", 5683, null);
         ObjectNode after = entry("after", null, "203.0.113.9", 5683, null);
-        ValidateResult r = v.handle(batch(
+        PacketsState r = v.handle(batch(
                 record("m1", notification(TOPIC, "us-east-1", body(small, big), NOW)),
                 record("m2", notification(TOPIC, "us-east-1", body(big, small, after), NOW))));
         assertEquals(Map.of("m1/1", DiscardReason.TooLarge, "m2/0", DiscardReason.TooLarge), reasons(r));
-        assertEquals(List.of("m1/0", "m2/1", "m2/2"), r.entries().stream().map(ValidatedEntry::id).toList());
+        assertEquals(List.of("m1/0", "m2/1", "m2/2"), ids(r));
         assertTrue(r.discards().get(0).detail().contains("left of the message's 24576-byte share"), r.discards().get(0).detail());
     }
 
     /** Entries take the share in order: once it is spent, each later entry that does not fit is TooLarge. */
     @Test
-    void entriesAreAdmittedInOrderWhileTheShareLasts() {
+    void entriesAreAdmittedInOrderWhileTheShareLasts() throws Exception {
         StateBudget budget = new StateBudget(10);
         Validate v = new Validate(registry(0, 0), "us-east-1", Clock.fixed(NOW, ZoneOffset.UTC), (t, k) -> { },
-                RateLimiter.UNLIMITED, budget, metrics);
+                RateLimiter.UNLIMITED, budget, ALLOW_ALL, metrics);
         // Each 8,000-character entry needs ~10.9 KB of state: two fit a 24,576-byte share, a third does not.
         ObjectNode[] three = entries(3, 8_000);
         ObjectNode tiny = entry("t", null, "203.0.113.9", 5683, null);
-        ValidateResult r = v.handle(batch(record("m", notification(TOPIC, "us-east-1",
+        PacketsState r = v.handle(batch(record("m", notification(TOPIC, "us-east-1",
                 body(three[0], three[1], three[2], tiny), NOW))));
         assertEquals(Map.of("m/2", DiscardReason.TooLarge), reasons(r));
-        assertEquals(List.of("m/0", "m/1", "m/3"), r.entries().stream().map(ValidatedEntry::id).toList());
-        List<ValidatedEntry> kept = r.entries();
-        assertTrue(StateBudget.estimate(kept) + StateBudget.PER_DISCARD <= budget.perMessage(), "kept + discard within the share");
+        assertEquals(List.of("m/0", "m/1", "m/3"), ids(r));
+        int used = StateJson.MAPPER.writeValueAsBytes(r.packets()).length + StateJson.MAPPER.writeValueAsBytes(r.discards()).length;
+        assertTrue(used <= budget.perMessage(), "packets + discard within the share: " + used);
     }
 
     @Test
     void aMessageOfManyBadEntriesCannotOverflowTheStateEither() {
         StateBudget budget = new StateBudget(10);
         Validate v = new Validate(registry(0, 0), "us-east-1", Clock.fixed(NOW, ZoneOffset.UTC), (t, k) -> { },
-                RateLimiter.UNLIMITED, budget, metrics);
+                RateLimiter.UNLIMITED, budget, ALLOW_ALL, metrics);
         ObjectNode[] schemaBad = new ObjectNode[200];
         for (int i = 0; i < schemaBad.length; i++) {
             schemaBad[i] = entry("x", null, "203.0.113.9", 5683, null);
             schemaBad[i].remove("Remote");
         }
-        ValidateResult r = v.handle(batch(record("many", notification(TOPIC, "us-east-1", body(schemaBad), NOW))));
+        PacketsState r = v.handle(batch(record("many", notification(TOPIC, "us-east-1", body(schemaBad), NOW))));
         assertEquals(Map.of("many", DiscardReason.TooLarge), reasons(r));
-        assertEquals(List.of(), r.entries());
+        assertEquals(List.of(), r.packets());
     }
 
     @Test
@@ -177,23 +187,71 @@ class ValidateLimitsTest {
                     com.proxylity.packetsource.core.contract.AddressFamilies.DUAL));
         }
         for (List<ValidatedEntry> entries : List.of(tiny, large)) {
-            Format format = new Format(address -> true, metrics);
-            com.proxylity.packetsource.functions.model.PacketsState out = format.handle(
-                    new ValidateResult(entries, List.of(), List.of(), Map.of("0f8fad5b-d9cb-469f-a165-70867728950e", 1L)));
-            assertEquals(entries.size(), out.packets().size());
-            int actual = format.handleJson(com.proxylity.packetsource.functions.state.StateJson.MAPPER
-                    .writeValueAsBytes(new ValidateResult(entries, List.of(), List.of(), Map.of()))).length;
+            List<ReadyPacket> packets = new FormatStage(ALLOW_ALL).format(entries).packets();
+            assertEquals(entries.size(), packets.size());
+            // The packets as they sit in Validate's output (the state's packets part, field names included).
+            int actual = StateJson.MAPPER.writeValueAsBytes(new PacketsState(packets, List.of(), Map.of())).length;
             assertTrue(actual <= StateBudget.estimate(entries),
                     "Format's real output " + actual + " exceeds the estimate " + StateBudget.estimate(entries));
         }
     }
 
+    /**
+     * The two Task states that carry the packets, Validate (which formats them) and
+     * LookupSessions (which batches them), stay under Step Functions' 256 KiB per state for a
+     * full Pipe batch at the documented maxima (docs/pipeline.md, "Payload limits"): ten messages
+     * of as many tiny entries as the share takes or refuses, and ten messages of full-MTU
+     * packets to the longest IPv6 address, with more entries than fit (the rest TooLarge). The
+     * outputs measured are the handlers' real JSON as Lambda returns it, before any ResultSelector.
+     */
+    @Test
+    void everyStateStaysUnderTheStateLimitAtTheDocumentedMaxima() throws Exception {
+        InMemoryRegistry registry = new InMemoryRegistry()
+                .put(new Listener("coap", ListenerType.UDP, 5683, List.of(), null, "http://127.0.0.1:1",
+                        com.proxylity.packetsource.core.contract.AddressFamilies.DUAL))
+                .put(new PacketSource(TOPIC, "coap", true, "base64", 0, 0));
+        String mtu = java.util.Base64.getEncoder().encodeToString(new byte[1420]);
+        String far = "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff";
+        long largest = 0;
+        for (int[] shape : new int[][] {{1, 60}, {1, 66}, {1, 75}, {1, 76}, {1420, 10}, {1420, 14}}) {
+            Validate v = new Validate(registry, "us-east-1", Clock.fixed(NOW, ZoneOffset.UTC), (t, k) -> { },
+                    RateLimiter.UNLIMITED, new StateBudget(10), ALLOW_ALL, metrics);
+            LookupSessions l = new LookupSessions(new com.proxylity.packetsource.core.session.InMemorySessionDirectory(),
+                    registry, Clock.fixed(NOW, ZoneOffset.UTC), metrics);
+            ObjectNode[] entries = new ObjectNode[shape[1]];
+            for (int i = 0; i < entries.length; i++) {
+                entries[i] = entry(shape[0] == 1 ? "AA==" : mtu, null, far, 65535, null);
+            }
+            JsonNode[] records = new JsonNode[10];
+            for (int m = 0; m < records.length; m++) {
+                records[m] = record(java.util.UUID.randomUUID().toString(), notification(TOPIC, "us-east-1", body(entries), NOW));
+            }
+            byte[] validated = v.handleJson(StateJson.MAPPER.writeValueAsBytes(SqsEvents.batch(records)));
+            JsonNode out = StateJson.MAPPER.readTree(validated);
+            assertTrue(out.get("Packets").size() > 0, "the shape sends something");
+            // Validate's ResultSelector: what LookupSessions receives.
+            ObjectNode selected = StateJson.MAPPER.createObjectNode();
+            for (String f : List.of("Packets", "PublishedAt", "Redelivered")) selected.set(f, out.get(f));
+            byte[] batched = l.handleJson(StateJson.MAPPER.writeValueAsBytes(selected));
+            Batches batches = StateJson.MAPPER.readValue(batched, Batches.class);
+            assertEquals(out.get("Packets").size(), batches.batches().stream().mapToInt(b -> b.packets().size()).sum());
+            System.out.printf("state sizes for %s: Validate %d, LookupSessions %d bytes%n",
+                    java.util.Arrays.toString(shape), validated.length, batched.length);
+            for (int size : new int[] {validated.length, batched.length}) {
+                assertTrue(size <= StateBudget.STATE_LIMIT, "a state of " + size + " bytes for shape "
+                        + java.util.Arrays.toString(shape));
+                largest = Math.max(largest, size);
+            }
+        }
+        assertTrue(largest > StateBudget.STATE_LIMIT / 2, "the shapes do fill the states: largest " + largest);
+    }
+
     @Test
     void entriesBeyondTheSourceRateAreRateLimited() {
         Validate v = new Validate(registry(3, 0), "us-east-1", Clock.fixed(NOW, ZoneOffset.UTC), (t, k) -> { },
-                new TokenBucketRateLimiter(Clock.fixed(NOW, ZoneOffset.UTC)), new StateBudget(10), metrics);
-        ValidateResult r = v.handle(batch(record("a", notification(TOPIC, "us-east-1", body(entries(5, 4)), NOW))));
-        assertEquals(List.of("a/0", "a/1", "a/2"), r.entries().stream().map(ValidatedEntry::id).toList());
+                new TokenBucketRateLimiter(Clock.fixed(NOW, ZoneOffset.UTC)), new StateBudget(10), ALLOW_ALL, metrics);
+        PacketsState r = v.handle(batch(record("a", notification(TOPIC, "us-east-1", body(entries(5, 4)), NOW))));
+        assertEquals(List.of("a/0", "a/1", "a/2"), ids(r));
         assertEquals(Map.of("a/3", DiscardReason.RateLimited, "a/4", DiscardReason.RateLimited), reasons(r));
     }
 
@@ -201,22 +259,22 @@ class ValidateLimitsTest {
     void theDeploymentMaxAgeAppliesToSourcesWithoutOne() {
         Clock later = Clock.fixed(NOW.plusSeconds(3600), ZoneOffset.UTC);
         Validate v = new Validate(new DeploymentDefaultsRegistry(registry(0, 0), 600), "us-east-1", later,
-                (t, k) -> { }, RateLimiter.UNLIMITED, new StateBudget(10), metrics);
-        ValidateResult r = v.handle(batch(record("old", notification(TOPIC, "us-east-1", body(entries(1, 4)), NOW))));
+                (t, k) -> { }, RateLimiter.UNLIMITED, new StateBudget(10), ALLOW_ALL, metrics);
+        PacketsState r = v.handle(batch(record("old", notification(TOPIC, "us-east-1", body(entries(1, 4)), NOW))));
         assertEquals(Map.of("old", DiscardReason.Stale), reasons(r));
     }
 
     @Test
     void aBodyParsedIntoAnObjectAndALambdaStyleEventAreReadToo() throws Exception {
         Validate v = new Validate(registry(0, 0), "us-east-1", Clock.fixed(NOW, ZoneOffset.UTC), (t, k) -> { },
-                RateLimiter.UNLIMITED, new StateBudget(10), metrics);
+                RateLimiter.UNLIMITED, new StateBudget(10), ALLOW_ALL, metrics);
         ObjectNode rec = record("obj", notification(TOPIC, "us-east-1", body(entries(1, 4)), NOW));
         rec.set("body", com.proxylity.packetsource.functions.state.StateJson.MAPPER.readTree(rec.get("body").asText()));
         for (JsonNode input : List.<JsonNode>of(SqsEvents.batch(rec),
                 com.proxylity.packetsource.functions.state.StateJson.MAPPER.createObjectNode().set("Records", SqsEvents.batch(rec)))) {
             JsonNode out = com.proxylity.packetsource.functions.state.StateJson.MAPPER.readTree(
                     v.handleJson(com.proxylity.packetsource.functions.state.StateJson.MAPPER.writeValueAsBytes(input)));
-            assertEquals("obj/0", out.get("Entries").get(0).get("Id").asText());
+            assertEquals("obj/0", out.get("Packets").get(0).get("Id").asText());
         }
     }
 
@@ -224,7 +282,7 @@ class ValidateLimitsTest {
     void aFailedConfirmationIsRetriedNotDropped() {
         Validate v = new Validate(registry(0, 0), "us-east-1", Clock.system(ZoneId.of("UTC")),
                 (t, k) -> { throw new IllegalStateException("SNS throttled"); }, RateLimiter.UNLIMITED,
-                new StateBudget(10), metrics);
+                new StateBudget(10), ALLOW_ALL, metrics);
         assertThrows(TransientException.class, () -> v.handle(batch(
                 record("sub", SqsEvents.subscriptionConfirmation(TOPIC, "tok")))));
     }
@@ -233,10 +291,10 @@ class ValidateLimitsTest {
     void aConfirmationSnsRefusesForGoodIsCountedAndItsSiblingsGoOn() {
         Validate v = new Validate(registry(0, 0), "us-east-1", Clock.fixed(NOW, ZoneOffset.UTC),
                 (t, k) -> { throw new SubscriptionConfirmer.RejectedException("InvalidParameter"); },
-                RateLimiter.UNLIMITED, new StateBudget(10), metrics);
-        ValidateResult r = v.handle(batch(
+                RateLimiter.UNLIMITED, new StateBudget(10), ALLOW_ALL, metrics);
+        PacketsState r = v.handle(batch(
                 record("sub", SqsEvents.subscriptionConfirmation(TOPIC, "expired-token")),
                 record("m", notification(TOPIC, "us-east-1", body(entries(1, 4)), NOW))));
-        assertEquals(List.of("m/0"), r.entries().stream().map(ValidatedEntry::id).toList());
+        assertEquals(List.of("m/0"), ids(r));
     }
 }

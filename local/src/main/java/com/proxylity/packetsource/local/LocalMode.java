@@ -122,7 +122,7 @@ public final class LocalMode implements AutoCloseable {
     private static InMemoryRegistry registry(LocalConfig config, LocalSender sender) {
         List<Listener> listeners = new ArrayList<>();
         for (LocalConfig.ListenerConfig l : config.listeners()) {
-            // The families the bound socket reaches, so Format and the sender agree (127.0.0.1: IPv4 only).
+            // The families the bound socket reaches, so the Format step (in Validate) and the sender agree (127.0.0.1: IPv4 only).
             listeners.add(new Listener(l.name(), ListenerType.fromWireName(l.typeName()), sender.listenerPorts().get(l.name()),
                     List.of("127.0.0.1"), sender.publicKeys().get(l.name()), sender.endpoint(),
                     sender.sender().listenerFamilies(l.name())));

@@ -59,7 +59,7 @@ public class HandlerBenchmark {
     Map<String, StageHandler<?, ?>> handlers;
     Map<String, byte[]> inputs;
     byte[] pipeBatch;
-    StageHandler<?, ?> validate, format, lookupSessions, batch, egress, reportFailures;
+    StageHandler<?, ?> validate, lookupSessions, egress, reportFailures;
 
     @Setup(Level.Trial)
     public void setup() throws Exception {
@@ -77,9 +77,7 @@ public class HandlerBenchmark {
         pipeBatch = HandlerFixture.pipeBatch(entriesPerRecord, sender.sinkPort(), Instant.now());
         inputs = HandlerFixture.stateInputs(handlers, pipeBatch, HandlerFixture.RECORDS * entriesPerRecord);
         validate = handlers.get("Validate");
-        format = handlers.get("Format");
         lookupSessions = handlers.get("LookupSessions");
-        batch = handlers.get("Batch");
         egress = handlers.get("Egress");
         reportFailures = handlers.get("ReportFailures");
     }
@@ -100,18 +98,8 @@ public class HandlerBenchmark {
     }
 
     @Benchmark
-    public byte[] format() {
-        return format.handleJson(inputs.get("Format"));
-    }
-
-    @Benchmark
     public byte[] lookupSessions() {
         return lookupSessions.handleJson(inputs.get("LookupSessions"));
-    }
-
-    @Benchmark
-    public byte[] batch() {
-        return batch.handleJson(inputs.get("Batch"));
     }
 
     /** One Map iteration: one egress batch (≤ 100 packets) to the real sender and back. */

@@ -93,7 +93,7 @@ public final class HandlerColdStart {
                         e.getKey(), c, min(e.getValue(), 2), max(e.getValue(), 2), f, min(e.getValue(), 3),
                         max(e.getValue(), 3), median(e.getValue(), 4), w, (c + f) * 1000 / w);
             }
-            out.printf("# jvmToMain median %.0f ms, loadavg at end %s%n", median(all.get("Format"), 1), loadAverage());
+            out.printf("# jvmToMain median %.0f ms, loadavg at end %s%n", median(all.get("LookupSessions"), 1), loadAverage());
         }
     }
 

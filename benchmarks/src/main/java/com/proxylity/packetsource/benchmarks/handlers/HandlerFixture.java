@@ -6,14 +6,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.proxylity.packetsource.core.contract.ListenerType;
 import com.proxylity.packetsource.core.egresspolicy.DefaultEgressPolicy;
-import com.proxylity.packetsource.core.pipeline.BatchStage;
 import com.proxylity.packetsource.core.registry.InMemoryRegistry;
 import com.proxylity.packetsource.core.registry.Listener;
 import com.proxylity.packetsource.core.registry.PacketSource;
 import com.proxylity.packetsource.core.session.InMemorySessionDirectory;
-import com.proxylity.packetsource.functions.Batch;
 import com.proxylity.packetsource.functions.Egress;
-import com.proxylity.packetsource.functions.Format;
 import com.proxylity.packetsource.functions.LookupSessions;
 import com.proxylity.packetsource.functions.ReportFailures;
 import com.proxylity.packetsource.functions.Validate;
@@ -32,7 +29,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The six Task-state handlers built with their injected parts, as local mode builds them, and the
+ * The four Task-state handlers built with their injected parts, as local mode builds them, and the
  * exact state input each one receives in AWS for one Pipe batch of 10 SQS records with N entries
  * each (100-byte base64 payloads, plain UDP): each input is the previous handler's JSON output
  * reduced by that state's {@code ResultSelector} / {@code InputPath} in
@@ -49,7 +46,7 @@ public final class HandlerFixture {
     public static final int RECORDS = 10;
     public static final int PAYLOAD_BYTES = 100;
     public static final List<String> STATES =
-            List.of("Validate", "Format", "LookupSessions", "Batch", "Egress", "ReportFailures");
+            List.of("Validate", "LookupSessions", "Egress", "ReportFailures");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private HandlerFixture() {}
@@ -73,13 +70,10 @@ public final class HandlerFixture {
                 .put(new PacketSource(TOPIC, listener.name(), true, null, 0, 0));
         switch (state) {
             case "Validate":
-                return new Validate(registry, REGION, clock, (t, k) -> { }, RateLimiter.UNLIMITED, new StateBudget(1), metrics);
-            case "Format":
-                return new Format(DefaultEgressPolicy.localMode(), metrics);
+                return new Validate(registry, REGION, clock, (t, k) -> { }, RateLimiter.UNLIMITED, new StateBudget(1),
+                        DefaultEgressPolicy.localMode(), metrics);
             case "LookupSessions":
-                return new LookupSessions(new InMemorySessionDirectory(), clock, metrics);
-            case "Batch":
-                return new Batch(registry, new BatchStage(), metrics);
+                return new LookupSessions(new InMemorySessionDirectory(), registry, clock, metrics);
             case "Egress":
                 return new Egress(new HttpEgressTransport(hmacKey, clock, Duration.ofSeconds(5)), clock, metrics);
             case "ReportFailures":
@@ -143,18 +137,11 @@ public final class HandlerFixture {
         Map<String, byte[]> in = new LinkedHashMap<>();
         in.put("Validate", pipeBatch);
         JsonNode v = run(h, "Validate", pipeBatch);
-        require(v.get("Entries").size() == expectedPackets && v.get("Discards").isEmpty(), "Validate", v);
-        byte[] f = select(v, "Entries", "PublishedAt");
-        in.put("Format", f);
-        JsonNode fo = run(h, "Format", f);
-        require(fo.get("Packets").size() == expectedPackets, "Format", fo);
-        byte[] l = select(fo, "Packets", "PublishedAt");
+        require(v.get("Packets").size() == expectedPackets && v.get("Discards").isEmpty(), "Validate", v);
+        byte[] l = select(v, "Packets", "PublishedAt", "Redelivered");
         in.put("LookupSessions", l);
-        JsonNode lo = run(h, "LookupSessions", l);
-        require(lo.get("Packets").size() == expectedPackets, "LookupSessions", lo);
-        byte[] b = select(lo, "Packets", "PublishedAt");
-        in.put("Batch", b);
-        JsonNode bo = run(h, "Batch", b);
+        JsonNode bo = run(h, "LookupSessions", l);
+        require(bo.get("Discards").isEmpty(), "LookupSessions", bo);
         ArrayNode results = JSON.createArrayNode();
         int sent = 0;
         for (JsonNode batch : bo.get("Batches")) {

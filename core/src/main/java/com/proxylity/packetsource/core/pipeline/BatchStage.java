@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The Batch state: packets grouped by Listener (first appearance order, entry order within),
- * split so each batch stays within a packet count and an estimated JSON size. The size bound
+ * The Batch step (run by the LookupSessions state): packets grouped by Listener (first
+ * appearance order, entry order within), split so each batch stays within a packet count and an
+ * estimated JSON size. The size bound
  * keeps one Map(Egress) item below the Step Functions 256 KiB payload limit and far below the
  * egress API's 1 MiB body limit (contract 3).
  */

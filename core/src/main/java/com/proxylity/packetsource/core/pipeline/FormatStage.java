@@ -16,8 +16,8 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * The Format state: a validated entry to the exact bytes to send, or one discard. Pure and
- * thread-safe. Checks run in this order and the first failing one decides the reason:
+ * The Format step (run by the Validate state): a validated entry to the exact bytes to send, or
+ * one discard. Pure and thread-safe. Checks run in this order and the first failing one decides the reason:
  * <ol>
  *   <li>formatter known ({@code BadFormatter})</li>
  *   <li>Data decodes ({@code DecodeError})</li>

@@ -3,7 +3,7 @@ package com.proxylity.packetsource.core.pipeline;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
-/** Output of the Format and LookupSessions states: packets still on their way, and discards. */
+/** Output of the Format and LookupSessions steps: packets still on their way, and discards. */
 public record PacketsOutput(@JsonProperty("Packets") List<ReadyPacket> packets,
                             @JsonProperty("Discards") List<Discard> discards) {
     public PacketsOutput {

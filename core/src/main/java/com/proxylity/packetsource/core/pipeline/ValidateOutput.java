@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Output of the Validate state: entries for Format, discards, and control messages, and per SQS
+ * Output of the Validate step: entries for the Format step, discards, and control messages, and per SQS
  * messageId whose body passed the schema what the later steps need of its envelope and source.
  */
 public record ValidateOutput(@JsonProperty("Entries") List<ValidatedEntry> entries,

@@ -80,7 +80,7 @@ public final class Environment {
     /**
      * The registry reads as the handlers use them: cached per execution environment. Uncached,
      * every record costs two or three strongly consistent GetItems (Validate reads the source
-     * twice and the Listener, Batch the Listener again), so registry throttling, not the
+     * twice and the Listener, LookupSessions the Listener again to address the egress batches), so registry throttling, not the
      * messages, would decide when whole batches fail.
      */
     static Registry registry(DynamoDbClient client, Tables tables, Duration cacheTtl) {

@@ -7,9 +7,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Output of Format and LookupSessions; input of LookupSessions and Batch.
+ * Output of Validate, input of LookupSessions. The state keeps Packets, PublishedAt and
+ * Redelivered (Validate's ResultSelector drops Discards: they are counted where they are made,
+ * and reported for tests and local mode).
  *
- * @param redelivered as in {@link ValidateResult#redelivered()}: discards of these messages are not counted again
+ * @param discards every discard Validate made, its own and Format's, one per entry or message
+ * @param publishedAt SNS Timestamp (epoch millis) per SQS messageId that produced entries, for
+ *     the publish-to-egress latency metric at Egress
+ * @param redelivered SQS messageIds with entries that SQS delivered before (ApproximateReceiveCount
+ *     above 1): their entries were counted as received, and their discards counted, on the first
+ *     receive, so LookupSessions does not count them again (docs/pipeline.md, "Metrics under retries")
  */
 public record PacketsState(@JsonProperty("Packets") List<ReadyPacket> packets,
                            @JsonProperty("Discards") List<Discard> discards,

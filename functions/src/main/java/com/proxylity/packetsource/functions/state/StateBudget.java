@@ -17,8 +17,9 @@ import java.util.List;
  * than its share can even report as discards is one {@code TooLarge} as a whole. The
  * arithmetic is in docs/pipeline.md ("Payload limits").
  *
- * <p>The bound is on the largest state the message's entries occupy after Validate: Format's
- * output (and Batch's, which holds the same packets), where each entry becomes a packet whose
+ * <p>The bound is on the largest state the message's entries occupy: Validate's output (which
+ * runs Format; LookupSessions' output holds the same packets in batches, or as its discards),
+ * where each entry becomes a packet whose
  * Payload is base64 of at most what its formatter can decode (each formatter's
  * {@link com.proxylity.packetsource.core.format.Formatter#decodedBound}) plus an
  * inner IPv6/UDP header, or a discard.
@@ -26,11 +27,11 @@ import java.util.List;
 public final class StateBudget {
     /** Step Functions' limit for a state's input or output, bytes of UTF-8. */
     public static final int STATE_LIMIT = DeploymentNumbers.STATE_LIMIT_BYTES;
-    /** Left for what is not per message: field names, PublishedAt, Batch's per-batch fields, Map results. */
+    /** Left for what is not per message: field names, PublishedAt, the egress batches' own fields, Map results. */
     public static final int RESERVE = DeploymentNumbers.STATE_RESERVE_BYTES;
     /** JSON of one packet apart from Payload and Listener: Id, names, type, address, port, key, punctuation. */
     static final int PER_PACKET_FIELDS = 256;
-    /** Largest inner header Format adds (IPv6 40 + UDP 8). */
+    /** Largest inner header core FormatStage adds (IPv6 40 + UDP 8). */
     static final int MAX_INNER_HEADER = 48;
     /**
      * One discard as the handlers report it ({"Id","Reason","Detail"}), generously: an entry that

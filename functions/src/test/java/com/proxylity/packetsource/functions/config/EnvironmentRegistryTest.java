@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The handlers' registry is cached per execution environment (real DynamoDB API on dynalite):
- * a warm Validate/Batch must not pay strongly consistent GetItems for every record.
+ * a warm Validate/LookupSessions must not pay strongly consistent GetItems for every record.
  */
 class EnvironmentRegistryTest {
     static final String TOPIC = "arn:aws:sns:us-east-1:111122223333:cached";

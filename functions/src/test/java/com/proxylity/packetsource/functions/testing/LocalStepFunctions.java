@@ -22,9 +22,7 @@ public final class LocalStepFunctions {
     /** The CDK substitution placeholders of the definition and the function names we serve them as. */
     public static final Map<String, String> FUNCTIONS = Map.of(
             "ValidateFunctionArn", "Validate",
-            "FormatFunctionArn", "Format",
             "LookupSessionsFunctionArn", "LookupSessions",
-            "BatchFunctionArn", "Batch",
             "EgressFunctionArn", "Egress",
             "ReportFailuresFunctionArn", "ReportFailures");
 

@@ -2,15 +2,12 @@ package com.proxylity.packetsource.functions.testing;
 
 import com.proxylity.packetsource.core.contract.ListenerType;
 import com.proxylity.packetsource.core.egresspolicy.EgressPolicy;
-import com.proxylity.packetsource.core.pipeline.BatchStage;
 import com.proxylity.packetsource.core.registry.Listener;
 import com.proxylity.packetsource.core.registry.PacketSource;
 import com.proxylity.packetsource.core.registry.InMemoryRegistry;
 import com.proxylity.packetsource.core.session.InMemorySessionDirectory;
 import com.proxylity.packetsource.core.session.SessionRecord;
-import com.proxylity.packetsource.functions.Batch;
 import com.proxylity.packetsource.functions.Egress;
-import com.proxylity.packetsource.functions.Format;
 import com.proxylity.packetsource.functions.LookupSessions;
 import com.proxylity.packetsource.functions.ReportFailures;
 import com.proxylity.packetsource.functions.Validate;
@@ -61,9 +58,7 @@ public final class PipelineFixture implements AutoCloseable {
     public final PipelineMetrics metrics = Environment.pipelineMetrics();
 
     public final Validate validate;
-    public final Format format;
     public final LookupSessions lookupSessions;
-    public final Batch batch;
     public final Egress egress;
     public final ReportFailures reportFailures;
 
@@ -90,17 +85,13 @@ public final class PipelineFixture implements AutoCloseable {
 
         Clock clock = Clock.systemUTC();
         validate = new Validate(registry, REGION, clock, (topic, token) -> confirmed.add(new String[] {topic, token}),
-                new TokenBucketRateLimiter(clock), new StateBudget(Environment.DEFAULT_PIPE_BATCH_SIZE), metrics);
-        format = new Format(policy, metrics);
-        lookupSessions = new LookupSessions(sessions, clock, metrics);
-        batch = new Batch(registry, new BatchStage(), metrics);
+                new TokenBucketRateLimiter(clock), new StateBudget(Environment.DEFAULT_PIPE_BATCH_SIZE), policy, metrics);
+        lookupSessions = new LookupSessions(sessions, registry, clock, metrics);
         egress = new Egress(new HttpEgressTransport(hmacKey, clock, Duration.ofSeconds(5)), clock, metrics);
         reportFailures = new ReportFailures(metrics);
         endpoint = new LambdaInvokeEndpoint()
                 .register("Validate", validate)
-                .register("Format", format)
                 .register("LookupSessions", lookupSessions)
-                .register("Batch", batch)
                 .register("Egress", egress)
                 .register("ReportFailures", reportFailures);
     }

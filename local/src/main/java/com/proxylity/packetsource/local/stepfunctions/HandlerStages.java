@@ -3,12 +3,9 @@ package com.proxylity.packetsource.local.stepfunctions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.proxylity.packetsource.core.egresspolicy.EgressPolicy;
-import com.proxylity.packetsource.core.pipeline.BatchStage;
 import com.proxylity.packetsource.core.registry.Registry;
 import com.proxylity.packetsource.core.session.SessionDirectory;
-import com.proxylity.packetsource.functions.Batch;
 import com.proxylity.packetsource.functions.Egress;
-import com.proxylity.packetsource.functions.Format;
 import com.proxylity.packetsource.functions.LookupSessions;
 import com.proxylity.packetsource.functions.ReportFailures;
 import com.proxylity.packetsource.functions.Validate;
@@ -48,10 +45,8 @@ public final class HandlerStages {
     public static Map<String, PipelineStage> forRegion(String region, Parts p) {
         Map<String, PipelineStage> stages = new LinkedHashMap<>();
         stages.put("Validate", adapt(new Validate(p.registry(), region, p.clock(),
-                p.confirmer(), p.rateLimiter(), new StateBudget(p.pipeBatchSize()), p.metrics())));
-        stages.put("Format", adapt(new Format(p.egressPolicy(), p.metrics())));
-        stages.put("LookupSessions", adapt(new LookupSessions(p.sessions(), p.clock(), p.metrics())));
-        stages.put("Batch", adapt(new Batch(p.registry(), new BatchStage(), p.metrics())));
+                p.confirmer(), p.rateLimiter(), new StateBudget(p.pipeBatchSize()), p.egressPolicy(), p.metrics())));
+        stages.put("LookupSessions", adapt(new LookupSessions(p.sessions(), p.registry(), p.clock(), p.metrics())));
         stages.put("Egress", adapt(new Egress(p.transport(), p.clock(), p.metrics())));
         stages.put("ReportFailures", adapt(new ReportFailures(p.metrics())));
         return stages;
