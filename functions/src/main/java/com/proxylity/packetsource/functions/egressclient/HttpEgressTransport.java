@@ -37,8 +37,14 @@ import java.time.Duration;
  * its own buffers and hands it between threads — at 1,420 B payloads that cost more CPU per packet
  * than the HMAC (BENCHMARKS.md, egress API). Its keep-alive cache is per JVM, so the connection
  * to a sender is reused across invocations of one execution environment: no TCP set-up per batch.
- * The body length is fixed before writing (streaming mode): the JDK never buffers the body again
- * and never re-sends a POST on its own, so a retry is always the state machine's, with a new nonce.
+ *
+ * <p>Not in fixed-length streaming mode, on purpose: for a streamed POST on a reused connection
+ * the JDK first probes the socket with a 1 ms read timeout (it could not re-send a streamed
+ * body), which put up to 1 ms and a thrown exception on every call — measured as the limit of
+ * small batches. Buffered, the body is copied once more (~0.1 µs per 1,420 B packet) and a POST
+ * that meets a connection the sender already closed is re-sent once by the JDK with the same
+ * nonce: refused as a replay if the first copy did arrive (then the state machine retries with
+ * a new nonce, as after any lost answer), sent if it did not.
  */
 public final class HttpEgressTransport implements EgressTransport {
     private static final int CONNECT_TIMEOUT_MS = 3_000;
@@ -84,7 +90,6 @@ public final class HttpEgressTransport implements EgressTransport {
             c.setUseCaches(false);
             c.setDoOutput(true);
             c.setRequestMethod("POST");
-            c.setFixedLengthStreamingMode(body.length);
             c.setRequestProperty("Content-Type", contentType);
             c.setRequestProperty(EgressApi.HEADER_TIMESTAMP, h.timestamp());
             c.setRequestProperty(EgressApi.HEADER_NONCE, h.nonce());

@@ -35,9 +35,10 @@ import java.util.function.LongSupplier;
  * calls on its handler threads, and once they are all held its dispatcher ran the next request
  * itself, so ~250 connections that trickled bytes stalled health checks and signed requests
  * (issue 9). Here connections live on non-blocking event loops: a slow client costs a timer
- * and at most its own (bounded) buffer; every limit is in {@link HttpLimits}. Only requests
- * that passed the HMAC and nonce check reach the handler pool, where a batch may wait for its
- * datagrams; when that pool and its queue are full the answer is 503, never a blocked loop.
+ * and at most its own (bounded) buffer; every limit is in {@link HttpLimits}. Nothing on a loop
+ * ever waits: a signed binary batch is verified, parsed and queued on its connection's loop and
+ * answered when the Listener's loop has settled it; only JSON bodies (the fallback framing), slow
+ * to parse, go to the handler pool, and when that pool and its queue are full the answer is 503.
  */
 public final class EgressHttpServer {
     private static final JsonLog LOG = JsonLog.of(EgressHttpServer.class);

@@ -16,9 +16,9 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Turns one authenticated egress request into datagrams on one Listener and reports a result
@@ -48,7 +48,23 @@ public final class EgressService {
         this.sendTimeout = sendTimeout;
     }
 
+    /** {@link #sendAsync}, waiting for the answer (tests and callers off the event loops). */
     public EgressResponse send(EgressRequest request) throws UnknownListenerException, InterruptedException {
+        try {
+            return sendAsync(request).get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+    }
+
+    /**
+     * Checks every packet and queues those that pass, on the calling thread, without waiting:
+     * the answer completes when the kernel has taken or refused the last queued datagram (on
+     * the Listener's loop), or after the send timeout with what is still open as SendError. The
+     * egress API calls this from its own event loop, so a request crosses threads only to the
+     * Listener's loop and back — no handler thread to wake twice per request.
+     */
+    public CompletableFuture<EgressResponse> sendAsync(EgressRequest request) throws UnknownListenerException {
         ListenerSocket socket = request.listener() == null ? null : sockets.get(request.listener());
         if (socket == null) throw new UnknownListenerException(request.listener());
         SenderMetrics m = metrics.get(request.listener());
@@ -82,12 +98,23 @@ public final class EgressService {
                 slotOf[i] = out.add(type.isWireGuard() ? null : dest, p.peerKey(), p.payload());
             }
         }
-        if (out.size() > 0) {
-            socket.submit(out);
-            awaitSends(out);
-        }
+        if (out.size() == 0) return CompletableFuture.completedFuture(answer(request, results, slotOf, out, m));
+        socket.submit(out);
+        // On a copy: the timeout must not complete the Outbound's own future.
+        return out.done().copy()
+                .completeOnTimeout(null, sendTimeout.toNanos(), TimeUnit.NANOSECONDS)
+                .thenApply(x -> {
+                    // Not expected (the kernel takes or refuses datagrams quickly): what is still
+                    // unsettled is reported as SendError rather than holding the caller forever.
+                    if (!out.done().isDone()) out.expireOpen();
+                    return answer(request, results, slotOf, out, m);
+                });
+    }
+
+    private static EgressResponse answer(EgressRequest request, EgressResult[] results, int[] slotOf, Outbound out,
+                                         SenderMetrics m) {
         int sent = 0;
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < results.length; i++) {
             if (slotOf[i] < 0) continue;
             String id = request.packets().get(i).id();
             DiscardReason r = out.outcome(slotOf[i]);
@@ -101,18 +128,6 @@ public final class EgressService {
         }
         m.sent(sent);
         return new EgressResponse(Arrays.asList(results));
-    }
-
-    private void awaitSends(Outbound out) throws InterruptedException {
-        try {
-            out.done().get(sendTimeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        } catch (TimeoutException e) {
-            // Not expected (the kernel takes or refuses datagrams quickly): report what is
-            // still unsettled as SendError rather than hold the caller forever.
-            out.expireOpen();
-        }
     }
 
     private static DiscardReason check(EgressPacket p, InetAddress addr, ListenerType type) {

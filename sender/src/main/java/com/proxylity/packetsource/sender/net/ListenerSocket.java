@@ -278,29 +278,44 @@ public final class ListenerSocket {
         metrics.batch(out.size(), System.nanoTime() - out.submittedNanos);
     }
 
+    /**
+     * One direct buffer for the whole batch, each datagram a slice of it: a pooled allocation
+     * per datagram (arena lookup, pinned-memory accounting, its own recycled wrapper) was ~5 % of
+     * the loop's CPU, profiled. The slices keep the buffer alive until the kernel has the last of
+     * them; the batch's own reference is dropped here.
+     */
     private void writeAll(Channel ch, Outbound out, int n) {
         long now = System.nanoTime();
-        for (int i = 0; i < n; i++) {
-            try {
-                writeOne(ch, out, i, now);
-            } catch (RuntimeException e) {
-                // A bug in one packet's path must not strand the rest of the batch or leak
-                // queue room: the packet is SendError and the loop goes on.
-                LOG.error("send-path-failed", e, "listener", config.name());
-                out.finish(i, DiscardReason.SendError);
+        long total = 0;
+        for (int i = 0; i < n; i++) total += encoder.datagramSize(out.payload[i].length);
+        ByteBuf batch = total == 0 ? null : alloc.directBuffer((int) Math.min(total, Integer.MAX_VALUE));
+        try {
+            int offset = 0;
+            for (int i = 0; i < n; i++) {
+                int size = encoder.datagramSize(out.payload[i].length);
+                try {
+                    writeOne(ch, out, i, now, batch, offset, size);
+                } catch (RuntimeException e) {
+                    // A bug in one packet's path must not strand the rest of the batch or leak
+                    // queue room: the packet is SendError and the loop goes on.
+                    LOG.error("send-path-failed", e, "listener", config.name());
+                    out.finish(i, DiscardReason.SendError);
+                }
+                offset += size;
             }
+        } finally {
+            if (batch != null) batch.release();
         }
         ch.flush();
     }
 
-    private void writeOne(Channel ch, Outbound out, int i, long now) {
-        int size = encoder.datagramSize(out.payload[i].length);
+    private void writeOne(Channel ch, Outbound out, int i, long now, ByteBuf batch, int offset, int size) {
         if (size == 0) {
             countFlow(out.destination[i], now);
             sendEmpty(ch, out, i);
             return;
         }
-        ByteBuf buf = alloc.directBuffer(size);
+        ByteBuf buf = batch.retainedSlice(offset, size).clear();
         SealResult s;
         try {
             s = encoder.encode(out, i, buf, now);
