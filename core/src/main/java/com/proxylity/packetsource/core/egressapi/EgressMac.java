@@ -24,6 +24,13 @@ final class EgressMac {
 
     /** Over {@code body[offset, offset+length)}: a server can sign-check its receive buffer in place. */
     byte[] mac(String timestamp, String nonce, byte[] body, int offset, int length) {
+        Mac mac = start(timestamp, nonce);
+        mac.update(body, offset, length);
+        return mac.doFinal();
+    }
+
+    /** A MAC over the signed prefix, to be fed the body as it arrives and then finished. */
+    Mac start(String timestamp, String nonce) {
         Mac mac;
         try {
             // Mac is not thread-safe; one per request costs ~1 µs, a request carries a whole batch.
@@ -38,7 +45,6 @@ final class EgressMac {
         mac.update((byte) '\n');
         mac.update(nonce.getBytes(StandardCharsets.US_ASCII));
         mac.update((byte) '\n');
-        mac.update(body, offset, length);
-        return mac.doFinal();
+        return mac;
     }
 }

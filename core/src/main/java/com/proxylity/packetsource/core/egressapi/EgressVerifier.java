@@ -5,6 +5,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.PriorityQueue;
+import javax.crypto.Mac;
 
 /**
  * Server side of the egress API authentication (docs/architecture.md#egress-api). Thread-safe.
@@ -89,6 +90,52 @@ public final class EgressVerifier {
             return Verdict.BadSignature;
         }
         return remember(nonce, Long.parseLong(timestamp) + windowMillis, nowMillis);
+    }
+
+    /**
+     * Starts verifying a request whose body is still arriving: {@link #precheck} now, the HMAC
+     * fed chunk by chunk ({@link Incremental#update}) while each chunk is hot in cache, and the
+     * signature, clock window and nonce judged by {@link Incremental#finish} — the same verdicts
+     * as {@link #verify} over the whole body. Null when the precheck refuses (its verdict is
+     * then {@link #precheck}'s).
+     */
+    public Incremental begin(String timestamp, String nonce, String signature, long nowMillis) {
+        if (precheck(timestamp, nonce, signature, nowMillis) != Verdict.Ok) return null;
+        return new Incremental(timestamp, nonce, signature, mac.start(timestamp, nonce));
+    }
+
+    /** One request's verification in progress; confined to the thread that reads the body. */
+    public final class Incremental {
+        private final String timestamp;
+        private final String nonce;
+        private final String signature;
+        private final Mac running;
+        private boolean finished;
+
+        private Incremental(String timestamp, String nonce, String signature, Mac running) {
+            this.timestamp = timestamp;
+            this.nonce = nonce;
+            this.signature = signature;
+            this.running = running;
+        }
+
+        /** The next {@code length} bytes of the body, in order. */
+        public void update(byte[] chunk, int offset, int length) {
+            if (finished) throw new IllegalStateException("already finished");
+            running.update(chunk, offset, length);
+        }
+
+        /** The verdict once the whole body went through {@link #update}; at most once. */
+        public Verdict finish(long nowMillis) {
+            if (finished) throw new IllegalStateException("already finished");
+            finished = true;
+            byte[] computed = running.doFinal();
+            // The clock again: the body may have taken up to the read deadline to arrive.
+            Verdict clock = precheck(timestamp, nonce, signature, nowMillis);
+            if (clock != Verdict.Ok) return clock;
+            if (!MessageDigest.isEqual(computed, Base64.getDecoder().decode(signature))) return Verdict.BadSignature;
+            return remember(nonce, Long.parseLong(timestamp) + windowMillis, nowMillis);
+        }
     }
 
     /**

@@ -143,4 +143,40 @@ class EgressAuthTest {
         assertThrows(IllegalArgumentException.class, () -> new EgressSigner(new byte[16]));
         assertThrows(IllegalArgumentException.class, () -> new EgressVerifier(new byte[31]));
     }
+
+    /** Fed in chunks as a body arrives: the verdicts are those of the whole-body check. */
+    private static Verdict inChunks(EgressVerifier v, SignedHeaders h, byte[] body, int chunk, long begin, long end) {
+        EgressVerifier.Incremental in = v.begin(h.timestamp(), h.nonce(), h.signature(), begin);
+        if (in == null) return v.precheck(h.timestamp(), h.nonce(), h.signature(), begin);
+        for (int off = 0; off < body.length; off += chunk) in.update(body, off, Math.min(chunk, body.length - off));
+        return in.finish(end);
+    }
+
+    @Test
+    void incrementalVerificationGivesTheWholeBodyVerdicts() {
+        byte[] body = new byte[10_000];
+        for (int i = 0; i < body.length; i++) body[i] = (byte) (i * 31);
+        for (int chunk : new int[] {1, 7, 64, 4096, 10_000}) {
+            EgressVerifier v = new EgressVerifier(KEY);
+            SignedHeaders h = new EgressSigner(KEY).sign(body, NOW);
+            assertEquals(Verdict.Ok, inChunks(v, h, body, chunk, NOW, NOW + 5), "chunk " + chunk);
+            assertEquals(Verdict.Replayed, inChunks(v, h, body, chunk, NOW, NOW + 6), "chunk " + chunk);
+            assertEquals(Verdict.Replayed, check(v, h, body, NOW + 7), "one nonce cache for both forms");
+            byte[] tampered = body.clone();
+            tampered[body.length - 1] ^= 1;
+            SignedHeaders fresh = new EgressSigner(KEY).sign(body, NOW);
+            assertEquals(Verdict.BadSignature, inChunks(v, fresh, tampered, chunk, NOW, NOW + 5), "chunk " + chunk);
+            assertEquals(Verdict.Ok, inChunks(v, fresh, body, chunk, NOW, NOW + 5), "a refused body spends no nonce");
+        }
+        EgressVerifier v = new EgressVerifier(KEY);
+        SignedHeaders h = new EgressSigner(KEY).sign(body, NOW);
+        long late = NOW + EgressApi.CLOCK_WINDOW.toMillis() + 1;
+        assertEquals(Verdict.Stale, inChunks(v, h, body, 4096, NOW, late), "the clock is judged again at the end");
+        assertEquals(Verdict.Stale, inChunks(v, h, body, 4096, late, late), "and at the start");
+        EgressVerifier.Incremental once = v.begin(h.timestamp(), h.nonce(), h.signature(), NOW);
+        once.update(body, 0, body.length);
+        assertEquals(Verdict.Ok, once.finish(NOW));
+        assertThrows(IllegalStateException.class, () -> once.finish(NOW));
+        assertThrows(IllegalStateException.class, () -> once.update(body, 0, 1));
+    }
 }

@@ -5,6 +5,7 @@ import com.proxylity.packetsource.core.egressapi.EgressBinary;
 import com.proxylity.packetsource.core.egressapi.EgressJson;
 import com.proxylity.packetsource.core.egressapi.EgressRequest;
 import com.proxylity.packetsource.core.egressapi.EgressResponse;
+import com.proxylity.packetsource.core.egressapi.EgressVerifier;
 import com.proxylity.packetsource.core.egressapi.EgressVerifier.Verdict;
 import com.proxylity.packetsource.sender.metrics.JsonLog;
 import io.netty.buffer.ByteBuf;
@@ -40,8 +41,8 @@ import java.util.concurrent.RejectedExecutionException;
  * here without blocking: the request line and headers are judged as soon as they are in (path,
  * method, Content-Type, Content-Length, signature headers' shape and clock window), so a
  * request that can never succeed is refused before its body is read; the body is buffered
- * only up to 1 MiB and within a server-wide budget; the HMAC and nonce are checked when the
- * body is complete, still on the loop (a 1 MiB HMAC is ~2 ms, and an unauthenticated request
+ * only up to 1 MiB and within a server-wide budget; the HMAC runs over each chunk as it is
+ * buffered and is judged, with the nonce, when the body is complete, still on the loop (a 1 MiB HMAC is ~2 ms, and an unauthenticated request
  * must never take a handler thread). An authenticated request in the binary framing is parsed
  * and queued on the loop too ({@link EgressService#sendAsync}, which never waits); its answer is
  * written when the Listener's loop has settled its last datagram. Only JSON bodies, slow to
@@ -69,6 +70,8 @@ final class EgressRequestHandler extends ChannelInboundHandlerAdapter {
     private boolean binary;
     private boolean counted;
     private ByteBuf body;
+    /** The HMAC of the body read so far (header checks passed); null outside a body. */
+    private EgressVerifier.Incremental verifying;
     private long reserved;
     private long discarded;
     /** The early answer to a refused request; the connection closes once its body is through. */
@@ -144,10 +147,12 @@ final class EgressRequestHandler extends ChannelInboundHandlerAdapter {
             refuse(ctx, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "TooLarge", "TooLarge");
             return;
         }
-        Verdict early = s.verifier().precheck(h.get(EgressApi.HEADER_TIMESTAMP), h.get(EgressApi.HEADER_NONCE),
-                h.get(EgressApi.HEADER_SIGNATURE), s.clock().getAsLong());
-        if (!early.ok()) {
-            unauthorized(ctx, early);
+        long now = s.clock().getAsLong();
+        verifying = s.verifier().begin(h.get(EgressApi.HEADER_TIMESTAMP), h.get(EgressApi.HEADER_NONCE),
+                h.get(EgressApi.HEADER_SIGNATURE), now);
+        if (verifying == null) {
+            unauthorized(ctx, s.verifier().precheck(h.get(EgressApi.HEADER_TIMESTAMP), h.get(EgressApi.HEADER_NONCE),
+                    h.get(EgressApi.HEADER_SIGNATURE), now));
             return;
         }
         // Counted from here, so stop() waits for a request whose body is still arriving.
@@ -192,7 +197,10 @@ final class EgressRequestHandler extends ChannelInboundHandlerAdapter {
                     return;
                 }
                 reserved += n;
+                int at = body.writerIndex();
                 body.writeBytes(data);
+                // MACed as it arrives, while the chunk is in cache: no second pass over the body.
+                verifying.update(body.array(), body.arrayOffset() + at, n);
                 if (last) complete(ctx);
             }
             case DISCARD -> discard(ctx, n, last);
@@ -221,12 +229,11 @@ final class EgressRequestHandler extends ChannelInboundHandlerAdapter {
         phase = Phase.WORKING;
         deadline.working();
         ctx.channel().config().setAutoRead(false); // no pipelined request piles up meanwhile
-        HttpHeaders h = request.headers();
         byte[] array = body.array();
         int offset = body.arrayOffset() + body.readerIndex();
         int length = body.readableBytes();
-        Verdict v = s.verifier().verify(h.get(EgressApi.HEADER_TIMESTAMP), h.get(EgressApi.HEADER_NONCE),
-                h.get(EgressApi.HEADER_SIGNATURE), array, offset, length, s.clock().getAsLong());
+        Verdict v = verifying.finish(s.clock().getAsLong());
+        verifying = null;
         if (!v.ok()) {
             releaseBody();
             s.reporter().unauthorized(v.name(), remote(ctx));
@@ -347,6 +354,7 @@ final class EgressRequestHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         request = null;
+        verifying = null;
         binary = false;
         discarded = 0;
         phase = Phase.HEADERS;
