@@ -34,6 +34,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
@@ -224,7 +225,7 @@ final class EgressRequestHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Body complete: authenticate on the loop, then hand the work off. */
+    /** Body complete: the verdict on the loop, then parse and queue (JSON: parse on the pool). */
     private void complete(ChannelHandlerContext ctx) {
         phase = Phase.WORKING;
         deadline.working();
@@ -296,7 +297,7 @@ final class EgressRequestHandler extends ChannelInboundHandlerAdapter {
 
     /** On the loop: queue the packets; the answer is written when the last datagram settled. */
     private void dispatch(ChannelHandlerContext ctx, EgressRequest parsed, boolean binary) {
-        java.util.concurrent.CompletableFuture<EgressResponse> sent;
+        CompletableFuture<EgressResponse> sent;
         try {
             sent = s.service().sendAsync(parsed);
         } catch (EgressService.UnknownListenerException e) {
@@ -307,18 +308,18 @@ final class EgressRequestHandler extends ChannelInboundHandlerAdapter {
             finish(ctx, response(HttpResponseStatus.INTERNAL_SERVER_ERROR, "{\"Error\":\"Internal\"}"));
             return;
         }
+        // Completes on the Listener's loop; the answer is built and written on this connection's
+        // loop, so the Listener's loop does no HTTP work.
         sent.whenComplete((response, error) -> {
-            FullHttpResponse a;
-            if (error == null) {
-                a = ok(response, binary);
-            } else {
-                LOG.error("egress-request-failed", error);
-                a = response(HttpResponseStatus.INTERNAL_SERVER_ERROR, "{\"Error\":\"Internal\"}");
-            }
+            Runnable answer = () -> {
+                if (error != null) LOG.error("egress-request-failed", error);
+                finish(ctx, error == null ? ok(response, binary)
+                        : response(HttpResponseStatus.INTERNAL_SERVER_ERROR, "{\"Error\":\"Internal\"}"));
+            };
             if (ctx.executor().inEventLoop()) {
-                finish(ctx, a);
+                answer.run();
             } else {
-                ctx.executor().execute(() -> finish(ctx, a));
+                ctx.executor().execute(answer);
             }
         });
     }
