@@ -15,9 +15,9 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The egress API's body parser and request verifier, fuzzed (issue 9). The parser either returns
- * a request that survives a write/read round trip or throws {@link IOException} (the sender's
- * 400), never anything else. The verifier lets a request through only with a correct HMAC
+ * The egress API's body parsers and request verifier, fuzzed (issue 9). The JSON parser either
+ * returns a request that survives a write/read round trip or throws {@link IOException} (the
+ * sender's 400), never anything else; the binary one accepts only the canonical encoding. The verifier lets a request through only with a correct HMAC
  * (recomputed here with the JDK directly), a timestamp within the window and a nonce not seen
  * before, and remembers nothing for a request it refuses. Seeds in {@code EgressApiFuzzTestInputs/}.
  */
@@ -52,6 +52,22 @@ class EgressApiFuzzTest {
     }
 
     /**
+     * The binary framing, the sender's main wire format: a body is either refused as a whole
+     * ({@link EgressBinary.MalformedBatchException}, the sender's 400) or is exactly one
+     * well-formed request, which the client's encoder writes back to the same bytes.
+     */
+    @FuzzTest(maxDuration = "30s")
+    void binaryRequest(byte[] body) {
+        EgressRequest request;
+        try {
+            request = EgressBinary.readRequest(body);
+        } catch (EgressBinary.MalformedBatchException e) {
+            return; // a 400
+        }
+        assertArrayEquals(body, EgressBinary.writeRequest(request), "accepted bytes are not the canonical encoding");
+    }
+
+    /**
      * Input: timestamp, nonce, signature and body separated by the first three newlines. When
      * the first byte is odd the signature is replaced by the correct one, so the fuzzer also
      * explores the clock window, the nonce rules and the replay cache.
@@ -81,6 +97,18 @@ class EgressApiFuzzTest {
             assertNotEquals(EgressVerifier.Verdict.Replayed, first);
             assertNotEquals(EgressVerifier.Verdict.ReplayCacheFull, first);
         }
+        // The sender verifies chunk by chunk as the body arrives: same verdict, for any chunking.
+        EgressVerifier chunked = new EgressVerifier(KEY, WINDOW, 4);
+        EgressVerifier.Incremental in = chunked.begin(ts, nonce, signature, NOW);
+        EgressVerifier.Verdict second;
+        if (in == null) {
+            second = chunked.precheck(ts, nonce, signature, NOW);
+        } else {
+            int chunk = 1 + ((input[0] & 0xFF) >>> 1);
+            for (int off = 0; off < body.length; off += chunk) in.update(body, off, Math.min(chunk, body.length - off));
+            second = in.finish(NOW);
+        }
+        assertEquals(first, second, "chunk-wise verification disagrees with the whole-body check");
         if (genuine && first != EgressVerifier.Verdict.Ok) {
             // Refusing a correctly signed request is right only for a bad shape or a stale clock.
             assertTrue(first == EgressVerifier.Verdict.MalformedHeaders || first == EgressVerifier.Verdict.Stale, first::name);
