@@ -19,14 +19,7 @@ final class EgressMac {
     }
 
     byte[] mac(String timestamp, String nonce, byte[] body) {
-        return mac(timestamp, nonce, body, 0, body.length);
-    }
-
-    /** Over {@code body[offset, offset+length)}: a server can sign-check its receive buffer in place. */
-    byte[] mac(String timestamp, String nonce, byte[] body, int offset, int length) {
-        Mac mac = start(timestamp, nonce);
-        mac.update(body, offset, length);
-        return mac.doFinal();
+        return start(timestamp, nonce).doFinal(body);
     }
 
     /** A MAC over the signed prefix, to be fed the body as it arrives and then finished. */

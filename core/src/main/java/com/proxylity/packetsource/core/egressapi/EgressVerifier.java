@@ -80,16 +80,14 @@ public final class EgressVerifier {
      */
     public Verdict verify(String timestamp, String nonce, String signature, byte[] body, int offset, int length,
                           long nowMillis) {
-        Verdict early = precheck(timestamp, nonce, signature, nowMillis);
-        if (early != Verdict.Ok) return early;
+        // One owner for the verdict: the whole body is one chunk of the incremental check.
+        Incremental in = begin(timestamp, nonce, signature, nowMillis);
+        if (in == null) return precheck(timestamp, nonce, signature, nowMillis);
         if (body == null || offset < 0 || length < 0 || offset > body.length - length) {
             return Verdict.MalformedHeaders;
         }
-        byte[] given = Base64.getDecoder().decode(signature); // well-formed: precheck decoded it
-        if (!MessageDigest.isEqual(mac.mac(timestamp, nonce, body, offset, length), given)) {
-            return Verdict.BadSignature;
-        }
-        return remember(nonce, Long.parseLong(timestamp) + windowMillis, nowMillis);
+        in.update(body, offset, length);
+        return in.finish(nowMillis);
     }
 
     /**

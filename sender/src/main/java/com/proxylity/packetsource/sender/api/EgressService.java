@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -46,15 +45,6 @@ public final class EgressService {
         this.metrics = metrics;
         this.policy = policy;
         this.sendTimeout = sendTimeout;
-    }
-
-    /** {@link #sendAsync}, waiting for the answer (tests and callers off the event loops). */
-    public EgressResponse send(EgressRequest request) throws UnknownListenerException, InterruptedException {
-        try {
-            return sendAsync(request).get();
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        }
     }
 
     /**
