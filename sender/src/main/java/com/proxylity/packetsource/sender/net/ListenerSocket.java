@@ -11,7 +11,6 @@ import com.proxylity.packetsource.sender.wg.WireGuardPort;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -67,7 +66,7 @@ public final class ListenerSocket {
     /** Who this Listener heard from recently: the NLB's UDP flows that are still live. */
     private final FlowWindow flows = new FlowWindow();
     private volatile java.util.function.Consumer<InetSocketAddress> onHeard;
-    private final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
+    private final ByteBufAllocator alloc = Transport.ALLOCATOR;
     private final int sockets;
     private final AtomicInteger nextSocket = new AtomicInteger();
     /** The first socket: its address is the Listener's; WireGuard timers run on its loop. */
