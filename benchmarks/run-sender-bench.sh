@@ -6,7 +6,8 @@
 #   BENCH_API_CLIENTS=N concurrent Egress calls in the API runs (default 2)
 #   BENCH_API_PACKETS=N packets per Egress call (default 500; the pipeline's batches hold <= 100)
 #   BENCH_LOOPS=N sender with N SO_REUSEPORT sockets/loops vs. native with N threads (default 2; 1 skips)
-#   JAVA=...      JVM to use (default: java on PATH)
+#   JAVA=...      JVM to use (default: a JDK of the sender image's Java version, else java on PATH)
+#   BENCH_JVM_OPTS="..." extra JVM switches, for A/B runs
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="$root/benchmarks/target/sender-bench"
@@ -16,10 +17,26 @@ cd "$root"
 mvn -B -ntp -q -pl benchmarks -am package -DskipTests dependency:build-classpath \
     -Dmdep.outputFile="$out/classpath.txt" -Dmdep.includeScope=runtime >/dev/null
 cp="$root/benchmarks/target/classes:$(cat "$out/classpath.txt")"
-# The JVM runs with the production image's Netty switches (sender/pom.xml, jib jvmFlags, the one
-# place they are decided): measuring with Netty's leak detector on would measure a sender nobody runs.
-mapfile -t netty_flags < <(sed -n 's#.*<jvmFlag>\(-Dio\.netty\.[^<]*\)</jvmFlag>.*#\1#p' "$root/sender/pom.xml")
-echo "# JVM flags from the production image: ${netty_flags[*]:-none}"
-"${JAVA:-java}" -Xms256m -Xmx256m "${netty_flags[@]}" -cp "$cp" \
+# The JVM is the sender image's (sender/pom.xml, sender.baseImage: eclipse-temurin:N-jre) when a JDK
+# of that major version is installed, with the image's runtime switches (its jvmFlags, the one place
+# they are decided; heap and direct-memory sizing excepted, the bench sizes its own heap): a Netty
+# default that differs between Java 17 and 25 cost the API path a third of its packets/s on 25 only.
+major=$(sed -n 's#.*<sender.baseImage>eclipse-temurin:\([0-9]*\).*#\1#p' "$root/sender/pom.xml")
+if [ -z "${JAVA:-}" ]; then
+    for j in /usr/lib/jvm/*-"$major"-*/bin/java /usr/lib/jvm/*-"$major"/bin/java; do
+        if [ -x "$j" ]; then JAVA=$j; break; fi
+    done
+fi
+JAVA=${JAVA:-java}
+running=$("$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+mapfile -t image_flags < <(sed -n 's#.*<jvmFlag>\(-D[^<]*\|--[^<]*\)</jvmFlag>.*#\1#p' "$root/sender/pom.xml")
+if [ "$running" != "$major" ]; then
+    echo "# NOTE: Java $running, not the image's Java $major: only its -D switches apply (set JAVA=)"
+    mapfile -t image_flags < <(printf '%s\n' "${image_flags[@]}" | grep '^-D')
+fi
+# BENCH_JVM_OPTS: extra switches for A/B runs (e.g. BENCH_JVM_OPTS="-Dio.netty.noUnsafe=false").
+read -r -a extra_flags <<< "${BENCH_JVM_OPTS:-}"
+echo "# JVM: $("$JAVA" -version 2>&1 | head -1); image switches: ${image_flags[*]:-none}; extra: ${extra_flags[*]:-none}"
+"$JAVA" -Xms256m -Xmx256m "${image_flags[@]}" "${extra_flags[@]}" -cp "$cp" \
     com.proxylity.packetsource.benchmarks.sender.SenderSendBench \
     "$out/sendmmsg_ref" "${1:-3}" "${2:-3}" "${3:-200,1420}" 2>/dev/null | grep -v '^{"timestamp"'
