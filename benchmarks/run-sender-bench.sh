@@ -21,12 +21,8 @@ cp="$root/benchmarks/target/classes:$(cat "$out/classpath.txt")"
 # of that major version is installed, with the image's runtime switches (its jvmFlags, the one place
 # they are decided; heap and direct-memory sizing excepted, the bench sizes its own heap): a Netty
 # default that differs between Java 17 and 25 cost the API path a third of its packets/s on 25 only.
-major=$(sed -n 's#.*<sender.baseImage>eclipse-temurin:\([0-9]*\).*#\1#p' "$root/sender/pom.xml")
-if [ -z "${JAVA:-}" ]; then
-    for j in /usr/lib/jvm/*-"$major"-*/bin/java /usr/lib/jvm/*-"$major"/bin/java; do
-        if [ -x "$j" ]; then JAVA=$j; break; fi
-    done
-fi
+major=$("$root/bin/image-java" --major)
+JAVA=${JAVA:-$("$root/bin/image-java")}
 JAVA=${JAVA:-java}
 running=$("$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
 mapfile -t image_flags < <(sed -n 's#.*<jvmFlag>\(-D[^<]*\|--[^<]*\)</jvmFlag>.*#\1#p' "$root/sender/pom.xml")
