@@ -1,5 +1,7 @@
 package com.proxylity.packetsource.core.egressapi;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -12,8 +14,14 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.io.UncheckedIOException;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
 
 /**
  * The one JSON mapping of the egress API, shared by the egress Lambda (client) and the sender
@@ -34,6 +42,7 @@ public final class EgressJson {
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .addModule(new SimpleModule("strict-base64").addDeserializer(byte[].class, new StrictBase64Deserializer()))
             .build());
 
     /**
@@ -65,6 +74,15 @@ public final class EgressJson {
 
     /** As {@link #readRequest(byte[])} over {@code body[offset, offset+length)} (a server's receive buffer). */
     public static EgressRequest readRequest(byte[] body, int offset, int length) throws IOException {
+        // JSON between systems is UTF-8 (RFC 8259 §8.1). Jackson decodes only what it binds, so
+        // an unknown key or value with invalid UTF-8 was skipped unread and the body accepted
+        // (EgressApiFuzzTest#request); one pass refuses it first. JSON is the fallback framing.
+        try {
+            UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body, offset, length));
+        } catch (CharacterCodingException e) {
+            throw new JsonProcessingException("request body is not UTF-8") {};
+        }
         EgressRequest r = MAPPER.readValue(body, offset, length, EgressRequest.class);
         if (r == null) throw new JsonProcessingException("empty request") {};
         return r;

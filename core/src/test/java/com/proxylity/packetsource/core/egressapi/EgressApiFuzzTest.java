@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -17,7 +20,8 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * The egress API's body parsers and request verifier, fuzzed (issue 9). The JSON parser either
  * returns a request that survives a write/read round trip or throws {@link IOException} (the
- * sender's 400), never anything else; the binary one accepts only the canonical encoding. The verifier lets a request through only with a correct HMAC
+ * sender's 400), never anything else, and what it accepts passes an independent strictness check
+ * on the raw JSON tree (no duplicate key, every field of its own JSON type, no coercion); the binary one accepts only the canonical encoding. The verifier lets a request through only with a correct HMAC
  * (recomputed here with the JDK directly), a timestamp within the window and a nonce not seen
  * before, and remembers nothing for a request it refuses. Seeds in {@code EgressApiFuzzTestInputs/}.
  */
@@ -36,6 +40,7 @@ class EgressApiFuzzTest {
         } catch (IOException e) {
             return; // a 400
         }
+        assertStrictlyTyped(body);
         EgressRequest again = EgressJson.readRequest(EgressJson.writeRequest(request));
         assertEquals(request.listener(), again.listener());
         assertEquals(request.packets().size(), again.packets().size());
@@ -49,6 +54,42 @@ class EgressApiFuzzTest {
             assertEquals(a.peerKey(), b.peerKey());
             assertArrayEquals(a.payload(), b.payload());
         }
+    }
+
+    /** Jackson's plain tree reader, told only to refuse duplicate keys: no types, no coercions. */
+    private static final JsonMapper TREE = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+
+    /**
+     * The strictness rules of EgressJson, checked on the raw tree of a body it accepted, so a
+     * coercion or a duplicate that slips through the typed mapper is a finding: the body is one
+     * JSON object without duplicate keys; Listener, Id, Address, PeerKey and Payload are strings
+     * (or null/absent); Packets is an array of objects; every Port is a JSON integer that fits an
+     * int, never a string, a fraction, a boolean or null.
+     */
+    private static void assertStrictlyTyped(byte[] body) {
+        JsonNode root;
+        try {
+            root = TREE.readTree(body);
+        } catch (IOException e) {
+            throw new AssertionError("accepted a body that is not one JSON value without duplicate keys", e);
+        }
+        assertTrue(root != null && root.isObject(), "accepted a body that is not a JSON object");
+        assertTextOrAbsent(root, "Listener");
+        JsonNode packets = root.get("Packets");
+        if (packets == null || packets.isNull()) return;
+        assertTrue(packets.isArray(), "Packets accepted as " + packets.getNodeType());
+        for (JsonNode p : packets) {
+            assertTrue(p.isObject(), "a packet accepted as " + p.getNodeType());
+            for (String field : new String[] {"Id", "Address", "PeerKey", "Payload"}) assertTextOrAbsent(p, field);
+            JsonNode port = p.get("Port");
+            assertTrue(port != null && port.isIntegralNumber() && port.canConvertToInt(),
+                    "Port accepted as " + (port == null ? "absent" : port.getNodeType() + " " + port));
+        }
+    }
+
+    private static void assertTextOrAbsent(JsonNode o, String field) {
+        JsonNode v = o.get(field);
+        assertTrue(v == null || v.isNull() || v.isTextual(), field + " accepted as " + (v == null ? "" : v.getNodeType()));
     }
 
     /**

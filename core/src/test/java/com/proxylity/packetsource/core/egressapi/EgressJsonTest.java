@@ -87,6 +87,33 @@ class EgressJsonTest {
         }
     }
 
+    /** Found by the fuzzer: raw NULs inside the Payload string were skipped, so invalid JSON was accepted. */
+    @Test
+    void payloadIsOneStringOfCanonicalBase64() throws IOException {
+        String ok = "{\"Listener\":\"l\",\"Packets\":[{\"Id\":\"a\",\"Address\":\"192.0.2.1\",\"Port\":9,\"Payload\":\"AQID\"}]}";
+        assertArrayEquals(new byte[] {1, 2, 3}, EgressJson.readRequest(utf8(ok)).packets().get(0).payload());
+        assertArrayEquals(new byte[0], EgressJson.readRequest(utf8(ok.replace("AQID", ""))).packets().get(0).payload(),
+                "an empty payload (a zero-length datagram) stays legal");
+        for (String bad : new String[] {
+                ok.replace("AQID", "AQ\\u0000ID"),     // an escaped NUL: valid JSON, not base64
+                ok.replace("AQID", "AQ ID"),
+                ok.replace("AQID", "AQ\\nID"),
+                ok.replace("\"AQID\"", "\"AQ\""),      // unpadded
+                ok.replace("\"AQID\"", "\"AR==\""),    // stray low bits: AQ== is the one spelling of 0x01
+                ok.replace("\"AQID\"", "\"AQ-_\""),    // the URL-safe alphabet
+                ok.replace("\"AQID\"", "[1,2,3]"),
+        }) {
+            assertThrows(IOException.class, () -> EgressJson.readRequest(utf8(bad)), bad);
+        }
+        byte[] withNul = utf8(ok);
+        withNul[ok.indexOf("AQID") + 2] = 0; // a raw NUL byte inside the string, not an escape
+        assertThrows(IOException.class, () -> EgressJson.readRequest(withNul));
+        // Also found by the fuzzer: invalid UTF-8 where Jackson does not decode (an unknown key).
+        byte[] badKey = utf8(ok.replace("\"Id\"", "\"Extra\":\"x\",\"Id\""));
+        badKey[new String(badKey, StandardCharsets.UTF_8).indexOf("Extra") + 1] = (byte) 0xff;
+        assertThrows(IOException.class, () -> EgressJson.readRequest(badKey));
+    }
+
     @Test
     void resultInvariant() {
         assertThrows(IllegalArgumentException.class,
