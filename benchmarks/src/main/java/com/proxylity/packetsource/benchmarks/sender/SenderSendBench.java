@@ -298,6 +298,7 @@ public final class SenderSendBench {
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         try (Sender sender = Sender.builder(SenderConfig.builder().hmacKey(key)
+                        .socketsPerListener(Integer.parseInt(System.getenv().getOrDefault("BENCH_API_SOCKETS", "1")))
                         .listener(ListenerConfig.udp("bench", "127.0.0.1", 0)).build())
                 .metricsOut(new PrintStream(new ByteArrayOutputStream())).start()) {
             List<EgressPacket> ps = new ArrayList<>();

@@ -89,6 +89,19 @@ public final class EgressHttpServer {
     public EgressHttpServer(String bindAddress, int port, int threads, EgressVerifier verifier,
                             EgressService service, LongSupplier epochMillis, BooleanSupplier healthy,
                             HttpLimits limits, ApiMetrics metrics, Transport transport) throws IOException {
+        this(bindAddress, port, threads, verifier, service, epochMillis, healthy, limits, metrics, transport, null);
+    }
+
+    /**
+     * @param connectionLoops where the connections run; null: two event loops of the server's
+     *     own. The sender passes its Listener loops when they cover every core, so a request is
+     *     received, checked, sent and answered on one thread (see {@code Sender}). Not owned:
+     *     {@link #stop} leaves them running.
+     */
+    public EgressHttpServer(String bindAddress, int port, int threads, EgressVerifier verifier,
+                            EgressService service, LongSupplier epochMillis, BooleanSupplier healthy,
+                            HttpLimits limits, ApiMetrics metrics, Transport transport,
+                            EventLoopGroup connectionLoops) throws IOException {
         this.reporter = new RejectReporter(metrics);
         this.limiter = new ConnectionLimiter(limits.maxConnections(), limits.maxConnectionsPerAddress(), reporter);
         AtomicInteger n = new AtomicInteger();
@@ -104,10 +117,12 @@ public final class EgressHttpServer {
                 .setMaxInitialLineLength(limits.maxInitialLine())
                 .setMaxHeaderSize(limits.maxHeaderBytes())
                 .setMaxChunkSize(64 * 1024);
-        loops = transport.newGroup(Math.min(2, Math.max(1, Runtime.getRuntime().availableProcessors())), "egress-http-io");
+        // With connection loops from outside, ours only accepts.
+        loops = transport.newGroup(connectionLoops != null ? 1
+                : Math.min(2, Math.max(1, Runtime.getRuntime().availableProcessors())), "egress-http-io");
         try {
             serverChannel = new ServerBootstrap()
-                    .group(loops)
+                    .group(loops, connectionLoops != null ? connectionLoops : loops)
                     .channel(transport.serverChannel())
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .option(ChannelOption.ALLOCATOR, Transport.ALLOCATOR)

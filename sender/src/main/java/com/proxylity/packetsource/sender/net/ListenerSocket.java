@@ -250,6 +250,14 @@ public final class ListenerSocket {
         out.start(this, granted);
         if (granted == 0) return;
         Channel[] all = channels;
+        // Called on the loop of one of our sockets (the egress API shares the Listener loops):
+        // write there and now, no hand-off and no wake-up of another thread.
+        for (Channel c : all) {
+            if (c.eventLoop().inEventLoop()) {
+                writeAll(c, out, granted);
+                return;
+            }
+        }
         Channel ch = all.length == 1 ? all[0] : all[Math.floorMod(nextSocket.getAndIncrement(), all.length)];
         try {
             ch.eventLoop().execute(() -> writeAll(ch, out, granted));
