@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.Base64;
 
 /**
@@ -35,7 +34,7 @@ final class StrictBase64Deserializer extends StdDeserializer<byte[]> {
         } catch (IllegalArgumentException e) {
             throw ctx.weirdStringException(text, byte[].class, "not standard base64");
         }
-        if (!Arrays.equals(Base64.getEncoder().encode(bytes), text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1))) {
+        if (!Base64.getEncoder().encodeToString(bytes).equals(text)) {
             throw ctx.weirdStringException(text, byte[].class, "not canonical, padded base64");
         }
         return bytes;
