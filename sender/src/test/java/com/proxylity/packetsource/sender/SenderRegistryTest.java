@@ -44,6 +44,9 @@ class SenderRegistryTest {
                 .listener(new ListenerConfig("tunnel", ListenerType.WG_DECAP, "127.0.0.1", 0,
                         listenerKeys.privateKeyBytes(), List.of()))
                 .listener(ListenerConfig.udp("coap", "127.0.0.1", 0))
+                // Two SO_REUSEPORT sockets share the engine through SerializedWireGuardPort, which
+                // once dropped the registry's reloads ("fixed peers") whatever the core count.
+                .socketsPerListener(2)
                 .build();
         try (Dynalite dynamo = Dynalite.start();
              Sender sender = Sender.builder(config).metricsOut(new PrintStream(OutputStream.nullOutputStream())).start();

@@ -51,6 +51,14 @@ public final class SerializedWireGuardPort implements WireGuardPort {
         }
     }
 
+    /** Forwarded, like every method: the interface's default would refuse the registry's reloads. */
+    @Override
+    public int setAllowedPeers(java.util.Set<String> peers) {
+        synchronized (lock) {
+            return engine.setAllowedPeers(peers);
+        }
+    }
+
     @Override
     public int sealedSize(int innerLength) {
         return engine.sealedSize(innerLength);
