@@ -73,6 +73,8 @@ class ConfigLoaderTest {
                 "MY_KEY", HMAC, ConfigLoader.ENV_SENDER_ID, "task-123"));
         assertEquals("task-123", c.senderId());
         assertEquals(8080, c.egressPort());
+        // Absent: one socket per processor, so every core sends.
+        assertEquals(SenderConfig.defaultSocketsPerListener(), c.socketsPerListener());
         // The standard egress policy is always on when configured from a file/environment.
         assertFalse(c.egressPolicy().permits(java.net.InetAddress.getByName("169.254.169.254")));
         assertFalse(c.egressPolicy().permits(java.net.InetAddress.getByName("10.1.2.3")));
@@ -99,9 +101,12 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void socketsPerListenerDefaultsToOneAndIsBounded() {
+    void socketsPerListenerDefaultsToOnePerProcessorAndIsBounded() {
         SenderConfig.Builder b = SenderConfig.builder().hmacKey(TestEgress.KEY);
-        assertEquals(1, b.build().socketsPerListener());
+        int processors = Runtime.getRuntime().availableProcessors();
+        assertEquals(Math.min(64, processors), b.build().socketsPerListener());
+        assertEquals(Math.min(64, processors), b.socketsPerListener(0).build().socketsPerListener());
+        assertEquals(1, b.socketsPerListener(1).build().socketsPerListener());
         assertThrows(IllegalArgumentException.class, () -> b.socketsPerListener(-1).build());
         assertThrows(IllegalArgumentException.class, () -> b.socketsPerListener(65).build());
         assertEquals(64, b.socketsPerListener(64).build().socketsPerListener());

@@ -107,7 +107,7 @@ public final class ConfigLoader {
                 // link-local or metadata addresses. allowCidrs opens ranges explicitly.
                 new DefaultEgressPolicy(eg.allowCidrs() == null ? List.of()
                         : eg.allowCidrs().stream().map(Cidr::parse).toList()),
-                f.socketsPerListener() == null ? 1 : f.socketsPerListener());
+                f.socketsPerListener() == null ? 0 : f.socketsPerListener());
     }
 
     /** A base64 secret from an env var or a file; the error names the source, never the value. */

@@ -19,7 +19,7 @@ import java.util.Objects;
  *     pipeline's); null = none. {@link ConfigLoader} always sets the standard policy.
  * @param socketsPerListener sockets bound to each Listener's address and port with
  *     {@code SO_REUSEPORT}, each on its own event loop, so one Listener can use several cores
- *     (1..64; default 1; native epoll only, else 1)
+ *     (1..64; 0 = {@link #defaultSocketsPerListener()}; native epoll only, else 1)
  */
 public record SenderConfig(String senderId, String egressBindAddress, int egressPort, byte[] hmacKey,
                            List<ListenerConfig> listeners, int queueCapacity, SessionStoreConfig sessionStore,
@@ -46,10 +46,20 @@ public record SenderConfig(String senderId, String egressBindAddress, int egress
         metricsNamespace = metricsNamespace == null ? "PacketSource" : metricsNamespace;
         drainTimeout = drainTimeout == null ? Duration.ofSeconds(5) : drainTimeout;
         if (httpThreads <= 0) httpThreads = 8;
-        if (socketsPerListener == 0) socketsPerListener = 1;
+        if (socketsPerListener == 0) socketsPerListener = defaultSocketsPerListener();
         if (socketsPerListener < 1 || socketsPerListener > 64) {
             throw new IllegalArgumentException("socketsPerListener must be 1..64");
         }
+    }
+
+    /**
+     * One socket per processor the JVM may use: every core sends, and the Listener loops then
+     * cover every core, so the egress API's connections run on them and a request is sent
+     * inline on its own thread (Sender). Measured against 1 socket on 2 vCPUs: BENCHMARKS.md,
+     * "Issue 12, fourth pass". On the 0.5-vCPU task this is 1.
+     */
+    public static int defaultSocketsPerListener() {
+        return Math.min(64, Runtime.getRuntime().availableProcessors());
     }
 
     @Override
@@ -82,7 +92,7 @@ public record SenderConfig(String senderId, String egressBindAddress, int egress
         private Duration drainTimeout = Duration.ofSeconds(5);
         private int httpThreads = 8;
         private EgressPolicy egressPolicy;
-        private int socketsPerListener = 1;
+        private int socketsPerListener;
 
         public Builder senderId(String v) { senderId = v; return this; }
         public Builder egress(String bindAddress, int port) { egressBindAddress = bindAddress; egressPort = port; return this; }
