@@ -96,7 +96,9 @@ public final class SenderSendBench {
             for (int size : sizes) {
                 // Warm-up: JIT the sender path and the JDK loop before measuring.
                 senderPath(dest, size, 3, 1);
+                senderPathInline(dest, size, 2, 1);
                 if (multi > 1) senderPath(dest, size, 2, multi);
+                if (multi > 1) senderPathInline(dest, size, 2, multi);
                 jdkChannel(dest, size, 1);
                 // The API path has far more code to compile (HTTP on both sides, HMAC, framing): profiled,
                 // C2 still took 18 % of the process's CPU 14 s in and under 2 % after 30 s. Measure
@@ -105,6 +107,7 @@ public final class SenderSendBench {
                 for (int r = 1; r <= rounds; r++) {
                     Run nat1 = runNative(nativeBin, dest, size, seconds);
                     Run snd = senderPath(dest, size, seconds, 1);
+                    Run inl = senderPathInline(dest, size, seconds, 1);
                     Run natEp = runNative(nativeBin, dest, size, seconds, true);
                     Run jdk = jdkChannel(dest, size, seconds);
                     Run none = new Run(Double.NaN, Double.NaN, Double.NaN, 0);
@@ -116,11 +119,13 @@ public final class SenderSendBench {
                                     + "\"native\":{\"pps\":%.0f,\"ppsPerCpu\":%.0f},"
                                     + "\"nativeEpoll\":{\"pps\":%.0f,\"ppsPerCpu\":%.0f},"
                                     + "\"sender\":{\"pps\":%.0f,\"ppsPerCpu\":%.0f,\"snmpOutDatagrams\":%d,\"listenerThreadBytesPerPacket\":%.1f,\"listenerThreadCpuShare\":%.3f},"
+                                    + "\"senderInline\":{\"pps\":%.0f,\"ppsPerCpu\":%.0f,\"snmpOutDatagrams\":%d},"
                                     + "\"jdkChannel\":{\"pps\":%.0f,\"ppsPerCpu\":%.0f},"
                                     + "\"egressApi\":{\"pps\":%.0f,\"ppsPerProcessCpu\":%.0f,\"ppsPerSenderCpu\":%.0f},"
                                     + "\"ratios\":{\"senderPps\":%.3f,\"senderPerCpu\":%.3f,\"jdkPps\":%.3f,\"jdkPerCpu\":%.3f,"
                                     + "\"apiPps\":%.3f,\"apiPerCpu\":%.3f,\"apiPerSenderCpu\":%.3f,\"nativeEpollPerCpu\":%.3f,\"senderPerCpuVsNativeEpoll\":%.3f}}%n",
                             size, r, natPps, natCpu, natEp.pps(), natEp.ppsPerCpu(), snd.pps(), snd.ppsPerCpu(), snd.snmpOut(), snd.bytesPerPacket(), snd.listenerCpuShare(),
+                            inl.pps(), inl.ppsPerCpu(), inl.snmpOut(),
                             jdk.pps(), jdk.ppsPerCpu(), bin.pps(), bin.ppsPerCpu(), bin.ppsPerSenderCpu(),
                             snd.pps() / natPps, snd.ppsPerCpu() / natCpu, jdk.pps() / natPps, jdk.ppsPerCpu() / natCpu,
                             bin.pps() / natPps, bin.ppsPerCpu() / natCpu, bin.ppsPerSenderCpu() / natCpu,
@@ -129,6 +134,8 @@ public final class SenderSendBench {
                     add(summary, size + " native pps/cpu", natCpu);
                     add(summary, size + " sender pps", snd.pps());
                     add(summary, size + " sender pps/cpu", snd.ppsPerCpu());
+                    add(summary, size + " ratio inline pps", inl.pps() / natPps);
+                    add(summary, size + " ratio inline /cpu", inl.ppsPerCpu() / natCpu);
                     add(summary, size + " ratio sender pps", snd.pps() / natPps);
                     add(summary, size + " ratio sender /cpu", snd.ppsPerCpu() / natCpu);
                     add(summary, size + " ratio natEpoll /cpu", natEp.ppsPerCpu() / natCpu);
@@ -146,18 +153,22 @@ public final class SenderSendBench {
                         // N sockets on one port; the mean of the two native runs around it.
                         Run m1 = runNative(nativeBin, dest, size, seconds, false, multi);
                         Run ms = senderPath(dest, size, seconds, multi);
+                        Run mi = senderPathInline(dest, size, seconds, multi);
                         Run m2 = runNative(nativeBin, dest, size, seconds, false, multi);
                         double mPps = (m1.pps() + m2.pps()) / 2;
                         double mCpu = (m1.ppsPerCpu() + m2.ppsPerCpu()) / 2;
                         System.out.printf(Locale.ROOT, "{\"size\":%d,\"round\":%d,\"loops\":%d,"
                                         + "\"nativeThreads\":{\"pps\":%.0f,\"ppsPerCpu\":%.0f},"
                                         + "\"senderLoops\":{\"pps\":%.0f,\"ppsPerCpu\":%.0f},"
+                                        + "\"senderLoopsInline\":{\"pps\":%.0f,\"ppsPerCpu\":%.0f},"
                                         + "\"ratios\":{\"multiPps\":%.3f,\"multiPerCpu\":%.3f,"
                                         + "\"nativeScaling\":%.3f,\"senderScaling\":%.3f}}%n",
-                                size, r, multi, mPps, mCpu, ms.pps(), ms.ppsPerCpu(), ms.pps() / mPps,
+                                size, r, multi, mPps, mCpu, ms.pps(), ms.ppsPerCpu(), mi.pps(), mi.ppsPerCpu(), ms.pps() / mPps,
                                 ms.ppsPerCpu() / mCpu, mPps / natPps, ms.pps() / snd.pps());
                         add(summary, size + " ratio multi pps", ms.pps() / mPps);
                         add(summary, size + " ratio multi /cpu", ms.ppsPerCpu() / mCpu);
+                        add(summary, size + " ratio multi inline pps", mi.pps() / mPps);
+                        add(summary, size + " ratio multi inline /cpu", mi.ppsPerCpu() / mCpu);
                         add(summary, size + " native N/1 pps", mPps / natPps);
                         add(summary, size + " sender N/1 pps", ms.pps() / snd.pps());
                     }
@@ -245,6 +256,64 @@ public final class SenderSendBench {
         return new Run(sent / elapsed, sent / cpu, bytes, snmp, loopCpu / cpu);
     }
 
+    /**
+     * The send path as the egress API drives it when its connections share the Listener's loops
+     * (the default layout, {@code Sender}): each batch is built and submitted on a socket's own
+     * loop, so {@link ListenerSocket#submit} writes it inline, with no hand-off to another thread
+     * and no wake-up. {@value #IN_FLIGHT} batches per loop stay queued. CPU: the loop threads,
+     * which also build the batches.
+     */
+    private static Run senderPathInline(InetSocketAddress dest, int size, double seconds, int sockets)
+            throws Exception {
+        Transport t = Transport.best();
+        EventLoopGroup group = t.newGroup(sockets, "bench-listener");
+        ListenerSocket socket = new ListenerSocket(ListenerConfig.udp("bench", "127.0.0.1", 0),
+                SenderConfig.DEFAULT_QUEUE_CAPACITY, new SenderMetrics("bench"), null, sockets);
+        socket.bind(group, t);
+        byte[][] payloads = new byte[BATCH][];
+        for (int i = 0; i < BATCH; i++) {
+            payloads[i] = new byte[size];
+            Arrays.fill(payloads[i], (byte) i);
+        }
+        List<io.netty.util.concurrent.EventExecutor> loops = new ArrayList<>();
+        group.forEach(loops::add);
+        long[] ids = new long[sockets];
+        for (int k = 0; k < sockets; k++) ids[k] = loops.get(k).submit(() -> Thread.currentThread().getId()).get();
+        long[] sent = new long[sockets];
+        java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(sockets * IN_FLIGHT);
+        long cpu0 = loopCpu(ids);
+        long snmp0 = outDatagrams();
+        long start = System.nanoTime();
+        long end = start + (long) (seconds * 1e9);
+        for (int k = 0; k < sockets; k++) {
+            int idx = k;
+            io.netty.util.concurrent.EventExecutor loop = loops.get(k);
+            Runnable[] pump = new Runnable[1];
+            pump[0] = () -> {
+                if (System.nanoTime() >= end) {
+                    stopped.countDown();
+                    return;
+                }
+                Outbound o = new Outbound(BATCH);
+                for (int i = 0; i < BATCH; i++) o.add(dest, null, payloads[i]);
+                o.done().thenRun(() -> {
+                    for (int i = 0; i < o.size(); i++) if (o.outcome(i) == null) sent[idx]++;
+                    loop.execute(pump[0]); // a task, not recursion: the batch settled inside submit
+                });
+                socket.submit(o);
+            };
+            for (int f = 0; f < IN_FLIGHT; f++) loop.execute(pump[0]);
+        }
+        if (!stopped.await((long) seconds + 30, TimeUnit.SECONDS)) throw new IllegalStateException("pumps did not stop");
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        double cpu = (loopCpu(ids) - cpu0) / 1e9;
+        long total = Arrays.stream(sent).sum();
+        long snmp = outDatagrams() - snmp0;
+        socket.close();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        return new Run(total / elapsed, total / cpu, 0, snmp, 1.0);
+    }
+
     private static long loopCpu(long[] threads) {
         long sum = 0;
         for (long id : threads) sum += THREADS.getThreadCpuTime(id);
@@ -298,7 +367,7 @@ public final class SenderSendBench {
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         try (Sender sender = Sender.builder(SenderConfig.builder().hmacKey(key)
-                        .socketsPerListener(Integer.parseInt(System.getenv().getOrDefault("BENCH_API_SOCKETS", "1")))
+                        .socketsPerListener(Integer.parseInt(System.getenv().getOrDefault("BENCH_API_SOCKETS", "0")))
                         .listener(ListenerConfig.udp("bench", "127.0.0.1", 0)).build())
                 .metricsOut(new PrintStream(new ByteArrayOutputStream())).start()) {
             List<EgressPacket> ps = new ArrayList<>();
