@@ -9,6 +9,7 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -112,29 +113,64 @@ public final class EgressBinary {
         return out.array();
     }
 
+    /**
+     * Takes a request's fields as they are read, each payload as a range of the body rather than
+     * a copy (the sender sends straight from its receive buffer: one copy of every payload less
+     * per packet). Nothing handed over is final until {@link #readRequest(byte[], int, int,
+     * RequestSink)} returns: a body found malformed further on throws after some packets were
+     * given, so a sink acts only then. A sink that keeps a payload range keeps the body.
+     */
+    public interface RequestSink {
+        /** First, once: the Listener and how many packets follow (bounded by the body's length). */
+        void listener(String name, int packets);
+
+        /** Each packet in order; {@code peerKey} is null when absent. */
+        void packet(String id, String address, int port, String peerKey, byte[] body, int payloadOffset,
+                    int payloadLength);
+    }
+
     public static EgressRequest readRequest(byte[] body) throws MalformedBatchException {
         return readRequest(body, 0, body.length);
     }
 
     /** Reads {@code body[offset, offset+length)}: exactly one request, nothing after it. */
     public static EgressRequest readRequest(byte[] body, int offset, int length) throws MalformedBatchException {
+        String[] listener = new String[1];
+        ArrayList<EgressPacket> packets = new ArrayList<>();
+        readRequest(body, offset, length, new RequestSink() {
+            @Override
+            public void listener(String name, int count) {
+                listener[0] = name;
+                packets.ensureCapacity(count);
+            }
+
+            @Override
+            public void packet(String id, String address, int port, String peerKey, byte[] b, int off, int len) {
+                packets.add(new EgressPacket(id, address, port, peerKey, Arrays.copyOfRange(b, off, off + len)));
+            }
+        });
+        return new EgressRequest(listener[0], packets);
+    }
+
+    /** Reads {@code body[offset, offset+length)} into {@code sink}: exactly one request, nothing after it. */
+    public static void readRequest(byte[] body, int offset, int length, RequestSink sink) throws MalformedBatchException {
         Reader r = new Reader(body, offset, length);
         if (r.u32() != REQUEST_MAGIC) throw new MalformedBatchException("not an egress batch");
         if (r.u8() != VERSION) throw new MalformedBatchException("unsupported version");
         String listener = r.utf8(r.u8(), 1);
         int count = r.u16();
         if ((long) count * MIN_PACKET_BYTES > r.remaining()) throw new MalformedBatchException("truncated");
-        List<EgressPacket> packets = new ArrayList<>(count);
+        sink.listener(listener, count);
         for (int i = 0; i < count; i++) {
             String id = r.utf8(r.u8(), 1);
             String address = r.ascii(r.u8(), MAX_ADDRESS_BYTES);
             int port = r.u16();
             String key = r.ascii(r.u8(), MAX_KEY_BYTES);
-            byte[] payload = r.bytes(r.u16());
-            packets.add(new EgressPacket(id, address, port, key.isEmpty() ? null : key, payload));
+            int n = r.u16();
+            int at = r.skip(n);
+            sink.packet(id, address, port, key.isEmpty() ? null : key, body, at, n);
         }
         if (r.remaining() != 0) throw new MalformedBatchException("bytes after the last packet");
-        return new EgressRequest(listener, packets);
     }
 
     public static byte[] writeResponse(EgressResponse response) {
@@ -223,11 +259,12 @@ public final class EgressBinary {
             return v;
         }
 
-        byte[] bytes(int n) throws MalformedBatchException {
+        /** Passes over {@code n} bytes; returns where they start. */
+        int skip(int n) throws MalformedBatchException {
             need(n);
-            byte[] out = java.util.Arrays.copyOfRange(b, pos, pos + n);
+            int at = pos;
             pos += n;
-            return out;
+            return at;
         }
 
         String utf8(int n, int min) throws MalformedBatchException {

@@ -88,24 +88,29 @@ public final class InnerFrame {
      * sealing for a DecapsulatedDelivery Listener, so a malformed frame never spends a counter.
      */
     public static boolean isUdpFrame(byte[] p) {
-        if (p == null || p.length < 1) return false;
-        int version = (p[0] & 0xFF) >>> 4;
+        return p != null && isUdpFrame(p, 0, p.length);
+    }
+
+    /** {@link #isUdpFrame(byte[])} of {@code p[off, off+len)}. */
+    public static boolean isUdpFrame(byte[] p, int off, int len) {
+        if (p == null || len < 1 || off < 0 || off + len > p.length) return false;
+        int version = (p[off] & 0xFF) >>> 4;
         int ip;
         if (version == 4) {
             ip = IPV4_HEADER;
-            if (p.length < ip + UDP_HEADER || (p[0] & 0x0F) != 5 || get16(p, 2) != p.length
-                    || (p[9] & 0xFF) != PROTOCOL_UDP) {
+            if (len < ip + UDP_HEADER || (p[off] & 0x0F) != 5 || get16(p, off + 2) != len
+                    || (p[off + 9] & 0xFF) != PROTOCOL_UDP) {
                 return false;
             }
         } else if (version == 6) {
             ip = IPV6_HEADER;
-            if (p.length < ip + UDP_HEADER || get16(p, 4) != p.length - ip || (p[6] & 0xFF) != PROTOCOL_UDP) {
+            if (len < ip + UDP_HEADER || get16(p, off + 4) != len - ip || (p[off + 6] & 0xFF) != PROTOCOL_UDP) {
                 return false;
             }
         } else {
             return false;
         }
-        return get16(p, ip + 4) == p.length - ip;
+        return get16(p, off + ip + 4) == len - ip;
     }
 
     private static int get16(byte[] b, int off) {

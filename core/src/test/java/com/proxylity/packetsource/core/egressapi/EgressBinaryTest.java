@@ -50,6 +50,40 @@ class EgressBinaryTest {
         assertArrayEquals(body, EgressBinary.writeRequest(r));
     }
 
+    /** The sink gets each payload as a range of the body itself (the sender sends from it). */
+    @Test
+    void aSinkGetsPayloadsAsRangesOfTheBody() throws Exception {
+        byte[] body = {'P', 'S', 'E', 'B', 1, 1, 'l', 0, 2,
+                1, 'a', 7, '1', '.', '2', '.', '3', '.', '4', 0x16, 0x33, 0, 0, 2, 9, 8,
+                1, 'b', 0, 0, 1, 0, 0, 0};
+        int[] calls = new int[2];
+        EgressBinary.readRequest(body, 0, body.length, new EgressBinary.RequestSink() {
+            @Override
+            public void listener(String name, int packets) {
+                assertEquals("l", name);
+                assertEquals(2, packets);
+                calls[0]++;
+            }
+
+            @Override
+            public void packet(String id, String address, int port, String peerKey, byte[] b, int off, int len) {
+                org.junit.jupiter.api.Assertions.assertSame(body, b, "a range of the body, not a copy");
+                if (calls[1]++ == 0) {
+                    assertEquals(List.of("a", "1.2.3.4", 5683), List.of(id, address, port));
+                    assertEquals(24, off);
+                    assertEquals(2, len);
+                } else {
+                    assertEquals(List.of("b", "", 1), List.of(id, address, port));
+                    assertEquals(body.length, off);
+                    assertEquals(0, len);
+                }
+                assertNull(peerKey);
+            }
+        });
+        assertEquals(1, calls[0]);
+        assertEquals(2, calls[1]);
+    }
+
     @Test
     void everyTruncationIsRefused() {
         byte[] body = EgressBinary.writeRequest(REQUEST);

@@ -128,5 +128,12 @@ class InnerFrameTest {
         byte[] udpLen = v6.clone();
         udpLen[InnerFrame.IPV6_HEADER + 5]++;
         org.junit.jupiter.api.Assertions.assertFalse(InnerFrame.isUdpFrame(udpLen));
+        // A range of a larger array is judged by its own length, not the array's.
+        byte[] inBody = new byte[v4.length + 7];
+        System.arraycopy(v4, 0, inBody, 3, v4.length);
+        org.junit.jupiter.api.Assertions.assertTrue(InnerFrame.isUdpFrame(inBody, 3, v4.length));
+        org.junit.jupiter.api.Assertions.assertFalse(InnerFrame.isUdpFrame(inBody, 3, v4.length + 1));
+        org.junit.jupiter.api.Assertions.assertFalse(InnerFrame.isUdpFrame(inBody, 2, v4.length));
+        org.junit.jupiter.api.Assertions.assertFalse(InnerFrame.isUdpFrame(inBody, 8, v4.length));
     }
 }

@@ -55,21 +55,60 @@ public final class EgressService {
      * Listener's loop and back — no handler thread to wake twice per request.
      */
     public CompletableFuture<EgressResponse> sendAsync(EgressRequest request) throws UnknownListenerException {
-        ListenerSocket socket = request.listener() == null ? null : sockets.get(request.listener());
-        if (socket == null) throw new UnknownListenerException(request.listener());
-        SenderMetrics m = metrics.get(request.listener());
-        ListenerType type = socket.config().type();
-        int n = request.packets().size();
-        EgressResult[] results = new EgressResult[n];
-        int[] slotOf = new int[n];
-        Arrays.fill(slotOf, -1);
-        Outbound out = new Outbound(n);
-        out.endpointPolicy(policy);
-        for (int i = 0; i < n; i++) {
-            EgressPacket p = request.packets().get(i);
-            InetAddress addr = p == null ? null : IpLiteral.parse(p.address()).orElse(null); // parsed once
-            DiscardReason reason = check(p, addr, type);
-            InetSocketAddress dest = null;
+        Batch b = batch(request.listener(), request.packets().size());
+        for (EgressPacket p : request.packets()) {
+            if (p == null) {
+                b.add(null, null, 0, null, null, 0, 0);
+            } else {
+                byte[] payload = p.payload();
+                b.add(p.id(), p.address(), p.port(), p.peerKey(), payload, 0, payload == null ? 0 : payload.length);
+            }
+        }
+        return b.submit();
+    }
+
+    /** A batch for {@code listener} of up to {@code packets} packets, filled with {@link Batch#add}. */
+    public Batch batch(String listener, int packets) throws UnknownListenerException {
+        ListenerSocket socket = listener == null ? null : sockets.get(listener);
+        if (socket == null) throw new UnknownListenerException(listener);
+        return new Batch(socket, metrics.get(listener), packets);
+    }
+
+    /**
+     * One request's packets, each checked as it is added (nothing is counted or sent before
+     * {@link #submit}), then queued on the Listener in one go. Payloads are ranges of arrays the
+     * caller keeps unchanged until {@link #payloadsReleased()} completes: the binary framing's
+     * payloads are read straight from the request body.
+     */
+    public final class Batch {
+        private final ListenerSocket socket;
+        private final SenderMetrics m;
+        private final ListenerType type;
+        private final String[] ids;
+        /** Per packet: the reason it was refused before queueing, or null when queued. */
+        private final DiscardReason[] refused;
+        private final int[] slotOf;
+        private final Outbound out;
+        private int n;
+
+        private Batch(ListenerSocket socket, SenderMetrics m, int capacity) {
+            this.socket = socket;
+            this.m = m;
+            this.type = socket.config().type();
+            ids = new String[capacity];
+            refused = new DiscardReason[capacity];
+            slotOf = new int[capacity];
+            out = new Outbound(capacity);
+            out.endpointPolicy(policy);
+        }
+
+        /** Adds one packet; {@code payload} null means none (MalformedMessage). */
+        public void add(String id, String address, int port, String peerKey, byte[] payload, int offset, int length) {
+            int i = n++;
+            ids[i] = id;
+            slotOf[i] = -1;
+            InetAddress addr = address == null ? null : IpLiteral.parse(address).orElse(null); // parsed once
+            DiscardReason reason = check(id, payload, length, port, addr, peerKey, type);
             if (reason == null) {
                 if (policy != null && !policy.permits(addr)) {
                     reason = DiscardReason.EgressDenied;
@@ -77,56 +116,66 @@ public final class EgressService {
                     // Checked explicitly (ListenerSocket checks again per datagram): a socket is
                     // never handed an address of another family.
                     reason = DiscardReason.AddressFamilyUnreachable;
-                } else {
-                    dest = new InetSocketAddress(addr, p.port());
                 }
             }
             if (reason != null) {
-                results[i] = EgressResult.discarded(p.id(), reason);
-                m.discarded(reason);
+                refused[i] = reason;
             } else {
-                slotOf[i] = out.add(type.isWireGuard() ? null : dest, p.peerKey(), p.payload());
+                InetSocketAddress dest = type.isWireGuard() ? null : new InetSocketAddress(addr, port);
+                slotOf[i] = out.add(dest, peerKey, payload, offset, length);
             }
         }
-        if (out.size() == 0) return CompletableFuture.completedFuture(answer(request, results, slotOf, out, m));
-        socket.submit(out);
-        // On a copy: the timeout must not complete the Outbound's own future.
-        return out.done().copy()
-                .completeOnTimeout(null, sendTimeout.toNanos(), TimeUnit.NANOSECONDS)
-                .thenApply(x -> {
-                    // Not expected (the kernel takes or refuses datagrams quickly): what is still
-                    // unsettled is reported as SendError rather than holding the caller forever.
-                    if (!out.done().isDone()) out.expireOpen();
-                    return answer(request, results, slotOf, out, m);
-                });
-    }
 
-    private static EgressResponse answer(EgressRequest request, EgressResult[] results, int[] slotOf, Outbound out,
-                                         SenderMetrics m) {
-        int sent = 0;
-        for (int i = 0; i < results.length; i++) {
-            if (slotOf[i] < 0) continue;
-            String id = request.packets().get(i).id();
-            DiscardReason r = out.outcome(slotOf[i]);
-            if (r == null) {
-                results[i] = EgressResult.sent(id);
-                sent++;
-            } else {
-                results[i] = EgressResult.discarded(id, r);
-                m.discarded(r);
-            }
+        /** Counts the refusals, queues the rest; the answer as {@link #sendAsync} describes. */
+        public CompletableFuture<EgressResponse> submit() {
+            for (int i = 0; i < n; i++) if (refused[i] != null) m.discarded(refused[i]);
+            if (out.size() == 0) return CompletableFuture.completedFuture(answer());
+            socket.submit(out);
+            // On a copy: the timeout must not complete the Outbound's own future.
+            return out.done().copy()
+                    .completeOnTimeout(null, sendTimeout.toNanos(), TimeUnit.NANOSECONDS)
+                    .thenApply(x -> {
+                        // Not expected (the kernel takes or refuses datagrams quickly): what is
+                        // still unsettled is reported as SendError rather than holding the caller.
+                        if (!out.done().isDone()) out.expireOpen();
+                        return answer();
+                    });
         }
-        m.sent(sent);
-        return new EgressResponse(Arrays.asList(results));
+
+        /**
+         * Completes once no payload is read any more: every queued datagram is in the kernel or
+         * failed. Later than the answer when the send timeout answered first.
+         */
+        public CompletableFuture<Void> payloadsReleased() {
+            return out.size() == 0 ? CompletableFuture.completedFuture(null) : out.done().copy();
+        }
+
+        private EgressResponse answer() {
+            EgressResult[] results = new EgressResult[n];
+            int sent = 0;
+            for (int i = 0; i < n; i++) {
+                DiscardReason r = slotOf[i] < 0 ? refused[i] : out.outcome(slotOf[i]);
+                if (r == null) {
+                    results[i] = EgressResult.sent(ids[i]);
+                    sent++;
+                } else {
+                    results[i] = EgressResult.discarded(ids[i], r);
+                    if (slotOf[i] >= 0) m.discarded(r);
+                }
+            }
+            m.sent(sent);
+            return new EgressResponse(Arrays.asList(results));
+        }
     }
 
-    private static DiscardReason check(EgressPacket p, InetAddress addr, ListenerType type) {
-        if (p == null || p.id() == null || p.payload() == null) return DiscardReason.MalformedMessage;
-        if (p.port() < 1 || p.port() > 65_535 || addr == null) {
+    private static DiscardReason check(String id, byte[] payload, int length, int port, InetAddress addr,
+                                       String peerKey, ListenerType type) {
+        if (id == null || payload == null) return DiscardReason.MalformedMessage;
+        if (port < 1 || port > 65_535 || addr == null) {
             return DiscardReason.MalformedRemote;
         }
-        if (p.payload().length > type.maxInnerPacket()) return DiscardReason.TooLarge;
-        if (type.isWireGuard() && (p.peerKey() == null || p.peerKey().isEmpty())) {
+        if (length > type.maxInnerPacket()) return DiscardReason.TooLarge;
+        if (type.isWireGuard() && (peerKey == null || peerKey.isEmpty())) {
             return DiscardReason.MalformedRemote;
         }
         return null;

@@ -18,7 +18,9 @@ final class InnerFrameEncoder extends WireGuardEncoder {
 
     @Override
     public SealResult encode(Outbound out, int slot, ByteBuf buf, long nowNanos) {
-        if (!InnerFrame.isUdpFrame(out.payload[slot])) return SealResult.discarded(DiscardReason.MalformedMessage);
+        if (!InnerFrame.isUdpFrame(out.payload[slot], out.payloadOffset[slot], out.payloadLength[slot])) {
+            return SealResult.discarded(DiscardReason.MalformedMessage);
+        }
         return super.encode(out, slot, buf, nowNanos);
     }
 }

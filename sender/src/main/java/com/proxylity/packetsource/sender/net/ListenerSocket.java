@@ -294,12 +294,12 @@ public final class ListenerSocket {
     private void writeAll(Channel ch, Outbound out, int n) {
         long now = System.nanoTime();
         long total = 0;
-        for (int i = 0; i < n; i++) total += encoder.datagramSize(out.payload[i].length);
+        for (int i = 0; i < n; i++) total += encoder.datagramSize(out.payloadLength[i]);
         ByteBuf batch = total == 0 ? null : alloc.directBuffer((int) Math.min(total, Integer.MAX_VALUE));
         try {
             int offset = 0;
             for (int i = 0; i < n; i++) {
-                int size = encoder.datagramSize(out.payload[i].length);
+                int size = encoder.datagramSize(out.payloadLength[i]);
                 try {
                     writeOne(ch, out, i, now, batch, offset, size);
                 } catch (RuntimeException e) {

@@ -18,7 +18,10 @@ public final class Outbound implements ChannelFutureListener {
     int count;
     final InetSocketAddress[] destination;
     final String[] peerKey;
+    /** Each payload is {@code payload[slot][payloadOffset[slot], +payloadLength[slot])}. */
     final byte[][] payload;
+    final int[] payloadOffset;
+    final int[] payloadLength;
     /** Per slot: null = sent, else the discard reason. Valid after {@link #done()} completes. */
     final DiscardReason[] outcome;
     /** Per slot: set once the slot is settled, so a timed-out caller can tell open slots. */
@@ -38,16 +41,28 @@ public final class Outbound implements ChannelFutureListener {
         destination = new InetSocketAddress[capacity];
         peerKey = new String[capacity];
         payload = new byte[capacity][];
+        payloadOffset = new int[capacity];
+        payloadLength = new int[capacity];
         outcome = new DiscardReason[capacity];
         settled = new boolean[capacity];
     }
 
     /** Adds a packet; returns its slot. {@code destination} is ignored for WireGuard. */
     public int add(InetSocketAddress dest, String peer, byte[] bytes) {
+        return add(dest, peer, bytes, 0, bytes.length);
+    }
+
+    /**
+     * Adds a packet whose payload is {@code array[offset, offset+length)}, read when the packet
+     * is written: the caller keeps the array unchanged until {@link #done()} completes.
+     */
+    public int add(InetSocketAddress dest, String peer, byte[] array, int offset, int length) {
         int slot = count++;
         destination[slot] = dest;
         peerKey[slot] = peer;
-        payload[slot] = bytes;
+        payload[slot] = array;
+        payloadOffset[slot] = offset;
+        payloadLength[slot] = length;
         return slot;
     }
 

@@ -12,8 +12,8 @@ final class PlainUdpEncoder implements OutboundEncoder {
 
     @Override
     public SealResult encode(Outbound out, int slot, ByteBuf buf, long nowNanos) {
-        byte[] p = out.payload[slot];
-        buf.writeBytes(p);
-        return SealResult.sealed(out.destination[slot], p.length);
+        int length = out.payloadLength[slot];
+        buf.writeBytes(out.payload[slot], out.payloadOffset[slot], length);
+        return SealResult.sealed(out.destination[slot], length);
     }
 }

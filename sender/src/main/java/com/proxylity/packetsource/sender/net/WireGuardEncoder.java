@@ -4,6 +4,7 @@ import com.proxylity.packetsource.core.contract.DiscardReason;
 import com.proxylity.packetsource.core.wireguard.SealResult;
 import com.proxylity.packetsource.sender.wg.WireGuardPort;
 import io.netty.buffer.ByteBuf;
+import java.nio.ByteBuffer;
 
 /**
  * WireGuard: the payload is an inner IP packet, sealed for the peer's session and sent to the
@@ -23,7 +24,8 @@ class WireGuardEncoder implements OutboundEncoder {
 
     @Override
     public SealResult encode(Outbound out, int slot, ByteBuf buf, long nowNanos) {
-        SealResult s = wireGuard.seal(out.peerKey[slot], out.payload[slot], buf, nowNanos);
+        ByteBuffer inner = ByteBuffer.wrap(out.payload[slot], out.payloadOffset[slot], out.payloadLength[slot]);
+        SealResult s = wireGuard.seal(out.peerKey[slot], inner, buf, nowNanos);
         if (s.isSealed() && out.endpointPolicy != null && !out.endpointPolicy.permits(s.endpoint().getAddress())) {
             // The peer roamed to (or spoofed) a denied address: its counter is spent, nothing leaves.
             return SealResult.discarded(DiscardReason.EgressDenied);

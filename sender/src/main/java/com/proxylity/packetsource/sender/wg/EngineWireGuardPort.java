@@ -90,7 +90,7 @@ public final class EngineWireGuardPort implements WireGuardPort {
     }
 
     @Override
-    public SealResult seal(String peerKey, byte[] inner, ByteBuf out, long nowNanos) {
+    public SealResult seal(String peerKey, ByteBuffer inner, ByteBuf out, long nowNanos) {
         PeerKey key;
         try {
             key = PeerKey.fromBase64(peerKey);
@@ -98,7 +98,7 @@ public final class EngineWireGuardPort implements WireGuardPort {
             return SealResult.discarded(DiscardReason.MalformedRemote);
         }
         ByteBuffer dst = out.nioBuffer(out.writerIndex(), out.writableBytes());
-        SealResult s = engine.seal(key, ByteBuffer.wrap(inner), dst, nowNanos);
+        SealResult s = engine.seal(key, inner, dst, nowNanos);
         if (s.isSealed()) out.writerIndex(out.writerIndex() + s.length());
         return s;
     }

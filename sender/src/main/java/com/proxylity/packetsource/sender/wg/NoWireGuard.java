@@ -4,6 +4,7 @@ import com.proxylity.packetsource.core.wireguard.InboundDrop;
 import com.proxylity.packetsource.core.wireguard.SealResult;
 import io.netty.buffer.ByteBuf;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.util.function.BiConsumer;
 
 /**
@@ -19,7 +20,7 @@ public final class NoWireGuard implements WireGuardPort {
     }
 
     @Override
-    public SealResult seal(String peerKey, byte[] inner, ByteBuf out, long nowNanos) {
+    public SealResult seal(String peerKey, ByteBuffer inner, ByteBuf out, long nowNanos) {
         return SealResult.NO_SESSION;
     }
 

@@ -4,6 +4,7 @@ import com.proxylity.packetsource.core.wireguard.InboundDrop;
 import com.proxylity.packetsource.core.wireguard.SealResult;
 import io.netty.buffer.ByteBuf;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.util.function.BiConsumer;
 
 /**
@@ -31,7 +32,7 @@ public final class SerializedWireGuardPort implements WireGuardPort {
     }
 
     @Override
-    public SealResult seal(String peerKey, byte[] inner, ByteBuf out, long nowNanos) {
+    public SealResult seal(String peerKey, ByteBuffer inner, ByteBuf out, long nowNanos) {
         synchronized (lock) {
             return engine.seal(peerKey, inner, out, nowNanos);
         }

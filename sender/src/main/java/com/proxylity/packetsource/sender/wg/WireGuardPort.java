@@ -4,6 +4,7 @@ import com.proxylity.packetsource.core.wireguard.InboundDrop;
 import com.proxylity.packetsource.core.wireguard.SealResult;
 import io.netty.buffer.ByteBuf;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.util.function.BiConsumer;
 
 /**
@@ -23,11 +24,11 @@ public interface WireGuardPort {
                  BiConsumer<byte[], InetSocketAddress> reply);
 
     /**
-     * Seals {@code inner} for {@code peerKey} into {@code out} (a buffer with room for the
+     * Seals {@code inner} (its remaining bytes) for {@code peerKey} into {@code out} (a buffer with room for the
      * WireGuard transport header, the inner packet padded to 16 bytes and the tag), advancing
      * its writer index by what was written.
      */
-    SealResult seal(String peerKey, byte[] inner, ByteBuf out, long nowNanos);
+    SealResult seal(String peerKey, ByteBuffer inner, ByteBuf out, long nowNanos);
 
     /** Periodic timers (handshake expiry, keepalives); replies as in {@link #receive}. */
     void tick(long nowNanos, BiConsumer<byte[], InetSocketAddress> reply);
