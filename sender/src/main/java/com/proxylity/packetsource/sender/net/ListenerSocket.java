@@ -276,12 +276,13 @@ public final class ListenerSocket {
         }
     }
 
-    /** One queued packet left the queue (into the kernel, or failed). */
-    void release() {
-        pending.decrementAndGet();
-    }
-
-    void completed(Outbound out) {
+    /**
+     * Every queued packet of {@code out} left the queue (into the kernel, or failed): its room is
+     * given back in one step. Per packet, the sockets' loops of a multi-socket Listener would
+     * take turns owning the counter's cache line for every datagram they send.
+     */
+    void completed(Outbound out, int queued) {
+        pending.addAndGet(-queued);
         metrics.batch(out.size(), System.nanoTime() - out.submittedNanos);
     }
 

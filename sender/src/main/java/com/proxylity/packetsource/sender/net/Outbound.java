@@ -29,6 +29,7 @@ public final class Outbound implements ChannelFutureListener {
     private final AtomicInteger open = new AtomicInteger();
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private ListenerSocket socket;
+    private int granted;
     long submittedNanos;
     /**
      * Checked against the endpoint a WireGuard seal picks (the peer's last authenticated source,
@@ -91,6 +92,7 @@ public final class Outbound implements ChannelFutureListener {
             outcome[i] = DiscardReason.SendError;
             settled[i] = true;
         }
+        this.granted = granted;
         open.set(granted);
         if (granted == 0) done.complete(null);
     }
@@ -99,9 +101,8 @@ public final class Outbound implements ChannelFutureListener {
         outcome[slot] = reason;
         settled[slot] = true;
         payload[slot] = null;
-        socket.release();
         if (open.decrementAndGet() == 0) {
-            socket.completed(this);
+            socket.completed(this, granted);
             done.complete(null);
         }
     }
