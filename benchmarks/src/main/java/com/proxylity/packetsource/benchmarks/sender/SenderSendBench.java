@@ -46,7 +46,9 @@ import java.util.concurrent.TimeUnit;
  * and on loopback the system time includes the receive-side delivery done inside the syscall) —
  * the cost per datagram, stable under contention, and equal to pps on an idle machine where the
  * sending thread is the bottleneck. For the sender path the CPU of both threads (the submitting
- * thread and the Listener's event loop) is counted, so the ratio is conservative.
+ * thread and the Listener's event loop) is counted, so the ratio is conservative. The
+ * {@code inline} rows submit on the Listener's own loops instead, as the egress API does in the
+ * sender's default layout: no submitting thread and no hand-off to count.
  *
  * <p>What is counted: datagrams the kernel accepted — sendmmsg return values (native), outcomes
  * settled as Sent (sender: Netty's write promise succeeds only after the kernel took the
@@ -171,6 +173,7 @@ public final class SenderSendBench {
                         add(summary, size + " ratio multi inline /cpu", mi.ppsPerCpu() / mCpu);
                         add(summary, size + " native N/1 pps", mPps / natPps);
                         add(summary, size + " sender N/1 pps", ms.pps() / snd.pps());
+                        add(summary, size + " inline N/1 pps", mi.pps() / inl.pps());
                     }
                 }
             }

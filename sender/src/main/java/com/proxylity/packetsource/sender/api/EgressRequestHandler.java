@@ -44,10 +44,11 @@ import java.util.concurrent.RejectedExecutionException;
  * request that can never succeed is refused before its body is read; the body is buffered
  * only up to 1 MiB and within a server-wide budget; the HMAC runs over each chunk as it is
  * buffered and is judged, with the nonce, when the body is complete, still on the loop (a 1 MiB
- * HMAC is ~2 ms, and an unauthenticated request must never take a handler thread). An authenticated request in the binary framing is parsed
- * and queued on the loop too ({@link EgressService#sendAsync}, which never waits); its answer is
- * written when the Listener's loop has settled its last datagram. Only JSON bodies, slow to
- * parse, go through the handler pool (503 when it is full), and only to be parsed.
+ * HMAC is ~2 ms, and an unauthenticated request must never take a handler thread). An
+ * authenticated request in the binary framing is parsed and queued on the loop too, its payloads
+ * sent from the body buffer ({@link BinaryBatch}, which never waits); its answer is written when
+ * the Listener's loop has settled its last datagram. Only JSON bodies, slow to parse, go through
+ * the handler pool (503 when it is full), and only to be parsed.
  */
 final class EgressRequestHandler extends ChannelInboundHandlerAdapter {
     private static final JsonLog LOG = JsonLog.of(EgressHttpServer.class);
