@@ -218,20 +218,11 @@ public final class SenderSendBench {
      * loop thread plus the submitting thread.
      */
     private static Run senderPath(InetSocketAddress dest, int size, double seconds, int sockets) throws Exception {
-        Transport t = Transport.best();
-        EventLoopGroup group = t.newGroup(sockets, "bench-listener");
-        ListenerSocket socket = new ListenerSocket(ListenerConfig.udp("bench", "127.0.0.1", 0),
-                SenderConfig.DEFAULT_QUEUE_CAPACITY, new SenderMetrics("bench"), null, sockets);
-        socket.bind(group, t);
-        byte[][] payloads = new byte[BATCH][];
-        for (int i = 0; i < BATCH; i++) {
-            payloads[i] = new byte[size];
-            Arrays.fill(payloads[i], (byte) i);
-        }
+        EventLoopGroup group = Transport.best().newGroup(sockets, "bench-listener");
+        ListenerSocket socket = benchSocket(group, sockets);
+        byte[][] payloads = payloads(size);
         ArrayDeque<Outbound> inFlight = new ArrayDeque<>();
-        long[] loops = new long[sockets];
-        int li = 0;
-        for (io.netty.util.concurrent.EventExecutor e : group) loops[li++] = e.submit(() -> Thread.currentThread().getId()).get();
+        long[] loops = loopThreads(group);
         long self = Thread.currentThread().getId();
         long loopCpu0 = loopCpu(loops);
         long selfCpu0 = THREADS.getThreadCpuTime(self);
@@ -268,20 +259,12 @@ public final class SenderSendBench {
      */
     private static Run senderPathInline(InetSocketAddress dest, int size, double seconds, int sockets)
             throws Exception {
-        Transport t = Transport.best();
-        EventLoopGroup group = t.newGroup(sockets, "bench-listener");
-        ListenerSocket socket = new ListenerSocket(ListenerConfig.udp("bench", "127.0.0.1", 0),
-                SenderConfig.DEFAULT_QUEUE_CAPACITY, new SenderMetrics("bench"), null, sockets);
-        socket.bind(group, t);
-        byte[][] payloads = new byte[BATCH][];
-        for (int i = 0; i < BATCH; i++) {
-            payloads[i] = new byte[size];
-            Arrays.fill(payloads[i], (byte) i);
-        }
+        EventLoopGroup group = Transport.best().newGroup(sockets, "bench-listener");
+        ListenerSocket socket = benchSocket(group, sockets);
+        byte[][] payloads = payloads(size);
         List<io.netty.util.concurrent.EventExecutor> loops = new ArrayList<>();
         group.forEach(loops::add);
-        long[] ids = new long[sockets];
-        for (int k = 0; k < sockets; k++) ids[k] = loops.get(k).submit(() -> Thread.currentThread().getId()).get();
+        long[] ids = loopThreads(group);
         long[] sent = new long[sockets];
         java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(sockets * IN_FLIGHT);
         long cpu0 = loopCpu(ids);
@@ -317,6 +300,31 @@ public final class SenderSendBench {
         socket.close();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         return new Run(total / elapsed, total / cpu, 0, snmp, 1.0);
+    }
+
+    /** A plain UDP Listener of {@code sockets} SO_REUSEPORT sockets on {@code group}, bound to loopback. */
+    private static ListenerSocket benchSocket(EventLoopGroup group, int sockets) throws InterruptedException {
+        ListenerSocket socket = new ListenerSocket(ListenerConfig.udp("bench", "127.0.0.1", 0),
+                SenderConfig.DEFAULT_QUEUE_CAPACITY, new SenderMetrics("bench"), null, sockets);
+        socket.bind(group, Transport.best());
+        return socket;
+    }
+
+    /** One batch of distinct payloads, as a real sender has. */
+    private static byte[][] payloads(int size) {
+        byte[][] payloads = new byte[BATCH][];
+        for (int i = 0; i < BATCH; i++) {
+            payloads[i] = new byte[size];
+            Arrays.fill(payloads[i], (byte) i);
+        }
+        return payloads;
+    }
+
+    /** Thread ids of the group's loops, in iteration order (the order sockets were bound on them). */
+    private static long[] loopThreads(EventLoopGroup group) throws Exception {
+        List<Long> ids = new ArrayList<>();
+        for (io.netty.util.concurrent.EventExecutor e : group) ids.add(e.submit(() -> Thread.currentThread().getId()).get());
+        return ids.stream().mapToLong(Long::longValue).toArray();
     }
 
     private static long loopCpu(long[] threads) {
