@@ -20,7 +20,8 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  * for one topic cannot both win.
  */
 public final class DynamoDbRegistrationStore implements RegistrationStore {
-    private static final String OWNED_OR_NEW = "attribute_not_exists(#t) OR #r = :r OR #r = :o";
+    /** Absent, or registered by one of the two resource ids and by the same customer. */
+    private static final String OWNED_OR_NEW = "attribute_not_exists(#t) OR ((#r = :r OR #r = :o) AND #c = :c)";
 
     private final DynamoDbClient client;
     private final Tables tables;
@@ -63,8 +64,10 @@ public final class DynamoDbRegistrationStore implements RegistrationStore {
         Map<String, AttributeValue> item = client.getItem(b -> b.tableName(tables.packetSources()).consistentRead(true)
                 .key(RegistryItems.key(PacketSources.TOPIC_ARN, topicArn))).item();
         if (item == null || item.isEmpty() || Attr.optS(item, PacketSources.RESOURCE_ID) == null) return Optional.empty();
-        return Optional.of(new Registration(RegistryItems.packetSource(item, tables.packetSources()),
-                Attr.optS(item, PacketSources.RESOURCE_ID), Attr.optS(item, PacketSources.CUSTOMER_ID),
+        var source = RegistryItems.packetSource(item, tables.packetSources());
+        if (source.customerId() == null) return Optional.empty(); // not a customer's resource
+        return Optional.of(new Registration(source,
+                Attr.optS(item, PacketSources.RESOURCE_ID),
                 Attr.optS(item, PacketSources.ROLE_ARN), Attr.optS(item, PacketSources.DESCRIPTION),
                 Attr.optList(item, PacketSources.SUBSCRIPTION_ARNS)));
     }
@@ -78,15 +81,16 @@ public final class DynamoDbRegistrationStore implements RegistrationStore {
     public boolean put(Registration r, String takeOverFrom) {
         Map<String, AttributeValue> item = new java.util.HashMap<>(RegistryItems.toItem(r.source()));
         item.put(PacketSources.RESOURCE_ID, Attr.s(r.resourceId()));
-        if (r.customerId() != null) item.put(PacketSources.CUSTOMER_ID, Attr.s(r.customerId()));
         if (r.roleArn() != null) item.put(PacketSources.ROLE_ARN, Attr.s(r.roleArn()));
         if (r.description() != null && !r.description().isEmpty()) item.put(PacketSources.DESCRIPTION, Attr.s(r.description()));
         item.put(PacketSources.SUBSCRIPTION_ARNS, Attr.list(r.subscriptionArns()));
         try {
             client.putItem(b -> b.tableName(tables.packetSources()).item(item).conditionExpression(OWNED_OR_NEW)
-                    .expressionAttributeNames(Map.of("#t", PacketSources.TOPIC_ARN, "#r", PacketSources.RESOURCE_ID))
+                    .expressionAttributeNames(Map.of("#t", PacketSources.TOPIC_ARN, "#r", PacketSources.RESOURCE_ID,
+                            "#c", PacketSources.CUSTOMER_ID))
                     .expressionAttributeValues(Map.of(":r", Attr.s(r.resourceId()),
-                            ":o", Attr.s(takeOverFrom == null ? r.resourceId() : takeOverFrom))));
+                            ":o", Attr.s(takeOverFrom == null ? r.resourceId() : takeOverFrom),
+                            ":c", Attr.s(r.customerId()))));
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;
@@ -94,15 +98,15 @@ public final class DynamoDbRegistrationStore implements RegistrationStore {
     }
 
     @Override
-    public void delete(String topicArn, String resourceId) {
-        if (!RegistryItems.validKey(topicArn) || resourceId == null) return;
+    public void delete(String topicArn, String resourceId, String customerId) {
+        if (!RegistryItems.validKey(topicArn) || resourceId == null || customerId == null) return;
         try {
             client.deleteItem(b -> b.tableName(tables.packetSources()).key(RegistryItems.key(PacketSources.TOPIC_ARN, topicArn))
-                    .conditionExpression("#r = :r")
-                    .expressionAttributeNames(Map.of("#r", PacketSources.RESOURCE_ID))
-                    .expressionAttributeValues(Map.of(":r", Attr.s(resourceId))));
+                    .conditionExpression("#r = :r AND #c = :c")
+                    .expressionAttributeNames(Map.of("#r", PacketSources.RESOURCE_ID, "#c", PacketSources.CUSTOMER_ID))
+                    .expressionAttributeValues(Map.of(":r", Attr.s(resourceId), ":c", Attr.s(customerId))));
         } catch (ConditionalCheckFailedException e) {
-            // Absent, or registered by another resource (our successor): not ours to delete.
+            // Absent, or registered by another resource (our successor) or customer: not ours to delete.
         }
     }
 }

@@ -3,6 +3,7 @@ package com.proxylity.packetsource.dynamodb;
 import com.proxylity.packetsource.core.registry.Listener;
 import com.proxylity.packetsource.core.registry.PacketSource;
 import com.proxylity.packetsource.core.registry.Registry;
+import com.proxylity.packetsource.core.registry.RegistryUnavailableException;
 import com.proxylity.packetsource.dynamodb.Tables.Listeners;
 import com.proxylity.packetsource.dynamodb.Tables.PacketSources;
 import java.time.Clock;
@@ -13,6 +14,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -73,8 +75,13 @@ public final class DynamoDbRegistry implements Registry {
     }
 
     private Optional<Map<String, AttributeValue>> read(String table, String keyAttr, String key) {
-        Map<String, AttributeValue> item = client.getItem(b -> b.tableName(table)
-                .key(RegistryItems.key(keyAttr, key)).consistentRead(true)).item();
+        Map<String, AttributeValue> item;
+        try {
+            item = client.getItem(b -> b.tableName(table)
+                    .key(RegistryItems.key(keyAttr, key)).consistentRead(true)).item();
+        } catch (SdkException e) {
+            throw new RegistryUnavailableException("GetItem on " + table + " failed", e);
+        }
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
     }
 

@@ -54,7 +54,7 @@ public final class DynamoDbRegistryWriter {
             i++;
         }
         var remove = new java.util.ArrayList<String>();
-        for (String optional : java.util.List.of(Listeners.PUBLIC_KEY, Listeners.SENDER_ENDPOINT)) {
+        for (String optional : java.util.List.of(Listeners.PUBLIC_KEY, Listeners.SENDER_ENDPOINT, Listeners.OWNER)) {
             if (!item.containsKey(optional)) {
                 names.put("#r" + remove.size(), optional);
                 remove.add("#r" + remove.size());

@@ -31,6 +31,7 @@ final class RegistryItems {
         if (p.formatter() != null) item.put(PacketSources.FORMATTER, Attr.s(p.formatter()));
         item.put(PacketSources.MAX_AGE_SECONDS, Attr.n(p.maxAgeSeconds()));
         item.put(PacketSources.RATE_PER_SECOND, Attr.n(p.ratePerSecond()));
+        if (p.customerId() != null) item.put(PacketSources.CUSTOMER_ID, Attr.s(p.customerId()));
         return item;
     }
 
@@ -42,7 +43,8 @@ final class RegistryItems {
                 Attr.optBool(item, PacketSources.ENABLED, false), // absent = not enabled: fail closed
                 Attr.optS(item, PacketSources.FORMATTER),
                 Attr.optN(item, PacketSources.MAX_AGE_SECONDS, 0, where),
-                Math.toIntExact(Attr.optN(item, PacketSources.RATE_PER_SECOND, 0, where)));
+                Math.toIntExact(Attr.optN(item, PacketSources.RATE_PER_SECOND, 0, where)),
+                Attr.optS(item, PacketSources.CUSTOMER_ID));
     }
 
     static Map<String, AttributeValue> toItem(Listener l) {
@@ -58,6 +60,7 @@ final class RegistryItems {
         if (l.publicKey() != null) item.put(Listeners.PUBLIC_KEY, Attr.s(l.publicKey()));
         if (l.senderEndpoint() != null) item.put(Listeners.SENDER_ENDPOINT, Attr.s(l.senderEndpoint()));
         item.put(Listeners.ADDRESS_FAMILIES, Attr.s(l.families().wireName()));
+        if (l.owner() != null) item.put(Listeners.OWNER, Attr.s(l.owner()));
         return item;
     }
 
@@ -81,7 +84,8 @@ final class RegistryItems {
             throw Attr.bad(where, Listeners.ADDRESS_FAMILIES, "is not ipv4, ipv6 or dual-stack");
         }
         return new Listener(name, type, (int) port, Attr.optList(item, Listeners.PUBLIC_ADDRESSES),
-                Attr.optS(item, Listeners.PUBLIC_KEY), Attr.optS(item, Listeners.SENDER_ENDPOINT), reaches);
+                Attr.optS(item, Listeners.PUBLIC_KEY), Attr.optS(item, Listeners.SENDER_ENDPOINT), reaches,
+                Attr.optS(item, Listeners.OWNER));
     }
 
     /** DynamoDB rejects empty keys and keys over 2048 bytes; such a lookup can only miss. */

@@ -82,7 +82,10 @@ public record Tables(String packetSources, String listeners, String sessions, St
          * source seeded by hand. Only that resource may replace or delete the item (conditional writes).
          */
         public static final String RESOURCE_ID = "ResourceId";
-        /** S, optional: the customer that owns the resource. */
+        /**
+         * S, optional: the customer that owns the source (absent: registered by the operator).
+         * It may bind only a Listener whose {@link Listeners#OWNER} is the same customer.
+         */
         public static final String CUSTOMER_ID = "CustomerId";
         /** S, optional: the customer's role the subscriptions were made with. */
         public static final String ROLE_ARN = "RoleArn";
@@ -121,6 +124,12 @@ public record Tables(String packetSources, String listeners, String sessions, St
          * The sender's own registration never writes it.
          */
         public static final String ALLOWED_PEERS = "AllowedPeers";
+        /**
+         * S, optional: the customer id the Listener is assigned to, from the deployment
+         * configuration (the sender writes it with the rest of its Listener, and removes it when
+         * the configuration names none). Absent: no customer's Packet Source may use it.
+         */
+        public static final String OWNER = "Owner";
 
         private Listeners() {}
     }

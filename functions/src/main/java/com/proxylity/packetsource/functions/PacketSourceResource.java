@@ -6,6 +6,9 @@ import com.proxylity.packetsource.functions.resource.PacketSourceLifecycle;
 import com.proxylity.packetsource.functions.resource.PhysicalIds;
 import com.proxylity.packetsource.functions.resource.ResourceRequest;
 import com.proxylity.packetsource.functions.resource.ResponseLimits;
+import com.proxylity.packetsource.functions.resource.GuardedHttpClient;
+import java.net.URI;
+import java.util.function.Predicate;
 import com.proxylity.packetsource.functions.config.Environment;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -20,18 +23,28 @@ import software.amazon.lambda.powertools.cloudformation.Response;
  * name, which changes between invocations and would make CloudFormation replace the resource), and
  * every response is bounded to what CloudFormation accepts ({@link ResponseLimits}). Nothing is
  * thrown for a customer mistake: a thrown exception would send FAILED without a reason.
+ *
+ * <p>The event is untrusted (docs/architecture.md#tenancy): a ResponseURL outside
+ * {@link ResponseUrls} gets no work done and no answer, and the HTTP client that sends answers
+ * refuses such a URL a second time, follows no redirect and gives up after bounded time.
  */
 public final class PacketSourceResource extends AbstractCustomResourceHandler {
     private static final Logger LOG = LogManager.getLogger(PacketSourceResource.class);
+    /** Connecting and each read or write of the answer; CloudFormation's bucket answers in far less. */
+    static final java.time.Duration RESPONSE_TIMEOUT = java.time.Duration.ofSeconds(10);
     private final PacketSourceLifecycle lifecycle;
+    private final Predicate<URI> responseUrls;
 
     public PacketSourceResource() {
-        this(Environment.packetSourceLifecycle());
+        this(Environment.packetSourceLifecycle(), Environment.responseUrls());
     }
 
-    public PacketSourceResource(PacketSourceLifecycle lifecycle) {
-        super(UrlConnectionHttpClient.create());
+    /** @param responseUrls where answers may go: CloudFormation's hosts in AWS, loopback only locally */
+    public PacketSourceResource(PacketSourceLifecycle lifecycle, Predicate<URI> responseUrls) {
+        super(new GuardedHttpClient(UrlConnectionHttpClient.builder()
+                .connectionTimeout(RESPONSE_TIMEOUT).socketTimeout(RESPONSE_TIMEOUT).build(), responseUrls));
         this.lifecycle = lifecycle;
+        this.responseUrls = responseUrls;
     }
 
     @Override
@@ -56,6 +69,12 @@ public final class PacketSourceResource extends AbstractCustomResourceHandler {
 
     private Response respond(CloudFormationCustomResourceEvent e, String type,
                              java.util.function.Supplier<PacketSourceLifecycle.Outcome> work) {
+        if (!allowed(e.getResponseUrl())) {
+            // Not CloudFormation's: nothing is done, and the client refuses to send this answer.
+            LOG.warn("{} refused: ResponseURL is not a CloudFormation response URL request={}", type, e.getRequestId());
+            return Response.builder().status(Response.Status.FAILED).physicalResourceId(e.getPhysicalResourceId())
+                    .reason("ResponseURL refused").build();
+        }
         PacketSourceLifecycle.Outcome o;
         try {
             o = work.get();
@@ -65,8 +84,9 @@ public final class PacketSourceResource extends AbstractCustomResourceHandler {
             LOG.error("{} failed unexpectedly request={}", type, e.getRequestId(), ex);
             // The id a Create would have had, so the Delete that follows finds what it left.
             Object listener = e.getResourceProperties() == null ? null : e.getResourceProperties().get("ListenerName");
-            String id = e.getPhysicalResourceId() != null ? e.getPhysicalResourceId()
-                    : PhysicalIds.of(e.getStackId(), e.getLogicalResourceId(), String.valueOf(listener));
+            String id = ex instanceof PacketSourceLifecycle.InternalFailure f ? f.physicalId()
+                    : e.getPhysicalResourceId() != null ? e.getPhysicalResourceId()
+                    : PhysicalIds.unowned(e.getStackId(), e.getLogicalResourceId(), String.valueOf(listener));
             o = "Delete".equals(type) ? new PacketSourceLifecycle.Outcome(true, e.getPhysicalResourceId(), null, java.util.Map.of())
                     : new PacketSourceLifecycle.Outcome(false, id,
                             "Internal error at Proxylity (request " + e.getRequestId() + "); retry the stack operation", java.util.Map.of());
@@ -81,5 +101,13 @@ public final class PacketSourceResource extends AbstractCustomResourceHandler {
                 .reason(o.reason())
                 .value(o.data())
                 .build();
+    }
+
+    private boolean allowed(String url) {
+        try {
+            return url != null && responseUrls.test(new URI(url));
+        } catch (java.net.URISyntaxException ex) {
+            return false;
+        }
     }
 }

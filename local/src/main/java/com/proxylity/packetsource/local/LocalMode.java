@@ -81,7 +81,8 @@ public final class LocalMode implements AutoCloseable {
             throw e;
         }
         try {
-            this.resource = LocalResourceEndpoint.start(config.ports().resource(), new PacketSourceResource(resourceLifecycle()));
+            this.resource = LocalResourceEndpoint.start(config.ports().resource(), new PacketSourceResource(resourceLifecycle(),
+                    com.proxylity.packetsource.functions.resource.ResponseUrls.loopbackOnly()));
         } catch (IOException | RuntimeException e) {
             stack.close();
             sender.close();

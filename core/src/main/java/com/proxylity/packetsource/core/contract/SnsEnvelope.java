@@ -19,6 +19,14 @@ public record SnsEnvelope(Type type, String messageId, String topicArn, String m
                           Instant timestamp, Map<String, String> messageAttributes,
                           String subscribeUrl, String token) {
 
+    /**
+     * The Timestamps an envelope may carry. SNS stamps the time it accepted the publish; anything
+     * outside these bounds is not SNS's, and bounding it keeps every later use (age, epoch
+     * milliseconds) free of overflow.
+     */
+    public static final Instant EARLIEST_TIMESTAMP = Instant.EPOCH;
+    public static final Instant LATEST_TIMESTAMP = Instant.parse("9999-12-31T23:59:59.999Z");
+
     /** The message attribute naming the region a packet must leave from (docs/architecture.md#message-contract). */
     public static final String EGRESS_REGION = "EgressRegion";
 
@@ -64,6 +72,9 @@ public record SnsEnvelope(Type type, String messageId, String topicArn, String m
                 timestamp = Instant.parse(ts);
             } catch (DateTimeParseException e) {
                 throw new MalformedMessageException("SNS envelope Timestamp is not ISO-8601");
+            }
+            if (timestamp.isBefore(EARLIEST_TIMESTAMP) || timestamp.isAfter(LATEST_TIMESTAMP)) {
+                throw new MalformedMessageException("SNS envelope Timestamp is out of range");
             }
         }
         String subscribeUrl = text(root, "SubscribeURL", false);

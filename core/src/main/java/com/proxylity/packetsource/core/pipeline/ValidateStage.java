@@ -12,6 +12,7 @@ import com.proxylity.packetsource.core.format.Formatters;
 import com.proxylity.packetsource.core.registry.Listener;
 import com.proxylity.packetsource.core.registry.PacketSource;
 import com.proxylity.packetsource.core.registry.Registry;
+import com.proxylity.packetsource.core.registry.RegistryUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,8 +27,8 @@ import java.util.Optional;
  * messageId/index). Pure apart from the registry read; thread-safe if the registry is.
  *
  * <p>Order of message-level checks (first failing wins): envelope readable
- * ({@code MalformedMessage}), topic registered with a registered Listener ({@code UnknownTopic}),
- * source enabled ({@code SourceDisabled}), {@code EgressRegion} present and naming this region
+ * ({@code MalformedMessage}), topic registered with a registered Listener that its customer owns
+ * ({@code UnknownTopic}, docs/architecture.md#tenancy), source enabled ({@code SourceDisabled}), {@code EgressRegion} present and naming this region
  * ({@code MalformedMessage}), age within the source's max age ({@code Stale}), body matches the
  * schema's message part ({@code MalformedMessage}).
  */
@@ -48,9 +49,32 @@ public final class ValidateStage {
         this.schema = schema;
     }
 
+    /**
+     * One outcome per record whatever its content. Throws only {@link RegistryUnavailableException}
+     * (the caller retries the batch); anything else a record provokes is that record's
+     * {@code MalformedMessage}, so one record can never fail its neighbours.
+     */
     public ValidateOutput validate(List<SqsRecord> records) {
         Collector out = new Collector();
-        for (SqsRecord r : records) record(r, out);
+        for (SqsRecord r : records) {
+            int entries = out.entries.size();
+            int discards = out.discards.size();
+            int controls = out.controls.size();
+            boolean known = out.messages.containsKey(r.messageId());
+            try {
+                record(r, out);
+            } catch (RegistryUnavailableException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                // Undo what this record added so it ends as exactly one outcome.
+                out.entries.subList(entries, out.entries.size()).clear();
+                out.discards.subList(discards, out.discards.size()).clear();
+                out.controls.subList(controls, out.controls.size()).clear();
+                if (!known && r.messageId() != null) out.messages.remove(r.messageId());
+                out.discard(r.messageId(), DiscardReason.MalformedMessage,
+                        "message could not be validated (" + e.getClass().getSimpleName() + ")");
+            }
+        }
         return out.output();
     }
 
@@ -76,6 +100,11 @@ public final class ValidateStage {
         Optional<Listener> listener = registry.listener(ps.listenerName());
         if (listener.isEmpty()) {
             out.discard(id, DiscardReason.UnknownTopic, "the Packet Source's Listener is not registered");
+            return;
+        }
+        // Checked on every message, not only at Create: a Listener can be reassigned afterwards.
+        if (!ps.mayUse(listener.get())) {
+            out.discard(id, DiscardReason.UnknownTopic, "the Packet Source's Listener is not assigned to its customer");
             return;
         }
         if (!ps.enabled()) {

@@ -16,7 +16,10 @@ public final class ApiKeys {
     /** Every customer's ExternalId starts with this (the provider role may only assume roles asking for it). */
     public static final String EXTERNAL_ID_PREFIX = "psx-";
     public static final int MAX_LENGTH = 256;
-    private static final Pattern FORMAT = Pattern.compile("([a-z0-9][a-z0-9-]{0,62})\\.([A-Za-z0-9_-]{32,190})");
+    /** A customer id: the first part of its ApiKeys, and the owner named in its resources' ids. */
+    public static final String CUSTOMER_ID = "[a-z0-9][a-z0-9-]{0,62}";
+    private static final Pattern ID = Pattern.compile(CUSTOMER_ID);
+    private static final Pattern FORMAT = Pattern.compile("(" + CUSTOMER_ID + ")\\.([A-Za-z0-9_-]{32,190})");
 
     private ApiKeys() {}
 
@@ -25,6 +28,10 @@ public final class ApiKeys {
         if (apiKey == null || apiKey.length() > MAX_LENGTH) return Optional.empty();
         var m = FORMAT.matcher(apiKey);
         return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
+    }
+
+    public static boolean isCustomerId(String s) {
+        return s != null && ID.matcher(s).matches();
     }
 
     /** Lowercase hex SHA-256 of the key, as stored in {@link Customer#apiKeySha256()}. */

@@ -48,6 +48,7 @@ public final class InMemoryRegistry implements Registry, RegistrationStore {
     public synchronized boolean put(Registration r, String takeOverFrom) {
         Registration old = registrations.get(r.topicArn());
         if (old != null && !old.resourceId().equals(r.resourceId()) && !old.resourceId().equals(takeOverFrom)) return false;
+        if (old != null && !old.customerId().equals(r.customerId())) return false;
         if (old == null && sources.containsKey(r.topicArn())) return false; // configured, not owned by a resource
         registrations.put(r.topicArn(), r);
         sources.put(r.topicArn(), r.source());
@@ -55,9 +56,9 @@ public final class InMemoryRegistry implements Registry, RegistrationStore {
     }
 
     @Override
-    public synchronized void delete(String topicArn, String resourceId) {
+    public synchronized void delete(String topicArn, String resourceId, String customerId) {
         Registration old = registration(topicArn).orElse(null);
-        if (old == null || !old.resourceId().equals(resourceId)) return;
+        if (old == null || !old.resourceId().equals(resourceId) || !old.customerId().equals(customerId)) return;
         registrations.remove(topicArn);
         sources.remove(topicArn);
     }

@@ -10,7 +10,25 @@ package com.proxylity.packetsource.core.registry;
  *                      {@code Stale}; 0 disables the check
  * @param ratePerSecond packets per second allowed for this source ({@code RateLimited} above);
  *                      0 disables the limit
+ * @param customerId the customer that owns the source, or null for one the operator registered
+ *                   by hand; it may bind only a Listener with the same owner
+ *                   (docs/architecture.md#tenancy)
  */
 public record PacketSource(String topicArn, String listenerName, boolean enabled, String formatter,
-                           long maxAgeSeconds, int ratePerSecond) {
+                           long maxAgeSeconds, int ratePerSecond, String customerId) {
+
+    /** A source the operator registered, owned by no customer. */
+    public PacketSource(String topicArn, String listenerName, boolean enabled, String formatter,
+                        long maxAgeSeconds, int ratePerSecond) {
+        this(topicArn, listenerName, enabled, formatter, maxAgeSeconds, ratePerSecond, null);
+    }
+
+    /**
+     * Whether this source may send from {@code listener}: only a Listener its own customer owns,
+     * and an operator's source (no customer) only an unassigned Listener.
+     */
+    public boolean mayUse(Listener listener) {
+        return listener != null && listener.name().equals(listenerName)
+                && java.util.Objects.equals(customerId, listener.owner());
+    }
 }

@@ -21,10 +21,14 @@ public interface RegistrationStore {
      *
      * @param takeOverFrom a resource id whose registration of the topic may be replaced too (the
      *                     resource this one replaces in a CloudFormation replacement), or null
-     * @return false (and nothing written) if another resource id owns the topic
+     * @return false (and nothing written) if another resource id, or another customer, owns the
+     *     topic, or the operator registered it by hand
      */
     boolean put(Registration registration, String takeOverFrom);
 
-    /** Removes the topic's registration if {@code resourceId} owns it; absent or owned by another: nothing. */
-    void delete(String topicArn, String resourceId);
+    /**
+     * Removes the topic's registration if {@code resourceId} of {@code customerId} owns it;
+     * absent or owned by another resource or customer: nothing.
+     */
+    void delete(String topicArn, String resourceId, String customerId);
 }

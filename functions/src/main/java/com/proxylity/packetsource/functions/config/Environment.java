@@ -120,6 +120,11 @@ public final class Environment {
                 new com.proxylity.packetsource.functions.resource.AwsCustomerAccounts(region(), null, null, null), settings);
     }
 
+    /** Where the provider may send its answers: CloudFormation's response hosts of the served regions. */
+    public static com.proxylity.packetsource.functions.resource.ResponseUrls responseUrls() {
+        return com.proxylity.packetsource.functions.resource.ResponseUrls.cloudFormation(list(required(SERVED_REGIONS)));
+    }
+
     static java.util.List<String> list(String csv) {
         return java.util.Arrays.stream(csv.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
     }

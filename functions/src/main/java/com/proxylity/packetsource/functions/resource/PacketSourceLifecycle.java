@@ -18,12 +18,19 @@ import org.apache.logging.log4j.Logger;
 /**
  * Create, Update and Delete of a Packet Source, independent of how the request arrived.
  *
- * <p>Order matters. Create registers the source before subscribing: Validate confirms a
- * SubscriptionConfirmation only for a registered topic, and SNS may deliver it at once. Messages
- * are authenticated by the registry, so on Update the old topic is deregistered before it is
- * unsubscribed: whatever still arrives from it is UnknownTopic. Every step is idempotent
- * (Subscribe of the same queue with the same attributes returns the same subscription), so
- * CloudFormation's retries converge.
+ * <p>Every event is untrusted (docs/architecture.md#tenancy): anyone who may invoke the provider
+ * writes all of it. So each request is authenticated by its ApiKey, and acts only on what that
+ * customer owns: a physical id names its owner ({@link PhysicalIds}), a registration records its
+ * customer and is written conditionally on it, and a Listener must be assigned to the customer.
+ *
+ * <p>All or nothing: a Create or Update that fails or is refused leaves the registry and every
+ * subscription as they were. Registered first (the pipeline confirms the SubscriptionConfirmations
+ * of registered topics only, and SNS may send one at once), then subscribed, then committed; a
+ * failure after the first write restores the registration it replaced (or removes its own) and
+ * unsubscribes what it subscribed, keeping what was there before. On Update the old topic is
+ * deregistered before it is unsubscribed: whatever still arrives from it is UnknownTopic. Every
+ * step is idempotent (Subscribe of the same queue with the same attributes returns the same
+ * subscription), so CloudFormation's retries converge.
  */
 public final class PacketSourceLifecycle {
     private static final Logger LOG = LogManager.getLogger(PacketSourceLifecycle.class);
@@ -50,6 +57,20 @@ public final class PacketSourceLifecycle {
         }
     }
 
+    /** Our side failed (registry, STS, SNS unreachable); the id is the one the answer must carry. */
+    public static final class InternalFailure extends RuntimeException {
+        private final String physicalId;
+
+        InternalFailure(String physicalId, RuntimeException cause) {
+            super(cause.toString(), cause);
+            this.physicalId = physicalId;
+        }
+
+        public String physicalId() {
+            return physicalId;
+        }
+    }
+
     private final RegistrationStore store;
     private final CustomerAccounts accounts;
     private final Settings settings;
@@ -62,12 +83,17 @@ public final class PacketSourceLifecycle {
 
     public Outcome create(ResourceRequest r) {
         String listenerName = r.properties() == null ? null : String.valueOf(r.properties().get("ListenerName"));
-        String id = PhysicalIds.of(r.stackId(), r.logicalId(), listenerName);
+        // Until the ApiKey authenticates, the answer carries an id that owns nothing.
+        String id = PhysicalIds.unowned(r.stackId(), r.logicalId(), listenerName);
         try {
             ResourceProperties p = ResourceProperties.parse(r.properties(), settings.servedRegions());
-            return establish(id, p, null, null);
+            Customer customer = authenticate(p.apiKey());
+            id = PhysicalIds.of(customer.id(), r.stackId(), r.logicalId(), p.listenerName());
+            return establish(id, p, customer, null, null);
         } catch (ResourceFailure f) {
             return Outcome.failed(id, f.reason());
+        } catch (RuntimeException e) {
+            throw new InternalFailure(id, e);
         }
     }
 
@@ -81,25 +107,40 @@ public final class PacketSourceLifecycle {
         }
         ResourceProperties old = parseQuietly(r.oldProperties());
         try {
+            Customer customer = authenticate(p.apiKey());
+            if (!PhysicalIds.ownedBy(oldId, customer.id())) throw new ResourceFailure(Reasons.notYours());
             if (old == null || !old.listenerName().equals(p.listenerName())) {
                 // Replacement: a new physical id; CloudFormation deletes the old one afterwards,
                 // which leaves a topic this resource took over alone (it is no longer the owner).
-                String newId = PhysicalIds.of(r.stackId(), r.logicalId(), p.listenerName());
-                return establish(newId, p, oldId, null);
+                String newId = PhysicalIds.of(customer.id(), r.stackId(), r.logicalId(), p.listenerName());
+                return establish(newId, p, customer, oldId, null);
             }
-            return establish(oldId, p, null, old);
+            return establish(oldId, p, customer, null, old);
         } catch (ResourceFailure f) {
             return Outcome.failed(oldId, f.reason());
+        } catch (RuntimeException e) {
+            // FAILED keeps the old id: CloudFormation then rolls back to the resource it has.
+            throw new InternalFailure(oldId, e);
         }
     }
 
-    /** Never FAILED: whatever is already gone is fine, and a failed Create's Delete succeeds. */
+    /**
+     * Never FAILED, so a stack can always be deleted: whatever is already gone is fine, and a
+     * failed Create's Delete succeeds. It changes something only for the customer its ApiKey
+     * authenticates and only on a physical id that customer owns; any other Delete (a foreign id,
+     * an unowned id, a revoked key) answers SUCCESS and changes nothing.
+     */
     public Outcome delete(ResourceRequest r) {
         String id = r.physicalId();
         ResourceProperties p = parseQuietly(r.properties());
-        if (p == null || id == null || !id.startsWith(PhysicalIds.PREFIX)) return new Outcome(true, id, null, Map.of());
+        if (p == null || id == null) return new Outcome(true, id, null, Map.of());
+        Optional<Customer> customer = authenticated(p.apiKey());
+        if (customer.isEmpty() || !PhysicalIds.ownedBy(id, customer.get().id())) {
+            LOG.warn("delete changed nothing: not authenticated as the owner of resource={}", id);
+            return new Outcome(true, id, null, Map.of());
+        }
         try {
-            remove(id, p.topicArn(), p.roleArn(), customerOf(p).map(Customer::externalId).orElse(null));
+            remove(id, p.topicArn(), p.roleArn(), customer.get());
         } catch (RuntimeException e) {
             // Logged for us; the customer's stack must not get stuck in DELETE_FAILED for it.
             LOG.warn("delete left something behind resource={} topic={} error={}", id, p.topicArn(), e.toString());
@@ -107,12 +148,14 @@ public final class PacketSourceLifecycle {
         return new Outcome(true, id, null, Map.of());
     }
 
-    private Outcome establish(String id, ResourceProperties p, String takeOverFrom, ResourceProperties old) throws ResourceFailure {
-        Customer customer = authenticate(p.apiKey());
-        Listener listener = store.listener(p.listenerName())
+    private Outcome establish(String id, ResourceProperties p, Customer customer, String takeOverFrom,
+                              ResourceProperties old) throws ResourceFailure {
+        Listener listener = store.listener(p.listenerName()).filter(l -> customer.id().equals(l.owner()))
+                // Another customer's Listener reads as unknown: the answer never confirms it exists.
                 .orElseThrow(() -> new ResourceFailure(Reasons.unknownListener(p.listenerName())));
         Optional<Registration> existing = store.registration(p.topicArn());
-        if (existing.isPresent() && !existing.get().resourceId().equals(id) && !existing.get().resourceId().equals(takeOverFrom)) {
+        if (existing.isPresent() && !(existing.get().customerId().equals(customer.id())
+                && (existing.get().resourceId().equals(id) || existing.get().resourceId().equals(takeOverFrom)))) {
             throw new ResourceFailure(Reasons.topicTaken(p.topicArn()));
         }
         if (existing.isEmpty() && store.packetSource(p.topicArn()).isPresent()) {
@@ -122,37 +165,71 @@ public final class PacketSourceLifecycle {
                 && existing.isPresent() && existing.get().resourceId().equals(id)
                 && existing.get().subscriptionArns().size() == settings.deliveryQueueArns().size();
         if (sameSubscriptions) {
-            // Formatter, Enabled or Description only: the registry, no SNS call.
+            // Formatter, Enabled or Description only: one conditional write, no SNS call.
             put(registration(id, p, customer, existing.get().subscriptionArns()), takeOverFrom);
             return success(id, p, listener, existing.get().subscriptionArns());
         }
-        boolean fresh = existing.isEmpty();
         List<String> made = new ArrayList<>();
+        Optional<Retired> retired = Optional.empty();
         try (CustomerAccounts.TopicSession session = assume(p.roleArn(), customer.externalId())) {
-            // Registered first: the pipeline confirms SubscriptionConfirmations of registered topics only.
-            put(registration(id, p, customer, existing.map(Registration::subscriptionArns).orElse(List.of())), takeOverFrom);
+            boolean wrote = false;
             try {
+                put(registration(id, p, customer, existing.map(Registration::subscriptionArns).orElse(List.of())), takeOverFrom);
+                wrote = true;
                 for (String queueArn : settings.deliveryQueueArns()) {
                     made.add(subscribe(session, p, queueArn));
                 }
+                put(registration(id, p, customer, made), takeOverFrom);
+                // A new topic replaces the old one in the same step: both or neither.
+                if (old != null && !old.topicArn().equals(p.topicArn())) {
+                    retired = deregister(id, old.topicArn(), old.roleArn(), customer);
+                }
             } catch (ResourceFailure | RuntimeException e) {
-                if (fresh) rollBack(id, p.topicArn(), session, made);
+                undo(id, customer, p.topicArn(), existing, wrote, session, made);
                 throw e;
             }
-            put(registration(id, p, customer, made), takeOverFrom);
         }
-        if (old != null && !old.topicArn().equals(p.topicArn())) {
+        if (retired.isPresent()) {
             try {
-                remove(id, old.topicArn(), old.roleArn(), customer.externalId());
+                unsubscribe(retired.get(), customer);
             } catch (RuntimeException e) {
-                // Deregistered first, so the old topic's messages are refused (UnknownTopic)
+                // Deregistered already, so the old topic's messages are refused (UnknownTopic)
                 // even if its subscriptions could not be removed (the old role may be gone).
                 LOG.warn("old topic left subscribed resource={} topic={} error={}", id, old.topicArn(), e.toString());
             }
         }
-        LOG.info("packet source established resource={} topic={} listener={} subscriptions={}",
-                id, p.topicArn(), p.listenerName(), made.size());
+        LOG.info("packet source established resource={} customer={} topic={} listener={} subscriptions={}",
+                id, customer.id(), p.topicArn(), p.listenerName(), made.size());
         return success(id, p, listener, made);
+    }
+
+    /**
+     * Puts back what a failed Create or Update changed: the registration it replaced (or none),
+     * and no subscription it made that was not there before. Best effort, each step on its own:
+     * a failing step is logged and the others still run.
+     */
+    private void undo(String id, Customer customer, String topicArn, Optional<Registration> before, boolean wrote,
+                      CustomerAccounts.TopicSession session, List<String> made) {
+        if (wrote) {
+            try {
+                if (before.isPresent()) {
+                    if (!store.put(before.get(), id)) LOG.warn("undo: registration changed meanwhile resource={}", id);
+                } else {
+                    store.delete(topicArn, id, customer.id());
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("undo could not restore the registration resource={} error={}", id, e.toString());
+            }
+        }
+        List<String> kept = before.map(Registration::subscriptionArns).orElse(List.of());
+        for (String arn : made) {
+            if (kept.contains(arn)) continue;
+            try {
+                session.unsubscribe(arn);
+            } catch (RuntimeException e) {
+                LOG.warn("undo could not unsubscribe resource={} error={}", id, e.toString());
+            }
+        }
     }
 
     private Customer authenticate(String apiKey) throws ResourceFailure {
@@ -162,8 +239,12 @@ public final class PacketSourceLifecycle {
         return c.get();
     }
 
-    private Optional<Customer> customerOf(ResourceProperties p) {
-        return ApiKeys.customerId(p.apiKey()).flatMap(store::customer);
+    private Optional<Customer> authenticated(String apiKey) {
+        try {
+            return Optional.of(authenticate(apiKey));
+        } catch (ResourceFailure f) {
+            return Optional.empty();
+        }
     }
 
     private CustomerAccounts.TopicSession assume(String roleArn, String externalId) throws ResourceFailure {
@@ -192,34 +273,37 @@ public final class PacketSourceLifecycle {
         if (!store.put(reg, takeOverFrom)) throw new ResourceFailure(Reasons.topicTaken(reg.topicArn()));
     }
 
-    private void rollBack(String id, String topicArn, CustomerAccounts.TopicSession session, List<String> made) {
-        store.delete(topicArn, id);
-        for (String arn : made) {
-            try {
-                session.unsubscribe(arn);
-            } catch (RuntimeException e) {
-                LOG.warn("roll back could not unsubscribe resource={} error={}", id, e.toString());
-            }
-        }
+    /**
+     * Deregisters {@code topicArn} if {@code id} of {@code customer} owns it, then unsubscribes
+     * our queues. A topic owned by another resource (this one's replacement) or customer is left
+     * alone; an unregistered one (a Create whose undo could not unsubscribe) is cleaned by
+     * listing its subscriptions to our queues, through the customer's own role and ExternalId.
+     */
+    private void remove(String id, String topicArn, String roleArn, Customer customer) {
+        deregister(id, topicArn, roleArn, customer).ifPresent(c -> unsubscribe(c, customer));
     }
 
-    /**
-     * Deregisters {@code topicArn} if {@code id} owns it, then unsubscribes our queues. A topic
-     * owned by another resource (this one's replacement) is left alone; an unregistered one (a
-     * failed Create) is cleaned by listing its subscriptions to our queues.
-     */
-    private void remove(String id, String topicArn, String roleArn, String externalId) {
+    /** What unsubscribing a deregistered topic needs. */
+    private record Retired(String topicArn, String roleArn, List<String> subscriptionArns) {}
+
+    /** Removes the topic's registration if it is this resource's; empty if the topic is not its to clean. */
+    private Optional<Retired> deregister(String id, String topicArn, String roleArn, Customer customer) {
         Optional<Registration> reg = store.registration(topicArn);
-        if (reg.isPresent() && !reg.get().resourceId().equals(id)) return;
+        if (reg.isPresent() && !(reg.get().resourceId().equals(id) && reg.get().customerId().equals(customer.id()))) {
+            return Optional.empty();
+        }
         // Registered by hand (no resource owns it): its subscriptions are not this resource's.
-        if (reg.isEmpty() && store.packetSource(topicArn).isPresent()) return;
-        store.delete(topicArn, id);
-        if (externalId == null) return;
-        String role = reg.map(Registration::roleArn).orElse(roleArn);
-        try (CustomerAccounts.TopicSession session = accounts.assume(role, externalId)) {
-            List<String> arns = new ArrayList<>(reg.map(Registration::subscriptionArns).orElse(List.of()));
+        if (reg.isEmpty() && store.packetSource(topicArn).isPresent()) return Optional.empty();
+        store.delete(topicArn, id, customer.id());
+        return Optional.of(new Retired(topicArn, reg.map(Registration::roleArn).orElse(roleArn),
+                reg.map(Registration::subscriptionArns).orElse(List.of())));
+    }
+
+    private void unsubscribe(Retired r, Customer customer) {
+        try (CustomerAccounts.TopicSession session = accounts.assume(r.roleArn(), customer.externalId())) {
+            List<String> arns = new ArrayList<>(r.subscriptionArns());
             if (arns.isEmpty()) {
-                for (CustomerAccounts.Subscription s : session.subscriptions(topicArn)) {
+                for (CustomerAccounts.Subscription s : session.subscriptions(r.topicArn())) {
                     if (settings.deliveryQueueArns().contains(s.endpoint()) && !s.pending()) arns.add(s.subscriptionArn());
                 }
             }
@@ -228,8 +312,8 @@ public final class PacketSourceLifecycle {
     }
 
     private Registration registration(String id, ResourceProperties p, Customer c, List<String> subscriptions) {
-        return new Registration(new PacketSource(p.topicArn(), p.listenerName(), p.enabled(), p.formatter(), 0, 0),
-                id, c.id(), p.roleArn(), p.description(), subscriptions);
+        return new Registration(new PacketSource(p.topicArn(), p.listenerName(), p.enabled(), p.formatter(), 0, 0, c.id()),
+                id, p.roleArn(), p.description(), subscriptions);
     }
 
     private Outcome success(String id, ResourceProperties p, Listener l, List<String> subscriptions) {

@@ -1,26 +1,59 @@
 package com.proxylity.packetsource.functions.resource;
 
+import com.proxylity.packetsource.core.registry.ApiKeys;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Physical ids, derived (never random) so that CloudFormation's retry of a Create gets the same
- * id, hence the same registration. The stack id is CloudFormation's (it carries the customer's
- * account), so one customer cannot name another's resource. The Listener is part of the id:
- * a new ListenerName is a replacement; a new topic or role is not.
+ * id, hence the same registration. The Listener is part of the id: a new ListenerName is a
+ * replacement; a new topic or role is not.
+ *
+ * <p>Every id of a customer's resource names its owner, {@code psrc-<customerId>-<hash>}: the
+ * event's StackId, LogicalResourceId and PhysicalResourceId are whatever the invoker wrote, so
+ * ownership is never inferred from them. An Update or Delete acts only on ids whose owner is the
+ * customer its ApiKey authenticated (docs/architecture.md#tenancy). A Create whose ApiKey did
+ * not authenticate answers with an id that names no one ({@code psrc-<hash>}).
  */
 public final class PhysicalIds {
     public static final String PREFIX = "psrc-";
+    private static final Pattern OWNED = Pattern.compile(PREFIX + "(" + ApiKeys.CUSTOMER_ID + ")-([0-9a-f]{32})");
 
     private PhysicalIds() {}
 
-    public static String of(String stackId, String logicalId, String listenerName) {
+    /** The id of a customer's resource. */
+    public static String of(String customerId, String stackId, String logicalId, String listenerName) {
+        if (!ApiKeys.isCustomerId(customerId)) {
+            throw new IllegalArgumentException("not a customer id");
+        }
+        return PREFIX + customerId + "-" + hash(stackId, logicalId, listenerName);
+    }
+
+    /** The id of a request no customer was authenticated for: it owns nothing, ever. */
+    public static String unowned(String stackId, String logicalId, String listenerName) {
+        return PREFIX + hash(stackId, logicalId, listenerName);
+    }
+
+    /** The customer an id belongs to; empty for an unowned id or anything else. */
+    public static Optional<String> owner(String physicalId) {
+        if (physicalId == null) return Optional.empty();
+        var m = OWNED.matcher(physicalId);
+        return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
+    }
+
+    public static boolean ownedBy(String physicalId, String customerId) {
+        return customerId != null && owner(physicalId).filter(customerId::equals).isPresent();
+    }
+
+    private static String hash(String stackId, String logicalId, String listenerName) {
         try {
             byte[] h = MessageDigest.getInstance("SHA-256").digest((nz(stackId) + "\n" + nz(logicalId) + "\n" + nz(listenerName))
                     .getBytes(StandardCharsets.UTF_8));
-            return PREFIX + HexFormat.of().formatHex(h, 0, 16);
+            return HexFormat.of().formatHex(h, 0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -18,6 +18,10 @@ public final class Reasons {
         return "Unknown Listener " + ResourceProperties.clip(name) + ": ListenerName must name a Listener of your Proxylity account";
     }
 
+    public static String notYours() {
+        return "PhysicalResourceId is not a Packet Source of the account the ApiKey belongs to";
+    }
+
     public static String topicTaken(String topicArn) {
         return "SnsTopicSource.TopicArn " + ResourceProperties.clip(topicArn) + " already feeds another Packet Source; a topic can feed only one";
     }

@@ -45,14 +45,14 @@ class PacketSourceResourceTest {
     void setUp() throws Exception {
         s3 = new ResponseUrlServer();
         registry = new InMemoryRegistry();
-        registry.put(new Listener("edge-udp", ListenerType.UDP, 4242, List.of("198.51.100.7"), null, "http://sender"));
-        registry.put(new Listener("edge-wg", ListenerType.WG, 51820, List.of("198.51.100.8"), "cHVibGljLWtleS1iYXNlNjQtMzItYnl0ZXMtbG9uZyE=", "http://sender"));
+        registry.put(new Listener("edge-udp", ListenerType.UDP, 4242, List.of("198.51.100.7"), null, "http://sender").ownedBy("acme"));
+        registry.put(new Listener("edge-wg", ListenerType.WG, 51820, List.of("198.51.100.8"), "cHVibGljLWtleS1iYXNlNjQtMzItYnl0ZXMtbG9uZyE=", "http://sender").ownedBy("acme"));
         registry.put(new Customer("acme", ApiKeys.sha256(ResourcePropertiesTest.KEY), "psx-acme-7f3a"));
         accounts = new RecordingAccounts("psx-acme-7f3a");
         queues = List.of("arn:aws:sqs:us-east-1:999999999999:packet-source-delivery-us-east-1",
                 "arn:aws:sqs:eu-west-1:999999999999:packet-source-delivery-eu-west-1");
         handler = new PacketSourceResource(new PacketSourceLifecycle(registry, accounts,
-                new PacketSourceLifecycle.Settings(ResourcePropertiesTest.SERVED, queues)));
+                new PacketSourceLifecycle.Settings(ResourcePropertiesTest.SERVED, queues)), ResponseUrls.loopbackOnly());
     }
 
     @AfterEach
@@ -227,7 +227,7 @@ class PacketSourceResourceTest {
         List<String> many = new ArrayList<>();
         for (int i = 0; i < 60; i++) many.add("arn:aws:sqs:us-east-1:999999999999:packet-source-delivery-us-east-1-" + i);
         handler = new PacketSourceResource(new PacketSourceLifecycle(registry, accounts,
-                new PacketSourceLifecycle.Settings(ResourcePropertiesTest.SERVED, many)));
+                new PacketSourceLifecycle.Settings(ResourcePropertiesTest.SERVED, many)), ResponseUrls.loopbackOnly());
         JsonNode r = send(event("Create", ResourcePropertiesTest.valid(), null, null));
         assertEquals("SUCCESS", r.get("Status").asText());
         assertEquals("60", r.get("Data").get("SubscriptionCount").asText(), "the count stays exact");

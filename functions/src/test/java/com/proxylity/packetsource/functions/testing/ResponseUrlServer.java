@@ -41,6 +41,11 @@ public final class ResponseUrlServer implements AutoCloseable {
         return p;
     }
 
+    /** The next PUT within the time given, or null: for checking that nothing was sent. */
+    public Put poll(long time, TimeUnit unit) throws InterruptedException {
+        return puts.poll(time, unit);
+    }
+
     @Override
     public void close() {
         server.stop(0);
