@@ -109,7 +109,8 @@ public record DeploymentConfig(List<String> regions, String account, int pipeBat
                 Object peers = m.get("allowedPeers");
                 return new ListenerSpec((String) m.get("name"), string(m.get("protocol"), "udp"),
                         Boolean.parseBoolean(String.valueOf(m.getOrDefault("decapsulated", "false"))),
-                        integer(m.get("port"), 0), peers == null ? List.of() : list(peers, List.of()));
+                        integer(m.get("port"), 0), peers == null ? List.of() : list(peers, List.of()),
+                        (String) m.get("owner"));
             }).toList();
         } catch (java.io.IOException e) {
             throw new IllegalArgumentException("listeners: not a JSON list of listeners", e);

@@ -10,11 +10,23 @@ import java.util.regex.Pattern;
  * @param decapsulated WireGuard DecapsulatedDelivery
  * @param allowedPeers WireGuard peers allowed to handshake (base64 public keys); the sender
  *        reloads them from its configuration, so they change without replacing the sender
+ * @param owner the customer id the Listener is assigned to, or null for none: only that customer's
+ *        Packet Sources may send from it (docs/architecture.md#tenancy); the sender records it
  */
-public record ListenerSpec(String name, String protocol, boolean decapsulated, int port, List<String> allowedPeers) {
+public record ListenerSpec(String name, String protocol, boolean decapsulated, int port, List<String> allowedPeers,
+                           String owner) {
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
+    private static final Pattern CUSTOMER = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+
+    /** A Listener assigned to no customer. */
+    public ListenerSpec(String name, String protocol, boolean decapsulated, int port, List<String> allowedPeers) {
+        this(name, protocol, decapsulated, port, allowedPeers, null);
+    }
 
     public ListenerSpec {
+        if (owner != null && !CUSTOMER.matcher(owner).matches()) {
+            throw new IllegalArgumentException("listener " + name + ": owner must be a customer id (a-z 0-9 -)");
+        }
         allowedPeers = allowedPeers == null ? List.of() : List.copyOf(allowedPeers);
         if (name == null || !NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("listener name must be 1-32 of a-z 0-9 - : " + name);

@@ -209,6 +209,7 @@ public final class SenderService extends Construct {
             m.put("type", l.senderType());
             m.put("bindAddress", "0.0.0.0");
             m.put("port", l.port());
+            if (l.owner() != null) m.put("owner", l.owner());
             if (l.wireGuard()) {
                 m.put("privateKeyEnv", l.privateKeyEnv());
                 m.put("allowedPeers", l.allowedPeers());

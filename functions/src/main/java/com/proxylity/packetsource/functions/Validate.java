@@ -14,6 +14,7 @@ import com.proxylity.packetsource.core.pipeline.ValidateStage;
 import com.proxylity.packetsource.core.pipeline.ValidatedEntry;
 import com.proxylity.packetsource.core.pipeline.ValidatedMessage;
 import com.proxylity.packetsource.core.registry.Registry;
+import com.proxylity.packetsource.core.registry.RegistryUnavailableException;
 import com.proxylity.packetsource.functions.model.PacketsState;
 import com.proxylity.packetsource.functions.config.Environment;
 import com.proxylity.packetsource.functions.metrics.PipelineMetrics;
@@ -155,8 +156,8 @@ public final class Validate extends StageHandler<Validate.PipeBatch, PacketsStat
         ValidateOutput out;
         try {
             out = stage.validate(records);
-        } catch (RuntimeException e) {
-            // The core never throws for message content; this is the registry failing.
+        } catch (RegistryUnavailableException e) {
+            // The only exception the stage lets out: content always ends as a record's outcome.
             throw new TransientException("registry lookup failed", e);
         }
         for (Control c : out.controls()) control(c, tally);

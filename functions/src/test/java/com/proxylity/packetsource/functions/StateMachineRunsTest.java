@@ -189,10 +189,10 @@ class StateMachineRunsTest {
     void aStageFailingBeforeEgressFailsTheExecutionSoThePipeRetriesEverything() throws Exception {
         fx.endpoint.register("Validate", new Validate(new com.proxylity.packetsource.core.registry.Registry() {
             public java.util.Optional<com.proxylity.packetsource.core.registry.PacketSource> packetSource(String t) {
-                throw new IllegalStateException("DynamoDB unavailable");
+                throw new com.proxylity.packetsource.core.registry.RegistryUnavailableException("DynamoDB unavailable", null);
             }
             public java.util.Optional<com.proxylity.packetsource.core.registry.Listener> listener(String n) {
-                throw new IllegalStateException("DynamoDB unavailable");
+                throw new com.proxylity.packetsource.core.registry.RegistryUnavailableException("DynamoDB unavailable", null);
             }
         }, "us-east-1", java.time.Clock.systemUTC(), (t, k) -> { },
                 com.proxylity.packetsource.functions.ratelimit.RateLimiter.UNLIMITED,

@@ -126,12 +126,12 @@ public final class LocalMode implements AutoCloseable {
             // The families the bound socket reaches, so the Format step (in Validate) and the sender agree (127.0.0.1: IPv4 only).
             listeners.add(new Listener(l.name(), ListenerType.fromWireName(l.typeName()), sender.listenerPorts().get(l.name()),
                     List.of("127.0.0.1"), sender.publicKeys().get(l.name()), sender.endpoint(),
-                    sender.sender().listenerFamilies(l.name())));
+                    sender.sender().listenerFamilies(l.name()), l.owner()));
         }
         List<PacketSource> sources = new ArrayList<>();
         for (LocalConfig.SourceConfig s : config.packetSources()) {
             sources.add(new PacketSource(config.topicArn(s.topic()), s.listener(), s.enabled(), s.formatter(),
-                    s.maxAgeSeconds(), s.ratePerSecond()));
+                    s.maxAgeSeconds(), s.ratePerSecond(), s.customer()));
         }
         InMemoryRegistry registry = new InMemoryRegistry(listeners, sources);
         for (LocalConfig.CustomerConfig c : config.customers()) registry.put(new Customer(c.id(), c.apiKeySha256(), c.externalId()));

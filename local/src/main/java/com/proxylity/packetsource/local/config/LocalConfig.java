@@ -11,8 +11,10 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -121,13 +123,16 @@ public record LocalConfig(
      * @param port UDP port on 127.0.0.1, 0 picks one
      * @param privateKey base64 X25519 private key, or absent to generate one at start
      * @param allowedPeers base64 public keys allowed to handshake; empty allows none (as in the sender)
+     * @param owner the customer id the Listener is assigned to; absent: no customer's
+     *     Packet Source may use it (docs/architecture.md#tenancy)
      */
     public record ListenerConfig(@JsonProperty("name") String name,
                                  @JsonProperty("protocol") String protocol,
                                  @JsonProperty("decapsulated") boolean decapsulated,
                                  @JsonProperty("port") int port,
                                  @JsonProperty("privateKey") String privateKey,
-                                 @JsonProperty("allowedPeers") List<String> allowedPeers) {
+                                 @JsonProperty("allowedPeers") List<String> allowedPeers,
+                                 @JsonProperty("owner") String owner) {
         public ListenerConfig {
             protocol = protocol == null ? "udp" : protocol;
             allowedPeers = allowedPeers == null ? List.of() : List.copyOf(allowedPeers);
@@ -158,13 +163,16 @@ public record LocalConfig(
      * @param topic SNS topic name; its ARN is {@code arn:aws:sns:<snsRegion>:000000000000:<topic>}
      * @param maxAgeSeconds discard entries older than this as Stale; 0 disables
      * @param ratePerSecond packets per second for this source (RateLimited above); 0 disables
+     * @param customer the customer that owns the source; it must be its Listener's owner (absent:
+     *     an operator's source, on a Listener assigned to no customer)
      */
     public record SourceConfig(@JsonProperty("topic") String topic,
                                @JsonProperty("listener") String listener,
                                @JsonProperty("formatter") String formatter,
                                @JsonProperty("enabled") Boolean enabled,
                                @JsonProperty("maxAgeSeconds") long maxAgeSeconds,
-                               @JsonProperty("ratePerSecond") int ratePerSecond) {
+                               @JsonProperty("ratePerSecond") int ratePerSecond,
+                               @JsonProperty("customer") String customer) {
         public SourceConfig {
             enabled = enabled == null ? Boolean.TRUE : enabled;
             if (topic == null || !topic.matches("[A-Za-z0-9_-]{1,256}")) {
@@ -183,14 +191,23 @@ public record LocalConfig(
 
     /** Checks references between sections; the records checked their own fields. */
     public LocalConfig validated() {
-        Set<String> names = new HashSet<>();
+        Map<String, ListenerConfig> names = new HashMap<>();
+        Set<String> customerIds = new HashSet<>();
+        customers.forEach(c -> customerIds.add(c.id()));
         for (ListenerConfig l : listeners) {
-            if (!names.add(l.name())) throw new IllegalArgumentException("duplicate listener " + l.name());
+            if (names.put(l.name(), l) != null) throw new IllegalArgumentException("duplicate listener " + l.name());
+            if (l.owner() != null && !customerIds.contains(l.owner())) {
+                throw new IllegalArgumentException("listener " + l.name() + ": owner " + l.owner() + " is not a configured customer");
+            }
         }
         Set<String> topics = new HashSet<>();
         for (SourceConfig s : packetSources) {
-            if (!names.contains(s.listener())) {
+            if (!names.containsKey(s.listener())) {
                 throw new IllegalArgumentException("packet source " + s.topic() + ": unknown listener " + s.listener());
+            }
+            if (!java.util.Objects.equals(s.customer(), names.get(s.listener()).owner())) {
+                throw new IllegalArgumentException("packet source " + s.topic() + ": listener " + s.listener()
+                        + " is not assigned to " + (s.customer() == null ? "no customer" : "customer " + s.customer()));
             }
             if (!topics.add(s.topic())) throw new IllegalArgumentException("duplicate topic " + s.topic());
         }

@@ -63,7 +63,7 @@ class PacketSourceResourceLifecycleTest {
             regions: [us-east-1, eu-west-1]
             queues: {visibilityTimeoutSeconds: 1, maxReceiveCount: 3, batchSize: 10}
             listeners:
-              - {name: udp1, protocol: udp}
+              - {name: udp1, protocol: udp, owner: acme}
             customerTopics: [orders, orders-v2, twice, locked, cli]
             customers:
               - {id: acme, apiKeySha256: %s, externalId: %s}

@@ -42,7 +42,7 @@ public final class ConfigLoader {
 
     @JsonIgnoreProperties(ignoreUnknown = false)
     record FileListener(String name, String type, String bindAddress, Integer port, String privateKeyEnv,
-                        String privateKeyFile, List<String> allowedPeers) {}
+                        String privateKeyFile, List<String> allowedPeers, String owner) {}
 
     record FileEgress(String bindAddress, Integer port, String hmacKeyEnv, String hmacKeyFile, Integer threads,
                       List<String> allowCidrs) {}
@@ -87,8 +87,11 @@ public final class ConfigLoader {
             ListenerType type = ListenerType.fromWireName(l.type() == null ? "udp" : l.type());
             byte[] key = type.isWireGuard()
                     ? secret("private key of listener " + l.name(), l.privateKeyEnv(), l.privateKeyFile(), env) : null;
+            if (l.owner() != null && !com.proxylity.packetsource.core.registry.ApiKeys.isCustomerId(l.owner())) {
+                throw new IllegalArgumentException("listener " + l.name() + ": owner is not a customer id");
+            }
             listeners.add(new ListenerConfig(l.name(), type, l.bindAddress(), l.port() == null ? 0 : l.port(),
-                    key, l.allowedPeers()));
+                    key, l.allowedPeers(), l.owner()));
         }
         if (listeners.isEmpty()) throw new IllegalArgumentException("configuration has no listeners");
         FileSessions s = f.sessionDirectory();

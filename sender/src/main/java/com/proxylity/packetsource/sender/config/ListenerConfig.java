@@ -12,9 +12,11 @@ import java.util.Objects;
  * @param port local port; 0 binds an ephemeral port (tests, local mode)
  * @param privateKey WireGuard static private key (32 bytes), null for {@code udp}; never logged
  * @param allowedPeers base64 public keys of peers allowed to handshake; empty allows none
+ * @param owner the customer id the operator assigned the Listener to, null for none; the sender
+ *     records it with the Listener (docs/architecture.md#tenancy)
  */
 public record ListenerConfig(String name, ListenerType type, String bindAddress, int port,
-                             byte[] privateKey, List<String> allowedPeers) {
+                             byte[] privateKey, List<String> allowedPeers, String owner) {
     public ListenerConfig {
         Objects.requireNonNull(name, "listener name");
         Objects.requireNonNull(type, "listener type");
@@ -25,6 +27,12 @@ public record ListenerConfig(String name, ListenerType type, String bindAddress,
         }
         privateKey = privateKey == null ? null : privateKey.clone();
         allowedPeers = allowedPeers == null ? List.of() : List.copyOf(allowedPeers);
+    }
+
+    /** A Listener assigned to no customer. */
+    public ListenerConfig(String name, ListenerType type, String bindAddress, int port,
+                          byte[] privateKey, List<String> allowedPeers) {
+        this(name, type, bindAddress, port, privateKey, allowedPeers, null);
     }
 
     public static ListenerConfig udp(String name, String bindAddress, int port) {
@@ -40,6 +48,6 @@ public record ListenerConfig(String name, ListenerType type, String bindAddress,
     public String toString() {
         return "ListenerConfig[name=" + name + ", type=" + type.wireName() + ", bind=" + bindAddress + ":" + port
                 + ", privateKey=" + (privateKey == null ? "none" : "<redacted>")
-                + ", allowedPeers=" + allowedPeers.size() + "]";
+                + ", allowedPeers=" + allowedPeers.size() + ", owner=" + owner + "]";
     }
 }

@@ -27,7 +27,7 @@ public final class ListenerRegistration {
             // The NLB forwards each Listener port to the same port on the task.
             int port = lc.port() != 0 ? lc.port() : sender.listenerAddress(lc.name()).getPort();
             String publicKey = lc.type().isWireGuard() ? sender.wireGuardPublicKey(lc.name()) : null;
-            out.add(new Listener(lc.name(), lc.type(), port, publicAddresses, publicKey, endpoint));
+            out.add(new Listener(lc.name(), lc.type(), port, publicAddresses, publicKey, endpoint).ownedBy(lc.owner()));
         }
         return out;
     }
