@@ -6,7 +6,29 @@ package com.proxylity.packetsource.core.pipeline;
  * SQS messageIds contain no '/', so the last '/' always separates the index.
  */
 public final class EntryId {
+    /** The Id of a record whose messageId cannot carry outcomes ({@link #usableMessageId}). */
+    public static final String UNUSABLE_MESSAGE_ID = "-";
+    /** Far above SQS's 36-character UUIDs; bounds what an Id can add to the state. */
+    public static final int MAX_MESSAGE_ID_LENGTH = 128;
+
     private EntryId() {}
+
+    /**
+     * Whether a record's messageId can name its outcomes: present, bounded, printable, without
+     * '/'. SQS's always can; a record whose id cannot ends as one discard under
+     * {@link #UNUSABLE_MESSAGE_ID}, never an exception.
+     */
+    public static boolean usableMessageId(String messageId) {
+        if (messageId == null || messageId.isEmpty() || messageId.length() > MAX_MESSAGE_ID_LENGTH
+                || messageId.equals(UNUSABLE_MESSAGE_ID)) {
+            return false;
+        }
+        for (int i = 0; i < messageId.length(); i++) {
+            char c = messageId.charAt(i);
+            if (c == '/' || c < 0x21 || c > 0x7e) return false;
+        }
+        return true;
+    }
 
     /** The Id of entry {@code index} (0-based, in publish order) of SQS message {@code messageId}. */
     public static String of(String messageId, int index) {

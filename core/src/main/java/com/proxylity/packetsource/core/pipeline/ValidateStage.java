@@ -57,6 +57,10 @@ public final class ValidateStage {
     public ValidateOutput validate(List<SqsRecord> records) {
         Collector out = new Collector();
         for (SqsRecord r : records) {
+            if (!EntryId.usableMessageId(r.messageId())) {
+                out.discard(EntryId.UNUSABLE_MESSAGE_ID, DiscardReason.MalformedMessage, "SQS record without a usable messageId");
+                continue;
+            }
             int entries = out.entries.size();
             int discards = out.discards.size();
             int controls = out.controls.size();
@@ -70,7 +74,7 @@ public final class ValidateStage {
                 out.entries.subList(entries, out.entries.size()).clear();
                 out.discards.subList(discards, out.discards.size()).clear();
                 out.controls.subList(controls, out.controls.size()).clear();
-                if (!known && r.messageId() != null) out.messages.remove(r.messageId());
+                if (!known) out.messages.remove(r.messageId());
                 out.discard(r.messageId(), DiscardReason.MalformedMessage,
                         "message could not be validated (" + e.getClass().getSimpleName() + ")");
             }
