@@ -3,6 +3,7 @@ package com.proxylity.packetsource.cdk;
 import com.proxylity.packetsource.core.pipeline.DeploymentNumbers;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.iam.Effect;
@@ -22,7 +23,8 @@ public final class DeliveryQueue extends Construct {
     private final Queue queue;
     private final Queue deadLetters;
 
-    public DeliveryQueue(Construct scope, String id) {
+    /** @param customerAccounts the accounts whose SNS topics may deliver; empty: none may */
+    public DeliveryQueue(Construct scope, String id, List<String> customerAccounts) {
         super(scope, id);
         String region = Stack.of(this).getRegion();
         deadLetters = Queue.Builder.create(this, "Dlq")
@@ -40,19 +42,26 @@ public final class DeliveryQueue extends Construct {
                 .deadLetterQueue(DeadLetterQueue.builder().queue(deadLetters)
                         .maxReceiveCount(DeploymentNumbers.MAX_RECEIVE_COUNT).build())
                 .build();
-        // Any SNS topic may deliver: customers' topics are not known at deploy time. A message is
-        // authenticated by its envelope's TopicArn, which Validate checks against the registry
-        // (an unregistered topic is an UnknownTopic discard), and SNS signs what it sets there, so
-        // a topic cannot claim another's ARN. Only the SNS service principal may send, never an
-        // account directly; TLS is enforced by enforceSsl's deny statement.
-        queue.addToResourcePolicy(PolicyStatement.Builder.create()
-                .sid("SnsTopicsDeliver")
-                .effect(Effect.ALLOW)
-                .principals(List.of(new ServicePrincipal("sns.amazonaws.com")))
-                .actions(List.of("sqs:SendMessage"))
-                .resources(List.of(queue.getQueueArn()))
-                .conditions(Map.of("ArnLike", Map.of("aws:SourceArn", "arn:aws:sns:*:*:*")))
-                .build());
+        // Only onboarded customers' topics may deliver: every message and every subscription
+        // confirmation costs a pipeline run, so a topic of any other account is refused by SQS
+        // before it costs anything. Validate still authenticates each message by its envelope's
+        // TopicArn against the registry (UnknownTopic otherwise). Only the SNS service principal
+        // may send, never an account directly; TLS is enforced by enforceSsl's deny statement.
+        if (customerAccounts.isEmpty()) {
+            Annotations.of(this).addWarning("no customers configured: the delivery queue admits no SNS topic "
+                    + "(context customers, docs/deployment.md)");
+        } else {
+            String partition = Stack.of(this).getPartition();
+            queue.addToResourcePolicy(PolicyStatement.Builder.create()
+                    .sid("CustomerTopicsDeliver")
+                    .effect(Effect.ALLOW)
+                    .principals(List.of(new ServicePrincipal("sns.amazonaws.com")))
+                    .actions(List.of("sqs:SendMessage"))
+                    .resources(List.of(queue.getQueueArn()))
+                    .conditions(Map.of("ArnLike", Map.of("aws:SourceArn", customerAccounts.stream()
+                            .map(a -> "arn:" + partition + ":sns:*:" + a + ":*").toList())))
+                    .build());
+        }
     }
 
     public Queue queue() {

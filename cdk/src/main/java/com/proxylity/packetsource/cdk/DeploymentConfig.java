@@ -14,6 +14,8 @@ import java.util.function.Function;
  * is looked up in an account, so {@code cdk synth} runs offline without credentials.
  *
  * @param regions one stack per region; also the regions a Packet Source may egress in
+ * @param homeRegion the region whose stack owns the global registry tables (PacketSources,
+ *        Customers) with a replica in every other region; default the first region
  * @param account the account every stack deploys to (explicit: no environment-agnostic stacks)
  * @param pipeBatchSize Pipe BatchSize (1-10); Validate's state budget uses the same number
  * @param pipeBatchingWindowSeconds Pipe MaximumBatchingWindowInSeconds (0-300)
@@ -22,29 +24,40 @@ import java.util.function.Function;
  * @param senderTasks desired Fargate tasks per region
  * @param validateConcurrency reserved concurrency of Validate (bounds the per-environment rate limit); 0: none
  * @param discardAlarmThreshold discards of one reason per 5 minutes that raise its alarm
- * @param customerAccounts accounts whose CloudFormation may invoke the Packet Source resource provider
+ * @param customers onboarded customers: whose topics the delivery queues admit, who may invoke
+ *        the resource provider (none: the queues admit no topic and nobody may invoke it)
  * @param functionsZip the functions module's Lambda zip
  * @param stateMachineFile statemachines/packet-source.asl.json
  */
-public record DeploymentConfig(List<String> regions, String account, int pipeBatchSize, int pipeBatchingWindowSeconds,
-                               String alarmEmail, String senderImageTag, int senderTasks, int validateConcurrency,
-                               int discardAlarmThreshold, List<String> customerAccounts, List<ListenerSpec> listeners,
-                               Path functionsZip, Path stateMachineFile) {
+public record DeploymentConfig(List<String> regions, String homeRegion, String account, int pipeBatchSize,
+                               int pipeBatchingWindowSeconds, String alarmEmail, String senderImageTag, int senderTasks,
+                               int validateConcurrency, int discardAlarmThreshold, List<CustomerSpec> customers,
+                               List<ListenerSpec> listeners, Path functionsZip, Path stateMachineFile) {
     /** Offline default: a documentation account id; deploy with {@code -c account=<yours>}. */
     public static final String PLACEHOLDER_ACCOUNT = "123456789012";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public DeploymentConfig {
         regions = List.copyOf(regions);
-        customerAccounts = List.copyOf(customerAccounts);
+        customers = List.copyOf(customers);
         listeners = List.copyOf(listeners);
         if (regions.isEmpty()) throw new IllegalArgumentException("regions: at least one");
         for (String r : regions) {
             if (!r.matches("[a-z]{2}(-gov)?-[a-z]+-\\d")) throw new IllegalArgumentException("not a region: " + r);
         }
+        if (regions.stream().distinct().count() != regions.size()) throw new IllegalArgumentException("regions: each once");
+        if (homeRegion == null) homeRegion = regions.get(0);
+        if (!regions.contains(homeRegion)) {
+            throw new IllegalArgumentException("homeRegion " + homeRegion + " must be one of the regions " + regions);
+        }
         if (!account.matches("\\d{12}")) throw new IllegalArgumentException("account must be 12 digits");
-        for (String a : customerAccounts) {
-            if (!a.matches("\\d{12}")) throw new IllegalArgumentException("customer account must be 12 digits: " + a);
+        if (customers.stream().map(CustomerSpec::id).distinct().count() != customers.size()) {
+            throw new IllegalArgumentException("customers: each id once");
+        }
+        for (ListenerSpec l : listeners) {
+            if (l.owner() != null && customers.stream().noneMatch(c -> c.id().equals(l.owner()))) {
+                throw new IllegalArgumentException("listener " + l.name() + ": owner " + l.owner() + " is not one of the customers");
+            }
         }
         if (pipeBatchSize < 1 || pipeBatchSize > 10) throw new IllegalArgumentException("pipeBatchSize must be 1-10");
         if (pipeBatchingWindowSeconds < 0 || pipeBatchingWindowSeconds > 300) {
@@ -64,8 +77,14 @@ public record DeploymentConfig(List<String> regions, String account, int pipeBat
 
     /** Reads the context through {@code get} (a construct node's tryGetContext); absent keys take the defaults. */
     public static DeploymentConfig fromContext(Function<String, Object> get, Path repoRoot) {
+        if (get.apply("customerAccounts") != null) {
+            // Silently ignoring it would fail closed without a word: every customer's delivery refused.
+            throw new IllegalArgumentException("customerAccounts is replaced by customers: "
+                    + "[{\"id\": \"<customer id>\", \"accounts\": [\"<12 digits>\"]}] (docs/deployment.md)");
+        }
         return new DeploymentConfig(
                 list(get.apply("regions"), List.of("us-east-1")),
+                string(get.apply("homeRegion"), null),
                 string(get.apply("account"), PLACEHOLDER_ACCOUNT),
                 integer(get.apply("pipeBatchSize"), DeploymentNumbers.PIPE_BATCH_SIZE),
                 integer(get.apply("pipeBatchingWindowSeconds"), DeploymentNumbers.PIPE_BATCHING_WINDOW_SECONDS),
@@ -74,7 +93,7 @@ public record DeploymentConfig(List<String> regions, String account, int pipeBat
                 integer(get.apply("senderTasks"), 1),
                 integer(get.apply("validateConcurrency"), 4),
                 integer(get.apply("discardAlarmThreshold"), 100),
-                list(get.apply("customerAccounts"), List.of()),
+                customers(get.apply("customers")),
                 listeners(get.apply("listeners")),
                 repoRoot.resolve(string(get.apply("functionsZip"), "cdk/target/lambda/packet-source-functions.zip")),
                 repoRoot.resolve("statemachines/packet-source.asl.json"));
@@ -95,6 +114,39 @@ public record DeploymentConfig(List<String> regions, String account, int pipeBat
         String s = v.toString().trim();
         if (s.isEmpty()) return List.of();
         return Arrays.stream(s.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+    }
+
+    /** The regions other than the home region: where the global tables have their replicas. */
+    public List<String> replicaRegions() {
+        return regions.stream().filter(r -> !r.equals(homeRegion)).toList();
+    }
+
+    /** Every account of every customer, in configuration order, each once. */
+    public List<String> customerAccounts() {
+        return customers.stream().flatMap(c -> c.accounts().stream()).distinct().toList();
+    }
+
+    /** A JSON list from cdk.json, or the same JSON as a string from {@code -c customers='[...]'}. */
+    private static List<CustomerSpec> customers(Object v) {
+        if (v == null) return List.of();
+        try {
+            String json = v instanceof String s ? s : JSON.writeValueAsString(v);
+            List<Map<String, Object>> raw = JSON.readValue(json, new TypeReference<>() {});
+            return raw.stream().map(m -> {
+                for (String k : m.keySet()) {
+                    if (!List.of("id", "accounts", "cloudFormationRoles").contains(k)) {
+                        throw new IllegalArgumentException("customers: unknown field " + k);
+                    }
+                }
+                return new CustomerSpec((String) m.get("id"), strings(m.get("accounts")), strings(m.get("cloudFormationRoles")));
+            }).toList();
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("customers: not a JSON list of {id, accounts[, cloudFormationRoles]}", e);
+        }
+    }
+
+    private static List<String> strings(Object v) {
+        return v == null ? List.of() : list(v, List.of());
     }
 
     private static List<ListenerSpec> listeners(Object v) {

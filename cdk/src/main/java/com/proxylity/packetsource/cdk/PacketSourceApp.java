@@ -10,8 +10,9 @@ import software.amazon.awscdk.AppProps;
 import software.amazon.awscdk.Aspects;
 
 /**
- * {@code cdk synth|deploy [-c regions=us-east-1,eu-west-1] [-c account=...]}: one stack per
- * region, {@code PacketSource-<region>}. cdk-nag's AwsSolutions checks run on every stack; the
+ * {@code cdk synth|deploy [-c regions=us-east-1,eu-west-1] [-c homeRegion=...] [-c account=...]}:
+ * one stack per region, {@code PacketSource-<region>}; the home region's owns the global registry
+ * tables and is deployed first. cdk-nag's AwsSolutions checks run on every stack; the
  * build's tests assert they leave no unsuppressed error (synth itself does not fail on them).
  */
 public final class PacketSourceApp {
@@ -31,9 +32,15 @@ public final class PacketSourceApp {
                     + ": build first (mvn -B -ntp -pl cdk -am package -DskipTests)");
         }
         List<PacketSourceStack> stacks = new ArrayList<>();
+        PacketSourceStack home = null;
         for (String region : config.regions()) {
-            stacks.add(new PacketSourceStack(app, "PacketSource-" + region, region, config));
+            PacketSourceStack stack = new PacketSourceStack(app, "PacketSource-" + region, region, config);
+            if (region.equals(config.homeRegion())) home = stack;
+            stacks.add(stack);
         }
+        // The other regions read the global tables' replicas, which the home stack creates:
+        // deploy --all deploys it first (an ordering only; no value crosses the stacks).
+        for (PacketSourceStack s : stacks) if (s != home) s.addDependency(home, "replicas of the global registry tables");
         Aspects.of(app).add(AwsSolutionsChecks.Builder.create().verbose(true).build());
         return stacks;
     }

@@ -12,7 +12,7 @@ import software.amazon.awscdk.Stack;
 final class PacketSourceNag {
     private PacketSourceNag() {}
 
-    static void suppress(Stack stack) {
+    static void suppress(Stack stack, List<String> customerAccounts) {
         String p = "/" + stack.getStackName() + "/";
         endpointGroups(stack, Network.INTERFACE_ENDPOINTS.size());
         List<String> functions = new java.util.ArrayList<>();
@@ -27,14 +27,16 @@ final class PacketSourceNag {
                 "Lambda's VPC networking: ec2 network-interface actions have no resource-level scope "
                         + "(AWS documents Resource *); no data resource is involved",
                 "Resource::*");
-        on(stack, p + "Functions/Validate/Role/DefaultPolicy/Resource", "AwsSolutions-IAM5",
-                "sns:ConfirmSubscription on customers' topics, unknown at deploy time; Validate confirms only "
-                        + "topics the registry holds (docs/pipeline.md)",
-                "Resource::arn:aws:sns:*:*:*");
-        on(stack, p + "Resource/PacketSourceResource/Role/DefaultPolicy/Resource", "AwsSolutions-IAM5",
-                "Customers' roles are in their own accounts, unknown at deploy time; the statement requires "
-                        + "sts:ExternalId psx-*, so no role without our ExternalId can be assumed",
-                "Resource::arn:<AWS::Partition>:iam::*:role/*");
+        if (!customerAccounts.isEmpty()) {
+            on(stack, p + "Functions/Validate/Role/DefaultPolicy/Resource", "AwsSolutions-IAM5",
+                    "sns:ConfirmSubscription on topics of onboarded customers' accounts, whose names are unknown at "
+                            + "deploy time; Validate confirms only topics the registry holds (docs/pipeline.md)",
+                    customerAccounts.stream().map(a -> "Resource::arn:<AWS::Partition>:sns:*:" + a + ":*").toArray(String[]::new));
+            on(stack, p + "Resource/PacketSourceResource/Role/DefaultPolicy/Resource", "AwsSolutions-IAM5",
+                    "Roles in onboarded customers' accounts, whose names are unknown at deploy time; the statement "
+                            + "requires sts:ExternalId psx-*, so no role without our ExternalId can be assumed",
+                    customerAccounts.stream().map(a -> "Resource::arn:<AWS::Partition>:iam::" + a + ":role/*").toArray(String[]::new));
+        }
         on(stack, p + "Pipeline/StateMachine/Role/DefaultPolicy/Resource", "AwsSolutions-IAM5",
                 "CloudWatch Logs delivery for Step Functions (logs:*LogDelivery, DescribeLogGroups, "
                         + "Put/DescribeResourcePolicy) supports only Resource * (AWS Step Functions logging docs)",

@@ -19,6 +19,7 @@ public final class PacketSourceStack extends Stack {
     private final PipelineFunctions functions;
     private final SenderService sender;
     private final Monitoring monitoring;
+    private final RegistryTables tables;
 
     public PacketSourceStack(Construct scope, String id, String region, DeploymentConfig config) {
         super(scope, id, StackProps.builder()
@@ -27,8 +28,8 @@ public final class PacketSourceStack extends Stack {
                 .build());
         Code code = Code.fromAsset(config.functionsZip().toString());
 
-        DeliveryQueue queues = new DeliveryQueue(this, "Delivery");
-        RegistryTables tables = new RegistryTables(this, "Registry");
+        DeliveryQueue queues = new DeliveryQueue(this, "Delivery", config.customerAccounts());
+        tables = new RegistryTables(this, "Registry", config);
         Network network = new Network(this, "Network");
 
         // 64 alphanumeric characters are valid base64 of 48 random bytes: what both the sender
@@ -69,7 +70,7 @@ public final class PacketSourceStack extends Stack {
                 .value("aws dynamodb scan --region " + region + " --table-name " + tables.names().listeners()
                         + " --projection-expression \"#n,PublicKey\" --expression-attribute-names '{\"#n\":\"Name\"}'")
                 .description("WireGuard public keys: the sender records them in the Listeners table at start").build();
-        PacketSourceNag.suppress(this);
+        PacketSourceNag.suppress(this, config.customerAccounts());
     }
 
     /**
@@ -81,6 +82,10 @@ public final class PacketSourceStack extends Stack {
     public java.util.List<String> getAvailabilityZones() {
         return java.util.List.of(software.amazon.awscdk.Fn.select(0, software.amazon.awscdk.Fn.getAzs()),
                 software.amazon.awscdk.Fn.select(1, software.amazon.awscdk.Fn.getAzs()));
+    }
+
+    public RegistryTables tables() {
+        return tables;
     }
 
     public PipelineFunctions functions() {

@@ -42,9 +42,13 @@ public final class PipelineFunctions extends Construct {
 
         allow("Validate", List.of("dynamodb:GetItem"), List.of(tables.packetSources().getTableArn(),
                 tables.listeners().getTableArn()));
-        // Customers' topics are unknown at deploy time; Validate confirms only for a topic the
-        // registry holds (an unregistered one is an UnknownTopic discard, never confirmed).
-        allow("Validate", List.of("sns:ConfirmSubscription"), List.of("arn:aws:sns:*:*:*"));
+        // Topics of onboarded customers' accounts, the only ones the queue admits; Validate
+        // confirms only for a topic the registry holds (others are UnknownTopic, never confirmed).
+        if (!config.customerAccounts().isEmpty()) {
+            String partition = software.amazon.awscdk.Stack.of(this).getPartition();
+            allow("Validate", List.of("sns:ConfirmSubscription"), config.customerAccounts().stream()
+                    .map(a -> "arn:" + partition + ":sns:*:" + a + ":*").toList());
+        }
         allow("LookupSessions", List.of("dynamodb:BatchGetItem", "dynamodb:GetItem"),
                 List.of(tables.sessions().getTableArn()));
         allow("LookupSessions", List.of("dynamodb:GetItem"), List.of(tables.listeners().getTableArn()));

@@ -7,6 +7,8 @@ import java.util.Map;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.iam.AccountPrincipal;
+import software.amazon.awscdk.services.iam.ArnPrincipal;
+import software.amazon.awscdk.services.iam.IPrincipal;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.Permission;
@@ -16,8 +18,9 @@ import software.constructs.Construct;
  * The provider of {@code Custom::ProxylityUdpGatewayPacketSource}: handler class
  * {@value #HANDLER} of the functions zip (its own issue), published through the alias like the
  * pipeline's functions. Its alias ARN is the ServiceToken, exported per region. It assumes
- * customers' roles only with an ExternalId starting {@value #EXTERNAL_ID_PREFIX} (so never a role
- * without one) and reads and writes the registry; SNS calls use the customer's credentials.
+ * roles of customers' accounts only with an ExternalId starting {@value #EXTERNAL_ID_PREFIX} (so
+ * never a role without one) and reads and writes the registry; SNS calls use the customer's
+ * credentials.
  */
 public final class ResourceProvider extends Construct {
     public static final String HANDLER = "PacketSourceResource";
@@ -39,11 +42,15 @@ public final class ResourceProvider extends Construct {
         env.put("LOG4J_CONFIGURATION_FILE", "log4j2-lambda.xml");
         function = new PipelineFunction(this, "PacketSourceResource", code,
                 new PipelineFunction.Spec(HANDLER, 1024, 120, env, null, null, null));
-        function.role().addToPolicy(PolicyStatement.Builder.create()
-                .actions(List.of("sts:AssumeRole"))
-                .resources(List.of("arn:" + partition + ":iam::*:role/*"))
-                .conditions(Map.of("StringLike", Map.of("sts:ExternalId", EXTERNAL_ID_PREFIX + "*")))
-                .build());
+        // Roles of onboarded customers' accounts only, and only with an ExternalId: the handler
+        // passes the customer's own ExternalId, so a role of another customer cannot be assumed.
+        if (!config.customerAccounts().isEmpty()) {
+            function.role().addToPolicy(PolicyStatement.Builder.create()
+                    .actions(List.of("sts:AssumeRole"))
+                    .resources(config.customerAccounts().stream().map(a -> "arn:" + partition + ":iam::" + a + ":role/*").toList())
+                    .conditions(Map.of("StringLike", Map.of("sts:ExternalId", EXTERNAL_ID_PREFIX + "*")))
+                    .build());
+        }
         // What the handler does and nothing more: read customers and Listeners, own its registrations.
         function.role().addToPolicy(PolicyStatement.Builder.create()
                 .actions(List.of("dynamodb:GetItem"))
@@ -53,10 +60,20 @@ public final class ResourceProvider extends Construct {
                 .actions(List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"))
                 .resources(List.of(tables.packetSources().getTableArn()))
                 .build());
-        int i = 0;
-        for (String customer : config.customerAccounts()) {
-            function.alias().addPermission("Customer" + (i++), Permission.builder()
-                    .principal(new AccountPrincipal(customer)).action("lambda:InvokeFunction").build());
+        // CloudFormation invokes a custom resource's function with the credentials of whoever
+        // runs the stack operation (or of the stack's service role), so the resource policy can
+        // name nothing narrower than those principals: a customer's declared CloudFormation
+        // service roles, else its accounts. What remains possible, and why it is harmless:
+        // docs/architecture.md, "Who can invoke the provider".
+        for (CustomerSpec customer : config.customers()) {
+            List<IPrincipal> principals = customer.cloudFormationRoles().isEmpty()
+                    ? customer.accounts().stream().<IPrincipal>map(AccountPrincipal::new).toList()
+                    : customer.cloudFormationRoles().stream().<IPrincipal>map(ArnPrincipal::new).toList();
+            int i = 0;
+            for (IPrincipal principal : principals) {
+                function.alias().addPermission("Invoke-" + customer.id() + "-" + (i++), Permission.builder()
+                        .principal(principal).action("lambda:InvokeFunction").build());
+            }
         }
         String token = function.alias().getFunctionArn();
         CfnOutput.Builder.create(Stack.of(this), "PacketSourceServiceToken").value(token)

@@ -30,4 +30,34 @@ class DeploymentConfigTest {
     void batchingWindowOutsideThePipeRangeIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> from(Map.of("pipeBatchingWindowSeconds", 301)));
     }
+
+    @Test
+    void theHomeRegionIsTheFirstUnlessSetAndMustBeServed() {
+        assertEquals("eu-west-1", from(Map.of("regions", "eu-west-1,us-east-1")).homeRegion());
+        DeploymentConfig c = from(Map.of("regions", "eu-west-1,us-east-1", "homeRegion", "us-east-1"));
+        assertEquals("us-east-1", c.homeRegion());
+        assertEquals(java.util.List.of("eu-west-1"), c.replicaRegions());
+        assertThrows(IllegalArgumentException.class, () -> from(Map.of("regions", "eu-west-1", "homeRegion", "us-east-1")));
+    }
+
+    @Test
+    void customersAreReadFromTheirJsonAndCheckedByName() {
+        DeploymentConfig c = from(Map.of("customers", "[{\"id\":\"acme\",\"accounts\":[\"111122223333\",\"222233334444\"]},"
+                + "{\"id\":\"globex\",\"accounts\":[\"111122223333\"]}]"));
+        assertEquals(java.util.List.of("111122223333", "222233334444"), c.customerAccounts(), "each account once");
+        assertEquals(java.util.List.of(), from(Map.of()).customers(), "none by default: everything fails closed");
+        for (String bad : java.util.List.of("[{\"id\":\"Acme\",\"accounts\":[\"111122223333\"]}]",
+                "[{\"id\":\"acme\",\"accounts\":[\"1111\"]}]", "[{\"id\":\"acme\",\"accounts\":[]}]",
+                "[{\"id\":\"acme\",\"accounts\":[\"111122223333\"],\"acount\":1}]",
+                "[{\"id\":\"acme\",\"accounts\":[\"111122223333\"],\"cloudFormationRoles\":[\"arn:aws:iam::999988887777:role/x\"]}]")) {
+            assertThrows(IllegalArgumentException.class, () -> from(Map.of("customers", bad)), bad);
+        }
+    }
+
+    @Test
+    void theOldCustomerAccountsSettingIsRefusedRatherThanIgnored() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> from(Map.of("customerAccounts", "111122223333")));
+        assertTrue(e.getMessage().contains("customers"), e.getMessage());
+    }
 }

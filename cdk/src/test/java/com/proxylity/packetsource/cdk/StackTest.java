@@ -39,7 +39,7 @@ class StackTest {
     }
 
     @Test
-    void deliveryQueueHasTheDlqRedriveSseAndAnSnsOnlyTlsOnlyPolicy() {
+    void deliveryQueueHasTheDlqRedriveSseAndAPolicyForCustomersTopicsOverTlsOnly() {
         for (PacketSourceStack stack : Synth.stacks()) {
             Template t = Synth.template(stack);
             String region = stack.getRegion();
@@ -61,7 +61,10 @@ class StackTest {
                 if (st.get("Effect").asText().equals("Allow")) {
                     assertEquals("sns.amazonaws.com", st.at("/Principal/Service").asText(), "only SNS may send");
                     assertEquals("sqs:SendMessage", st.get("Action").asText());
-                    assertEquals("arn:aws:sns:*:*:*", st.at("/Condition/ArnLike/aws:SourceArn").asText());
+                    assertEquals(1, st.get("Condition").size(), st.toString());
+                    assertEquals(Set.of("arn:aws:sns:*:" + Synth.ACME_ACCOUNT + ":*", "arn:aws:sns:*:" + Synth.GLOBEX_ACCOUNT + ":*"),
+                            new HashSet<>(Templates.list(st.at("/Condition/ArnLike/aws:SourceArn")).stream().map(Templates::text).toList()),
+                            "topics of onboarded customers' accounts only");
                     sns = true;
                 }
                 if (st.get("Effect").asText().equals("Deny")
@@ -162,15 +165,29 @@ class StackTest {
         }
     }
 
+    /**
+     * PacketSources and Customers are one global table each, owned by the home stack with a
+     * replica in every served region; Listeners and Sessions are regional tables in every stack.
+     * Keys and attributes of both kinds come from {@code Tables}.
+     */
     @Test
-    void tablesAreExactlyWhatTablesDefines() {
+    void tablesAreExactlyWhatTablesDefinesWithTheRegistryGlobalFromTheHomeRegion() {
         Tables names = Tables.withPrefix(RegistryTables.PREFIX);
+        Set<String> global = Set.of(names.packetSources(), names.customers());
         for (PacketSourceStack stack : Synth.stacks()) {
             Template t = Synth.template(stack);
+            boolean home = stack.getRegion().equals(Synth.HOME);
             List<CreateTableRequest> expected = names.createTableRequests();
-            assertEquals(expected.size(), Templates.resources(t, "AWS::DynamoDB::Table").size());
+            assertEquals(expected.size() - global.size(), Templates.resources(t, "AWS::DynamoDB::Table").size());
+            assertEquals(home ? global.size() : 0, Templates.resources(t, "AWS::DynamoDB::GlobalTable").size(),
+                    "only the home stack creates the global tables: " + stack.getRegion());
             for (CreateTableRequest r : expected) {
-                JsonNode p = Templates.one(t, "AWS::DynamoDB::Table", "TableName", r.tableName()).get("Properties");
+                boolean isGlobal = global.contains(r.tableName());
+                if (isGlobal && !home) continue;
+                JsonNode resource = Templates.one(t, isGlobal ? "AWS::DynamoDB::GlobalTable" : "AWS::DynamoDB::Table",
+                        "TableName", r.tableName());
+                assertEquals("Retain", resource.path("DeletionPolicy").asText(), r.tableName());
+                JsonNode p = resource.get("Properties");
                 List<String> keys = new ArrayList<>();
                 p.get("KeySchema").forEach(k -> keys.add(k.get("AttributeName").asText() + "/" + k.get("KeyType").asText()));
                 assertEquals(r.keySchema().stream().map(k -> k.attributeName() + "/" + k.keyTypeAsString()).toList(), keys);
@@ -179,13 +196,73 @@ class StackTest {
                 assertEquals(r.attributeDefinitions().stream().map(a -> a.attributeName() + "/" + a.attributeTypeAsString())
                         .sorted().toList(), attrs.stream().sorted().toList());
                 assertEquals("PAY_PER_REQUEST", p.get("BillingMode").asText());
-                assertTrue(p.at("/PointInTimeRecoverySpecification/PointInTimeRecoveryEnabled").asBoolean());
                 assertTrue(p.at("/SSESpecification/SSEEnabled").asBoolean());
+                if (!isGlobal) {
+                    assertTrue(p.at("/PointInTimeRecoverySpecification/PointInTimeRecoveryEnabled").asBoolean());
+                    continue;
+                }
+                Set<String> replicas = new HashSet<>();
+                for (JsonNode replica : p.get("Replicas")) {
+                    replicas.add(replica.get("Region").asText());
+                    assertTrue(replica.at("/PointInTimeRecoverySpecification/PointInTimeRecoveryEnabled").asBoolean(),
+                            r.tableName() + " in " + replica.get("Region").asText());
+                }
+                assertEquals(Set.copyOf(Synth.REGIONS), replicas, r.tableName() + ": a replica in every served region");
             }
             JsonNode sessions = Templates.one(t, "AWS::DynamoDB::Table", "TableName", names.sessions()).get("Properties");
             assertEquals(Tables.Sessions.TTL, sessions.at("/TimeToLiveSpecification/AttributeName").asText());
             assertTrue(sessions.at("/TimeToLiveSpecification/Enabled").asBoolean());
         }
+    }
+
+    /**
+     * A stack of another region creates no registry table of its own: its functions read and
+     * write the global tables' replica in their own region, by its fixed name, and the app
+     * deploys it after the home stack that creates that replica.
+     */
+    @Test
+    void anotherRegionsFunctionsUseTheReplicaInTheirOwnRegion() {
+        Tables names = Tables.withPrefix(RegistryTables.PREFIX);
+        PacketSourceStack other = Synth.stack("eu-west-1");
+        Template t = Synth.template(other);
+        String replica = "arn:aws:dynamodb:eu-west-1:" + DeploymentConfig.PLACEHOLDER_ACCOUNT + ":table/";
+        Map<String, Set<String>> expected = Map.of(
+                PipelineFunction.roleName("Validate", "eu-west-1"), Set.of(replica + names.packetSources() + " dynamodb:GetItem"),
+                PipelineFunction.roleName(ResourceProvider.HANDLER, "eu-west-1"), Set.of(
+                        replica + names.packetSources() + " dynamodb:GetItem", replica + names.packetSources() + " dynamodb:PutItem",
+                        replica + names.packetSources() + " dynamodb:DeleteItem", replica + names.customers() + " dynamodb:GetItem"));
+        for (Map.Entry<String, Set<String>> e : expected.entrySet()) {
+            Set<String> onGlobal = new HashSet<>();
+            for (String grant : dynamoGrants(t, e.getKey())) {
+                if (grant.contains(names.packetSources()) || grant.contains(names.customers())) onGlobal.add(grant);
+            }
+            assertEquals(e.getValue(), onGlobal, e.getKey());
+        }
+        JsonNode validate = Templates.one(t, "AWS::Lambda::Function", "FunctionName", "packet-source-Validate");
+        assertEquals(names.packetSources(), validate.at("/Properties/Environment/Variables/" + Tables.ENV_PACKET_SOURCES).asText());
+        assertTrue(other.getDependencies().contains(Synth.stack(Synth.HOME)), "deployed after the home stack");
+        assertTrue(Synth.stack(Synth.HOME).getDependencies().isEmpty());
+    }
+
+    /** Every dynamodb action of the role's policies, as {@code <resource ARN or GetAtt id> <action>}. */
+    static Set<String> dynamoGrants(Template t, String roleName) {
+        String roleId = Templates.logicalId(t, "AWS::IAM::Role", "RoleName", roleName);
+        Set<String> grants = new HashSet<>();
+        for (Map.Entry<String, JsonNode> p : Templates.resources(t, "AWS::IAM::Policy")) {
+            boolean ours = false;
+            for (JsonNode r : p.getValue().at("/Properties/Roles")) ours |= roleId.equals(r.path("Ref").asText());
+            if (!ours) continue;
+            for (JsonNode st : p.getValue().at("/Properties/PolicyDocument/Statement")) {
+                for (JsonNode action : Templates.list(st.get("Action"))) {
+                    if (!action.asText().startsWith("dynamodb:")) continue;
+                    for (JsonNode r : Templates.list(st.get("Resource"))) {
+                        String id = r.at("/Fn::GetAtt/0").asText();
+                        grants.add((id.isEmpty() ? Templates.text(r) : id) + " " + action.asText());
+                    }
+                }
+            }
+        }
+        return grants;
     }
 
     @Test
@@ -329,10 +406,6 @@ class StackTest {
         assertEquals(Set.copyOf(PipelineFunctions.STATES), expected.keySet());
         for (PacketSourceStack stack : Synth.stacks()) {
             Template t = Synth.template(stack);
-            Map<String, String> tableById = new java.util.HashMap<>();
-            for (Map.Entry<String, JsonNode> e : Templates.resources(t, "AWS::DynamoDB::Table")) {
-                tableById.put(e.getKey(), e.getValue().at("/Properties/TableName").asText());
-            }
             for (String state : PipelineFunctions.STATES) {
                 String roleId = Templates.logicalId(t, "AWS::IAM::Role", "RoleName",
                         PipelineFunction.roleName(state, stack.getRegion()));
@@ -351,7 +424,7 @@ class StackTest {
                         for (String action : actions) {
                             if (!action.startsWith("dynamodb:")) continue;
                             for (JsonNode r : resources) {
-                                grants.add(tableById.get(r.at("/Fn::GetAtt/0").asText()) + " " + action);
+                                grants.add(Templates.table(t, stack.getRegion(), r) + " " + action);
                             }
                         }
                     }
@@ -359,6 +432,62 @@ class StackTest {
                 assertEquals(expected.get(state), grants, state + " in " + stack.getRegion());
             }
         }
+    }
+
+    /**
+     * Only onboarded customers may invoke the provider: a customer with declared CloudFormation
+     * service roles through those roles only, otherwise through its accounts; never a wildcard,
+     * and only the alias (the ServiceToken).
+     */
+    @Test
+    void onlyOnboardedCustomersMayInvokeTheProviderAndAssumeOnlyTheirRoles() {
+        for (PacketSourceStack stack : Synth.stacks()) {
+            Template t = Synth.template(stack);
+            String aliasId = Templates.json(t).at("/Outputs/PacketSourceServiceToken/Value/Ref").asText();
+            Set<String> principals = new HashSet<>();
+            for (Map.Entry<String, JsonNode> e : Templates.resources(t, "AWS::Lambda::Permission")) {
+                JsonNode p = e.getValue().get("Properties");
+                assertEquals("lambda:InvokeFunction", p.get("Action").asText());
+                assertEquals(aliasId, p.at("/FunctionName/Ref").asText(), "the alias only: " + p);
+                principals.add(Templates.text(p.get("Principal")));
+            }
+            assertEquals(Set.of(Synth.ACME_ACCOUNT, Synth.GLOBEX_CFN_ROLE), principals,
+                    "acme's account; globex only through its CloudFormation service role");
+
+            String roleId = Templates.logicalId(t, "AWS::IAM::Role", "RoleName",
+                    PipelineFunction.roleName(ResourceProvider.HANDLER, stack.getRegion()));
+            Set<String> assumable = new HashSet<>();
+            for (Map.Entry<String, JsonNode> pol : Templates.resources(t, "AWS::IAM::Policy")) {
+                if (!pol.getValue().at("/Properties/Roles/0/Ref").asText().equals(roleId)) continue;
+                for (JsonNode st : pol.getValue().at("/Properties/PolicyDocument/Statement")) {
+                    if (!Templates.list(st.get("Action")).stream().map(JsonNode::asText).toList().contains("sts:AssumeRole")) continue;
+                    assertEquals("psx-*", st.at("/Condition/StringLike/sts:ExternalId").asText());
+                    Templates.list(st.get("Resource")).forEach(r -> assumable.add(Templates.text(r)));
+                }
+            }
+            assertEquals(Set.of("arn:aws:iam::" + Synth.ACME_ACCOUNT + ":role/*", "arn:aws:iam::" + Synth.GLOBEX_ACCOUNT + ":role/*"),
+                    assumable, "roles of customers' accounts only");
+        }
+    }
+
+    /** Without customers the deployment fails closed: no topic may deliver, nobody may invoke the provider. */
+    @Test
+    void withoutCustomersTheQueueAdmitsNoTopicAndNobodyMayInvokeTheProvider() {
+        PacketSourceStack stack = Synth.withoutCustomers();
+        Template t = Synth.template(stack);
+        String qId = Templates.logicalId(t, "AWS::SQS::Queue", "QueueName", DeploymentNumbers.deliveryQueueName("us-east-1"));
+        JsonNode policy = Templates.resources(t, "AWS::SQS::QueuePolicy").stream().map(Map.Entry::getValue)
+                .filter(p -> p.at("/Properties/Queues/0/Ref").asText().equals(qId)).findFirst().orElseThrow();
+        for (JsonNode st : policy.at("/Properties/PolicyDocument/Statement")) {
+            assertEquals("Deny", st.get("Effect").asText(), "no Allow without customers: " + st);
+        }
+        assertEquals(List.of(), Templates.resources(t, "AWS::Lambda::Permission"));
+        for (Map.Entry<String, JsonNode> pol : Templates.resources(t, "AWS::IAM::Policy")) {
+            String statements = pol.getValue().at("/Properties/PolicyDocument").toString();
+            assertFalse(statements.contains("sts:AssumeRole"), "the provider assumes no role: " + pol.getKey());
+            assertFalse(statements.contains("sns:ConfirmSubscription"), "Validate confirms nothing: " + pol.getKey());
+        }
+        assertEquals(2, Templates.resources(t, "AWS::DynamoDB::GlobalTable").size(), "a single region is its own home");
     }
 
     /** Data services: a statement on them must name its resources. */

@@ -13,13 +13,14 @@ public final class Banner {
     public static ObjectNode json(LocalMode mode) {
         ObjectNode n = new ObjectMapper().createObjectNode();
         n.put("sns", mode.stack().snsEndpoint().toString());
-        n.put("sqs", mode.stack().sqsEndpoint().toString());
         n.put("egressApi", mode.sender().endpoint());
         n.put("sts", mode.stack().stsEndpoint().toString());
         n.put("resource", mode.resourceEndpoint().toString());
         ObjectNode regions = n.putObject("regions");
         for (DeliveryQueues.Pair q : mode.stack().queues().byRegion().values()) {
-            regions.putObject(q.region()).put("queueUrl", q.url()).put("dlqUrl", q.dlqUrl());
+            // Each region has its own SQS endpoint, as on AWS: replay names the DLQ's region's one.
+            regions.putObject(q.region()).put("sqs", mode.stack().sqsEndpoint(q.region()).toString())
+                    .put("queueUrl", q.url()).put("dlqUrl", q.dlqUrl());
         }
         var topics = n.putArray("topics");
         for (String t : mode.config().allTopicNames()) topics.add(mode.config().topicArn(t));
@@ -39,11 +40,10 @@ public final class Banner {
         out.println("  SNS endpoint  " + mode.stack().snsEndpoint() + "   (Publish, PublishBatch: any credentials; subscriptions: a local role's)");
         out.println("  STS endpoint  " + mode.stack().stsEndpoint() + "   (AssumeRole of the config's roles)");
         out.println("  provider      " + mode.resourceEndpoint() + "   (Custom::ProxylityUdpGatewayPacketSource)");
-        out.println("  SQS endpoint  " + mode.stack().sqsEndpoint());
         out.println("  egress API    " + mode.sender().endpoint());
         for (DeliveryQueues.Pair q : mode.stack().queues().byRegion().values()) {
-            out.println("  region        " + q.region() + "  queue " + DeliveryQueues.queueName(q.region())
-                    + "  DLQ " + DeliveryQueues.dlqName(q.region()));
+            out.println("  region        " + q.region() + "  SQS endpoint " + mode.stack().sqsEndpoint(q.region())
+                    + "  queue " + DeliveryQueues.queueName(q.region()) + "  DLQ " + DeliveryQueues.dlqName(q.region()));
         }
         for (LocalConfig.SourceConfig s : c.packetSources()) {
             out.println("  topic         " + c.topicArn(s.topic()) + " -> listener " + s.listener()
@@ -60,7 +60,9 @@ public final class Banner {
         String topic = c.packetSources().isEmpty() ? "TOPIC" : c.packetSources().get(0).topic();
         out.println("Publish:  bin/packet-source publish --endpoint " + mode.stack().snsEndpoint() + " --sns-region " + c.snsRegion()
                 + " --topic " + topic + " --region " + region + " FILE...");
-        out.println("Replay:   bin/packet-source replay --endpoint " + mode.stack().sqsEndpoint() + " --dlq-region " + region);
+        for (String r : c.regions()) {
+            out.println("Replay:   bin/packet-source replay --endpoint " + mode.stack().sqsEndpoint(r) + " --dlq-region " + r);
+        }
         out.println("Resource: bin/packet-source resource create --endpoint " + mode.resourceEndpoint() + " PROPERTIES.json");
     }
 }

@@ -17,7 +17,9 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -25,14 +27,15 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The AWS message path on loopback: SNS endpoint → filtered fan-out → regional delivery queues
- * with DLQs (ElasticMQ) → one poller per queue acting as the Pipe → the pipeline. What the
- * pipeline calls (the stage handlers, the sender) is wired by {@link LocalMode}; this class
+ * with DLQs (one ElasticMQ per region, so each queue's ARN names its own region) → one poller
+ * per queue acting as the Pipe → the pipeline. What the pipeline calls (the stage handlers, the sender) is wired by {@link LocalMode}; this class
  * knows only the queues and the Pipe contract, so its failure semantics are testable alone.
  */
 public final class LocalStack implements AutoCloseable {
     private final LocalConfig config;
-    private final EmbeddedSqs embedded;
-    private final SqsClient sqs;
+    /** One SQS server per region, as each AWS region has its own SQS endpoint. */
+    private final Map<String, EmbeddedSqs> embedded = new LinkedHashMap<>();
+    private final Map<String, SqsClient> sqs = new LinkedHashMap<>();
     private final DeliveryQueues queues;
     private final TopicFanout fanout;
     private final LocalSnsServer sns;
@@ -44,31 +47,36 @@ public final class LocalStack implements AutoCloseable {
 
     private LocalStack(LocalConfig config, Function<String, Pipeline> pipelineForRegion, Consumer<BatchOutcome> outcomes) throws IOException {
         this.config = config;
-        this.embedded = EmbeddedSqs.start(config.ports().sqs(), config.regions().get(0));
         try {
-            this.sqs = Sqs.client(embedded.endpoint(), config.regions().get(0));
-            this.queues = DeliveryQueues.create(sqs, config.regions(), config.queues().visibilityTimeoutSeconds(),
+            int i = 0;
+            for (String region : config.regions()) {
+                int port = config.ports().sqs() == 0 ? 0 : config.ports().sqs() + i++;
+                EmbeddedSqs server = EmbeddedSqs.start(port, region);
+                embedded.put(region, server);
+                sqs.put(region, Sqs.client(server.endpoint(), region));
+            }
+            this.queues = DeliveryQueues.create(sqs, config.queues().visibilityTimeoutSeconds(),
                     config.queues().maxReceiveCount());
             Set<String> arns = new LinkedHashSet<>();
             config.allTopicNames().forEach(t -> arns.add(config.topicArn(t)));
             Set<String> preSubscribed = new LinkedHashSet<>();
             config.preSubscribedTopicNames().forEach(t -> preSubscribed.add(config.topicArn(t)));
-            this.fanout = new TopicFanout(arns, preSubscribed, queues, sqs, Clock.systemUTC());
+            this.fanout = new TopicFanout(arns, preSubscribed, queues, Clock.systemUTC());
             this.iam = new LocalIam(roles(config), Clock.systemUTC());
             this.sns = LocalSnsServer.start(config.ports().sns(), fanout, iam);
         } catch (IOException | RuntimeException e) {
-            embedded.close();
+            closeSqs();
             throw e;
         }
         try {
             this.sts = LocalStsServer.start(config.ports().sts(), iam);
         } catch (IOException | RuntimeException e) {
             sns.close();
-            embedded.close();
+            closeSqs();
             throw e;
         }
         for (DeliveryQueues.Pair q : queues.byRegion().values()) {
-            QueuePoller p = new QueuePoller(sqs, q.url(), q.arn(), q.region(), config.queues().batchSize(),
+            QueuePoller p = new QueuePoller(sqs.get(q.region()), q.url(), q.arn(), q.region(), config.queues().batchSize(),
                     pipelineForRegion.apply(q.region()), runnerStats, outcomes);
             pollers.add(p);
             Thread t = new Thread(p, "pipe-" + q.region());
@@ -90,7 +98,14 @@ public final class LocalStack implements AutoCloseable {
 
     public URI snsEndpoint() { return sns.endpoint(); }
 
-    public URI sqsEndpoint() { return embedded.endpoint(); }
+    /** The region's SQS endpoint: its delivery queue and DLQ are there, and only there. */
+    public URI sqsEndpoint(String region) { return server(region).endpoint(); }
+
+    private EmbeddedSqs server(String region) {
+        EmbeddedSqs s = embedded.get(region);
+        if (s == null) throw new IllegalArgumentException("region not configured: " + region);
+        return s;
+    }
 
     public URI stsEndpoint() { return sts.endpoint(); }
 
@@ -104,7 +119,8 @@ public final class LocalStack implements AutoCloseable {
         return out;
     }
 
-    public SqsClient sqs() { return sqs; }
+    /** A client of the region's SQS endpoint. */
+    public SqsClient sqs(String region) { return queues.client(region); }
 
     public DeliveryQueues queues() { return queues; }
 
@@ -124,7 +140,11 @@ public final class LocalStack implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        sqs.close();
-        embedded.close();
+        closeSqs();
+    }
+
+    private void closeSqs() {
+        sqs.values().forEach(SqsClient::close);
+        embedded.values().forEach(EmbeddedSqs::close);
     }
 }

@@ -134,6 +134,19 @@ class LocalModeTest {
         await(() -> discarded("UnknownTopic") >= 1 && discarded("SourceDisabled") >= 1);
     }
 
+    /** As on AWS, a region's queues are on that region's SQS endpoint only; replay goes there. */
+    @Test
+    void eachRegionHasItsOwnSqsEndpointAndReplayFindsItsDlqThere() {
+        com.fasterxml.jackson.databind.JsonNode banner = Banner.json(local);
+        String us = banner.at("/regions/us-east-1/sqs").asText();
+        String eu = banner.at("/regions/eu-west-1/sqs").asText();
+        assertTrue(!us.isEmpty() && !eu.isEmpty() && !us.equals(eu), banner.toString());
+        assertTrue(local.stack().queues().of("eu-west-1").arn().startsWith("arn:aws:sqs:eu-west-1:"));
+        assertTrue(local.stack().queues().of("eu-west-1").dlqArn().startsWith("arn:aws:sqs:eu-west-1:"));
+        assertEquals(0, new picocli.CommandLine(new com.proxylity.packetsource.local.cmd.ReplayCommand())
+                .execute("--endpoint", eu, "--dlq-region", "eu-west-1"), "the empty eu-west-1 DLQ replays on its endpoint");
+    }
+
     static long discarded(String reason) {
         return local.metrics().byDimension(PipelineMetrics.PACKETS_DISCARDED).getOrDefault(PipelineMetrics.REASON + "=" + reason, 0L);
     }

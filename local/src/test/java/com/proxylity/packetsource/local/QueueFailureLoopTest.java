@@ -67,13 +67,13 @@ class QueueFailureLoopTest {
             assertTrue(processed.isEmpty());
 
             // Peek without consuming for long: the DLQ keeps the envelope exactly as SNS delivered it.
-            Message dead = stack.sqs().receiveMessage(b -> b.queueUrl(q.dlqUrl()).visibilityTimeout(0)).messages().get(0);
+            Message dead = stack.sqs("us-east-1").receiveMessage(b -> b.queueUrl(q.dlqUrl()).visibilityTimeout(0)).messages().get(0);
             JsonNode env = JSON.readTree(dead.body());
             assertEquals(body, env.get("Message").asText());
             assertEquals(messageId, env.get("MessageId").asText());
 
             senderUp.set(true);
-            int rc = new CommandLine(new ReplayCommand()).execute("--endpoint", stack.sqsEndpoint().toString(),
+            int rc = new CommandLine(new ReplayCommand()).execute("--endpoint", stack.sqsEndpoint("us-east-1").toString(),
                     "--dlq-region", "us-east-1", "--rate", "10");
             assertEquals(0, rc);
             deadline = System.currentTimeMillis() + 20_000;

@@ -58,12 +58,12 @@ class SenderDownFailureLoopTest {
             while (local.stack().queues().depth(q.dlqUrl()) == 0 && System.currentTimeMillis() < deadline) Thread.sleep(200);
             assertEquals(1, local.stack().queues().depth(q.dlqUrl()), "in the DLQ after maxReceiveCount failed executions");
             assertTrue(local.stack().runnerStats().failed.get() >= 2);
-            Message dead = local.stack().sqs().receiveMessage(b -> b.queueUrl(q.dlqUrl()).visibilityTimeout(0)).messages().get(0);
+            Message dead = local.stack().sqs("us-east-1").receiveMessage(b -> b.queueUrl(q.dlqUrl()).visibilityTimeout(0)).messages().get(0);
             assertEquals(body, JSON.readTree(dead.body()).get("Message").asText(), "kept intact");
             assertEquals(messageId, JSON.readTree(dead.body()).get("MessageId").asText());
 
             local.sender().start();
-            int rc = new CommandLine(new ReplayCommand()).execute("--endpoint", local.stack().sqsEndpoint().toString(),
+            int rc = new CommandLine(new ReplayCommand()).execute("--endpoint", local.stack().sqsEndpoint("us-east-1").toString(),
                     "--dlq", DeliveryQueues.dlqName("us-east-1"));
             assertEquals(0, rc);
             DatagramPacket p = new DatagramPacket(new byte[1500], 1500);

@@ -203,7 +203,7 @@ public final class LocalModeLoad {
     // ---- bare queue reference ---------------------------------------------------------------
 
     static Result bareQueue(LocalMode local, int seconds) throws Exception {
-        try (SqsClient sqs = Sqs.client(local.stack().sqsEndpoint(), "us-east-1")) {
+        try (SqsClient sqs = Sqs.client(local.stack().sqsEndpoint("us-east-1"), "us-east-1")) {
             String url = sqs.createQueue(b -> b.queueName("bench-reference-" + System.nanoTime())).queueUrl();
             AtomicBoolean run = new AtomicBoolean(true);
             AtomicLong consumed = new AtomicLong();

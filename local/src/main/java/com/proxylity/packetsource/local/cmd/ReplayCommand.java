@@ -34,7 +34,7 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--endpoint", description = "SQS endpoint of the local stack. Absent: AWS with default credentials.")
     URI endpoint;
 
-    @Option(names = "--region", defaultValue = "us-east-1", description = "SDK region (default ${DEFAULT-VALUE}).")
+    @Option(names = "--region", description = "SDK region (default: the --dlq-region, else us-east-1).")
     String region;
 
     @Option(names = "--rate", description = "At most N messages per second (MaxNumberOfMessagesPerSecond, 1-500).")
@@ -58,7 +58,9 @@ public final class ReplayCommand implements Callable<Integer> {
             System.err.println("replay: --rate must be 1..500");
             return 2;
         }
-        try (SqsClient sqs = Sqs.client(endpoint, region)) {
+        // A region's DLQ is only on that region's endpoint, on AWS and locally alike.
+        String sdkRegion = region != null ? region : source.dlqRegion != null ? source.dlqRegion : "us-east-1";
+        try (SqsClient sqs = Sqs.client(endpoint, sdkRegion)) {
             String url = source.queueUrl;
             if (url == null) {
                 String name = source.dlqName != null ? source.dlqName : DeliveryQueues.dlqName(source.dlqRegion);

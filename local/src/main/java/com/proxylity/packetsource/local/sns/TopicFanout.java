@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
-import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 
@@ -30,7 +29,6 @@ public final class TopicFanout {
 
     private final Set<String> topicArns;
     private final DeliveryQueues queues;
-    private final SqsClient sqs;
     private final Clock clock;
     private volatile String endpointBase = "http://127.0.0.1";
     private final AtomicLong published = new AtomicLong();
@@ -39,15 +37,14 @@ public final class TopicFanout {
     private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
 
     /** Every topic pre-subscribed. */
-    public TopicFanout(Set<String> topicArns, DeliveryQueues queues, SqsClient sqs, Clock clock) {
-        this(topicArns, topicArns, queues, sqs, clock);
+    public TopicFanout(Set<String> topicArns, DeliveryQueues queues, Clock clock) {
+        this(topicArns, topicArns, queues, clock);
     }
 
     /** @param preSubscribed topics whose delivery-queue subscriptions exist, confirmed, from the start */
-    public TopicFanout(Set<String> topicArns, Set<String> preSubscribed, DeliveryQueues queues, SqsClient sqs, Clock clock) {
+    public TopicFanout(Set<String> topicArns, Set<String> preSubscribed, DeliveryQueues queues, Clock clock) {
         this.topicArns = Set.copyOf(topicArns);
         this.queues = queues;
-        this.sqs = sqs;
         this.clock = clock;
         for (String topic : preSubscribed) {
             for (String region : queues.byRegion().keySet()) {
@@ -97,7 +94,7 @@ public final class TopicFanout {
             }
         }
         String body = Notification.subscriptionConfirmation(UUID.randomUUID().toString(), topicArn, s.token(), clock.instant(), endpointBase);
-        sqs.sendMessage(b -> b.queueUrl(queues.of(s.region()).url()).messageBody(body));
+        queues.client(s.region()).sendMessage(b -> b.queueUrl(queues.of(s.region()).url()).messageBody(body));
         return s;
     }
 
@@ -156,7 +153,7 @@ public final class TopicFanout {
     public List<Published> publish(String topicArn, List<PublishEntry> entries) throws SnsException {
         requireTopic(topicArn);
         var now = clock.instant();
-        Map<String, List<SendMessageBatchRequestEntry>> perQueue = new LinkedHashMap<>();
+        Map<String, List<SendMessageBatchRequestEntry>> perRegion = new LinkedHashMap<>();
         List<Published> out = new ArrayList<>(entries.size());
         int i = 0;
         for (PublishEntry e : entries) {
@@ -167,15 +164,16 @@ public final class TopicFanout {
             for (Subscription sub : matched) {
                 regions.add(sub.region());
                 String body = Notification.envelope(id, topicArn, e, now, sub.arn(), endpointBase);
-                perQueue.computeIfAbsent(queues.of(sub.region()).url(), k -> new ArrayList<>())
+                perRegion.computeIfAbsent(sub.region(), k -> new ArrayList<>())
                         .add(SendMessageBatchRequestEntry.builder().id("e" + i).messageBody(body).build());
             }
             published.incrementAndGet();
             out.add(new Published(id, regions));
             i++;
         }
-        for (Map.Entry<String, List<SendMessageBatchRequestEntry>> q : perQueue.entrySet()) {
-            SendMessageBatchResponse r = sqs.sendMessageBatch(b -> b.queueUrl(q.getKey()).entries(q.getValue()));
+        for (Map.Entry<String, List<SendMessageBatchRequestEntry>> q : perRegion.entrySet()) {
+            SendMessageBatchResponse r = queues.client(q.getKey())
+                    .sendMessageBatch(b -> b.queueUrl(queues.of(q.getKey()).url()).entries(q.getValue()));
             if (!r.failed().isEmpty()) {
                 throw new SnsException(500, "InternalError", "delivery to the regional queue failed");
             }

@@ -64,14 +64,14 @@ class PacketSourceResourceLifecycleTest {
             queues: {visibilityTimeoutSeconds: 1, maxReceiveCount: 3, batchSize: 10}
             listeners:
               - {name: udp1, protocol: udp, owner: acme}
-            customerTopics: [orders, orders-v2, twice, locked, cli]
+            customerTopics: [orders, orders-v2, twice, locked, cli, everywhere]
             customers:
               - {id: acme, apiKeySha256: %s, externalId: %s}
             roles:
               - arn: %s
                 externalId: %s
                 actions: [sns:Subscribe, sns:Unsubscribe, sns:ListSubscriptionsByTopic]
-                topics: [orders, orders-v2, twice, locked, cli]
+                topics: [orders, orders-v2, twice, locked, cli, everywhere]
               - {arn: %s, externalId: %s, actions: [sns:ListSubscriptionsByTopic], topics: [locked]}
               - {arn: %s, externalId: psx-someone-else, actions: [sns:Subscribe], topics: ["*"]}
             """.formatted(ApiKeys.sha256(API_KEY), EXTERNAL_ID, ROLE, EXTERNAL_ID, ROLE_NO_SUBSCRIBE, EXTERNAL_ID, ROLE_OTHER_TRUST);
@@ -136,10 +136,14 @@ class PacketSourceResourceLifecycleTest {
     }
 
     static void publish(String name, String payload) {
+        publish(name, payload, "us-east-1");
+    }
+
+    static void publish(String name, String payload, String egressRegion) {
         String body = "{\"Messages\":[{\"Data\":\"" + payload + "\",\"Remote\":{\"Address\":\"127.0.0.1\",\"Port\":"
                 + receiver.getLocalPort() + ",\"PeerKey\":null},\"Inner\":null}]}";
         publisher.publish(b -> b.topicArn(topic(name)).message(body).messageAttributes(Map.of("EgressRegion",
-                MessageAttributeValue.builder().dataType("String").stringValue("us-east-1").build())));
+                MessageAttributeValue.builder().dataType("String").stringValue(egressRegion).build())));
     }
 
     static String receive() throws Exception {
@@ -206,6 +210,38 @@ class PacketSourceResourceLifecycleTest {
         assertEquals(filtered + 1, local.stack().fanout().filtered(), "nothing reaches a queue after the delete");
         JsonNode again = send("Delete", properties("orders-v2"), null, id, "Lifecycle");
         assertEquals("SUCCESS", again.get("Status").asText(), "a second delete finds everything gone and succeeds");
+    }
+
+    /**
+     * Across the boundary where a second region used to drop everything: the provider subscribes
+     * each region's queue with a filter on that queue's own region, both subscriptions are
+     * confirmed, and a message for each region leaves through that region's pipeline. Every
+     * region reads the one registry (the global table; here the shared in-memory registry).
+     */
+    @Test
+    void aPacketSourceCreatedOnceDeliversInEveryServedRegion() throws Exception {
+        long malformed = discarded("MalformedMessage");
+        long unknown = discarded("UnknownTopic");
+        JsonNode created = send("Create", properties("everywhere"), null, null, "Everywhere");
+        assertEquals("SUCCESS", created.get("Status").asText(), created.toString());
+        await(() -> allConfirmed("everywhere", 2), "the subscription of each region's queue confirmed");
+        for (com.proxylity.packetsource.local.sns.Subscription s : local.stack().fanout().subscriptions(topic("everywhere"))) {
+            String queueRegion = s.queueArn().split(":")[3];
+            assertEquals(s.region(), queueRegion, "the queue's ARN names the region it is in: " + s.queueArn());
+            assertEquals(Map.of("EgressRegion", List.of(queueRegion)), s.filterPolicy(), s.queueArn());
+        }
+        long filtered = local.stack().fanout().filtered();
+        publish("everywhere", "from-us", "us-east-1");
+        publish("everywhere", "from-eu", "eu-west-1");
+        assertEquals(Set(List.of("from-us", "from-eu")), Set(List.of(receive(), receive())));
+        assertEquals(filtered, local.stack().fanout().filtered(), "no region's message was filtered");
+        assertEquals(malformed, discarded("MalformedMessage"), "no region received the other's message");
+        assertEquals(unknown, discarded("UnknownTopic"), "every region knows the Packet Source");
+        send("Delete", properties("everywhere"), null, created.get("PhysicalResourceId").asText(), "Everywhere");
+    }
+
+    static long discarded(String reason) {
+        return local.metrics().byDimension(PipelineMetrics.PACKETS_DISCARDED).getOrDefault(PipelineMetrics.REASON + "=" + reason, 0L);
     }
 
     @Test

@@ -45,7 +45,7 @@ class LocalSnsServerTest {
         embedded = EmbeddedSqs.start(0, "us-east-1");
         sqs = Sqs.client(embedded.endpoint(), "us-east-1");
         queues = DeliveryQueues.create(sqs, List.of("us-east-1", "eu-west-1"), 30, 3);
-        fanout = new TopicFanout(Set.of(TOPIC), queues, sqs, Clock.systemUTC());
+        fanout = new TopicFanout(Set.of(TOPIC), queues, Clock.systemUTC());
         server = LocalSnsServer.start(0, fanout);
         sns = SnsClient.builder().endpointOverride(server.endpoint()).region(Region.US_EAST_1)
                 .credentialsProvider(Sqs.dummyCredentials()).httpClient(UrlConnectionHttpClient.create()).build();

@@ -58,7 +58,7 @@ class LocalSubscriptionsTest {
         embedded = EmbeddedSqs.start(0, "us-east-1");
         sqs = Sqs.client(embedded.endpoint(), "us-east-1");
         queues = DeliveryQueues.create(sqs, List.of("us-east-1", "eu-west-1"), 30, 3);
-        fanout = new TopicFanout(Set.of(TOPIC), Set.of(), queues, sqs, Clock.systemUTC());
+        fanout = new TopicFanout(Set.of(TOPIC), Set.of(), queues, Clock.systemUTC());
         LocalIam iam = new LocalIam(List.of(new LocalIam.Role(ROLE, "psx-acme",
                 Set.of("sns:Subscribe", "sns:Unsubscribe", "sns:ListSubscriptionsByTopic"), Set.of(TOPIC))), Clock.systemUTC());
         server = LocalSnsServer.start(0, fanout, iam);

@@ -34,7 +34,7 @@ class SubscriptionPagesTest {
         try (EmbeddedSqs embedded = EmbeddedSqs.start(0, "us-east-1");
              SqsClient sqs = Sqs.client(embedded.endpoint(), "us-east-1")) {
             DeliveryQueues queues = DeliveryQueues.create(sqs, regions, 30, 3);
-            TopicFanout fanout = new TopicFanout(Set.of(TOPIC), Set.of(), queues, sqs, Clock.systemUTC());
+            TopicFanout fanout = new TopicFanout(Set.of(TOPIC), Set.of(), queues, Clock.systemUTC());
             LocalIam iam = new LocalIam(List.of(new LocalIam.Role(ROLE, "psx-acme",
                     Set.of("sns:Subscribe", "sns:ListSubscriptionsByTopic"), Set.of(TOPIC))), Clock.systemUTC());
             try (LocalSnsServer sns = LocalSnsServer.start(0, fanout, iam);
