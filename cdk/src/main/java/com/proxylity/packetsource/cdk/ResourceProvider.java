@@ -34,6 +34,9 @@ public final class ResourceProvider extends Construct {
         String partition = Stack.of(this).getPartition();
         Map<String, String> env = new HashMap<>(tables.environment());
         env.put("PACKET_SOURCE_SERVED_REGIONS", String.join(",", config.regions()));
+        // Registrations are written in the home region's replica only and read back from every
+        // other replica before the provider subscribes (docs/deployment.md, "One registry for all regions").
+        env.put("PACKET_SOURCE_HOME_REGION", config.homeRegion());
         env.put("PACKET_SOURCE_DELIVERY_QUEUE_ARNS", String.join(",", config.regions().stream()
                 .map(r -> "arn:" + partition + ":sqs:" + r + ":" + account + ":" + DeploymentNumbers.deliveryQueueName(r))
                 .toList()));
@@ -51,15 +54,24 @@ public final class ResourceProvider extends Construct {
                     .conditions(Map.of("StringLike", Map.of("sts:ExternalId", EXTERNAL_ID_PREFIX + "*")))
                     .build());
         }
-        // What the handler does and nothing more: read customers and Listeners, own its registrations.
+        // What the handler does and nothing more: read customers (home replica) and this region's
+        // Listeners, own its registrations in the home replica, and read every replica back.
+        String home = config.homeRegion();
         function.role().addToPolicy(PolicyStatement.Builder.create()
                 .actions(List.of("dynamodb:GetItem"))
-                .resources(List.of(tables.customers().getTableArn(), tables.listeners().getTableArn()))
+                .resources(List.of(replicaArn(partition, home, account, tables.names().customers()),
+                        tables.listeners().getTableArn()))
                 .build());
         function.role().addToPolicy(PolicyStatement.Builder.create()
                 .actions(List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"))
-                .resources(List.of(tables.packetSources().getTableArn()))
+                .resources(List.of(replicaArn(partition, home, account, tables.names().packetSources())))
                 .build());
+        List<String> otherReplicas = config.regions().stream().filter(r -> !r.equals(home))
+                .map(r -> replicaArn(partition, r, account, tables.names().packetSources())).toList();
+        if (!otherReplicas.isEmpty()) {
+            function.role().addToPolicy(PolicyStatement.Builder.create()
+                    .actions(List.of("dynamodb:GetItem")).resources(otherReplicas).build());
+        }
         // CloudFormation invokes a custom resource's function with the credentials of whoever
         // runs the stack operation (or of the stack's service role), so the resource policy can
         // name nothing narrower than those principals: a customer's declared CloudFormation
@@ -82,6 +94,11 @@ public final class ResourceProvider extends Construct {
         // Customers name this role as the principal in their role's trust policy (examples/customer-stack.yaml).
         CfnOutput.Builder.create(Stack.of(this), "PacketSourceProviderRoleArn").value(function.role().getRoleArn())
                 .description("Principal that customers' roles trust, together with their ExternalId").build();
+    }
+
+    /** A global table's replica in {@code region}: the table keeps its name in every region. */
+    static String replicaArn(String partition, String region, String account, String table) {
+        return "arn:" + partition + ":dynamodb:" + region + ":" + account + ":table/" + table;
     }
 
     public PipelineFunction function() {

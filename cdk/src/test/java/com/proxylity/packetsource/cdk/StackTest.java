@@ -156,7 +156,9 @@ class StackTest {
             for (JsonNode g : Templates.resources(t, "AWS::Logs::LogGroup").stream().map(Map.Entry::getValue).toList()) {
                 assertTrue(g.at("/Properties/RetentionInDays").asInt() > 0, "every log group has a retention");
             }
-            JsonNode validate = Templates.one(t, "AWS::Lambda::Function", "FunctionName", "packet-source-Validate");
+            JsonNode provider = Templates.one(t, "AWS::Lambda::Function", "FunctionName", "packet-source-" + ResourceProvider.HANDLER);
+        assertEquals(Synth.HOME, provider.at("/Properties/Environment/Variables/PACKET_SOURCE_HOME_REGION").asText());
+        JsonNode validate = Templates.one(t, "AWS::Lambda::Function", "FunctionName", "packet-source-Validate");
             assertEquals(Integer.toString(DeploymentNumbers.PIPE_BATCH_SIZE),
                     validate.at("/Properties/Environment/Variables/PACKET_SOURCE_PIPE_BATCH_SIZE").asText());
             assertEquals(4, validate.at("/Properties/ReservedConcurrentExecutions").asInt(), "bounds the rate limit");
@@ -226,11 +228,15 @@ class StackTest {
         PacketSourceStack other = Synth.stack("eu-west-1");
         Template t = Synth.template(other);
         String replica = "arn:aws:dynamodb:eu-west-1:" + DeploymentConfig.PLACEHOLDER_ACCOUNT + ":table/";
+        String home = "arn:aws:dynamodb:" + Synth.HOME + ":" + DeploymentConfig.PLACEHOLDER_ACCOUNT + ":table/";
+        // The provider writes only in the home replica, where conditional writes are decided, and
+        // reads this region's replica back before it subscribes.
         Map<String, Set<String>> expected = Map.of(
                 PipelineFunction.roleName("Validate", "eu-west-1"), Set.of(replica + names.packetSources() + " dynamodb:GetItem"),
                 PipelineFunction.roleName(ResourceProvider.HANDLER, "eu-west-1"), Set.of(
-                        replica + names.packetSources() + " dynamodb:GetItem", replica + names.packetSources() + " dynamodb:PutItem",
-                        replica + names.packetSources() + " dynamodb:DeleteItem", replica + names.customers() + " dynamodb:GetItem"));
+                        replica + names.packetSources() + " dynamodb:GetItem", home + names.packetSources() + " dynamodb:GetItem",
+                        home + names.packetSources() + " dynamodb:PutItem", home + names.packetSources() + " dynamodb:DeleteItem",
+                        home + names.customers() + " dynamodb:GetItem"));
         for (Map.Entry<String, Set<String>> e : expected.entrySet()) {
             Set<String> onGlobal = new HashSet<>();
             for (String grant : dynamoGrants(t, e.getKey())) {
@@ -238,6 +244,8 @@ class StackTest {
             }
             assertEquals(e.getValue(), onGlobal, e.getKey());
         }
+        JsonNode provider = Templates.one(t, "AWS::Lambda::Function", "FunctionName", "packet-source-" + ResourceProvider.HANDLER);
+        assertEquals(Synth.HOME, provider.at("/Properties/Environment/Variables/PACKET_SOURCE_HOME_REGION").asText());
         JsonNode validate = Templates.one(t, "AWS::Lambda::Function", "FunctionName", "packet-source-Validate");
         assertEquals(names.packetSources(), validate.at("/Properties/Environment/Variables/" + Tables.ENV_PACKET_SOURCES).asText());
         assertTrue(other.getDependencies().contains(Synth.stack(Synth.HOME)), "deployed after the home stack");

@@ -19,6 +19,11 @@ public final class DynamoDbClients {
         return DynamoDbClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
     }
 
+    /** The AWS client of another region (a global table's replica there), credentials from the environment. */
+    public static DynamoDbClient inRegion(String region) {
+        return DynamoDbClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).region(Region.of(region)).build();
+    }
+
     /**
      * A client for a local DynamoDB-API server (dynalite in tests and local mode): dummy
      * credentials, since the local server does not check them.

@@ -26,11 +26,22 @@ public final class DynamoDbRegistrationStore implements RegistrationStore {
     private final DynamoDbClient client;
     private final Tables tables;
     private final DynamoDbRegistry reads;
+    private final DynamoDbRegistry listenerReads;
 
     public DynamoDbRegistrationStore(DynamoDbClient client, Tables tables) {
+        this(client, client, tables);
+    }
+
+    /**
+     * @param client the registry's PacketSources and Customers (global tables: their home
+     *     region's replica, where conditional writes are decided)
+     * @param listenersClient this region's Listeners (a regional table)
+     */
+    public DynamoDbRegistrationStore(DynamoDbClient client, DynamoDbClient listenersClient, Tables tables) {
         this.client = Objects.requireNonNull(client, "client");
         this.tables = Objects.requireNonNull(tables, "tables");
         this.reads = new DynamoDbRegistry(client, tables);
+        this.listenerReads = new DynamoDbRegistry(Objects.requireNonNull(listenersClient, "listenersClient"), tables);
         tables.requireCustomers();
     }
 
@@ -55,7 +66,7 @@ public final class DynamoDbRegistrationStore implements RegistrationStore {
 
     @Override
     public Optional<Listener> listener(String name) {
-        return reads.listener(name);
+        return listenerReads.listener(name);
     }
 
     @Override

@@ -58,6 +58,8 @@ public final class Environment {
     public static final String REGISTRY_CACHE_SECONDS = "PACKET_SOURCE_REGISTRY_CACHE_SECONDS";
     public static final String SERVED_REGIONS = "PACKET_SOURCE_SERVED_REGIONS";
     public static final String DELIVERY_QUEUE_ARNS = "PACKET_SOURCE_DELIVERY_QUEUE_ARNS";
+    /** The region whose replica of the global registry tables takes the provider's writes. */
+    public static final String HOME_REGION = "PACKET_SOURCE_HOME_REGION";
     public static final String METRICS_NAMESPACE = "POWERTOOLS_METRICS_NAMESPACE";
     public static final String METRICS_SERVICE = "POWERTOOLS_SERVICE_NAME";
     /** The Pipe batch size the payload-limit arithmetic of docs/pipeline.md is done for. */
@@ -113,11 +115,34 @@ public final class Environment {
      * delivery queues, and STS/SNS with the SDK (the SNS calls run under the customer's role).
      */
     public static com.proxylity.packetsource.functions.resource.PacketSourceLifecycle packetSourceLifecycle() {
+        java.util.List<String> served = list(required(SERVED_REGIONS));
         var settings = new com.proxylity.packetsource.functions.resource.PacketSourceLifecycle.Settings(
-                list(required(SERVED_REGIONS)), list(required(DELIVERY_QUEUE_ARNS)));
-        return new com.proxylity.packetsource.functions.resource.PacketSourceLifecycle(
-                new com.proxylity.packetsource.dynamodb.DynamoDbRegistrationStore(dynamoDb(), Tables.fromEnvironment()),
+                served, list(required(DELIVERY_QUEUE_ARNS)));
+        return new com.proxylity.packetsource.functions.resource.PacketSourceLifecycle(registrationStore(served),
                 new com.proxylity.packetsource.functions.resource.AwsCustomerAccounts(region(), null, null, null), settings);
+    }
+
+    /**
+     * The provider's registry: PacketSources and Customers in the home region
+     * ({@value #HOME_REGION}, default this region), where every conditional write is decided;
+     * Listeners in this region; each write waits until every other served region's replica shows
+     * it (docs/deployment.md, "One registry for all regions").
+     */
+    static com.proxylity.packetsource.core.registry.RegistrationStore registrationStore(java.util.List<String> served) {
+        Tables tables = Tables.fromEnvironment();
+        String here = region();
+        String homeRegion = optional(HOME_REGION, here);
+        DynamoDbClient homeClient = homeRegion.equals(here) ? dynamoDb() : DynamoDbClients.inRegion(homeRegion);
+        var home = new com.proxylity.packetsource.dynamodb.DynamoDbRegistrationStore(homeClient, dynamoDb(), tables);
+        java.util.Map<String, com.proxylity.packetsource.core.registry.RegistrationStore> replicas = new java.util.HashMap<>();
+        for (String r : served) {
+            if (r.equals(homeRegion)) continue;
+            DynamoDbClient c = r.equals(here) ? dynamoDb() : DynamoDbClients.inRegion(r);
+            replicas.put(r, new com.proxylity.packetsource.dynamodb.DynamoDbRegistrationStore(c, dynamoDb(), tables));
+        }
+        return new com.proxylity.packetsource.dynamodb.ReplicatedRegistrationStore(home, replicas,
+                com.proxylity.packetsource.dynamodb.ReplicatedRegistrationStore.DEFAULT_WAIT, Clock.systemUTC(),
+                d -> Thread.sleep(d.toMillis()));
     }
 
     /** Where the provider may send its answers: CloudFormation's response hosts of the served regions. */

@@ -171,21 +171,27 @@ public final class PacketSourceLifecycle {
         }
         List<String> made = new ArrayList<>();
         Optional<Retired> retired = Optional.empty();
+        Optional<Registration> oldTopicBefore = Optional.empty();
         try (CustomerAccounts.TopicSession session = assume(p.roleArn(), customer.externalId())) {
             boolean wrote = false;
             try {
-                put(registration(id, p, customer, existing.map(Registration::subscriptionArns).orElse(List.of())), takeOverFrom);
+                // Set first: a write can land and still throw (a replica that never shows it),
+                // and undoing one that did not land changes nothing.
                 wrote = true;
+                put(registration(id, p, customer, existing.map(Registration::subscriptionArns).orElse(List.of())), takeOverFrom);
                 for (String queueArn : settings.deliveryQueueArns()) {
                     made.add(subscribe(session, p, queueArn));
                 }
                 put(registration(id, p, customer, made), takeOverFrom);
                 // A new topic replaces the old one in the same step: both or neither.
                 if (old != null && !old.topicArn().equals(p.topicArn())) {
+                    oldTopicBefore = store.registration(old.topicArn());
                     retired = deregister(id, old.topicArn(), old.roleArn(), customer);
                 }
             } catch (ResourceFailure | RuntimeException e) {
                 undo(id, customer, p.topicArn(), existing, wrote, session, made);
+                oldTopicBefore.filter(r -> r.resourceId().equals(id) && r.customerId().equals(customer.id()))
+                        .ifPresent(r -> restore(id, r));
                 throw e;
             }
         }
@@ -201,6 +207,17 @@ public final class PacketSourceLifecycle {
         LOG.info("packet source established resource={} customer={} topic={} listener={} subscriptions={}",
                 id, customer.id(), p.topicArn(), p.listenerName(), made.size());
         return success(id, p, listener, made);
+    }
+
+    /** Puts back a registration this request removed (its old topic, on a failed topic change). */
+    private void restore(String id, Registration r) {
+        try {
+            if (store.registration(r.topicArn()).isEmpty() && !store.put(r, id)) {
+                LOG.warn("undo: old topic changed meanwhile resource={}", id);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("undo could not re-register the old topic resource={} error={}", id, e.toString());
+        }
     }
 
     /**

@@ -308,16 +308,20 @@ class TenantIsolationResourceTest {
         @Override public Optional<Registration> registration(String topicArn) { return d.registration(topicArn); }
         @Override public Optional<PacketSource> packetSource(String topicArn) { return d.packetSource(topicArn); }
 
+        /** Fails before the write, or (as a replica that never shows it would) after it landed. */
         @Override
         public boolean put(Registration registration, String takeOverFrom) {
             f.step("put " + registration.topicArn());
-            return d.put(registration, takeOverFrom);
+            boolean done = d.put(registration, takeOverFrom);
+            f.step("replicate put " + registration.topicArn());
+            return done;
         }
 
         @Override
         public void delete(String topicArn, String resourceId, String customerId) {
             f.step("delete " + topicArn);
             d.delete(topicArn, resourceId, customerId);
+            f.step("replicate delete " + topicArn);
         }
     }
 
