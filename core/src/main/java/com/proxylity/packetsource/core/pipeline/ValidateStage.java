@@ -12,6 +12,8 @@ import com.proxylity.packetsource.core.format.Formatters;
 import com.proxylity.packetsource.core.registry.Listener;
 import com.proxylity.packetsource.core.registry.PacketSource;
 import com.proxylity.packetsource.core.registry.Registry;
+import com.proxylity.packetsource.core.snsauth.BadSignatureException;
+import com.proxylity.packetsource.core.snsauth.EnvelopeVerifier;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,10 +25,13 @@ import java.util.Optional;
 /**
  * The Validate state: SQS records to validated entries. Message-level problems give one discard
  * per message (Id = SQS messageId); entry-level schema problems one discard per entry (Id =
- * messageId/index). Pure apart from the registry read; thread-safe if the registry is.
+ * messageId/index). Pure apart from the registry read and the signing certificates; thread-safe
+ * if they are.
  *
- * <p>Order of message-level checks (first failing wins): envelope readable
- * ({@code MalformedMessage}), topic registered with a registered Listener ({@code UnknownTopic}),
+ * <p>Order of message-level checks (first failing wins): body within the size limit and a JSON
+ * object ({@code MalformedMessage}), envelope signed by SNS ({@code BadSignature}: before
+ * anything in it is believed, so a forged envelope is never attributed to the topic it names),
+ * envelope fields readable ({@code MalformedMessage}), topic registered with a registered Listener ({@code UnknownTopic}),
  * source enabled ({@code SourceDisabled}), {@code EgressRegion} present and naming this region
  * ({@code MalformedMessage}), age within the source's max age ({@code Stale}), body matches the
  * schema's message part ({@code MalformedMessage}).
@@ -36,29 +41,51 @@ public final class ValidateStage {
     private final String region;
     private final Clock clock;
     private final MessageSchema schema;
+    private final EnvelopeVerifier verifier;
 
     /**
      * @param region this deployment's region; messages whose EgressRegion differs are discarded.
      *     null skips the region check (dry run)
+     * @param verifier decides whether a body is an envelope SNS signed
      */
-    public ValidateStage(Registry registry, String region, Clock clock, MessageSchema schema) {
+    public ValidateStage(Registry registry, String region, Clock clock, MessageSchema schema,
+                         EnvelopeVerifier verifier) {
         this.registry = registry;
         this.region = region;
         this.clock = clock;
         this.schema = schema;
+        this.verifier = java.util.Objects.requireNonNull(verifier, "verifier");
     }
 
+    /**
+     * @throws RuntimeException only when the registry or the signing certificates are unavailable
+     *     for now; message content never throws
+     */
     public ValidateOutput validate(List<SqsRecord> records) {
         Collector out = new Collector();
-        for (SqsRecord r : records) record(r, out);
+        EnvelopeVerifier batch = verifier.forBatch();
+        for (SqsRecord r : records) record(r, batch, out);
         return out.output();
     }
 
-    private void record(SqsRecord r, Collector out) {
+    private void record(SqsRecord r, EnvelopeVerifier batch, Collector out) {
         String id = r.messageId();
+        JsonNode body;
+        try {
+            body = SnsEnvelope.read(r.body());
+        } catch (MalformedMessageException e) {
+            out.discard(id, DiscardReason.MalformedMessage, e.getMessage());
+            return;
+        }
+        try {
+            batch.verify(body);
+        } catch (BadSignatureException e) {
+            out.discard(id, DiscardReason.BadSignature, e.getMessage());
+            return;
+        }
         SnsEnvelope env;
         try {
-            env = SnsEnvelope.parse(r.body());
+            env = SnsEnvelope.from(body);
         } catch (MalformedMessageException e) {
             out.discard(id, DiscardReason.MalformedMessage, e.getMessage());
             return;
