@@ -12,6 +12,7 @@ import com.proxylity.packetsource.local.sns.TopicFanout;
 import com.proxylity.packetsource.local.sqs.DeliveryQueues;
 import com.proxylity.packetsource.local.sqs.EmbeddedSqs;
 import com.proxylity.packetsource.local.sqs.Sqs;
+import com.proxylity.packetsource.local.sns.LocalSigningKey;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
@@ -42,7 +43,8 @@ public final class LocalStack implements AutoCloseable {
     private final List<QueuePoller> pollers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
 
-    private LocalStack(LocalConfig config, Function<String, Pipeline> pipelineForRegion, Consumer<BatchOutcome> outcomes) throws IOException {
+    private LocalStack(LocalConfig config, LocalSigningKey signingKey, Function<String, Pipeline> pipelineForRegion,
+                       Consumer<BatchOutcome> outcomes) throws IOException {
         this.config = config;
         this.embedded = EmbeddedSqs.start(config.ports().sqs(), config.regions().get(0));
         try {
@@ -53,7 +55,7 @@ public final class LocalStack implements AutoCloseable {
             config.allTopicNames().forEach(t -> arns.add(config.topicArn(t)));
             Set<String> preSubscribed = new LinkedHashSet<>();
             config.preSubscribedTopicNames().forEach(t -> preSubscribed.add(config.topicArn(t)));
-            this.fanout = new TopicFanout(arns, preSubscribed, queues, sqs, Clock.systemUTC());
+            this.fanout = new TopicFanout(arns, preSubscribed, queues, sqs, Clock.systemUTC(), signingKey);
             this.iam = new LocalIam(roles(config), Clock.systemUTC());
             this.sns = LocalSnsServer.start(config.ports().sns(), fanout, iam);
         } catch (IOException | RuntimeException e) {
@@ -83,7 +85,13 @@ public final class LocalStack implements AutoCloseable {
      *                 handlers' metrics instead; tests may look at the outputs)
      */
     public static LocalStack start(LocalConfig config, Function<String, Pipeline> pipelineForRegion, Consumer<BatchOutcome> outcomes) throws IOException {
-        return new LocalStack(config, pipelineForRegion, outcomes);
+        return new LocalStack(config, LocalSigningKey.generate(), pipelineForRegion, outcomes);
+    }
+
+    /** @param signingKey the local SNS signs every envelope with it; the pipeline's verifier trusts it */
+    public static LocalStack start(LocalConfig config, LocalSigningKey signingKey, Function<String, Pipeline> pipelineForRegion,
+                                   Consumer<BatchOutcome> outcomes) throws IOException {
+        return new LocalStack(config, signingKey, pipelineForRegion, outcomes);
     }
 
     public LocalConfig config() { return config; }

@@ -33,6 +33,7 @@ public final class TopicFanout {
     private final SqsClient sqs;
     private final Clock clock;
     private volatile String endpointBase = "http://127.0.0.1";
+    private final LocalSigningKey signingKey;
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong filtered = new AtomicLong();
 
@@ -45,6 +46,13 @@ public final class TopicFanout {
 
     /** @param preSubscribed topics whose delivery-queue subscriptions exist, confirmed, from the start */
     public TopicFanout(Set<String> topicArns, Set<String> preSubscribed, DeliveryQueues queues, SqsClient sqs, Clock clock) {
+        this(topicArns, preSubscribed, queues, sqs, clock, LocalSigningKey.generate());
+    }
+
+    /** @param signingKey signs every envelope delivered; local mode's verifier trusts it */
+    public TopicFanout(Set<String> topicArns, Set<String> preSubscribed, DeliveryQueues queues, SqsClient sqs, Clock clock,
+                       LocalSigningKey signingKey) {
+        this.signingKey = signingKey;
         this.topicArns = Set.copyOf(topicArns);
         this.queues = queues;
         this.sqs = sqs;
@@ -56,6 +64,10 @@ public final class TopicFanout {
                         Map.of(EGRESS_REGION, List.of(region)), Map.of(), true, null));
             }
         }
+    }
+
+    public LocalSigningKey signingKey() {
+        return signingKey;
     }
 
     /** A snapshot of the topic's subscriptions, in creation order. */
@@ -96,7 +108,8 @@ public final class TopicFanout {
                 subscriptions.put(arn, s);
             }
         }
-        String body = Notification.subscriptionConfirmation(UUID.randomUUID().toString(), topicArn, s.token(), clock.instant(), endpointBase);
+        String body = Notification.subscriptionConfirmation(UUID.randomUUID().toString(), topicArn, s.token(), clock.instant(), endpointBase,
+                signingKey.signer());
         sqs.sendMessage(b -> b.queueUrl(queues.of(s.region()).url()).messageBody(body));
         return s;
     }
@@ -156,6 +169,7 @@ public final class TopicFanout {
     public List<Published> publish(String topicArn, List<PublishEntry> entries) throws SnsException {
         requireTopic(topicArn);
         var now = clock.instant();
+        var signer = signingKey.signer();
         Map<String, List<SendMessageBatchRequestEntry>> perQueue = new LinkedHashMap<>();
         List<Published> out = new ArrayList<>(entries.size());
         int i = 0;
@@ -166,7 +180,7 @@ public final class TopicFanout {
             if (matched.isEmpty()) filtered.incrementAndGet();
             for (Subscription sub : matched) {
                 regions.add(sub.region());
-                String body = Notification.envelope(id, topicArn, e, now, sub.arn(), endpointBase);
+                String body = Notification.envelope(id, topicArn, e, now, sub.arn(), endpointBase, signer);
                 perQueue.computeIfAbsent(queues.of(sub.region()).url(), k -> new ArrayList<>())
                         .add(SendMessageBatchRequestEntry.builder().id("e" + i).messageBody(body).build());
             }
