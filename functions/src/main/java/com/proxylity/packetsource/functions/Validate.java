@@ -178,6 +178,10 @@ public final class Validate extends StageHandler<Validate.PipeBatch, PacketsStat
             ValidatedMessage message = out.messages().get(m);
             if (message != null && message.publishedAt() != null) publishedAt.put(m, message.publishedAt());
         }
+        for (Discard d : out.discards()) {
+            // Either a forgery attempt or SNS's certificate changing under us: operators need to tell which.
+            if (d.reason() == DiscardReason.BadSignature) LOG.warn("record not signed by SNS record={} detail={}", d.id(), d.detail());
+        }
         // Counted so that received = delivered + discarded: a whole-message discard counts once.
         long received = 0;
         for (Discard d : discards) {
