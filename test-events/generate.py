@@ -3,9 +3,14 @@
 
 Expected payloads (including inner IPv4/IPv6 + UDP frames and their checksums, and CoAP
 encodings) are computed here, independently of the Java code they check.
-Run: /usr/bin/python3 test-events/generate.py
+Every envelope is signed like SNS signs (SignatureVersion 1 unless a file says 2) with the
+committed test-only key in signing/, under a SigningCertURL that only the tests pin to
+signing/test-sns-cert.pem. PKCS#1 v1.5 signatures are deterministic, so the bytes stay stable.
+Run: /usr/bin/python3 test-events/generate.py (needs the `cryptography` package)
 """
 import base64, hashlib, json, os, struct, uuid
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REGION = "us-west-2"
@@ -13,6 +18,29 @@ ACCOUNT = "111122223333"
 NS = uuid.UUID("6f1c2a43-5b9e-4d1a-9c3f-2e7d8a9b0c1d")
 TS = "2026-11-25T08:00:00.000Z"
 SENT_MS = "1795939200000"
+
+
+# Tests pin this URL to signing/test-sns-cert.pem; production would refuse the certificate.
+TEST_CERT_URL = f"https://sns.{REGION}.amazonaws.com/SimpleNotificationService-packet-source-test-key.pem"
+with open(os.path.join(HERE, "signing", "test-sns-key.pem"), "rb") as f:
+    TEST_KEY = serialization.load_pem_private_key(f.read(), password=None)
+
+
+def string_to_sign(env):
+    """AWS's canonical form: each signed field present, in this order, as "Name\nValue\n"."""
+    if env["Type"] == "Notification":
+        fields = ["Message", "MessageId", "Subject", "Timestamp", "TopicArn", "Type"]
+    else:
+        fields = ["Message", "MessageId", "SubscribeURL", "Timestamp", "Token", "TopicArn", "Type"]
+    return "".join(f"{k}\n{env[k]}\n" for k in fields if env.get(k) is not None).encode()
+
+
+def sign(env, version="1"):
+    env["SignatureVersion"] = version
+    env["SigningCertURL"] = TEST_CERT_URL
+    digest = hashes.SHA1() if version == "1" else hashes.SHA256()
+    env["Signature"] = b64(TEST_KEY.sign(string_to_sign(env), padding.PKCS1v15(), digest))
+    return env
 
 
 def topic(name, account=ACCOUNT):
@@ -95,23 +123,20 @@ def mid(name):
     return str(uuid.uuid5(NS, name))
 
 
-def envelope(name, topic_arn, message, region=REGION, type_="Notification", ts=TS, extra=None):
+def envelope(name, topic_arn, message, region=REGION, type_="Notification", ts=TS, extra=None, sv="1"):
     env = {
         "Type": type_,
         "MessageId": mid("sns-" + name),
         "TopicArn": topic_arn,
         "Message": message if isinstance(message, str) else json.dumps(message, separators=(",", ":")),
         "Timestamp": ts,
-        "SignatureVersion": "1",
-        "Signature": b64(hashlib.sha512(name.encode()).digest() * 4),
-        "SigningCertURL": f"https://sns.{REGION}.amazonaws.com/SimpleNotificationService-9c6465fa7f48f5cacd23014631ec1136.pem",
         "UnsubscribeURL": f"https://sns.{REGION}.amazonaws.com/?Action=Unsubscribe&SubscriptionArn={topic_arn}:{mid('sub-' + name)}",
     }
     if region is not None:
         env["MessageAttributes"] = {"EgressRegion": {"Type": "String", "Value": region}}
     if extra:
         env.update(extra)
-    return env
+    return sign(env, sv)
 
 
 def record(name, body):
@@ -160,26 +185,31 @@ class Event:
         self.families = families
         self.records, self.outcomes, self.dry = [], [], {}
 
-    def message(self, name, topic_arn, entries, region=REGION, ts=TS, message=None):
+    def message(self, name, topic_arn, entries, region=REGION, ts=TS, message=None, sv="1"):
         """entries: list of (entry dict, expected outcome dict)."""
         body = message if message is not None else {"Messages": [e for e, _ in entries]}
-        rec = record(name, envelope(name, topic_arn, body, region=region, ts=ts))
+        rec = record(name, envelope(name, topic_arn, body, region=region, ts=ts, sv=sv))
         self.records.append(rec)
         for i, (_, out) in enumerate(entries):
             self.outcomes.append({"Id": f"{rec['messageId']}/{i}", **out})
         return rec
 
     def whole(self, name, topic_arn, reason, entries=None, region=REGION, ts=TS, message=None, body=None,
-              dry_entries=None):
+              dry_entries=None, tamper=None, dry_whole=None):
         """A message discarded as a whole (Id = SQS messageId)."""
         if body is not None:
             rec = record(name, body)
             self.records.append(rec)
         else:
             msg = message if message is not None else {"Messages": entries or []}
-            rec = record(name, envelope(name, topic_arn, msg, region=region, ts=ts))
+            env = envelope(name, topic_arn, msg, region=region, ts=ts)
+            if tamper:
+                tamper(env)
+            rec = record(name, env)
             self.records.append(rec)
         self.outcomes.append({"Id": rec["messageId"], **discarded(reason)})
+        if dry_whole is not None:
+            self.dry[rec["messageId"]] = [{"Id": rec["messageId"], **discarded(dry_whole)}]
         if dry_entries is not None:
             self.dry[rec["messageId"]] = [{"Id": f"{rec['messageId']}/{i}", **o} for i, o in enumerate(dry_entries)]
         return rec
@@ -213,8 +243,8 @@ e.message("udp-base64", T_UDP, [
 ])
 e.write()
 
-e = Event("udp-hex.json", "udp")
-e.message("udp-hex", T_UDP, [
+e = Event("udp-hex.json", "udp")  # a topic set to SignatureVersion 2
+e.message("udp-hex", T_UDP, sv="2", entries=[
     ({"Data": "deadBEEF00ff", "Formatter": "hex", "Remote": remote("203.0.113.7", 40000)}, sent(bytes.fromhex("deadbeef00ff"))),
 ])
 e.write()
@@ -313,6 +343,49 @@ e.whole("mm-nomessages", T_UDP, "MalformedMessage", message={"Packets": []})
 e.whole("mm-entry-not-object", T_UDP, "MalformedMessage", message={"Messages": [good_udp()[0], "AQID"]})
 e.whole("mm-envelope-not-json", None, "MalformedMessage", body="this is not an SNS envelope")
 e.message("mm-sibling", T_UDP, [good_udp(b"sibling survives")])
+e.write()
+
+# Forgeries: a customer that switched its subscription to raw delivery can put any JSON in the
+# queue, e.g. an envelope naming another tenant's registered topic. None may be attributed.
+THIEF = topic("thief-topic", "444455556666")
+
+
+def forged_topic(env):
+    env["TopicArn"] = T_UDP  # signed for the thief's topic, then renamed to the victim's
+
+
+def stripped(env):
+    for k in ("Signature", "SignatureVersion", "SigningCertURL"):
+        del env[k]
+
+
+def cert_elsewhere(env):
+    env["SigningCertURL"] = "https://sns.us-west-2.amazonaws.com.evil.example/SimpleNotificationService-x.pem"
+
+
+def version3(env):
+    env["SignatureVersion"] = "3"
+
+
+def sv2_claimed(env):
+    env["SignatureVersion"] = "2"  # signed as SignatureVersion 1
+
+
+e = Event("bad-BadSignature.json", "udp")
+e.whole("bs-forged-topic", THIEF, "BadSignature", entries=[good_udp(b"stolen listener")[0]], tamper=forged_topic,
+        dry_entries=[sent(b"stolen listener")])
+e.whole("bs-unsigned", T_UDP, "BadSignature", entries=[good_udp(b"no signature")[0]], tamper=stripped,
+        dry_entries=[sent(b"no signature")])
+# The dry run verifies no signatures: without an envelope, the body is not an SNS message to it.
+e.whole("bs-raw-delivery", None, "BadSignature", body={"Messages": [good_udp(b"raw delivery")[0]]},
+        dry_whole="MalformedMessage")
+e.whole("bs-cert-url", T_UDP, "BadSignature", entries=[good_udp(b"other host")[0]], tamper=cert_elsewhere,
+        dry_entries=[sent(b"other host")])
+e.whole("bs-version", T_UDP, "BadSignature", entries=[good_udp(b"version 3")[0]], tamper=version3,
+        dry_entries=[sent(b"version 3")])
+e.whole("bs-wrong-digest", T_UDP, "BadSignature", entries=[good_udp(b"wrong digest")[0]], tamper=sv2_claimed,
+        dry_entries=[sent(b"wrong digest")])
+e.message("bs-sibling", T_UDP, [good_udp(b"signed by SNS")])
 e.write()
 
 e = Event("bad-MalformedMessage-too-many-entries.json", "udp")
@@ -473,7 +546,8 @@ manifest = {
                    "Sent = ready to send with exactly these bytes (PayloadHex, or PayloadLength + PayloadSha256 above 4096 bytes; WireGuard packets still need a live session). Denied addresses are those of the default egress policy (no allow-list). "
                    "Message-level discards have the SQS messageId as Id; entries have <messageId>/<index>. "
                    "dryRunOutcomes: what `packet-source dry-run --listener-type T --listener-families A --region R [--formatter F]` shows "
-                   "where it differs (the dry run accepts every topic as a registered, enabled source without max age).",
+                   "where it differs (the dry run accepts every topic as a registered, enabled source without max age, "
+                   "and verifies no SNS signatures).",
     "registry": REGISTRY,
     "files": dict(sorted(FILES.items())),
 }

@@ -70,7 +70,8 @@ public class PurePipelineBenchmark {
         InMemoryRegistry registry = new InMemoryRegistry()
                 .put(new Listener("udp", ListenerType.UDP, 5683, List.of(), null, null))
                 .put(new PacketSource(TOPIC, "udp", true, null, 0, 0));
-        validate = new ValidateStage(registry, "us-west-2", Clock.systemUTC(), new MessageSchema());
+        validate = new ValidateStage(registry, "us-west-2", Clock.systemUTC(), new MessageSchema(),
+                BenchSigning.verifier());
         format = new FormatStage(DefaultEgressPolicy.standard());
         pipeline = new PurePipeline(validate, format);
         byte[] payload = new byte[100];
@@ -89,6 +90,7 @@ public class PurePipelineBenchmark {
                     .put("TopicArn", TOPIC).put("Message", PLAIN.writeValueAsString(body))
                     .put("Timestamp", "2026-11-25T08:00:00.000Z");
             env.putObject("MessageAttributes").putObject("EgressRegion").put("Type", "String").put("Value", "us-west-2");
+            BenchSigning.sign(env);
             batch.add(new SqsRecord("sqs-" + r, PLAIN.writeValueAsString(env)));
         }
         validated = validate.validate(batch);

@@ -55,6 +55,13 @@ public final class Monitoring extends Construct {
             alarm("Lambda-" + name + "-Throttles", f.function().metricThrottles(sum()), 0, name + " was throttled");
         }
         for (DiscardReason reason : DiscardReason.values()) {
+            if (reason == DiscardReason.BadSignature) {
+                // SNS signs everything it delivers: any record that fails is a forgery attempt,
+                // or SNS's certificate changed under us and every message is being dropped.
+                alarm("Discards-" + reason.name(), metric(NAMESPACE, "PacketsDiscarded", Map.of("Reason", reason.name())),
+                        0, "A record in the delivery queue was not an envelope signed by SNS");
+                continue;
+            }
             alarm("Discards-" + reason.name(), metric(NAMESPACE, "PacketsDiscarded", Map.of("Reason", reason.name())),
                     config.discardAlarmThreshold(), "More than " + config.discardAlarmThreshold()
                             + " packets discarded as " + reason.name() + " in 5 minutes");

@@ -162,6 +162,10 @@ class StackTest {
             assertEquals(Integer.toString(DeploymentNumbers.PIPE_BATCH_SIZE),
                     validate.at("/Properties/Environment/Variables/PACKET_SOURCE_PIPE_BATCH_SIZE").asText());
             assertEquals(4, validate.at("/Properties/ReservedConcurrentExecutions").asInt(), "bounds the rate limit");
+            // Validate fetches SNS's signing certificates from sns.<region>.amazonaws.com (and calls
+            // the SNS API): outside the VPC it has Lambda's own internet access; the isolated
+            // subnets have no route there (docs/architecture.md#cross-account-subscription).
+            assertTrue(validate.at("/Properties/VpcConfig").isMissingNode(), "Validate runs outside the VPC");
             JsonNode egress = Templates.one(t, "AWS::Lambda::Function", "FunctionName", "packet-source-Egress");
             assertTrue(egress.at("/Properties/VpcConfig/SubnetIds").size() >= 2, "Egress runs in the private subnets");
         }
@@ -389,6 +393,8 @@ class StackTest {
                 assertEquals(e.getValue(), a.get("Namespace").asText() + " " + a.get("MetricName").asText(), e.getKey());
                 assertEquals(topicId, a.at("/AlarmActions/0/Ref").asText(), e.getKey() + " notifies the topic");
             }
+            assertEquals(0, alarms.get("packet-source-Discards-BadSignature").get("Threshold").asDouble(),
+                    "any record SNS did not sign alarms");
             JsonNode discard = alarms.get("packet-source-Discards-EgressDenied");
             assertEquals("Reason", discard.at("/Dimensions/0/Name").asText());
             assertEquals("EgressDenied", discard.at("/Dimensions/0/Value").asText());

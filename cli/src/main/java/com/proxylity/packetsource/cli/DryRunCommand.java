@@ -84,7 +84,7 @@ public final class DryRunCommand implements Callable<Integer> {
         EgressPolicy policy = allow == null ? DefaultEgressPolicy.standard() : DefaultEgressPolicy.allowing(allow);
         DryRunRegistry registry = new DryRunRegistry(listenerType, listenerFamilies, formatter);
         ValidateStage validate = new ValidateStage(registry, region,
-                Clock.systemUTC(), new MessageSchema());
+                Clock.systemUTC(), new MessageSchema(), DryRunEnvelopes.INSTANCE);
         PurePipeline pipeline = new PurePipeline(validate, new FormatStage(policy));
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();

@@ -14,7 +14,8 @@ import com.proxylity.packetsource.core.pipeline.ValidateStage;
 import com.proxylity.packetsource.core.pipeline.ValidatedEntry;
 import com.proxylity.packetsource.core.pipeline.ValidatedMessage;
 import com.proxylity.packetsource.core.registry.Registry;
-import com.proxylity.packetsource.core.registry.RegistryUnavailableException;
+import com.proxylity.packetsource.core.contract.DependencyUnavailableException;
+import com.proxylity.packetsource.core.snsauth.EnvelopeVerifier;
 import com.proxylity.packetsource.functions.model.PacketsState;
 import com.proxylity.packetsource.functions.config.Environment;
 import com.proxylity.packetsource.functions.metrics.PipelineMetrics;
@@ -39,7 +40,8 @@ import org.apache.logging.log4j.Logger;
 
 /**
  * First state: the Pipe's batch of SQS records to the exact bytes to send. Core
- * {@link ValidateStage} (envelope, topic authentication, EgressRegion, max age, schema), then
+ * {@link ValidateStage} (SNS's signature, envelope, topic authentication, EgressRegion, max age,
+ * schema; a signing certificate that cannot be fetched now is a {@link TransientException}), then
  * around it what needs the outside world: SubscriptionConfirmations of registered topics are
  * confirmed (those of other topics are UnknownTopic discards in the core), the per-message state
  * budget ({@code TooLarge}, see {@link StateBudget}) and the per-source rate limit
@@ -127,18 +129,21 @@ public final class Validate extends StageHandler<Validate.PipeBatch, PacketsStat
     public Validate() {
         this(Environment.registry(), Environment.region(), Clock.systemUTC(), Environment.subscriptionConfirmer(),
                 Environment.rateLimiter(), new StateBudget(Environment.pipeBatchSize()), Environment.egressPolicy(),
-                Environment.pipelineMetrics());
+                Environment.pipelineMetrics(), Environment.envelopeVerifier());
     }
 
     /**
      * @param region this deployment's region (EgressRegion must name it); null skips the check
      * @param budget the per-message share of the state size limit (from the Pipe's batch size)
      * @param egressPolicy the destinations Format refuses ({@code EgressDenied})
+     * @param verifier which envelopes are SNS's ({@code BadSignature}); deployed, the one that
+     *     fetches SNS's certificates ({@code Environment.envelopeVerifier()})
      */
     public Validate(Registry registry, String region, Clock clock, SubscriptionConfirmer confirmer,
-                    RateLimiter rateLimiter, StateBudget budget, EgressPolicy egressPolicy, PipelineMetrics metrics) {
+                    RateLimiter rateLimiter, StateBudget budget, EgressPolicy egressPolicy, PipelineMetrics metrics,
+                    EnvelopeVerifier verifier) {
         super(PipeBatch.class);
-        this.stage = new ValidateStage(registry, region, clock, new MessageSchema());
+        this.stage = new ValidateStage(registry, region, clock, new MessageSchema(), verifier);
         this.format = new FormatStage(egressPolicy);
         this.confirmer = confirmer;
         this.rateLimiter = rateLimiter;
@@ -156,9 +161,10 @@ public final class Validate extends StageHandler<Validate.PipeBatch, PacketsStat
         ValidateOutput out;
         try {
             out = stage.validate(records);
-        } catch (RegistryUnavailableException e) {
-            // The only exception the stage lets out: content always ends as a record's outcome.
-            throw new TransientException("registry lookup failed", e);
+        } catch (DependencyUnavailableException e) {
+            // The only exception the stage lets out (registry or signing certificate unavailable):
+            // content always ends as a record's outcome.
+            throw new TransientException(e.getMessage(), e);
         }
         for (Control c : out.controls()) control(c, tally);
 
@@ -171,6 +177,10 @@ public final class Validate extends StageHandler<Validate.PipeBatch, PacketsStat
             String m = EntryId.messageIdOf(e.id());
             ValidatedMessage message = out.messages().get(m);
             if (message != null && message.publishedAt() != null) publishedAt.put(m, message.publishedAt());
+        }
+        for (Discard d : out.discards()) {
+            // Either a forgery attempt or SNS's certificate changing under us: operators need to tell which.
+            if (d.reason() == DiscardReason.BadSignature) LOG.warn("record not signed by SNS record={} detail={}", d.id(), d.detail());
         }
         // Counted so that received = delivered + discarded: a whole-message discard counts once.
         long received = 0;

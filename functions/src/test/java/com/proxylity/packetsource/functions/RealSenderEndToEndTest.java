@@ -25,6 +25,7 @@ import com.proxylity.packetsource.functions.testing.LocalStepFunctions;
 import com.proxylity.packetsource.sender.Sender;
 import com.proxylity.packetsource.sender.config.ListenerConfig;
 import com.proxylity.packetsource.sender.config.SenderConfig;
+import com.proxylity.packetsource.core.testevents.TestSigning;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.DatagramPacket;
@@ -67,7 +68,7 @@ class RealSenderEndToEndTest {
                     .put(new PacketSource(topic, "coap", true, "utf8", 0, 0));
             Clock clock = Clock.systemUTC();
             endpoint.register("Validate", new Validate(registry, "us-east-1", clock, (t, k) -> { },
-                            RateLimiter.UNLIMITED, new StateBudget(Environment.DEFAULT_PIPE_BATCH_SIZE), DefaultEgressPolicy.localMode(), metrics))
+                            RateLimiter.UNLIMITED, new StateBudget(Environment.DEFAULT_PIPE_BATCH_SIZE), DefaultEgressPolicy.localMode(), metrics, TestSigning.get().verifier()))
                     .register("LookupSessions", new LookupSessions(new InMemorySessionDirectory(), registry, clock, metrics))
                     .register("Egress", new Egress(new HttpEgressTransport(key, clock, Duration.ofSeconds(5)), clock, metrics))
                     .register("ReportFailures", new ReportFailures(metrics));

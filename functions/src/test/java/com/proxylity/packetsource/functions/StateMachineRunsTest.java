@@ -14,6 +14,7 @@ import com.proxylity.packetsource.functions.testing.LambdaInvokeEndpoint;
 import com.proxylity.packetsource.functions.testing.LocalStepFunctions;
 import com.proxylity.packetsource.functions.testing.PipelineFixture;
 import com.proxylity.packetsource.functions.testing.SqsEvents;
+import com.proxylity.packetsource.core.testevents.TestSigning;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -196,7 +197,7 @@ class StateMachineRunsTest {
             }
         }, "us-east-1", java.time.Clock.systemUTC(), (t, k) -> { },
                 com.proxylity.packetsource.functions.ratelimit.RateLimiter.UNLIMITED,
-                new com.proxylity.packetsource.functions.state.StateBudget(10), address -> true, fx.metrics));
+                new com.proxylity.packetsource.functions.state.StateBudget(10), address -> true, fx.metrics, TestSigning.get().verifier()));
         JsonNode input = batch(record("v-1", notification(PipelineFixture.TOPIC, "us-east-1",
                 body(entry(b64("x"), null, "203.0.113.9", 5683, null)), Instant.now())));
         LocalStepFunctions.Execution ex = sfn.run(Map.of("v", input)).get("v");

@@ -23,6 +23,7 @@ import com.proxylity.packetsource.functions.state.StateBudget;
 import com.proxylity.packetsource.functions.testing.LambdaInvokeEndpoint;
 import com.proxylity.packetsource.functions.testing.LocalStepFunctions;
 import com.proxylity.packetsource.functions.testing.StandInEgressApi;
+import com.proxylity.packetsource.core.testevents.TestSigning;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -75,7 +76,7 @@ class TestEventsThroughStateMachineTest {
             try (LambdaInvokeEndpoint endpoint = new LambdaInvokeEndpoint()) {
                 endpoint.register("Validate", new Validate(registry, events.region(), NOW,
                                 (topic, token) -> confirmedTopics.add(topic), RateLimiter.UNLIMITED,
-                                new StateBudget(1), DefaultEgressPolicy.standard(), metrics))
+                                new StateBudget(1), DefaultEgressPolicy.standard(), metrics, TestSigning.get().verifier()))
                         .register("LookupSessions", new LookupSessions(sessions, registry, NOW, metrics))
                         .register("Egress", new Egress(new HttpEgressTransport(key, Clock.systemUTC(),
                                 Duration.ofSeconds(5)), Clock.systemUTC(), metrics))

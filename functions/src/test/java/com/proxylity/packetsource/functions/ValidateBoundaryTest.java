@@ -52,7 +52,8 @@ class ValidateBoundaryTest {
 
     static Validate validate(Registry registry) {
         return new Validate(registry, "us-east-1", Clock.fixed(NOW, ZoneOffset.UTC), (t, k) -> { },
-                RateLimiter.UNLIMITED, new StateBudget(10), address -> true, Environment.pipelineMetrics());
+                RateLimiter.UNLIMITED, new StateBudget(10), address -> true, Environment.pipelineMetrics(),
+                com.proxylity.packetsource.core.testevents.TestSigning.get().verifier());
     }
 
     static ObjectNode one() {

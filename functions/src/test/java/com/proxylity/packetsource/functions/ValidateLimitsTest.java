@@ -31,6 +31,7 @@ import com.proxylity.packetsource.functions.state.StateBudget;
 import com.proxylity.packetsource.functions.subscription.SubscriptionConfirmer;
 import com.proxylity.packetsource.functions.ratelimit.TokenBucketRateLimiter;
 import com.proxylity.packetsource.functions.testing.SqsEvents;
+import com.proxylity.packetsource.core.testevents.TestSigning;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -79,7 +80,7 @@ class ValidateLimitsTest {
     void anEntryLargerThanWhatIsLeftOfItsMessagesShareIsTooLargeAndItsSiblingsGoOn() {
         StateBudget budget = new StateBudget(10);
         Validate v = new Validate(registry(0, 0), "us-east-1", Clock.fixed(NOW, ZoneOffset.UTC), (t, k) -> { },
-                RateLimiter.UNLIMITED, budget, ALLOW_ALL, metrics);
+                RateLimiter.UNLIMITED, budget, ALLOW_ALL, metrics, TestSigning.get().verifier());
         PacketsState r = v.handle(batch(
                 record("big", notification(TOPIC, "us-east-1", body(entries(1, budget.perMessage())), NOW)),
                 record("small", notification(TOPIC, "us-east-1", body(entries(2, 10)), NOW))));
@@ -97,7 +98,7 @@ class ValidateLimitsTest {
     void aSmallEntryBesideOneTooLargeForTheShareIsStillSent() {
         StateBudget budget = new StateBudget(10);
         Validate v = new Validate(registry(0, 0), "us-east-1", Clock.fixed(NOW, ZoneOffset.UTC), (t, k) -> { },
-                RateLimiter.UNLIMITED, budget, ALLOW_ALL, metrics);
+                RateLimiter.UNLIMITED, budget, ALLOW_ALL, metrics, TestSigning.get().verifier());
         ObjectNode small = entry("fifteen bytes!!", null, "203.0.113.9", 5683, null);
         ObjectNode big = entry("x".repeat(20_000), null, "203.0.113.9", 5683, null);
         ObjectNode after = entry("after", null, "203.0.113.9", 5683, null);
@@ -114,7 +115,7 @@ class ValidateLimitsTest {
     void entriesAreAdmittedInOrderWhileTheShareLasts() throws Exception {
         StateBudget budget = new StateBudget(10);
         Validate v = new Validate(registry(0, 0), "us-east-1", Clock.fixed(NOW, ZoneOffset.UTC), (t, k) -> { },
-                RateLimiter.UNLIMITED, budget, ALLOW_ALL, metrics);
+                RateLimiter.UNLIMITED, budget, ALLOW_ALL, metrics, TestSigning.get().verifier());
         // Each 8,000-character entry needs ~10.9 KB of state: two fit a 24,576-byte share, a third does not.
         ObjectNode[] three = entries(3, 8_000);
         ObjectNode tiny = entry("t", null, "203.0.113.9", 5683, null);
@@ -130,7 +131,7 @@ class ValidateLimitsTest {
     void aMessageOfManyBadEntriesCannotOverflowTheStateEither() {
         StateBudget budget = new StateBudget(10);
         Validate v = new Validate(registry(0, 0), "us-east-1", Clock.fixed(NOW, ZoneOffset.UTC), (t, k) -> { },
-                RateLimiter.UNLIMITED, budget, ALLOW_ALL, metrics);
+                RateLimiter.UNLIMITED, budget, ALLOW_ALL, metrics, TestSigning.get().verifier());
         ObjectNode[] schemaBad = new ObjectNode[200];
         for (int i = 0; i < schemaBad.length; i++) {
             schemaBad[i] = entry("x", null, "203.0.113.9", 5683, null);
@@ -215,7 +216,7 @@ class ValidateLimitsTest {
         long largest = 0;
         for (int[] shape : new int[][] {{1, 60}, {1, 66}, {1, 75}, {1, 76}, {1420, 10}, {1420, 14}}) {
             Validate v = new Validate(registry, "us-east-1", Clock.fixed(NOW, ZoneOffset.UTC), (t, k) -> { },
-                    RateLimiter.UNLIMITED, new StateBudget(10), ALLOW_ALL, metrics);
+                    RateLimiter.UNLIMITED, new StateBudget(10), ALLOW_ALL, metrics, TestSigning.get().verifier());
             LookupSessions l = new LookupSessions(new com.proxylity.packetsource.core.session.InMemorySessionDirectory(),
                     registry, Clock.fixed(NOW, ZoneOffset.UTC), metrics);
             ObjectNode[] entries = new ObjectNode[shape[1]];
@@ -249,7 +250,7 @@ class ValidateLimitsTest {
     @Test
     void entriesBeyondTheSourceRateAreRateLimited() {
         Validate v = new Validate(registry(3, 0), "us-east-1", Clock.fixed(NOW, ZoneOffset.UTC), (t, k) -> { },
-                new TokenBucketRateLimiter(Clock.fixed(NOW, ZoneOffset.UTC)), new StateBudget(10), ALLOW_ALL, metrics);
+                new TokenBucketRateLimiter(Clock.fixed(NOW, ZoneOffset.UTC)), new StateBudget(10), ALLOW_ALL, metrics, TestSigning.get().verifier());
         PacketsState r = v.handle(batch(record("a", notification(TOPIC, "us-east-1", body(entries(5, 4)), NOW))));
         assertEquals(List.of("a/0", "a/1", "a/2"), ids(r));
         assertEquals(Map.of("a/3", DiscardReason.RateLimited, "a/4", DiscardReason.RateLimited), reasons(r));
@@ -259,7 +260,7 @@ class ValidateLimitsTest {
     void theDeploymentMaxAgeAppliesToSourcesWithoutOne() {
         Clock later = Clock.fixed(NOW.plusSeconds(3600), ZoneOffset.UTC);
         Validate v = new Validate(new DeploymentDefaultsRegistry(registry(0, 0), 600), "us-east-1", later,
-                (t, k) -> { }, RateLimiter.UNLIMITED, new StateBudget(10), ALLOW_ALL, metrics);
+                (t, k) -> { }, RateLimiter.UNLIMITED, new StateBudget(10), ALLOW_ALL, metrics, TestSigning.get().verifier());
         PacketsState r = v.handle(batch(record("old", notification(TOPIC, "us-east-1", body(entries(1, 4)), NOW))));
         assertEquals(Map.of("old", DiscardReason.Stale), reasons(r));
     }
@@ -267,7 +268,7 @@ class ValidateLimitsTest {
     @Test
     void aBodyParsedIntoAnObjectAndALambdaStyleEventAreReadToo() throws Exception {
         Validate v = new Validate(registry(0, 0), "us-east-1", Clock.fixed(NOW, ZoneOffset.UTC), (t, k) -> { },
-                RateLimiter.UNLIMITED, new StateBudget(10), ALLOW_ALL, metrics);
+                RateLimiter.UNLIMITED, new StateBudget(10), ALLOW_ALL, metrics, TestSigning.get().verifier());
         ObjectNode rec = record("obj", notification(TOPIC, "us-east-1", body(entries(1, 4)), NOW));
         rec.set("body", com.proxylity.packetsource.functions.state.StateJson.MAPPER.readTree(rec.get("body").asText()));
         for (JsonNode input : List.<JsonNode>of(SqsEvents.batch(rec),
@@ -282,7 +283,7 @@ class ValidateLimitsTest {
     void aFailedConfirmationIsRetriedNotDropped() {
         Validate v = new Validate(registry(0, 0), "us-east-1", Clock.system(ZoneId.of("UTC")),
                 (t, k) -> { throw new IllegalStateException("SNS throttled"); }, RateLimiter.UNLIMITED,
-                new StateBudget(10), ALLOW_ALL, metrics);
+                new StateBudget(10), ALLOW_ALL, metrics, TestSigning.get().verifier());
         assertThrows(TransientException.class, () -> v.handle(batch(
                 record("sub", SqsEvents.subscriptionConfirmation(TOPIC, "tok")))));
     }
@@ -291,10 +292,49 @@ class ValidateLimitsTest {
     void aConfirmationSnsRefusesForGoodIsCountedAndItsSiblingsGoOn() {
         Validate v = new Validate(registry(0, 0), "us-east-1", Clock.fixed(NOW, ZoneOffset.UTC),
                 (t, k) -> { throw new SubscriptionConfirmer.RejectedException("InvalidParameter"); },
-                RateLimiter.UNLIMITED, new StateBudget(10), ALLOW_ALL, metrics);
+                RateLimiter.UNLIMITED, new StateBudget(10), ALLOW_ALL, metrics, TestSigning.get().verifier());
         PacketsState r = v.handle(batch(
                 record("sub", SqsEvents.subscriptionConfirmation(TOPIC, "expired-token")),
                 record("m", notification(TOPIC, "us-east-1", body(entries(1, 4)), NOW))));
         assertEquals(List.of("m/0"), ids(r));
+    }
+
+    /** A customer that turned raw delivery on can write any body into the queue: none may pass as another's topic. */
+    @Test
+    void aForgedEnvelopeIsOneBadSignatureDiscardAndNeverConfirmed() {
+        List<String[]> confirmed = new ArrayList<>();
+        Validate v = new Validate(registry(0, 0), "us-east-1", Clock.fixed(NOW, ZoneOffset.UTC),
+                (t, k) -> confirmed.add(new String[] {t, k}), RateLimiter.UNLIMITED, new StateBudget(10), ALLOW_ALL,
+                metrics, TestSigning.get().verifier());
+        ObjectNode forged = (ObjectNode) SqsEvents.signed(
+                notification("arn:aws:sns:us-east-1:444455556666:thief", "us-east-1", body(entries(1, 4)), NOW));
+        forged.put("TopicArn", TOPIC);
+        ObjectNode forgedConfirmation = (ObjectNode) SqsEvents.signed(
+                SqsEvents.subscriptionConfirmation("arn:aws:sns:us-east-1:444455556666:thief", "tok"));
+        forgedConfirmation.put("TopicArn", TOPIC);
+        PacketsState r = v.handle(batch(
+                SqsEvents.unsigned("forged", forged),
+                SqsEvents.unsigned("unsigned", notification(TOPIC, "us-east-1", body(entries(1, 4)), NOW)),
+                SqsEvents.unsigned("raw", com.proxylity.packetsource.functions.state.StateJson.MAPPER.valueToTree(
+                        java.util.Map.of("Messages", List.of(entries(1, 4)[0])))),
+                SqsEvents.unsigned("confirm", forgedConfirmation),
+                record("m", notification(TOPIC, "us-east-1", body(entries(1, 4)), NOW))));
+        assertEquals(Map.of("forged", DiscardReason.BadSignature, "unsigned", DiscardReason.BadSignature,
+                "raw", DiscardReason.BadSignature, "confirm", DiscardReason.BadSignature), reasons(r));
+        assertEquals(List.of("m/0"), ids(r));
+        assertTrue(confirmed.isEmpty(), "an unverifiable confirmation is never confirmed");
+    }
+
+    @Test
+    void aSigningCertificateThatCannotBeFetchedNowRetriesTheBatch() {
+        com.proxylity.packetsource.core.snsauth.SigningCertificateSource down = url -> {
+            throw new TransientException("signing certificate fetch timed out", null);
+        };
+        Validate v = new Validate(registry(0, 0), "us-east-1", Clock.fixed(NOW, ZoneOffset.UTC), (t, k) -> { },
+                RateLimiter.UNLIMITED, new StateBudget(10), ALLOW_ALL, metrics,
+                new com.proxylity.packetsource.core.snsauth.SnsSignatureVerifier(down));
+        TransientException e = assertThrows(TransientException.class, () -> v.handle(batch(
+                record("m", notification(TOPIC, "us-east-1", body(entries(1, 4)), NOW)))));
+        assertEquals("signing certificate fetch timed out", e.getMessage());
     }
 }

@@ -29,6 +29,8 @@ import com.proxylity.packetsource.local.stepfunctions.LocalMetrics;
 import com.proxylity.packetsource.local.stepfunctions.Pipeline;
 import com.proxylity.packetsource.local.stepfunctions.StateMachine;
 import com.proxylity.packetsource.sender.wg.WireGuardPorts;
+import com.proxylity.packetsource.core.snsauth.SnsSignatureVerifier;
+import com.proxylity.packetsource.local.sns.LocalSigningKey;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -71,10 +73,14 @@ public final class LocalMode implements AutoCloseable {
             SnsSubscriptionConfirmer confirmer = new SnsSubscriptionConfirmer(region -> SnsClient.builder()
                     .endpointOverride(snsEndpoint.get()).region(Region.of(region)).credentialsProvider(Sqs.dummyCredentials())
                     .httpClient(UrlConnectionHttpClient.create()).build());
+            // The local SNS signs with a key made for this run; Validate trusts exactly that
+            // certificate at its loopback URL, never SNS's production path.
+            LocalSigningKey signingKey = LocalSigningKey.generate();
             HandlerStages.Parts parts = new HandlerStages.Parts(registry, sessions, DefaultEgressPolicy.localMode(),
                     new TokenBucketRateLimiter(clock), new HttpEgressTransport(sender.hmacKey(), clock, Duration.ofSeconds(5)),
-                    metrics.pipelineMetrics(), clock, config.queues().batchSize(), confirmer);
-            this.stack = LocalStack.start(config, region -> pipeline(definition, region, parts), o -> { });
+                    metrics.pipelineMetrics(), clock, config.queues().batchSize(), confirmer,
+                    new SnsSignatureVerifier(signingKey.trust()));
+            this.stack = LocalStack.start(config, signingKey, region -> pipeline(definition, region, parts), o -> { });
             snsEndpoint.set(stack.snsEndpoint());
         } catch (IOException | RuntimeException e) {
             sender.close();

@@ -12,6 +12,7 @@ import com.proxylity.packetsource.local.sns.TopicFanout;
 import com.proxylity.packetsource.local.sqs.DeliveryQueues;
 import com.proxylity.packetsource.local.sqs.EmbeddedSqs;
 import com.proxylity.packetsource.local.sqs.Sqs;
+import com.proxylity.packetsource.local.sns.LocalSigningKey;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
@@ -45,7 +46,8 @@ public final class LocalStack implements AutoCloseable {
     private final List<QueuePoller> pollers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
 
-    private LocalStack(LocalConfig config, Function<String, Pipeline> pipelineForRegion, Consumer<BatchOutcome> outcomes) throws IOException {
+    private LocalStack(LocalConfig config, LocalSigningKey signingKey, Function<String, Pipeline> pipelineForRegion,
+                       Consumer<BatchOutcome> outcomes) throws IOException {
         this.config = config;
         try {
             int i = 0;
@@ -61,7 +63,7 @@ public final class LocalStack implements AutoCloseable {
             config.allTopicNames().forEach(t -> arns.add(config.topicArn(t)));
             Set<String> preSubscribed = new LinkedHashSet<>();
             config.preSubscribedTopicNames().forEach(t -> preSubscribed.add(config.topicArn(t)));
-            this.fanout = new TopicFanout(arns, preSubscribed, queues, Clock.systemUTC());
+            this.fanout = new TopicFanout(arns, preSubscribed, queues, Clock.systemUTC(), signingKey);
             this.iam = new LocalIam(roles(config), Clock.systemUTC());
             this.sns = LocalSnsServer.start(config.ports().sns(), fanout, iam);
         } catch (IOException | RuntimeException e) {
@@ -91,7 +93,13 @@ public final class LocalStack implements AutoCloseable {
      *                 handlers' metrics instead; tests may look at the outputs)
      */
     public static LocalStack start(LocalConfig config, Function<String, Pipeline> pipelineForRegion, Consumer<BatchOutcome> outcomes) throws IOException {
-        return new LocalStack(config, pipelineForRegion, outcomes);
+        return new LocalStack(config, LocalSigningKey.generate(), pipelineForRegion, outcomes);
+    }
+
+    /** @param signingKey the local SNS signs every envelope with it; the pipeline's verifier trusts it */
+    public static LocalStack start(LocalConfig config, LocalSigningKey signingKey, Function<String, Pipeline> pipelineForRegion,
+                                   Consumer<BatchOutcome> outcomes) throws IOException {
+        return new LocalStack(config, signingKey, pipelineForRegion, outcomes);
     }
 
     public LocalConfig config() { return config; }

@@ -19,6 +19,7 @@ import com.proxylity.packetsource.functions.metrics.PipelineMetrics;
 import com.proxylity.packetsource.functions.ratelimit.RateLimiter;
 import com.proxylity.packetsource.functions.state.StageHandler;
 import com.proxylity.packetsource.functions.state.StateBudget;
+import com.proxylity.packetsource.benchmarks.BenchSigning;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -71,7 +72,7 @@ public final class HandlerFixture {
         switch (state) {
             case "Validate":
                 return new Validate(registry, REGION, clock, (t, k) -> { }, RateLimiter.UNLIMITED, new StateBudget(1),
-                        DefaultEgressPolicy.localMode(), metrics);
+                        DefaultEgressPolicy.localMode(), metrics, BenchSigning.verifier());
             case "LookupSessions":
                 return new LookupSessions(new InMemorySessionDirectory(), registry, clock, metrics);
             case "Egress":
@@ -105,13 +106,11 @@ public final class HandlerFixture {
             String messageId = String.format("6f1c2d3e-0000-4000-8000-%012d", r);
             ObjectNode env = JSON.createObjectNode().put("Type", "Notification").put("MessageId", messageId)
                     .put("TopicArn", TOPIC).put("Message", JSON.writeValueAsString(body))
-                    .put("Timestamp", published.toString()).put("SignatureVersion", "1")
-                    .put("Signature", "A".repeat(344))
-                    .put("SigningCertURL", "https://sns.us-east-1.amazonaws.com/SimpleNotificationService-"
-                            + "0".repeat(32) + ".pem")
+                    .put("Timestamp", published.toString())
                     .put("UnsubscribeURL", "https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn="
                             + TOPIC + ":" + "0".repeat(36));
             env.putObject("MessageAttributes").putObject("EgressRegion").put("Type", "String").put("Value", REGION);
+            BenchSigning.sign(env);
             ObjectNode rec = records.addObject().put("messageId", "sqs-" + r)
                     .put("receiptHandle", "AQEB" + "x".repeat(180)).put("body", JSON.writeValueAsString(env));
             rec.putObject("attributes").put("ApproximateReceiveCount", "1")

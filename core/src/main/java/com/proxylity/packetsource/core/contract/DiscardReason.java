@@ -20,5 +20,7 @@ public enum DiscardReason {
     MissingInner,
     RateLimited,
     Stale,
-    SendError
+    SendError,
+    /** Not an envelope SNS signed: raw delivery, no or a wrong signature, a certificate we do not trust. */
+    BadSignature
 }

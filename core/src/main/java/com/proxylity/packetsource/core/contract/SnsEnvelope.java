@@ -8,16 +8,22 @@ import java.util.Map;
 
 /**
  * An SQS record body as SNS writes it when raw message delivery is off (docs/architecture.md#cross-account-subscription: the
- * envelope's {@code TopicArn} is what tells us who published). Signature fields are not kept:
- * SNS-to-SQS delivery within AWS is trusted through the queue policy, not the signature.
+ * envelope's {@code TopicArn} is what tells us who published, once its signature is verified).
+ * The queue policy alone cannot tell SNS's envelopes from a customer's: a customer owns its
+ * topic, can switch its subscription to raw delivery and publish an envelope naming another
+ * topic. So the signature fields are kept, and {@code core.snsauth} verifies them before
+ * anything here is believed.
  *
  * @param messageAttributes String-typed attributes by name (other types are kept as their text)
  * @param timestamp when SNS accepted the publish; null only for control messages that lack it
  * @param subscribeUrl/token only for SubscriptionConfirmation / UnsubscribeConfirmation
+ * @param subject only for notifications published with one
+ * @param signatureVersion/signature/signingCertUrl SNS's signature over the signed fields
  */
 public record SnsEnvelope(Type type, String messageId, String topicArn, String message,
                           Instant timestamp, Map<String, String> messageAttributes,
-                          String subscribeUrl, String token) {
+                          String subscribeUrl, String token, String subject,
+                          String signatureVersion, String signature, String signingCertUrl) {
 
     /**
      * The Timestamps an envelope may carry. SNS stamps the time it accepted the publish; anything
@@ -46,7 +52,7 @@ public record SnsEnvelope(Type type, String messageId, String topicArn, String m
         messageAttributes = messageAttributes == null ? Map.of() : Map.copyOf(messageAttributes);
     }
 
-    /** Never prints the message or token (payloads, subscription secrets). */
+    /** Never prints the message, token or signature (payloads, subscription secrets). */
     @Override
     public String toString() {
         return "SnsEnvelope[" + type + " " + messageId + " " + topicArn + " " + timestamp + "]";
@@ -58,9 +64,19 @@ public record SnsEnvelope(Type type, String messageId, String topicArn, String m
 
     /** Reads and checks an SQS record body; bounded to {@link ContractLimits#MAX_BODY_BYTES}. */
     public static SnsEnvelope parse(String body) throws MalformedMessageException {
+        return from(read(body));
+    }
+
+    /** The body as a JSON object, bounded to {@link ContractLimits#MAX_BODY_BYTES}; its fields are not checked yet. */
+    public static JsonNode read(String body) throws MalformedMessageException {
         ContractLimits.checkSize(body, "SQS body");
         JsonNode root = Json.read(body, "SQS body");
         if (!root.isObject()) throw new MalformedMessageException("SQS body is not a JSON object");
+        return root;
+    }
+
+    /** Checks the fields of a body {@link #read} returned. */
+    public static SnsEnvelope from(JsonNode root) throws MalformedMessageException {
         Type type = Type.of(text(root, "Type", true));
         String messageId = text(root, "MessageId", true);
         String topicArn = text(root, "TopicArn", true);
@@ -83,7 +99,9 @@ public record SnsEnvelope(Type type, String messageId, String topicArn, String m
             throw new MalformedMessageException("SubscriptionConfirmation without SubscribeURL and Token");
         }
         return new SnsEnvelope(type, messageId, topicArn, message, timestamp,
-                attributes(root.get("MessageAttributes")), subscribeUrl, token);
+                attributes(root.get("MessageAttributes")), subscribeUrl, token, text(root, "Subject", false),
+                text(root, "SignatureVersion", false), text(root, "Signature", false),
+                text(root, "SigningCertURL", false));
     }
 
     private static String text(JsonNode root, String field, boolean required) throws MalformedMessageException {

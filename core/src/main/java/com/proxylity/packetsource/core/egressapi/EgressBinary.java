@@ -54,7 +54,7 @@ public final class EgressBinary {
         DiscardReason.BadFormatter, DiscardReason.DecodeError, DiscardReason.MalformedRemote,
         DiscardReason.EgressDenied, DiscardReason.AddressFamilyUnreachable, DiscardReason.TooLarge,
         DiscardReason.NoSession, DiscardReason.SessionExpired, DiscardReason.MissingInner,
-        DiscardReason.RateLimited, DiscardReason.Stale, DiscardReason.SendError,
+        DiscardReason.RateLimited, DiscardReason.Stale, DiscardReason.SendError, DiscardReason.BadSignature,
     };
 
     private EgressBinary() {}

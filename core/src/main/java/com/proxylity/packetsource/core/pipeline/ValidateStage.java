@@ -2,6 +2,7 @@ package com.proxylity.packetsource.core.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.proxylity.packetsource.core.contract.ContractLimits;
+import com.proxylity.packetsource.core.contract.DependencyUnavailableException;
 import com.proxylity.packetsource.core.contract.DiscardReason;
 import com.proxylity.packetsource.core.contract.EntryProblem;
 import com.proxylity.packetsource.core.contract.Json;
@@ -12,7 +13,8 @@ import com.proxylity.packetsource.core.format.Formatters;
 import com.proxylity.packetsource.core.registry.Listener;
 import com.proxylity.packetsource.core.registry.PacketSource;
 import com.proxylity.packetsource.core.registry.Registry;
-import com.proxylity.packetsource.core.registry.RegistryUnavailableException;
+import com.proxylity.packetsource.core.snsauth.BadSignatureException;
+import com.proxylity.packetsource.core.snsauth.EnvelopeVerifier;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,11 +26,15 @@ import java.util.Optional;
 /**
  * The Validate state: SQS records to validated entries. Message-level problems give one discard
  * per message (Id = SQS messageId); entry-level schema problems one discard per entry (Id =
- * messageId/index). Pure apart from the registry read; thread-safe if the registry is.
+ * messageId/index). Pure apart from the registry read and the signing certificates; thread-safe
+ * if they are.
  *
- * <p>Order of message-level checks (first failing wins): envelope readable
- * ({@code MalformedMessage}), topic registered with a registered Listener that its customer owns
- * ({@code UnknownTopic}, docs/architecture.md#tenancy), source enabled ({@code SourceDisabled}), {@code EgressRegion} present and naming this region
+ * <p>Order of message-level checks (first failing wins): body within the size limit and a JSON
+ * object ({@code MalformedMessage}), envelope signed by SNS ({@code BadSignature}: before
+ * anything in it is believed, so a forged envelope is never attributed to the topic it names),
+ * envelope fields readable ({@code MalformedMessage}), topic registered with a registered Listener
+ * that its customer owns ({@code UnknownTopic}, docs/architecture.md#tenancy),
+ * source enabled ({@code SourceDisabled}), {@code EgressRegion} present and naming this region
  * ({@code MalformedMessage}), age within the source's max age ({@code Stale}), body matches the
  * schema's message part ({@code MalformedMessage}).
  */
@@ -37,25 +43,32 @@ public final class ValidateStage {
     private final String region;
     private final Clock clock;
     private final MessageSchema schema;
+    private final EnvelopeVerifier verifier;
 
     /**
      * @param region this deployment's region; messages whose EgressRegion differs are discarded.
      *     null skips the region check (dry run)
+     * @param verifier decides whether a body is an envelope SNS signed
      */
-    public ValidateStage(Registry registry, String region, Clock clock, MessageSchema schema) {
+    public ValidateStage(Registry registry, String region, Clock clock, MessageSchema schema,
+                         EnvelopeVerifier verifier) {
         this.registry = registry;
         this.region = region;
         this.clock = clock;
         this.schema = schema;
+        this.verifier = java.util.Objects.requireNonNull(verifier, "verifier");
     }
 
     /**
-     * One outcome per record whatever its content. Throws only {@link RegistryUnavailableException}
-     * (the caller retries the batch); anything else a record provokes is that record's
-     * {@code MalformedMessage}, so one record can never fail its neighbours.
+     * One outcome per record whatever its content.
+     *
+     * @throws DependencyUnavailableException only when the registry or the signing certificates
+     *     are unavailable for now (the caller retries the batch); anything else a record provokes
+     *     is that record's {@code MalformedMessage}, so one record can never fail its neighbours
      */
     public ValidateOutput validate(List<SqsRecord> records) {
         Collector out = new Collector();
+        EnvelopeVerifier batch = verifier.forBatch();
         for (SqsRecord r : records) {
             if (!EntryId.usableMessageId(r.messageId())) {
                 out.discard(EntryId.UNUSABLE_MESSAGE_ID, DiscardReason.MalformedMessage, "SQS record without a usable messageId");
@@ -66,8 +79,8 @@ public final class ValidateStage {
             int controls = out.controls.size();
             boolean known = out.messages.containsKey(r.messageId());
             try {
-                record(r, out);
-            } catch (RegistryUnavailableException e) {
+                record(r, batch, out);
+            } catch (DependencyUnavailableException e) {
                 throw e;
             } catch (RuntimeException e) {
                 // Undo what this record added so it ends as exactly one outcome.
@@ -82,11 +95,24 @@ public final class ValidateStage {
         return out.output();
     }
 
-    private void record(SqsRecord r, Collector out) {
+    private void record(SqsRecord r, EnvelopeVerifier batch, Collector out) {
         String id = r.messageId();
+        JsonNode body;
+        try {
+            body = SnsEnvelope.read(r.body());
+        } catch (MalformedMessageException e) {
+            out.discard(id, DiscardReason.MalformedMessage, e.getMessage());
+            return;
+        }
+        try {
+            batch.verify(body);
+        } catch (BadSignatureException e) {
+            out.discard(id, DiscardReason.BadSignature, e.getMessage());
+            return;
+        }
         SnsEnvelope env;
         try {
-            env = SnsEnvelope.parse(r.body());
+            env = SnsEnvelope.from(body);
         } catch (MalformedMessageException e) {
             out.discard(id, DiscardReason.MalformedMessage, e.getMessage());
             return;

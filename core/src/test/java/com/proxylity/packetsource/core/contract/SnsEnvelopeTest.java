@@ -43,6 +43,18 @@ class SnsEnvelopeTest {
     }
 
     @Test
+    void keepsTheFieldsItsSignatureCovers() throws Exception {
+        ObjectNode n = notification().put("Subject", "s").put("SignatureVersion", "2").put("Signature", "c2ln")
+                .put("SigningCertURL", "https://sns.us-west-2.amazonaws.com/SimpleNotificationService-a.pem");
+        SnsEnvelope e = SnsEnvelope.parse(n.toString());
+        assertEquals("s", e.subject());
+        assertEquals("2", e.signatureVersion());
+        assertEquals("c2ln", e.signature());
+        assertEquals("https://sns.us-west-2.amazonaws.com/SimpleNotificationService-a.pem", e.signingCertUrl());
+        assertEquals(false, e.toString().contains("c2ln"), "never printed");
+    }
+
+    @Test
     void egressRegionMayBeAbsent() throws Exception {
         ObjectNode n = notification();
         n.remove("MessageAttributes");

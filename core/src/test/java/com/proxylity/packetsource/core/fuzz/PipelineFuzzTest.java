@@ -26,6 +26,7 @@ import com.proxylity.packetsource.core.registry.InMemoryRegistry;
 import com.proxylity.packetsource.core.registry.Listener;
 import com.proxylity.packetsource.core.registry.PacketSource;
 import com.proxylity.packetsource.core.testevents.TestEvents;
+import com.proxylity.packetsource.core.testevents.TestSigning;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -55,7 +56,8 @@ class PipelineFuzzTest {
     private static final Clock NOW = Clock.fixed(Instant.parse("2026-11-25T08:01:00Z"), ZoneOffset.UTC);
     private static final InMemoryRegistry REGISTRY = EVENTS.registry();
     private static final DefaultEgressPolicy POLICY = DefaultEgressPolicy.standard();
-    private static final ValidateStage VALIDATE = new ValidateStage(REGISTRY, EVENTS.region(), NOW, new MessageSchema());
+    private static final ValidateStage VALIDATE = new ValidateStage(REGISTRY, EVENTS.region(), NOW, new MessageSchema(),
+            TestSigning.get().verifier());
     private static final PurePipeline PIPELINE = new PurePipeline(VALIDATE, new FormatStage(POLICY));
     private static final List<String> LISTENERS = List.of("udp-listener", "wg-listener", "decap-listener", "udp-ipv4-listener");
     private static final String MESSAGE_ID = "fuzz-0000";

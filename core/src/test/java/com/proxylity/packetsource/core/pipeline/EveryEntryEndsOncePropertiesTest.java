@@ -15,6 +15,7 @@ import com.proxylity.packetsource.core.egresspolicy.DefaultEgressPolicy;
 import com.proxylity.packetsource.core.registry.InMemoryRegistry;
 import com.proxylity.packetsource.core.registry.Listener;
 import com.proxylity.packetsource.core.registry.PacketSource;
+import com.proxylity.packetsource.core.testevents.TestSigning;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
@@ -47,7 +48,7 @@ class EveryEntryEndsOncePropertiesTest {
         InMemoryRegistry r = new InMemoryRegistry()
                 .put(new Listener("l", type, 1, List.of(), null, null))
                 .put(new PacketSource("arn:t", "l", true, null, 0, 0));
-        return new PurePipeline(new ValidateStage(r, "us-west-2", Clock.systemUTC(), SCHEMA),
+        return new PurePipeline(new ValidateStage(r, "us-west-2", Clock.systemUTC(), SCHEMA, TestSigning.get().verifier()),
                 new FormatStage(DefaultEgressPolicy.standard()));
     }
 
@@ -111,7 +112,8 @@ class EveryEntryEndsOncePropertiesTest {
                 .put("Message", M.writeValueAsString(body)).put("Timestamp", "2026-11-25T08:00:00Z");
         env.putObject("MessageAttributes").putObject("EgressRegion").put("Type", "String").put("Value", "us-west-2");
 
-        List<PurePipeline.Outcome> out = pipeline(type).run(List.of(new SqsRecord("m", M.writeValueAsString(env))));
+        List<PurePipeline.Outcome> out = pipeline(type).run(List.of(new SqsRecord("m",
+                TestSigning.get().sign(M.writeValueAsString(env)))));
         assertEquals(entries.size(), out.size());
         Set<String> ids = new HashSet<>();
         for (PurePipeline.Outcome o : out) {
@@ -127,11 +129,15 @@ class EveryEntryEndsOncePropertiesTest {
     void unreadableBodiesAreOneMalformedMessage(@ForAll("garbage") String body) throws Exception {
         ObjectNode env = F.objectNode().put("Type", "Notification").put("MessageId", "s").put("TopicArn", "arn:t")
                 .put("Message", body).put("Timestamp", "2026-11-25T08:00:00Z");
-        for (String sqsBody : new String[] {body, M.writeValueAsString(env)}) {
-            List<PurePipeline.Outcome> out = pipeline(ListenerType.UDP).run(List.of(new SqsRecord("m", sqsBody)));
-            assertEquals(1, out.size());
-            assertEquals(DiscardReason.MalformedMessage, ((PurePipeline.Discarded) out.get(0)).discard().reason());
-        }
+        List<PurePipeline.Outcome> out = pipeline(ListenerType.UDP).run(List.of(new SqsRecord("m",
+                TestSigning.get().sign(M.writeValueAsString(env)))));
+        assertEquals(1, out.size());
+        assertEquals(DiscardReason.MalformedMessage, ((PurePipeline.Discarded) out.get(0)).discard().reason());
+        // Unsigned, the same body is one discard too: unreadable, or not signed by SNS.
+        out = pipeline(ListenerType.UDP).run(List.of(new SqsRecord("m", body)));
+        assertEquals(1, out.size());
+        DiscardReason r = ((PurePipeline.Discarded) out.get(0)).discard().reason();
+        assertTrue(r == DiscardReason.MalformedMessage || r == DiscardReason.BadSignature, r.name());
     }
 
     @Provide

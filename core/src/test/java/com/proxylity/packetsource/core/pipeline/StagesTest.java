@@ -15,6 +15,7 @@ import com.proxylity.packetsource.core.registry.Listener;
 import com.proxylity.packetsource.core.registry.PacketSource;
 import com.proxylity.packetsource.core.session.InMemorySessionDirectory;
 import com.proxylity.packetsource.core.session.SessionRecord;
+import com.proxylity.packetsource.core.testevents.TestSigning;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -81,14 +82,14 @@ class StagesTest {
                 .put("Message", message).put("Timestamp", ts.toString())
                 .put("SubscribeURL", "https://sns.us-west-2.amazonaws.com/?Action=ConfirmSubscription").put("Token", "tok");
         n.putObject("MessageAttributes").putObject("EgressRegion").put("Type", "String").put("Value", "us-west-2");
-        return n.toString();
+        return TestSigning.get().sign(n.toString());
     }
 
     static final String BODY = "{\"Messages\":[{\"Data\":\"AQ==\",\"Remote\":{\"Address\":\"203.0.113.1\",\"Port\":9}}]}";
 
     @Test
     void validateControlsStaleBoundaryAndOrphanSources() {
-        ValidateStage v = new ValidateStage(registry(), "us-west-2", CLOCK, new MessageSchema());
+        ValidateStage v = new ValidateStage(registry(), "us-west-2", CLOCK, new MessageSchema(), TestSigning.get().verifier());
         ValidateOutput out = v.validate(List.of(
                 new SqsRecord("r0", envelope("SubscriptionConfirmation", "arn:t", "confirm", NOW)),
                 new SqsRecord("r1", envelope("SubscriptionConfirmation", "arn:unknown", "confirm", NOW)),
@@ -108,7 +109,7 @@ class StagesTest {
     /** Stage outputs cross Step Functions states as JSON: they must survive the round trip. */
     @Test
     void stageOutputsRoundTripThroughJson() throws Exception {
-        ValidateStage v = new ValidateStage(registry(), "us-west-2", CLOCK, new MessageSchema());
+        ValidateStage v = new ValidateStage(registry(), "us-west-2", CLOCK, new MessageSchema(), TestSigning.get().verifier());
         ValidateOutput vo = v.validate(List.of(new SqsRecord("r", envelope("Notification", "arn:t", BODY, NOW))));
         String vj = M.writeValueAsString(vo);
         assertTrue(vj.contains("\"ListenerType\":\"udp\""), vj);

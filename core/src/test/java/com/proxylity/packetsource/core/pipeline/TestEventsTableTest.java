@@ -9,6 +9,7 @@ import com.proxylity.packetsource.core.contract.DiscardReason;
 import com.proxylity.packetsource.core.contract.MessageSchema;
 import com.proxylity.packetsource.core.egresspolicy.DefaultEgressPolicy;
 import com.proxylity.packetsource.core.testevents.TestEvents;
+import com.proxylity.packetsource.core.testevents.TestSigning;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -25,7 +26,7 @@ class TestEventsTableTest {
     static final TestEvents EVENTS = TestEvents.load();
     static final Clock NOW = Clock.fixed(Instant.parse("2026-11-25T08:01:00Z"), ZoneOffset.UTC);
     static final PurePipeline PIPELINE = new PurePipeline(
-            new ValidateStage(EVENTS.registry(), EVENTS.region(), NOW, new MessageSchema()),
+            new ValidateStage(EVENTS.registry(), EVENTS.region(), NOW, new MessageSchema(), TestSigning.get().verifier()),
             new FormatStage(DefaultEgressPolicy.standard()));
 
     static Stream<String> files() {
@@ -67,7 +68,7 @@ class TestEventsTableTest {
                 DiscardReason.SourceDisabled, DiscardReason.BadFormatter, DiscardReason.DecodeError,
                 DiscardReason.MalformedRemote, DiscardReason.EgressDenied, DiscardReason.AddressFamilyUnreachable,
                 DiscardReason.TooLarge,
-                DiscardReason.MissingInner, DiscardReason.Stale)) {
+                DiscardReason.MissingInner, DiscardReason.Stale, DiscardReason.BadSignature)) {
             assertTrue(EVENTS.files().contains("bad-" + r + ".json"), r.name());
         }
     }

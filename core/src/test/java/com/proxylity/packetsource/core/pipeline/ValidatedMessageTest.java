@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.proxylity.packetsource.core.contract.MessageSchema;
 import com.proxylity.packetsource.core.registry.PacketSource;
+import com.proxylity.packetsource.core.testevents.TestSigning;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -18,7 +19,7 @@ class ValidatedMessageTest {
     @Test
     void eachMessageWhoseBodyPassedCarriesItsPublishTimeAndRate() {
         var registry = StagesTest.registry().put(new PacketSource("arn:r", "udp", true, null, 0, 7));
-        ValidateStage v = new ValidateStage(registry, "us-west-2", Clock.fixed(NOW, ZoneOffset.UTC), new MessageSchema());
+        ValidateStage v = new ValidateStage(registry, "us-west-2", Clock.fixed(NOW, ZoneOffset.UTC), new MessageSchema(), TestSigning.get().verifier());
         ValidateOutput out = v.validate(List.of(
                 new SqsRecord("a", StagesTest.envelope("Notification", "arn:r", StagesTest.BODY, NOW.minusSeconds(2))),
                 new SqsRecord("b", StagesTest.envelope("Notification", "arn:t", "{\"Messages\":1}", NOW)),
@@ -33,7 +34,7 @@ class ValidatedMessageTest {
     @Test
     void aBareBodyHasNoPublishTime() {
         var registry = StagesTest.registry();
-        ValidateStage v = new ValidateStage(registry, null, Clock.fixed(NOW, ZoneOffset.UTC), new MessageSchema());
+        ValidateStage v = new ValidateStage(registry, null, Clock.fixed(NOW, ZoneOffset.UTC), new MessageSchema(), TestSigning.get().verifier());
         ValidateOutput out = v.validateBody("f", StagesTest.BODY, registry.packetSource("arn:t").orElseThrow(),
                 registry.listener("udp").orElseThrow());
         assertEquals(Map.of("f", new ValidatedMessage("arn:t", null, 0)), out.messages());

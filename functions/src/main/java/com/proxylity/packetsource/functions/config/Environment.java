@@ -5,6 +5,9 @@ import com.proxylity.packetsource.core.egresspolicy.EgressPolicy;
 import com.proxylity.packetsource.core.pipeline.DeploymentNumbers;
 import com.proxylity.packetsource.core.registry.Registry;
 import com.proxylity.packetsource.core.session.SessionDirectory;
+import com.proxylity.packetsource.core.snsauth.EnvelopeVerifier;
+import com.proxylity.packetsource.core.snsauth.SnsSignatureVerifier;
+import com.proxylity.packetsource.functions.snsauth.SigningCertificates;
 import com.proxylity.packetsource.dynamodb.DynamoDbClients;
 import com.proxylity.packetsource.dynamodb.DynamoDbRegistry;
 import com.proxylity.packetsource.dynamodb.DynamoDbSessionDirectory;
@@ -66,6 +69,9 @@ public final class Environment {
     public static final int DEFAULT_PIPE_BATCH_SIZE = DeploymentNumbers.PIPE_BATCH_SIZE;
 
     private static DynamoDbClient dynamoDb;
+    private static EnvelopeVerifier envelopeVerifier;
+    /** Well inside Validate's timeout, and a retry is cheaper than a stuck batch. */
+    static final Duration SIGNING_CERT_FETCH_TIMEOUT = Duration.ofSeconds(3);
 
     private Environment() {}
 
@@ -152,6 +158,18 @@ public final class Environment {
 
     static java.util.List<String> list(String csv) {
         return java.util.Arrays.stream(csv.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+    }
+
+    /**
+     * SNS's signature on every envelope, with certificates fetched from SNS's own hosts only and
+     * chained to the JDK's trust store (docs/architecture.md#cross-account-subscription). One per
+     * execution environment, so its certificate cache lives as long as the function is warm.
+     */
+    public static synchronized EnvelopeVerifier envelopeVerifier() {
+        if (envelopeVerifier == null) {
+            envelopeVerifier = new SnsSignatureVerifier(SigningCertificates.production(SIGNING_CERT_FETCH_TIMEOUT));
+        }
+        return envelopeVerifier;
     }
 
     public static SubscriptionConfirmer subscriptionConfirmer() {

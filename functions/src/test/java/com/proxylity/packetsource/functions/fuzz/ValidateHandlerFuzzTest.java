@@ -12,6 +12,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.proxylity.packetsource.core.contract.ListenerType;
 import com.proxylity.packetsource.core.pipeline.EntryId;
+import com.proxylity.packetsource.core.snsauth.SignatureVersion;
+import com.proxylity.packetsource.core.testevents.TestSigning;
 import com.proxylity.packetsource.core.registry.InMemoryRegistry;
 import com.proxylity.packetsource.core.registry.Listener;
 import com.proxylity.packetsource.core.registry.PacketSource;
@@ -100,9 +102,6 @@ class ValidateHandlerFuzzTest {
         env.put("MessageId", "6f0c2d6e-0000-4000-8000-000000000000");
         put(env, "TopicArn", c.topic());
         put(env, "Timestamp", c.timestamp());
-        env.put("SignatureVersion", "1");
-        env.put("Signature", "c2ln");
-        env.put("SigningCertURL", "https://sns.us-east-1.amazonaws.com/SimpleNotificationService-0000.pem");
         env.put("SubscribeURL", "https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription");
         env.put("Token", "tok");
         if (c.region() != null && !c.region().isNull()) {
@@ -125,6 +124,13 @@ class ValidateHandlerFuzzTest {
             put(inner, "DestinationPort", c.port());
         }
         env.put("Message", body.toString());
+        // Signed with the test key wherever the fields can be signed, so the batch reaches past
+        // the signature check to every later one; an envelope that cannot be is sent unsigned.
+        try {
+            env = TestSigning.get().signer(SignatureVersion.V1).sign(env);
+        } catch (RuntimeException unsignable) {
+            env.put("SignatureVersion", "1");
+        }
         ObjectNode r = F.objectNode();
         if (messageId != null) r.put("messageId", messageId);
         r.put("body", env.toString());
@@ -139,7 +145,7 @@ class ValidateHandlerFuzzTest {
     static Validate handler() {
         return new Validate(REGISTRY, "us-east-1", Clock.fixed(NOW, ZoneOffset.UTC), (t, k) -> { },
                 new TokenBucketRateLimiter(Clock.fixed(NOW, ZoneOffset.UTC)), new StateBudget(10), address -> true,
-                Environment.pipelineMetrics());
+                Environment.pipelineMetrics(), TestSigning.get().verifier());
     }
 
     /** Runs one batch through the handler and checks the properties. */

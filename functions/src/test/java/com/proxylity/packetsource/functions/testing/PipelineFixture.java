@@ -16,6 +16,7 @@ import com.proxylity.packetsource.functions.metrics.PipelineMetrics;
 import com.proxylity.packetsource.functions.ratelimit.TokenBucketRateLimiter;
 import com.proxylity.packetsource.functions.config.Environment;
 import com.proxylity.packetsource.functions.state.StateBudget;
+import com.proxylity.packetsource.core.testevents.TestSigning;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -85,7 +86,7 @@ public final class PipelineFixture implements AutoCloseable {
 
         Clock clock = Clock.systemUTC();
         validate = new Validate(registry, REGION, clock, (topic, token) -> confirmed.add(new String[] {topic, token}),
-                new TokenBucketRateLimiter(clock), new StateBudget(Environment.DEFAULT_PIPE_BATCH_SIZE), policy, metrics);
+                new TokenBucketRateLimiter(clock), new StateBudget(Environment.DEFAULT_PIPE_BATCH_SIZE), policy, metrics, TestSigning.get().verifier());
         lookupSessions = new LookupSessions(sessions, registry, clock, metrics);
         egress = new Egress(new HttpEgressTransport(hmacKey, clock, Duration.ofSeconds(5)), clock, metrics);
         reportFailures = new ReportFailures(metrics);

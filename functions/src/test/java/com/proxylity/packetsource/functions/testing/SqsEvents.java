@@ -3,12 +3,19 @@ package com.proxylity.packetsource.functions.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.proxylity.packetsource.core.snsauth.SignatureVersion;
+import com.proxylity.packetsource.core.testevents.TestSigning;
 import com.proxylity.packetsource.functions.state.StateJson;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.UUID;
 
-/** Builds SQS records carrying SNS envelopes, as an EventBridge Pipe hands them to the state machine. */
+/**
+ * Builds SQS records carrying SNS envelopes, as an EventBridge Pipe hands them to the state
+ * machine. {@link #record} signs each envelope with the committed test key
+ * ({@link TestSigning}), so the handlers' real signature verification runs in every test that
+ * trusts it; {@link #unsigned} keeps a body exactly as given.
+ */
 public final class SqsEvents {
     private SqsEvents() {}
 
@@ -19,9 +26,6 @@ public final class SqsEvents {
         env.put("TopicArn", topicArn);
         env.put("Message", messageBody);
         env.put("Timestamp", timestamp.toString());
-        env.put("SignatureVersion", "1");
-        env.put("Signature", "c2lnbmF0dXJl");
-        env.put("SigningCertURL", "https://sns.us-east-1.amazonaws.com/SimpleNotificationService-0000.pem");
         env.put("UnsubscribeURL", "https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe");
         if (region != null) {
             env.putObject("MessageAttributes").putObject("EgressRegion").put("Type", "String").put("Value", region);
@@ -41,8 +45,23 @@ public final class SqsEvents {
         return env;
     }
 
-    /** One SQS record as the Pipe delivers it (body = the envelope JSON text). */
+    /** One SQS record as the Pipe delivers it (body = the envelope JSON text, signed as SNS signs it). */
     public static ObjectNode record(String messageId, JsonNode envelope) {
+        return unsigned(messageId, signed(envelope));
+    }
+
+    /** The envelope with test-key signature fields, when it has what SNS signs; else as it is. */
+    public static JsonNode signed(JsonNode envelope) {
+        if (!(envelope instanceof ObjectNode o) || !o.has("Type")) return envelope;
+        try {
+            return TestSigning.get().signer(SignatureVersion.V1).sign(o.deepCopy());
+        } catch (IllegalArgumentException e) {
+            return envelope;
+        }
+    }
+
+    /** One SQS record whose body is the envelope exactly as given, e.g. a forgery. */
+    public static ObjectNode unsigned(String messageId, JsonNode envelope) {
         ObjectNode r = StateJson.MAPPER.createObjectNode();
         r.put("messageId", messageId);
         r.put("receiptHandle", "AQEB" + messageId);

@@ -39,6 +39,7 @@ public final class LocalSnsServer implements AutoCloseable {
         LocalSnsServer server = new LocalSnsServer(fanout, iam);
         server.http = new SnsHttpTransport(port, MAX_BODY_BYTES, 4, server::handle, LocalSnsServer::refusal);
         fanout.endpointBase(server.endpoint().toString());
+        fanout.signingKey().bind(server.endpoint());
         return server;
     }
 
@@ -46,8 +47,12 @@ public final class LocalSnsServer implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + http.port());
     }
 
-    private SnsHttpTransport.Answer handle(String method, Function<String, String> header, byte[] body) {
+    private SnsHttpTransport.Answer handle(String method, String path, Function<String, String> header, byte[] body) {
         String requestId = UUID.randomUUID().toString();
+        if ("GET".equals(method) && LocalSigningKey.CERT_PATH.equals(path)) {
+            // As SNS serves its SigningCertURL: the certificate alone, as PEM.
+            return new SnsHttpTransport.Answer(200, "application/x-pem-file", fanout.signingKey().pem(), Map.of());
+        }
         if (!"POST".equals(method)) {
             return xml(405, SnsXml.error(new SnsException(405, "InvalidAction", "Use POST"), requestId));
         }

@@ -2,6 +2,7 @@ package com.proxylity.packetsource.local.sns;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.proxylity.packetsource.core.snsauth.EnvelopeSigner;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -11,15 +12,14 @@ import java.util.Map;
 /**
  * The JSON envelope SNS puts into an SQS queue when raw delivery is off (docs/architecture.md#cross-account-subscription:
  * the envelope's TopicArn is what the pipeline authenticates). Field names, order and the
- * Timestamp format (ISO-8601, milliseconds, Z) are those of real SNS; the signature is a
- * placeholder because nothing local holds an SNS signing key.
+ * Timestamp format (ISO-8601, milliseconds, Z) are those of real SNS, and so is the signature:
+ * made with the local SNS's own per-run key ({@link LocalSigningKey}), which only local mode
+ * trusts.
  */
 public final class Notification {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter TIMESTAMP =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
-    /** Marks the envelope as unsigned: a verifier must never accept it as a real SNS signature. */
-    public static final String UNSIGNED = "TE9DQUwtVU5TSUdORUQ=";
 
     private Notification() {}
 
@@ -28,7 +28,7 @@ public final class Notification {
     }
 
     public static String envelope(String messageId, String topicArn, PublishEntry entry, Instant at,
-                                  String subscriptionArn, String endpointBase) {
+                                  String subscriptionArn, String endpointBase, EnvelopeSigner signer) {
         ObjectNode n = JSON.createObjectNode();
         n.put("Type", "Notification");
         n.put("MessageId", messageId);
@@ -36,9 +36,6 @@ public final class Notification {
         if (entry.subject() != null) n.put("Subject", entry.subject());
         n.put("Message", entry.message());
         n.put("Timestamp", timestamp(at));
-        n.put("SignatureVersion", "1");
-        n.put("Signature", UNSIGNED);
-        n.put("SigningCertURL", endpointBase + "/SimpleNotificationService-local-unsigned.pem");
         n.put("UnsubscribeURL", endpointBase + "/?Action=Unsubscribe&SubscriptionArn=" + subscriptionArn);
         if (!entry.attributes().isEmpty()) {
             ObjectNode attrs = n.putObject("MessageAttributes");
@@ -48,14 +45,15 @@ public final class Notification {
                 v.put("Value", a.getValue().value());
             }
         }
-        return n.toString();
+        return signer.sign(n).toString();
     }
 
     /**
      * The SubscriptionConfirmation SNS sends to a new subscription's queue. The pipeline confirms
      * it through the API (ConfirmSubscription with TopicArn and Token), never by fetching SubscribeURL.
      */
-    public static String subscriptionConfirmation(String messageId, String topicArn, String token, Instant at, String endpointBase) {
+    public static String subscriptionConfirmation(String messageId, String topicArn, String token, Instant at, String endpointBase,
+                                                  EnvelopeSigner signer) {
         ObjectNode n = JSON.createObjectNode();
         n.put("Type", "SubscriptionConfirmation");
         n.put("MessageId", messageId);
@@ -65,9 +63,6 @@ public final class Notification {
                 + ".\nTo confirm the subscription, visit the SubscribeURL included in this message.");
         n.put("SubscribeURL", endpointBase + "/?Action=ConfirmSubscription&TopicArn=" + topicArn + "&Token=" + token);
         n.put("Timestamp", timestamp(at));
-        n.put("SignatureVersion", "1");
-        n.put("Signature", UNSIGNED);
-        n.put("SigningCertURL", endpointBase + "/SimpleNotificationService-local-unsigned.pem");
-        return n.toString();
+        return signer.sign(n).toString();
     }
 }

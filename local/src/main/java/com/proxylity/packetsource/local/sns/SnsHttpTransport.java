@@ -59,7 +59,7 @@ final class SnsHttpTransport implements AutoCloseable {
 
     /** A request as the SNS layer sees it; the answer comes back as {@link Answer}. */
     interface Handler {
-        Answer handle(String method, java.util.function.Function<String, String> header, byte[] body);
+        Answer handle(String method, String path, java.util.function.Function<String, String> header, byte[] body);
     }
 
     record Answer(int status, String contentType, String body, java.util.Map<String, String> headers) {}
@@ -213,13 +213,14 @@ final class SnsHttpTransport implements AutoCloseable {
             deadline.working();
             ctx.channel().config().setAutoRead(false); // one request at a time per connection
             String method = req.method().name();
+            String path = new io.netty.handler.codec.http.QueryStringDecoder(req.uri()).path();
             io.netty.handler.codec.http.HttpHeaders headers = req.headers().copy();
             byte[] body = ByteBufUtil.getBytes(req.content());
             try {
                 pool.execute(() -> {
                     Answer a;
                     try {
-                        a = handler.handle(method, headers::get, body);
+                        a = handler.handle(method, path, headers::get, body);
                     } catch (RuntimeException e) {
                         a = refusal.of(500, "InternalError", "internal error");
                     }

@@ -31,6 +31,7 @@ public final class TopicFanout {
     private final DeliveryQueues queues;
     private final Clock clock;
     private volatile String endpointBase = "http://127.0.0.1";
+    private final LocalSigningKey signingKey;
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong filtered = new AtomicLong();
 
@@ -43,6 +44,13 @@ public final class TopicFanout {
 
     /** @param preSubscribed topics whose delivery-queue subscriptions exist, confirmed, from the start */
     public TopicFanout(Set<String> topicArns, Set<String> preSubscribed, DeliveryQueues queues, Clock clock) {
+        this(topicArns, preSubscribed, queues, clock, LocalSigningKey.generate());
+    }
+
+    /** @param signingKey signs every envelope delivered; local mode's verifier trusts it */
+    public TopicFanout(Set<String> topicArns, Set<String> preSubscribed, DeliveryQueues queues, Clock clock,
+                       LocalSigningKey signingKey) {
+        this.signingKey = signingKey;
         this.topicArns = Set.copyOf(topicArns);
         this.queues = queues;
         this.clock = clock;
@@ -53,6 +61,10 @@ public final class TopicFanout {
                         Map.of(EGRESS_REGION, List.of(region)), Map.of(), true, null));
             }
         }
+    }
+
+    public LocalSigningKey signingKey() {
+        return signingKey;
     }
 
     /** A snapshot of the topic's subscriptions, in creation order. */
@@ -93,7 +105,8 @@ public final class TopicFanout {
                 subscriptions.put(arn, s);
             }
         }
-        String body = Notification.subscriptionConfirmation(UUID.randomUUID().toString(), topicArn, s.token(), clock.instant(), endpointBase);
+        String body = Notification.subscriptionConfirmation(UUID.randomUUID().toString(), topicArn, s.token(), clock.instant(), endpointBase,
+                signingKey.signer());
         queues.client(s.region()).sendMessage(b -> b.queueUrl(queues.of(s.region()).url()).messageBody(body));
         return s;
     }
@@ -153,6 +166,7 @@ public final class TopicFanout {
     public List<Published> publish(String topicArn, List<PublishEntry> entries) throws SnsException {
         requireTopic(topicArn);
         var now = clock.instant();
+        var signer = signingKey.signer();
         Map<String, List<SendMessageBatchRequestEntry>> perRegion = new LinkedHashMap<>();
         List<Published> out = new ArrayList<>(entries.size());
         int i = 0;
@@ -163,7 +177,7 @@ public final class TopicFanout {
             if (matched.isEmpty()) filtered.incrementAndGet();
             for (Subscription sub : matched) {
                 regions.add(sub.region());
-                String body = Notification.envelope(id, topicArn, e, now, sub.arn(), endpointBase);
+                String body = Notification.envelope(id, topicArn, e, now, sub.arn(), endpointBase, signer);
                 perRegion.computeIfAbsent(sub.region(), k -> new ArrayList<>())
                         .add(SendMessageBatchRequestEntry.builder().id("e" + i).messageBody(body).build());
             }

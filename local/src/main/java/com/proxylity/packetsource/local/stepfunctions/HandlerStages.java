@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.proxylity.packetsource.core.egresspolicy.EgressPolicy;
 import com.proxylity.packetsource.core.registry.Registry;
+import com.proxylity.packetsource.core.snsauth.EnvelopeVerifier;
 import com.proxylity.packetsource.core.session.SessionDirectory;
 import com.proxylity.packetsource.functions.Egress;
 import com.proxylity.packetsource.functions.LookupSessions;
@@ -33,11 +34,13 @@ public final class HandlerStages {
     /** Everything the handlers need from local mode. */
     public record Parts(Registry registry, SessionDirectory sessions, EgressPolicy egressPolicy,
                         RateLimiter rateLimiter, EgressTransport transport, PipelineMetrics metrics, Clock clock,
-                        int pipeBatchSize, SubscriptionConfirmer confirmer) {
+                        int pipeBatchSize, SubscriptionConfirmer confirmer, EnvelopeVerifier verifier) {
         /** Without subscription management: confirmations of pre-subscribed topics have nothing to confirm. */
         public Parts(Registry registry, SessionDirectory sessions, EgressPolicy egressPolicy, RateLimiter rateLimiter,
-                     EgressTransport transport, PipelineMetrics metrics, Clock clock, int pipeBatchSize) {
-            this(registry, sessions, egressPolicy, rateLimiter, transport, metrics, clock, pipeBatchSize, (topicArn, token) -> { });
+                     EgressTransport transport, PipelineMetrics metrics, Clock clock, int pipeBatchSize,
+                     EnvelopeVerifier verifier) {
+            this(registry, sessions, egressPolicy, rateLimiter, transport, metrics, clock, pipeBatchSize, (topicArn, token) -> { },
+                    verifier);
         }
     }
 
@@ -45,7 +48,8 @@ public final class HandlerStages {
     public static Map<String, PipelineStage> forRegion(String region, Parts p) {
         Map<String, PipelineStage> stages = new LinkedHashMap<>();
         stages.put("Validate", adapt(new Validate(p.registry(), region, p.clock(),
-                p.confirmer(), p.rateLimiter(), new StateBudget(p.pipeBatchSize()), p.egressPolicy(), p.metrics())));
+                p.confirmer(), p.rateLimiter(), new StateBudget(p.pipeBatchSize()), p.egressPolicy(), p.metrics(),
+                p.verifier())));
         stages.put("LookupSessions", adapt(new LookupSessions(p.sessions(), p.registry(), p.clock(), p.metrics())));
         stages.put("Egress", adapt(new Egress(p.transport(), p.clock(), p.metrics())));
         stages.put("ReportFailures", adapt(new ReportFailures(p.metrics())));

@@ -25,10 +25,12 @@ class AgedReplayTest {
             DeliveryQueues q = DeliveryQueues.create(sqs, List.of("us-east-1"), 30, 3);
             DeliveryQueues.Pair p = q.of("us-east-1");
             PublishEntry entry = new PublishEntry(null, "{\"Messages\":[]}", null, Map.of());
+            com.proxylity.packetsource.local.sns.LocalSigningKey key = com.proxylity.packetsource.local.sns.LocalSigningKey.generate();
+            key.bind(java.net.URI.create("http://x"));
             String old = Notification.envelope("old", "arn:aws:sns:us-east-1:000000000000:t", entry,
-                    Instant.now().minus(Duration.ofDays(2)), "s", "http://x");
+                    Instant.now().minus(Duration.ofDays(2)), "s", "http://x", key.signer());
             String young = Notification.envelope("young", "arn:aws:sns:us-east-1:000000000000:t", entry,
-                    Instant.now().minus(Duration.ofMinutes(5)), "s", "http://x");
+                    Instant.now().minus(Duration.ofMinutes(5)), "s", "http://x", key.signer());
             sqs.sendMessage(b -> b.queueUrl(p.dlqUrl()).messageBody(old));
             sqs.sendMessage(b -> b.queueUrl(p.dlqUrl()).messageBody(young));
 

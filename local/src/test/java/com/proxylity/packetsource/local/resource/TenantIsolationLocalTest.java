@@ -233,6 +233,38 @@ class TenantIsolationLocalTest {
     }
 
     /**
+     * Evil owns its topic, so it could switch its subscription to raw delivery (or reach the
+     * queue otherwise) and hand in an envelope naming demo's topic: unsigned, hand-signed, or no
+     * envelope at all. Each is one counted BadSignature discard, and nothing leaves demo's Listener.
+     */
+    @Test
+    void aForgedEnvelopeNamingAnotherCustomersTopicSendsNothing() throws Exception {
+        JsonNode created = send("Create", DEMO_STACK, props(DEMO_KEY, "demo-udp", DEMO_ROLE, "demo-plain"), null, null);
+        assertEquals("SUCCESS", created.get("Status").asText(), created.toString());
+        await(() -> confirmedIn("demo-plain", 2), "demo's subscriptions confirmed");
+        long before = local.metrics().byDimension(PipelineMetrics.PACKETS_DISCARDED).getOrDefault("Reason=BadSignature", 0L);
+        ObjectNode forged = JSON.createObjectNode();
+        forged.put("Type", "Notification");
+        forged.put("MessageId", "00000000-0000-4000-8000-00000000f00d");
+        forged.put("TopicArn", topic("demo-plain"));
+        forged.put("Message", plain("forged"));
+        forged.put("Timestamp", java.time.Instant.now().toString());
+        forged.putObject("MessageAttributes").putObject("EgressRegion").put("Type", "String").put("Value", "us-east-1");
+        ObjectNode handSigned = forged.deepCopy();
+        handSigned.put("SignatureVersion", "1");
+        handSigned.put("Signature", java.util.Base64.getEncoder().encodeToString(new byte[256]));
+        handSigned.put("SigningCertURL", "https://sns.us-east-1.amazonaws.com/SimpleNotificationService-forged.pem");
+        String queue = local.stack().queues().of("us-east-1").url();
+        for (String body : List.of(forged.toString(), handSigned.toString(), plain("raw delivery"))) {
+            local.stack().sqs("us-east-1").sendMessage(b -> b.queueUrl(queue).messageBody(body));
+        }
+        await(() -> local.metrics().byDimension(PipelineMetrics.PACKETS_DISCARDED)
+                .getOrDefault("Reason=BadSignature", 0L) >= before + 3, "three BadSignature discards");
+        assertEquals(Optional.empty(), receive(Duration.ofSeconds(2)), "nothing left demo's Listener");
+        send("Delete", DEMO_STACK, props(DEMO_KEY, "demo-udp", DEMO_ROLE, "demo-plain"), null, created.get("PhysicalResourceId").asText());
+    }
+
+    /**
      * Evil publishes demo's PeerKey and an Inner block through its own Packet Source: it can
      * only send plain UDP from its own Listener, never into demo's tunnel; demo's own message
      * still comes out of the tunnel.

@@ -92,6 +92,34 @@ class LocalSnsServerTest {
         assertEquals("eu-west-1", env.at("/MessageAttributes/EgressRegion/Value").asText());
     }
 
+    /** Every envelope is signed like SNS's, and only this run's certificate, at its loopback URL, verifies it. */
+    @Test
+    void envelopesAreSignedWithTheCertificateServedOnLoopbackAndOnlyLocalTrustAcceptsThem() throws Exception {
+        sns.publish(b -> b.topicArn(TOPIC).message("{\"Messages\":[]}").subject("signed")
+                .messageAttributes(Map.of("EgressRegion", str("eu-west-1"))));
+        JsonNode env = JSON.readTree(drain(queues.of("eu-west-1").url()).get(0).body());
+        String url = env.get("SigningCertURL").asText();
+        assertEquals(server.endpoint() + LocalSigningKey.CERT_PATH, url);
+        assertEquals("127.0.0.1", java.net.URI.create(url).getHost());
+
+        var served = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(url)).build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, served.statusCode());
+        var cert = java.security.cert.CertificateFactory.getInstance("X.509")
+                .generateCertificate(new java.io.ByteArrayInputStream(served.body()));
+        assertEquals(fanout.signingKey().certificate(), cert);
+
+        var local = new com.proxylity.packetsource.core.snsauth.SnsSignatureVerifier(fanout.signingKey().trust());
+        local.verify(env);
+        var tampered = ((com.fasterxml.jackson.databind.node.ObjectNode) env.deepCopy()).put("TopicArn", TOPIC + "-other");
+        assertThrows(com.proxylity.packetsource.core.snsauth.BadSignatureException.class, () -> local.verify(tampered));
+        // Another run's key, and production's rules, refuse it.
+        var otherRun = new com.proxylity.packetsource.core.snsauth.SnsSignatureVerifier(LocalSigningKey.generate().trust());
+        assertThrows(com.proxylity.packetsource.core.snsauth.BadSignatureException.class, () -> otherRun.verify(env));
+        assertThrows(com.proxylity.packetsource.core.snsauth.BadSignatureException.class,
+                () -> com.proxylity.packetsource.core.snsauth.SigningCertUrl.check(url));
+    }
+
     @Test
     void publishWithoutEgressRegionOrForAnotherRegionIsAcceptedAndFiltered() {
         long before = fanout.filtered();
