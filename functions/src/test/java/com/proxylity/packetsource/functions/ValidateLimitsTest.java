@@ -328,7 +328,7 @@ class ValidateLimitsTest {
     @Test
     void aSigningCertificateThatCannotBeFetchedNowRetriesTheBatch() {
         com.proxylity.packetsource.core.snsauth.SigningCertificateSource down = url -> {
-            throw new TransientException("signing certificate fetch timed out", null);
+            throw new com.proxylity.packetsource.core.snsauth.SigningCertificateUnavailableException("signing certificate fetch timed out", null);
         };
         Validate v = new Validate(registry(0, 0), "us-east-1", Clock.fixed(NOW, ZoneOffset.UTC), (t, k) -> { },
                 RateLimiter.UNLIMITED, new StateBudget(10), ALLOW_ALL, metrics,
