@@ -11,7 +11,6 @@ import com.proxylity.packetsource.core.registry.ApiKeys;
 import com.proxylity.packetsource.functions.metrics.PipelineMetrics;
 import com.proxylity.packetsource.local.LocalMode;
 import com.proxylity.packetsource.local.config.LocalConfig;
-import com.proxylity.packetsource.local.sqs.Sqs;
 import com.proxylity.packetsource.sender.wg.WireGuardPorts;
 import java.io.ByteArrayInputStream;
 import java.net.DatagramPacket;
@@ -26,15 +25,10 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sns.model.Subscription;
 import software.amazon.awssdk.services.sts.StsClient;
-import software.amazon.awssdk.services.sts.model.Credentials;
 
 /**
  * The Custom::ProxylityUdpGatewayPacketSource life cycle on the local stack, as CloudFormation
@@ -78,16 +72,8 @@ class PacketSourceResourceLifecycleTest {
         LocalConfig cfg = LocalConfig.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)));
         local = LocalMode.start(cfg, WireGuardPorts.NONE, null);
         cloudFormation = new ResourceClient(local.resourceEndpoint());
-        publisher = SnsClient.builder().endpointOverride(local.stack().snsEndpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(Sqs.dummyCredentials()).httpClient(UrlConnectionHttpClient.create()).build();
-        try (StsClient sts = StsClient.builder().endpointOverride(local.stack().stsEndpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(Sqs.dummyCredentials()).httpClient(UrlConnectionHttpClient.create()).build()) {
-            Credentials c = sts.assumeRole(b -> b.roleArn(ROLE).externalId(EXTERNAL_ID).roleSessionName("customer")).credentials();
-            customer = SnsClient.builder().endpointOverride(local.stack().snsEndpoint()).region(Region.US_EAST_1)
-                    .credentialsProvider(StaticCredentialsProvider.create(
-                            AwsSessionCredentials.create(c.accessKeyId(), c.secretAccessKey(), c.sessionToken())))
-                    .httpClient(UrlConnectionHttpClient.create()).build();
-        }
+        publisher = LocalCustomer.publisher(local);
+        customer = LocalCustomer.asRole(local, ROLE, EXTERNAL_ID);
         receiver = new DatagramSocket(0, InetAddress.getLoopbackAddress());
         receiver.setSoTimeout(200);
     }

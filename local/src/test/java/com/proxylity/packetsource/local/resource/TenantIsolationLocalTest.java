@@ -16,7 +16,6 @@ import com.proxylity.packetsource.functions.metrics.PipelineMetrics;
 import com.proxylity.packetsource.local.LocalMode;
 import com.proxylity.packetsource.local.LocalWireGuard;
 import com.proxylity.packetsource.local.config.LocalConfig;
-import com.proxylity.packetsource.local.sqs.Sqs;
 import java.io.ByteArrayInputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -35,14 +34,8 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
-import software.amazon.awssdk.services.sts.StsClient;
-import software.amazon.awssdk.services.sts.model.Credentials;
 
 /**
  * Two customers on the local stack, driven from outside as CloudFormation and the customers'
@@ -90,16 +83,8 @@ class TenantIsolationLocalTest {
         LocalConfig cfg = LocalConfig.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)));
         local = LocalMode.start(cfg, LocalWireGuard.ports(), null);
         cloudFormation = new ResourceClient(local.resourceEndpoint());
-        publisher = SnsClient.builder().endpointOverride(local.stack().snsEndpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(Sqs.dummyCredentials()).httpClient(UrlConnectionHttpClient.create()).build();
-        try (StsClient sts = StsClient.builder().endpointOverride(local.stack().stsEndpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(Sqs.dummyCredentials()).httpClient(UrlConnectionHttpClient.create()).build()) {
-            Credentials c = sts.assumeRole(b -> b.roleArn(DEMO_ROLE).externalId("psx-demo-1").roleSessionName("demo")).credentials();
-            demoSns = SnsClient.builder().endpointOverride(local.stack().snsEndpoint()).region(Region.US_EAST_1)
-                    .credentialsProvider(StaticCredentialsProvider.create(
-                            AwsSessionCredentials.create(c.accessKeyId(), c.secretAccessKey(), c.sessionToken())))
-                    .httpClient(UrlConnectionHttpClient.create()).build();
-        }
+        publisher = LocalCustomer.publisher(local);
+        demoSns = LocalCustomer.asRole(local, DEMO_ROLE, "psx-demo-1");
         receiver = new DatagramSocket(0, InetAddress.getLoopbackAddress());
         receiver.setSoTimeout(200);
     }
