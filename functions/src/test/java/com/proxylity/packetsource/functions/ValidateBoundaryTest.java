@@ -78,6 +78,20 @@ class ValidateBoundaryTest {
         assertTrue(r.discards().get(0).detail().contains("not assigned to its customer"), r.discards().get(0).detail());
     }
 
+    /**
+     * As deployed, Validate reads the registry through the deployment's default max age, which
+     * rewrites a source without one: the rewrite must keep its owner, or every customer's
+     * message would be refused as not its Listener's.
+     */
+    @Test
+    void aCustomersSourceWithoutItsOwnMaxAgeStillSendsThroughTheDeploymentDefault() {
+        InMemoryRegistry registry = registry();
+        registry.put(new PacketSource(ACME_TOPIC, "acme-udp", true, "utf8", 0, 0, "acme"));
+        PacketsState r = validate(new com.proxylity.packetsource.functions.registry.DeploymentDefaultsRegistry(registry, 300))
+                .handle(batch(List.of(record("acme", notification(ACME_TOPIC, "us-east-1", body(one()), NOW)))));
+        assertEquals(List.of("acme/0"), r.packets().stream().map(p -> p.id()).toList(), r.discards().toString());
+    }
+
     @Test
     void aListenerReassignedAfterCreateStopsItsOldCustomersSourceAtOnce() {
         InMemoryRegistry registry = registry();

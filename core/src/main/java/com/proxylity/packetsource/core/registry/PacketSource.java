@@ -23,6 +23,11 @@ public record PacketSource(String topicArn, String listenerName, boolean enabled
         this(topicArn, listenerName, enabled, formatter, maxAgeSeconds, ratePerSecond, null);
     }
 
+    /** The same source with another max age; every other field, the owner included, kept. */
+    public PacketSource withMaxAgeSeconds(long seconds) {
+        return new PacketSource(topicArn, listenerName, enabled, formatter, seconds, ratePerSecond, customerId);
+    }
+
     /**
      * Whether this source may send from {@code listener}: only a Listener its own customer owns,
      * and an operator's source (no customer) only an unassigned Listener.

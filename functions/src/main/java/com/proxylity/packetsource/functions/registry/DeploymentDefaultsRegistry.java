@@ -22,8 +22,7 @@ public final class DeploymentDefaultsRegistry implements Registry {
     @Override
     public Optional<PacketSource> packetSource(String topicArn) {
         return registry.packetSource(topicArn).map(ps -> ps.maxAgeSeconds() > 0 || defaultMaxAgeSeconds == 0 ? ps
-                : new PacketSource(ps.topicArn(), ps.listenerName(), ps.enabled(), ps.formatter(),
-                        defaultMaxAgeSeconds, ps.ratePerSecond()));
+                : ps.withMaxAgeSeconds(defaultMaxAgeSeconds));
     }
 
     @Override
