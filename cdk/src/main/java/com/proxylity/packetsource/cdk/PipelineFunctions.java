@@ -30,6 +30,8 @@ public final class PipelineFunctions extends Construct {
         common.put("POWERTOOLS_LOG_LEVEL", "INFO");
         common.put("LOG4J_CONFIGURATION_FILE", "log4j2-lambda.xml");
         common.put("PACKET_SOURCE_PIPE_BATCH_SIZE", Integer.toString(config.pipeBatchSize()));
+        // Validate accepts SNS signing certificates of these regions only (docs/pipeline.md, "SNS signatures").
+        common.put("PACKET_SOURCE_SERVED_REGIONS", String.join(",", config.regions()));
 
         Map<String, String> egressEnv = new HashMap<>(common);
         egressEnv.put("PACKET_SOURCE_EGRESS_KEY_SECRET_ARN", egressKey.getSecretArn());

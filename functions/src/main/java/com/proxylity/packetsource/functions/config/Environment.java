@@ -70,8 +70,11 @@ public final class Environment {
 
     private static DynamoDbClient dynamoDb;
     private static EnvelopeVerifier envelopeVerifier;
-    /** Well inside Validate's timeout, and a retry is cheaper than a stuck batch. */
-    static final Duration SIGNING_CERT_FETCH_TIMEOUT = Duration.ofSeconds(3);
+    /**
+     * A batch of ten records, each naming a certificate not yet cached, stays well inside
+     * Validate's 30 s timeout; a retry is cheaper than a stuck batch.
+     */
+    static final Duration SIGNING_CERT_FETCH_TIMEOUT = Duration.ofSeconds(2);
 
     private Environment() {}
 
@@ -167,7 +170,8 @@ public final class Environment {
      */
     public static synchronized EnvelopeVerifier envelopeVerifier() {
         if (envelopeVerifier == null) {
-            envelopeVerifier = new SnsSignatureVerifier(SigningCertificates.production(SIGNING_CERT_FETCH_TIMEOUT));
+            envelopeVerifier = new SnsSignatureVerifier(SigningCertificates.production(SIGNING_CERT_FETCH_TIMEOUT,
+                    list(required(SERVED_REGIONS))));
         }
         return envelopeVerifier;
     }

@@ -17,10 +17,16 @@ import java.util.Map;
  * ({@link SigningCertUrl}), the certificate is fetched ({@link CertificateFetcher}) and must be
  * SNS's ({@link CertificateChainValidator}). Verdicts are cached per URL, refusals too, so a
  * warm function fetches each certificate about once. The URL comes from the record, so every
- * bound is against a flood of distinct URLs: the cache holds at most {@code maxEntries} (least
- * recently used go first) for at most {@code ttl} (refusals {@code refusalTtl}), and one batch
- * fetches at most {@code fetchesPerBatch} certificates; beyond that the batch is retried, and by
- * then the verdicts already fetched are cached.
+ * bound is against a flood of distinct URLs: each cache holds at most {@code maxEntries} (least
+ * recently used go first) for at most {@code ttl} (refusals {@code refusalTtl}); refusals are
+ * kept apart, so a flood of made-up URLs cannot evict a trusted certificate; and one batch
+ * fetches at most {@code fetchesPerBatch} certificates.
+ *
+ * <p>A fetch that cannot be made now fails the whole batch (it is retried), so nothing a
+ * customer writes may cause one (docs/pipeline.md, "SNS signatures"): production accepts only
+ * the SNS hosts of the served regions, where a made-up certificate name is a quick 404 (a
+ * refusal, one record's {@code BadSignature}), and the per-batch bound is the Pipe's batch size,
+ * which no batch can exceed since each record names one certificate.
  */
 public final class SigningCertificates implements SigningCertificateSource {
     /** Checks a URL and names its region (null if none); production's is {@link #SNS_URLS}. */
@@ -30,9 +36,26 @@ public final class SigningCertificates implements SigningCertificateSource {
 
     public static final UrlPolicy SNS_URLS = SigningCertUrl::check;
 
+    /** SNS's URLs whose region is one we serve: every host a record can name exists and answers. */
+    public static UrlPolicy servedSnsUrls(java.util.Collection<String> servedRegions) {
+        java.util.Set<String> served = java.util.Set.copyOf(servedRegions);
+        return url -> {
+            URI u = SigningCertUrl.check(url);
+            if (!served.contains(SigningCertUrl.region(u))) {
+                throw new BadSignatureException("SigningCertURL is not SNS's in a served region");
+            }
+            return u;
+        };
+    }
+
+    /**
+     * @param fetchesPerBatch at least the Pipe's batch size: a batch never needs more fetches
+     *     than it has records
+     */
     public record Bounds(int maxEntries, Duration ttl, Duration refusalTtl, int fetchesPerBatch) {
         /** A deployment sees a handful of SNS certificates (one per region a topic is in). */
-        public static final Bounds DEFAULT = new Bounds(64, Duration.ofHours(1), Duration.ofMinutes(5), 3);
+        public static final Bounds DEFAULT = new Bounds(64, Duration.ofHours(1), Duration.ofMinutes(5),
+                com.proxylity.packetsource.core.pipeline.DeploymentNumbers.PIPE_BATCH_SIZE);
     }
 
     private record Verdict(X509Certificate certificate, String refusal, Instant until) {}
@@ -43,6 +66,7 @@ public final class SigningCertificates implements SigningCertificateSource {
     private final Bounds bounds;
     private final Clock clock;
     private final Map<String, Verdict> cache;
+    private final Map<String, Verdict> refused;
 
     public SigningCertificates(UrlPolicy urls, CertificateFetcher fetcher, CertificateChainValidator validator,
                                Bounds bounds, Clock clock) {
@@ -51,18 +75,24 @@ public final class SigningCertificates implements SigningCertificateSource {
         this.validator = validator;
         this.bounds = bounds;
         this.clock = clock;
-        this.cache = new LinkedHashMap<>(16, 0.75f, true) {
+        this.cache = lru(bounds.maxEntries());
+        this.refused = lru(bounds.maxEntries());
+    }
+
+    private static Map<String, Verdict> lru(int max) {
+        return new LinkedHashMap<>(16, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, Verdict> eldest) {
-                return size() > bounds.maxEntries();
+                return size() > max;
             }
         };
     }
 
-    /** What the deployed Validate uses: SNS's URLs only, the JDK's trust store. */
-    public static SigningCertificates production(Duration fetchTimeout) {
+    /** What the deployed Validate uses: SNS's URLs of the served regions only, the JDK's trust store. */
+    public static SigningCertificates production(Duration fetchTimeout, java.util.Collection<String> servedRegions) {
         Clock clock = Clock.systemUTC();
-        return new SigningCertificates(SNS_URLS, new CertificateFetcher(fetchTimeout, CertificateFetcher.DEFAULT_MAX_BYTES),
+        return new SigningCertificates(servedSnsUrls(servedRegions),
+                new CertificateFetcher(fetchTimeout, CertificateFetcher.DEFAULT_MAX_BYTES),
                 CertificateChainValidator.jdkDefault(clock), Bounds.DEFAULT, clock);
     }
 
@@ -77,22 +107,31 @@ public final class SigningCertificates implements SigningCertificateSource {
         return new Batch().certificate(signingCertUrl);
     }
 
-    /** How many verdicts are cached now (for tests of the bound). */
+    /** How many verdicts are cached now, trusted and refused (for tests of the bound). */
     public synchronized int cached() {
+        return cache.size() + refused.size();
+    }
+
+    /** How many trusted certificates are cached now. */
+    public synchronized int trusted() {
         return cache.size();
     }
 
     private synchronized Verdict cachedVerdict(String url, Instant now) {
-        Verdict v = cache.get(url);
-        if (v != null && !now.isBefore(v.until())) {
-            cache.remove(url);
-            return null;
+        for (Map<String, Verdict> m : java.util.List.of(cache, refused)) {
+            Verdict v = m.get(url);
+            if (v == null) continue;
+            if (!now.isBefore(v.until())) {
+                m.remove(url);
+                return null;
+            }
+            return v;
         }
-        return v;
+        return null;
     }
 
     private synchronized void remember(String url, Verdict v) {
-        cache.put(url, v);
+        (v.certificate() != null ? cache : refused).put(url, v);
     }
 
     private final class Batch implements SigningCertificateSource {

@@ -199,9 +199,31 @@ class SigningCertificatesTest {
                 "http://127.0.0.2:" + server.getAddress().getPort() + "/sns.pem"));
         assertThrows(BadSignatureException.class, () -> s.forBatch().certificate(url("/sns.crt")));
         assertEquals(0, requests.get());
-        SigningCertificates production = SigningCertificates.production(Duration.ofMillis(100));
+        SigningCertificates production = SigningCertificates.production(Duration.ofMillis(100), List.of("us-east-1"));
         assertThrows(BadSignatureException.class, () -> production.forBatch().certificate(url("/sns.pem")));
+        // SNS-shaped, but a region we do not serve (it need not exist, so a fetch could only
+        // fail and fail the batch): refused without a fetch.
+        assertThrows(BadSignatureException.class, () -> production.forBatch().certificate(
+                "https://sns.zz-nowhere-9.amazonaws.com/SimpleNotificationService-x.pem"));
+        assertThrows(BadSignatureException.class, () -> production.forBatch().certificate(
+                "https://sns.eu-west-1.amazonaws.com/SimpleNotificationService-x.pem"));
         assertEquals(0, requests.get());
+    }
+
+    @Test
+    void aFloodOfRefusedUrlsNeverEvictsATrustedCertificate() throws Exception {
+        SigningCertificates s = source(new SigningCertificates.Bounds(4, Duration.ofHours(1), Duration.ofMinutes(5), 10),
+                Duration.ofSeconds(2));
+        s.forBatch().certificate(url("/sns.pem"));
+        int fetched = requests.get();
+        for (int i = 0; i < 40; i++) {
+            String u = url("/made-up-" + i + ".pem");
+            assertThrows(BadSignatureException.class, () -> s.forBatch().certificate(u));
+        }
+        s.forBatch().certificate(url("/sns.pem"));
+        assertEquals(fetched + 40, requests.get(), "the trusted certificate was not fetched again");
+        assertEquals(1, s.trusted());
+        assertTrue(s.cached() <= 5, "each cache holds at most its bound: " + s.cached());
     }
 
     @Test
@@ -216,7 +238,7 @@ class SigningCertificatesTest {
             }
             // A fourth new URL in the same batch is not fetched: the batch is retried instead.
             assertThrows(SigningCertificateUnavailableException.class, () -> batch.certificate(url("/one-too-many-" + System.nanoTime() + ".pem")));
-            assertTrue(s.cached() <= 4, "cache holds at most its bound: " + s.cached());
+            assertTrue(s.cached() <= 8, "each cache holds at most its bound: " + s.cached());
         }
         assertEquals(90, requests.get());
         // Cached verdicts cost no fetch budget.
