@@ -53,7 +53,7 @@ public final class DynamoDbRegistrationStore implements RegistrationStore {
         if (item == null || item.isEmpty()) return Optional.empty();
         String where = tables.customers() + "[" + id + "]";
         return Optional.of(new Customer(id, Attr.reqS(item, Customers.API_KEY_SHA256, where),
-                Attr.reqS(item, Customers.EXTERNAL_ID, where)));
+                Attr.reqS(item, Customers.EXTERNAL_ID, where), java.util.Set.copyOf(Attr.optList(item, Customers.ACCOUNTS))));
     }
 
     /** Seeding and tests: customers are created by operations, not by the resource. */
@@ -61,7 +61,8 @@ public final class DynamoDbRegistrationStore implements RegistrationStore {
         client.putItem(b -> b.tableName(tables.customers()).item(Map.of(
                 Customers.CUSTOMER_ID, Attr.s(c.id()),
                 Customers.API_KEY_SHA256, Attr.s(c.apiKeySha256()),
-                Customers.EXTERNAL_ID, Attr.s(c.externalId()))));
+                Customers.EXTERNAL_ID, Attr.s(c.externalId()),
+                Customers.ACCOUNTS, Attr.list(c.accounts().stream().sorted().toList()))));
     }
 
     @Override

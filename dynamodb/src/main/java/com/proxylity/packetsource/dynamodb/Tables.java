@@ -142,6 +142,12 @@ public record Tables(String packetSources, String listeners, String sessions, St
         public static final String API_KEY_SHA256 = "ApiKeySha256";
         /** S: the ExternalId we pass on sts:AssumeRole for this customer ({@code psx-...}). */
         public static final String EXTERNAL_ID = "ExternalId";
+        /**
+         * L of S: the customer's AWS account ids. Its Packet Sources may name topics and roles of
+         * these accounts only; absent or empty, it can create none. The deployment's `customers`
+         * lists the same accounts for the queue policy (docs/deployment.md#customers).
+         */
+        public static final String ACCOUNTS = "Accounts";
 
         private Customers() {}
     }

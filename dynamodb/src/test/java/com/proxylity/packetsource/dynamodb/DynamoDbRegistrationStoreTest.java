@@ -50,7 +50,7 @@ class DynamoDbRegistrationStoreTest {
 
     @Test
     void customerRoundTripKeepsOnlyTheHash() {
-        Customer c = new Customer("acme", ApiKeys.sha256("acme.0123456789abcdef0123456789abcdef"), "psx-acme-1");
+        Customer c = new Customer("acme", ApiKeys.sha256("acme.0123456789abcdef0123456789abcdef"), "psx-acme-1", java.util.Set.of("111122223333", "444455556666"));
         store.putCustomer(c);
         assertEquals(Optional.of(c), store.customer("acme"));
         assertEquals(Optional.empty(), store.customer("nobody"));

@@ -83,10 +83,9 @@ public final class PacketSourceResource extends AbstractCustomResourceHandler {
             // Delete must still succeed or the customer's stack could never be deleted.
             LOG.error("{} failed unexpectedly request={}", type, e.getRequestId(), ex);
             // The id a Create would have had, so the Delete that follows finds what it left.
-            Object listener = e.getResourceProperties() == null ? null : e.getResourceProperties().get("ListenerName");
             String id = ex instanceof PacketSourceLifecycle.InternalFailure f ? f.physicalId()
                     : e.getPhysicalResourceId() != null ? e.getPhysicalResourceId()
-                    : PhysicalIds.unowned(e.getStackId(), e.getLogicalResourceId(), String.valueOf(listener));
+                    : PhysicalIds.unowned(e.getStackId(), e.getLogicalResourceId());
             o = "Delete".equals(type) ? new PacketSourceLifecycle.Outcome(true, e.getPhysicalResourceId(), null, java.util.Map.of())
                     : new PacketSourceLifecycle.Outcome(false, id,
                             "Internal error at Proxylity (request " + e.getRequestId() + "); retry the stack operation", java.util.Map.of());

@@ -140,7 +140,8 @@ public final class LocalMode implements AutoCloseable {
                     s.maxAgeSeconds(), s.ratePerSecond(), s.customer()));
         }
         InMemoryRegistry registry = new InMemoryRegistry(listeners, sources);
-        for (LocalConfig.CustomerConfig c : config.customers()) registry.put(new Customer(c.id(), c.apiKeySha256(), c.externalId()));
+        for (LocalConfig.CustomerConfig c : config.customers()) registry.put(new Customer(c.id(), c.apiKeySha256(), c.externalId(),
+                c.accounts() == null ? java.util.Set.of() : java.util.Set.copyOf(c.accounts())));
         return registry;
     }
 

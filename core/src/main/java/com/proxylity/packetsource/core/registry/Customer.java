@@ -10,8 +10,12 @@ import java.util.Objects;
  * @param apiKeySha256 lowercase hex SHA-256 of the ApiKey
  * @param externalId the sts:ExternalId our AssumeRole calls carry for this customer (confused-deputy
  *                   protection); always starts with {@value ApiKeys#EXTERNAL_ID_PREFIX}
+ * @param accounts the customer's AWS account ids: its Packet Sources may name only topics and roles
+ *                 of these accounts, so a role whose trust policy forgot the ExternalId still
+ *                 cannot be used by another customer (docs/architecture.md#tenancy); none: the
+ *                 customer can create nothing
  */
-public record Customer(String id, String apiKeySha256, String externalId) {
+public record Customer(String id, String apiKeySha256, String externalId, java.util.Set<String> accounts) {
     public Customer {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(apiKeySha256, "apiKeySha256");
@@ -19,6 +23,17 @@ public record Customer(String id, String apiKeySha256, String externalId) {
         if (!externalId.startsWith(ApiKeys.EXTERNAL_ID_PREFIX)) {
             throw new IllegalArgumentException("a customer's ExternalId must start with " + ApiKeys.EXTERNAL_ID_PREFIX);
         }
+        accounts = accounts == null ? java.util.Set.of() : java.util.Set.copyOf(accounts);
+        for (String a : accounts) {
+            if (!a.matches("\\d{12}")) throw new IllegalArgumentException("an AWS account id is 12 digits");
+        }
+    }
+
+    /** Whether an ARN ({@code arn:<partition>:<service>:<region>:<account>:...}) is in one of the customer's accounts. */
+    public boolean owns(String arn) {
+        if (arn == null) return false;
+        String[] parts = arn.split(":", 6);
+        return parts.length == 6 && accounts.contains(parts[4]);
     }
 
     /** Never the hash: a record's own toString would print it wherever a customer is logged. */

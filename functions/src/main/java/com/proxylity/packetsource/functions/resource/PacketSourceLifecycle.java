@@ -82,13 +82,12 @@ public final class PacketSourceLifecycle {
     }
 
     public Outcome create(ResourceRequest r) {
-        String listenerName = r.properties() == null ? null : String.valueOf(r.properties().get("ListenerName"));
         // Until the ApiKey authenticates, the answer carries an id that owns nothing.
-        String id = PhysicalIds.unowned(r.stackId(), r.logicalId(), listenerName);
+        String id = PhysicalIds.unowned(r.stackId(), r.logicalId());
         try {
             ResourceProperties p = ResourceProperties.parse(r.properties(), settings.servedRegions());
             Customer customer = authenticate(p.apiKey());
-            id = PhysicalIds.of(customer.id(), r.stackId(), r.logicalId(), p.listenerName());
+            id = PhysicalIds.of(customer.id(), r.stackId(), r.logicalId());
             return establish(id, p, customer, null, null);
         } catch (ResourceFailure f) {
             return Outcome.failed(id, f.reason());
@@ -109,12 +108,9 @@ public final class PacketSourceLifecycle {
         try {
             Customer customer = authenticate(p.apiKey());
             if (!PhysicalIds.ownedBy(oldId, customer.id())) throw new ResourceFailure(Reasons.notYours());
-            if (old == null || !old.listenerName().equals(p.listenerName())) {
-                // Replacement: a new physical id; CloudFormation deletes the old one afterwards,
-                // which leaves a topic this resource took over alone (it is no longer the owner).
-                String newId = PhysicalIds.of(customer.id(), r.stackId(), r.logicalId(), p.listenerName());
-                return establish(newId, p, customer, oldId, null);
-            }
+            // Every change is in place, a new Listener too: CloudFormation undoes an Update with
+            // another Update, but would undo a replacement by deleting the new resource, which
+            // holds the topic by then.
             return establish(oldId, p, customer, null, old);
         } catch (ResourceFailure f) {
             return Outcome.failed(oldId, f.reason());
@@ -150,6 +146,10 @@ public final class PacketSourceLifecycle {
 
     private Outcome establish(String id, ResourceProperties p, Customer customer, String takeOverFrom,
                               ResourceProperties old) throws ResourceFailure {
+        // Before anything is written or assumed: another customer's topic or role is never ours
+        // to touch, even for the moment an undo would take.
+        if (!customer.owns(p.topicArn())) throw new ResourceFailure(Reasons.notYourAccount("SnsTopicSource.TopicArn", p.topicArn()));
+        if (!customer.owns(p.roleArn())) throw new ResourceFailure(Reasons.notYourAccount("SnsTopicSource.Role", p.roleArn()));
         Listener listener = store.listener(p.listenerName()).filter(l -> customer.id().equals(l.owner()))
                 // Another customer's Listener reads as unknown: the answer never confirms it exists.
                 .orElseThrow(() -> new ResourceFailure(Reasons.unknownListener(p.listenerName())));
@@ -165,8 +165,13 @@ public final class PacketSourceLifecycle {
                 && existing.isPresent() && existing.get().resourceId().equals(id)
                 && existing.get().subscriptionArns().size() == settings.deliveryQueueArns().size();
         if (sameSubscriptions) {
-            // Formatter, Enabled or Description only: one conditional write, no SNS call.
-            put(registration(id, p, customer, existing.get().subscriptionArns()), takeOverFrom);
+            // Formatter, Enabled, Description or Listener only: one conditional write, no SNS call.
+            try {
+                put(registration(id, p, customer, existing.get().subscriptionArns()), takeOverFrom);
+            } catch (RuntimeException e) {
+                restore(id, existing.get()); // it may have landed before it failed
+                throw e;
+            }
             return success(id, p, listener, existing.get().subscriptionArns());
         }
         List<String> made = new ArrayList<>();
@@ -209,10 +214,12 @@ public final class PacketSourceLifecycle {
         return success(id, p, listener, made);
     }
 
-    /** Puts back a registration this request removed (its old topic, on a failed topic change). */
+    /** Puts back a registration this request removed or rewrote, unless someone else has changed it since. */
     private void restore(String id, Registration r) {
         try {
-            if (store.registration(r.topicArn()).isEmpty() && !store.put(r, id)) {
+            Optional<Registration> now = store.registration(r.topicArn());
+            boolean ours = now.isEmpty() || now.get().resourceId().equals(id) && now.get().customerId().equals(r.customerId());
+            if (ours && !now.equals(Optional.of(r)) && !store.put(r, id)) {
                 LOG.warn("undo: old topic changed meanwhile resource={}", id);
             }
         } catch (RuntimeException e) {

@@ -10,8 +10,9 @@ import java.util.regex.Pattern;
 
 /**
  * Physical ids, derived (never random) so that CloudFormation's retry of a Create gets the same
- * id, hence the same registration. The Listener is part of the id: a new ListenerName is a
- * replacement; a new topic or role is not.
+ * id, hence the same registration. No property is part of the id, so every Update is in place and
+ * CloudFormation undoes it with another Update (a replacement it would undo by deleting the new
+ * resource, which by then holds the topic).
  *
  * <p>Every id of a customer's resource names its owner, {@code psrc-<customerId>-<hash>}: the
  * event's StackId, LogicalResourceId and PhysicalResourceId are whatever the invoker wrote, so
@@ -26,16 +27,16 @@ public final class PhysicalIds {
     private PhysicalIds() {}
 
     /** The id of a customer's resource. */
-    public static String of(String customerId, String stackId, String logicalId, String listenerName) {
+    public static String of(String customerId, String stackId, String logicalId) {
         if (!ApiKeys.isCustomerId(customerId)) {
             throw new IllegalArgumentException("not a customer id");
         }
-        return PREFIX + customerId + "-" + hash(stackId, logicalId, listenerName);
+        return PREFIX + customerId + "-" + hash(stackId, logicalId);
     }
 
     /** The id of a request no customer was authenticated for: it owns nothing, ever. */
-    public static String unowned(String stackId, String logicalId, String listenerName) {
-        return PREFIX + hash(stackId, logicalId, listenerName);
+    public static String unowned(String stackId, String logicalId) {
+        return PREFIX + hash(stackId, logicalId);
     }
 
     /** The customer an id belongs to; empty for an unowned id or anything else. */
@@ -49,9 +50,9 @@ public final class PhysicalIds {
         return customerId != null && owner(physicalId).filter(customerId::equals).isPresent();
     }
 
-    private static String hash(String stackId, String logicalId, String listenerName) {
+    private static String hash(String stackId, String logicalId) {
         try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest((nz(stackId) + "\n" + nz(logicalId) + "\n" + nz(listenerName))
+            byte[] h = MessageDigest.getInstance("SHA-256").digest((nz(stackId) + "\n" + nz(logicalId))
                     .getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(h, 0, 16);
         } catch (NoSuchAlgorithmException e) {

@@ -18,6 +18,11 @@ public final class Reasons {
         return "Unknown Listener " + ResourceProperties.clip(name) + ": ListenerName must name a Listener of your Proxylity account";
     }
 
+    public static String notYourAccount(String property, String arn) {
+        return property + " " + ResourceProperties.clip(arn) + " is not in an AWS account of your Proxylity account;"
+                + " ask Proxylity to add the account";
+    }
+
     public static String notYours() {
         return "PhysicalResourceId is not a Packet Source of the account the ApiKey belongs to";
     }

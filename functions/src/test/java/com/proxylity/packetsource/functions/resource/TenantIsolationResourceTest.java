@@ -66,8 +66,8 @@ class TenantIsolationResourceTest {
                 "YWNtZS13Zy1wdWJsaWMta2V5LWJhc2U2NC0zMi1ieXQ=", "http://sender").ownedBy("acme"));
         registry.put(new Listener("evil-udp", ListenerType.UDP, 4243, List.of("198.51.100.9"), null, "http://sender").ownedBy("evil"));
         registry.put(new Listener("unassigned", ListenerType.UDP, 4244, List.of("198.51.100.10"), null, "http://sender"));
-        registry.put(new Customer("acme", ApiKeys.sha256(ACME_KEY), "psx-acme-7f3a"));
-        registry.put(new Customer("evil", ApiKeys.sha256(EVIL_KEY), "psx-evil-0bad"));
+        registry.put(new Customer("acme", ApiKeys.sha256(ACME_KEY), "psx-acme-7f3a", java.util.Set.of("111122223333")));
+        registry.put(new Customer("evil", ApiKeys.sha256(EVIL_KEY), "psx-evil-0bad", java.util.Set.of("444455556666")));
         faults = new Faults();
         sns = new Sns(faults);
         sns.trust(ACME_ROLE, "psx-acme-7f3a", ACME_TOPIC, ACME_TOPIC_2);
@@ -173,7 +173,7 @@ class TenantIsolationResourceTest {
             assertEquals(before, state());
         }
         // Evil's own id naming acme's topic: not its registration, and acme's role refuses evil's ExternalId.
-        String evilId = PhysicalIds.of("evil", EVIL_STACK, "Sensors", "evil-udp");
+        String evilId = PhysicalIds.of("evil", EVIL_STACK, "Sensors");
         assertEquals("SUCCESS", send(event("Delete", EVIL_STACK, props(EVIL_KEY, "evil-udp", ACME_ROLE, ACME_TOPIC), evilId, null))
                 .get("Status").asText());
         assertEquals(before, state());
@@ -186,7 +186,41 @@ class TenantIsolationResourceTest {
         // Evil claims acme's stack id: its resource's id still names evil, so it owns nothing of acme's.
         JsonNode r = send(event("Create", STACK, props(EVIL_KEY, "evil-udp", EVIL_ROLE, ACME_TOPIC), null, null));
         assertEquals("FAILED", r.get("Status").asText());
-        assertTrue(r.get("Reason").asText().contains("already feeds another Packet Source"), r.toString());
+        assertTrue(r.get("Reason").asText().contains("is not in an AWS account of your Proxylity account"), r.toString());
+        assertEquals(before, state());
+    }
+
+    /**
+     * Acme's topic is not registered yet: evil's Create naming it must not hold it even for the
+     * moment an undo takes (acme's own Create would fail meanwhile, and acme's messages would
+     * leave from evil's Listener), and acme's role, even one whose trust policy forgot the
+     * ExternalId, is never used for evil.
+     */
+    @Test
+    void anotherCustomersTopicAndRoleAreRefusedBeforeAnythingIsWritten() throws Exception {
+        sns.trust(ACME_ROLE, "psx-evil-0bad", ACME_TOPIC, ACME_TOPIC_2); // acme's trust policy, wrongly open to evil
+        Map<String, Object> before = state();
+        for (Map<String, Object> p : List.of(props(EVIL_KEY, "evil-udp", EVIL_ROLE, ACME_TOPIC),
+                props(EVIL_KEY, "evil-udp", ACME_ROLE, ACME_TOPIC), props(EVIL_KEY, "evil-udp", ACME_ROLE, EVIL_TOPIC))) {
+            faults.reset(Integer.MAX_VALUE);
+            JsonNode r = send(event("Create", EVIL_STACK, p, null, null));
+            assertEquals("FAILED", r.get("Status").asText(), r.toString());
+            assertTrue(r.get("Reason").asText().contains("is not in an AWS account of your Proxylity account"), r.toString());
+            assertEquals(0, faults.calls, "no write, no AssumeRole");
+            assertEquals(before, state());
+        }
+    }
+
+    /** CloudFormation undoes a successful Update (another resource of the stack failed) with an Update back. */
+    @Test
+    void aRollbackOfASuccessfulListenerChangeRestoresTheOldPacketSource() throws Exception {
+        String id = createAcme();
+        Map<String, Object> before = state();
+        JsonNode moved = send(event("Update", STACK, props(ACME_KEY, "acme-wg", ACME_ROLE, ACME_TOPIC), id, acme()));
+        assertEquals("SUCCESS", moved.get("Status").asText(), moved.toString());
+        assertEquals(id, moved.get("PhysicalResourceId").asText());
+        JsonNode back = send(event("Update", STACK, acme(), id, props(ACME_KEY, "acme-wg", ACME_ROLE, ACME_TOPIC)));
+        assertEquals("SUCCESS", back.get("Status").asText(), back.toString());
         assertEquals(before, state());
     }
 
@@ -200,14 +234,12 @@ class TenantIsolationResourceTest {
         assertEquals("SUCCESS", topic.get("Status").asText(), topic.toString());
         assertTrue(registry.packetSource(ACME_TOPIC).isEmpty(), "the old topic is deregistered");
         assertEquals(2, sns.subscriptions.size(), "and unsubscribed");
-        JsonNode replaced = send(event("Update", STACK, props(ACME_KEY, "acme-wg", ACME_ROLE_2, ACME_TOPIC_2), id,
+        JsonNode listener = send(event("Update", STACK, props(ACME_KEY, "acme-wg", ACME_ROLE_2, ACME_TOPIC_2), id,
                 props(ACME_KEY, "acme-udp", ACME_ROLE_2, ACME_TOPIC_2)));
-        String newId = replaced.get("PhysicalResourceId").asText();
-        assertEquals("SUCCESS", replaced.get("Status").asText(), replaced.toString());
-        assertEquals("SUCCESS", send(event("Delete", STACK, props(ACME_KEY, "acme-udp", ACME_ROLE_2, ACME_TOPIC_2), id, null))
-                .get("Status").asText());
-        assertEquals("acme-wg", registry.packetSource(ACME_TOPIC_2).orElseThrow().listenerName(), "the replaced one's Delete leaves it");
-        assertEquals("SUCCESS", send(event("Delete", STACK, props(ACME_KEY, "acme-wg", ACME_ROLE_2, ACME_TOPIC_2), newId, null))
+        assertEquals("SUCCESS", listener.get("Status").asText(), listener.toString());
+        assertEquals(id, listener.get("PhysicalResourceId").asText(), "a new Listener updates in place");
+        assertEquals("acme-wg", registry.packetSource(ACME_TOPIC_2).orElseThrow().listenerName());
+        assertEquals("SUCCESS", send(event("Delete", STACK, props(ACME_KEY, "acme-wg", ACME_ROLE_2, ACME_TOPIC_2), id, null))
                 .get("Status").asText());
         assertTrue(registry.packetSource(ACME_TOPIC_2).isEmpty());
         assertTrue(sns.subscriptions.isEmpty());
@@ -222,7 +254,8 @@ class TenantIsolationResourceTest {
                 new Step("create", acme(), null),
                 new Step("new role", props(ACME_KEY, "acme-udp", ACME_ROLE_2, ACME_TOPIC), acme()),
                 new Step("new topic", props(ACME_KEY, "acme-udp", ACME_ROLE, ACME_TOPIC_2), acme()),
-                new Step("replacement", props(ACME_KEY, "acme-wg", ACME_ROLE, ACME_TOPIC), acme()));
+                new Step("new listener", props(ACME_KEY, "acme-wg", ACME_ROLE, ACME_TOPIC), acme()),
+                new Step("new listener and topic", props(ACME_KEY, "acme-wg", ACME_ROLE, ACME_TOPIC_2), acme()));
         for (Step step : steps) {
             // How many fallible calls the request makes when nothing fails.
             setUp();
@@ -231,7 +264,7 @@ class TenantIsolationResourceTest {
             assertEquals("SUCCESS", send(event(step.old() == null ? "Create" : "Update", STACK, step.props(), id, step.old()))
                     .get("Status").asText(), step.name());
             int calls = faults.calls;
-            assertTrue(calls >= 3, step.name() + ": " + calls);
+            assertTrue(calls >= 1, step.name() + ": " + calls);
             for (int k = 1; k <= calls; k++) {
                 setUp();
                 id = step.old() == null ? null : createAcme();
@@ -241,7 +274,7 @@ class TenantIsolationResourceTest {
                 String where = step.name() + ", failure at call " + k + " of " + calls + " (" + faults.failed + ")";
                 if ("FAILED".equals(r.get("Status").asText())) {
                     assertEquals(before, state(), where);
-                    if (step.name().equals("replacement")) {
+                    if (step.old() != null) {
                         // CloudFormation's rollback: an Update back to the old properties, on the old id.
                         faults.reset(Integer.MAX_VALUE);
                         JsonNode back = send(event("Update", STACK, step.old(), id, step.props()));
@@ -251,7 +284,7 @@ class TenantIsolationResourceTest {
                     }
                 } else {
                     // Only the old topic's clean-up comes after the commit; it may fail and is logged.
-                    assertEquals("new topic", step.name(), where + ": " + r);
+                    assertTrue(step.name().contains("topic"), where + ": " + r);
                     assertTrue(registry.packetSource(ACME_TOPIC_2).isPresent(), where);
                     assertTrue(registry.packetSource(ACME_TOPIC).isEmpty(), where);
                 }

@@ -68,9 +68,12 @@ public record LocalConfig(
      *
      * @param apiKeySha256 lowercase hex SHA-256 of the ApiKey ({@code <id>.<secret>})
      * @param externalId what AssumeRole carries for this customer ({@code psx-...})
+     * @param accounts the customer's AWS account ids: its Packet Sources may name topics and roles
+     *     of these only (local topics are in {@value #ACCOUNT})
      */
     public record CustomerConfig(@JsonProperty("id") String id, @JsonProperty("apiKeySha256") String apiKeySha256,
-                                 @JsonProperty("externalId") String externalId) {
+                                 @JsonProperty("externalId") String externalId,
+                                 @JsonProperty("accounts") List<String> accounts) {
         public CustomerConfig {
             if (id == null || apiKeySha256 == null || !apiKeySha256.matches("[0-9a-f]{64}") || externalId == null) {
                 throw new IllegalArgumentException("customer needs id, apiKeySha256 (64 lowercase hex) and externalId");

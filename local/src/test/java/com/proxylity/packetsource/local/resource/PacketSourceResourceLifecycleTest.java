@@ -60,7 +60,7 @@ class PacketSourceResourceLifecycleTest {
               - {name: udp1, protocol: udp, owner: acme}
             customerTopics: [orders, orders-v2, twice, locked, cli, everywhere]
             customers:
-              - {id: acme, apiKeySha256: %s, externalId: %s}
+              - {id: acme, apiKeySha256: %s, externalId: %s, accounts: ["000000000000", "111122223333"]}
             roles:
               - arn: %s
                 externalId: %s

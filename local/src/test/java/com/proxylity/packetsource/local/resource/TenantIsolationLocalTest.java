@@ -73,8 +73,8 @@ class TenantIsolationLocalTest {
               - {name: evil-udp, protocol: udp, owner: evil}
             customerTopics: [demo-tunnel, demo-plain, evil-out]
             customers:
-              - {id: demo, apiKeySha256: %s, externalId: psx-demo-1}
-              - {id: evil, apiKeySha256: %s, externalId: psx-evil-1}
+              - {id: demo, apiKeySha256: %s, externalId: psx-demo-1, accounts: ["000000000000", "111122223333"]}
+              - {id: evil, apiKeySha256: %s, externalId: psx-evil-1, accounts: ["000000000000", "444455556666"]}
             roles:
               - {arn: %s, externalId: psx-demo-1, actions: [sns:Subscribe, sns:Unsubscribe, sns:ListSubscriptionsByTopic], topics: [demo-tunnel, demo-plain]}
               - {arn: %s, externalId: psx-evil-1, actions: [sns:Subscribe, sns:Unsubscribe, sns:ListSubscriptionsByTopic], topics: [evil-out]}
