@@ -26,6 +26,7 @@ public final class Network extends Construct {
             InterfaceVpcEndpointAwsService.ECR, InterfaceVpcEndpointAwsService.ECR_DOCKER,
             InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS, InterfaceVpcEndpointAwsService.SECRETS_MANAGER);
     private final Vpc vpc;
+    private final java.util.Map<String, software.constructs.IDependable> endpoints = new java.util.LinkedHashMap<>();
 
     public Network(Construct scope, String id) {
         super(scope, id);
@@ -40,19 +41,29 @@ public final class Network extends Construct {
                                 .cidrMask(22).build()))
                 .build();
         SubnetSelection isolated = SubnetSelection.builder().subnetType(SubnetType.PRIVATE_ISOLATED).build();
-        vpc.addGatewayEndpoint("DynamoDb", GatewayVpcEndpointOptions.builder()
-                .service(GatewayVpcEndpointAwsService.DYNAMODB).subnets(List.of(isolated)).build());
+        endpoints.put("dynamodb", vpc.addGatewayEndpoint("DynamoDb", GatewayVpcEndpointOptions.builder()
+                .service(GatewayVpcEndpointAwsService.DYNAMODB).subnets(List.of(isolated)).build()));
         // ECR stores image layers in S3.
-        vpc.addGatewayEndpoint("S3", GatewayVpcEndpointOptions.builder()
-                .service(GatewayVpcEndpointAwsService.S3).subnets(List.of(isolated)).build());
+        endpoints.put("s3", vpc.addGatewayEndpoint("S3", GatewayVpcEndpointOptions.builder()
+                .service(GatewayVpcEndpointAwsService.S3).subnets(List.of(isolated)).build()));
         int i = 0;
         for (InterfaceVpcEndpointAwsService service : INTERFACE_ENDPOINTS) {
-            vpc.addInterfaceEndpoint("Endpoint" + (i++), InterfaceVpcEndpointOptions.builder()
-                    .service(service).subnets(isolated).privateDnsEnabled(true).build());
+            endpoints.put(service.getShortName(), vpc.addInterfaceEndpoint("Endpoint" + (i++),
+                    InterfaceVpcEndpointOptions.builder().service(service).subnets(isolated).privateDnsEnabled(true).build()));
         }
     }
 
     public Vpc vpc() {
         return vpc;
+    }
+
+    /** The Secrets Manager endpoint: what Egress's SnapStart initialisation reads the key through. */
+    public software.constructs.IDependable secretsManagerEndpoint() {
+        return endpoints.get(InterfaceVpcEndpointAwsService.SECRETS_MANAGER.getShortName());
+    }
+
+    /** Every endpoint, gateway and interface: the sender's task needs all of them to start. */
+    public List<software.constructs.IDependable> endpoints() {
+        return List.copyOf(endpoints.values());
     }
 }

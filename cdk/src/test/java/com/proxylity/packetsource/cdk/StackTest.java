@@ -265,6 +265,43 @@ class StackTest {
         return grants;
     }
 
+    /**
+     * Deploy-time ordering the templates' references do not give: Egress's version (its SnapStart
+     * initialisation reads the egress key) waits for the Secrets Manager endpoint, and the sender's
+     * service waits for every endpoint its task needs to start.
+     */
+    @Test
+    void egressVersionAndSenderServiceWaitForTheEndpointsTheyNeed() {
+        for (PacketSourceStack stack : Synth.stacks()) {
+            Template t = Synth.template(stack);
+            Map<String, String> endpointByService = new java.util.HashMap<>();
+            for (Map.Entry<String, JsonNode> e : Templates.resources(t, "AWS::EC2::VPCEndpoint")) {
+                String service = Templates.text(e.getValue().at("/Properties/ServiceName"));
+                if (service == null) service = e.getValue().at("/Properties/ServiceName").toString();
+                endpointByService.put(service, e.getKey());
+            }
+            assertEquals(2 + Network.INTERFACE_ENDPOINTS.size(), endpointByService.size(), endpointByService.toString());
+            String secrets = endpointByService.entrySet().stream().filter(e -> e.getKey().contains("secretsmanager"))
+                    .map(Map.Entry::getValue).findFirst().orElseThrow();
+
+            String egressFn = Templates.logicalId(t, "AWS::Lambda::Function", "FunctionName", "packet-source-Egress");
+            JsonNode version = Templates.resources(t, "AWS::Lambda::Version").stream()
+                    .filter(v -> v.getValue().at("/Properties/FunctionName/Ref").asText().equals(egressFn))
+                    .map(Map.Entry::getValue).findFirst().orElseThrow();
+            assertTrue(dependsOn(version).contains(secrets), "Egress's SnapStart init reads the key: " + dependsOn(version));
+
+            JsonNode service = Templates.resources(t, "AWS::ECS::Service").get(0).getValue();
+            assertTrue(dependsOn(service).containsAll(endpointByService.values()),
+                    "the sender waits for ECR, S3, Logs, Secrets Manager and DynamoDB endpoints: " + dependsOn(service));
+        }
+    }
+
+    static Set<String> dependsOn(JsonNode resource) {
+        Set<String> out = new HashSet<>();
+        Templates.list(resource.get("DependsOn")).forEach(d -> out.add(d.asText()));
+        return out;
+    }
+
     @Test
     void senderSitsBehindAnNlbWithOneElasticIpPerAzAndUdpListeners() {
         for (PacketSourceStack stack : Synth.stacks()) {
