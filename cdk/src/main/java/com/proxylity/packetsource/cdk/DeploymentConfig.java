@@ -22,7 +22,8 @@ import java.util.function.Function;
  * @param alarmEmail optional e-mail subscribed to the alarm topic (null: none)
  * @param senderImageTag tag of the sender image in the ECR repository {@code packet-source-sender}
  * @param senderTasks desired Fargate tasks per region
- * @param validateConcurrency reserved concurrency of Validate (bounds the per-environment rate limit); 0: none
+ * @param validateConcurrency reserved concurrency of Validate (bounds the per-environment rate limit); 0 (the
+ *        default): none, because an account whose concurrency quota is still 10 cannot reserve any
  * @param discardAlarmThreshold discards of one reason per 5 minutes that raise its alarm
  * @param customers onboarded customers: whose topics the delivery queues admit, who may invoke
  *        the resource provider (none: the queues admit no topic and nobody may invoke it)
@@ -59,6 +60,7 @@ public record DeploymentConfig(List<String> regions, String homeRegion, String a
                 throw new IllegalArgumentException("listener " + l.name() + ": owner " + l.owner() + " is not one of the customers");
             }
         }
+        if (validateConcurrency < 0) throw new IllegalArgumentException("validateConcurrency must be 0 (none) or more");
         if (pipeBatchSize < 1 || pipeBatchSize > 10) throw new IllegalArgumentException("pipeBatchSize must be 1-10");
         if (pipeBatchingWindowSeconds < 0 || pipeBatchingWindowSeconds > 300) {
             throw new IllegalArgumentException("pipeBatchingWindowSeconds must be 0-300");
@@ -91,7 +93,7 @@ public record DeploymentConfig(List<String> regions, String homeRegion, String a
                 string(get.apply("alarmEmail"), null),
                 string(get.apply("senderImageTag"), "latest"),
                 integer(get.apply("senderTasks"), 1),
-                integer(get.apply("validateConcurrency"), 4),
+                integer(get.apply("validateConcurrency"), 0),
                 integer(get.apply("discardAlarmThreshold"), 100),
                 customers(get.apply("customers")),
                 listeners(get.apply("listeners")),

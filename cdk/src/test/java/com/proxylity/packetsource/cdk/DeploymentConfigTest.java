@@ -20,6 +20,13 @@ class DeploymentConfigTest {
     }
 
     @Test
+    void validateReservesNothingUnlessAsked() {
+        assertEquals(0, from(Map.of()).validateConcurrency(), "a new account (quota 10) cannot reserve any");
+        assertEquals(4, from(Map.of("validateConcurrency", 4)).validateConcurrency());
+        assertThrows(IllegalArgumentException.class, () -> from(Map.of("validateConcurrency", -1)));
+    }
+
+    @Test
     void moreThanOneSenderTaskIsRefusedUntilEgressRoutesByOwner() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> from(Map.of("senderTasks", 2)));
