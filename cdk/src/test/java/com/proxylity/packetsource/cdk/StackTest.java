@@ -187,7 +187,7 @@ class StackTest {
                 if (isGlobal && !home) continue;
                 JsonNode resource = Templates.one(t, isGlobal ? "AWS::DynamoDB::GlobalTable" : "AWS::DynamoDB::Table",
                         "TableName", r.tableName());
-                assertEquals("Retain", resource.path("DeletionPolicy").asText(), r.tableName());
+                assertEquals("RetainExceptOnCreate", resource.path("DeletionPolicy").asText(), r.tableName());
                 JsonNode p = resource.get("Properties");
                 List<String> keys = new ArrayList<>();
                 p.get("KeySchema").forEach(k -> keys.add(k.get("AttributeName").asText() + "/" + k.get("KeyType").asText()));
@@ -213,6 +213,40 @@ class StackTest {
             JsonNode sessions = Templates.one(t, "AWS::DynamoDB::Table", "TableName", names.sessions()).get("Properties");
             assertEquals(Tables.Sessions.TTL, sessions.at("/TimeToLiveSpecification/AttributeName").asText());
             assertTrue(sessions.at("/TimeToLiveSpecification/Enabled").asBoolean());
+        }
+    }
+
+    /**
+     * First deployment: the tables are created, and a create that rolls back deletes them (they
+     * are empty), so the retry does not collide. Second deployment (after the stack was deleted,
+     * its tables kept): {@code cdk deploy --import-existing-resources} adopts every kept table,
+     * which CloudFormation does only for a resource with a static name and a Retain or
+     * RetainExceptOnCreate policy of an importable type. No other resource outlives its stack, so
+     * nothing else can fail with "already exists".
+     */
+    @Test
+    void aSecondDeploymentAdoptsTheKeptTablesAndAFailedFirstOneLeavesNone() {
+        Tables names = Tables.withPrefix(RegistryTables.PREFIX);
+        Set<String> importable = Set.of("AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable");
+        for (PacketSourceStack stack : Synth.stacks()) {
+            Template t = Synth.template(stack);
+            boolean home = stack.getRegion().equals(Synth.HOME);
+            Set<String> kept = new HashSet<>();
+            Templates.json(t).get("Resources").fields().forEachRemaining(e -> {
+                JsonNode r = e.getValue();
+                String policy = r.path("DeletionPolicy").asText("Delete");
+                if (policy.equals("Delete")) return;
+                String type = r.get("Type").asText();
+                assertTrue(importable.contains(type), "only tables outlive the stack: " + e.getKey() + " " + type);
+                assertEquals("RetainExceptOnCreate", policy, e.getKey() + ": a failed first create leaves nothing");
+                assertEquals("Retain", r.path("UpdateReplacePolicy").asText(), e.getKey());
+                JsonNode name = r.at("/Properties/TableName");
+                assertTrue(name.isTextual(), e.getKey() + ": auto-import needs a static name, not " + name);
+                kept.add(name.asText());
+            });
+            Set<String> expected = new HashSet<>(Set.of(names.listeners(), names.sessions()));
+            if (home) expected.addAll(Set.of(names.packetSources(), names.customers()));
+            assertEquals(expected, kept, stack.getRegion());
         }
     }
 
