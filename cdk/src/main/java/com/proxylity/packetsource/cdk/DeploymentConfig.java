@@ -20,7 +20,8 @@ import java.util.function.Function;
  * @param pipeBatchSize Pipe BatchSize (1-10); Validate's state budget uses the same number
  * @param pipeBatchingWindowSeconds Pipe MaximumBatchingWindowInSeconds (0-300)
  * @param alarmEmail optional e-mail subscribed to the alarm topic (null: none)
- * @param senderImageTag tag of the sender image in the ECR repository {@code packet-source-sender}
+ * @param senderImageTag tag of the sender image in the ECR repository {@code packet-source-sender}; required,
+ *        and never {@code latest}
  * @param senderTasks desired Fargate tasks per region
  * @param validateConcurrency reserved concurrency of Validate (bounds the per-environment rate limit); 0 (the
  *        default): none, because an account whose concurrency quota is still 10 cannot reserve any
@@ -50,6 +51,17 @@ public record DeploymentConfig(List<String> regions, String homeRegion, String a
         if (homeRegion == null) homeRegion = regions.get(0);
         if (!regions.contains(homeRegion)) {
             throw new IllegalArgumentException("homeRegion " + homeRegion + " must be one of the regions " + regions);
+        }
+        // A mutable tag would let a rollback or a new task pull an image nobody deployed.
+        if (senderImageTag == null) {
+            throw new IllegalArgumentException("senderImageTag is required: the tag you pushed the sender image with "
+                    + "(e.g. -c senderImageTag=v1, README \"Deploy to AWS\" step 3)");
+        }
+        if (senderImageTag.equals("latest")) {
+            throw new IllegalArgumentException("senderImageTag latest is mutable: push and deploy an explicit tag");
+        }
+        if (!senderImageTag.matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")) {
+            throw new IllegalArgumentException("senderImageTag is not a valid image tag: " + senderImageTag);
         }
         if (!account.matches("\\d{12}")) throw new IllegalArgumentException("account must be 12 digits");
         if (customers.stream().map(CustomerSpec::id).distinct().count() != customers.size()) {
@@ -91,7 +103,7 @@ public record DeploymentConfig(List<String> regions, String homeRegion, String a
                 integer(get.apply("pipeBatchSize"), DeploymentNumbers.PIPE_BATCH_SIZE),
                 integer(get.apply("pipeBatchingWindowSeconds"), DeploymentNumbers.PIPE_BATCHING_WINDOW_SECONDS),
                 string(get.apply("alarmEmail"), null),
-                string(get.apply("senderImageTag"), "latest"),
+                string(get.apply("senderImageTag"), null),
                 integer(get.apply("senderTasks"), 1),
                 integer(get.apply("validateConcurrency"), 0),
                 integer(get.apply("discardAlarmThreshold"), 100),

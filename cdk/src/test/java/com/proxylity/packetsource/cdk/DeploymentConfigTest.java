@@ -11,7 +11,19 @@ import org.junit.jupiter.api.Test;
 /** The app refuses settings it cannot deploy correctly, at synth time. */
 class DeploymentConfigTest {
     private static DeploymentConfig from(Map<String, Object> context) {
-        return DeploymentConfig.fromContext(context::get, Path.of("."));
+        Map<String, Object> c = new java.util.HashMap<>(Map.of("senderImageTag", "v1"));
+        c.putAll(context);
+        return DeploymentConfig.fromContext(c::get, Path.of("."));
+    }
+
+    @Test
+    void theSenderImageTagIsRequiredAndNeverLatest() {
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> DeploymentConfig.fromContext(k -> null, Path.of(".")));
+        assertTrue(missing.getMessage().contains("senderImageTag is required"), missing.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> from(Map.of("senderImageTag", "latest")));
+        assertThrows(IllegalArgumentException.class, () -> from(Map.of("senderImageTag", "a/b")));
+        assertEquals("2026-12-06.1", from(Map.of("senderImageTag", "2026-12-06.1")).senderImageTag());
     }
 
     @Test

@@ -380,6 +380,8 @@ class StackTest {
             Template t = Synth.template(stack);
             JsonNode container = Templates.resources(t, "AWS::ECS::TaskDefinition").get(0).getValue()
                     .at("/Properties/ContainerDefinitions/0");
+            assertTrue(container.get("Image").toString().endsWith(":" + Synth.IMAGE_TAG + "\"]]}"),
+                    "the explicit tag from context: " + container.get("Image"));
             Set<String> secretNames = new HashSet<>();
             container.get("Secrets").forEach(s -> secretNames.add(s.get("Name").asText()));
             assertEquals(Set.of("PS_EGRESS_HMAC_KEY", "PS_WG_KEY_WG"), secretNames);

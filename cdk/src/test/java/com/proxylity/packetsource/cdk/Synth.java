@@ -19,6 +19,7 @@ final class Synth {
     static final String GLOBEX_CFN_ROLE = "arn:aws:iam::444455556666:role/cfn-deployer";
     static final String CUSTOMERS = "[{\"id\":\"acme\",\"accounts\":[\"" + ACME_ACCOUNT + "\"]},"
             + "{\"id\":\"globex\",\"accounts\":[\"" + GLOBEX_ACCOUNT + "\"],\"cloudFormationRoles\":[\"" + GLOBEX_CFN_ROLE + "\"]}]";
+    static final String IMAGE_TAG = "v1";
     static final Path REPO = Path.of("").toAbsolutePath().getParent();
     private static List<PacketSourceStack> stacks;
     private static App app;
@@ -29,7 +30,7 @@ final class Synth {
     static synchronized List<PacketSourceStack> stacks() {
         if (stacks == null) {
             app = PacketSourceApp.newApp(Map.of("regions", String.join(",", REGIONS), "alarmEmail", "ops@example.com",
-                    "customers", CUSTOMERS));
+                    "customers", CUSTOMERS, "senderImageTag", IMAGE_TAG));
             stacks = PacketSourceApp.build(app, REPO);
             app.synth();
         }
@@ -43,7 +44,7 @@ final class Synth {
 
     static synchronized PacketSourceStack withoutCustomers() {
         if (withoutCustomers == null) {
-            App a = PacketSourceApp.newApp(Map.of("regions", "us-east-1"));
+            App a = PacketSourceApp.newApp(Map.of("regions", "us-east-1", "senderImageTag", IMAGE_TAG));
             withoutCustomers = PacketSourceApp.build(a, REPO).get(0);
             a.synth();
         }
