@@ -57,9 +57,6 @@ final class PacketSourceNag {
                 "NLB access logs exist only for TLS listeners; these listeners are UDP");
         on(stack, p + "Sender/NlbGroup/Resource", "AwsSolutions-EC23",
                 "The Listener's UDP ports are public by purpose: any client on the Internet talks to them");
-        on(stack, p + "Sender/SenderGroup/Resource", "AwsSolutions-EC23",
-                "UDP target groups preserve the client's address, so the task sees Internet sources on the "
-                        + "Listener ports only; the egress API port admits only the Egress Lambda and NLB groups");
         on(stack, p + "Sender/Task/ExecutionRole/DefaultPolicy/Resource", "AwsSolutions-IAM5",
                 "ecr:GetAuthorizationToken has no resource-level scope; image pulls and secrets are scoped "
                         + "to the repository and the secrets",

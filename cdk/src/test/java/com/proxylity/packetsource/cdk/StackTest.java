@@ -408,13 +408,26 @@ class StackTest {
                     assertTrue(p.has("SourceSecurityGroupId"));
                 }
             }
+            String nlbGroup = Templates.json(t).at("/Resources/" + Templates.resources(t,
+                    "AWS::ElasticLoadBalancingV2::LoadBalancer").get(0).getKey() + "/Properties/SecurityGroups/0/Fn::GetAtt/0").asText();
+            String senderGroup = Templates.json(t).at("/Resources/" + Templates.resources(t, "AWS::ECS::Service").get(0).getKey()
+                    + "/Properties/NetworkConfiguration/AwsvpcConfiguration/SecurityGroups/0/Fn::GetAtt/0").asText();
             for (Map.Entry<String, JsonNode> sg : Templates.resources(t, "AWS::EC2::SecurityGroup")) {
                 for (JsonNode in : sg.getValue().at("/Properties/SecurityGroupIngress")) {
                     if (in.path("CidrIp").asText().equals("0.0.0.0/0")) {
+                        assertEquals(nlbGroup, sg.getKey(), "only the NLB is open to all: " + in);
                         assertEquals("udp", in.get("IpProtocol").asText(), "only the Listener ports are open to all: " + in);
                     }
                 }
             }
+            Set<Integer> throughNlb = new HashSet<>();
+            for (Map.Entry<String, JsonNode> rule : Templates.resources(t, "AWS::EC2::SecurityGroupIngress")) {
+                JsonNode p = rule.getValue().get("Properties");
+                if (!p.at("/GroupId/Fn::GetAtt/0").asText().equals(senderGroup) || !p.path("IpProtocol").asText().equals("udp")) continue;
+                assertEquals(nlbGroup, p.at("/SourceSecurityGroupId/Fn::GetAtt/0").asText(), "Listener ports through the NLB: " + p);
+                throughNlb.add(p.get("FromPort").asInt());
+            }
+            assertEquals(Set.of(5683, 51820), throughNlb);
             String export = Templates.json(t).at("/Outputs/PacketSourceServiceToken/Export/Name").asText();
             assertEquals("ProxylityPacketSourceServiceToken-" + stack.getRegion(), export);
         }
