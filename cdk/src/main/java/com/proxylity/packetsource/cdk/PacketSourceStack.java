@@ -28,7 +28,7 @@ public final class PacketSourceStack extends Stack {
                 .build());
         Code code = Code.fromAsset(config.functionsZip().toString());
 
-        DeliveryQueue queues = new DeliveryQueue(this, "Delivery", config.customerAccounts());
+        DeliveryQueue queues = new DeliveryQueue(this, "Delivery", config.customerAccounts(), config.pipeBatchSize());
         tables = new RegistryTables(this, "Registry", config);
         Network network = new Network(this, "Network");
 

@@ -74,6 +74,42 @@ class StackTest {
         }
     }
 
+    /**
+     * A full batch of the largest messages the queue accepts fits StartSyncExecution's input, so
+     * no batch can fail for its size; and docs/deployment.md's table is {@link PipeInput}.
+     */
+    @Test
+    void theQueueRefusesEveryMessageThatCouldOverflowAFullBatch() throws Exception {
+        for (PacketSourceStack stack : Synth.stacks()) {
+            Template t = Synth.template(stack);
+            JsonNode q = Templates.one(t, "AWS::SQS::Queue", "QueueName",
+                    DeploymentNumbers.deliveryQueueName(stack.getRegion())).get("Properties");
+            int batch = Templates.resources(t, "AWS::Pipes::Pipe").get(0).getValue()
+                    .at("/Properties/SourceParameters/SqsQueueParameters/BatchSize").asInt();
+            int max = q.get("MaximumMessageSize").asInt();
+            assertEquals(PipeInput.maximumMessageSize(batch), max);
+            assertTrue(PipeInput.worstCaseInput(batch, max) <= PipeInput.LIMIT, "a full batch fits: " + max);
+            assertTrue(PipeInput.worstCaseInput(batch, max + 1_024) > PipeInput.LIMIT, "and no more than whole KiB allow");
+        }
+        String doc = Files.readString(Synth.REPO.resolve("docs/deployment.md"));
+        String section = doc.substring(doc.indexOf("## Batch size and message size"), doc.indexOf("## One registry for all regions"));
+        Set<Integer> sizes = new HashSet<>();
+        for (String line : section.lines().filter(l -> l.matches("\\| \\d+.*")).toList()) {
+            String[] cells = line.split("\\|");
+            int n = Integer.parseInt(cells[1].trim().split(" ")[0]);
+            int max = PipeInput.maximumMessageSize(n);
+            assertEquals(max, number(cells[2]), line);
+            assertEquals(PipeInput.worstCaseInput(n, max), number(cells[3]), line);
+            assertEquals(DeploymentNumbers.stateSharePerMessage(n), number(cells[4]), line);
+            sizes.add(n);
+        }
+        assertTrue(sizes.contains(DeploymentNumbers.PIPE_BATCH_SIZE) && sizes.size() >= 4, "the table's rows: " + sizes);
+    }
+
+    private static long number(String cell) {
+        return Long.parseLong(cell.trim().replace(",", ""));
+    }
+
     @Test
     void pipeReadsTheQueueAndStartsTheStateMachineSynchronously() {
         for (PacketSourceStack stack : Synth.stacks()) {
@@ -121,6 +157,48 @@ class StackTest {
             assertTrue(asl.get("TimeoutSeconds").asInt() + 30 <= DeploymentNumbers.VISIBILITY_TIMEOUT_SECONDS,
                     "the execution timeout stays well below the visibility timeout");
         }
+    }
+
+    /**
+     * A Pipe reading SQS cannot be capped, so it may run more executions than Validate's
+     * reservation: every Task state waits out throttling much longer than the old four quick
+     * retries (15 s), yet all of them together stay within the execution's timeout.
+     */
+    @Test
+    void throttledTaskStatesWaitLongerButWithinTheExecutionTimeout() throws Exception {
+        JsonNode sm = Templates.resources(Synth.template(Synth.stack(Synth.HOME)), "AWS::StepFunctions::StateMachine")
+                .get(0).getValue().get("Properties");
+        JsonNode asl = Templates.JSON.readTree(sm.get("DefinitionString").asText());
+        Map<String, JsonNode> tasks = new java.util.LinkedHashMap<>();
+        collectTasks(asl.get("States"), tasks);
+        assertEquals(Set.copyOf(PipelineFunctions.STATES), tasks.keySet());
+        double total = 0;
+        for (Map.Entry<String, JsonNode> e : tasks.entrySet()) {
+            JsonNode throttle = null;
+            for (JsonNode r : e.getValue().get("Retry")) {
+                if (Templates.list(r.get("ErrorEquals")).stream().anyMatch(x -> x.asText().equals("Lambda.TooManyRequestsException"))) {
+                    assertEquals(1, r.get("ErrorEquals").size(), e.getKey() + ": throttling has its own retrier");
+                    throttle = r;
+                }
+            }
+            assertTrue(throttle != null, e.getKey() + " retries throttling");
+            double wait = 0;
+            for (int i = 0; i < throttle.get("MaxAttempts").asInt(); i++) {
+                wait += Math.min(throttle.get("IntervalSeconds").asDouble() * Math.pow(throttle.get("BackoffRate").asDouble(), i),
+                        throttle.get("MaxDelaySeconds").asDouble());
+            }
+            assertTrue(wait >= 45, e.getKey() + " waits long enough for a free environment: " + wait);
+            total += wait;
+        }
+        assertTrue(total <= DeploymentNumbers.EXECUTION_TIMEOUT_SECONDS, "all throttle waits fit the execution: " + total);
+    }
+
+    private static void collectTasks(JsonNode states, Map<String, JsonNode> out) {
+        states.fields().forEachRemaining(e -> {
+            if (e.getValue().path("Type").asText().equals("Task")) out.put(e.getKey(), e.getValue());
+            JsonNode inner = e.getValue().at("/ItemProcessor/States");
+            if (!inner.isMissingNode()) collectTasks(inner, out);
+        });
     }
 
     @Test
