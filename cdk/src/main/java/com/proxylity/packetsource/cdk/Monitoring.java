@@ -36,44 +36,46 @@ public final class Monitoring extends Construct {
         if (config.alarmEmail() != null) topic.addSubscription(new EmailSubscription(config.alarmEmail()));
 
         Metric dlqDepth = t.queues().deadLetters().metricApproximateNumberOfMessagesVisible(max());
-        alarm("DlqNotEmpty", dlqDepth, 0, "Records failed maxReceiveCount times and wait intact in the DLQ");
+        alarm("DlqNotEmpty", "dlqnotempty", dlqDepth, 0, "Records failed maxReceiveCount times and wait intact in the DLQ");
         Metric oldest = t.queues().queue().metricApproximateAgeOfOldestMessage(max());
-        alarm("DeliveryQueueOldestMessageAge", oldest, 300, "The oldest delivery queue message is older than 5 minutes");
+        alarm("DeliveryQueueOldestMessageAge", "deliveryqueueoldestmessageage", oldest, 300, "The oldest delivery queue message is older than 5 minutes");
 
         Map<String, String> pipe = Map.of("PipeName", t.pipeName());
-        alarm("PipeExecutionFailed", metric("AWS/EventBridge/Pipes", "ExecutionFailed", pipe), 0,
+        alarm("PipeExecutionFailed", "pipeexecutionfailed", metric("AWS/EventBridge/Pipes", "ExecutionFailed", pipe), 0,
                 "The Pipe could not run a batch (the batch returns to the queue)");
-        alarm("PipeTargetStageFailed", metric("AWS/EventBridge/Pipes", "TargetStageFailed", pipe), 0,
+        alarm("PipeTargetStageFailed", "pipetargetstagefailed", metric("AWS/EventBridge/Pipes", "TargetStageFailed", pipe), 0,
                 "The state machine execution failed or the Pipe could not start it");
-        alarm("StateMachineExecutionsFailed", t.stateMachine().metricFailed(sum()), 0,
+        alarm("StateMachineExecutionsFailed", "statemachineexecutionsfailed", t.stateMachine().metricFailed(sum()), 0,
                 "Executions failed (PipelineFailed): the whole batch is retried");
-        alarm("StateMachineExecutionsTimedOut", t.stateMachine().metricTimedOut(sum()), 0,
+        alarm("StateMachineExecutionsTimedOut", "statemachineexecutionstimedout", t.stateMachine().metricTimedOut(sum()), 0,
                 "Executions ran past the state machine's timeout");
         for (PipelineFunction f : t.functions()) {
             String name = f.getNode().getId();
-            alarm("Lambda-" + name + "-Errors", f.function().metricErrors(sum()), 0, name + " threw (after its own handling)");
-            alarm("Lambda-" + name + "-Throttles", f.function().metricThrottles(sum()), 0, name + " was throttled");
+            alarm("Lambda-" + name + "-Errors", name.equals(ResourceProvider.HANDLER)
+                    ? "lambda-packetsourceresource-errors" : "lambda-state-errors", f.function().metricErrors(sum()), 0, name + " threw (after its own handling)");
+            alarm("Lambda-" + name + "-Throttles", "lambda-state-throttles", f.function().metricThrottles(sum()), 0, name + " was throttled");
         }
         for (DiscardReason reason : DiscardReason.values()) {
-            alarm("Discards-" + reason.name(), metric(NAMESPACE, "PacketsDiscarded", Map.of("Reason", reason.name())),
+            alarm("Discards-" + reason.name(), "discards-reason", metric(NAMESPACE, "PacketsDiscarded", Map.of("Reason", reason.name())),
                     config.discardAlarmThreshold(), "More than " + config.discardAlarmThreshold()
                             + " packets discarded as " + reason.name() + " in 5 minutes");
         }
         for (ListenerSpec l : t.listeners()) {
             var group = t.sender().targetGroups().get(l.name());
-            alarm("Sender-" + l.name() + "-UnhealthyHosts", group.getMetrics().unHealthyHostCount(max()), 0,
+            alarm("Sender-" + l.name() + "-UnhealthyHosts", "sender-listener-health", group.getMetrics().unHealthyHostCount(max()), 0,
                     "A sender task fails its health check on Listener " + l.name());
             Alarm noHealthy = Alarm.Builder.create(this, "Sender-" + l.name() + "-NoHealthyHost")
                     .alarmName("packet-source-Sender-" + l.name() + "-NoHealthyHost")
-                    .alarmDescription("No healthy sender behind Listener " + l.name() + ": nothing can be sent")
+                    .alarmDescription(describe("No healthy sender behind Listener " + l.name() + ": nothing can be sent",
+                            "sender-listener-health"))
                     .metric(group.getMetrics().healthyHostCount(min()))
                     .threshold(1).evaluationPeriods(2)
                     .comparisonOperator(ComparisonOperator.LESS_THAN_THRESHOLD)
                     .treatMissingData(TreatMissingData.BREACHING).build();
             register(noHealthy);
         }
-        alarm("SenderCpuHigh", t.sender().service().metricCpuUtilization(avg()), 80, "Sender CPU above 80 %");
-        alarm("SenderMemoryHigh", t.sender().service().metricMemoryUtilization(avg()), 80, "Sender memory above 80 %");
+        alarm("SenderCpuHigh", "sender-cpu-memory", t.sender().service().metricCpuUtilization(avg()), 80, "Sender CPU above 80 %");
+        alarm("SenderMemoryHigh", "sender-cpu-memory", t.sender().service().metricMemoryUtilization(avg()), 80, "Sender memory above 80 %");
 
         dashboard(t, dlqDepth, oldest);
     }
@@ -112,10 +114,20 @@ public final class Monitoring extends Construct {
         return GraphWidget.Builder.create().title(title).left(metrics).width(12).build();
     }
 
-    private void alarm(String name, IMetric metric, double threshold, String description) {
+    /**
+     * The description ends with the runbook link: an explicit anchor ({@code <a id>}) of
+     * docs/runbook.md, so renaming a heading never breaks it (StackTest checks every link).
+     */
+    static String describe(String text, String runbookAnchor) {
+        return text + " (" + RUNBOOK + "#" + runbookAnchor + ")";
+    }
+
+    public static final String RUNBOOK = "docs/runbook.md";
+
+    private void alarm(String name, String runbookAnchor, IMetric metric, double threshold, String description) {
         register(Alarm.Builder.create(this, name)
                 .alarmName("packet-source-" + name)
-                .alarmDescription(description + " (docs/runbook.md#" + name.toLowerCase(java.util.Locale.ROOT) + ")")
+                .alarmDescription(describe(description, runbookAnchor))
                 .metric(metric)
                 .threshold(threshold)
                 .evaluationPeriods(1)

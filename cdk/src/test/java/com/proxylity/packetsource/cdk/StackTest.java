@@ -511,6 +511,30 @@ class StackTest {
         }
     }
 
+    /** Every alarm's description ends with a link to an explicit anchor that docs/runbook.md has. */
+    @Test
+    void everyAlarmLinksToARunbookSectionThatExists() throws Exception {
+        String runbook = Files.readString(Synth.REPO.resolve(Monitoring.RUNBOOK));
+        Set<String> anchors = new HashSet<>();
+        java.util.regex.Matcher a = java.util.regex.Pattern.compile("<a id=\"([a-z0-9-]+)\"></a>").matcher(runbook);
+        while (a.find()) assertTrue(anchors.add(a.group(1)), "anchor once: " + a.group(1));
+        java.util.regex.Pattern link = java.util.regex.Pattern.compile(
+                "\\(" + java.util.regex.Pattern.quote(Monitoring.RUNBOOK) + "#([a-z0-9-]+)\\)$");
+        int alarms = 0;
+        for (PacketSourceStack stack : List.of(Synth.stack(Synth.HOME), Synth.stack("eu-west-1"), Synth.withoutCustomers())) {
+            for (Map.Entry<String, JsonNode> e : Templates.resources(Synth.template(stack), "AWS::CloudWatch::Alarm")) {
+                String name = e.getValue().at("/Properties/AlarmName").asText();
+                String description = Templates.text(e.getValue().at("/Properties/AlarmDescription"));
+                assertTrue(description != null, name + " has a literal description");
+                java.util.regex.Matcher m = link.matcher(description);
+                assertTrue(m.find(), name + " links to the runbook: " + description);
+                assertTrue(anchors.contains(m.group(1)), name + ": docs/runbook.md has no anchor " + m.group(1));
+                alarms++;
+            }
+        }
+        assertTrue(alarms > 3 * 30, "every alarm of every stack was checked: " + alarms);
+    }
+
     @Test
     void everyAlarmIsPresentWithItsMetricAndNotifiesTheTopic() {
         for (PacketSourceStack stack : Synth.stacks()) {
