@@ -126,6 +126,20 @@ class StackTest {
             assertEquals(DeploymentNumbers.PIPE_BATCHING_WINDOW_SECONDS,
                     p.at("/SourceParameters/SqsQueueParameters/MaximumBatchingWindowInSeconds").asInt());
             assertEquals("REQUEST_RESPONSE", p.at("/TargetParameters/StepFunctionStateMachineParameters/InvocationType").asText());
+            assertEquals("ERROR", p.at("/LogConfiguration/Level").asText());
+            assertTrue(p.at("/LogConfiguration/IncludeExecutionData").isMissingNode(), "never the payloads");
+            String logsId = Templates.logicalId(t, "AWS::Logs::LogGroup", "LogGroupName", DeliveryPipe.LOG_GROUP);
+            assertEquals(logsId, p.at("/LogConfiguration/CloudwatchLogsLogDestination/LogGroupArn/Fn::GetAtt/0").asText());
+            String roleId = p.at("/RoleArn/Fn::GetAtt/0").asText();
+            boolean mayWrite = false;
+            for (Map.Entry<String, JsonNode> pol : Templates.resources(t, "AWS::IAM::Policy")) {
+                if (!pol.getValue().at("/Properties/Roles/0/Ref").asText().equals(roleId)) continue;
+                for (JsonNode st : pol.getValue().at("/Properties/PolicyDocument/Statement")) {
+                    mayWrite |= Templates.list(st.get("Action")).stream().anyMatch(a -> a.asText().equals("logs:PutLogEvents"))
+                            && Templates.list(st.get("Resource")).stream().allMatch(r -> r.at("/Fn::GetAtt/0").asText().equals(logsId));
+                }
+            }
+            assertTrue(mayWrite, "the Pipe's role writes its own log group only");
         }
     }
 
