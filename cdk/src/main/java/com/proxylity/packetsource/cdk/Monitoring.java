@@ -10,6 +10,7 @@ import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.Dashboard;
 import software.amazon.awscdk.services.cloudwatch.GraphWidget;
 import software.amazon.awscdk.services.cloudwatch.IMetric;
+import software.amazon.awscdk.services.cloudwatch.MathExpression;
 import software.amazon.awscdk.services.cloudwatch.Metric;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
@@ -23,12 +24,15 @@ import software.constructs.Construct;
  */
 public final class Monitoring extends Construct {
     public static final String NAMESPACE = "PacketSource";
+    /** The sender's EMF {@code Service} dimension. */
+    public static final String SENDER_SERVICE = "packet-source-sender";
     private final Topic topic;
     private final List<Alarm> alarms = new ArrayList<>();
 
     /** What the alarms and the dashboard look at. */
     public record Targets(DeliveryQueue queues, String pipeName, software.amazon.awscdk.services.stepfunctions.StateMachine stateMachine,
-                          List<PipelineFunction> functions, SenderService sender, List<ListenerSpec> listeners) {}
+                          List<PipelineFunction> functions, SenderService sender, List<ListenerSpec> listeners,
+                          List<String> tableNames) {}
 
     public Monitoring(Construct scope, String id, DeploymentConfig config, Targets t) {
         super(scope, id);
@@ -45,6 +49,12 @@ public final class Monitoring extends Construct {
                 "The Pipe could not run a batch (the batch returns to the queue)");
         alarm("PipeTargetStageFailed", "pipetargetstagefailed", metric("AWS/EventBridge/Pipes", "TargetStageFailed", pipe), 0,
                 "The state machine execution failed or the Pipe could not start it");
+        alarm("PipeExecutionThrottled", "pipeexecutionthrottled", metric("AWS/EventBridge/Pipes", "ExecutionThrottled", pipe), 0,
+                "The Pipe's executions were throttled: records wait in the queue");
+        alarm("PipeExecutionTimeout", "pipeexecutiontimeout", metric("AWS/EventBridge/Pipes", "ExecutionTimeout", pipe), 0,
+                "A Pipe execution timed out before the state machine answered (the batch returns to the queue)");
+        alarm("StateMachineExecutionsThrottled", "statemachineexecutionsthrottled", t.stateMachine().metricThrottled(sum()), 0,
+                "Step Functions throttled executions of the state machine: the Pipe retries the batch");
         alarm("StateMachineExecutionsFailed", "statemachineexecutionsfailed", t.stateMachine().metricFailed(sum()), 0,
                 "Executions failed (PipelineFailed): the whole batch is retried");
         alarm("StateMachineExecutionsTimedOut", "statemachineexecutionstimedout", t.stateMachine().metricTimedOut(sum()), 0,
@@ -59,6 +69,23 @@ public final class Monitoring extends Construct {
             alarm("Discards-" + reason.name(), "discards-reason", metric(NAMESPACE, "PacketsDiscarded", Map.of("Reason", reason.name())),
                     config.discardAlarmThreshold(), "More than " + config.discardAlarmThreshold()
                             + " packets discarded as " + reason.name() + " in 5 minutes");
+        }
+        for (String table : t.tableNames()) {
+            // On-demand tables still throttle (a hot key, a sudden doubling of traffic); readers
+            // then fail with TransientException and the records are retried.
+            Map<String, String> dims = Map.of("TableName", table);
+            alarm("DynamoDb-" + table + "-Throttles", "dynamodb-table-throttles", MathExpression.Builder.create()
+                    .expression("FILL(r, 0) + FILL(w, 0)")
+                    .usingMetrics(Map.of("r", metric("AWS/DynamoDB", "ReadThrottleEvents", dims),
+                            "w", metric("AWS/DynamoDB", "WriteThrottleEvents", dims)))
+                    .label(table + " throttle events").period(Duration.minutes(5)).build(), 0,
+                    "Requests to " + table + " in this region were throttled");
+        }
+        for (ListenerSpec l : t.listeners()) {
+            alarm("SentOutsideFlowWindow-" + l.name(), "sent-outside-the-flow-window",
+                    metric(NAMESPACE, "SentOutsideFlowWindow", Map.of("Service", SENDER_SERVICE, "Listener", l.name())),
+                    config.discardAlarmThreshold(), "More than " + config.discardAlarmThreshold() + " packets on Listener "
+                            + l.name() + " went to remotes silent for over 120 s: most likely dropped");
         }
         for (ListenerSpec l : t.listeners()) {
             var group = t.sender().targetGroups().get(l.name());
@@ -88,7 +115,7 @@ public final class Monitoring extends Construct {
         }
         List<IMetric> flowWindow = new ArrayList<>();
         for (ListenerSpec l : t.listeners()) {
-            flowWindow.add(metric(NAMESPACE, "SentOutsideFlowWindow", Map.of("Service", "packet-source-sender", "Listener", l.name())));
+            flowWindow.add(metric(NAMESPACE, "SentOutsideFlowWindow", Map.of("Service", SENDER_SERVICE, "Listener", l.name())));
         }
         Dashboard.Builder.create(this, "Dashboard").dashboardName("packet-source-" + software.amazon.awscdk.Stack.of(this).getRegion())
                 .widgets(List.of(

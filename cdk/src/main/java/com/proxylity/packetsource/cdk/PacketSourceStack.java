@@ -63,7 +63,8 @@ public final class PacketSourceStack extends Stack {
         for (String s : PipelineFunctions.STATES) all.add(functions.get(s));
         all.add(provider.function());
         monitoring = new Monitoring(this, "Monitoring", config, new Monitoring.Targets(queues, DeliveryPipe.PIPE_NAME,
-                stateMachine.stateMachine(), all, sender, config.listeners()));
+                stateMachine.stateMachine(), all, sender, config.listeners(),
+                tables.names().createTableRequests().stream().map(r -> r.tableName()).toList()));
 
         CfnOutput.Builder.create(this, "DeliveryQueueArn").value(queues.queue().getQueueArn())
                 .description("Subscribe customer topics here (filter {\"EgressRegion\":[\"" + region + "\"]})").build();

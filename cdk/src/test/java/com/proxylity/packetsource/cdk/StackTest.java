@@ -571,6 +571,10 @@ class StackTest {
                 expected.put("Sender-" + l + "-NoHealthyHost", "AWS/NetworkELB HealthyHostCount");
             }
             expected.put("SenderCpuHigh", "AWS/ECS CPUUtilization");
+            expected.put("PipeExecutionThrottled", "AWS/EventBridge/Pipes ExecutionThrottled");
+            expected.put("PipeExecutionTimeout", "AWS/EventBridge/Pipes ExecutionTimeout");
+            expected.put("StateMachineExecutionsThrottled", "AWS/States ExecutionThrottled");
+            for (String l : List.of("udp", "wg")) expected.put("SentOutsideFlowWindow-" + l, "PacketSource SentOutsideFlowWindow");
             expected.put("SenderMemoryHigh", "AWS/ECS MemoryUtilization");
 
             Map<String, JsonNode> alarms = new java.util.HashMap<>();
@@ -584,6 +588,24 @@ class StackTest {
                 assertEquals(e.getValue(), a.get("Namespace").asText() + " " + a.get("MetricName").asText(), e.getKey());
                 assertEquals(topicId, a.at("/AlarmActions/0/Ref").asText(), e.getKey() + " notifies the topic");
             }
+            for (CreateTableRequest r : Tables.withPrefix(RegistryTables.PREFIX).createTableRequests()) {
+                JsonNode a = alarms.get("packet-source-DynamoDb-" + r.tableName() + "-Throttles");
+                assertTrue(a != null, "throttle alarm of " + r.tableName());
+                Set<String> metrics = new HashSet<>();
+                for (JsonNode q : a.get("Metrics")) {
+                    if (q.has("MetricStat")) {
+                        metrics.add(q.at("/MetricStat/Metric/Namespace").asText() + " " + q.at("/MetricStat/Metric/MetricName").asText()
+                                + " " + q.at("/MetricStat/Metric/Dimensions/0/Value").asText());
+                    }
+                }
+                assertEquals(Set.of("AWS/DynamoDB ReadThrottleEvents " + r.tableName(), "AWS/DynamoDB WriteThrottleEvents " + r.tableName()),
+                        metrics);
+                assertEquals(topicId, a.at("/AlarmActions/0/Ref").asText());
+            }
+            JsonNode flow = alarms.get("packet-source-SentOutsideFlowWindow-wg");
+            Set<String> flowDims = new HashSet<>();
+            flow.get("Dimensions").forEach(d -> flowDims.add(d.get("Name").asText() + "=" + d.get("Value").asText()));
+            assertEquals(Set.of("Service=" + Monitoring.SENDER_SERVICE, "Listener=wg"), flowDims);
             JsonNode discard = alarms.get("packet-source-Discards-EgressDenied");
             assertEquals("Reason", discard.at("/Dimensions/0/Name").asText());
             assertEquals("EgressDenied", discard.at("/Dimensions/0/Value").asText());
