@@ -423,6 +423,21 @@ class StackTest {
         }
     }
 
+    /** REJECT-only flow logs: what a security group dropped, at a fraction of all traffic's volume. */
+    @Test
+    void theVpcLogsRejectedFlowsOnly() {
+        for (PacketSourceStack stack : Synth.stacks()) {
+            Template t = Synth.template(stack);
+            List<Map.Entry<String, JsonNode>> logs = Templates.resources(t, "AWS::EC2::FlowLog");
+            assertEquals(1, logs.size());
+            JsonNode p = logs.get(0).getValue().get("Properties");
+            assertEquals("REJECT", p.get("TrafficType").asText());
+            assertEquals("VPC", p.get("ResourceType").asText());
+            String group = Templates.logicalId(t, "AWS::Logs::LogGroup", "LogGroupName", Network.REJECTED_FLOWS_LOG_GROUP);
+            assertEquals(group, p.at("/LogGroupName/Ref").asText());
+        }
+    }
+
     static Set<String> dependsOn(JsonNode resource) {
         Set<String> out = new HashSet<>();
         Templates.list(resource.get("DependsOn")).forEach(d -> out.add(d.asText()));
