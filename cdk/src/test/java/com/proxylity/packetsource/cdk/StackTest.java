@@ -438,6 +438,28 @@ class StackTest {
         }
     }
 
+    /** The README's deploy recipe: every output the stacks have, the tables they create, the pinned Node. */
+    @Test
+    void theReadmeDeployRecipeMatchesTheStacks() throws Exception {
+        String readme = Files.readString(Synth.REPO.resolve("README.md"));
+        String deploy = readme.substring(readme.indexOf("## Deploy to AWS"), readme.indexOf("## Performance"));
+        String outputs = deploy.substring(deploy.indexOf("**Outputs**"), deploy.indexOf("**Tear down:**"));
+        for (PacketSourceStack stack : Synth.stacks()) {
+            Templates.json(Synth.template(stack)).get("Outputs").fieldNames().forEachRemaining(o -> {
+                String documented = o.startsWith("ListenerAddresses") ? "ListenerAddresses<name>" : o;
+                assertTrue(outputs.contains("`" + documented + "`"), "README lists output " + o);
+            });
+        }
+        for (CreateTableRequest r : Tables.withPrefix(RegistryTables.PREFIX).createTableRequests()) {
+            String suffix = r.tableName().substring(RegistryTables.PREFIX.length());
+            assertTrue(deploy.contains("`" + r.tableName() + "`") || deploy.contains("`-" + suffix + "`"), "README names " + r.tableName());
+        }
+        int tables = Tables.withPrefix(RegistryTables.PREFIX).createTableRequests().size();
+        assertEquals(4, tables, "the README says four tables");
+        assertTrue(deploy.contains("registry's four tables"));
+        assertTrue(deploy.contains("export PATH=\"$PWD/.tools/node_modules/.bin:$PATH\""), "the CLI runs on the pinned Node");
+    }
+
     static Set<String> dependsOn(JsonNode resource) {
         Set<String> out = new HashSet<>();
         Templates.list(resource.get("DependsOn")).forEach(d -> out.add(d.asText()));
