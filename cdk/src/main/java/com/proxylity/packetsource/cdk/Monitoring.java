@@ -9,6 +9,7 @@ import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.Dashboard;
 import software.amazon.awscdk.services.cloudwatch.GraphWidget;
+import software.amazon.awscdk.services.cloudwatch.HorizontalAnnotation;
 import software.amazon.awscdk.services.cloudwatch.IMetric;
 import software.amazon.awscdk.services.cloudwatch.MathExpression;
 import software.amazon.awscdk.services.cloudwatch.Metric;
@@ -107,34 +108,75 @@ public final class Monitoring extends Construct {
         dashboard(t, dlqDepth, oldest);
     }
 
+    /** docs/latency.md's goals for publish to egress, drawn on the latency graph. */
+    public static final int LATENCY_GOAL_P50_MS = 150;
+    public static final int LATENCY_GOAL_P99_MS = 400;
+
     private void dashboard(Targets t, Metric dlqDepth, Metric oldest) {
         List<IMetric> discards = new ArrayList<>();
         for (DiscardReason r : DiscardReason.values()) {
-            discards.add(metric(NAMESPACE, "PacketsDiscarded", Map.of("Reason", r.name())).with(
-                    software.amazon.awscdk.services.cloudwatch.MetricOptions.builder().label(r.name()).build()));
+            discards.add(metric(NAMESPACE, "PacketsDiscarded", Map.of("Reason", r.name())).with(label(r.name())));
         }
         List<IMetric> flowWindow = new ArrayList<>();
         for (ListenerSpec l : t.listeners()) {
             flowWindow.add(metric(NAMESPACE, "SentOutsideFlowWindow", Map.of("Service", SENDER_SERVICE, "Listener", l.name())));
         }
+        Map<String, String> pipe = Map.of("PipeName", t.pipeName());
+        List<IMetric> pipeOutcomes = new ArrayList<>();
+        for (String m : List.of("Invocations", "ExecutionFailed", "ExecutionPartiallyFailed", "ExecutionThrottled",
+                "ExecutionTimeout", "TargetStageFailed")) {
+            pipeOutcomes.add(metric("AWS/EventBridge/Pipes", m, pipe).with(label(m)));
+        }
+        var sm = t.stateMachine();
+        List<IMetric> executions = List.of(sm.metricStarted(sum()).with(label("started")),
+                sm.metricSucceeded(sum()).with(label("succeeded")), sm.metricFailed(sum()).with(label("failed")),
+                sm.metricTimedOut(sum()).with(label("timed out")), sm.metricThrottled(sum()).with(label("throttled")));
+        List<IMetric> lambdaErrors = new ArrayList<>();
+        List<IMetric> lambdaDurations = new ArrayList<>();
+        for (PipelineFunction f : t.functions()) {
+            String name = f.getNode().getId();
+            lambdaErrors.add(f.function().metricErrors(sum()).with(label(name)));
+            lambdaDurations.add(f.function().metricDuration(software.amazon.awscdk.services.cloudwatch.MetricOptions.builder()
+                    .statistic("p99").period(Duration.minutes(5)).label(name + " p99").build()));
+        }
+        // UDP flows are what the NLB bills by (NLCU) and what keeps the fixed address working.
+        Map<String, String> nlb = Map.of("LoadBalancer", t.sender().nlb().getLoadBalancerFullName());
+        List<IMetric> flows = List.of(
+                metric("AWS/NetworkELB", "ActiveFlowCount_UDP", nlb).with(statistic("Maximum", "active UDP flows")),
+                metric("AWS/NetworkELB", "NewFlowCount_UDP", nlb).with(label("new UDP flows")));
+        GraphWidget latency = GraphWidget.Builder.create().title("Publish to egress latency (p50, p99) and goals").width(12)
+                .left(List.of(
+                        metric(NAMESPACE, "PublishToEgressLatency", Map.of("Service", "packet-source")).with(statistic("p50", "p50")),
+                        metric(NAMESPACE, "PublishToEgressLatency", Map.of("Service", "packet-source")).with(statistic("p99", "p99"))))
+                .leftAnnotations(List.of(
+                        HorizontalAnnotation.builder().value(LATENCY_GOAL_P50_MS).label("goal p50 (docs/latency.md)").build(),
+                        HorizontalAnnotation.builder().value(LATENCY_GOAL_P99_MS).label("goal p99 (docs/latency.md)").build()))
+                .build();
         Dashboard.Builder.create(this, "Dashboard").dashboardName("packet-source-" + software.amazon.awscdk.Stack.of(this).getRegion())
                 .widgets(List.of(
                         List.of(graph("Published vs delivered vs discarded", List.of(
                                 metric(NAMESPACE, "PacketsReceived", Map.of("Service", "packet-source")),
                                 metric(NAMESPACE, "PacketsDelivered", Map.of("Service", "packet-source")))),
                                 graph("Discarded by reason", discards)),
-                        List.of(graph("Publish to egress latency (p50, p99)", List.of(
-                                metric(NAMESPACE, "PublishToEgressLatency", Map.of("Service", "packet-source")).with(
-                                        software.amazon.awscdk.services.cloudwatch.MetricOptions.builder().statistic("p50").build()),
-                                metric(NAMESPACE, "PublishToEgressLatency", Map.of("Service", "packet-source")).with(
-                                        software.amazon.awscdk.services.cloudwatch.MetricOptions.builder().statistic("p99").build()))),
+                        List.of(latency,
                                 graph("Delivery queue depth and age", List.of(
                                         t.queues().queue().metricApproximateNumberOfMessagesVisible(max()), oldest))),
+                        List.of(graph("Pipe outcomes", pipeOutcomes), graph("State machine executions", executions)),
+                        List.of(graph("Lambda errors", lambdaErrors), graph("Lambda duration (p99)", lambdaDurations)),
                         List.of(graph("DLQ depth", List.of(dlqDepth)),
                                 graph("Sender health", List.of(t.sender().service().metricCpuUtilization(avg()),
                                         t.sender().service().metricMemoryUtilization(avg())))),
-                        List.of(graph("Sent to a remote outside the 120 s flow window", flowWindow))))
+                        List.of(graph("NLB UDP flows", flows),
+                                graph("Sent to a remote outside the 120 s flow window", flowWindow))))
                 .build();
+    }
+
+    private static software.amazon.awscdk.services.cloudwatch.MetricOptions label(String label) {
+        return software.amazon.awscdk.services.cloudwatch.MetricOptions.builder().label(label).build();
+    }
+
+    private static software.amazon.awscdk.services.cloudwatch.MetricOptions statistic(String statistic, String label) {
+        return software.amazon.awscdk.services.cloudwatch.MetricOptions.builder().statistic(statistic).label(label).build();
     }
 
     private static GraphWidget graph(String title, List<IMetric> metrics) {

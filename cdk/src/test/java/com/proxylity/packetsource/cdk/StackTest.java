@@ -562,6 +562,32 @@ class StackTest {
         }
     }
 
+    /** The dashboard shows each stage's outcomes, Lambda errors and durations, the NLB's UDP flows and the latency goals. */
+    @Test
+    void theDashboardShowsEveryStageAndTheLatencyGoals() throws Exception {
+        assertTrue(Files.readString(Synth.REPO.resolve("docs/latency.md")).contains("Goal: **p50 < " + Monitoring.LATENCY_GOAL_P50_MS
+                + " ms, p99 < " + Monitoring.LATENCY_GOAL_P99_MS + " ms"), "the goals are docs/latency.md's");
+        for (PacketSourceStack stack : Synth.stacks()) {
+            Template t = Synth.template(stack);
+            JsonNode body = Templates.resources(t, "AWS::CloudWatch::Dashboard").get(0).getValue().at("/Properties/DashboardBody");
+            StringBuilder text = new StringBuilder();
+            Templates.list(body.at("/Fn::Join/1")).forEach(part -> text.append(part.isTextual() ? part.asText() : part.toString()));
+            String b = text.toString();
+            for (String m : List.of("\"AWS/EventBridge/Pipes\",\"ExecutionFailed\"", "\"ExecutionThrottled\"", "\"ExecutionTimeout\"",
+                    "\"TargetStageFailed\"", "\"AWS/States\",\"ExecutionsSucceeded\"", "\"ExecutionsFailed\"", "\"ExecutionsTimedOut\"",
+                    "\"AWS/NetworkELB\",\"ActiveFlowCount_UDP\"", "\"NewFlowCount_UDP\"", "\"PublishToEgressLatency\"",
+                    "\"SentOutsideFlowWindow\"")) {
+                assertTrue(b.contains(m), "dashboard shows " + m);
+            }
+            for (String fn : List.of("Validate", "LookupSessions", "Egress", "ReportFailures", "PacketSourceResource")) {
+                assertTrue(b.contains("\"label\":\"" + fn + "\""), "errors of " + fn);
+                assertTrue(b.contains("\"label\":\"" + fn + " p99\""), "duration of " + fn);
+            }
+            assertTrue(b.contains("\"value\":" + Monitoring.LATENCY_GOAL_P50_MS) && b.contains("\"value\":" + Monitoring.LATENCY_GOAL_P99_MS),
+                    "the latency goals as lines");
+        }
+    }
+
     /** Every alarm's description ends with a link to an explicit anchor that docs/runbook.md has. */
     @Test
     void everyAlarmLinksToARunbookSectionThatExists() throws Exception {
