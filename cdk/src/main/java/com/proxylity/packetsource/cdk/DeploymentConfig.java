@@ -22,6 +22,8 @@ import java.util.function.Function;
  * @param alarmEmail optional e-mail subscribed to the alarm topic (null: none)
  * @param senderImageTag tag of the sender image in the ECR repository {@code packet-source-sender}; required,
  *        and never {@code latest}
+ * @param senderArchitecture the sender task's CPU architecture, {@code arm64} (default: Graviton,
+ *        about 20 % less per vCPU-hour) or {@code amd64}; the Jib image is built for both
  * @param senderTasks desired Fargate tasks per region
  * @param validateConcurrency reserved concurrency of Validate (bounds the per-environment rate limit); 0 (the
  *        default): none, because an account whose concurrency quota is still 10 cannot reserve any
@@ -32,7 +34,7 @@ import java.util.function.Function;
  * @param stateMachineFile statemachines/packet-source.asl.json
  */
 public record DeploymentConfig(List<String> regions, String homeRegion, String account, int pipeBatchSize,
-                               int pipeBatchingWindowSeconds, String alarmEmail, String senderImageTag, int senderTasks,
+                               int pipeBatchingWindowSeconds, String alarmEmail, String senderImageTag, String senderArchitecture, int senderTasks,
                                int validateConcurrency, int discardAlarmThreshold, List<CustomerSpec> customers,
                                List<ListenerSpec> listeners, Path functionsZip, Path stateMachineFile) {
     /** Offline default: a documentation account id; deploy with {@code -c account=<yours>}. */
@@ -62,6 +64,9 @@ public record DeploymentConfig(List<String> regions, String homeRegion, String a
         }
         if (!senderImageTag.matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")) {
             throw new IllegalArgumentException("senderImageTag is not a valid image tag: " + senderImageTag);
+        }
+        if (!List.of("arm64", "amd64").contains(senderArchitecture)) {
+            throw new IllegalArgumentException("senderArchitecture must be arm64 or amd64 (the platforms of the Jib image)");
         }
         if (!account.matches("\\d{12}")) throw new IllegalArgumentException("account must be 12 digits");
         if (customers.stream().map(CustomerSpec::id).distinct().count() != customers.size()) {
@@ -104,6 +109,7 @@ public record DeploymentConfig(List<String> regions, String homeRegion, String a
                 integer(get.apply("pipeBatchingWindowSeconds"), DeploymentNumbers.PIPE_BATCHING_WINDOW_SECONDS),
                 string(get.apply("alarmEmail"), null),
                 string(get.apply("senderImageTag"), null),
+                string(get.apply("senderArchitecture"), "arm64"),
                 integer(get.apply("senderTasks"), 1),
                 integer(get.apply("validateConcurrency"), 0),
                 integer(get.apply("discardAlarmThreshold"), 100),

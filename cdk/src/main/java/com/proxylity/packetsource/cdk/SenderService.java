@@ -79,8 +79,10 @@ public final class SenderService extends Construct {
 
         FargateTaskDefinition task = FargateTaskDefinition.Builder.create(this, "Task")
                 .cpu(512).memoryLimitMiB(1024)
-                // The Jib image is built for amd64 (sender/pom.xml); keep the two in step.
-                .runtimePlatform(RuntimePlatform.builder().cpuArchitecture(CpuArchitecture.X86_64)
+                // The Jib image is an index of arm64 and amd64 (sender/pom.xml): Fargate pulls the
+                // variant of the architecture asked for here.
+                .runtimePlatform(RuntimePlatform.builder()
+                        .cpuArchitecture(config.senderArchitecture().equals("amd64") ? CpuArchitecture.X86_64 : CpuArchitecture.ARM64)
                         .operatingSystemFamily(OperatingSystemFamily.LINUX).build())
                 .build();
         LogGroup logs = LogGroup.Builder.create(this, "Logs").logGroupName("/packet-source/sender")

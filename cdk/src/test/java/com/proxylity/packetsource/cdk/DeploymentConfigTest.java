@@ -32,6 +32,13 @@ class DeploymentConfigTest {
     }
 
     @Test
+    void theSenderRunsOnArm64UnlessAmd64IsAsked() {
+        assertEquals("arm64", from(Map.of()).senderArchitecture());
+        assertEquals("amd64", from(Map.of("senderArchitecture", "amd64")).senderArchitecture());
+        assertThrows(IllegalArgumentException.class, () -> from(Map.of("senderArchitecture", "x86_64")));
+    }
+
+    @Test
     void validateReservesNothingUnlessAsked() {
         assertEquals(0, from(Map.of()).validateConcurrency(), "a new account (quota 10) cannot reserve any");
         assertEquals(4, from(Map.of("validateConcurrency", 4)).validateConcurrency());

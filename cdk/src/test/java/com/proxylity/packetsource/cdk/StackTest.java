@@ -509,6 +509,8 @@ class StackTest {
             Template t = Synth.template(stack);
             JsonNode container = Templates.resources(t, "AWS::ECS::TaskDefinition").get(0).getValue()
                     .at("/Properties/ContainerDefinitions/0");
+            assertEquals("ARM64", Templates.resources(t, "AWS::ECS::TaskDefinition").get(0).getValue()
+                    .at("/Properties/RuntimePlatform/CpuArchitecture").asText(), "Graviton by default");
             assertTrue(container.get("Image").toString().endsWith(":" + Synth.IMAGE_TAG + "\"]]}"),
                     "the explicit tag from context: " + container.get("Image"));
             Set<String> secretNames = new HashSet<>();
