@@ -17,7 +17,7 @@ export CDK_DISABLE_CLI_TELEMETRY=true
 cd "$here"
 env -u AWS_PROFILE -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN \
   AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null \
-  "$cli" synth --quiet --no-notices --no-version-reporting --output "$out" -c regions=us-east-1,eu-west-1 >/dev/null
+  "$cli" synth --quiet --no-notices --no-version-reporting --output "$out" -c regions=us-east-1,eu-west-1 -c senderImageTag=synth-check >/dev/null
 for region in us-east-1 eu-west-1; do
   t="$out/PacketSource-$region.template.json"
   [ -s "$t" ] || { echo "synth-check: no template for $region" >&2; exit 1; }

@@ -1,7 +1,10 @@
 package com.proxylity.packetsource.cdk;
 
 import java.util.List;
+import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.pipes.CfnPipe;
@@ -17,7 +20,9 @@ import software.constructs.Construct;
  */
 public final class DeliveryPipe extends Construct {
     public static final String PIPE_NAME = "packet-source-delivery";
+    public static final String LOG_GROUP = "/aws/vendedlogs/pipes/" + PIPE_NAME;
     private final CfnPipe pipe;
+    private final LogGroup logs;
 
     public DeliveryPipe(Construct scope, String id, IQueue source, IStateMachine target, int batchSize,
                         int batchingWindowSeconds) {
@@ -32,6 +37,16 @@ public final class DeliveryPipe extends Construct {
         role.addToPolicy(PolicyStatement.Builder.create()
                 .actions(List.of("states:StartSyncExecution"))
                 .resources(List.of(target.getStateMachineArn())).build());
+        // A batch the Pipe cannot hand over (role, target, throttling) shows only as a metric
+        // otherwise; ERROR logs name the cause. Never the execution data: it is customers' packets.
+        logs = LogGroup.Builder.create(this, "Logs")
+                .logGroupName(LOG_GROUP)
+                .retention(RetentionDays.ONE_MONTH)
+                .removalPolicy(RemovalPolicy.DESTROY)
+                .build();
+        role.addToPolicy(PolicyStatement.Builder.create()
+                .actions(List.of("logs:CreateLogStream", "logs:PutLogEvents"))
+                .resources(List.of(logs.getLogGroupArn())).build());
         pipe = CfnPipe.Builder.create(this, "Pipe")
                 .name(PIPE_NAME)
                 .roleArn(role.getRoleArn())
@@ -41,6 +56,11 @@ public final class DeliveryPipe extends Construct {
                                 .batchSize(batchSize)
                                 .maximumBatchingWindowInSeconds(batchingWindowSeconds)
                                 .build())
+                        .build())
+                .logConfiguration(CfnPipe.PipeLogConfigurationProperty.builder()
+                        .level("ERROR")
+                        .cloudwatchLogsLogDestination(CfnPipe.CloudwatchLogsLogDestinationProperty.builder()
+                                .logGroupArn(logs.getLogGroupArn()).build())
                         .build())
                 .target(target.getStateMachineArn())
                 .targetParameters(CfnPipe.PipeTargetParametersProperty.builder()

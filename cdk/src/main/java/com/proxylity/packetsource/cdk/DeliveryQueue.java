@@ -23,8 +23,11 @@ public final class DeliveryQueue extends Construct {
     private final Queue queue;
     private final Queue deadLetters;
 
-    /** @param customerAccounts the accounts whose SNS topics may deliver; empty: none may */
-    public DeliveryQueue(Construct scope, String id, List<String> customerAccounts) {
+    /**
+     * @param customerAccounts the accounts whose SNS topics may deliver; empty: none may
+     * @param pipeBatchSize the Pipe's batch size, which bounds each message's size ({@link PipeInput})
+     */
+    public DeliveryQueue(Construct scope, String id, List<String> customerAccounts, int pipeBatchSize) {
         super(scope, id);
         String region = Stack.of(this).getRegion();
         deadLetters = Queue.Builder.create(this, "Dlq")
@@ -39,6 +42,9 @@ public final class DeliveryQueue extends Construct {
                 .encryption(QueueEncryption.SQS_MANAGED)
                 .enforceSsl(true)
                 .visibilityTimeout(Duration.seconds(DeploymentNumbers.VISIBILITY_TIMEOUT_SECONDS))
+                // A full batch of the largest messages must fit StartSyncExecution's input: SQS
+                // refuses a larger SNS delivery, so no batch can fail for its size.
+                .maxMessageSizeBytes(PipeInput.maximumMessageSize(pipeBatchSize))
                 .deadLetterQueue(DeadLetterQueue.builder().queue(deadLetters)
                         .maxReceiveCount(DeploymentNumbers.MAX_RECEIVE_COUNT).build())
                 .build();

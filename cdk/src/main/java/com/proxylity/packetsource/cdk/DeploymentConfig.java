@@ -20,9 +20,13 @@ import java.util.function.Function;
  * @param pipeBatchSize Pipe BatchSize (1-10); Validate's state budget uses the same number
  * @param pipeBatchingWindowSeconds Pipe MaximumBatchingWindowInSeconds (0-300)
  * @param alarmEmail optional e-mail subscribed to the alarm topic (null: none)
- * @param senderImageTag tag of the sender image in the ECR repository {@code packet-source-sender}
+ * @param senderImageTag tag of the sender image in the ECR repository {@code packet-source-sender}; required,
+ *        and never {@code latest}
+ * @param senderArchitecture the sender task's CPU architecture, {@code arm64} (default: Graviton,
+ *        about 20 % less per vCPU-hour) or {@code amd64}; the Jib image is built for both
  * @param senderTasks desired Fargate tasks per region
- * @param validateConcurrency reserved concurrency of Validate (bounds the per-environment rate limit); 0: none
+ * @param validateConcurrency reserved concurrency of Validate (bounds the per-environment rate limit); 0 (the
+ *        default): none, because an account whose concurrency quota is still 10 cannot reserve any
  * @param discardAlarmThreshold discards of one reason per 5 minutes that raise its alarm
  * @param customers onboarded customers: whose topics the delivery queues admit, who may invoke
  *        the resource provider (none: the queues admit no topic and nobody may invoke it)
@@ -30,7 +34,7 @@ import java.util.function.Function;
  * @param stateMachineFile statemachines/packet-source.asl.json
  */
 public record DeploymentConfig(List<String> regions, String homeRegion, String account, int pipeBatchSize,
-                               int pipeBatchingWindowSeconds, String alarmEmail, String senderImageTag, int senderTasks,
+                               int pipeBatchingWindowSeconds, String alarmEmail, String senderImageTag, String senderArchitecture, int senderTasks,
                                int validateConcurrency, int discardAlarmThreshold, List<CustomerSpec> customers,
                                List<ListenerSpec> listeners, Path functionsZip, Path stateMachineFile) {
     /** Offline default: a documentation account id; deploy with {@code -c account=<yours>}. */
@@ -50,6 +54,20 @@ public record DeploymentConfig(List<String> regions, String homeRegion, String a
         if (!regions.contains(homeRegion)) {
             throw new IllegalArgumentException("homeRegion " + homeRegion + " must be one of the regions " + regions);
         }
+        // A mutable tag would let a rollback or a new task pull an image nobody deployed.
+        if (senderImageTag == null) {
+            throw new IllegalArgumentException("senderImageTag is required: the tag you pushed the sender image with "
+                    + "(e.g. -c senderImageTag=v1, README \"Deploy to AWS\" step 3)");
+        }
+        if (senderImageTag.equals("latest")) {
+            throw new IllegalArgumentException("senderImageTag latest is mutable: push and deploy an explicit tag");
+        }
+        if (!senderImageTag.matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")) {
+            throw new IllegalArgumentException("senderImageTag is not a valid image tag: " + senderImageTag);
+        }
+        if (!List.of("arm64", "amd64").contains(senderArchitecture)) {
+            throw new IllegalArgumentException("senderArchitecture must be arm64 or amd64 (the platforms of the Jib image)");
+        }
         if (!account.matches("\\d{12}")) throw new IllegalArgumentException("account must be 12 digits");
         if (customers.stream().map(CustomerSpec::id).distinct().count() != customers.size()) {
             throw new IllegalArgumentException("customers: each id once");
@@ -59,6 +77,7 @@ public record DeploymentConfig(List<String> regions, String homeRegion, String a
                 throw new IllegalArgumentException("listener " + l.name() + ": owner " + l.owner() + " is not one of the customers");
             }
         }
+        if (validateConcurrency < 0) throw new IllegalArgumentException("validateConcurrency must be 0 (none) or more");
         if (pipeBatchSize < 1 || pipeBatchSize > 10) throw new IllegalArgumentException("pipeBatchSize must be 1-10");
         if (pipeBatchingWindowSeconds < 0 || pipeBatchingWindowSeconds > 300) {
             throw new IllegalArgumentException("pipeBatchingWindowSeconds must be 0-300");
@@ -89,9 +108,10 @@ public record DeploymentConfig(List<String> regions, String homeRegion, String a
                 integer(get.apply("pipeBatchSize"), DeploymentNumbers.PIPE_BATCH_SIZE),
                 integer(get.apply("pipeBatchingWindowSeconds"), DeploymentNumbers.PIPE_BATCHING_WINDOW_SECONDS),
                 string(get.apply("alarmEmail"), null),
-                string(get.apply("senderImageTag"), "latest"),
+                string(get.apply("senderImageTag"), null),
+                string(get.apply("senderArchitecture"), "arm64"),
                 integer(get.apply("senderTasks"), 1),
-                integer(get.apply("validateConcurrency"), 4),
+                integer(get.apply("validateConcurrency"), 0),
                 integer(get.apply("discardAlarmThreshold"), 100),
                 customers(get.apply("customers")),
                 listeners(get.apply("listeners")),

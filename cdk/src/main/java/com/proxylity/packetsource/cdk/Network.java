@@ -1,6 +1,12 @@
 package com.proxylity.packetsource.cdk;
 
 import java.util.List;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.ec2.FlowLogDestination;
+import software.amazon.awscdk.services.ec2.FlowLogOptions;
+import software.amazon.awscdk.services.ec2.FlowLogTrafficType;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.ec2.GatewayVpcEndpointAwsService;
 import software.amazon.awscdk.services.ec2.GatewayVpcEndpointOptions;
 import software.amazon.awscdk.services.ec2.InterfaceVpcEndpointAwsService;
@@ -25,7 +31,9 @@ public final class Network extends Construct {
     public static final List<InterfaceVpcEndpointAwsService> INTERFACE_ENDPOINTS = List.of(
             InterfaceVpcEndpointAwsService.ECR, InterfaceVpcEndpointAwsService.ECR_DOCKER,
             InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS, InterfaceVpcEndpointAwsService.SECRETS_MANAGER);
+    public static final String REJECTED_FLOWS_LOG_GROUP = "/packet-source/vpc/rejected-flows";
     private final Vpc vpc;
+    private final java.util.Map<String, software.constructs.IDependable> endpoints = new java.util.LinkedHashMap<>();
 
     public Network(Construct scope, String id) {
         super(scope, id);
@@ -39,20 +47,42 @@ public final class Network extends Construct {
                         SubnetConfiguration.builder().name("Private").subnetType(SubnetType.PRIVATE_ISOLATED)
                                 .cidrMask(22).build()))
                 .build();
+        // Flow logs are billed per GB of records; accepted traffic would be a record per client
+        // flow, rejected traffic is what explains a security group that drops what it should
+        // not (or shows who probes the Listeners), at a fraction of the volume.
+        LogGroup rejected = LogGroup.Builder.create(this, "RejectedFlows")
+                .logGroupName(REJECTED_FLOWS_LOG_GROUP)
+                .retention(RetentionDays.TWO_WEEKS)
+                .removalPolicy(RemovalPolicy.DESTROY)
+                .build();
+        vpc.addFlowLog("Rejected", FlowLogOptions.builder()
+                .trafficType(FlowLogTrafficType.REJECT)
+                .destination(FlowLogDestination.toCloudWatchLogs(rejected))
+                .build());
         SubnetSelection isolated = SubnetSelection.builder().subnetType(SubnetType.PRIVATE_ISOLATED).build();
-        vpc.addGatewayEndpoint("DynamoDb", GatewayVpcEndpointOptions.builder()
-                .service(GatewayVpcEndpointAwsService.DYNAMODB).subnets(List.of(isolated)).build());
+        endpoints.put("dynamodb", vpc.addGatewayEndpoint("DynamoDb", GatewayVpcEndpointOptions.builder()
+                .service(GatewayVpcEndpointAwsService.DYNAMODB).subnets(List.of(isolated)).build()));
         // ECR stores image layers in S3.
-        vpc.addGatewayEndpoint("S3", GatewayVpcEndpointOptions.builder()
-                .service(GatewayVpcEndpointAwsService.S3).subnets(List.of(isolated)).build());
+        endpoints.put("s3", vpc.addGatewayEndpoint("S3", GatewayVpcEndpointOptions.builder()
+                .service(GatewayVpcEndpointAwsService.S3).subnets(List.of(isolated)).build()));
         int i = 0;
         for (InterfaceVpcEndpointAwsService service : INTERFACE_ENDPOINTS) {
-            vpc.addInterfaceEndpoint("Endpoint" + (i++), InterfaceVpcEndpointOptions.builder()
-                    .service(service).subnets(isolated).privateDnsEnabled(true).build());
+            endpoints.put(service.getShortName(), vpc.addInterfaceEndpoint("Endpoint" + (i++),
+                    InterfaceVpcEndpointOptions.builder().service(service).subnets(isolated).privateDnsEnabled(true).build()));
         }
     }
 
     public Vpc vpc() {
         return vpc;
+    }
+
+    /** The Secrets Manager endpoint: what Egress's SnapStart initialisation reads the key through. */
+    public software.constructs.IDependable secretsManagerEndpoint() {
+        return endpoints.get(InterfaceVpcEndpointAwsService.SECRETS_MANAGER.getShortName());
+    }
+
+    /** Every endpoint, gateway and interface: the sender's task needs all of them to start. */
+    public List<software.constructs.IDependable> endpoints() {
+        return List.copyOf(endpoints.values());
     }
 }

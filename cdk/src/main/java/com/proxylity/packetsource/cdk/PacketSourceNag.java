@@ -20,8 +20,9 @@ final class PacketSourceNag {
         functions.add("Resource/PacketSourceResource");
         for (String fn : functions) {
             on(stack, p + fn + "/Function/Resource", "AwsSolutions-L1",
-                    "java21 is the SnapStart-supported LTS runtime the handlers are built and tested for; "
-                            + "a newer runtime is adopted deliberately, not by a linter");
+                    "The handlers are compiled for and tested on Java 21 with SnapStart; nag asks for the newest "
+                            + "runtime of the family. SnapStart supports other runtimes too, and moving to one is a "
+                            + "change of the build and its tests, made deliberately rather than by a linter");
         }
         on(stack, p + "Functions/Egress/Role/DefaultPolicy/Resource", "AwsSolutions-IAM5",
                 "Lambda's VPC networking: ec2 network-interface actions have no resource-level scope "
@@ -42,11 +43,9 @@ final class PacketSourceNag {
                         + "Put/DescribeResourcePolicy) supports only Resource * (AWS Step Functions logging docs)",
                 "Resource::*");
         on(stack, p + "Pipeline/StateMachine/Resource", "AwsSolutions-SF2",
-                "X-Ray traces every EXPRESS execution at a per-trace price comparable to the execution itself; "
-                        + "latency is measured by the PublishToEgressLatency metric instead");
-        on(stack, p + "Network/Vpc/Resource", "AwsSolutions-VPC7",
-                "Flow logs of the sender's UDP traffic would be priced per packet volume; the NLB and "
-                        + "sender metrics cover operations. Enable per incident if needed (docs/runbook.md)");
+                "X-Ray would record a sample of executions (its sampling rules), billed per trace; a sample "
+                        + "cannot answer per-message questions, which the PublishToEgressLatency metric (every "
+                        + "message) and the execution logs do. Tracing can be switched on for an incident");
         on(stack, p + "EgressHmacKey/Resource", "AwsSolutions-SMG4",
                 "Rotating the HMAC key needs the sender and Egress to accept two keys during the switch; "
                         + "rotation is a documented manual procedure (docs/runbook.md), not a scheduled Lambda");
@@ -57,9 +56,6 @@ final class PacketSourceNag {
                 "NLB access logs exist only for TLS listeners; these listeners are UDP");
         on(stack, p + "Sender/NlbGroup/Resource", "AwsSolutions-EC23",
                 "The Listener's UDP ports are public by purpose: any client on the Internet talks to them");
-        on(stack, p + "Sender/SenderGroup/Resource", "AwsSolutions-EC23",
-                "UDP target groups preserve the client's address, so the task sees Internet sources on the "
-                        + "Listener ports only; the egress API port admits only the Egress Lambda and NLB groups");
         on(stack, p + "Sender/Task/ExecutionRole/DefaultPolicy/Resource", "AwsSolutions-IAM5",
                 "ecr:GetAuthorizationToken has no resource-level scope; image pulls and secrets are scoped "
                         + "to the repository and the secrets",

@@ -28,7 +28,7 @@ public final class PacketSourceStack extends Stack {
                 .build());
         Code code = Code.fromAsset(config.functionsZip().toString());
 
-        DeliveryQueue queues = new DeliveryQueue(this, "Delivery", config.customerAccounts());
+        DeliveryQueue queues = new DeliveryQueue(this, "Delivery", config.customerAccounts(), config.pipeBatchSize());
         tables = new RegistryTables(this, "Registry", config);
         Network network = new Network(this, "Network");
 
@@ -51,11 +51,20 @@ public final class PacketSourceStack extends Stack {
         sender = new SenderService(this, "Sender", config, network.vpc(), tables, egressKey, egressGroup);
         ResourceProvider provider = new ResourceProvider(this, "Resource", code, config, tables);
 
+        // Publishing Egress's version runs its SnapStart initialisation, which reads the egress key:
+        // without the Secrets Manager endpoint in place that read times out and the deploy fails.
+        functions.get("Egress").function().getCurrentVersion().getNode().addDependency(network.secretsManagerEndpoint());
+        // The task pulls its image (ECR, S3), logs, reads its secrets and registers its Listeners
+        // (DynamoDB) before it is healthy; a service created first fails its tasks, and the
+        // deployment circuit breaker then rolls the whole stack back.
+        for (software.constructs.IDependable e : network.endpoints()) sender.service().getNode().addDependency(e);
+
         List<PipelineFunction> all = new ArrayList<>();
         for (String s : PipelineFunctions.STATES) all.add(functions.get(s));
         all.add(provider.function());
         monitoring = new Monitoring(this, "Monitoring", config, new Monitoring.Targets(queues, DeliveryPipe.PIPE_NAME,
-                stateMachine.stateMachine(), all, sender, config.listeners()));
+                stateMachine.stateMachine(), all, sender, config.listeners(),
+                tables.names().createTableRequests().stream().map(r -> r.tableName()).toList()));
 
         CfnOutput.Builder.create(this, "DeliveryQueueArn").value(queues.queue().getQueueArn())
                 .description("Subscribe customer topics here (filter {\"EgressRegion\":[\"" + region + "\"]})").build();

@@ -39,6 +39,13 @@ import software.constructs.Construct;
 public final class RegistryTables extends Construct {
     /** Table names carry this prefix: {@code PacketSource-PacketSources}, ... */
     public static final String PREFIX = "PacketSource-";
+    /**
+     * The registry is the customers' configuration: kept when the stack is deleted or a table is
+     * replaced, so a re-created stack adopts it ({@code cdk deploy --import-existing-resources}
+     * imports a retained table of the same static name). Only a failed first create deletes it
+     * (RetainExceptOnCreate): it is empty then, and keeping it would make the retry collide.
+     */
+    static final RemovalPolicy KEPT = RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
     private final Tables names = Tables.withPrefix(PREFIX);
     private final Map<String, ITable> byName = new LinkedHashMap<>();
 
@@ -72,8 +79,7 @@ public final class RegistryTables extends Construct {
                 .pointInTimeRecoverySpecification(PointInTimeRecoverySpecification.builder()
                         .pointInTimeRecoveryEnabled(true).build())
                 .encryption(TableEncryption.AWS_MANAGED)
-                // The registry is the customers' configuration: never deleted with the stack.
-                .removalPolicy(RemovalPolicy.RETAIN);
+                .removalPolicy(KEPT);
         for (KeySchemaElement k : request.keySchema()) {
             Attribute a = Attribute.builder().name(k.attributeName()).type(typeOf(request, k.attributeName())).build();
             if (k.keyType() == KeyType.HASH) b.partitionKey(a); else b.sortKey(a);
@@ -91,7 +97,7 @@ public final class RegistryTables extends Construct {
                 // AWS managed keys exist in every region; a customer key would need one per replica.
                 .encryption(TableEncryptionV2.awsManagedKey())
                 .replicas(replicaRegions.stream().map(r -> ReplicaTableProps.builder().region(r).build()).toList())
-                .removalPolicy(RemovalPolicy.RETAIN);
+                .removalPolicy(KEPT);
         for (KeySchemaElement k : request.keySchema()) {
             Attribute a = Attribute.builder().name(k.attributeName()).type(typeOf(request, k.attributeName())).build();
             if (k.keyType() == KeyType.HASH) b.partitionKey(a); else b.sortKey(a);

@@ -79,8 +79,10 @@ public final class SenderService extends Construct {
 
         FargateTaskDefinition task = FargateTaskDefinition.Builder.create(this, "Task")
                 .cpu(512).memoryLimitMiB(1024)
-                // The Jib image is built for amd64 (sender/pom.xml); keep the two in step.
-                .runtimePlatform(RuntimePlatform.builder().cpuArchitecture(CpuArchitecture.X86_64)
+                // The Jib image is an index of arm64 and amd64 (sender/pom.xml): Fargate pulls the
+                // variant of the architecture asked for here.
+                .runtimePlatform(RuntimePlatform.builder()
+                        .cpuArchitecture(config.senderArchitecture().equals("amd64") ? CpuArchitecture.X86_64 : CpuArchitecture.ARM64)
                         .operatingSystemFamily(OperatingSystemFamily.LINUX).build())
                 .build();
         LogGroup logs = LogGroup.Builder.create(this, "Logs").logGroupName("/packet-source/sender")
@@ -144,12 +146,14 @@ public final class SenderService extends Construct {
         SecurityGroup nlbGroup = SecurityGroup.Builder.create(this, "NlbGroup").vpc(vpc)
                 .description("packet-source NLB: the Listener ports from anywhere").allowAllOutbound(true).build();
         SecurityGroup senderGroup = SecurityGroup.Builder.create(this, "SenderGroup").vpc(vpc)
-                .description("packet-source sender: Listener ports (client IP preserved), egress API from Egress only")
+                .description("packet-source sender: Listener ports through the NLB only, egress API from Egress only")
                 .allowAllOutbound(true).build();
         for (ListenerSpec l : config.listeners()) {
             nlbGroup.addIngressRule(Peer.anyIpv4(), Port.udp(l.port()), "Listener " + l.name());
-            // UDP target groups preserve the client's address, so the task sees the Internet source.
-            senderGroup.addIngressRule(Peer.anyIpv4(), Port.udp(l.port()), "Listener " + l.name());
+            // The task sees the client's address (UDP keeps it), yet a rule naming the NLB's group
+            // admits traffic through the NLB (AWS documents this with client IP preservation) and
+            // refuses anything sent to the task directly.
+            senderGroup.addIngressRule(nlbGroup, Port.udp(l.port()), "Listener " + l.name() + " through the NLB");
         }
         senderGroup.addIngressRule(egressLambdaGroup, Port.tcp(SenderPorts.EGRESS_API), "egress API from Egress Lambda");
         senderGroup.addIngressRule(nlbGroup, Port.tcp(SenderPorts.EGRESS_API), "NLB health check");

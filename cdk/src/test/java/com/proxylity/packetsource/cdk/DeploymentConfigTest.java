@@ -11,12 +11,38 @@ import org.junit.jupiter.api.Test;
 /** The app refuses settings it cannot deploy correctly, at synth time. */
 class DeploymentConfigTest {
     private static DeploymentConfig from(Map<String, Object> context) {
-        return DeploymentConfig.fromContext(context::get, Path.of("."));
+        Map<String, Object> c = new java.util.HashMap<>(Map.of("senderImageTag", "v1"));
+        c.putAll(context);
+        return DeploymentConfig.fromContext(c::get, Path.of("."));
+    }
+
+    @Test
+    void theSenderImageTagIsRequiredAndNeverLatest() {
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> DeploymentConfig.fromContext(k -> null, Path.of(".")));
+        assertTrue(missing.getMessage().contains("senderImageTag is required"), missing.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> from(Map.of("senderImageTag", "latest")));
+        assertThrows(IllegalArgumentException.class, () -> from(Map.of("senderImageTag", "a/b")));
+        assertEquals("2026-12-06.1", from(Map.of("senderImageTag", "2026-12-06.1")).senderImageTag());
     }
 
     @Test
     void oneSenderTaskByDefault() {
         assertEquals(1, from(Map.of()).senderTasks());
+    }
+
+    @Test
+    void theSenderRunsOnArm64UnlessAmd64IsAsked() {
+        assertEquals("arm64", from(Map.of()).senderArchitecture());
+        assertEquals("amd64", from(Map.of("senderArchitecture", "amd64")).senderArchitecture());
+        assertThrows(IllegalArgumentException.class, () -> from(Map.of("senderArchitecture", "x86_64")));
+    }
+
+    @Test
+    void validateReservesNothingUnlessAsked() {
+        assertEquals(0, from(Map.of()).validateConcurrency(), "a new account (quota 10) cannot reserve any");
+        assertEquals(4, from(Map.of("validateConcurrency", 4)).validateConcurrency());
+        assertThrows(IllegalArgumentException.class, () -> from(Map.of("validateConcurrency", -1)));
     }
 
     @Test

@@ -74,6 +74,42 @@ class StackTest {
         }
     }
 
+    /**
+     * A full batch of the largest messages the queue accepts fits StartSyncExecution's input, so
+     * no batch can fail for its size; and docs/deployment.md's table is {@link PipeInput}.
+     */
+    @Test
+    void theQueueRefusesEveryMessageThatCouldOverflowAFullBatch() throws Exception {
+        for (PacketSourceStack stack : Synth.stacks()) {
+            Template t = Synth.template(stack);
+            JsonNode q = Templates.one(t, "AWS::SQS::Queue", "QueueName",
+                    DeploymentNumbers.deliveryQueueName(stack.getRegion())).get("Properties");
+            int batch = Templates.resources(t, "AWS::Pipes::Pipe").get(0).getValue()
+                    .at("/Properties/SourceParameters/SqsQueueParameters/BatchSize").asInt();
+            int max = q.get("MaximumMessageSize").asInt();
+            assertEquals(PipeInput.maximumMessageSize(batch), max);
+            assertTrue(PipeInput.worstCaseInput(batch, max) <= PipeInput.LIMIT, "a full batch fits: " + max);
+            assertTrue(PipeInput.worstCaseInput(batch, max + 1_024) > PipeInput.LIMIT, "and no more than whole KiB allow");
+        }
+        String doc = Files.readString(Synth.REPO.resolve("docs/deployment.md"));
+        String section = doc.substring(doc.indexOf("## Batch size and message size"), doc.indexOf("## One registry for all regions"));
+        Set<Integer> sizes = new HashSet<>();
+        for (String line : section.lines().filter(l -> l.matches("\\| \\d+.*")).toList()) {
+            String[] cells = line.split("\\|");
+            int n = Integer.parseInt(cells[1].trim().split(" ")[0]);
+            int max = PipeInput.maximumMessageSize(n);
+            assertEquals(max, number(cells[2]), line);
+            assertEquals(PipeInput.worstCaseInput(n, max), number(cells[3]), line);
+            assertEquals(DeploymentNumbers.stateSharePerMessage(n), number(cells[4]), line);
+            sizes.add(n);
+        }
+        assertTrue(sizes.contains(DeploymentNumbers.PIPE_BATCH_SIZE) && sizes.size() >= 4, "the table's rows: " + sizes);
+    }
+
+    private static long number(String cell) {
+        return Long.parseLong(cell.trim().replace(",", ""));
+    }
+
     @Test
     void pipeReadsTheQueueAndStartsTheStateMachineSynchronously() {
         for (PacketSourceStack stack : Synth.stacks()) {
@@ -90,6 +126,20 @@ class StackTest {
             assertEquals(DeploymentNumbers.PIPE_BATCHING_WINDOW_SECONDS,
                     p.at("/SourceParameters/SqsQueueParameters/MaximumBatchingWindowInSeconds").asInt());
             assertEquals("REQUEST_RESPONSE", p.at("/TargetParameters/StepFunctionStateMachineParameters/InvocationType").asText());
+            assertEquals("ERROR", p.at("/LogConfiguration/Level").asText());
+            assertTrue(p.at("/LogConfiguration/IncludeExecutionData").isMissingNode(), "never the payloads");
+            String logsId = Templates.logicalId(t, "AWS::Logs::LogGroup", "LogGroupName", DeliveryPipe.LOG_GROUP);
+            assertEquals(logsId, p.at("/LogConfiguration/CloudwatchLogsLogDestination/LogGroupArn/Fn::GetAtt/0").asText());
+            String roleId = p.at("/RoleArn/Fn::GetAtt/0").asText();
+            boolean mayWrite = false;
+            for (Map.Entry<String, JsonNode> pol : Templates.resources(t, "AWS::IAM::Policy")) {
+                if (!pol.getValue().at("/Properties/Roles/0/Ref").asText().equals(roleId)) continue;
+                for (JsonNode st : pol.getValue().at("/Properties/PolicyDocument/Statement")) {
+                    mayWrite |= Templates.list(st.get("Action")).stream().anyMatch(a -> a.asText().equals("logs:PutLogEvents"))
+                            && Templates.list(st.get("Resource")).stream().allMatch(r -> r.at("/Fn::GetAtt/0").asText().equals(logsId));
+                }
+            }
+            assertTrue(mayWrite, "the Pipe's role writes its own log group only");
         }
     }
 
@@ -121,6 +171,48 @@ class StackTest {
             assertTrue(asl.get("TimeoutSeconds").asInt() + 30 <= DeploymentNumbers.VISIBILITY_TIMEOUT_SECONDS,
                     "the execution timeout stays well below the visibility timeout");
         }
+    }
+
+    /**
+     * A Pipe reading SQS cannot be capped, so it may run more executions than Validate's
+     * reservation: every Task state waits out throttling much longer than the old four quick
+     * retries (15 s), yet all of them together stay within the execution's timeout.
+     */
+    @Test
+    void throttledTaskStatesWaitLongerButWithinTheExecutionTimeout() throws Exception {
+        JsonNode sm = Templates.resources(Synth.template(Synth.stack(Synth.HOME)), "AWS::StepFunctions::StateMachine")
+                .get(0).getValue().get("Properties");
+        JsonNode asl = Templates.JSON.readTree(sm.get("DefinitionString").asText());
+        Map<String, JsonNode> tasks = new java.util.LinkedHashMap<>();
+        collectTasks(asl.get("States"), tasks);
+        assertEquals(Set.copyOf(PipelineFunctions.STATES), tasks.keySet());
+        double total = 0;
+        for (Map.Entry<String, JsonNode> e : tasks.entrySet()) {
+            JsonNode throttle = null;
+            for (JsonNode r : e.getValue().get("Retry")) {
+                if (Templates.list(r.get("ErrorEquals")).stream().anyMatch(x -> x.asText().equals("Lambda.TooManyRequestsException"))) {
+                    assertEquals(1, r.get("ErrorEquals").size(), e.getKey() + ": throttling has its own retrier");
+                    throttle = r;
+                }
+            }
+            assertTrue(throttle != null, e.getKey() + " retries throttling");
+            double wait = 0;
+            for (int i = 0; i < throttle.get("MaxAttempts").asInt(); i++) {
+                wait += Math.min(throttle.get("IntervalSeconds").asDouble() * Math.pow(throttle.get("BackoffRate").asDouble(), i),
+                        throttle.get("MaxDelaySeconds").asDouble());
+            }
+            assertTrue(wait >= 45, e.getKey() + " waits long enough for a free environment: " + wait);
+            total += wait;
+        }
+        assertTrue(total <= DeploymentNumbers.EXECUTION_TIMEOUT_SECONDS, "all throttle waits fit the execution: " + total);
+    }
+
+    private static void collectTasks(JsonNode states, Map<String, JsonNode> out) {
+        states.fields().forEachRemaining(e -> {
+            if (e.getValue().path("Type").asText().equals("Task")) out.put(e.getKey(), e.getValue());
+            JsonNode inner = e.getValue().at("/ItemProcessor/States");
+            if (!inner.isMissingNode()) collectTasks(inner, out);
+        });
     }
 
     @Test
@@ -161,7 +253,8 @@ class StackTest {
         JsonNode validate = Templates.one(t, "AWS::Lambda::Function", "FunctionName", "packet-source-Validate");
             assertEquals(Integer.toString(DeploymentNumbers.PIPE_BATCH_SIZE),
                     validate.at("/Properties/Environment/Variables/PACKET_SOURCE_PIPE_BATCH_SIZE").asText());
-            assertEquals(4, validate.at("/Properties/ReservedConcurrentExecutions").asInt(), "bounds the rate limit");
+            assertTrue(validate.at("/Properties/ReservedConcurrentExecutions").isMissingNode(),
+                    "no reservation by default: an account whose concurrency quota is still 10 cannot reserve any");
             // Validate fetches SNS's signing certificates from sns.<region>.amazonaws.com (and calls
             // the SNS API): outside the VPC it has Lambda's own internet access; the isolated
             // subnets have no route there (docs/architecture.md#cross-account-subscription).
@@ -192,7 +285,7 @@ class StackTest {
                 if (isGlobal && !home) continue;
                 JsonNode resource = Templates.one(t, isGlobal ? "AWS::DynamoDB::GlobalTable" : "AWS::DynamoDB::Table",
                         "TableName", r.tableName());
-                assertEquals("Retain", resource.path("DeletionPolicy").asText(), r.tableName());
+                assertEquals("RetainExceptOnCreate", resource.path("DeletionPolicy").asText(), r.tableName());
                 JsonNode p = resource.get("Properties");
                 List<String> keys = new ArrayList<>();
                 p.get("KeySchema").forEach(k -> keys.add(k.get("AttributeName").asText() + "/" + k.get("KeyType").asText()));
@@ -218,6 +311,40 @@ class StackTest {
             JsonNode sessions = Templates.one(t, "AWS::DynamoDB::Table", "TableName", names.sessions()).get("Properties");
             assertEquals(Tables.Sessions.TTL, sessions.at("/TimeToLiveSpecification/AttributeName").asText());
             assertTrue(sessions.at("/TimeToLiveSpecification/Enabled").asBoolean());
+        }
+    }
+
+    /**
+     * First deployment: the tables are created, and a create that rolls back deletes them (they
+     * are empty), so the retry does not collide. Second deployment (after the stack was deleted,
+     * its tables kept): {@code cdk deploy --import-existing-resources} adopts every kept table,
+     * which CloudFormation does only for a resource with a static name and a Retain or
+     * RetainExceptOnCreate policy of an importable type. No other resource outlives its stack, so
+     * nothing else can fail with "already exists".
+     */
+    @Test
+    void aSecondDeploymentAdoptsTheKeptTablesAndAFailedFirstOneLeavesNone() {
+        Tables names = Tables.withPrefix(RegistryTables.PREFIX);
+        Set<String> importable = Set.of("AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable");
+        for (PacketSourceStack stack : Synth.stacks()) {
+            Template t = Synth.template(stack);
+            boolean home = stack.getRegion().equals(Synth.HOME);
+            Set<String> kept = new HashSet<>();
+            Templates.json(t).get("Resources").fields().forEachRemaining(e -> {
+                JsonNode r = e.getValue();
+                String policy = r.path("DeletionPolicy").asText("Delete");
+                if (policy.equals("Delete")) return;
+                String type = r.get("Type").asText();
+                assertTrue(importable.contains(type), "only tables outlive the stack: " + e.getKey() + " " + type);
+                assertEquals("RetainExceptOnCreate", policy, e.getKey() + ": a failed first create leaves nothing");
+                assertEquals("Retain", r.path("UpdateReplacePolicy").asText(), e.getKey());
+                JsonNode name = r.at("/Properties/TableName");
+                assertTrue(name.isTextual(), e.getKey() + ": auto-import needs a static name, not " + name);
+                kept.add(name.asText());
+            });
+            Set<String> expected = new HashSet<>(Set.of(names.listeners(), names.sessions()));
+            if (home) expected.addAll(Set.of(names.packetSources(), names.customers()));
+            assertEquals(expected, kept, stack.getRegion());
         }
     }
 
@@ -277,6 +404,80 @@ class StackTest {
         return grants;
     }
 
+    /**
+     * Deploy-time ordering the templates' references do not give: Egress's version (its SnapStart
+     * initialisation reads the egress key) waits for the Secrets Manager endpoint, and the sender's
+     * service waits for every endpoint its task needs to start.
+     */
+    @Test
+    void egressVersionAndSenderServiceWaitForTheEndpointsTheyNeed() {
+        for (PacketSourceStack stack : Synth.stacks()) {
+            Template t = Synth.template(stack);
+            Map<String, String> endpointByService = new java.util.HashMap<>();
+            for (Map.Entry<String, JsonNode> e : Templates.resources(t, "AWS::EC2::VPCEndpoint")) {
+                String service = Templates.text(e.getValue().at("/Properties/ServiceName"));
+                if (service == null) service = e.getValue().at("/Properties/ServiceName").toString();
+                endpointByService.put(service, e.getKey());
+            }
+            assertEquals(2 + Network.INTERFACE_ENDPOINTS.size(), endpointByService.size(), endpointByService.toString());
+            String secrets = endpointByService.entrySet().stream().filter(e -> e.getKey().contains("secretsmanager"))
+                    .map(Map.Entry::getValue).findFirst().orElseThrow();
+
+            String egressFn = Templates.logicalId(t, "AWS::Lambda::Function", "FunctionName", "packet-source-Egress");
+            JsonNode version = Templates.resources(t, "AWS::Lambda::Version").stream()
+                    .filter(v -> v.getValue().at("/Properties/FunctionName/Ref").asText().equals(egressFn))
+                    .map(Map.Entry::getValue).findFirst().orElseThrow();
+            assertTrue(dependsOn(version).contains(secrets), "Egress's SnapStart init reads the key: " + dependsOn(version));
+
+            JsonNode service = Templates.resources(t, "AWS::ECS::Service").get(0).getValue();
+            assertTrue(dependsOn(service).containsAll(endpointByService.values()),
+                    "the sender waits for ECR, S3, Logs, Secrets Manager and DynamoDB endpoints: " + dependsOn(service));
+        }
+    }
+
+    /** REJECT-only flow logs: what a security group dropped, at a fraction of all traffic's volume. */
+    @Test
+    void theVpcLogsRejectedFlowsOnly() {
+        for (PacketSourceStack stack : Synth.stacks()) {
+            Template t = Synth.template(stack);
+            List<Map.Entry<String, JsonNode>> logs = Templates.resources(t, "AWS::EC2::FlowLog");
+            assertEquals(1, logs.size());
+            JsonNode p = logs.get(0).getValue().get("Properties");
+            assertEquals("REJECT", p.get("TrafficType").asText());
+            assertEquals("VPC", p.get("ResourceType").asText());
+            String group = Templates.logicalId(t, "AWS::Logs::LogGroup", "LogGroupName", Network.REJECTED_FLOWS_LOG_GROUP);
+            assertEquals(group, p.at("/LogGroupName/Ref").asText());
+        }
+    }
+
+    /** The README's deploy recipe: every output the stacks have, the tables they create, the pinned Node. */
+    @Test
+    void theReadmeDeployRecipeMatchesTheStacks() throws Exception {
+        String readme = Files.readString(Synth.REPO.resolve("README.md"));
+        String deploy = readme.substring(readme.indexOf("## Deploy to AWS"), readme.indexOf("## Performance"));
+        String outputs = deploy.substring(deploy.indexOf("**Outputs**"), deploy.indexOf("**Tear down:**"));
+        for (PacketSourceStack stack : Synth.stacks()) {
+            Templates.json(Synth.template(stack)).get("Outputs").fieldNames().forEachRemaining(o -> {
+                String documented = o.startsWith("ListenerAddresses") ? "ListenerAddresses<name>" : o;
+                assertTrue(outputs.contains("`" + documented + "`"), "README lists output " + o);
+            });
+        }
+        for (CreateTableRequest r : Tables.withPrefix(RegistryTables.PREFIX).createTableRequests()) {
+            String suffix = r.tableName().substring(RegistryTables.PREFIX.length());
+            assertTrue(deploy.contains("`" + r.tableName() + "`") || deploy.contains("`-" + suffix + "`"), "README names " + r.tableName());
+        }
+        int tables = Tables.withPrefix(RegistryTables.PREFIX).createTableRequests().size();
+        assertEquals(4, tables, "the README says four tables");
+        assertTrue(deploy.contains("registry's four tables"));
+        assertTrue(deploy.contains("export PATH=\"$PWD/.tools/node_modules/.bin:$PATH\""), "the CLI runs on the pinned Node");
+    }
+
+    static Set<String> dependsOn(JsonNode resource) {
+        Set<String> out = new HashSet<>();
+        Templates.list(resource.get("DependsOn")).forEach(d -> out.add(d.asText()));
+        return out;
+    }
+
     @Test
     void senderSitsBehindAnNlbWithOneElasticIpPerAzAndUdpListeners() {
         for (PacketSourceStack stack : Synth.stacks()) {
@@ -320,6 +521,10 @@ class StackTest {
             Template t = Synth.template(stack);
             JsonNode container = Templates.resources(t, "AWS::ECS::TaskDefinition").get(0).getValue()
                     .at("/Properties/ContainerDefinitions/0");
+            assertEquals("ARM64", Templates.resources(t, "AWS::ECS::TaskDefinition").get(0).getValue()
+                    .at("/Properties/RuntimePlatform/CpuArchitecture").asText(), "Graviton by default");
+            assertTrue(container.get("Image").toString().endsWith(":" + Synth.IMAGE_TAG + "\"]]}"),
+                    "the explicit tag from context: " + container.get("Image"));
             Set<String> secretNames = new HashSet<>();
             container.get("Secrets").forEach(s -> secretNames.add(s.get("Name").asText()));
             assertEquals(Set.of("PS_EGRESS_HMAC_KEY", "PS_WG_KEY_WG"), secretNames);
@@ -346,16 +551,79 @@ class StackTest {
                     assertTrue(p.has("SourceSecurityGroupId"));
                 }
             }
+            String nlbGroup = Templates.json(t).at("/Resources/" + Templates.resources(t,
+                    "AWS::ElasticLoadBalancingV2::LoadBalancer").get(0).getKey() + "/Properties/SecurityGroups/0/Fn::GetAtt/0").asText();
+            String senderGroup = Templates.json(t).at("/Resources/" + Templates.resources(t, "AWS::ECS::Service").get(0).getKey()
+                    + "/Properties/NetworkConfiguration/AwsvpcConfiguration/SecurityGroups/0/Fn::GetAtt/0").asText();
             for (Map.Entry<String, JsonNode> sg : Templates.resources(t, "AWS::EC2::SecurityGroup")) {
                 for (JsonNode in : sg.getValue().at("/Properties/SecurityGroupIngress")) {
                     if (in.path("CidrIp").asText().equals("0.0.0.0/0")) {
+                        assertEquals(nlbGroup, sg.getKey(), "only the NLB is open to all: " + in);
                         assertEquals("udp", in.get("IpProtocol").asText(), "only the Listener ports are open to all: " + in);
                     }
                 }
             }
+            Set<Integer> throughNlb = new HashSet<>();
+            for (Map.Entry<String, JsonNode> rule : Templates.resources(t, "AWS::EC2::SecurityGroupIngress")) {
+                JsonNode p = rule.getValue().get("Properties");
+                if (!p.at("/GroupId/Fn::GetAtt/0").asText().equals(senderGroup) || !p.path("IpProtocol").asText().equals("udp")) continue;
+                assertEquals(nlbGroup, p.at("/SourceSecurityGroupId/Fn::GetAtt/0").asText(), "Listener ports through the NLB: " + p);
+                throughNlb.add(p.get("FromPort").asInt());
+            }
+            assertEquals(Set.of(5683, 51820), throughNlb);
             String export = Templates.json(t).at("/Outputs/PacketSourceServiceToken/Export/Name").asText();
             assertEquals("ProxylityPacketSourceServiceToken-" + stack.getRegion(), export);
         }
+    }
+
+    /** The dashboard shows each stage's outcomes, Lambda errors and durations, the NLB's UDP flows and the latency goals. */
+    @Test
+    void theDashboardShowsEveryStageAndTheLatencyGoals() throws Exception {
+        assertTrue(Files.readString(Synth.REPO.resolve("docs/latency.md")).contains("Goal: **p50 < " + Monitoring.LATENCY_GOAL_P50_MS
+                + " ms, p99 < " + Monitoring.LATENCY_GOAL_P99_MS + " ms"), "the goals are docs/latency.md's");
+        for (PacketSourceStack stack : Synth.stacks()) {
+            Template t = Synth.template(stack);
+            JsonNode body = Templates.resources(t, "AWS::CloudWatch::Dashboard").get(0).getValue().at("/Properties/DashboardBody");
+            StringBuilder text = new StringBuilder();
+            Templates.list(body.at("/Fn::Join/1")).forEach(part -> text.append(part.isTextual() ? part.asText() : part.toString()));
+            String b = text.toString();
+            for (String m : List.of("\"AWS/EventBridge/Pipes\",\"ExecutionFailed\"", "\"ExecutionThrottled\"", "\"ExecutionTimeout\"",
+                    "\"TargetStageFailed\"", "\"AWS/States\",\"ExecutionsSucceeded\"", "\"ExecutionsFailed\"", "\"ExecutionsTimedOut\"",
+                    "\"AWS/NetworkELB\",\"ActiveFlowCount_UDP\"", "\"NewFlowCount_UDP\"", "\"PublishToEgressLatency\"",
+                    "\"SentOutsideFlowWindow\"")) {
+                assertTrue(b.contains(m), "dashboard shows " + m);
+            }
+            for (String fn : List.of("Validate", "LookupSessions", "Egress", "ReportFailures", "PacketSourceResource")) {
+                assertTrue(b.contains("\"label\":\"" + fn + "\""), "errors of " + fn);
+                assertTrue(b.contains("\"label\":\"" + fn + " p99\""), "duration of " + fn);
+            }
+            assertTrue(b.contains("\"value\":" + Monitoring.LATENCY_GOAL_P50_MS) && b.contains("\"value\":" + Monitoring.LATENCY_GOAL_P99_MS),
+                    "the latency goals as lines");
+        }
+    }
+
+    /** Every alarm's description ends with a link to an explicit anchor that docs/runbook.md has. */
+    @Test
+    void everyAlarmLinksToARunbookSectionThatExists() throws Exception {
+        String runbook = Files.readString(Synth.REPO.resolve(Monitoring.RUNBOOK));
+        Set<String> anchors = new HashSet<>();
+        java.util.regex.Matcher a = java.util.regex.Pattern.compile("<a id=\"([a-z0-9-]+)\"></a>").matcher(runbook);
+        while (a.find()) assertTrue(anchors.add(a.group(1)), "anchor once: " + a.group(1));
+        java.util.regex.Pattern link = java.util.regex.Pattern.compile(
+                "\\(" + java.util.regex.Pattern.quote(Monitoring.RUNBOOK) + "#([a-z0-9-]+)\\)$");
+        int alarms = 0;
+        for (PacketSourceStack stack : List.of(Synth.stack(Synth.HOME), Synth.stack("eu-west-1"), Synth.withoutCustomers())) {
+            for (Map.Entry<String, JsonNode> e : Templates.resources(Synth.template(stack), "AWS::CloudWatch::Alarm")) {
+                String name = e.getValue().at("/Properties/AlarmName").asText();
+                String description = Templates.text(e.getValue().at("/Properties/AlarmDescription"));
+                assertTrue(description != null, name + " has a literal description");
+                java.util.regex.Matcher m = link.matcher(description);
+                assertTrue(m.find(), name + " links to the runbook: " + description);
+                assertTrue(anchors.contains(m.group(1)), name + ": docs/runbook.md has no anchor " + m.group(1));
+                alarms++;
+            }
+        }
+        assertTrue(alarms > 3 * 30, "every alarm of every stack was checked: " + alarms);
     }
 
     @Test
@@ -380,6 +648,10 @@ class StackTest {
                 expected.put("Sender-" + l + "-NoHealthyHost", "AWS/NetworkELB HealthyHostCount");
             }
             expected.put("SenderCpuHigh", "AWS/ECS CPUUtilization");
+            expected.put("PipeExecutionThrottled", "AWS/EventBridge/Pipes ExecutionThrottled");
+            expected.put("PipeExecutionTimeout", "AWS/EventBridge/Pipes ExecutionTimeout");
+            expected.put("StateMachineExecutionsThrottled", "AWS/States ExecutionThrottled");
+            for (String l : List.of("udp", "wg")) expected.put("SentOutsideFlowWindow-" + l, "PacketSource SentOutsideFlowWindow");
             expected.put("SenderMemoryHigh", "AWS/ECS MemoryUtilization");
 
             Map<String, JsonNode> alarms = new java.util.HashMap<>();
@@ -395,6 +667,24 @@ class StackTest {
             }
             assertEquals(0, alarms.get("packet-source-Discards-BadSignature").get("Threshold").asDouble(),
                     "any record SNS did not sign alarms");
+            for (CreateTableRequest r : Tables.withPrefix(RegistryTables.PREFIX).createTableRequests()) {
+                JsonNode a = alarms.get("packet-source-DynamoDb-" + r.tableName() + "-Throttles");
+                assertTrue(a != null, "throttle alarm of " + r.tableName());
+                Set<String> metrics = new HashSet<>();
+                for (JsonNode q : a.get("Metrics")) {
+                    if (q.has("MetricStat")) {
+                        metrics.add(q.at("/MetricStat/Metric/Namespace").asText() + " " + q.at("/MetricStat/Metric/MetricName").asText()
+                                + " " + q.at("/MetricStat/Metric/Dimensions/0/Value").asText());
+                    }
+                }
+                assertEquals(Set.of("AWS/DynamoDB ReadThrottleEvents " + r.tableName(), "AWS/DynamoDB WriteThrottleEvents " + r.tableName()),
+                        metrics);
+                assertEquals(topicId, a.at("/AlarmActions/0/Ref").asText());
+            }
+            JsonNode flow = alarms.get("packet-source-SentOutsideFlowWindow-wg");
+            Set<String> flowDims = new HashSet<>();
+            flow.get("Dimensions").forEach(d -> flowDims.add(d.get("Name").asText() + "=" + d.get("Value").asText()));
+            assertEquals(Set.of("Service=" + Monitoring.SENDER_SERVICE, "Listener=wg"), flowDims);
             JsonNode discard = alarms.get("packet-source-Discards-EgressDenied");
             assertEquals("Reason", discard.at("/Dimensions/0/Name").asText());
             assertEquals("EgressDenied", discard.at("/Dimensions/0/Value").asText());
