@@ -82,11 +82,10 @@ public record DeploymentConfig(List<String> regions, String homeRegion, String a
         if (pipeBatchingWindowSeconds < 0 || pipeBatchingWindowSeconds > 300) {
             throw new IllegalArgumentException("pipeBatchingWindowSeconds must be 0-300");
         }
-        // More than one task needs Egress to post to the task that owns a client's flow or session;
-        // until the batching (in LookupSessions) groups by owner and each task has its own endpoint
-        // (docs/deployment.md, "More than one task"), a second task would receive packets it cannot
-        // seal or send from the flow.
-        if (senderTasks != 1) throw new IllegalArgumentException("senderTasks must be 1 (more tasks need owner routing: docs/deployment.md)");
+        // Each task announces its own endpoint and LookupSessions routes every packet to the task
+        // holding its flow or session (docs/architecture.md#owner-routing), so any count works;
+        // one task is allowed but does not survive its own loss.
+        if (senderTasks < 1 || senderTasks > 10) throw new IllegalArgumentException("senderTasks must be 1-10");
         if (listeners.isEmpty()) throw new IllegalArgumentException("listeners: at least one");
         if (listeners.stream().map(ListenerSpec::name).distinct().count() != listeners.size()
                 || listeners.stream().map(ListenerSpec::port).distinct().count() != listeners.size()) {
@@ -110,7 +109,7 @@ public record DeploymentConfig(List<String> regions, String homeRegion, String a
                 string(get.apply("alarmEmail"), null),
                 string(get.apply("senderImageTag"), null),
                 string(get.apply("senderArchitecture"), "arm64"),
-                integer(get.apply("senderTasks"), 1),
+                integer(get.apply("senderTasks"), 2),
                 integer(get.apply("validateConcurrency"), 0),
                 integer(get.apply("discardAlarmThreshold"), 100),
                 customers(get.apply("customers")),

@@ -38,7 +38,10 @@ public final class PipelineFunctions extends Construct {
 
         add("Validate", code, PipelineFunction.Spec.of("Validate", common)
                 .reserved(config.validateConcurrency() > 0 ? config.validateConcurrency() : null));
-        add("LookupSessions", code, PipelineFunction.Spec.of("LookupSessions", common));
+        Map<String, String> lookupEnv = new HashMap<>(common);
+        // Route each packet to the sender task that holds its flow or session (heartbeats in Sessions).
+        lookupEnv.put("PACKET_SOURCE_OWNER_ROUTING", "on");
+        add("LookupSessions", code, PipelineFunction.Spec.of("LookupSessions", lookupEnv));
         add("Egress", code, PipelineFunction.Spec.of("Egress", egressEnv).inVpc(vpc, egressSecurityGroup));
         add("ReportFailures", code, PipelineFunction.Spec.of("ReportFailures", common));
 
@@ -51,7 +54,7 @@ public final class PipelineFunctions extends Construct {
             allow("Validate", List.of("sns:ConfirmSubscription"), config.customerAccounts().stream()
                     .map(a -> "arn:" + partition + ":sns:*:" + a + ":*").toList());
         }
-        allow("LookupSessions", List.of("dynamodb:BatchGetItem", "dynamodb:GetItem"),
+        allow("LookupSessions", List.of("dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:Query"),
                 List.of(tables.sessions().getTableArn()));
         allow("LookupSessions", List.of("dynamodb:GetItem"), List.of(tables.listeners().getTableArn()));
         allow("Egress", List.of("secretsmanager:GetSecretValue"), List.of(egressKey.getSecretArn()));

@@ -20,8 +20,6 @@ import software.amazon.awscdk.services.ec2.Vpc;
 import software.amazon.awscdk.services.ecr.IRepository;
 import software.amazon.awscdk.services.ecr.Repository;
 import software.amazon.awscdk.services.ecs.AwsLogDriverProps;
-import software.amazon.awscdk.services.ecs.CloudMapNamespaceOptions;
-import software.amazon.awscdk.services.ecs.CloudMapOptions;
 import software.amazon.awscdk.services.ecs.Cluster;
 import software.amazon.awscdk.services.ecs.ContainerDefinition;
 import software.amazon.awscdk.services.ecs.ContainerDefinitionOptions;
@@ -46,8 +44,6 @@ import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.secretsmanager.ISecret;
-import software.amazon.awscdk.services.servicediscovery.DnsRecordType;
-import software.amazon.awscdk.services.servicediscovery.NamespaceType;
 import software.constructs.Construct;
 
 /**
@@ -60,8 +56,6 @@ import software.constructs.Construct;
  */
 public final class SenderService extends Construct {
     public static final String REPOSITORY = "packet-source-sender";
-    public static final String NAMESPACE = "packet-source.internal";
-    public static final String SERVICE_NAME = "sender";
     public static final String CONTAINER = "sender";
     private static final ObjectMapper JSON = new ObjectMapper();
     private final NetworkLoadBalancer nlb;
@@ -73,9 +67,10 @@ public final class SenderService extends Construct {
     public SenderService(Construct scope, String id, DeploymentConfig config, Vpc vpc, RegistryTables tables,
                          ISecret egressKey, ISecurityGroup egressLambdaGroup) {
         super(scope, id);
+        // No service-discovery name: a name resolving to any task would let a batch reach a task
+        // without the flow or session. Each task announces its own private address instead
+        // (heartbeat in the Sessions table) and the pipeline routes by owner.
         cluster = Cluster.Builder.create(this, "Cluster").vpc(vpc).build();
-        cluster.addDefaultCloudMapNamespace(CloudMapNamespaceOptions.builder().name(NAMESPACE).vpc(vpc)
-                .type(NamespaceType.DNS_PRIVATE).build());
 
         FargateTaskDefinition task = FargateTaskDefinition.Builder.create(this, "Task")
                 .cpu(512).memoryLimitMiB(1024)
@@ -111,15 +106,16 @@ public final class SenderService extends Construct {
                 .image(ContainerImage.fromEcrRepository(repository, config.senderImageTag()))
                 .environment(Map.of(
                         "PS_SENDER_CONFIG_JSON", senderConfig(config, tables),
-                        "PS_SENDER_ENDPOINT", "http://" + SERVICE_NAME + "." + NAMESPACE + ":" + SenderPorts.EGRESS_API,
                         "PS_REGISTRY_LISTENERS_TABLE", tables.names().listeners(),
                         "PS_PUBLIC_ADDRESSES", Fn.join(",", addresses.stream().map(CfnEIP::getAttrPublicIp).toList()),
-                        // With more than one task, plain UDP packets must go to the task holding the client's flow.
-                        "PS_FLOW_OWNERS", config.senderTasks() > 1 ? "on" : "off"))
+                        // Owner routing: heartbeat with this task's own endpoint, record plain UDP flow owners.
+                        "PS_FLOW_OWNERS", "on"))
                 .secrets(secrets)
                 .logging(LogDriver.awsLogs(AwsLogDriverProps.builder().logGroup(logs).streamPrefix("sender").build()))
                 .readonlyRootFilesystem(true)
-                .stopTimeout(Duration.seconds(30))
+                // Fargate's maximum: SIGTERM comes after the deregistration delay, and the task
+                // still drains its queues and writes its last heartbeat.
+                .stopTimeout(Duration.seconds(120))
                 .build());
         // Read-only root, but the JVM and Netty (native epoll library extraction) need a writable /tmp.
         task.addVolume(software.amazon.awscdk.services.ecs.Volume.builder().name("tmp").build());
@@ -169,8 +165,6 @@ public final class SenderService extends Construct {
                 .minHealthyPercent(100)
                 .maxHealthyPercent(200)
                 .healthCheckGracePeriod(Duration.seconds(60))
-                .cloudMapOptions(CloudMapOptions.builder().name(SERVICE_NAME).dnsRecordType(DnsRecordType.A)
-                        .dnsTtl(Duration.seconds(10)).build())
                 .build();
 
         nlb = NetworkLoadBalancer.Builder.create(this, "Nlb")
@@ -198,7 +192,9 @@ public final class SenderService extends Construct {
                                     .path(SenderPorts.HEALTH_PATH)
                                     .interval(Duration.seconds(10))
                                     .healthyThresholdCount(2).unhealthyThresholdCount(2).build())
-                            .deregistrationDelay(Duration.seconds(30))
+                            // A stopping task keeps the flows it holds for the NLB's UDP idle
+                            // timeout (it announces draining meanwhile, so it takes no new ones).
+                            .deregistrationDelay(Duration.seconds(120))
                             .build());
             targetGroups.put(l.name(), group);
         }

@@ -27,11 +27,6 @@ class DeploymentConfigTest {
     }
 
     @Test
-    void oneSenderTaskByDefault() {
-        assertEquals(1, from(Map.of()).senderTasks());
-    }
-
-    @Test
     void theSenderRunsOnArm64UnlessAmd64IsAsked() {
         assertEquals("arm64", from(Map.of()).senderArchitecture());
         assertEquals("amd64", from(Map.of("senderArchitecture", "amd64")).senderArchitecture());
@@ -46,10 +41,13 @@ class DeploymentConfigTest {
     }
 
     @Test
-    void moreThanOneSenderTaskIsRefusedUntilEgressRoutesByOwner() {
+    void twoSenderTasksByDefaultAndAnyCountFromOneToTen() {
+        assertEquals(2, from(Map.of()).senderTasks());
+        assertEquals(3, from(Map.of("senderTasks", 3)).senderTasks());
+        assertEquals(1, from(Map.of("senderTasks", 1)).senderTasks());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> from(Map.of("senderTasks", 2)));
-        assertTrue(e.getMessage().contains("senderTasks must be 1"), e.getMessage());
+                () -> from(Map.of("senderTasks", 0)));
+        assertTrue(e.getMessage().contains("senderTasks must be 1-10"), e.getMessage());
     }
 
     @Test

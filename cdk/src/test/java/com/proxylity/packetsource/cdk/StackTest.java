@@ -516,6 +516,35 @@ class StackTest {
     }
 
     @Test
+    void twoSenderTasksRoutedByOwnerWithTheirOwnEndpointsAndTimeToDrain() throws Exception {
+        for (PacketSourceStack stack : Synth.stacks()) {
+            Template t = Synth.template(stack);
+            JsonNode service = Templates.resources(t, "AWS::ECS::Service").get(0).getValue().get("Properties");
+            assertEquals(2, service.get("DesiredCount").asInt());
+            assertEquals(100, service.at("/DeploymentConfiguration/MinimumHealthyPercent").asInt());
+            assertEquals(200, service.at("/DeploymentConfiguration/MaximumPercent").asInt());
+            assertFalse(service.has("ServiceRegistries"), "no name that resolves to any task");
+            assertTrue(Templates.resources(t, "AWS::ServiceDiscovery::Service").isEmpty());
+            JsonNode container = Templates.resources(t, "AWS::ECS::TaskDefinition").get(0).getValue()
+                    .at("/Properties/ContainerDefinitions/0");
+            assertEquals(120, container.get("StopTimeout").asInt());
+            for (Map.Entry<String, JsonNode> g : Templates.resources(t, "AWS::ElasticLoadBalancingV2::TargetGroup")) {
+                boolean delay = false;
+                for (JsonNode a : g.getValue().at("/Properties/TargetGroupAttributes")) {
+                    if (a.get("Key").asText().equals("deregistration_delay.timeout_seconds")) {
+                        assertEquals("120", a.get("Value").asText());
+                        delay = true;
+                    }
+                }
+                assertTrue(delay, "a stopping task keeps its flows for the UDP idle timeout");
+            }
+            String text = Templates.json(t).toString();
+            assertTrue(text.contains("PACKET_SOURCE_OWNER_ROUTING"), "LookupSessions routes by owner");
+            assertTrue(text.contains("dynamodb:Query"), "LookupSessions lists a Listener's task heartbeats");
+        }
+    }
+
+    @Test
     void secretsAreInjectedByEcsAndTheEgressApiAdmitsOnlySecurityGroups() throws Exception {
         for (PacketSourceStack stack : Synth.stacks()) {
             Template t = Synth.template(stack);
@@ -532,9 +561,9 @@ class StackTest {
             container.get("Environment").forEach(e -> env.put(e.get("Name").asText(), e.get("Value")));
             assertEquals("PacketSource-Listeners", env.get("PS_REGISTRY_LISTENERS_TABLE").asText(),
                     "the sender registers its Listeners and reloads their allowed peers");
-            assertEquals("http://sender.packet-source.internal:8080", env.get("PS_SENDER_ENDPOINT").asText());
+            assertFalse(env.containsKey("PS_SENDER_ENDPOINT"), "each task announces its own address; no shared name");
             assertEquals(2, env.get("PS_PUBLIC_ADDRESSES").at("/Fn::Join/1").size(), "the Elastic IPs");
-            assertEquals("off", env.get("PS_FLOW_OWNERS").asText(), "one task: no flow records needed");
+            assertEquals("on", env.get("PS_FLOW_OWNERS").asText(), "heartbeats and flow records for owner routing");
             JsonNode senderConfig = Templates.JSON.readTree(env.get("PS_SENDER_CONFIG_JSON").asText());
             assertEquals("wg-decap", senderConfig.at("/listeners/1/type").asText());
             assertEquals("PS_WG_KEY_WG", senderConfig.at("/listeners/1/privateKeyEnv").asText());
@@ -703,7 +732,7 @@ class StackTest {
         Tables names = Tables.withPrefix(RegistryTables.PREFIX);
         Map<String, Set<String>> expected = Map.of(
                 "Validate", Set.of(names.packetSources() + " dynamodb:GetItem", names.listeners() + " dynamodb:GetItem"),
-                "LookupSessions", Set.of(names.sessions() + " dynamodb:BatchGetItem", names.sessions() + " dynamodb:GetItem",
+                "LookupSessions", Set.of(names.sessions() + " dynamodb:BatchGetItem", names.sessions() + " dynamodb:GetItem", names.sessions() + " dynamodb:Query",
                         names.listeners() + " dynamodb:GetItem"),
                 "Egress", Set.of(),
                 "ReportFailures", Set.of());

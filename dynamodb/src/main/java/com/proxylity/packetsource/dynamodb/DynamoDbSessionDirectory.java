@@ -1,5 +1,6 @@
 package com.proxylity.packetsource.dynamodb;
 
+import com.proxylity.packetsource.core.session.PeerLocator;
 import com.proxylity.packetsource.core.session.SessionDirectory;
 import com.proxylity.packetsource.core.session.SessionRecord;
 import com.proxylity.packetsource.dynamodb.Tables.Sessions;
@@ -37,7 +38,7 @@ import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
  *   <li>Expired records are returned as stored; callers compare {@link SessionRecord#liveAt}.</li>
  * </ul>
  */
-public final class DynamoDbSessionDirectory implements SessionDirectory {
+public final class DynamoDbSessionDirectory implements SessionDirectory, PeerLocator {
     /** BatchGetItem accepts at most 100 keys per request. */
     public static final int BATCH_GET_MAX_KEYS = 100;
     static final int DEFAULT_MAX_ATTEMPTS = 6;
@@ -129,6 +130,37 @@ public final class DynamoDbSessionDirectory implements SessionDirectory {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while backing off BatchGetItem", e);
         }
+    }
+
+    /**
+     * One Query of the Listener's partition (paged), only the three attributes needed. Peer keys
+     * are base64 and never contain ':', which every flow and task key does.
+     */
+    @Override
+    public Map<String, String> peersByEndpoint(String listenerName) {
+        Map<String, AttributeValue> start = null;
+        Map<String, SessionRecord> newest = new HashMap<>();
+        do {
+            Map<String, AttributeValue> from = start;
+            var r = client.query(b -> b.tableName(table).keyConditionExpression("#l = :l")
+                    .projectionExpression("#k, #e, #t")
+                    .expressionAttributeNames(Map.of("#l", Sessions.LISTENER, "#k", Sessions.PEER_KEY,
+                            "#e", Sessions.ENDPOINT, "#t", Sessions.ESTABLISHED_AT))
+                    .expressionAttributeValues(Map.of(":l", AttributeValue.fromS(listenerName)))
+                    .exclusiveStartKey(from));
+            for (Map<String, AttributeValue> item : r.items()) {
+                String peer = Attr.optS(item, Sessions.PEER_KEY);
+                String endpoint = Attr.optS(item, Sessions.ENDPOINT);
+                if (peer == null || endpoint == null || peer.contains(":")) continue;
+                SessionRecord rec = new SessionRecord(listenerName, peer, endpoint, "-",
+                        java.time.Instant.ofEpochSecond(Attr.optN(item, Sessions.ESTABLISHED_AT, 0, table)), java.time.Instant.EPOCH);
+                newest.merge(endpoint, rec, (a, b) -> a.establishedAt().isAfter(b.establishedAt()) ? a : b);
+            }
+            start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+        } while (start != null);
+        Map<String, String> out = new HashMap<>();
+        newest.forEach((endpoint, rec) -> out.put(endpoint, rec.peerKey()));
+        return out;
     }
 
     @Override

@@ -173,6 +173,11 @@ public record Tables(String packetSources, String listeners, String sessions, St
          */
         public static final String TTL = "Ttl";
         public static final long TTL_GRACE_SECONDS = 3600;
+        /**
+         * BOOL, task records only ({@code PeerKey} = {@code task:<id>}, written by
+         * {@link DynamoDbTaskDirectory}): the task is stopping and takes no new flows.
+         */
+        public static final String DRAINING = "Draining";
 
         private Sessions() {}
     }

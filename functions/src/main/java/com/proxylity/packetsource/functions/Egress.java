@@ -94,7 +94,7 @@ public final class Egress extends StageHandler<EgressBatch, EgressStateResult> {
         tally.count(PipelineMetrics.PACKETS_DELIVERED, sent.size());
         for (Discard d : discards) tally.discard(d.reason());
         tally.flush();
-        LOG.info("egress listener={} packets={} sent={} discarded={}", batch.listener(), packets.size(),
+        LOG.info("egress listener={} owner={} packets={} sent={} discarded={}", batch.listener(), batch.owner(), packets.size(),
                 sent.size(), discards.size());
         return new EgressStateResult(List.of(), sent, discards);
     }

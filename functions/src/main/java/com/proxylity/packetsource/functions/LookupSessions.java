@@ -7,9 +7,13 @@ import com.proxylity.packetsource.core.pipeline.LookupSessionsStage;
 import com.proxylity.packetsource.core.pipeline.PacketBatch;
 import com.proxylity.packetsource.core.pipeline.PacketsOutput;
 import com.proxylity.packetsource.core.pipeline.ReadyPacket;
+import com.proxylity.packetsource.core.pipeline.RoutedOutput;
+import com.proxylity.packetsource.core.pipeline.RoutedPacket;
 import com.proxylity.packetsource.core.registry.Listener;
 import com.proxylity.packetsource.core.registry.Registry;
+import com.proxylity.packetsource.core.session.SenderTask;
 import com.proxylity.packetsource.core.session.SessionDirectory;
+import com.proxylity.packetsource.core.session.TaskDirectory;
 import com.proxylity.packetsource.functions.config.Environment;
 import com.proxylity.packetsource.functions.metrics.PipelineMetrics;
 import com.proxylity.packetsource.functions.model.Batches;
@@ -38,26 +42,41 @@ import java.util.Set;
  * records it carries, so a batch that cannot be delivered fails exactly those records. Batching
  * is pure apart from the (cached) registry read, so it runs here rather than as a state of its
  * own (docs/latency.md, proposal 2).
+ *
+ * <p>With a task directory (several sender tasks per Listener, {@code
+ * PACKET_SOURCE_OWNER_ROUTING=on}) each packet goes to the live task that holds its session or
+ * flow, and each batch to that task's own endpoint from its heartbeat; the registry's
+ * SenderEndpoint is not used (docs/architecture.md#owner-routing).
  */
 public final class LookupSessions extends StageHandler<PacketsState, Batches> {
     private final LookupSessionsStage stage;
     private final BatchStage batching = new BatchStage();
     private final Registry registry;
     private final PipelineMetrics metrics;
+    private final TaskDirectory tasks;
 
     public LookupSessions() {
-        this(Environment.sessionDirectory(), Environment.registry(), Clock.systemUTC(), Environment.pipelineMetrics());
+        this(Environment.sessionDirectory(), Environment.registry(), Clock.systemUTC(), Environment.pipelineMetrics(),
+                Environment.taskDirectory().orElse(null));
     }
 
     public LookupSessions(SessionDirectory sessions, Registry registry, Clock clock, PipelineMetrics metrics) {
+        this(sessions, registry, clock, metrics, null);
+    }
+
+    /** @param tasks the sender tasks' heartbeats; null: one sender per Listener, at its registry SenderEndpoint */
+    public LookupSessions(SessionDirectory sessions, Registry registry, Clock clock, PipelineMetrics metrics,
+                          TaskDirectory tasks) {
         super(PacketsState.class);
         this.stage = new LookupSessionsStage(sessions, clock);
         this.registry = registry;
         this.metrics = metrics;
+        this.tasks = tasks;
     }
 
     @Override
     public Batches handle(PacketsState input) {
+        if (tasks != null) return routed(input);
         PacketsOutput out;
         try {
             out = stage.lookup(input.packets());
@@ -66,34 +85,65 @@ public final class LookupSessions extends StageHandler<PacketsState, Batches> {
         }
         // Everything that can throw comes before the tally is flushed: a retried invocation has counted nothing.
         PipelineMetrics.Tally tally = metrics.tally();
-        List<EgressBatch> batches = batch(out.packets(), input.publishedAt(), tally);
+        Map<String, String> endpoints = new HashMap<>();
+        List<EgressBatch> batches = new ArrayList<>();
+        for (PacketBatch b : batching.batch(out.packets())) {
+            batches.add(egressBatch(b, null, endpoints.computeIfAbsent(b.listener(), this::endpointOf),
+                    input.publishedAt(), tally));
+        }
+        return finish(input, batches, out.discards(), tally);
+    }
+
+    private Batches routed(PacketsState input) {
+        RoutedOutput out;
+        try {
+            out = stage.route(input.packets(), tasks);
+        } catch (LookupSessionsStage.NoLiveTaskException e) {
+            throw new TransientException(e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new TransientException("session or task directory lookup failed", e);
+        }
+        PipelineMetrics.Tally tally = metrics.tally();
+        // One group per (Listener, task), in first-appearance order; entry order within.
+        Map<String, List<ReadyPacket>> groups = new LinkedHashMap<>();
+        Map<String, SenderTask> taskOf = new HashMap<>();
+        for (RoutedPacket r : out.packets()) {
+            String key = r.packet().listener() + "\n" + r.task().id();
+            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(r.packet());
+            taskOf.put(key, r.task());
+        }
+        List<EgressBatch> batches = new ArrayList<>();
+        groups.forEach((key, packets) -> {
+            SenderTask t = taskOf.get(key);
+            for (PacketBatch b : batching.batch(packets)) {
+                batches.add(egressBatch(b, t.id(), t.endpoint(), input.publishedAt(), tally));
+            }
+        });
+        return finish(input, batches, out.discards(), tally);
+    }
+
+    private Batches finish(PacketsState input, List<EgressBatch> batches, List<Discard> discards, PipelineMetrics.Tally tally) {
         Set<String> again = Set.copyOf(input.redelivered());
-        for (Discard d : out.discards()) {
+        for (Discard d : discards) {
             if (!again.contains(EntryId.messageIdOf(d.id()))) tally.discard(d.reason());
         }
         tally.flush();
-        return new Batches(batches, out.discards());
+        return new Batches(batches, discards);
     }
 
-    private List<EgressBatch> batch(List<ReadyPacket> packets, Map<String, Long> publishedAtByMessage,
-                                    PipelineMetrics.Tally tally) {
-        Map<String, String> endpoints = new HashMap<>();
-        List<EgressBatch> out = new ArrayList<>();
-        for (PacketBatch b : batching.batch(packets)) {
-            String endpoint = endpoints.computeIfAbsent(b.listener(), this::endpointOf);
-            Set<String> records = new LinkedHashSet<>();
-            Map<String, Long> publishedAt = new LinkedHashMap<>();
-            for (ReadyPacket p : b.packets()) {
-                String m = EntryId.messageIdOf(p.id());
-                records.add(m);
-                Long t = publishedAtByMessage.get(m);
-                if (t != null) publishedAt.put(m, t);
-            }
-            out.add(new EgressBatch(b.listener(), endpoint, b.packets(),
-                    records.stream().map(ItemIdentifier::new).toList(), publishedAt));
-            tally.sample(PipelineMetrics.EGRESS_BATCH_SIZE, b.packets().size());
+    private static EgressBatch egressBatch(PacketBatch b, String owner, String endpoint,
+                                           Map<String, Long> publishedAtByMessage, PipelineMetrics.Tally tally) {
+        Set<String> records = new LinkedHashSet<>();
+        Map<String, Long> publishedAt = new LinkedHashMap<>();
+        for (ReadyPacket p : b.packets()) {
+            String m = EntryId.messageIdOf(p.id());
+            records.add(m);
+            Long t = publishedAtByMessage.get(m);
+            if (t != null) publishedAt.put(m, t);
         }
-        return out;
+        tally.sample(PipelineMetrics.EGRESS_BATCH_SIZE, b.packets().size());
+        return new EgressBatch(b.listener(), endpoint, owner, b.packets(),
+                records.stream().map(ItemIdentifier::new).toList(), publishedAt);
     }
 
     /**

@@ -6,6 +6,8 @@ import com.proxylity.packetsource.core.egressapi.EgressApi;
 import com.proxylity.packetsource.core.egressapi.EgressVerifier;
 import com.proxylity.packetsource.core.session.InMemorySessionDirectory;
 import com.proxylity.packetsource.core.session.SessionDirectory;
+import com.proxylity.packetsource.core.session.TaskDirectory;
+import com.proxylity.packetsource.sender.task.TaskHeartbeat;
 import com.proxylity.packetsource.sender.api.EgressHttpServer;
 import com.proxylity.packetsource.sender.api.EgressService;
 import com.proxylity.packetsource.sender.api.HttpLimits;
@@ -64,6 +66,7 @@ public final class Sender implements AutoCloseable {
     private final SessionPublisher publisher;
     private final Map<String, WireGuardPort> wireGuardPorts = new LinkedHashMap<>();
     private final ApiMetrics apiMetrics = new ApiMetrics();
+    private final TaskHeartbeat heartbeat;
     private volatile boolean closing;
 
     private Sender(Builder b) throws IOException {
@@ -126,6 +129,9 @@ public final class Sender implements AutoCloseable {
             throw e;
         }
         http.start();
+        heartbeat = b.tasks == null ? null : new TaskHeartbeat(b.tasks, config.senderId(),
+                b.advertisedEndpoint != null ? b.advertisedEndpoint : baseUri(http.address()),
+                java.util.List.copyOf(sockets.keySet()), clock, b.stopAnnounced).start();
         emf = new EmfWriter(config.metricsNamespace(), "packet-source-sender", b.metricsOut, clock::millis);
         flusher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "metrics-flush");
@@ -160,7 +166,25 @@ public final class Sender implements AutoCloseable {
         return URI.create("http://" + host + ":" + a.getPort() + EgressApi.PATH);
     }
 
-    /** The bound address of a Listener socket (its port is the real one when configured as 0). */
+    private static String baseUri(InetSocketAddress a) {
+        String host = a.getAddress().getHostAddress();
+        if (host.contains(":")) host = "[" + host + "]";
+        return "http://" + host + ":" + a.getPort();
+    }
+
+    /**
+     * Owner routing: take no new flows or sessions (the heartbeat says draining), keep sending for
+     * those this task holds. A rolling deployment's stopping task, or local mode's task control.
+     */
+    public void drain() {
+        if (heartbeat == null) throw new IllegalStateException("no task directory: this sender is the Listener's only one");
+        heartbeat.drain();
+    }
+
+    public String senderId() {
+        return config.senderId();
+    }
+
     /** Sockets bound to the Listener's address and port (SO_REUSEPORT; 1 unless configured). */
     public int listenerSockets(String listener) {
         ListenerSocket s = sockets.get(listener);
@@ -168,6 +192,7 @@ public final class Sender implements AutoCloseable {
         return s.sockets();
     }
 
+    /** The bound address of a Listener socket (its port is the real one when configured as 0). */
     public InetSocketAddress listenerAddress(String listener) {
         ListenerSocket s = sockets.get(listener);
         if (s == null) throw new IllegalArgumentException("no such listener");
@@ -262,6 +287,8 @@ public final class Sender implements AutoCloseable {
         if (closing) return;
         closing = true;
         LOG.info("sender-stopping", "senderId", config.senderId());
+        // 0. Gone from routing at once: no new batch is addressed here while we drain.
+        if (heartbeat != null) heartbeat.close();
         // 1. Stop accepting; requests in progress finish (they wait for their own sends).
         http.stop(config.drainTimeout());
         // 2. Drain anything still queued on the sockets.
@@ -295,6 +322,9 @@ public final class Sender implements AutoCloseable {
         private Transport transport;
         private WireGuardPorts wireGuard;
         private boolean recordFlowOwners;
+        private TaskDirectory tasks;
+        private String advertisedEndpoint;
+        private java.util.function.BooleanSupplier stopAnnounced = () -> false;
 
         private Builder(SenderConfig config) {
             this.config = Objects.requireNonNull(config);
@@ -317,6 +347,18 @@ public final class Sender implements AutoCloseable {
 
         /** Record plain UDP flow ownership in the session directory (more than one task per Listener). */
         public Builder recordFlowOwners(boolean v) { recordFlowOwners = v; return this; }
+
+        /**
+         * One of several tasks per Listener: announce this task in {@code v} (heartbeat) so the
+         * pipeline routes the flows and sessions it holds here (docs/architecture.md#owner-routing).
+         */
+        public Builder taskDirectory(TaskDirectory v) { tasks = v; return this; }
+
+        /** This task's own egress base URL as the pipeline reaches it; default: the bound API address. */
+        public Builder advertisedEndpoint(String v) { advertisedEndpoint = v; return this; }
+
+        /** Polled every heartbeat: true once the platform has decided to stop this task (drain). */
+        public Builder stopAnnounced(java.util.function.BooleanSupplier v) { stopAnnounced = Objects.requireNonNull(v); return this; }
 
         public Sender start() throws IOException {
             return new Sender(this);

@@ -7,6 +7,7 @@ import com.proxylity.packetsource.sender.config.SenderConfig;
 import com.proxylity.packetsource.sender.metrics.JsonLog;
 import com.proxylity.packetsource.sender.registry.AllowedPeersReloader;
 import com.proxylity.packetsource.sender.registry.ListenerRegistration;
+import com.proxylity.packetsource.sender.task.EcsTaskMetadata;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -23,11 +24,17 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  */
 public final class SenderMain {
     private static final JsonLog LOG = JsonLog.of(SenderMain.class);
-    /** {@code on}: record plain UDP flow owners (set by the stack when it runs more than one task). */
+    /**
+     * {@code on}: one of several tasks per Listener (set by the stack): record plain UDP flow
+     * owners and announce this task (heartbeat, its own endpoint) for owner routing.
+     */
     public static final String ENV_FLOW_OWNERS = "PS_FLOW_OWNERS";
     /** The registry's Listeners table: when set, the sender registers its Listeners and reloads allowed peers. */
     public static final String ENV_LISTENERS_TABLE = "PS_REGISTRY_LISTENERS_TABLE";
-    /** Base URL of this sender's egress API as the Egress function reaches it. */
+    /**
+     * Base URL of this sender's egress API as the Egress function reaches it. Unset on ECS: the
+     * task's own private address from the task metadata ({@link EcsTaskMetadata}).
+     */
     public static final String ENV_SENDER_ENDPOINT = "PS_SENDER_ENDPOINT";
     /** Comma-separated public addresses of the Listeners (the NLB's Elastic IPs). */
     public static final String ENV_PUBLIC_ADDRESSES = "PS_PUBLIC_ADDRESSES";
@@ -45,12 +52,19 @@ public final class SenderMain {
             System.exit(2);
             return;
         }
-        Sender sender = Sender.builder(config).sessionDirectory(SessionDirectories.create(config.sessionStore()))
+        boolean several = "on".equals(env.get(ENV_FLOW_OWNERS));
+        String endpoint = endpoint(env, config);
+        EcsTaskMetadata ecs = env.get(EcsTaskMetadata.ENV) == null ? null : new EcsTaskMetadata(env.get(EcsTaskMetadata.ENV));
+        Sender.Builder builder = Sender.builder(config).sessionDirectory(SessionDirectories.create(config.sessionStore()))
                 // More than one task per Listener: record who holds each plain UDP client's flow.
-                .recordFlowOwners("on".equals(env.get(ENV_FLOW_OWNERS)))
-                .start();
+                .recordFlowOwners(several);
+        if (several) {
+            builder.taskDirectory(SessionDirectories.tasks(config.sessionStore())).advertisedEndpoint(endpoint)
+                    .stopAnnounced(() -> ecs != null && ecs.stopping().orElse(false));
+        }
+        Sender sender = builder.start();
         String table = env.get(ENV_LISTENERS_TABLE);
-        if (table != null && !table.isBlank()) registry(sender, config, table.trim(), env);
+        if (table != null && !table.isBlank()) registry(sender, config, table.trim(), endpoint, env);
         CountDownLatch stopped = new CountDownLatch(1);
         // ECS sends SIGTERM and waits stopTimeout (default 30 s) before SIGKILL: drain within it.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -60,10 +74,18 @@ public final class SenderMain {
         stopped.await();
     }
 
+    /** {@value #ENV_SENDER_ENDPOINT}, else on ECS this task's private address; null when neither. */
+    private static String endpoint(Map<String, String> env, SenderConfig config) throws java.io.IOException {
+        String v = env.get(ENV_SENDER_ENDPOINT);
+        if (v != null && !v.isBlank()) return v.trim();
+        String ecs = env.get(EcsTaskMetadata.ENV);
+        if (ecs == null || ecs.isBlank()) return null;
+        return "http://" + new EcsTaskMetadata(ecs).privateAddress() + ":" + config.egressPort();
+    }
+
     /** Registers the Listeners (public keys, addresses, endpoint) and keeps their allowed peers current. */
-    private static void registry(Sender sender, SenderConfig config, String table, Map<String, String> env) {
-        String endpoint = env.get(ENV_SENDER_ENDPOINT);
-        if (endpoint == null || endpoint.isBlank()) throw new IllegalStateException(ENV_SENDER_ENDPOINT + " is not set");
+    private static void registry(Sender sender, SenderConfig config, String table, String endpoint, Map<String, String> env) {
+        if (endpoint == null) throw new IllegalStateException(ENV_SENDER_ENDPOINT + " is not set and this is not an ECS task");
         String addresses = env.get(ENV_PUBLIC_ADDRESSES);
         List<String> publicAddresses = addresses == null ? List.of()
                 : Arrays.stream(addresses.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();

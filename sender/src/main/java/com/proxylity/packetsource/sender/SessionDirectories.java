@@ -1,7 +1,10 @@
 package com.proxylity.packetsource.sender;
 
 import com.proxylity.packetsource.core.session.InMemorySessionDirectory;
+import com.proxylity.packetsource.core.session.InMemoryTaskDirectory;
 import com.proxylity.packetsource.core.session.SessionDirectory;
+import com.proxylity.packetsource.core.session.TaskDirectory;
+import com.proxylity.packetsource.dynamodb.DynamoDbTaskDirectory;
 import com.proxylity.packetsource.dynamodb.DynamoDbSessionDirectory;
 import com.proxylity.packetsource.sender.config.SessionStoreConfig;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -21,6 +24,16 @@ final class SessionDirectories {
                 DynamoDbClient client = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
                 yield new DynamoDbSessionDirectory(client, c.table());
             }
+            default -> throw new IllegalArgumentException("sessionDirectory.type must be memory or dynamodb");
+        };
+    }
+
+    /** The task heartbeats, beside the sessions (the same table on DynamoDB). */
+    static TaskDirectory tasks(SessionStoreConfig c) {
+        return switch (c.type()) {
+            case "memory" -> new InMemoryTaskDirectory();
+            case "dynamodb" -> new DynamoDbTaskDirectory(
+                    DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build(), c.table());
             default -> throw new IllegalArgumentException("sessionDirectory.type must be memory or dynamodb");
         };
     }

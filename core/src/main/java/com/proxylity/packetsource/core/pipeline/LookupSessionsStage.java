@@ -2,8 +2,12 @@ package com.proxylity.packetsource.core.pipeline;
 
 import com.proxylity.packetsource.core.contract.DiscardReason;
 import com.proxylity.packetsource.core.session.ListenerScopedDirectory;
+import com.proxylity.packetsource.core.session.LiveTasks;
+import com.proxylity.packetsource.core.session.PlainUdpRouting;
+import com.proxylity.packetsource.core.session.SenderTask;
 import com.proxylity.packetsource.core.session.SessionDirectory;
 import com.proxylity.packetsource.core.session.SessionRecord;
+import com.proxylity.packetsource.core.session.TaskDirectory;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -19,6 +24,12 @@ import java.util.Set;
  * packets pass. One directory read per Listener (the store splits it into what one request of
  * its own can carry); reads go through {@link ListenerScopedDirectory}, so one customer's entry
  * can never match another customer's peer (docs/architecture.md#wireguard-rules). Entry order is kept.
+ *
+ * <p>With several tasks per Listener ({@link #route}), each packet also gets the task that must
+ * send it (docs/architecture.md#owner-routing): a WireGuard packet the live task that owns its
+ * session — a session whose task is gone is {@code SessionExpired}, its keys died with it —, a
+ * plain UDP packet the live owner of the remote's flow record, else a stable choice among the
+ * tasks that take new flows.
  */
 public final class LookupSessionsStage {
     private final SessionDirectory sessions;
@@ -30,32 +41,84 @@ public final class LookupSessionsStage {
     }
 
     public PacketsOutput lookup(List<ReadyPacket> packets) {
+        Instant now = clock.instant();
+        Map<String, Map<String, SessionRecord>> found = read(packets, false);
+        List<ReadyPacket> kept = new ArrayList<>();
+        List<Discard> discards = new ArrayList<>();
+        for (ReadyPacket p : packets) {
+            Discard d = p.listenerType().isWireGuard() ? sessionCheck(p, found.get(p.listener()).get(p.peerKey()), now) : null;
+            if (d == null) kept.add(p);
+            else discards.add(d);
+        }
+        return new PacketsOutput(kept, discards);
+    }
+
+    /**
+     * Lookup plus owner routing. A Listener without a live task fails the call
+     * ({@link NoLiveTaskException}): nothing can send for it now, and the records are retried.
+     */
+    public RoutedOutput route(List<ReadyPacket> packets, TaskDirectory taskDirectory) {
+        Instant now = clock.instant();
+        Map<String, Map<String, SessionRecord>> found = read(packets, true);
+        Map<String, LiveTasks> tasks = new LinkedHashMap<>();
+        for (String listener : found.keySet()) {
+            LiveTasks live = LiveTasks.of(taskDirectory.tasks(listener), now);
+            if (live.isEmpty()) throw new NoLiveTaskException(listener);
+            tasks.put(listener, live);
+        }
+        List<RoutedPacket> kept = new ArrayList<>();
+        List<Discard> discards = new ArrayList<>();
+        for (ReadyPacket p : packets) {
+            Map<String, SessionRecord> records = found.get(p.listener());
+            LiveTasks live = tasks.get(p.listener());
+            if (p.listenerType().isWireGuard()) {
+                SessionRecord s = records.get(p.peerKey());
+                Discard d = sessionCheck(p, s, now);
+                if (d != null) {
+                    discards.add(d);
+                    continue;
+                }
+                Optional<SenderTask> owner = live.owner(s.owner());
+                if (owner.isEmpty()) {
+                    discards.add(new Discard(p.id(), DiscardReason.SessionExpired,
+                            "the task that held the peer's session is gone"));
+                } else {
+                    kept.add(new RoutedPacket(p, owner.get()));
+                }
+            } else {
+                String key = PlainUdpRouting.flowKey(p.address(), p.port()).orElse(PlainUdpRouting.KEY_PREFIX + p.address());
+                kept.add(new RoutedPacket(p, PlainUdpRouting.route(key, Optional.ofNullable(records.get(key)), now, live)));
+            }
+        }
+        return new RoutedOutput(kept, discards);
+    }
+
+    /** One read per Listener: WireGuard packets' peer keys and, when routing, plain packets' flow keys. */
+    private Map<String, Map<String, SessionRecord>> read(List<ReadyPacket> packets, boolean flows) {
         Map<String, Set<String>> wanted = new LinkedHashMap<>();
         for (ReadyPacket p : packets) {
             if (p.listenerType().isWireGuard()) {
                 wanted.computeIfAbsent(p.listener(), k -> new LinkedHashSet<>()).add(p.peerKey());
+            } else if (flows) {
+                Set<String> keys = wanted.computeIfAbsent(p.listener(), k -> new LinkedHashSet<>());
+                PlainUdpRouting.flowKey(p.address(), p.port()).ifPresent(keys::add);
             }
         }
         Map<String, Map<String, SessionRecord>> found = new LinkedHashMap<>();
-        wanted.forEach((listener, keys) -> found.put(listener, sessions.getAll(listener, keys)));
+        wanted.forEach((listener, keys) -> found.put(listener, keys.isEmpty() ? Map.of() : sessions.getAll(listener, keys)));
+        return found;
+    }
 
-        Instant now = clock.instant();
-        List<ReadyPacket> kept = new ArrayList<>();
-        List<Discard> discards = new ArrayList<>();
-        for (ReadyPacket p : packets) {
-            if (!p.listenerType().isWireGuard()) {
-                kept.add(p);
-                continue;
-            }
-            SessionRecord s = found.get(p.listener()).get(p.peerKey());
-            if (s == null) {
-                discards.add(new Discard(p.id(), DiscardReason.NoSession, "no session for this PeerKey on the Listener"));
-            } else if (!s.liveAt(now)) {
-                discards.add(new Discard(p.id(), DiscardReason.SessionExpired, "the peer's session has expired"));
-            } else {
-                kept.add(p);
-            }
+    private static Discard sessionCheck(ReadyPacket p, SessionRecord s, Instant now) {
+        if (s == null) return new Discard(p.id(), DiscardReason.NoSession, "no session for this PeerKey on the Listener");
+        if (!s.liveAt(now)) return new Discard(p.id(), DiscardReason.SessionExpired, "the peer's session has expired");
+        return null;
+    }
+
+    /** No task of the Listener is live: a failure to retry, not a discard (the next try may find one). */
+    public static final class NoLiveTaskException extends RuntimeException {
+        public NoLiveTaskException(String listener) {
+            super("no live sender task for Listener " + listener);
         }
-        return new PacketsOutput(kept, discards);
     }
 }

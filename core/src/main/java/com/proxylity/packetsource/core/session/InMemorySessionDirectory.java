@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** Session directory for local mode and tests. */
-public final class InMemorySessionDirectory implements SessionDirectory {
+public final class InMemorySessionDirectory implements SessionDirectory, PeerLocator {
     private record Key(String listener, String peer) {}
 
     private final Map<Key, SessionRecord> records = new ConcurrentHashMap<>();
@@ -30,6 +30,18 @@ public final class InMemorySessionDirectory implements SessionDirectory {
             if (r != null) found.put(peer, r);
         }
         return found;
+    }
+
+    @Override
+    public Map<String, String> peersByEndpoint(String listenerName) {
+        Map<String, SessionRecord> newest = new HashMap<>();
+        for (SessionRecord r : records.values()) {
+            if (!r.listenerName().equals(listenerName) || r.peerKey().contains(":")) continue;
+            newest.merge(r.endpoint(), r, (a, b) -> a.establishedAt().isAfter(b.establishedAt()) ? a : b);
+        }
+        Map<String, String> out = new HashMap<>();
+        newest.forEach((endpoint, r) -> out.put(endpoint, r.peerKey()));
+        return out;
     }
 
     @Override

@@ -62,4 +62,17 @@ public final class PlainUdpRouting {
         }
         return liveSenders.get(Math.floorMod(remoteKey.hashCode(), liveSenders.size()));
     }
+
+    /**
+     * The task for a packet to {@code remoteKey} among a Listener's heartbeats: the owner of a
+     * live flow record while that task is live (also while it drains: the flow is still its
+     * own), else a stable choice among the tasks that take new flows.
+     */
+    public static SenderTask route(String remoteKey, Optional<SessionRecord> flow, Instant now, LiveTasks tasks) {
+        if (flow.isPresent() && flow.get().liveAt(now)) {
+            Optional<SenderTask> owner = tasks.owner(flow.get().owner());
+            if (owner.isPresent()) return owner.get();
+        }
+        return tasks.forNew(remoteKey);
+    }
 }

@@ -19,7 +19,7 @@ public enum InboundDrop {
     STALE_TIMESTAMP,
     /** More than one initiation per HANDSHAKE_INITIATION_RATE from a peer. */
     FLOOD,
-    /** Responses and cookie replies: this engine never initiates. */
+    /** A response to no initiation of ours (or a stale one), and cookie replies (never honoured). */
     UNEXPECTED,
     /** A transport message for an index we do not have (expired, or never ours). */
     UNKNOWN_INDEX,

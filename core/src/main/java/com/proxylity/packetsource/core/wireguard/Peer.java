@@ -33,6 +33,10 @@ final class Peer {
     boolean initiationSeen;
     long lastDataReceivedNanos;
     boolean keepaliveDue;
+    /** Our own initiation to this peer awaiting its response (we initiate only to recover a session). */
+    Noise.Initiator initiating;
+    long initiatedNanos;
+    boolean initiatedAny;
 
     Peer(PeerConfig config, byte[] staticStatic) {
         this.key = config.publicKey();

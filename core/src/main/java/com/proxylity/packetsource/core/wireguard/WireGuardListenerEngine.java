@@ -46,6 +46,10 @@ public final class WireGuardListenerEngine {
     private final HandshakeLoad load;
     private final Map<PeerKey, Peer> peers = new ConcurrentHashMap<>();
     private final Map<Integer, Keypair> byIndex = new ConcurrentHashMap<>();
+    /** Our initiations awaiting a response, by the sender index we put in them. */
+    private final Map<Integer, Peer> initiatingByIndex = new ConcurrentHashMap<>();
+    /** Wall-clock epoch nanos of our last initiation's timestamp: the next one is strictly later. */
+    private long lastInitiationEpochNanos = Long.MIN_VALUE;
     private volatile boolean underLoad;
     /** Retired keypairs wait here before their keys are erased, so a seal already under way finishes first. */
     private final java.util.Queue<Retired> graveyard = new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -190,6 +194,7 @@ public final class WireGuardListenerEngine {
             case MESSAGE_INITIATION:
                 return receiveInitiation(datagram, from, nowNanos);
             case MESSAGE_RESPONSE:
+                return receiveResponse(datagram, from, nowNanos);
             case MESSAGE_COOKIE_REPLY:
                 return consumeAndDrop(datagram, InboundDrop.UNEXPECTED);
             default:
@@ -268,9 +273,106 @@ public final class WireGuardListenerEngine {
         while (true) {
             entropy.nextBytes(r);
             int idx = Noise.le32(r, 0);
+            if (initiatingByIndex.containsKey(idx)) continue;
             Keypair kp = new Keypair(peer, idx, remoteIndex, false, now, send, receive);
             if (byIndex.putIfAbsent(idx, kp) == null) return kp;
         }
+    }
+
+    // ---------------------------------------------------------------- initiator (recovery only)
+
+    /**
+     * Starts a handshake to {@code peer} at {@code endpoint} from this Listener: the initiator side
+     * of Noise_IKpsk2. The sender calls it when a transport message arrives from a peer whose
+     * session this engine does not hold — the task that held it died, or the load balancer moved
+     * the peer's flow here — so the peer need not wait for its own rekey (up to 120 s after its
+     * last handshake) before egress to it works again. At most one initiation per peer per
+     * RekeyTimeout (5 s), which also bounds what a spoofed datagram can make us send.
+     *
+     * <p>The timestamp is the wall clock ({@code epochNanos}), kept strictly increasing by this
+     * engine. Tasks sharing a Listener key are told apart by nothing but their timestamps, and a
+     * peer accepts an initiation only if its timestamp is later than the last it accepted under
+     * that key, from any task: synchronized clocks (Amazon Time Sync, chrony: well under a
+     * millisecond apart) and the 5 s between one peer's initiations keep them ordered.
+     *
+     * @return the initiation to send to {@code endpoint}, or empty (not an allowed peer, or an
+     *     initiation to it is already under way)
+     */
+    public Optional<OutboundDatagram> initiate(PeerKey peerKey, InetSocketAddress endpoint, long nowNanos, long epochNanos) {
+        noteNow(nowNanos);
+        Peer peer = peers.get(peerKey);
+        if (peer == null) return Optional.empty();
+        byte[] msg;
+        synchronized (peer) {
+            if (peer.initiatedAny && nowNanos - peer.initiatedNanos < REKEY_TIMEOUT) return Optional.empty();
+            int idx;
+            byte[] r = new byte[4];
+            do {
+                entropy.nextBytes(r);
+                idx = Noise.le32(r, 0);
+            } while (byIndex.containsKey(idx) || initiatingByIndex.putIfAbsent(idx, peer) != null);
+            if (peer.initiating != null) initiatingByIndex.remove(peer.initiating.localIndex, peer);
+            Noise.Initiator h = new Noise.Initiator(staticPrivate, peer.key.raw(), peer.presharedKey, idx);
+            byte[] ephemeral = X25519Keys.generatePrivateKey(entropy);
+            msg = h.writeInitiation(ephemeral, nextTimestamp(epochNanos));
+            byte[] mac1 = Blake2s.mac(peer.mac1Key, msg, 0, Noise.INIT_MAC1);
+            System.arraycopy(mac1, 0, msg, Noise.INIT_MAC1, mac1.length);
+            peer.initiating = h;
+            peer.initiatedNanos = nowNanos;
+            peer.initiatedAny = true;
+            peer.endpoint = endpoint;
+        }
+        return Optional.of(new OutboundDatagram(msg, endpoint));
+    }
+
+    private synchronized byte[] nextTimestamp(long epochNanos) {
+        long step = 1L << 24; // the whitener's granularity: one step later is a later timestamp
+        long t = lastInitiationEpochNanos == Long.MIN_VALUE ? epochNanos : Math.max(epochNanos, lastInitiationEpochNanos + step);
+        lastInitiationEpochNanos = t;
+        return Tai64n.of(Math.floorDiv(t, 1_000_000_000L), (int) Math.floorMod(t, 1_000_000_000L));
+    }
+
+    /**
+     * The peer answered our initiation. As initiator we may send on the new keypair at once; the
+     * keepalive sent with it lets the peer confirm the keypair in turn (it waits for our first
+     * transport message, as we do as responder).
+     */
+    private InboundResult receiveResponse(ByteBuffer d, InetSocketAddress from, long now) {
+        if (d.remaining() != MESSAGE_RESPONSE_SIZE) return consumeAndDrop(d, InboundDrop.MALFORMED);
+        byte[] msg = new byte[MESSAGE_RESPONSE_SIZE];
+        d.get(msg);
+        if (!cookies.mac1Valid(msg, Noise.RESP_MAC1)) return InboundResult.dropped(InboundDrop.BAD_MAC1);
+        Peer peer = initiatingByIndex.get(Noise.le32(msg, Noise.RESP_RECEIVER));
+        if (peer == null) return InboundResult.dropped(InboundDrop.UNEXPECTED);
+        List<SessionEvent> events = new ArrayList<>(1);
+        byte[] keepalive;
+        synchronized (peer) {
+            Noise.Initiator h = peer.initiating;
+            if (h == null || h.localIndex != Noise.le32(msg, Noise.RESP_RECEIVER) || peers.get(peer.key) != peer
+                    || now - peer.initiatedNanos >= REKEY_TIMEOUT) {
+                return InboundResult.dropped(InboundDrop.UNEXPECTED);
+            }
+            Noise.TransportKeys keys = h.readResponse(msg);
+            if (keys == null) return InboundResult.dropped(InboundDrop.HANDSHAKE_FAILED);
+            peer.initiating = null;
+            // The peer addresses us by the index our initiation announced; it was reserved then.
+            Keypair kp = new Keypair(peer, h.localIndex, Noise.le32(msg, Noise.RESP_SENDER), true, now,
+                    aead.newKey(keys.send()), aead.newKey(keys.receive()));
+            byIndex.put(h.localIndex, kp);
+            initiatingByIndex.remove(h.localIndex, peer);
+            Arrays.fill(keys.send(), (byte) 0);
+            Arrays.fill(keys.receive(), (byte) 0);
+            retire(peer.previous);
+            peer.previous = peer.current;
+            peer.current = kp;
+            peer.hadSession = false;
+            peer.endpoint = from;
+            events.add(new SessionEvent(SessionEvent.Kind.ESTABLISHED, peer.key, from, kp.createdNanos,
+                    kp.createdNanos + REJECT_AFTER_TIME));
+            keepalive = sealKeepalive(peer, now);
+        }
+        List<OutboundDatagram> out = keepalive == null ? List.of() : List.of(new OutboundDatagram(keepalive, from));
+        return new InboundResult(out, List.of(), events, peer.key, null);
     }
 
     private InboundResult receiveTransport(ByteBuffer d, InetSocketAddress from, long now) {
@@ -422,6 +524,17 @@ public final class WireGuardListenerEngine {
      * RejectAfterTime (erasing their keys), reporting {@code EXPIRED} for sending sessions.
      */
     public TickResult tick(long nowNanos) {
+        return tick(nowNanos, Long.MIN_VALUE);
+    }
+
+    /**
+     * {@link #tick(long)}, and rekeys the sessions this engine initiated: their peer, as responder,
+     * never rekeys on age (wireguard-go rekeys only keypairs it initiated), so past RekeyAfterTime
+     * we start a new handshake ourselves, as an initiator must.
+     *
+     * @param epochNanos wall clock for the initiations' timestamps ({@link #initiate})
+     */
+    public TickResult tick(long nowNanos, long epochNanos) {
         noteNow(nowNanos);
         eraseRetired(nowNanos);
         List<OutboundDatagram> toSend = new ArrayList<>();
@@ -461,6 +574,10 @@ public final class WireGuardListenerEngine {
                 if (send) {
                     byte[] ka = sealKeepalive(peer, nowNanos);
                     if (ka != null && peer.endpoint != null) toSend.add(new OutboundDatagram(ka, peer.endpoint));
+                }
+                if (epochNanos != Long.MIN_VALUE && peer.current.initiator && peer.next == null && peer.endpoint != null
+                        && nowNanos - peer.current.createdNanos >= REKEY_AFTER_TIME) {
+                    initiate(peer.key, peer.endpoint, nowNanos, epochNanos).ifPresent(toSend::add);
                 }
             }
         }

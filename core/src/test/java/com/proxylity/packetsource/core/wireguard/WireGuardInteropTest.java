@@ -42,10 +42,18 @@ class WireGuardInteropTest {
         final LinkedBlockingQueue<InboundDrop> drops = new LinkedBlockingQueue<>();
         private final Thread thread;
         private volatile boolean running = true;
+        /** Which peer last had this endpoint (the sender asks the session directory); null: never initiate. */
+        private final java.util.function.Function<InetSocketAddress, PeerKey> peerAt;
 
         Loop(WireGuardListenerEngine engine) throws IOException {
+            this(engine, 0, null);
+        }
+
+        /** On {@code port}, and initiating to the peer {@code peerAt} names when a transport message finds no session. */
+        Loop(WireGuardListenerEngine engine, int port, java.util.function.Function<InetSocketAddress, PeerKey> peerAt) throws IOException {
             this.engine = engine;
-            this.udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            this.peerAt = peerAt;
+            this.udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
             udp.setSoTimeout(100);
             thread = new Thread(this::run, "wg-interop-loop");
             thread.setDaemon(true);
@@ -65,6 +73,14 @@ class WireGuardInteropTest {
                         InboundResult r = engine.receive(ByteBuffer.wrap(buf, 0, p.getLength()),
                                 (InetSocketAddress) p.getSocketAddress(), System.nanoTime());
                         if (r.drop() != null) drops.add(r.drop());
+                        if (r.drop() == InboundDrop.UNKNOWN_INDEX && peerAt != null) {
+                            InetSocketAddress from = (InetSocketAddress) p.getSocketAddress();
+                            PeerKey who = peerAt.apply(from);
+                            if (who != null) {
+                                long now = System.nanoTime();
+                                engine.initiate(who, from, now, System.currentTimeMillis() * 1_000_000L).ifPresent(this::sendQuietly);
+                            }
+                        }
                         for (OutboundDatagram o : r.toSend()) send(o);
                         events.addAll(r.events());
                         delivered.addAll(r.delivered());
@@ -74,13 +90,21 @@ class WireGuardInteropTest {
                     long now = System.nanoTime();
                     if (now - lastTick >= TimeUnit.SECONDS.toNanos(1)) {
                         lastTick = now;
-                        TickResult t = engine.tick(now);
+                        TickResult t = engine.tick(now, System.currentTimeMillis() * 1_000_000L);
                         for (OutboundDatagram o : t.toSend()) send(o);
                         events.addAll(t.events());
                     }
                 } catch (IOException e) {
                     if (running) throw new IllegalStateException(e);
                 }
+            }
+        }
+
+        void sendQuietly(OutboundDatagram o) {
+            try {
+                send(o);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
             }
         }
 
@@ -214,6 +238,44 @@ class WireGuardInteropTest {
             assertEquals(peerKey, est.peer());
             assertTrue(loop.drops.contains(InboundDrop.COOKIE_REQUIRED), "the first initiation got a cookie reply: " + loop.drops);
             assertDeliveredThroughTunnel(loop, client, peerKey, "after the cookie");
+        }
+    }
+
+    /**
+     * A task restart as the sender sees it: a fresh engine with the Listener's key on the
+     * Listener's port holds no session, while wireguard-go (persistent keepalive 1 s) still uses
+     * the old one. Its next keepalive finds no keypair; the engine initiates from the Listener to
+     * the peer the directory last saw at that endpoint, and egress works again within that one
+     * keepalive — not at the peer's own rekey, up to 120 s later. A second restart shows that the
+     * initiations' timestamps keep going forward across engines sharing the key.
+     */
+    @Test
+    void aRestartedListenerInitiatesToThePeerWhoseSessionItLostAndDeliversAgain() throws Exception {
+        WireGuardKeys listenerKeys = WireGuardKeys.generate();
+        WireGuardKeys clientKeys = WireGuardKeys.generate();
+        PeerKey peerKey = PeerKey.fromBase64(clientKeys.publicKey());
+        WireGuardListenerEngine first = WireGuardListenerEngine.builder(listenerKeys.privateKeyBytes()).build();
+        first.putPeer(PeerConfig.of(peerKey));
+        Loop loop = new Loop(first);
+        int port = loop.address().getPort();
+        try (WireGuardPeer client = WireGuardPeer.builder().keys(clientKeys).peer(first.publicKey().toBase64(), loop.address())
+                .persistentKeepalive(Duration.ofSeconds(1)).start()) {
+            SessionEvent est = loop.awaitEvent(SessionEvent.Kind.ESTABLISHED);
+            assertDeliveredThroughTunnel(loop, client, peerKey, "before the restart");
+            java.util.Map<InetSocketAddress, PeerKey> directory = java.util.Map.of(est.endpoint(), peerKey);
+
+            for (int restart = 1; restart <= 2; restart++) {
+                loop.close();
+                WireGuardListenerEngine fresh = WireGuardListenerEngine.builder(listenerKeys.privateKeyBytes()).build();
+                fresh.putPeer(PeerConfig.of(peerKey));
+                loop = new Loop(fresh, port, directory::get);
+                SessionEvent again = loop.awaitEvent(SessionEvent.Kind.ESTABLISHED);
+                assertEquals(client.endpoint(), again.endpoint());
+                assertTrue(loop.drops.contains(InboundDrop.UNKNOWN_INDEX), "recovery began with the peer's keepalive on the lost session");
+                assertDeliveredThroughTunnel(loop, client, peerKey, "after restart " + restart);
+            }
+        } finally {
+            loop.close();
         }
     }
 

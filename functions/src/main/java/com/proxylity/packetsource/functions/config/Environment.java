@@ -59,6 +59,8 @@ public final class Environment {
     public static final String EGRESS_TIMEOUT_MS = "PACKET_SOURCE_EGRESS_TIMEOUT_MS";
     public static final String PIPE_BATCH_SIZE = "PACKET_SOURCE_PIPE_BATCH_SIZE";
     public static final String REGISTRY_CACHE_SECONDS = "PACKET_SOURCE_REGISTRY_CACHE_SECONDS";
+    /** {@code on}: several sender tasks per Listener; route each packet to the task that owns its flow or session. */
+    public static final String OWNER_ROUTING = "PACKET_SOURCE_OWNER_ROUTING";
     public static final String SERVED_REGIONS = "PACKET_SOURCE_SERVED_REGIONS";
     public static final String DELIVERY_QUEUE_ARNS = "PACKET_SOURCE_DELIVERY_QUEUE_ARNS";
     /** The region whose replica of the global registry tables takes the provider's writes. */
@@ -106,6 +108,16 @@ public final class Environment {
 
     public static SessionDirectory sessionDirectory() {
         return new DynamoDbSessionDirectory(dynamoDb(), Tables.fromEnvironment().sessions());
+    }
+
+    /**
+     * The sender tasks' heartbeats when {@value #OWNER_ROUTING} is {@code on} (several tasks per
+     * Listener): LookupSessions then routes each packet to its owning task's own endpoint.
+     */
+    public static java.util.Optional<com.proxylity.packetsource.core.session.TaskDirectory> taskDirectory() {
+        if (!"on".equals(optional(OWNER_ROUTING, "off").trim())) return java.util.Optional.empty();
+        return java.util.Optional.of(new com.proxylity.packetsource.dynamodb.DynamoDbTaskDirectory(dynamoDb(),
+                Tables.fromEnvironment().sessions()));
     }
 
     /** The design's deny list, minus the deployment's explicit allow-list (none by default). */

@@ -8,9 +8,12 @@ import java.util.Map;
 /**
  * One Map item: packets for one Listener on one sender endpoint, and the SQS records they came
  * from, already in the Pipe's failure shape so the failure path (a Pass state) needs no Lambda.
+ *
+ * @param owner the sender task the packets were routed to (owner routing), null with one sender
  */
 public record EgressBatch(@JsonProperty("Listener") String listener,
                           @JsonProperty("Endpoint") String endpoint,
+                          @JsonProperty("Owner") String owner,
                           @JsonProperty("Packets") List<ReadyPacket> packets,
                           @JsonProperty("Records") List<ItemIdentifier> records,
                           @JsonProperty("PublishedAt") Map<String, Long> publishedAt) {
@@ -18,5 +21,11 @@ public record EgressBatch(@JsonProperty("Listener") String listener,
         packets = packets == null ? List.of() : packets;
         records = records == null ? List.of() : records;
         publishedAt = publishedAt == null ? Map.of() : publishedAt;
+    }
+
+    /** A batch for the Listener's one sender (no owner routing). */
+    public EgressBatch(String listener, String endpoint, List<ReadyPacket> packets, List<ItemIdentifier> records,
+                       Map<String, Long> publishedAt) {
+        this(listener, endpoint, null, packets, records, publishedAt);
     }
 }

@@ -1,17 +1,24 @@
 package com.proxylity.packetsource.sender.api;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.AttributeKey;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.HashMap;
 
 /**
- * Caps open connections in total and per source address: a connection over either cap is
- * closed as soon as it is accepted, before any byte of it is read. Shared by all connections.
+ * Caps open connections in total and per source address. A connection over the per-address cap
+ * is closed as soon as it is accepted. At the total cap, the oldest connection that has never
+ * carried an authenticated request is closed to make room, so however many source addresses an
+ * unauthenticated client uses it cannot keep the egress Lambda's signed requests or the load
+ * balancer's health checks out: a connection that authenticated once is never evicted by one
+ * that has not, and an evicted idler costs its owner a new TCP handshake each time. Only when
+ * every open connection has authenticated is a new one refused. Shared by all connections.
  */
 @ChannelHandler.Sharable
 final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
@@ -20,8 +27,10 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     private final int maxTotal;
     private final int maxPerAddress;
     private final RejectReporter reporter;
-    private final AtomicInteger total = new AtomicInteger();
-    private final ConcurrentHashMap<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
+    private final Map<InetAddress, Integer> perAddress = new HashMap<>();
+    /** Open connections that never authenticated, oldest first: the eviction order. */
+    private final LinkedHashSet<Channel> unauthenticated = new LinkedHashSet<>();
+    private int total;
 
     ConnectionLimiter(int maxTotal, int maxPerAddress, RejectReporter reporter) {
         this.maxTotal = maxTotal;
@@ -29,45 +38,60 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
         this.reporter = reporter;
     }
 
-    int open() {
-        return total.get();
+    synchronized int open() {
+        return total;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         InetAddress from = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
-        if (total.incrementAndGet() > maxTotal) {
-            total.decrementAndGet();
-            refuse(ctx, from);
-            return;
+        Channel evict = null;
+        synchronized (this) {
+            if (perAddress.getOrDefault(from, 0) >= maxPerAddress) {
+                refuse(ctx, from);
+                return;
+            }
+            if (total >= maxTotal) {
+                var oldest = unauthenticated.iterator();
+                if (!oldest.hasNext()) {
+                    refuse(ctx, from);
+                    return;
+                }
+                evict = oldest.next();
+                // Its count is released here, not when its close completes, so the room is ours now.
+                release(evict);
+            }
+            total++;
+            perAddress.merge(from, 1, Integer::sum);
+            ctx.channel().attr(COUNTED).set(from);
+            unauthenticated.add(ctx.channel());
         }
-        AtomicInteger mine = perAddress.compute(from, (k, v) -> {
-            AtomicInteger n = v == null ? new AtomicInteger() : v;
-            n.incrementAndGet();
-            return n;
-        });
-        if (mine.get() > maxPerAddress) {
-            release(from);
-            total.decrementAndGet();
-            refuse(ctx, from);
-            return;
+        if (evict != null) {
+            reporter.rejected("EvictedUnauthenticated", ((InetSocketAddress) evict.remoteAddress()).getAddress());
+            evict.close();
         }
-        ctx.channel().attr(COUNTED).set(from);
         super.channelActive(ctx);
+    }
+
+    /** The connection carried a request whose signature verified: never evicted from now on. */
+    synchronized void authenticated(Channel ch) {
+        unauthenticated.remove(ch);
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        InetAddress from = ctx.channel().attr(COUNTED).getAndSet(null);
-        if (from != null) {
-            release(from);
-            total.decrementAndGet();
+        synchronized (this) {
+            release(ctx.channel());
         }
         super.channelInactive(ctx);
     }
 
-    private void release(InetAddress from) {
-        perAddress.computeIfPresent(from, (k, v) -> v.decrementAndGet() <= 0 ? null : v);
+    private void release(Channel ch) {
+        InetAddress from = ch.attr(COUNTED).getAndSet(null);
+        if (from == null) return;
+        unauthenticated.remove(ch);
+        total--;
+        perAddress.computeIfPresent(from, (k, v) -> v <= 1 ? null : v - 1);
     }
 
     private void refuse(ChannelHandlerContext ctx, InetAddress from) {

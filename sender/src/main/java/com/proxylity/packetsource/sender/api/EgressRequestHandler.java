@@ -242,6 +242,9 @@ final class EgressRequestHandler extends ChannelInboundHandlerAdapter {
             finish(ctx, v == Verdict.ReplayCacheFull ? busy() : unauthorizedResponse());
             return;
         }
+        // A signer's connection: never evicted to make room for one that has not authenticated.
+        ConnectionLimiter limiter = ctx.pipeline().get(ConnectionLimiter.class);
+        if (limiter != null) limiter.authenticated(ctx.channel());
         if (binary) {
             dispatchBinary(ctx, array, offset, length);
             return;

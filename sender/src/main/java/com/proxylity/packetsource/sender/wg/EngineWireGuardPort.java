@@ -1,6 +1,7 @@
 package com.proxylity.packetsource.sender.wg;
 
 import com.proxylity.packetsource.core.contract.DiscardReason;
+import com.proxylity.packetsource.core.session.PeerLocator;
 import com.proxylity.packetsource.core.session.SessionRecord;
 import com.proxylity.packetsource.core.wireguard.InboundDrop;
 import com.proxylity.packetsource.core.wireguard.InboundResult;
@@ -31,7 +32,11 @@ import java.util.function.BiConsumer;
 public final class EngineWireGuardPort implements WireGuardPort {
     /** The factory the sender uses for {@code wg} and {@code wg-decap} Listeners. */
     public static WireGuardPorts factory(SessionPublisher publisher) {
-        return (listener, senderId, sessions, clock) -> new EngineWireGuardPort(listener, senderId, publisher, clock);
+        return (listener, senderId, sessions, clock) -> {
+            EngineWireGuardPort port = new EngineWireGuardPort(listener, senderId, publisher, clock);
+            if (sessions instanceof PeerLocator locator) port.recoverWith(new PeerEndpoints(locator, listener.name()));
+            return port;
+        };
     }
 
     private final WireGuardListenerEngine engine;
@@ -43,6 +48,17 @@ public final class EngineWireGuardPort implements WireGuardPort {
     private final Map<PeerKey, Established> established = new HashMap<>();
 
     private record Established(long nanos, Instant at, Instant expires, String endpoint) {}
+
+    /** Set when the directory can name peers by endpoint: then we initiate to recover lost sessions. */
+    private volatile PeerEndpoints peerEndpoints;
+
+    /**
+     * Recovery (docs/wireguard.md, "Recovery"): a transport message from a peer whose session we
+     * do not hold makes us initiate a handshake to the peer the directory last saw at its source.
+     */
+    public void recoverWith(PeerEndpoints endpoints) {
+        this.peerEndpoints = endpoints;
+    }
 
     public EngineWireGuardPort(ListenerConfig config, String senderId, SessionPublisher publisher, Clock clock) {
         this.engine = WireGuardListenerEngine.builder(config.privateKey()).build();
@@ -86,6 +102,16 @@ public final class EngineWireGuardPort implements WireGuardPort {
         InboundResult r = engine.receive(datagram.nioBuffer(), from, nowNanos);
         send(r.toSend(), reply);
         publish(r.events(), nowNanos);
+        PeerEndpoints known = peerEndpoints;
+        if (r.drop() == InboundDrop.UNKNOWN_INDEX && known != null) {
+            String peer = known.peerAt(endpoint(from));
+            // The engine allows one initiation per peer per RekeyTimeout, so a flood of forged
+            // transport messages from a peer's address costs at most that.
+            if (peer != null) {
+                engine.initiate(PeerKey.fromBase64(peer), from, nowNanos, epochNanos())
+                        .ifPresent(d -> reply.accept(d.bytes(), d.to()));
+            }
+        }
         return r.drop();
     }
 
@@ -110,9 +136,14 @@ public final class EngineWireGuardPort implements WireGuardPort {
 
     @Override
     public void tick(long nowNanos, BiConsumer<byte[], InetSocketAddress> reply) {
-        TickResult t = engine.tick(nowNanos);
+        TickResult t = engine.tick(nowNanos, epochNanos());
         send(t.toSend(), reply);
         publish(t.events(), nowNanos);
+    }
+
+    private long epochNanos() {
+        Instant now = clock.instant();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 
     private static void send(List<OutboundDatagram> out, BiConsumer<byte[], InetSocketAddress> reply) {
@@ -148,6 +179,8 @@ public final class EngineWireGuardPort implements WireGuardPort {
      */
     @Override
     public void retireSessions() {
+        PeerEndpoints known = peerEndpoints;
+        if (known != null) known.close();
         Instant now = clock.instant();
         established.forEach((peer, est) -> {
             if (est.expires().isAfter(now)) {

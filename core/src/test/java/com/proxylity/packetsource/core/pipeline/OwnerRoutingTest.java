@@ -1,0 +1,115 @@
+package com.proxylity.packetsource.core.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.proxylity.packetsource.core.contract.DiscardReason;
+import com.proxylity.packetsource.core.contract.ListenerType;
+import com.proxylity.packetsource.core.session.InMemorySessionDirectory;
+import com.proxylity.packetsource.core.session.InMemoryTaskDirectory;
+import com.proxylity.packetsource.core.session.PlainUdpRouting;
+import com.proxylity.packetsource.core.session.SenderTask;
+import com.proxylity.packetsource.core.session.SessionRecord;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** Owner routing in LookupSessions: each packet to the live task that holds its session or flow. */
+class OwnerRoutingTest {
+    private static final Instant T = Instant.parse("2026-12-01T10:00:00Z");
+    private static final String PEER_A = "A".repeat(43) + "=";
+    private static final String PEER_B = "B".repeat(43) + "=";
+    private final InMemorySessionDirectory sessions = new InMemorySessionDirectory();
+    private final InMemoryTaskDirectory tasks = new InMemoryTaskDirectory();
+    private final LookupSessionsStage stage = new LookupSessionsStage(sessions, Clock.fixed(T, ZoneOffset.UTC));
+
+    private static ReadyPacket wg(String id, String peer) {
+        return new ReadyPacket(id, "tunnel", ListenerType.WG, "198.51.100.9", 51820, peer, new byte[] {1});
+    }
+
+    private static ReadyPacket udp(String id, String address, int port) {
+        return new ReadyPacket(id, "coap", ListenerType.UDP, address, port, null, new byte[] {2});
+    }
+
+    private void task(String listener, String id, Instant beat, boolean draining) {
+        tasks.announce(SenderTask.beat(listener, id, "http://" + id + ":8080", beat, draining));
+    }
+
+    private static Map<String, String> owners(RoutedOutput out) {
+        return out.packets().stream().collect(Collectors.toMap(r -> r.packet().id(), r -> r.task().id()));
+    }
+
+    @Test
+    void aWireGuardPacketGoesToTheTaskHoldingItsSessionAndNeverToADeadOne() {
+        task("tunnel", "task-a", T, false);
+        task("tunnel", "task-b", T.minusSeconds(16), false); // missed three beats: dead
+        sessions.put(new SessionRecord("tunnel", PEER_A, "198.51.100.9:40000", "task-a", T.minusSeconds(5), T.plusSeconds(175)));
+        sessions.put(new SessionRecord("tunnel", PEER_B, "198.51.100.10:40000", "task-b", T.minusSeconds(5), T.plusSeconds(175)));
+
+        RoutedOutput out = stage.route(List.of(wg("m/0", PEER_A), wg("m/1", PEER_B)), tasks);
+
+        assertEquals(Map.of("m/0", "task-a"), owners(out));
+        assertEquals("http://task-a:8080", out.packets().get(0).task().endpoint());
+        assertEquals(1, out.discards().size());
+        assertEquals(DiscardReason.SessionExpired, out.discards().get(0).reason(), "the keys died with task B");
+    }
+
+    @Test
+    void aPlainPacketGoesToTheLiveOwnerOfItsFlowEvenWhileThatTaskDrains() throws Exception {
+        task("coap", "task-a", T, false);
+        task("coap", "task-b", T, true);
+        sessions.put(PlainUdpRouting.flowRecord("coap", InetAddress.getByName("198.51.100.7"), 5683, "task-b", T.minusSeconds(60)));
+
+        RoutedOutput out = stage.route(List.of(udp("m/0", "198.51.100.7", 5683), udp("m/1", "198.51.100.8", 5683),
+                udp("m/2", "198.51.100.9", 5683)), tasks);
+
+        assertEquals("task-b", owners(out).get("m/0"), "the draining task still holds its flow");
+        assertEquals("task-a", owners(out).get("m/1"), "a remote nobody holds goes to a task taking new flows");
+        assertEquals("task-a", owners(out).get("m/2"));
+    }
+
+    @Test
+    void aFlowWhoseTaskIsGoneOrWhoseWindowEndedIsRoutedAsNew() throws Exception {
+        task("coap", "task-a", T, false);
+        sessions.put(PlainUdpRouting.flowRecord("coap", InetAddress.getByName("198.51.100.7"), 5683, "task-z", T.minusSeconds(10)));
+        sessions.put(PlainUdpRouting.flowRecord("coap", InetAddress.getByName("198.51.100.8"), 5683, "task-a", T.minusSeconds(121)));
+        RoutedOutput out = stage.route(List.of(udp("m/0", "198.51.100.7", 5683), udp("m/1", "198.51.100.8", 5683)), tasks);
+        assertEquals(Map.of("m/0", "task-a", "m/1", "task-a"), owners(out));
+    }
+
+    @Test
+    void aListenerWithoutALiveTaskIsARetryNotADiscard() {
+        task("coap", "task-a", T.minusSeconds(60), false);
+        task("coap", "task-b", T, false);
+        // A final beat on close says "gone now".
+        tasks.announce(new SenderTask("coap", "task-b", "http://task-b:8080", T, T, true));
+        assertThrows(LookupSessionsStage.NoLiveTaskException.class,
+                () -> stage.route(List.of(udp("m/0", "198.51.100.7", 5683)), tasks));
+    }
+
+    @Test
+    void withEveryTaskDrainingTheyStillTakeNewFlows() {
+        task("coap", "task-a", T, true);
+        RoutedOutput out = stage.route(List.of(udp("m/0", "198.51.100.7", 5683)), tasks);
+        assertEquals("task-a", out.packets().get(0).task().id());
+    }
+
+    @Test
+    void entryOrderIsKeptAndSessionChecksStillApply() {
+        task("tunnel", "task-a", T, false);
+        task("coap", "task-a", T, false);
+        sessions.put(new SessionRecord("tunnel", PEER_A, "198.51.100.9:40000", "task-a", T.minusSeconds(200), T.minusSeconds(20)));
+        RoutedOutput out = stage.route(List.of(udp("m/0", "198.51.100.7", 1), wg("m/1", PEER_A), wg("m/2", PEER_B),
+                udp("m/3", "198.51.100.7", 2)), tasks);
+        assertEquals(List.of("m/0", "m/3"), out.packets().stream().map(r -> r.packet().id()).toList());
+        assertEquals(List.of(DiscardReason.SessionExpired, DiscardReason.NoSession),
+                out.discards().stream().map(Discard::reason).toList());
+        assertTrue(out.packets().stream().allMatch(r -> r.task().id().equals("task-a")));
+    }
+}
