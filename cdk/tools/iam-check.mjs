@@ -113,7 +113,10 @@ for (const file of files) {
     const r = template.Resources[ids[0]];
     return ['AWS::SQS::Queue', 'AWS::DynamoDB::Table', 'AWS::Logs::LogGroup', 'AWS::IAM::Role'].includes(r.Type) ? getAtt(ids[0], 'Arn') : ref(ids[0]);
   };
-  const vars = { Region: region, Account: account, Partition: 'aws', arnOf };
+  // The provider writes the global registry in the home region's replica (docs/deployment.md).
+  const homeRegion = Object.values(template.Resources)
+    .map((r) => r.Properties?.Environment?.Variables?.PACKET_SOURCE_HOME_REGION).find((v) => typeof v === 'string') ?? region;
+  const vars = { Region: region, HomeRegion: homeRegion, Account: account, Partition: 'aws', arnOf };
   const covered = new Set();
   for (const callFile of callFiles) {
     const spec = JSON.parse(readFileSync(callFile, 'utf8'));
