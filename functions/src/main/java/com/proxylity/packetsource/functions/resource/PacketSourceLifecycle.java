@@ -154,6 +154,11 @@ public final class PacketSourceLifecycle {
                 // Another customer's Listener reads as unknown: the answer never confirms it exists.
                 .orElseThrow(() -> new ResourceFailure(Reasons.unknownListener(p.listenerName())));
         Optional<Registration> existing = store.registration(p.topicArn());
+        // The resource's current registration: this topic's, or on a topic change the old one's.
+        Optional<Registration> current = existing.filter(r -> r.resourceId().equals(id))
+                .or(() -> old == null ? Optional.empty() : store.registration(old.topicArn())
+                        .filter(r -> r.resourceId().equals(id) && r.customerId().equals(customer.id())));
+        PacketSource limits = current.map(Registration::source).orElse(null);
         if (existing.isPresent() && !(existing.get().customerId().equals(customer.id())
                 && (existing.get().resourceId().equals(id) || existing.get().resourceId().equals(takeOverFrom)))) {
             throw new ResourceFailure(Reasons.topicTaken(p.topicArn()));
@@ -167,7 +172,7 @@ public final class PacketSourceLifecycle {
         if (sameSubscriptions) {
             // Formatter, Enabled, Description or Listener only: one conditional write, no SNS call.
             try {
-                put(registration(id, p, customer, existing.get().subscriptionArns()), takeOverFrom);
+                put(registration(id, p, customer, existing.get().subscriptionArns(), limits), takeOverFrom);
             } catch (RuntimeException e) {
                 restore(id, existing.get()); // it may have landed before it failed
                 throw e;
@@ -183,11 +188,11 @@ public final class PacketSourceLifecycle {
                 // Set first: a write can land and still throw (a replica that never shows it),
                 // and undoing one that did not land changes nothing.
                 wrote = true;
-                put(registration(id, p, customer, existing.map(Registration::subscriptionArns).orElse(List.of())), takeOverFrom);
+                put(registration(id, p, customer, existing.map(Registration::subscriptionArns).orElse(List.of()), limits), takeOverFrom);
                 for (String queueArn : settings.deliveryQueueArns()) {
                     made.add(subscribe(session, p, queueArn));
                 }
-                put(registration(id, p, customer, made), takeOverFrom);
+                put(registration(id, p, customer, made, limits), takeOverFrom);
                 // A new topic replaces the old one in the same step: both or neither.
                 if (old != null && !old.topicArn().equals(p.topicArn())) {
                     oldTopicBefore = store.registration(old.topicArn());
@@ -335,8 +340,15 @@ public final class PacketSourceLifecycle {
         }
     }
 
-    private Registration registration(String id, ResourceProperties p, Customer c, List<String> subscriptions) {
-        return new Registration(new PacketSource(p.topicArn(), p.listenerName(), p.enabled(), p.formatter(), 0, 0, c.id()),
+    /**
+     * The registration this request writes. MaxAgeSeconds and RatePerSecond are the operator's
+     * (no resource property sets them): kept from the registration this resource already had, so
+     * a customer's Update can never lift a limit the operator set.
+     */
+    private Registration registration(String id, ResourceProperties p, Customer c, List<String> subscriptions,
+                                      PacketSource limits) {
+        return new Registration(new PacketSource(p.topicArn(), p.listenerName(), p.enabled(), p.formatter(),
+                limits == null ? 0 : limits.maxAgeSeconds(), limits == null ? 0 : limits.ratePerSecond(), c.id()),
                 id, p.roleArn(), p.description(), subscriptions);
     }
 

@@ -211,6 +211,27 @@ class TenantIsolationResourceTest {
         }
     }
 
+    /** The operator's limits on a customer's source survive every Update the customer can send. */
+    @Test
+    void aCustomersUpdateNeverLiftsTheOperatorsLimits() throws Exception {
+        String id = createAcme();
+        Registration r = registry.registration(ACME_TOPIC).orElseThrow();
+        PacketSource limited = new PacketSource(ACME_TOPIC, r.source().listenerName(), true, null, 60, 5, "acme");
+        assertTrue(registry.put(new Registration(limited, id, r.roleArn(), r.description(), r.subscriptionArns()), null));
+        Map<String, Object> formatter = acme();
+        formatter.put("Formatter", "hex");
+        for (Map<String, Object> p : List.of(formatter, props(ACME_KEY, "acme-wg", ACME_ROLE_2, ACME_TOPIC),
+                props(ACME_KEY, "acme-wg", ACME_ROLE_2, ACME_TOPIC_2))) {
+            Map<String, Object> old = registry.registration(ACME_TOPIC).isPresent() ? acme() : props(ACME_KEY, "acme-wg", ACME_ROLE_2, ACME_TOPIC);
+            JsonNode u = send(event("Update", STACK, p, id, old));
+            assertEquals("SUCCESS", u.get("Status").asText(), u.toString());
+            String topic = ((Map<?, ?>) p.get("SnsTopicSource")).get("TopicArn").toString();
+            PacketSource now = registry.packetSource(topic).orElseThrow();
+            assertEquals(60, now.maxAgeSeconds(), p.toString());
+            assertEquals(5, now.ratePerSecond(), p.toString());
+        }
+    }
+
     /** CloudFormation undoes a successful Update (another resource of the stack failed) with an Update back. */
     @Test
     void aRollbackOfASuccessfulListenerChangeRestoresTheOldPacketSource() throws Exception {
