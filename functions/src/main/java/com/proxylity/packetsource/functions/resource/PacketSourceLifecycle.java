@@ -88,7 +88,7 @@ public final class PacketSourceLifecycle {
             ResourceProperties p = ResourceProperties.parse(r.properties(), settings.servedRegions());
             Customer customer = authenticate(p.apiKey());
             id = PhysicalIds.of(customer.id(), r.stackId(), r.logicalId());
-            return establish(id, p, customer, null, null);
+            return establish(id, p, customer, null);
         } catch (ResourceFailure f) {
             return Outcome.failed(id, f.reason());
         } catch (RuntimeException e) {
@@ -111,7 +111,7 @@ public final class PacketSourceLifecycle {
             // Every change is in place, a new Listener too: CloudFormation undoes an Update with
             // another Update, but would undo a replacement by deleting the new resource, which
             // holds the topic by then.
-            return establish(oldId, p, customer, null, old);
+            return establish(oldId, p, customer, old);
         } catch (ResourceFailure f) {
             return Outcome.failed(oldId, f.reason());
         } catch (RuntimeException e) {
@@ -144,8 +144,8 @@ public final class PacketSourceLifecycle {
         return new Outcome(true, id, null, Map.of());
     }
 
-    private Outcome establish(String id, ResourceProperties p, Customer customer, String takeOverFrom,
-                              ResourceProperties old) throws ResourceFailure {
+    private Outcome establish(String id, ResourceProperties p, Customer customer, ResourceProperties old)
+            throws ResourceFailure {
         // Before anything is written or assumed: another customer's topic or role is never ours
         // to touch, even for the moment an undo would take.
         if (!customer.owns(p.topicArn())) throw new ResourceFailure(Reasons.notYourAccount("SnsTopicSource.TopicArn", p.topicArn()));
@@ -159,8 +159,7 @@ public final class PacketSourceLifecycle {
                 .or(() -> old == null ? Optional.empty() : store.registration(old.topicArn())
                         .filter(r -> r.resourceId().equals(id) && r.customerId().equals(customer.id())));
         PacketSource limits = current.map(Registration::source).orElse(null);
-        if (existing.isPresent() && !(existing.get().customerId().equals(customer.id())
-                && (existing.get().resourceId().equals(id) || existing.get().resourceId().equals(takeOverFrom)))) {
+        if (existing.isPresent() && !(existing.get().customerId().equals(customer.id()) && existing.get().resourceId().equals(id))) {
             throw new ResourceFailure(Reasons.topicTaken(p.topicArn()));
         }
         if (existing.isEmpty() && store.packetSource(p.topicArn()).isPresent()) {
@@ -172,7 +171,7 @@ public final class PacketSourceLifecycle {
         if (sameSubscriptions) {
             // Formatter, Enabled, Description or Listener only: one conditional write, no SNS call.
             try {
-                put(registration(id, p, customer, existing.get().subscriptionArns(), limits), takeOverFrom);
+                put(registration(id, p, customer, existing.get().subscriptionArns(), limits));
             } catch (RuntimeException e) {
                 restore(id, existing.get()); // it may have landed before it failed
                 throw e;
@@ -188,11 +187,11 @@ public final class PacketSourceLifecycle {
                 // Set first: a write can land and still throw (a replica that never shows it),
                 // and undoing one that did not land changes nothing.
                 wrote = true;
-                put(registration(id, p, customer, existing.map(Registration::subscriptionArns).orElse(List.of()), limits), takeOverFrom);
+                put(registration(id, p, customer, existing.map(Registration::subscriptionArns).orElse(List.of()), limits));
                 for (String queueArn : settings.deliveryQueueArns()) {
                     made.add(subscribe(session, p, queueArn));
                 }
-                put(registration(id, p, customer, made, limits), takeOverFrom);
+                put(registration(id, p, customer, made, limits));
                 // A new topic replaces the old one in the same step: both or neither.
                 if (old != null && !old.topicArn().equals(p.topicArn())) {
                     oldTopicBefore = store.registration(old.topicArn());
@@ -298,8 +297,8 @@ public final class PacketSourceLifecycle {
         }
     }
 
-    private void put(Registration reg, String takeOverFrom) throws ResourceFailure {
-        if (!store.put(reg, takeOverFrom)) throw new ResourceFailure(Reasons.topicTaken(reg.topicArn()));
+    private void put(Registration reg) throws ResourceFailure {
+        if (!store.put(reg, null)) throw new ResourceFailure(Reasons.topicTaken(reg.topicArn()));
     }
 
     /**
