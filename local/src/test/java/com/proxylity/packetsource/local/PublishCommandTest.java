@@ -72,6 +72,21 @@ class PublishCommandTest {
             assertEquals(0, new CommandLine(new PublishCommand()).execute("--endpoint", local.stack().snsEndpoint().toString(),
                     "--topic", "t", event.toString()));
             assertEquals(filtered + 1, local.stack().fanout().filtered());
+            // A bare message without --region has no EgressRegion at all: published, filtered, and said so.
+            java.io.PrintStream stderr = System.err;
+            java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+            System.setErr(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+            int exit;
+            try {
+                exit = new CommandLine(new PublishCommand()).execute("--endpoint", local.stack().snsEndpoint().toString(),
+                        "--topic", "t", bare.toString());
+            } finally {
+                System.setErr(stderr);
+            }
+            assertEquals(0, exit, captured.toString(StandardCharsets.UTF_8));
+            assertTrue(captured.toString(StandardCharsets.UTF_8).contains("1 message(s) have no EgressRegion attribute and no --region"),
+                    captured.toString(StandardCharsets.UTF_8));
+            assertEquals(filtered + 2, local.stack().fanout().filtered());
         }
     }
 }

@@ -69,6 +69,13 @@ public final class PublishCommand implements Callable<Integer> {
             if (read.isEmpty()) System.out.println(f + " skipped (no message in it, e.g. the test-events manifest)");
             messages.addAll(read);
         }
+        // SNS accepts these, then its subscription filters deliver them nowhere: say so before it happens.
+        long unrouted = region != null ? 0 : messages.stream()
+                .filter(m -> m.attributes() == null || m.attributes().get("EgressRegion") == null).count();
+        if (unrouted > 0) {
+            System.err.println("publish: warning: " + unrouted + " message(s) have no EgressRegion attribute and no --region:"
+                    + " SNS accepts them, but every delivery queue's filter refuses them (counted as filtered)");
+        }
         try (Publisher p = new Publisher(endpoint, parts[3], arn)) {
             List<String> ids = batch ? p.publishBatch(messages, region) : p.publish(messages, region);
             for (int i = 0; i < ids.size(); i++) {
