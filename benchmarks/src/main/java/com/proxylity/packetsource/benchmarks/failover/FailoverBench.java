@@ -66,6 +66,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * Reported per client: its task before the kill, the time from the kill to the first delivered
  * packet that was posted after it, and what happened to the packets posted after the kill.
  *
+ * <p>{@code -Dmode=rolling} replaces the task instead, as a rolling deployment does: a third task
+ * starts on the same ports, the old one drains ({@link Sender#drain}) for {@code -DdrainSeconds}
+ * (10) and then stops cleanly (last beat "gone now", its sessions expired); reported the same way,
+ * plus the longest gap between two deliveries after the replacement began.
+ *
  * <p>Bounded: {@code -Dpeers} (default 2) peers, {@code -Dclients} (4) clients, {@code -Druns}
  * (1) runs, each observed {@code -DobserveSeconds} (keepalive + 20) after the kill. Loopback and
  * the peers' network namespaces only. Needs root, wireguard-go, wg, ip, python3 (as the
@@ -86,12 +91,15 @@ public final class FailoverBench {
         int runs = Integer.getInteger("runs", 1);
         long intervalMs = Long.getLong("intervalMs", 100);
         int observe = Integer.getInteger("observeSeconds", keepalive + 20);
+        boolean rolling = "rolling".equals(System.getProperty("mode", "kill"));
+        int drainSeconds = Integer.getInteger("drainSeconds", 10);
         if (peers < 1 || peers > 8 || clients < 0 || clients > 32 || runs < 1 || runs > 10) {
             throw new IllegalArgumentException("peers 1..8, clients 0..32, runs 1..10");
         }
         System.out.printf("failover: 2 tasks, %d wireguard-go peers (keepalive %d s), %d plain UDP clients (1 datagram/s),"
                 + " one packet per client every %d ms, observed %d s after the kill%n", peers, keepalive, clients, intervalMs, observe);
-        for (int r = 1; r <= runs; r++) new Run(r, peers, clients, keepalive, intervalMs, observe).go();
+        if (rolling) System.out.printf("mode rolling: a third task starts, the old one drains %d s, then stops cleanly%n", drainSeconds);
+        for (int r = 1; r <= runs; r++) new Run(r, peers, clients, keepalive, intervalMs, observe, rolling, drainSeconds).go();
     }
 
     /** Announces stop for a killed task: it goes silent, as a task that dies without a last beat. */
@@ -150,6 +158,8 @@ public final class FailoverBench {
         final ReadyPacketFactory factory;
         String ownerBefore = "?";
         final AtomicLong firstAfterKillNanos = new AtomicLong(-1);
+        long lastArrivalNanos = -1;
+        long longestGapNanos;
         final AtomicLong postedAfter = new AtomicLong();
         final AtomicLong deliveredAfter = new AtomicLong();
         final AtomicLong postFailedAfter = new AtomicLong();
@@ -176,6 +186,8 @@ public final class FailoverBench {
         final int keepalive;
         final long intervalMs;
         final int observe;
+        final boolean rolling;
+        final int drainSeconds;
         final KillableTasks tasks = new KillableTasks();
         final KillableSessions sessions = new KillableSessions(tasks.silenced);
         final byte[] hmacKey = new byte[32];
@@ -184,7 +196,9 @@ public final class FailoverBench {
         volatile long killNanos = Long.MAX_VALUE;
         volatile boolean running = true;
 
-        Run(int number, int peers, int clients, int keepalive, long intervalMs, int observe) {
+        Run(int number, int peers, int clients, int keepalive, long intervalMs, int observe, boolean rolling, int drainSeconds) {
+            this.rolling = rolling;
+            this.drainSeconds = drainSeconds;
             this.number = number;
             this.peerCount = peers;
             this.clientCount = clients;
@@ -288,11 +302,21 @@ public final class FailoverBench {
                     targets.get(peerCount + i).ownerBefore = sessions.get(UDP,
                             PlainUdpRouting.flowKey(c.getLocalAddress(), c.getLocalPort())).map(SessionRecord::owner).orElse("?");
                 }
-                tasks.silenced.add(victim);
-                killNanos = System.nanoTime();
-                senders.remove(victim).close();
-                System.out.printf("run %d: killed %s (held wg-peer-1's session); Listener ports wg %d, udp %d%n",
-                        number, victim, wgPort, udpPort);
+                if (rolling) {
+                    killNanos = System.nanoTime();
+                    senders.put("task-3", task("task-3", listenerKeys, allowed, wgPort, udpPort));
+                    senders.get(victim).drain();
+                    System.out.printf("run %d: replacing %s (held wg-peer-1's session) by task-3; Listener ports wg %d, udp %d%n",
+                            number, victim, wgPort, udpPort);
+                    Thread.sleep(drainSeconds * 1000L);
+                    senders.remove(victim).close();
+                } else {
+                    tasks.silenced.add(victim);
+                    killNanos = System.nanoTime();
+                    senders.remove(victim).close();
+                    System.out.printf("run %d: killed %s (held wg-peer-1's session); Listener ports wg %d, udp %d%n",
+                            number, victim, wgPort, udpPort);
+                }
                 Thread.sleep(observe * 1000L);
                 report();
             } finally {
@@ -380,16 +404,25 @@ public final class FailoverBench {
             if (sent < killNanos) return;
             t.deliveredAfter.incrementAndGet();
             t.firstAfterKillNanos.compareAndSet(-1, now - killNanos);
+            synchronized (t) {
+                long since = now - (t.lastArrivalNanos < 0 ? killNanos : t.lastArrivalNanos);
+                t.longestGapNanos = Math.max(t.longestGapNanos, since);
+                t.lastArrivalNanos = now;
+            }
         }
 
         void report() {
-            System.out.printf("run %d: %-13s %-7s %22s %8s %9s %11s  %s%n", number, "client", "task", "first delivered after kill",
-                    "posted", "delivered", "post failed", "discarded");
+            System.out.printf("run %d: %-13s %-7s %22s %12s %8s %9s %11s  %s%n", number, "client", "task", "first delivered after kill",
+                    "longest gap", "posted", "delivered", "post failed", "discarded");
             for (Target t : targets) {
                 long first = t.firstAfterKillNanos.get();
-                System.out.printf("run %d: %-13s %-7s %22s %8d %9d %11d  %s%n", number, t.name, t.ownerBefore,
-                        first < 0 ? "none" : String.format("%.2f s", first / 1e9), t.postedAfter.get(), t.deliveredAfter.get(),
-                        t.postFailedAfter.get(), t.discardedAfter);
+                long gap;
+                synchronized (t) {
+                    gap = t.longestGapNanos;
+                }
+                System.out.printf("run %d: %-13s %-7s %22s %12s %8d %9d %11d  %s%n", number, t.name, t.ownerBefore,
+                        first < 0 ? "none" : String.format("%.2f s", first / 1e9), String.format("%.2f s", gap / 1e9),
+                        t.postedAfter.get(), t.deliveredAfter.get(), t.postFailedAfter.get(), t.discardedAfter);
             }
         }
     }
