@@ -3,7 +3,9 @@ package com.proxylity.packetsource.functions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.proxylity.packetsource.core.contract.DiscardReason;
 import com.proxylity.packetsource.core.contract.ListenerType;
+import com.proxylity.packetsource.core.pipeline.Discard;
 import com.proxylity.packetsource.core.pipeline.ReadyPacket;
 import com.proxylity.packetsource.core.registry.InMemoryRegistry;
 import com.proxylity.packetsource.core.registry.Listener;
@@ -36,8 +38,9 @@ import org.junit.jupiter.api.Test;
  * Two real sender tasks of one plain UDP Listener share a session and a task directory (as on
  * AWS they share the Sessions table). LookupSessions routes by the owner records and Egress posts
  * each batch to the owning task's own endpoint, never to the registry's SenderEndpoint: a
- * client's packet leaves from the task that holds its flow; once that task stops, the next
- * packet goes to the task still live.
+ * client's packet leaves from the task that holds its flow. Once that task stops, a packet is
+ * {@code NoFlow} until the client sends again (the NLB then hashes its flow to the task still
+ * live, which records it), and then goes to that task.
  */
 class OwnerRoutedEgressTest {
     private static final byte[] KEY = new byte[32];
@@ -92,9 +95,18 @@ class OwnerRoutedEgressTest {
 
             b.close();
             b = null;
-            Batches after = lookup.handle(state("m2", device.getLocalPort()));
+            Batches orphaned = lookup.handle(state("m2", device.getLocalPort()));
+            assertTrue(orphaned.batches().isEmpty(), "task A holds no flow from the client: not sent from the wrong address");
+            assertEquals(List.of(DiscardReason.NoFlow), orphaned.discards().stream().map(Discard::reason).toList());
+
+            // The client's next datagram is the NLB's new flow, hashed to the task still live.
+            device.send(new DatagramPacket(new byte[] {2}, 1, a.listenerAddress("coap")));
+            deadline = System.currentTimeMillis() + 3000;
+            while (!sessions.get("coap", key).map(r -> r.owner().equals("task-a")).orElse(false)
+                    && System.currentTimeMillis() < deadline) Thread.sleep(10);
+            Batches after = lookup.handle(state("m3", device.getLocalPort()));
             assertEquals("task-a", after.batches().get(0).owner(), "the stopped task is gone from routing at once");
-            assertEquals(List.of("m2/0"), egress.handle(after.batches().get(0)).sent());
+            assertEquals(List.of("m3/0"), egress.handle(after.batches().get(0)).sent());
             assertEquals(a.listenerAddress("coap"), receive(device).getSocketAddress());
         }
     }

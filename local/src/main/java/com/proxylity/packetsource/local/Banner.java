@@ -16,6 +16,9 @@ public final class Banner {
         n.put("egressApi", mode.sender().endpoint());
         n.put("sts", mode.stack().stsEndpoint().toString());
         n.put("resource", mode.resourceEndpoint().toString());
+        mode.taskControl().ifPresent(c -> n.put("taskControl", c.toString()));
+        var tasks = n.putArray("senderTasks");
+        for (LocalSender t : mode.tasks()) tasks.addObject().put("id", t.taskId()).put("egressApi", t.endpoint());
         ObjectNode regions = n.putObject("regions");
         for (DeliveryQueues.Pair q : mode.stack().queues().byRegion().values()) {
             // Each region has its own SQS endpoint, as on AWS: replay names the DLQ's region's one.
@@ -40,7 +43,13 @@ public final class Banner {
         out.println("  SNS endpoint  " + mode.stack().snsEndpoint() + "   (Publish, PublishBatch: any credentials; subscriptions: a local role's)");
         out.println("  STS endpoint  " + mode.stack().stsEndpoint() + "   (AssumeRole of the config's roles)");
         out.println("  provider      " + mode.resourceEndpoint() + "   (Custom::ProxylityUdpGatewayPacketSource)");
-        out.println("  egress API    " + mode.sender().endpoint());
+        if (mode.tasks().size() == 1) {
+            out.println("  egress API    " + mode.sender().endpoint());
+        } else {
+            for (LocalSender t : mode.tasks()) out.println("  sender task   " + t.taskId() + "  egress API " + t.endpoint());
+            out.println("  task control  " + mode.taskControl().orElseThrow()
+                    + "   (GET /tasks, POST /tasks/<id>/stop|start; Listener ports shared, flows hashed by the kernel)");
+        }
         for (DeliveryQueues.Pair q : mode.stack().queues().byRegion().values()) {
             out.println("  region        " + q.region() + "  SQS endpoint " + mode.stack().sqsEndpoint(q.region())
                     + "  queue " + DeliveryQueues.queueName(q.region()) + "  DLQ " + DeliveryQueues.dlqName(q.region()));

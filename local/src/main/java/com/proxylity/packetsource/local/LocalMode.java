@@ -9,6 +9,7 @@ import com.proxylity.packetsource.core.registry.InMemoryRegistry;
 import com.proxylity.packetsource.core.registry.Listener;
 import com.proxylity.packetsource.core.registry.PacketSource;
 import com.proxylity.packetsource.core.session.InMemorySessionDirectory;
+import com.proxylity.packetsource.core.session.InMemoryTaskDirectory;
 import com.proxylity.packetsource.core.session.SessionDirectory;
 import com.proxylity.packetsource.functions.PacketSourceResource;
 import com.proxylity.packetsource.functions.resource.AwsCustomerAccounts;
@@ -52,6 +53,9 @@ public final class LocalMode implements AutoCloseable {
 
     private final LocalConfig config;
     private final LocalSender sender;
+    /** Every sender task, the first being {@link #sender}; one unless {@code senderTasks > 1}. */
+    private final List<LocalSender> tasks = new ArrayList<>();
+    private final TaskControl control;
     private final LocalMetrics metrics = new LocalMetrics();
     private final InMemoryRegistry registry;
     private final SessionDirectory sessions;
@@ -61,8 +65,22 @@ public final class LocalMode implements AutoCloseable {
     private LocalMode(LocalConfig config, WireGuardPorts wireGuard, PrintStream senderOut) throws IOException {
         this.config = config;
         this.sessions = new InMemorySessionDirectory();
-        this.sender = new LocalSender(config, sessions, wireGuard, senderOut);
-        sender.start();
+        // Several tasks: owner routing, as on AWS; one task: the registry's endpoint, as before.
+        InMemoryTaskDirectory taskDirectory = config.senderTasks() > 1 ? new InMemoryTaskDirectory() : null;
+        this.sender = taskDirectory == null ? new LocalSender(config, sessions, wireGuard, senderOut)
+                : LocalSender.firstTask(config, sessions, wireGuard, senderOut, taskDirectory);
+        tasks.add(sender);
+        try {
+            sender.start();
+            for (int i = 2; i <= config.senderTasks(); i++) {
+                LocalSender t = LocalSender.task(sender, i, taskDirectory);
+                tasks.add(t);
+                t.start();
+            }
+        } catch (IOException | RuntimeException e) {
+            tasks.forEach(LocalSender::close);
+            throw e;
+        }
         try {
             this.registry = registry(config, sender);
             JsonNode definition = definition();
@@ -79,11 +97,11 @@ public final class LocalMode implements AutoCloseable {
             HandlerStages.Parts parts = new HandlerStages.Parts(registry, sessions, DefaultEgressPolicy.localMode(),
                     new TokenBucketRateLimiter(clock), new HttpEgressTransport(sender.hmacKey(), clock, Duration.ofSeconds(5)),
                     metrics.pipelineMetrics(), clock, config.queues().batchSize(), confirmer,
-                    new SnsSignatureVerifier(signingKey.trust()));
+                    new SnsSignatureVerifier(signingKey.trust()), taskDirectory);
             this.stack = LocalStack.start(config, signingKey, region -> pipeline(definition, region, parts), o -> { });
             snsEndpoint.set(stack.snsEndpoint());
         } catch (IOException | RuntimeException e) {
-            sender.close();
+            tasks.forEach(LocalSender::close);
             throw e;
         }
         try {
@@ -91,7 +109,15 @@ public final class LocalMode implements AutoCloseable {
                     com.proxylity.packetsource.functions.resource.ResponseUrls.loopbackOnly()));
         } catch (IOException | RuntimeException e) {
             stack.close();
-            sender.close();
+            tasks.forEach(LocalSender::close);
+            throw e;
+        }
+        try {
+            this.control = tasks.size() > 1 ? TaskControl.start(config.ports().taskControl(), tasks) : null;
+        } catch (IOException | RuntimeException e) {
+            resource.close();
+            stack.close();
+            tasks.forEach(LocalSender::close);
             throw e;
         }
     }
@@ -154,7 +180,16 @@ public final class LocalMode implements AutoCloseable {
 
     public InMemoryRegistry registry() { return registry; }
 
+    /** The first sender task (the only one unless {@code senderTasks > 1}). */
     public LocalSender sender() { return sender; }
+
+    /** Every sender task, in id order. */
+    public List<LocalSender> tasks() { return List.copyOf(tasks); }
+
+    /** The task control's base URL; empty with one task. */
+    public java.util.Optional<URI> taskControl() {
+        return java.util.Optional.ofNullable(control).map(TaskControl::endpoint);
+    }
 
     public LocalMetrics metrics() { return metrics; }
 
@@ -162,8 +197,9 @@ public final class LocalMode implements AutoCloseable {
 
     @Override
     public void close() {
+        if (control != null) control.close();
         resource.close();
         stack.close();
-        sender.close();
+        tasks.forEach(LocalSender::close);
     }
 }

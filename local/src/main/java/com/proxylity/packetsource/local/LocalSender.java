@@ -3,6 +3,7 @@ package com.proxylity.packetsource.local;
 import com.proxylity.packetsource.core.contract.ListenerType;
 import com.proxylity.packetsource.core.egresspolicy.DefaultEgressPolicy;
 import com.proxylity.packetsource.core.session.SessionDirectory;
+import com.proxylity.packetsource.core.session.TaskDirectory;
 import com.proxylity.packetsource.local.config.LocalConfig;
 import com.proxylity.packetsource.sender.Sender;
 import com.proxylity.packetsource.sender.config.ListenerConfig;
@@ -20,14 +21,22 @@ import java.util.Map;
  * The real sender service in this JVM, on loopback: Listener sockets on 127.0.0.1 and the
  * authenticated egress API. It can be stopped and started again on the same ports (the registry
  * holds its endpoint), which is how the failure loop is tried locally.
+ *
+ * <p>With {@code senderTasks > 1} this is one of several tasks: all hold the same Listener
+ * ports ({@code SO_REUSEPORT}: the kernel hashes each client flow to one task, the local
+ * stand-in for the NLB), share the Listener keys and the egress HMAC key (as the deployed tasks
+ * read the same secrets), beat into the task directory and record the flows they hear, so the
+ * pipeline routes by owner (docs/local-mode.md, "Several sender tasks").
  */
 public final class LocalSender implements AutoCloseable {
     private final LocalConfig config;
     private final SessionDirectory sessions;
     private final WireGuardPorts wireGuard;
-    private final byte[] hmacKey = new byte[32];
-    private final Map<String, byte[]> privateKeys = new LinkedHashMap<>();
-    private final Map<String, Integer> listenerPorts = new LinkedHashMap<>();
+    private final String taskId;
+    private final TaskDirectory tasks;
+    private final byte[] hmacKey;
+    private final Map<String, byte[]> privateKeys;
+    private final Map<String, Integer> listenerPorts;
     private final PrintStream metricsOut;
     private int egressPort;
     private volatile Sender sender;
@@ -36,8 +45,13 @@ public final class LocalSender implements AutoCloseable {
         this.config = config;
         this.sessions = sessions;
         this.wireGuard = wireGuard;
+        this.taskId = "local-sender";
+        this.tasks = null;
         this.metricsOut = metricsOut == null ? new PrintStream(OutputStream.nullOutputStream()) : metricsOut;
+        this.hmacKey = new byte[32];
         new SecureRandom().nextBytes(hmacKey);
+        this.privateKeys = new LinkedHashMap<>();
+        this.listenerPorts = new LinkedHashMap<>();
         this.egressPort = config.ports().egressApi();
         for (LocalConfig.ListenerConfig l : config.listeners()) {
             if (l.protocol().equals("wg")) {
@@ -48,18 +62,54 @@ public final class LocalSender implements AutoCloseable {
         }
     }
 
+    private LocalSender(LocalSender first, String taskId, TaskDirectory tasks, int egressPort) {
+        this.config = first.config;
+        this.sessions = first.sessions;
+        this.wireGuard = first.wireGuard;
+        this.taskId = taskId;
+        this.tasks = tasks;
+        this.metricsOut = first.metricsOut;
+        this.hmacKey = first.hmacKey;
+        this.privateKeys = first.privateKeys;
+        this.listenerPorts = new LinkedHashMap<>(first.listenerPorts);
+        this.egressPort = egressPort;
+    }
+
+    /**
+     * Task {@code index} (1-based) of several: the first binds the Listener ports (0 picks them),
+     * the others join those ports; each has its own egress API port.
+     */
+    public static LocalSender task(LocalSender first, int index, TaskDirectory tasks) {
+        int configured = first.config.ports().egressApi();
+        return new LocalSender(first, "local-sender-" + index, tasks, configured == 0 ? 0 : configured + index - 1);
+    }
+
+    /** The first of several tasks; call {@link #task} for the others once it has started. */
+    public static LocalSender firstTask(LocalConfig config, SessionDirectory sessions, WireGuardPorts wireGuard,
+                                        PrintStream metricsOut, TaskDirectory tasks) {
+        return new LocalSender(new LocalSender(config, sessions, wireGuard, metricsOut), "local-sender-1", tasks,
+                config.ports().egressApi());
+    }
+
+    public String taskId() { return taskId; }
+
+    public boolean running() { return sender != null; }
+
     /** Binds (again) with the ports chosen at the first start. */
     public synchronized void start() throws IOException {
         if (sender != null) return;
-        SenderConfig.Builder b = SenderConfig.builder().senderId("local-sender").egress("127.0.0.1", egressPort)
+        SenderConfig.Builder b = SenderConfig.builder().senderId(taskId).egress("127.0.0.1", egressPort)
                 .hmacKey(hmacKey).metricsInterval(Duration.ofSeconds(60)).drainTimeout(Duration.ofSeconds(2));
         for (LocalConfig.ListenerConfig l : config.listeners()) {
             ListenerType type = ListenerType.fromWireName(l.typeName());
             b.listener(new ListenerConfig(l.name(), type, "127.0.0.1", listenerPorts.get(l.name()),
                     privateKeys.get(l.name()), l.allowedPeers()));
         }
+        // One socket per task and Listener: every task then weighs the same in the kernel's flow hash.
+        if (tasks != null) b.socketsPerListener(1);
         Sender.Builder sb = Sender.builder(b.build()).sessionDirectory(sessions)
                 .egressPolicy(DefaultEgressPolicy.localMode()).metricsOut(metricsOut);
+        if (tasks != null) sb.taskDirectory(tasks).recordFlowOwners(true).shareListenerPorts(true);
         if (wireGuard != null) sb.wireGuard(wireGuard); // null: the sender's own engine
         sender = sb.start();
         egressPort = sender.egressPort();

@@ -93,6 +93,7 @@ public final class Sender implements AutoCloseable {
                         ? wgFactory.create(lc, config.senderId(), sessions, clock) : null;
                 if (wg != null) wireGuardPorts.put(lc.name(), wg);
                 ListenerSocket sock = new ListenerSocket(lc, config.queueCapacity(), lm, wg, config.socketsPerListener());
+                if (b.shareListenerPorts) sock.sharePortWithOtherTasks();
                 if (wg == null && flowOwners != null) sock.onHeard(remote -> flowOwners.heard(lc.name(), remote));
                 sock.bind(group, transport);
                 s.put(lc.name(), sock);
@@ -322,6 +323,7 @@ public final class Sender implements AutoCloseable {
         private Transport transport;
         private WireGuardPorts wireGuard;
         private boolean recordFlowOwners;
+        private boolean shareListenerPorts;
         private TaskDirectory tasks;
         private String advertisedEndpoint;
         private java.util.function.BooleanSupplier stopAnnounced = () -> false;
@@ -347,6 +349,13 @@ public final class Sender implements AutoCloseable {
 
         /** Record plain UDP flow ownership in the session directory (more than one task per Listener). */
         public Builder recordFlowOwners(boolean v) { recordFlowOwners = v; return this; }
+
+        /**
+         * Bind every Listener socket with {@code SO_REUSEPORT} even when this task has one, so
+         * several tasks in one host can hold the same Listener port and the kernel hashes each
+         * client flow to one of them (local mode's balancer, docs/local-mode.md). Native epoll only.
+         */
+        public Builder shareListenerPorts(boolean v) { shareListenerPorts = v; return this; }
 
         /**
          * One of several tasks per Listener: announce this task in {@code v} (heartbeat) so the

@@ -65,7 +65,7 @@ class SenderFlowOwnerRoutingTest {
             assertEquals("task-b", flow.get().owner());
             assertEquals("127.0.0.1:" + device.getLocalPort(), flow.get().endpoint());
 
-            String owner = PlainUdpRouting.route(key, flow, Instant.now(), List.of("task-a", "task-b"));
+            String owner = PlainUdpRouting.owner(flow, Instant.now(), List.of("task-a", "task-b")).orElseThrow();
             assertEquals("task-b", owner);
             Sender chosen = tasks.get(owner);
             assertEquals(200, new TestEgress(chosen.egressUri()).post(TestEgress.plain("coap", "127.0.0.1",

@@ -22,5 +22,11 @@ public enum DiscardReason {
     Stale,
     SendError,
     /** Not an envelope SNS signed: raw delivery, no or a wrong signature, a certificate we do not trust. */
-    BadSignature
+    BadSignature,
+    /**
+     * A plain UDP packet no live task can send through a live NLB flow: the remote has not sent
+     * to the Listener within the flow window, or the task that holds its flow is gone. Sent
+     * anyway it would leave from the task's own address and die in the VPC.
+     */
+    NoFlow
 }

@@ -55,6 +55,7 @@ public final class EgressBinary {
         DiscardReason.EgressDenied, DiscardReason.AddressFamilyUnreachable, DiscardReason.TooLarge,
         DiscardReason.NoSession, DiscardReason.SessionExpired, DiscardReason.MissingInner,
         DiscardReason.RateLimited, DiscardReason.Stale, DiscardReason.SendError, DiscardReason.BadSignature,
+        DiscardReason.NoFlow,
     };
 
     private EgressBinary() {}

@@ -28,8 +28,10 @@ import java.util.Set;
  * <p>With several tasks per Listener ({@link #route}), each packet also gets the task that must
  * send it (docs/architecture.md#owner-routing): a WireGuard packet the live task that owns its
  * session — a session whose task is gone is {@code SessionExpired}, its keys died with it —, a
- * plain UDP packet the live owner of the remote's flow record, else a stable choice among the
- * tasks that take new flows.
+ * plain UDP packet the live owner of the remote's live flow record. A plain UDP packet without
+ * one is {@code NoFlow}: on AWS no task could send it from the Listener's address. Without
+ * owner routing ({@link #lookup}, one sender) plain UDP passes and the sender itself counts a
+ * packet to a remote it has not heard within the window ({@code SentOutsideFlowWindow}).
  */
 public final class LookupSessionsStage {
     private final SessionDirectory sessions;
@@ -86,8 +88,14 @@ public final class LookupSessionsStage {
                     kept.add(new RoutedPacket(p, owner.get()));
                 }
             } else {
-                String key = PlainUdpRouting.flowKey(p.address(), p.port()).orElse(PlainUdpRouting.KEY_PREFIX + p.address());
-                kept.add(new RoutedPacket(p, PlainUdpRouting.route(key, Optional.ofNullable(records.get(key)), now, live)));
+                Optional<SenderTask> owner = PlainUdpRouting.flowKey(p.address(), p.port())
+                        .flatMap(key -> PlainUdpRouting.owner(Optional.ofNullable(records.get(key)), now, live));
+                if (owner.isEmpty()) {
+                    discards.add(new Discard(p.id(), DiscardReason.NoFlow,
+                            "no live task holds a flow from the remote: it has not sent to the Listener within the flow window"));
+                } else {
+                    kept.add(new RoutedPacket(p, owner.get()));
+                }
             }
         }
         return new RoutedOutput(kept, discards);

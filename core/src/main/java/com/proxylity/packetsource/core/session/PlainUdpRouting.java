@@ -13,10 +13,10 @@ import java.util.Optional;
  * flow (as the Listener's address). So the task that last heard from a remote records a flow
  * record in the session directory — like a WireGuard session, keyed {@link #flowKey}, with the
  * NLB's 120 s idle timeout as expiry — and a packet for that remote goes to the record's owner.
- * Without a live record (nobody heard the remote within the window, or its task is gone) any
- * live task may send: no task holds a flow, so the packet has no fixed-address path anyway (and
- * the sender counts it as outside the flow window). The fallback is stable per remote, so one
- * remote's packets are not spread over tasks.
+ * Without a live record (nobody heard the remote within the window, or its task is gone) there
+ * is no owner: no task holds a flow, so a packet sent anyway would leave from a task's own
+ * address and die in the VPC. The pipeline discards it as {@code NoFlow} instead of counting it
+ * delivered (docs/architecture.md#owner-routing).
  */
 public final class PlainUdpRouting {
     /** Prefix of flow records' keys: cannot collide with a WireGuard peer key (base64). */
@@ -49,30 +49,22 @@ public final class PlainUdpRouting {
     }
 
     /**
-     * The sender for a packet to {@code remoteKey}: the owner of a live flow record if that task
-     * is among {@code liveSenders}, else a stable choice among them.
+     * The sender that holds the flow: the owner of a live flow record if that task is among
+     * {@code liveSenders}; empty when no task can send through a live flow.
      *
-     * @param flow the directory's record for ({@code listener}, {@code remoteKey}), if any
-     * @param liveSenders the Listener's running tasks (sender ids), in a stable order
+     * @param flow the directory's record for (Listener, remote), if any
+     * @param liveSenders the Listener's running tasks (sender ids)
      */
-    public static String route(String remoteKey, Optional<SessionRecord> flow, Instant now, List<String> liveSenders) {
-        if (liveSenders.isEmpty()) throw new IllegalArgumentException("no live sender");
-        if (flow.isPresent() && flow.get().liveAt(now) && liveSenders.contains(flow.get().owner())) {
-            return flow.get().owner();
-        }
-        return liveSenders.get(Math.floorMod(remoteKey.hashCode(), liveSenders.size()));
+    public static Optional<String> owner(Optional<SessionRecord> flow, Instant now, List<String> liveSenders) {
+        return flow.filter(f -> f.liveAt(now) && liveSenders.contains(f.owner())).map(SessionRecord::owner);
     }
 
     /**
-     * The task for a packet to {@code remoteKey} among a Listener's heartbeats: the owner of a
-     * live flow record while that task is live (also while it drains: the flow is still its
-     * own), else a stable choice among the tasks that take new flows.
+     * The task that holds the flow among a Listener's heartbeats: the owner of a live flow
+     * record while that task is live (also while it drains: the flow is still its own); empty
+     * when there is none.
      */
-    public static SenderTask route(String remoteKey, Optional<SessionRecord> flow, Instant now, LiveTasks tasks) {
-        if (flow.isPresent() && flow.get().liveAt(now)) {
-            Optional<SenderTask> owner = tasks.owner(flow.get().owner());
-            if (owner.isPresent()) return owner.get();
-        }
-        return tasks.forNew(remoteKey);
+    public static Optional<SenderTask> owner(Optional<SessionRecord> flow, Instant now, LiveTasks tasks) {
+        return flow.filter(f -> f.liveAt(now)).flatMap(f -> tasks.owner(f.owner()));
     }
 }

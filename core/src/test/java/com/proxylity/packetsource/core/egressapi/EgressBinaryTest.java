@@ -152,4 +152,13 @@ class EgressBinaryTest {
         unknown[7] = (byte) 200;
         assertThrows(EgressBinary.MalformedBatchException.class, () -> EgressBinary.readResponse(unknown, REQUEST));
     }
+
+    /** Senders and Egress Lambdas of different builds talk during a deployment: codes never move. */
+    @Test
+    void wireCodesArePinnedAndNewReasonsAreAppended() {
+        assertEquals(1, EgressBinary.code(DiscardReason.MalformedMessage));
+        assertEquals(10, EgressBinary.code(DiscardReason.NoSession));
+        assertEquals(16, EgressBinary.code(DiscardReason.BadSignature));
+        assertEquals(17, EgressBinary.code(DiscardReason.NoFlow));
+    }
 }

@@ -1,8 +1,6 @@
 package com.proxylity.packetsource.core.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.time.Instant;
@@ -20,21 +18,16 @@ class PlainUdpRoutingTest {
         assertEquals("udp:198.51.100.7:5683", r.peerKey());
         assertEquals("198.51.100.7:5683", r.endpoint());
         assertEquals(T.plusSeconds(120), r.expiresAt(), "the NLB's UDP idle timeout");
-        assertEquals("task-b", PlainUdpRouting.route(r.peerKey(), Optional.of(r), T.plusSeconds(119), TASKS));
+        assertEquals(Optional.of("task-b"), PlainUdpRouting.owner(Optional.of(r), T.plusSeconds(119), TASKS));
     }
 
     @Test
-    void withoutALiveFlowAnyLiveTaskSendsStablyPerRemote() throws Exception {
+    void withoutALiveFlowNoTaskOwnsTheRemote() throws Exception {
         SessionRecord r = PlainUdpRouting.flowRecord("coap", InetAddress.getByName("198.51.100.7"), 5683, "task-b", T);
-        String key = r.peerKey();
-        String expired = PlainUdpRouting.route(key, Optional.of(r), T.plusSeconds(120), TASKS);
-        String none = PlainUdpRouting.route(key, Optional.empty(), T, TASKS);
-        assertEquals(none, expired, "an expired flow is no flow");
-        assertEquals(none, PlainUdpRouting.route(key, Optional.empty(), T.plusSeconds(5), TASKS), "stable per remote");
-        assertTrue(TASKS.contains(none));
-        String gone = PlainUdpRouting.route(key, Optional.of(r), T, List.of("task-a", "task-c"));
-        assertTrue(List.of("task-a", "task-c").contains(gone), "the owner's task is gone: another live task");
-        assertThrows(IllegalArgumentException.class, () -> PlainUdpRouting.route(key, Optional.empty(), T, List.of()));
+        assertEquals(Optional.empty(), PlainUdpRouting.owner(Optional.of(r), T.plusSeconds(120), TASKS), "an expired flow is no flow");
+        assertEquals(Optional.empty(), PlainUdpRouting.owner(Optional.empty(), T, TASKS));
+        assertEquals(Optional.empty(), PlainUdpRouting.owner(Optional.of(r), T, List.of("task-a", "task-c")),
+                "the owner's task is gone: the NLB's flow still leads to it");
     }
 
     @Test

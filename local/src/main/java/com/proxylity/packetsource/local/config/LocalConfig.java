@@ -33,7 +33,8 @@ public record LocalConfig(
         @JsonProperty("extraTopics") List<String> extraTopics,
         @JsonProperty("customerTopics") List<String> customerTopics,
         @JsonProperty("customers") List<CustomerConfig> customers,
-        @JsonProperty("roles") List<RoleConfig> roles) {
+        @JsonProperty("roles") List<RoleConfig> roles,
+        @JsonProperty("senderTasks") Integer senderTasks) {
 
     /** The account id local ARNs carry (as LocalStack and ElasticMQ use). */
     public static final String ACCOUNT = "000000000000";
@@ -41,7 +42,7 @@ public record LocalConfig(
     public LocalConfig {
         regions = regions == null || regions.isEmpty() ? List.of("us-east-1") : List.copyOf(regions);
         snsRegion = snsRegion == null || snsRegion.isBlank() ? regions.get(0) : snsRegion;
-        ports = ports == null ? new Ports(0, 0, 0, 0, 0) : ports;
+        ports = ports == null ? new Ports(0, 0, 0, 0, 0, 0) : ports;
         // Without a queues section local mode runs with the deployment's numbers (the AWS stack reads the same class).
         queues = queues == null ? new Queues(DeploymentNumbers.VISIBILITY_TIMEOUT_SECONDS,
                 DeploymentNumbers.MAX_RECEIVE_COUNT, DeploymentNumbers.PIPE_BATCH_SIZE) : queues;
@@ -51,6 +52,20 @@ public record LocalConfig(
         customerTopics = customerTopics == null ? List.of() : List.copyOf(customerTopics);
         customers = customers == null ? List.of() : List.copyOf(customers);
         roles = roles == null ? List.of() : List.copyOf(roles);
+        senderTasks = senderTasks == null ? 1 : senderTasks;
+        if (senderTasks < 1 || senderTasks > MAX_SENDER_TASKS) {
+            throw new IllegalArgumentException("senderTasks must be 1.." + MAX_SENDER_TASKS);
+        }
+    }
+
+    /** Enough to lose one and still have several; each is a whole sender in this JVM. */
+    public static final int MAX_SENDER_TASKS = 8;
+
+    /** One sender task: today's single-sender local mode. */
+    public LocalConfig(List<String> regions, String snsRegion, Ports ports, Queues queues, List<ListenerConfig> listeners,
+                       List<SourceConfig> packetSources, List<String> extraTopics, List<String> customerTopics,
+                       List<CustomerConfig> customers, List<RoleConfig> roles) {
+        this(regions, snsRegion, ports, queues, listeners, packetSources, extraTopics, customerTopics, customers, roles, 1);
     }
 
     /**
@@ -58,10 +73,15 @@ public record LocalConfig(
      *
      * @param sts the local STS endpoint (AssumeRole)
      * @param resource the Custom::ProxylityUdpGatewayPacketSource provider (Lambda Invoke API)
+     * @param taskControl the sender task control (stop and start one task; with senderTasks &gt; 1)
      */
     public record Ports(@JsonProperty("sqs") int sqs, @JsonProperty("sns") int sns,
                         @JsonProperty("egressApi") int egressApi, @JsonProperty("sts") int sts,
-                        @JsonProperty("resource") int resource) {}
+                        @JsonProperty("resource") int resource, @JsonProperty("taskControl") int taskControl) {
+        public Ports(int sqs, int sns, int egressApi, int sts, int resource) {
+            this(sqs, sns, egressApi, sts, resource, 0);
+        }
+    }
 
     /**
      * A customer of the Packet Source resource. Only the ApiKey's hash is configured.

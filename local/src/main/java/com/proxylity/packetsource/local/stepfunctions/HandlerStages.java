@@ -6,6 +6,7 @@ import com.proxylity.packetsource.core.egresspolicy.EgressPolicy;
 import com.proxylity.packetsource.core.registry.Registry;
 import com.proxylity.packetsource.core.snsauth.EnvelopeVerifier;
 import com.proxylity.packetsource.core.session.SessionDirectory;
+import com.proxylity.packetsource.core.session.TaskDirectory;
 import com.proxylity.packetsource.functions.Egress;
 import com.proxylity.packetsource.functions.LookupSessions;
 import com.proxylity.packetsource.functions.ReportFailures;
@@ -32,15 +33,22 @@ public final class HandlerStages {
     private HandlerStages() {}
 
     /** Everything the handlers need from local mode. */
+    /** @param tasks the sender tasks' heartbeats (owner routing, several tasks); null: one sender at the registry's endpoint */
     public record Parts(Registry registry, SessionDirectory sessions, EgressPolicy egressPolicy,
                         RateLimiter rateLimiter, EgressTransport transport, PipelineMetrics metrics, Clock clock,
-                        int pipeBatchSize, SubscriptionConfirmer confirmer, EnvelopeVerifier verifier) {
+                        int pipeBatchSize, SubscriptionConfirmer confirmer, EnvelopeVerifier verifier, TaskDirectory tasks) {
+        public Parts(Registry registry, SessionDirectory sessions, EgressPolicy egressPolicy, RateLimiter rateLimiter,
+                     EgressTransport transport, PipelineMetrics metrics, Clock clock, int pipeBatchSize,
+                     SubscriptionConfirmer confirmer, EnvelopeVerifier verifier) {
+            this(registry, sessions, egressPolicy, rateLimiter, transport, metrics, clock, pipeBatchSize, confirmer, verifier, null);
+        }
+
         /** Without subscription management: confirmations of pre-subscribed topics have nothing to confirm. */
         public Parts(Registry registry, SessionDirectory sessions, EgressPolicy egressPolicy, RateLimiter rateLimiter,
                      EgressTransport transport, PipelineMetrics metrics, Clock clock, int pipeBatchSize,
                      EnvelopeVerifier verifier) {
             this(registry, sessions, egressPolicy, rateLimiter, transport, metrics, clock, pipeBatchSize, (topicArn, token) -> { },
-                    verifier);
+                    verifier, null);
         }
     }
 
@@ -50,7 +58,7 @@ public final class HandlerStages {
         stages.put("Validate", adapt(new Validate(p.registry(), region, p.clock(),
                 p.confirmer(), p.rateLimiter(), new StateBudget(p.pipeBatchSize()), p.egressPolicy(), p.metrics(),
                 p.verifier())));
-        stages.put("LookupSessions", adapt(new LookupSessions(p.sessions(), p.registry(), p.clock(), p.metrics())));
+        stages.put("LookupSessions", adapt(new LookupSessions(p.sessions(), p.registry(), p.clock(), p.metrics(), p.tasks())));
         stages.put("Egress", adapt(new Egress(p.transport(), p.clock(), p.metrics())));
         stages.put("ReportFailures", adapt(new ReportFailures(p.metrics())));
         return stages;

@@ -68,6 +68,7 @@ public final class ListenerSocket {
     private volatile java.util.function.Consumer<InetSocketAddress> onHeard;
     private final ByteBufAllocator alloc = Transport.ALLOCATOR;
     private final int sockets;
+    private boolean sharePort;
     private final AtomicInteger nextSocket = new AtomicInteger();
     /** The first socket: its address is the Listener's; WireGuard timers run on its loop. */
     private Channel channel;
@@ -90,11 +91,19 @@ public final class ListenerSocket {
         this.encoder = OutboundEncoder.forType(config.type(), this.wireGuard);
     }
 
+    /** Join a port other tasks hold too ({@code SO_REUSEPORT} on every socket): call before {@link #bind}. */
+    public void sharePortWithOtherTasks() {
+        sharePort = true;
+    }
+
     public void bind(EventLoopGroup group, Transport transport) throws InterruptedException {
         InetAddress bindAddress = parseBind(config.bindAddress());
         // SO_REUSEPORT is a native epoll option; elsewhere the Listener keeps one socket.
         int n = transport == Transport.EPOLL ? sockets : 1;
         if (n < sockets) LOG.warn("listener-single-socket", "listener", config.name(), "reason", "no native epoll");
+        if (sharePort && transport != Transport.EPOLL) {
+            throw new IllegalStateException("sharing a Listener port between tasks needs native epoll (SO_REUSEPORT)");
+        }
         Channel[] bound = new Channel[n];
         int port = config.port();
         try {
@@ -106,7 +115,7 @@ public final class ListenerSocket {
                         .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
                         .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
                         .handler(new Inbound());
-                if (n > 1) b.option(EpollChannelOption.SO_REUSEPORT, true);
+                if (n > 1 || sharePort) b.option(EpollChannelOption.SO_REUSEPORT, true);
                 bound[k] = b.bind(new InetSocketAddress(bindAddress, port)).sync().channel();
                 // Port 0 picks an ephemeral port once; the other sockets join that one.
                 if (k == 0) port = ((InetSocketAddress) bound[0].localAddress()).getPort();
