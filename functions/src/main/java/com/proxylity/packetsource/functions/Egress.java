@@ -92,7 +92,7 @@ public final class Egress extends StageHandler<EgressBatch, EgressStateResult> {
             if (published != null) tally.sample(PipelineMetrics.PUBLISH_TO_EGRESS_LATENCY, Math.max(0, now - published));
         }
         tally.count(PipelineMetrics.PACKETS_DELIVERED, sent.size());
-        for (Discard d : discards) tally.discard(d.reason());
+        for (Discard d : discards) tally.discard(d.reason()).explain(d, null, batch.listener());
         tally.flush();
         LOG.info("egress listener={} owner={} packets={} sent={} discarded={}", batch.listener(), batch.owner(), packets.size(),
                 sent.size(), discards.size());

@@ -124,8 +124,12 @@ public final class LookupSessions extends StageHandler<PacketsState, Batches> {
 
     private Batches finish(PacketsState input, List<EgressBatch> batches, List<Discard> discards, PipelineMetrics.Tally tally) {
         Set<String> again = Set.copyOf(input.redelivered());
+        Map<String, String> listenerOf = new HashMap<>();
+        for (ReadyPacket p : input.packets()) listenerOf.put(p.id(), p.listener());
         for (Discard d : discards) {
             if (!again.contains(EntryId.messageIdOf(d.id()))) tally.discard(d.reason());
+            // The state carries no topic past Validate (it would take from every message's share of the state budget).
+            tally.explain(d, null, listenerOf.get(d.id()));
         }
         tally.flush();
         return new Batches(batches, discards);

@@ -203,6 +203,13 @@ public final class Validate extends StageHandler<Validate.PipeBatch, PacketsStat
             if (!again.contains(EntryId.messageIdOf(d.id()))) tally.discard(d.reason());
         }
         discards.addAll(formatted.discards());
+        Map<String, String> listenerOf = new java.util.HashMap<>();
+        for (ValidatedEntry e : out.entries()) listenerOf.put(e.id(), e.listener());
+        for (Discard d : discards) {
+            // Only an authenticated message's topic is named: any other TopicArn is the sender's claim.
+            ValidatedMessage m = out.messages().get(EntryId.messageIdOf(d.id()));
+            tally.explain(d, m == null ? null : m.topicArn(), listenerOf.get(d.id()));
+        }
         // Flushed last, after everything that can throw: a retried invocation has counted nothing.
         tally.flush();
         LOG.info("validated records={} entries={} packets={} discards={} controls={}", records.size(), entries.size(),

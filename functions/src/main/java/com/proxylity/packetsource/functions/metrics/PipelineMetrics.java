@@ -1,6 +1,7 @@
 package com.proxylity.packetsource.functions.metrics;
 
 import com.proxylity.packetsource.core.contract.DiscardReason;
+import com.proxylity.packetsource.core.pipeline.Discard;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -38,10 +39,17 @@ public final class PipelineMetrics {
 
     private final Metrics metrics;
     private final String namespace;
+    private final DiscardLog discardLog;
 
+    /** Discards explained in this execution environment's rate-limited JSON log ({@link RateLimitedDiscardLog#shared()}). */
     public PipelineMetrics(Metrics metrics, String namespace) {
+        this(metrics, namespace, RateLimitedDiscardLog.shared());
+    }
+
+    public PipelineMetrics(Metrics metrics, String namespace, DiscardLog discardLog) {
         this.metrics = metrics;
         this.namespace = namespace;
+        this.discardLog = discardLog;
     }
 
     /**
@@ -55,6 +63,8 @@ public final class PipelineMetrics {
         return new PipelineMetrics(b.build(), ns);
     }
 
+    private record Explained(Discard discard, String topicArn, String listener) {}
+
     public Tally tally() {
         return new Tally();
     }
@@ -65,6 +75,7 @@ public final class PipelineMetrics {
         private final Map<DiscardReason, Integer> discards = new EnumMap<>(DiscardReason.class);
         private final Map<String, Integer> ignored = new LinkedHashMap<>();
         private final List<Map.Entry<String, Double>> samples = new ArrayList<>();
+        private final List<Explained> explained = new ArrayList<>();
 
         public Tally count(String metric, double n) {
             counts.merge(metric, n, Double::sum);
@@ -73,6 +84,19 @@ public final class PipelineMetrics {
 
         public Tally discard(DiscardReason reason) {
             discards.merge(reason, 1, Integer::sum);
+            return this;
+        }
+
+        /**
+         * One line in the discard log for this entry, written at {@link #flush()}. Separate from
+         * {@link #discard}: a redelivered record is not counted again, but its discard is still
+         * what happened to it this time.
+         *
+         * @param topicArn the Packet Source, when the handler knows it; null otherwise
+         * @param listener the entry's Listener, when the handler knows it; null otherwise
+         */
+        public Tally explain(Discard d, String topicArn, String listener) {
+            explained.add(new Explained(d, topicArn, listener));
             return this;
         }
 
@@ -114,6 +138,9 @@ public final class PipelineMetrics {
                             DimensionSet.of(KIND, e.getKey()));
                 }
             }
+            for (Explained e : explained) discardLog.discarded(e.discard(), e.topicArn(), e.listener());
+            discardLog.endOfInvocation();
+            explained.clear();
             counts.clear();
             discards.clear();
             ignored.clear();

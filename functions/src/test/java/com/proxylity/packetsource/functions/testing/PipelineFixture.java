@@ -56,7 +56,7 @@ public final class PipelineFixture implements AutoCloseable {
     public final InMemoryRegistry registry = new InMemoryRegistry();
     public final List<String[]> confirmed = new CopyOnWriteArrayList<>();
     public final LambdaInvokeEndpoint endpoint;
-    public final PipelineMetrics metrics = Environment.pipelineMetrics();
+    public final PipelineMetrics metrics;
 
     public final Validate validate;
     public final LookupSessions lookupSessions;
@@ -64,6 +64,17 @@ public final class PipelineFixture implements AutoCloseable {
     public final ReportFailures reportFailures;
 
     public PipelineFixture(EgressPolicy policy) throws IOException {
+        this(policy, null);
+    }
+
+    /** @param discardLog where the handlers explain discards; null: the deployed stdout log */
+    public PipelineFixture(EgressPolicy policy, com.proxylity.packetsource.functions.metrics.DiscardLog discardLog)
+            throws IOException {
+        PipelineMetrics deployed = Environment.pipelineMetrics();
+        metrics = discardLog == null ? deployed
+                : new PipelineMetrics(software.amazon.lambda.powertools.metrics.MetricsBuilder.builder()
+                        .withNamespace(PipelineMetrics.NAMESPACE).withRaiseOnEmptyMetrics(false).build(),
+                        PipelineMetrics.NAMESPACE, discardLog);
         Arrays.fill(hmacKey, (byte) 7);
         receiver = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         receiver.setSoTimeout(2000);
