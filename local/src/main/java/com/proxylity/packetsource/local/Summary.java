@@ -1,6 +1,7 @@
 package com.proxylity.packetsource.local;
 
 import com.proxylity.packetsource.functions.metrics.PipelineMetrics;
+import com.proxylity.packetsource.local.stepfunctions.LocalDiscards;
 import com.proxylity.packetsource.local.stepfunctions.LocalMetrics;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -20,12 +21,38 @@ public final class Summary {
         var d = n.putObject("discarded");
         m.byDimension(PipelineMetrics.PACKETS_DISCARDED).forEach((k, v) -> d.put(k.substring(k.indexOf('=') + 1), v));
         n.put("recordsFailed", mode.stack().runnerStats().failed.get());
+        var latest = n.putArray("latestDiscards");
+        for (LocalDiscards.Entry e : m.discards().latest()) latest.add(discardJson(e));
         try {
             n.put("dlq", mode.stack().queues().dlqDepth());
         } catch (RuntimeException e) {
             n.putNull("dlq");
         }
         return n;
+    }
+
+    /** One discard as the summary and {@code --verbose} show it: the same fields as the AWS discard log line. */
+    public static com.fasterxml.jackson.databind.node.ObjectNode discardJson(LocalDiscards.Entry e) {
+        var d = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        d.put("Id", e.id());
+        d.put("Reason", e.reason());
+        d.put("Detail", e.detail());
+        d.put("PacketSource", e.packetSource());
+        d.put("Listener", e.listener());
+        return d;
+    }
+
+    /** One discard as a line of text. */
+    public static String discardLine(LocalDiscards.Entry e) {
+        return "discarded " + e.id() + " " + e.reason() + ": " + e.detail()
+                + (e.packetSource() != null ? " (" + e.packetSource() + ")" : "")
+                + (e.listener() != null ? " [" + e.listener() + "]" : "");
+    }
+
+    /** The latest discards after {@code seq}, at most {@code max}, oldest first. */
+    public static java.util.List<LocalDiscards.Entry> discardsAfter(LocalMode mode, long seq, int max) {
+        var newer = mode.metrics().discards().latest().stream().filter(e -> e.seq() > seq).toList();
+        return newer.subList(Math.max(0, newer.size() - max), newer.size());
     }
 
     public static String line(LocalMode mode) {

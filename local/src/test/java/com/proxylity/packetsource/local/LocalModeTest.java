@@ -134,6 +134,28 @@ class LocalModeTest {
         await(() -> discarded("UnknownTopic") >= 1 && discarded("SourceDisabled") >= 1);
     }
 
+    @Test
+    void theSummaryJsonListsTheLatestDiscardsWithIdReasonAndDetail() throws Exception {
+        String topic = local.config().topicArn("orders");
+        String message = "{\"Messages\":[{\"Data\":\"secret-data\",\"Remote\":{\"Address\":\"device.example\",\"Port\":"
+                + receiver.getLocalPort() + "}}]}";
+        sns.publish(b -> b.topicArn(topic).message(message).messageAttributes(region("us-east-1")));
+        await(() -> latestDiscard("MalformedRemote") != null);
+        com.fasterxml.jackson.databind.JsonNode d = latestDiscard("MalformedRemote");
+        assertTrue(d.get("Id").asText().matches("[^/]+/0"), d.toString());
+        assertEquals(topic, d.get("PacketSource").asText());
+        assertTrue(!d.get("Detail").asText().isBlank() && !d.toString().contains("secret-data"), d.toString());
+        assertTrue(Summary.json(local).get("latestDiscards").size() <= 20);
+    }
+
+    static com.fasterxml.jackson.databind.JsonNode latestDiscard(String reason) {
+        com.fasterxml.jackson.databind.JsonNode found = null;
+        for (com.fasterxml.jackson.databind.JsonNode d : Summary.json(local).get("latestDiscards")) {
+            if (reason.equals(d.get("Reason").asText())) found = d;
+        }
+        return found;
+    }
+
     /** As on AWS, a region's queues are on that region's SQS endpoint only; replay goes there. */
     @Test
     void eachRegionHasItsOwnSqsEndpointAndReplayFindsItsDlqThere() {

@@ -22,6 +22,9 @@ import picocli.CommandLine.Option;
                 "the state machine over the real stage handlers, the sender on 127.0.0.1.",
                 "Without --config a built-in example config is used (see config/local.example.yaml)."})
 public final class LocalCommand implements Callable<Integer> {
+    /** New discards listed under a text summary line; the JSON summary carries the whole ring. */
+    static final int LATEST_SHOWN = 5;
+
     @Option(names = "--config", description = "YAML or JSON config file.")
     Path config;
 
@@ -31,7 +34,8 @@ public final class LocalCommand implements Callable<Integer> {
     @Option(names = "--summary-seconds", defaultValue = "5", description = "Seconds between summary lines (0: none; default ${DEFAULT-VALUE}).")
     int summarySeconds;
 
-    @Option(names = "--verbose", description = "Sender logs and metrics to stderr.")
+    @Option(names = "--verbose", description = {"Sender logs and metrics to stderr, and one line per discarded",
+            "entry (Id, Reason, Detail; JSON with --json)."})
     boolean verbose;
 
     @Override
@@ -46,6 +50,10 @@ public final class LocalCommand implements Callable<Integer> {
             stopped.countDown();
         }, "local-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        if (verbose) {
+            mode.metrics().discards().watch(e -> diag.println(json ? "{\"discard\":" + Summary.discardJson(e) + "}"
+                    : "[local] " + Summary.discardLine(e)));
+        }
         if (json) {
             System.out.println(Banner.json(mode));
         } else {
@@ -53,9 +61,15 @@ public final class LocalCommand implements Callable<Integer> {
             System.out.println("Running. Ctrl-C stops.");
         }
         System.out.flush();
+        long shown = 0;
         while (!stopped.await(summarySeconds <= 0 ? 3600 : summarySeconds, TimeUnit.SECONDS)) {
             if (summarySeconds > 0) {
                 System.out.println(json ? "{\"summary\":" + Summary.json(mode) + "}" : "[local] " + Summary.line(mode));
+                // --verbose already printed each one as it happened.
+                for (var e : Summary.discardsAfter(mode, shown, LATEST_SHOWN)) {
+                    if (!json && !verbose) System.out.println("[local]   " + Summary.discardLine(e));
+                    shown = e.seq();
+                }
             }
         }
         return 0;

@@ -21,10 +21,15 @@ import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 public final class LocalMetrics implements Metrics {
     private final Map<String, DoubleAdder> totals = new ConcurrentHashMap<>();
     private final Map<String, Double> pending = new TreeMap<>();
+    private final LocalDiscards discards = new LocalDiscards(LocalDiscards.DEFAULT_SIZE);
 
-    /** PipelineMetrics for the handlers, reporting into this. */
+    /** PipelineMetrics for the handlers, reporting into this; their discards go to {@link #discards()}, not stdout. */
     public PipelineMetrics pipelineMetrics() {
-        return new PipelineMetrics(this, PipelineMetrics.NAMESPACE);
+        return new PipelineMetrics(this, PipelineMetrics.NAMESPACE, discards);
+    }
+
+    public LocalDiscards discards() {
+        return discards;
     }
 
     public long total(String metric) {
