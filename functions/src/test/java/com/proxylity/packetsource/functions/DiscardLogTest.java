@@ -17,7 +17,15 @@ import com.proxylity.packetsource.functions.model.Batches;
 import com.proxylity.packetsource.functions.model.PacketsState;
 import com.proxylity.packetsource.functions.state.StateJson;
 import com.proxylity.packetsource.functions.testing.PipelineFixture;
+import com.proxylity.packetsource.core.contract.ListenerType;
+import com.proxylity.packetsource.core.egressapi.EgressResponse;
+import com.proxylity.packetsource.core.egressapi.EgressResult;
+import com.proxylity.packetsource.core.pipeline.ReadyPacket;
+import com.proxylity.packetsource.functions.metrics.PipelineMetrics;
+import com.proxylity.packetsource.functions.model.EgressBatch;
+import java.time.Clock;
 import java.time.Instant;
+import software.amazon.lambda.powertools.metrics.MetricsBuilder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -63,6 +71,35 @@ class DiscardLogTest {
         // An unauthenticated TopicArn is the publisher's claim, not a Packet Source.
         assertTrue(unknown.get("PacketSource").isNull());
         for (String line : lines) assertFalse(line.contains(SECRET_DATA), line);
+    }
+
+    @Test
+    void lookupSessionsAndEgressNameTheListenerOfTheirDiscards() throws Exception {
+        List<String> lines = new ArrayList<>();
+        RateLimitedDiscardLog log = new RateLimitedDiscardLog(1000, () -> 0L, lines::add);
+        PipelineMetrics metrics = new PipelineMetrics(MetricsBuilder.builder().withNamespace(PipelineMetrics.NAMESPACE)
+                .withRaiseOnEmptyMetrics(false).build(), PipelineMetrics.NAMESPACE, log);
+        try (PipelineFixture fx = new PipelineFixture(address -> true)) {
+            ReadyPacket expired = new ReadyPacket("w/0", "wg1", ListenerType.WG_DECAP, "203.0.113.10", 51820,
+                    PipelineFixture.PEER_EXPIRED, new byte[] {1});
+            new LookupSessions(fx.sessions, fx.registry, Clock.systemUTC(), metrics)
+                    .handle(new PacketsState(List.of(expired), List.of(), java.util.Map.of()));
+        }
+        ReadyPacket toSender = new ReadyPacket("e/0", "coap", ListenerType.UDP, "203.0.113.9", 5683, null, new byte[] {2});
+        new Egress((endpoint, request) -> new EgressResponse(List.of(EgressResult.discarded("e/0", DiscardReason.SendError))),
+                Clock.systemUTC(), metrics)
+                .handle(new EgressBatch("coap", "http://sender", null, List.of(toSender), List.of(), java.util.Map.of()));
+
+        assertEquals(2, lines.size(), lines.toString());
+        JsonNode lookup = StateJson.MAPPER.readTree(lines.get(0));
+        assertEquals("w/0", lookup.get("Id").asText());
+        assertEquals("wg1", lookup.get("Listener").asText());
+        assertEquals(DiscardReason.SessionExpired.name(), lookup.get("Reason").asText());
+        JsonNode egress = StateJson.MAPPER.readTree(lines.get(1));
+        assertEquals("e/0", egress.get("Id").asText());
+        assertEquals("coap", egress.get("Listener").asText());
+        assertEquals(DiscardReason.SendError.name(), egress.get("Reason").asText());
+        assertEquals("discarded by the sender", egress.get("Detail").asText());
     }
 
     @Test
