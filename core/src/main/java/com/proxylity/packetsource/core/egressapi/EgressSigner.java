@@ -29,9 +29,14 @@ public final class EgressSigner {
         this.random = random;
     }
 
-    /** Signs with the set's current key, under its id. */
+    /**
+     * Signs with the set's current key, under its id; without an id when the current key is also
+     * the set's unkeyed one, so a secret that moved from one bare key to a set signs what senders
+     * still holding the bare key accept (docs/runbook.md, first rotation).
+     */
     public static EgressSigner current(EgressKeySet keys) {
-        return new EgressSigner(keys.currentId(), keys.currentKey(), new SecureRandom());
+        String id = keys.currentId() != null && keys.currentId().equals(keys.unkeyedId()) ? null : keys.currentId();
+        return new EgressSigner(id, keys.currentKey(), new SecureRandom());
     }
 
     /** The key id this signer sends, or null. */

@@ -44,6 +44,11 @@ class EgressKeySetTest {
         String s2 = "{\"current\":\"k2\",\"unkeyed\":\"k1\",\"k1\":\"" + b64(OLD) + "\",\"k2\":\"" + b64(NEW) + "\"}";
         String s3 = "{\"current\":\"k2\",\"k2\":\"" + b64(NEW) + "\"}";
         EgressSigner before = EgressSigner.current(EgressKeySet.parse(s0));
+        EgressSigner during = EgressSigner.current(EgressKeySet.parse(s1));
+        assertNull(during.keyId(), "current is the unkeyed key: signed as senders with the bare key expect");
+        assertEquals(Verdict.Ok, send(new EgressVerifier(EgressKeySet.parse(s0)), during));
+        assertEquals(Verdict.Ok, send(new EgressVerifier(EgressKeySet.parse(s1)), during));
+        assertEquals(Verdict.Ok, send(new EgressVerifier(EgressKeySet.parse(s2)), during));
         EgressSigner after = EgressSigner.current(EgressKeySet.parse(s2));
         assertEquals("k2", after.keyId());
         assertEquals(Verdict.Ok, send(new EgressVerifier(EgressKeySet.parse(s1)), before));
