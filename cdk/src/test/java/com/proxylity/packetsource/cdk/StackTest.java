@@ -572,6 +572,22 @@ class StackTest {
             assertFalse(text.contains("\"SecretString\""), "no secret value in the template");
             assertTrue(Templates.resources(t, "AWS::SecretsManager::Secret").get(0).getValue()
                     .at("/Properties/GenerateSecretString/PasswordLength").asInt() >= 43, "≥ 32 bytes once base64-decoded");
+            // One secret feeds both sides of the egress API, so a key set written into it reaches
+            // the sender (at task start) and Egress (at publish) alike (runbook: rotating the key).
+            JsonNode senderKey = null;
+            for (JsonNode sec : container.get("Secrets")) {
+                if (sec.get("Name").asText().equals("PS_EGRESS_HMAC_KEY")) senderKey = sec.get("ValueFrom");
+            }
+            List<JsonNode> egressKeys = new ArrayList<>();
+            for (Map.Entry<String, JsonNode> f : Templates.resources(t, "AWS::Lambda::Function")) {
+                JsonNode arn = f.getValue().at("/Properties/Environment/Variables/PACKET_SOURCE_EGRESS_KEY_SECRET_ARN");
+                if (!arn.isMissingNode()) egressKeys.add(arn);
+            }
+            assertEquals(List.of(senderKey), egressKeys, "Egress alone reads the key, the same secret as the sender");
+            // A generator change makes CloudFormation write a new value: a key neither side holds.
+            assertTrue(Templates.resources(t, "AWS::SecretsManager::Secret").get(0).getValue()
+                    .at("/Properties/GenerateSecretString/SecretStringTemplate").isMissingNode(),
+                    "the stack generates a bare key; the runbook's first rotation makes it a set");
 
             for (Map.Entry<String, JsonNode> rule : Templates.resources(t, "AWS::EC2::SecurityGroupIngress")) {
                 JsonNode p = rule.getValue().get("Properties");

@@ -120,7 +120,7 @@ public final class Sender implements AutoCloseable {
             // native pps (BENCHMARKS.md). With fewer loops than cores the API keeps loops of its
             // own, so the other cores still work: one shared loop measured 0.57 -> 0.52.
             http = new EgressHttpServer(config.egressBindAddress(), config.egressPort(), config.httpThreads(),
-                    new EgressVerifier(config.hmacKey()), service, clock::millis, this::healthy,
+                    new EgressVerifier(config.egressKeys()), service, clock::millis, this::healthy,
                     HttpLimits.defaults(), apiMetrics, transport, listenerLoops >= cores ? group : null);
         } catch (IOException | RuntimeException e) {
             // E.g. the egress port is taken: release the Listener sockets we already hold.

@@ -52,7 +52,7 @@ class ConfigLoaderTest {
         SenderConfig c = ConfigLoader.load(Map.of(ConfigLoader.ENV_CONFIG_FILE, yaml.toString(),
                 ConfigLoader.DEFAULT_HMAC_ENV, HMAC));
         assertEquals("sender-a", c.senderId());
-        assertArrayEquals(TestEgress.KEY, c.hmacKey());
+        assertArrayEquals(TestEgress.KEY, c.egressKeys().currentKey());
         assertEquals(2, c.listeners().size());
         assertEquals(ListenerType.WG_DECAP, c.listeners().get(1).type());
         assertEquals("0.0.0.0", c.listeners().get(1).bindAddress());
@@ -84,6 +84,21 @@ class ConfigLoaderTest {
                         + "\"egress\":{\"allowCidrs\":[\"127.0.0.0/8\"]}}",
                 ConfigLoader.DEFAULT_HMAC_ENV, HMAC));
         assertTrue(loop.egressPolicy().permits(java.net.InetAddress.getByName("127.0.0.1")));
+    }
+
+    @Test
+    void theEgressKeyVariableMayHoldAKeySet() throws Exception {
+        String set = "{\"current\":\"k2\",\"k1\":\"" + HMAC + "\",\"k2\":\"" + Base64.getEncoder().encodeToString(WG_KEY) + "\"}";
+        SenderConfig c = ConfigLoader.load(Map.of(
+                ConfigLoader.ENV_CONFIG_JSON, "{\"listeners\":[{\"name\":\"a\",\"port\":0}]}",
+                ConfigLoader.DEFAULT_HMAC_ENV, set));
+        assertEquals(java.util.Set.of("k1", "k2"), c.egressKeys().ids());
+        assertFalse(c.egressKeys().acceptsUnkeyed());
+        assertFalse(c.toString().contains(HMAC));
+        var e = assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(Map.of(
+                ConfigLoader.ENV_CONFIG_JSON, "{\"listeners\":[{\"name\":\"a\",\"port\":0}]}",
+                ConfigLoader.DEFAULT_HMAC_ENV, "{\"current\":\"k3\",\"k1\":\"" + HMAC + "\"}")));
+        assertFalse(e.getMessage().contains(HMAC), e.getMessage());
     }
 
     @Test

@@ -49,6 +49,7 @@ final class TestEgress {
             b.header(EgressApi.HEADER_TIMESTAMP, h.timestamp())
                     .header(EgressApi.HEADER_NONCE, h.nonce())
                     .header(EgressApi.HEADER_SIGNATURE, h.signature());
+            if (h.keyId() != null) b.header(EgressApi.HEADER_KEY_ID, h.keyId());
         }
         return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
     }

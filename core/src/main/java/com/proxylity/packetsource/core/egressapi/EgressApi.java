@@ -13,6 +13,8 @@ public final class EgressApi {
     public static final String HEADER_TIMESTAMP = "X-PS-Timestamp";
     public static final String HEADER_NONCE = "X-PS-Nonce";
     public static final String HEADER_SIGNATURE = "X-PS-Signature";
+    /** Which key of the sender's set signed the request (EgressKeySet); covered by the MAC. */
+    public static final String HEADER_KEY_ID = "X-PS-Key-Id";
 
     /** Largest accepted request body; beyond it the sender answers 413. */
     public static final int MAX_BODY_BYTES = 1 << 20;

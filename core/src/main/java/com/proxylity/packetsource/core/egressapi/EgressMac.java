@@ -6,7 +6,10 @@ import java.security.InvalidKeyException;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-/** HMAC-SHA256 over {@code timestamp "\n" nonce "\n" body}, the string both sides sign. */
+/**
+ * HMAC-SHA256 over {@code [keyId "\n"] timestamp "\n" nonce "\n" body}, the string both sides
+ * sign. The key id is inside the MAC so a signature is bound to the key its request names.
+ */
 final class EgressMac {
     private final SecretKeySpec key;
 
@@ -18,12 +21,12 @@ final class EgressMac {
         this.key = new SecretKeySpec(key, EgressApi.HMAC_ALGORITHM);
     }
 
-    byte[] mac(String timestamp, String nonce, byte[] body) {
-        return start(timestamp, nonce).doFinal(body);
+    byte[] mac(String keyId, String timestamp, String nonce, byte[] body) {
+        return start(keyId, timestamp, nonce).doFinal(body);
     }
 
     /** A MAC over the signed prefix, to be fed the body as it arrives and then finished. */
-    Mac start(String timestamp, String nonce) {
+    Mac start(String keyId, String timestamp, String nonce) {
         Mac mac;
         try {
             // Mac is not thread-safe; one per request costs ~1 µs, a request carries a whole batch.
@@ -33,6 +36,10 @@ final class EgressMac {
             throw new IllegalStateException(e);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("JDK lacks " + EgressApi.HMAC_ALGORITHM, e);
+        }
+        if (keyId != null) {
+            mac.update(keyId.getBytes(StandardCharsets.US_ASCII));
+            mac.update((byte) '\n');
         }
         mac.update(timestamp.getBytes(StandardCharsets.US_ASCII));
         mac.update((byte) '\n');

@@ -5,20 +5,42 @@ import java.util.Base64;
 
 /**
  * Client side of the egress API authentication: signs a request body. Thread-safe.
- * The caller sends the three headers of {@link #sign(byte[], long)} with the exact body bytes.
+ * The caller sends the headers of {@link #sign(byte[], long)} with the exact body bytes.
  */
 public final class EgressSigner {
     private final EgressMac mac;
+    private final String keyId;
     private final SecureRandom random;
 
+    /** Signs without a key id (a single-key secret). */
     public EgressSigner(byte[] key) {
-        this(key, new SecureRandom());
+        this(null, key, new SecureRandom());
     }
 
     public EgressSigner(byte[] key, SecureRandom random) {
+        this(null, key, random);
+    }
+
+    /** Signs with {@code keyId} (null: none) sent and MACed with every request. */
+    public EgressSigner(String keyId, byte[] key, SecureRandom random) {
+        if (keyId != null && !EgressKeySet.wellFormedId(keyId)) throw new IllegalArgumentException("malformed key id");
         this.mac = new EgressMac(key);
+        this.keyId = keyId;
         this.random = random;
     }
+
+    /**
+     * Signs with the set's current key, under its id; without an id when the current key is also
+     * the set's unkeyed one, so a secret that moved from one bare key to a set signs what senders
+     * still holding the bare key accept (docs/runbook.md, first rotation).
+     */
+    public static EgressSigner current(EgressKeySet keys) {
+        String id = keys.currentId() != null && keys.currentId().equals(keys.unkeyedId()) ? null : keys.currentId();
+        return new EgressSigner(id, keys.currentKey(), new SecureRandom());
+    }
+
+    /** The key id this signer sends, or null. */
+    public String keyId() { return keyId; }
 
     /** Signs {@code body} at {@code nowMillis} with a fresh random nonce. */
     public SignedHeaders sign(byte[] body, long nowMillis) {
@@ -30,7 +52,7 @@ public final class EgressSigner {
     /** Signs with a given nonce (tests; a real client never reuses one). */
     public SignedHeaders sign(byte[] body, long nowMillis, String nonce) {
         String ts = Long.toString(nowMillis);
-        String sig = Base64.getEncoder().encodeToString(mac.mac(ts, nonce, body));
-        return new SignedHeaders(ts, nonce, sig);
+        String sig = Base64.getEncoder().encodeToString(mac.mac(keyId, ts, nonce, body));
+        return new SignedHeaders(ts, nonce, sig, keyId);
     }
 }

@@ -16,6 +16,12 @@ import javax.crypto.Mac;
  * exactly as long as a replay of it could otherwise be accepted. The cache is bounded: when it
  * is full of still-live nonces the request is refused ({@link Verdict#ReplayCacheFull}) rather
  * than forgetting a live nonce, which would re-open replay.
+ *
+ * <p>Keys: a request names the key that signed it ({@code X-PS-Key-Id}, inside the MAC) and is
+ * checked against that one key of the {@link EgressKeySet} only, so accepting a rotation's old
+ * and new key costs one HMAC per request, not one per key. A request without a key id is checked
+ * against the set's {@code unkeyed} key, and refused when it has none. One nonce cache serves
+ * every key: a nonce is spent whichever key signed it.
  */
 public final class EgressVerifier {
     /** Result of {@link #verify}; only {@link #Ok} lets a request through. */
@@ -27,6 +33,8 @@ public final class EgressVerifier {
         Stale,
         /** The HMAC does not match. */
         BadSignature,
+        /** The key id names no key of the set, or no key id and the set accepts none without. */
+        UnknownKey,
         /** The nonce was already used within the window. */
         Replayed,
         /** Too many live nonces to remember another one; retry later (503, not 401). */
@@ -42,7 +50,9 @@ public final class EgressVerifier {
     private static final int MAX_TIMESTAMP_CHARS = 19;
     private static final int MAX_SIGNATURE_CHARS = 128;
 
-    private final EgressMac mac;
+    private final Map<String, EgressMac> macs = new HashMap<>();
+    private final EgressMac unkeyedMac;
+    private final EgressKeySet keys;
     private final long windowMillis;
     private final int maxNonces;
 
@@ -51,16 +61,30 @@ public final class EgressVerifier {
     private final PriorityQueue<Map.Entry<String, Long>> order =
             new PriorityQueue<>(Map.Entry.comparingByValue());
 
+    /** One key, requests without a key id (a single-key secret). */
     public EgressVerifier(byte[] key) {
-        this(key, EgressApi.CLOCK_WINDOW.toMillis(), DEFAULT_MAX_NONCES);
+        this(EgressKeySet.single(key));
     }
 
     public EgressVerifier(byte[] key, long windowMillis, int maxNonces) {
+        this(EgressKeySet.single(key), windowMillis, maxNonces);
+    }
+
+    public EgressVerifier(EgressKeySet keys) {
+        this(keys, EgressApi.CLOCK_WINDOW.toMillis(), DEFAULT_MAX_NONCES);
+    }
+
+    public EgressVerifier(EgressKeySet keys, long windowMillis, int maxNonces) {
         if (windowMillis <= 0 || maxNonces <= 0) throw new IllegalArgumentException("window and cache must be > 0");
-        this.mac = new EgressMac(key);
+        for (String id : keys.ids()) macs.put(id, new EgressMac(keys.key(id)));
+        this.unkeyedMac = keys.acceptsUnkeyed() ? new EgressMac(keys.key(null)) : null;
+        this.keys = keys;
         this.windowMillis = windowMillis;
         this.maxNonces = maxNonces;
     }
+
+    /** The key ids this verifier accepts (never the keys). */
+    public EgressKeySet keys() { return keys; }
 
     /**
      * @param timestamp value of X-PS-Timestamp (may be null)
@@ -70,8 +94,13 @@ public final class EgressVerifier {
      * @param nowMillis the server's clock, epoch millis
      */
     public Verdict verify(String timestamp, String nonce, String signature, byte[] body, long nowMillis) {
+        return verify(null, timestamp, nonce, signature, body, nowMillis);
+    }
+
+    /** As {@link #verify(String, String, String, byte[], long)} with the request's key id (X-PS-Key-Id, may be null). */
+    public Verdict verify(String keyId, String timestamp, String nonce, String signature, byte[] body, long nowMillis) {
         if (body == null) return Verdict.MalformedHeaders;
-        return verify(timestamp, nonce, signature, body, 0, body.length, nowMillis);
+        return verify(keyId, timestamp, nonce, signature, body, 0, body.length, nowMillis);
     }
 
     /**
@@ -80,9 +109,14 @@ public final class EgressVerifier {
      */
     public Verdict verify(String timestamp, String nonce, String signature, byte[] body, int offset, int length,
                           long nowMillis) {
+        return verify(null, timestamp, nonce, signature, body, offset, length, nowMillis);
+    }
+
+    public Verdict verify(String keyId, String timestamp, String nonce, String signature, byte[] body, int offset,
+                          int length, long nowMillis) {
         // One owner for the verdict: the whole body is one chunk of the incremental check.
-        Incremental in = begin(timestamp, nonce, signature, nowMillis);
-        if (in == null) return precheck(timestamp, nonce, signature, nowMillis);
+        Incremental in = begin(keyId, timestamp, nonce, signature, nowMillis);
+        if (in == null) return precheck(keyId, timestamp, nonce, signature, nowMillis);
         if (body == null || offset < 0 || length < 0 || offset > body.length - length) {
             return Verdict.MalformedHeaders;
         }
@@ -98,19 +132,30 @@ public final class EgressVerifier {
      * then {@link #precheck}'s).
      */
     public Incremental begin(String timestamp, String nonce, String signature, long nowMillis) {
-        if (precheck(timestamp, nonce, signature, nowMillis) != Verdict.Ok) return null;
-        return new Incremental(timestamp, nonce, signature, mac.start(timestamp, nonce));
+        return begin(null, timestamp, nonce, signature, nowMillis);
+    }
+
+    /** As {@link #begin(String, String, String, long)} with the request's key id (may be null). */
+    public Incremental begin(String keyId, String timestamp, String nonce, String signature, long nowMillis) {
+        if (precheck(keyId, timestamp, nonce, signature, nowMillis) != Verdict.Ok) return null;
+        return new Incremental(keyId, timestamp, nonce, signature, mac(keyId).start(keyId, timestamp, nonce));
+    }
+
+    private EgressMac mac(String keyId) {
+        return keyId == null ? unkeyedMac : macs.get(keyId);
     }
 
     /** One request's verification in progress; confined to the thread that reads the body. */
     public final class Incremental {
+        private final String keyId;
         private final String timestamp;
         private final String nonce;
         private final String signature;
         private final Mac running;
         private boolean finished;
 
-        private Incremental(String timestamp, String nonce, String signature, Mac running) {
+        private Incremental(String keyId, String timestamp, String nonce, String signature, Mac running) {
+            this.keyId = keyId;
             this.timestamp = timestamp;
             this.nonce = nonce;
             this.signature = signature;
@@ -129,7 +174,7 @@ public final class EgressVerifier {
             finished = true;
             byte[] computed = running.doFinal();
             // The clock again: the body may have taken up to the read deadline to arrive.
-            Verdict clock = precheck(timestamp, nonce, signature, nowMillis);
+            Verdict clock = precheck(keyId, timestamp, nonce, signature, nowMillis);
             if (clock != Verdict.Ok) return clock;
             if (!MessageDigest.isEqual(computed, Base64.getDecoder().decode(signature))) return Verdict.BadSignature;
             return remember(nonce, Long.parseLong(timestamp) + windowMillis, nowMillis);
@@ -142,10 +187,17 @@ public final class EgressVerifier {
      * buffered. Grows no state; {@link Verdict#Ok} here means only "worth reading the body".
      */
     public Verdict precheck(String timestamp, String nonce, String signature, long nowMillis) {
+        return precheck(null, timestamp, nonce, signature, nowMillis);
+    }
+
+    /** As {@link #precheck(String, String, String, long)}, and the key id names a key of the set. */
+    public Verdict precheck(String keyId, String timestamp, String nonce, String signature, long nowMillis) {
         if (timestamp == null || nonce == null || signature == null) return Verdict.MalformedHeaders;
         long ts = parseTimestamp(timestamp);
         if (ts < 0 || !wellFormedNonce(nonce) || !wellFormedSignature(signature)) return Verdict.MalformedHeaders;
+        if (keyId != null && !EgressKeySet.wellFormedId(keyId)) return Verdict.MalformedHeaders;
         if (Math.abs(nowMillis - ts) > windowMillis) return Verdict.Stale;
+        if (mac(keyId) == null) return Verdict.UnknownKey;
         return Verdict.Ok;
     }
 

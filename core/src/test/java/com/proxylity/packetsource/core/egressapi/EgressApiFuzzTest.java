@@ -27,6 +27,10 @@ import javax.crypto.spec.SecretKeySpec;
  */
 class EgressApiFuzzTest {
     private static final byte[] KEY = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] KEY2 = "fedcba9876543210fedcba9876543210".getBytes(StandardCharsets.US_ASCII);
+    /** A rotation's set: the old key also checks requests without a key id. */
+    private static final EgressKeySet KEYS = EgressKeySet.of(java.util.Map.of("k1", KEY, "k2", KEY2), "k2", "k1");
+    private static final String[] KEY_IDS = {null, "k1", "k2", "zz"};
     private static final long NOW = 1_795_939_200_000L;
     private static final long WINDOW = EgressApi.CLOCK_WINDOW.toMillis();
 
@@ -109,43 +113,50 @@ class EgressApiFuzzTest {
     }
 
     /**
-     * Input: timestamp, nonce, signature and body separated by the first three newlines. When
-     * the first byte is odd the signature is replaced by the correct one, so the fuzzer also
-     * explores the clock window, the nonce rules and the replay cache.
+     * Input: a flags byte, then timestamp, nonce, signature and body separated by the first three
+     * newlines. Flags: bit 0, the signature is replaced by a correct one, so the fuzzer also explores
+     * the clock window, the nonce rules and the replay cache; bits 1-2, the key id sent (none, k1,
+     * k2, or one the set lacks); bit 3, that signature is made with the other key, a request
+     * that names one key but was signed with another; bits 4-7, the chunking.
      */
     @FuzzTest(maxDuration = "30s")
     void verifier(byte[] input) throws Exception {
         if (input.length == 0) return;
         boolean signHere = (input[0] & 1) == 1;
+        String keyId = KEY_IDS[(input[0] >>> 1) & 3];
+        boolean otherKey = (input[0] & 8) != 0;
         String[] parts = new String(input, 1, input.length - 1, StandardCharsets.ISO_8859_1).split("\n", 4);
         if (parts.length < 4) return;
         String ts = parts[0];
         String nonce = parts[1];
         byte[] body = parts[3].getBytes(StandardCharsets.ISO_8859_1);
-        String signature = signHere ? Base64.getEncoder().encodeToString(hmac(ts, nonce, body)) : parts[2];
+        byte[] signingKey = keyFor(keyId);
+        if (signingKey == null) signingKey = KEY;
+        if (otherKey) signingKey = signingKey == KEY ? KEY2 : KEY;
+        String signature = signHere ? Base64.getEncoder().encodeToString(hmac(signingKey, keyId, ts, nonce, body)) : parts[2];
 
-        EgressVerifier verifier = new EgressVerifier(KEY, WINDOW, 4);
-        EgressVerifier.Verdict first = verifier.verify(ts, nonce, signature, body, NOW);
-        boolean genuine = authentic(ts, nonce, signature, body);
+        EgressVerifier verifier = new EgressVerifier(KEYS, WINDOW, 4);
+        EgressVerifier.Verdict first = verifier.verify(keyId, ts, nonce, signature, body, NOW);
+        boolean genuine = authentic(keyId, ts, nonce, signature, body);
         if (first.ok()) {
-            assertTrue(genuine, "accepted without a valid HMAC");
+            assertTrue(genuine, "accepted without a valid HMAC by the key the request names");
             long t = Long.parseLong(ts);
             assertTrue(Math.abs(NOW - t) <= WINDOW, "accepted outside the clock window");
             assertEquals(1, verifier.rememberedNonces());
-            assertEquals(EgressVerifier.Verdict.Replayed, verifier.verify(ts, nonce, signature, body, NOW));
+            assertEquals(EgressVerifier.Verdict.Replayed, verifier.verify(keyId, ts, nonce, signature, body, NOW));
         } else {
             assertEquals(0, verifier.rememberedNonces(), "a refused request left state behind");
             assertNotEquals(EgressVerifier.Verdict.Replayed, first);
             assertNotEquals(EgressVerifier.Verdict.ReplayCacheFull, first);
         }
         // The sender verifies chunk by chunk as the body arrives: same verdict, for any chunking.
-        EgressVerifier chunked = new EgressVerifier(KEY, WINDOW, 4);
-        EgressVerifier.Incremental in = chunked.begin(ts, nonce, signature, NOW);
+        EgressVerifier chunked = new EgressVerifier(KEYS, WINDOW, 4);
+        EgressVerifier.Incremental in = chunked.begin(keyId, ts, nonce, signature, NOW);
         EgressVerifier.Verdict second;
         if (in == null) {
-            second = chunked.precheck(ts, nonce, signature, NOW);
+            second = chunked.precheck(keyId, ts, nonce, signature, NOW);
         } else {
-            int chunk = 1 + ((input[0] & 0xFF) >>> 1);
+            int chunk = 1 + ((input[0] & 0xFF) >>> 4);
             for (int off = 0; off < body.length; off += chunk) in.update(body, off, Math.min(chunk, body.length - off));
             second = in.finish(NOW);
         }
@@ -154,23 +165,34 @@ class EgressApiFuzzTest {
             // Refusing a correctly signed request is right only for a bad shape or a stale clock.
             assertTrue(first == EgressVerifier.Verdict.MalformedHeaders || first == EgressVerifier.Verdict.Stale, first::name);
         }
+        if (signHere && otherKey) {
+            assertNotEquals(EgressVerifier.Verdict.Ok, first, "accepted a request signed by a key other than the one it names");
+        }
     }
 
-    private static boolean authentic(String ts, String nonce, String signature, byte[] body) throws Exception {
+    private static byte[] keyFor(String keyId) {
+        return keyId == null || keyId.equals("k1") ? KEY : keyId.equals("k2") ? KEY2 : null;
+    }
+
+    /** Signed by the key the request names (no id: the set's unkeyed one), over that id too. */
+    private static boolean authentic(String keyId, String ts, String nonce, String signature, byte[] body)
+            throws Exception {
+        byte[] key = keyFor(keyId);
+        if (key == null) return false;
         byte[] given;
         try {
             given = Base64.getDecoder().decode(signature);
         } catch (IllegalArgumentException e) {
             return false;
         }
-        return MessageDigest.isEqual(hmac(ts, nonce, body), given)
+        return MessageDigest.isEqual(hmac(key, keyId, ts, nonce, body), given)
                 && ts.chars().allMatch(c -> c < 0x80) && nonce.chars().allMatch(c -> c < 0x80);
     }
 
-    private static byte[] hmac(String ts, String nonce, byte[] body) throws Exception {
+    private static byte[] hmac(byte[] key, String keyId, String ts, String nonce, byte[] body) throws Exception {
         Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(KEY, "HmacSHA256"));
-        byte[] head = (ts + "\n" + nonce + "\n").getBytes(StandardCharsets.ISO_8859_1);
+        mac.init(new SecretKeySpec(key, "HmacSHA256"));
+        byte[] head = ((keyId == null ? "" : keyId + "\n") + ts + "\n" + nonce + "\n").getBytes(StandardCharsets.ISO_8859_1);
         mac.update(head);
         return mac.doFinal(body);
     }

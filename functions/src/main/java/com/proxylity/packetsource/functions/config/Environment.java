@@ -1,5 +1,7 @@
 package com.proxylity.packetsource.functions.config;
 
+import com.proxylity.packetsource.core.egressapi.EgressKeySet;
+import com.proxylity.packetsource.core.egressapi.EgressSigner;
 import com.proxylity.packetsource.core.egresspolicy.DefaultEgressPolicy;
 import com.proxylity.packetsource.core.egresspolicy.EgressPolicy;
 import com.proxylity.packetsource.core.pipeline.DeploymentNumbers;
@@ -35,8 +37,8 @@ import com.proxylity.packetsource.functions.subscription.SubscriptionConfirmer;
  *   <li>{@code PACKET_SOURCE_MAX_AGE_SECONDS}: deployment max age for sources without one (0: off)</li>
  *   <li>{@code PACKET_SOURCE_EGRESS_ALLOW_CIDRS}: comma-separated CIDRs exempt from the egress deny list</li>
  *   <li>{@code PACKET_SOURCE_EGRESS_KEY_SECRET_ARN}: Secrets Manager secret holding the egress HMAC
- *       key (SecretBinary, or SecretString as base64); or, for development only,
- *       {@code PACKET_SOURCE_EGRESS_KEY} (base64)</li>
+ *       key set (SecretString: a base64 key or the JSON set; SecretBinary: one raw key); or, for development only,
+ *       {@code PACKET_SOURCE_EGRESS_KEY} (a base64 key or the JSON key set of {@code EgressKeySet})</li>
  *   <li>{@code PACKET_SOURCE_EGRESS_TIMEOUT_MS}: per request to the sender (default 10000)</li>
  *   <li>{@code PACKET_SOURCE_REGISTRY_CACHE_SECONDS}: how long a warm handler trusts a registry
  *       answer (default 30; 0: read every time). A disabled source stops at most this much later.</li>
@@ -206,13 +208,13 @@ public final class Environment {
             System.setProperty("http.keepAlive.time.server", "20");
         }
         long timeout = Long.parseLong(optional(EGRESS_TIMEOUT_MS, "10000"));
-        return new HttpEgressTransport(egressKey(), Clock.systemUTC(), Duration.ofMillis(timeout));
+        return new HttpEgressTransport(EgressSigner.current(egressKeys()), Clock.systemUTC(), Duration.ofMillis(timeout));
     }
 
-    /** The secret when its ARN is set (the function's role may read only that secret), else the development key. */
-    private static byte[] egressKey() {
+    /** The secret when its ARN is set (the function's role may read only that secret), else the development key set. */
+    private static EgressKeySet egressKeys() {
         String arn = optional(EGRESS_KEY_SECRET_ARN, null);
-        return arn != null ? EgressKey.fromSecret(arn) : EgressKey.fromBase64(required(EGRESS_KEY), EGRESS_KEY);
+        return arn != null ? EgressKey.fromSecret(arn) : EgressKey.fromText(required(EGRESS_KEY), EGRESS_KEY);
     }
 
     public static PipelineMetrics pipelineMetrics() {

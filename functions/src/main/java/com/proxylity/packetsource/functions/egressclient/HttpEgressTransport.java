@@ -101,6 +101,7 @@ public final class HttpEgressTransport implements EgressTransport {
             c.setRequestProperty(EgressApi.HEADER_TIMESTAMP, h.timestamp());
             c.setRequestProperty(EgressApi.HEADER_NONCE, h.nonce());
             c.setRequestProperty(EgressApi.HEADER_SIGNATURE, h.signature());
+            if (h.keyId() != null) c.setRequestProperty(EgressApi.HEADER_KEY_ID, h.keyId());
             try (OutputStream out = c.getOutputStream()) {
                 out.write(body);
             }

@@ -150,11 +150,11 @@ final class EgressRequestHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         long now = s.clock().getAsLong();
-        verifying = s.verifier().begin(h.get(EgressApi.HEADER_TIMESTAMP), h.get(EgressApi.HEADER_NONCE),
-                h.get(EgressApi.HEADER_SIGNATURE), now);
+        verifying = s.verifier().begin(h.get(EgressApi.HEADER_KEY_ID), h.get(EgressApi.HEADER_TIMESTAMP),
+                h.get(EgressApi.HEADER_NONCE), h.get(EgressApi.HEADER_SIGNATURE), now);
         if (verifying == null) {
-            unauthorized(ctx, s.verifier().precheck(h.get(EgressApi.HEADER_TIMESTAMP), h.get(EgressApi.HEADER_NONCE),
-                    h.get(EgressApi.HEADER_SIGNATURE), now));
+            unauthorized(ctx, s.verifier().precheck(h.get(EgressApi.HEADER_KEY_ID), h.get(EgressApi.HEADER_TIMESTAMP),
+                    h.get(EgressApi.HEADER_NONCE), h.get(EgressApi.HEADER_SIGNATURE), now));
             return;
         }
         // Counted from here, so stop() waits for a request whose body is still arriving.

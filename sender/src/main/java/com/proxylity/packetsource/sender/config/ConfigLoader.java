@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.proxylity.packetsource.core.contract.ListenerType;
+import com.proxylity.packetsource.core.egressapi.EgressKeySet;
 import com.proxylity.packetsource.core.egresspolicy.Cidr;
 import com.proxylity.packetsource.core.egresspolicy.DefaultEgressPolicy;
 import java.io.IOException;
@@ -25,7 +26,8 @@ import java.util.Map;
  *
  * <p>Secrets (the egress HMAC key, WireGuard private keys) are never written in the file
  * itself: the file names an environment variable ({@code ...Env}) or a file ({@code ...File})
- * holding the base64 value. On ECS/Fargate the task definition's {@code secrets} section injects
+ * holding the base64 value (the egress HMAC key: a bare base64 key or the JSON key set of
+ * {@code EgressKeySet}). On ECS/Fargate the task definition's {@code secrets} section injects
  * Secrets Manager values as environment variables, so the sender needs no AWS SDK for them.
  *
  * <p>Environment: {@code PS_SENDER_CONFIG} (path to the file) or {@code PS_SENDER_CONFIG_JSON}
@@ -80,8 +82,8 @@ public final class ConfigLoader {
         FileEgress eg = f.egress() == null ? new FileEgress(null, null, null, null, null, null) : f.egress();
         String senderId = env.getOrDefault(ENV_SENDER_ID, f.senderId());
         if (senderId == null) senderId = InetAddress.getLocalHost().getHostName();
-        byte[] hmac = secret("egress HMAC key", eg.hmacKeyEnv() == null && eg.hmacKeyFile() == null
-                ? DEFAULT_HMAC_ENV : eg.hmacKeyEnv(), eg.hmacKeyFile(), env);
+        EgressKeySet hmac = EgressKeySet.parse(secretText("egress HMAC key", eg.hmacKeyEnv() == null
+                && eg.hmacKeyFile() == null ? DEFAULT_HMAC_ENV : eg.hmacKeyEnv(), eg.hmacKeyFile(), env));
         List<ListenerConfig> listeners = new ArrayList<>();
         for (FileListener l : f.listeners() == null ? List.<FileListener>of() : f.listeners()) {
             ListenerType type = ListenerType.fromWireName(l.type() == null ? "udp" : l.type());
@@ -115,6 +117,16 @@ public final class ConfigLoader {
 
     /** A base64 secret from an env var or a file; the error names the source, never the value. */
     static byte[] secret(String what, String envName, String file, Map<String, String> env) throws IOException {
+        String b64 = secretText(what, envName, file, env);
+        try {
+            return Base64.getDecoder().decode(b64.strip());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(what + " is not valid base64", null);
+        }
+    }
+
+    private static String secretText(String what, String envName, String file, Map<String, String> env)
+            throws IOException {
         String b64;
         if (file != null) {
             b64 = Files.readString(Path.of(file), StandardCharsets.US_ASCII);
@@ -124,10 +136,6 @@ public final class ConfigLoader {
         } else {
             throw new IllegalArgumentException(what + ": give privateKeyEnv or privateKeyFile");
         }
-        try {
-            return Base64.getDecoder().decode(b64.strip());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(what + " is not valid base64", null);
-        }
+        return b64;
     }
 }

@@ -1,7 +1,7 @@
 package com.proxylity.packetsource.sender.config;
 
 import com.proxylity.packetsource.core.egresspolicy.EgressPolicy;
-import com.proxylity.packetsource.core.egressapi.EgressApi;
+import com.proxylity.packetsource.core.egressapi.EgressKeySet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +12,8 @@ import java.util.Objects;
  * or directly (local mode and tests) with {@link #builder()}.
  *
  * @param senderId owner name written into session records; only this sender seals for them
- * @param hmacKey egress API key (≥ 32 bytes); never logged
+ * @param egressKeys the egress API keys the sender accepts, by key id (docs/runbook.md, rotating
+ *     the egress HMAC key); never logged
  * @param queueCapacity packets that may wait per Listener before new ones are SendError
  * @param drainTimeout how long close() waits for queued packets to reach the kernel
  * @param egressPolicy the sender's own check of remote addresses (defence in depth behind the
@@ -21,7 +22,7 @@ import java.util.Objects;
  *     {@code SO_REUSEPORT}, each on its own event loop, so one Listener can use several cores
  *     (1..64; 0 = {@link #defaultSocketsPerListener()}; native epoll only, else 1)
  */
-public record SenderConfig(String senderId, String egressBindAddress, int egressPort, byte[] hmacKey,
+public record SenderConfig(String senderId, String egressBindAddress, int egressPort, EgressKeySet egressKeys,
                            List<ListenerConfig> listeners, int queueCapacity, SessionStoreConfig sessionStore,
                            Duration metricsInterval, String metricsNamespace, Duration drainTimeout,
                            int httpThreads, EgressPolicy egressPolicy, int socketsPerListener) {
@@ -29,13 +30,9 @@ public record SenderConfig(String senderId, String egressBindAddress, int egress
 
     public SenderConfig {
         Objects.requireNonNull(senderId, "senderId");
-        Objects.requireNonNull(hmacKey, "hmacKey");
+        Objects.requireNonNull(egressKeys, "egressKeys");
         egressBindAddress = egressBindAddress == null ? "127.0.0.1" : egressBindAddress;
         if (egressPort < 0 || egressPort > 65_535) throw new IllegalArgumentException("egress port " + egressPort);
-        if (hmacKey.length < EgressApi.MIN_KEY_BYTES) {
-            throw new IllegalArgumentException("egress HMAC key must be at least " + EgressApi.MIN_KEY_BYTES + " bytes");
-        }
-        hmacKey = hmacKey.clone();
         listeners = List.copyOf(listeners);
         if (listeners.stream().map(ListenerConfig::name).distinct().count() != listeners.size()) {
             throw new IllegalArgumentException("listener names must be unique");
@@ -63,14 +60,9 @@ public record SenderConfig(String senderId, String egressBindAddress, int egress
     }
 
     @Override
-    public byte[] hmacKey() {
-        return hmacKey.clone();
-    }
-
-    @Override
     public String toString() {
         return "SenderConfig[senderId=" + senderId + ", egress=" + egressBindAddress + ":" + egressPort
-                + ", hmacKey=<redacted>, listeners=" + listeners + ", queueCapacity=" + queueCapacity
+                + ", egressKeys=" + egressKeys + ", listeners=" + listeners + ", queueCapacity=" + queueCapacity
                 + ", sessionStore=" + sessionStore.type() + "]";
     }
 
@@ -83,7 +75,7 @@ public record SenderConfig(String senderId, String egressBindAddress, int egress
         private String senderId = "local-sender";
         private String egressBindAddress = "127.0.0.1";
         private int egressPort;
-        private byte[] hmacKey;
+        private EgressKeySet egressKeys;
         private final List<ListenerConfig> listeners = new ArrayList<>();
         private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
         private SessionStoreConfig sessionStore = SessionStoreConfig.MEMORY;
@@ -96,7 +88,9 @@ public record SenderConfig(String senderId, String egressBindAddress, int egress
 
         public Builder senderId(String v) { senderId = v; return this; }
         public Builder egress(String bindAddress, int port) { egressBindAddress = bindAddress; egressPort = port; return this; }
-        public Builder hmacKey(byte[] v) { hmacKey = v; return this; }
+        /** One key, requests without a key id (what local mode and most tests use). */
+        public Builder hmacKey(byte[] v) { egressKeys = v == null ? null : EgressKeySet.single(v); return this; }
+        public Builder egressKeys(EgressKeySet v) { egressKeys = v; return this; }
         public Builder listener(ListenerConfig v) { listeners.add(v); return this; }
         public Builder queueCapacity(int v) { queueCapacity = v; return this; }
         public Builder sessionStore(SessionStoreConfig v) { sessionStore = v; return this; }
@@ -108,7 +102,7 @@ public record SenderConfig(String senderId, String egressBindAddress, int egress
         public Builder socketsPerListener(int v) { socketsPerListener = v; return this; }
 
         public SenderConfig build() {
-            return new SenderConfig(senderId, egressBindAddress, egressPort, hmacKey, listeners, queueCapacity,
+            return new SenderConfig(senderId, egressBindAddress, egressPort, egressKeys, listeners, queueCapacity,
                     sessionStore, metricsInterval, metricsNamespace, drainTimeout, httpThreads, egressPolicy,
                     socketsPerListener);
         }
