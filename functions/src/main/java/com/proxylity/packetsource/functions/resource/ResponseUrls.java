@@ -51,14 +51,4 @@ public final class ResponseUrls implements Predicate<URI> {
         return "https".equals(url.getScheme()) && (url.getPort() == -1 || url.getPort() == 443)
                 && hosts.contains(url.getHost().toLowerCase(Locale.ROOT));
     }
-
-    /** Parses and checks; a URL that does not parse is not allowed. */
-    public boolean allows(String url) {
-        if (url == null) return false;
-        try {
-            return test(new URI(url));
-        } catch (java.net.URISyntaxException e) {
-            return false;
-        }
-    }
 }

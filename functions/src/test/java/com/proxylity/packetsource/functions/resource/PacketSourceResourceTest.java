@@ -61,18 +61,7 @@ class PacketSourceResourceTest {
     }
 
     CloudFormationCustomResourceEvent event(String type, Map<String, Object> props, String physicalId, Map<String, Object> old) {
-        CloudFormationCustomResourceEvent e = new CloudFormationCustomResourceEvent();
-        e.setRequestType(type);
-        e.setStackId(STACK);
-        e.setRequestId("req-" + type);
-        e.setLogicalResourceId("Sensors");
-        e.setResourceType("Custom::ProxylityUdpGatewayPacketSource");
-        e.setResponseUrl(s3.url("/cfn-response/" + type + "?X-Amz-Signature=abc"));
-        e.setServiceToken("arn:aws:lambda:us-east-1:999999999999:function:ps:live");
-        e.setResourceProperties(props);
-        e.setPhysicalResourceId(physicalId);
-        e.setOldResourceProperties(old);
-        return e;
+        return CfnTestEvents.event(type, STACK, s3.url("/cfn-response/" + type + "?X-Amz-Signature=abc"), props, physicalId, old);
     }
 
     JsonNode send(CloudFormationCustomResourceEvent e) throws Exception {

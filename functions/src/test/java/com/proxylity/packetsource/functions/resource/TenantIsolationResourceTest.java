@@ -97,17 +97,7 @@ class TenantIsolationResourceTest {
 
     CloudFormationCustomResourceEvent event(String type, String stack, Map<String, Object> props, String physicalId,
                                             Map<String, Object> old) {
-        CloudFormationCustomResourceEvent e = new CloudFormationCustomResourceEvent();
-        e.setRequestType(type);
-        e.setStackId(stack);
-        e.setRequestId("req-" + type);
-        e.setLogicalResourceId("Sensors");
-        e.setResourceType("Custom::ProxylityUdpGatewayPacketSource");
-        e.setResponseUrl(s3.url("/cfn-response/" + type));
-        e.setResourceProperties(props);
-        e.setPhysicalResourceId(physicalId);
-        e.setOldResourceProperties(old);
-        return e;
+        return CfnTestEvents.event(type, stack, s3.url("/cfn-response/" + type), props, physicalId, old);
     }
 
     JsonNode send(CloudFormationCustomResourceEvent e) throws Exception {
