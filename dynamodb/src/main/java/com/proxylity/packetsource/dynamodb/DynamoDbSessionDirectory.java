@@ -66,6 +66,7 @@ public final class DynamoDbSessionDirectory implements SessionDirectory, PeerLoc
         this.baseBackoff = Objects.requireNonNull(baseBackoff, "baseBackoff");
     }
 
+    /** {@link SessionRecord#mayReplace} as a condition: an older handshake never overwrites a newer one. */
     @Override
     public void put(SessionRecord record) {
         Map<String, AttributeValue> item = SessionItems.toItem(record);

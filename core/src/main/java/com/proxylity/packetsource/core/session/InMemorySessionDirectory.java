@@ -6,7 +6,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Session directory for local mode and tests. */
+/**
+ * Session directory for local mode and tests, with the Sessions table's write rule
+ * ({@link SessionRecord#mayReplace}): an older handshake never overwrites a newer one.
+ */
 public final class InMemorySessionDirectory implements SessionDirectory, PeerLocator {
     private record Key(String listener, String peer) {}
 
@@ -14,7 +17,8 @@ public final class InMemorySessionDirectory implements SessionDirectory, PeerLoc
 
     @Override
     public void put(SessionRecord record) {
-        records.put(new Key(record.listenerName(), record.peerKey()), record);
+        records.compute(new Key(record.listenerName(), record.peerKey()),
+                (k, stored) -> record.mayReplace(stored) ? record : stored);
     }
 
     @Override

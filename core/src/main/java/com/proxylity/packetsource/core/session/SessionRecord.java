@@ -16,4 +16,14 @@ public record SessionRecord(String listenerName, String peerKey, String endpoint
     public boolean liveAt(Instant now) {
         return now.isBefore(expiresAt);
     }
+
+    /**
+     * Whether this record may replace {@code stored}: a write never goes back to an older
+     * handshake, so a task that is stopping cannot retire the session another task has since
+     * taken over. Compared in whole seconds, as the Sessions table stores them (its conditional
+     * put is this rule).
+     */
+    public boolean mayReplace(SessionRecord stored) {
+        return stored == null || stored.establishedAt.getEpochSecond() <= establishedAt.getEpochSecond();
+    }
 }
