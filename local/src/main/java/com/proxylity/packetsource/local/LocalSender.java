@@ -40,6 +40,7 @@ public final class LocalSender implements AutoCloseable {
     private final PrintStream metricsOut;
     private int egressPort;
     private volatile Sender sender;
+    private final KillSwitch killSwitch = new KillSwitch();
 
     public LocalSender(LocalConfig config, SessionDirectory sessions, WireGuardPorts wireGuard, PrintStream metricsOut) {
         this.config = config;
@@ -107,9 +108,10 @@ public final class LocalSender implements AutoCloseable {
         }
         // One socket per task and Listener: every task then weighs the same in the kernel's flow hash.
         if (tasks != null) b.socketsPerListener(1);
-        Sender.Builder sb = Sender.builder(b.build()).sessionDirectory(sessions)
+        killSwitch.revive();
+        Sender.Builder sb = Sender.builder(b.build()).sessionDirectory(killSwitch.sessions(sessions))
                 .egressPolicy(DefaultEgressPolicy.localMode()).metricsOut(metricsOut);
-        if (tasks != null) sb.taskDirectory(tasks).recordFlowOwners(true).shareListenerPorts(true);
+        if (tasks != null) sb.taskDirectory(killSwitch.tasks(tasks)).recordFlowOwners(true).shareListenerPorts(true);
         if (wireGuard != null) sb.wireGuard(wireGuard); // null: the sender's own engine
         sender = sb.start();
         egressPort = sender.egressPort();
@@ -120,6 +122,28 @@ public final class LocalSender implements AutoCloseable {
         if (sender == null) return;
         sender.close();
         sender = null;
+    }
+
+    /**
+     * As SIGKILL or the loss of its AZ: the task goes silent first (no last beat, its sessions
+     * and flows left as they were, to lapse), then its sockets close.
+     */
+    public synchronized void kill() {
+        if (sender == null) return;
+        killSwitch.kill();
+        sender.close();
+        sender = null;
+    }
+
+    /** As a rolling deployment's stopping task: no new flows or sessions, keeps sending for its own. */
+    public synchronized void drain() {
+        if (sender == null) return;
+        sender.drain();
+    }
+
+    public boolean draining() {
+        Sender s = sender;
+        return s != null && s.draining();
     }
 
     public Sender sender() { return sender; }

@@ -18,8 +18,10 @@ import java.util.Map;
  * trusted as the process that runs local mode.
  *
  * <pre>
- * GET  /tasks                  [{"id":"local-sender-1","running":true,"egressApi":"http://127.0.0.1:…"}, …]
+ * GET  /tasks                  [{"id":"local-sender-1","running":true,"draining":false,"egressApi":"http://127.0.0.1:…"}, …]
+ * POST /tasks/{id}/drain       as a rolling deployment's stopping task: beats Draining, keeps sending for its own
  * POST /tasks/{id}/stop        the task stops as on SIGTERM: last beat "gone now", queues drained, sockets closed
+ * POST /tasks/{id}/kill        as SIGKILL or a lost AZ: silent at once (no last beat, records left to lapse), sockets closed
  * POST /tasks/{id}/start       it binds the same Listener ports again and beats
  * </pre>
  */
@@ -57,17 +59,19 @@ public final class TaskControl implements AutoCloseable {
                     return;
                 }
                 switch (parts[2]) {
+                    case "drain" -> t.drain();
                     case "stop" -> t.stop();
+                    case "kill" -> t.kill();
                     case "start" -> t.start();
                     default -> {
-                        LoopbackHttpServer.respond(ex, 404, "text/plain", "stop or start\n");
+                        LoopbackHttpServer.respond(ex, 404, "text/plain", "drain, stop, kill or start\n");
                         return;
                     }
                 }
                 LoopbackHttpServer.respond(ex, 200, "application/json", list());
                 return;
             }
-            LoopbackHttpServer.respond(ex, 404, "text/plain", "GET /tasks, POST /tasks/{id}/stop|start\n");
+            LoopbackHttpServer.respond(ex, 404, "text/plain", "GET /tasks, POST /tasks/{id}/drain|stop|kill|start\n");
         } catch (IOException | RuntimeException e) {
             // E.g. a restart whose Listener port another process took meanwhile: say so, keep serving.
             LoopbackHttpServer.respond(ex, 500, "text/plain", e.getClass().getSimpleName() + ": " + e.getMessage() + "\n");
@@ -78,7 +82,7 @@ public final class TaskControl implements AutoCloseable {
         ArrayNode out = JSON.createArrayNode();
         for (LocalSender t : tasks.values()) {
             ObjectNode n = out.addObject();
-            n.put("id", t.taskId()).put("running", t.running()).put("egressApi", t.endpoint());
+            n.put("id", t.taskId()).put("running", t.running()).put("draining", t.draining()).put("egressApi", t.endpoint());
         }
         return JSON.writeValueAsString(out);
     }

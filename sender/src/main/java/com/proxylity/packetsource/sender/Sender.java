@@ -182,6 +182,11 @@ public final class Sender implements AutoCloseable {
         heartbeat.drain();
     }
 
+    /** Whether this task beats Draining (told to, or its platform announced the stop). */
+    public boolean draining() {
+        return heartbeat != null && heartbeat.draining();
+    }
+
     public String senderId() {
         return config.senderId();
     }

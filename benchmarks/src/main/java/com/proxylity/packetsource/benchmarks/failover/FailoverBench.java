@@ -18,14 +18,13 @@ import com.proxylity.packetsource.core.session.InMemorySessionDirectory;
 import com.proxylity.packetsource.core.session.InMemoryTaskDirectory;
 import com.proxylity.packetsource.core.session.PlainUdpRouting;
 import com.proxylity.packetsource.core.session.SenderTask;
-import com.proxylity.packetsource.core.session.SessionDirectory;
 import com.proxylity.packetsource.core.session.SessionRecord;
-import com.proxylity.packetsource.core.session.TaskDirectory;
 import com.proxylity.packetsource.core.testing.InnerUdpReceiver;
 import com.proxylity.packetsource.core.testing.ReceivedDatagram;
 import com.proxylity.packetsource.core.testing.WireGuardKeys;
 import com.proxylity.packetsource.core.testing.WireGuardPeer;
 import com.proxylity.packetsource.functions.egressclient.HttpEgressTransport;
+import com.proxylity.packetsource.local.KillSwitch;
 import com.proxylity.packetsource.sender.Sender;
 import com.proxylity.packetsource.sender.config.ListenerConfig;
 import com.proxylity.packetsource.sender.config.SenderConfig;
@@ -42,13 +41,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -102,56 +99,6 @@ public final class FailoverBench {
         for (int r = 1; r <= runs; r++) new Run(r, peers, clients, keepalive, intervalMs, observe, rolling, drainSeconds).go();
     }
 
-    /** Announces stop for a killed task: it goes silent, as a task that dies without a last beat. */
-    private static final class KillableTasks implements TaskDirectory {
-        private final InMemoryTaskDirectory delegate = new InMemoryTaskDirectory();
-        private final Set<String> silenced = ConcurrentHashMap.newKeySet();
-
-        @Override
-        public void announce(SenderTask task) {
-            if (!silenced.contains(task.id())) delegate.announce(task);
-        }
-
-        @Override
-        public List<SenderTask> tasks(String listenerName) {
-            return delegate.tasks(listenerName);
-        }
-    }
-
-    /**
-     * The shared session directory, minus what a killed task would never write: a task killed
-     * with SIGKILL does not expire its sessions on the way out, so its records stay as they were.
-     */
-    private static final class KillableSessions implements SessionDirectory {
-        private final InMemorySessionDirectory delegate = new InMemorySessionDirectory();
-        private final Set<String> silenced;
-
-        KillableSessions(Set<String> silenced) {
-            this.silenced = silenced;
-        }
-
-        @Override
-        public void put(SessionRecord record) {
-            if (!silenced.contains(record.owner())) delegate.put(record);
-        }
-
-        @Override
-        public Optional<SessionRecord> get(String listenerName, String peerKey) {
-            return delegate.get(listenerName, peerKey);
-        }
-
-        @Override
-        public Map<String, SessionRecord> getAll(String listenerName, Collection<String> peerKeys) {
-            return delegate.getAll(listenerName, peerKeys);
-        }
-
-        @Override
-        public void remove(String listenerName, String peerKey) {
-            Optional<SessionRecord> r = delegate.get(listenerName, peerKey);
-            if (r.isEmpty() || !silenced.contains(r.get().owner())) delegate.remove(listenerName, peerKey);
-        }
-    }
-
     /** One client's view of the run. */
     private static final class Target {
         final String name;
@@ -188,8 +135,9 @@ public final class FailoverBench {
         final int observe;
         final boolean rolling;
         final int drainSeconds;
-        final KillableTasks tasks = new KillableTasks();
-        final KillableSessions sessions = new KillableSessions(tasks.silenced);
+        final InMemoryTaskDirectory tasks = new InMemoryTaskDirectory();
+        final InMemorySessionDirectory sessions = new InMemorySessionDirectory();
+        final Map<String, KillSwitch> killSwitches = new ConcurrentHashMap<>();
         final byte[] hmacKey = new byte[32];
         final Map<String, Sender> senders = new LinkedHashMap<>();
         final List<Target> targets = new ArrayList<>();
@@ -214,7 +162,8 @@ public final class FailoverBench {
                     .listener(new ListenerConfig(WG, ListenerType.WG_DECAP, "127.0.0.1", wgPort,
                             listenerKeys.privateKeyBytes(), peerKeys))
                     .listener(ListenerConfig.udp(UDP, "127.0.0.1", udpPort)).build();
-            return Sender.builder(config).sessionDirectory(sessions).taskDirectory(tasks).recordFlowOwners(true)
+            KillSwitch kill = killSwitches.computeIfAbsent(id, k -> new KillSwitch());
+            return Sender.builder(config).sessionDirectory(kill.sessions(sessions)).taskDirectory(kill.tasks(tasks)).recordFlowOwners(true)
                     .shareListenerPorts(true).egressPolicy(DefaultEgressPolicy.localMode()).metricsOut(QUIET).start();
         }
 
@@ -311,7 +260,7 @@ public final class FailoverBench {
                     Thread.sleep(drainSeconds * 1000L);
                     senders.remove(victim).close();
                 } else {
-                    tasks.silenced.add(victim);
+                    killSwitches.get(victim).kill();
                     killNanos = System.nanoTime();
                     senders.remove(victim).close();
                     System.out.printf("run %d: killed %s (held wg-peer-1's session); Listener ports wg %d, udp %d%n",
