@@ -45,6 +45,10 @@ public final class PipelineFunction extends Construct {
             return new Spec(handlerClass, memoryMb, timeoutSeconds, environment, concurrency, vpc, securityGroup);
         }
 
+        public Spec timeout(int seconds) {
+            return new Spec(handlerClass, memoryMb, seconds, environment, reservedConcurrency, vpc, securityGroup);
+        }
+
         public Spec inVpc(IVpc v, ISecurityGroup sg) {
             return new Spec(handlerClass, memoryMb, timeoutSeconds, environment, reservedConcurrency, v, sg);
         }

@@ -19,6 +19,11 @@ import software.constructs.Construct;
 public final class PipelineFunctions extends Construct {
     /** Task state names = handler class names = {@code ${<name>FunctionArn}} in the definition. */
     public static final List<String> STATES = List.of("Validate", "LookupSessions", "Egress", "ReportFailures");
+    /**
+     * Egress's budget: a held batch waits up to core {@code Handover.HOLD} (20 s) for its new
+     * owner, then posts within the egress client's timeout. The state's TimeoutSeconds matches.
+     */
+    public static final int EGRESS_TIMEOUT_SECONDS = 45;
     private final Map<String, PipelineFunction> byState = new HashMap<>();
 
     public PipelineFunctions(Construct scope, String id, Code code, DeploymentConfig config, RegistryTables tables,
@@ -35,6 +40,8 @@ public final class PipelineFunctions extends Construct {
 
         Map<String, String> egressEnv = new HashMap<>(common);
         egressEnv.put("PACKET_SOURCE_EGRESS_KEY_SECRET_ARN", egressKey.getSecretArn());
+        // A held batch (its task has just left) waits in Egress for the new owner (core Handover).
+        egressEnv.put("PACKET_SOURCE_OWNER_ROUTING", "on");
 
         add("Validate", code, PipelineFunction.Spec.of("Validate", common)
                 .reserved(config.validateConcurrency() > 0 ? config.validateConcurrency() : null));
@@ -42,7 +49,8 @@ public final class PipelineFunctions extends Construct {
         // Route each packet to the sender task that holds its flow or session (heartbeats in Sessions).
         lookupEnv.put("PACKET_SOURCE_OWNER_ROUTING", "on");
         add("LookupSessions", code, PipelineFunction.Spec.of("LookupSessions", lookupEnv));
-        add("Egress", code, PipelineFunction.Spec.of("Egress", egressEnv).inVpc(vpc, egressSecurityGroup));
+        add("Egress", code, PipelineFunction.Spec.of("Egress", egressEnv).inVpc(vpc, egressSecurityGroup)
+                .timeout(EGRESS_TIMEOUT_SECONDS));
         add("ReportFailures", code, PipelineFunction.Spec.of("ReportFailures", common));
 
         allow("Validate", List.of("dynamodb:GetItem"), List.of(tables.packetSources().getTableArn(),
@@ -58,6 +66,7 @@ public final class PipelineFunctions extends Construct {
                 List.of(tables.sessions().getTableArn()));
         allow("LookupSessions", List.of("dynamodb:GetItem"), List.of(tables.listeners().getTableArn()));
         allow("Egress", List.of("secretsmanager:GetSecretValue"), List.of(egressKey.getSecretArn()));
+        allow("Egress", List.of("dynamodb:BatchGetItem", "dynamodb:Query"), List.of(tables.sessions().getTableArn()));
     }
 
     private void add(String state, Code code, PipelineFunction.Spec spec) {

@@ -9,15 +9,19 @@ import com.proxylity.packetsource.core.egressapi.EgressResult;
 import com.proxylity.packetsource.core.pipeline.Discard;
 import com.proxylity.packetsource.core.pipeline.EntryId;
 import com.proxylity.packetsource.core.pipeline.ReadyPacket;
+import com.proxylity.packetsource.core.pipeline.RoutedPacket;
+import com.proxylity.packetsource.functions.config.Environment;
+import com.proxylity.packetsource.functions.egressclient.EgressTransport;
+import com.proxylity.packetsource.functions.metrics.PipelineMetrics;
 import com.proxylity.packetsource.functions.model.EgressBatch;
 import com.proxylity.packetsource.functions.model.EgressStateResult;
-import com.proxylity.packetsource.functions.egressclient.EgressTransport;
-import com.proxylity.packetsource.functions.config.Environment;
-import com.proxylity.packetsource.functions.metrics.PipelineMetrics;
+import com.proxylity.packetsource.functions.model.ItemIdentifier;
 import com.proxylity.packetsource.functions.state.StageHandler;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -38,20 +42,72 @@ public final class Egress extends StageHandler<EgressBatch, EgressStateResult> {
     private final EgressTransport transport;
     private final Clock clock;
     private final PipelineMetrics metrics;
+    private final HandoverWait handover;
 
     public Egress() {
-        this(Environment.egressTransport(), Clock.systemUTC(), Environment.pipelineMetrics());
+        this(Environment.egressTransport(), Clock.systemUTC(), Environment.pipelineMetrics(),
+                Environment.taskDirectory().map(t -> new HandoverWait(Environment.sessionDirectory(), t, Clock.systemUTC()))
+                        .orElse(null));
     }
 
     public Egress(EgressTransport transport, Clock clock, PipelineMetrics metrics) {
+        this(transport, clock, metrics, null);
+    }
+
+    /** @param handover waits for the new owners of held batches (owner routing); null: one sender per Listener */
+    public Egress(EgressTransport transport, Clock clock, PipelineMetrics metrics, HandoverWait handover) {
         super(EgressBatch.class);
         this.transport = transport;
         this.clock = clock;
         this.metrics = metrics;
+        this.handover = handover;
     }
 
     @Override
     public EgressStateResult handle(EgressBatch batch) {
+        if (batch.held()) return held(batch);
+        return post(batch);
+    }
+
+    /**
+     * A held batch: wait for each packet's new owner, then post per owner as LookupSessions would
+     * have. A post that fails fails only its own records (SQS brings them back), so what the
+     * other owners sent is not sent again by a retry of this state.
+     */
+    private EgressStateResult held(EgressBatch batch) {
+        if (handover == null) throw new IllegalStateException("a held batch needs owner routing");
+        HandoverWait.Resolved r = handover.resolve(batch.packets(), Instant.ofEpochMilli(batch.holdUntil()));
+        Map<String, List<ReadyPacket>> byOwner = new LinkedHashMap<>();
+        Map<String, String> endpoints = new HashMap<>();
+        for (RoutedPacket p : r.routed()) {
+            byOwner.computeIfAbsent(p.task().id(), k -> new ArrayList<>()).add(p.packet());
+            endpoints.put(p.task().id(), p.task().endpoint());
+        }
+        List<ItemIdentifier> failed = new ArrayList<>();
+        List<String> sent = new ArrayList<>();
+        List<Discard> discards = new ArrayList<>(r.discards());
+        PipelineMetrics.Tally tally = metrics.tally();
+        for (Discard d : r.discards()) tally.discard(d.reason()).explain(d, null, batch.listener());
+        tally.flush();
+        byOwner.forEach((owner, packets) -> {
+            Set<String> records = new LinkedHashSet<>();
+            for (ReadyPacket p : packets) records.add(EntryId.messageIdOf(p.id()));
+            List<ItemIdentifier> ids = records.stream().map(ItemIdentifier::new).toList();
+            try {
+                EgressStateResult one = post(new EgressBatch(batch.listener(), endpoints.get(owner), owner, packets, ids,
+                        batch.publishedAt()));
+                sent.addAll(one.sent());
+                discards.addAll(one.discards());
+            } catch (RuntimeException e) {
+                failed.addAll(ids);
+            }
+        });
+        LOG.info("handover listener={} packets={} routed={} discarded={} failedRecords={}", batch.listener(),
+                batch.packets().size(), r.routed().size(), r.discards().size(), failed.size());
+        return new EgressStateResult(failed, sent, discards);
+    }
+
+    private EgressStateResult post(EgressBatch batch) {
         List<EgressPacket> packets = new ArrayList<>(batch.packets().size());
         for (ReadyPacket p : batch.packets()) {
             packets.add(new EgressPacket(p.id(), p.address(), p.port(), p.peerKey(), p.payload()));

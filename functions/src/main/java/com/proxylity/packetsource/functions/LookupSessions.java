@@ -3,6 +3,7 @@ package com.proxylity.packetsource.functions;
 import com.proxylity.packetsource.core.pipeline.BatchStage;
 import com.proxylity.packetsource.core.pipeline.Discard;
 import com.proxylity.packetsource.core.pipeline.EntryId;
+import com.proxylity.packetsource.core.pipeline.HeldPacket;
 import com.proxylity.packetsource.core.pipeline.LookupSessionsStage;
 import com.proxylity.packetsource.core.pipeline.PacketBatch;
 import com.proxylity.packetsource.core.pipeline.PacketsOutput;
@@ -117,6 +118,20 @@ public final class LookupSessions extends StageHandler<PacketsState, Batches> {
             SenderTask t = taskOf.get(key);
             for (PacketBatch b : batching.batch(packets)) {
                 batches.add(egressBatch(b, t.id(), t.endpoint(), input.publishedAt(), tally));
+            }
+        });
+        // Packets whose task has just left wait in Egress for the new owner: one batch per Listener and deadline.
+        Map<String, List<ReadyPacket>> held = new LinkedHashMap<>();
+        Map<String, Long> until = new HashMap<>();
+        for (HeldPacket h : out.held()) {
+            String key = h.packet().listener() + "\n" + h.until().toEpochMilli();
+            held.computeIfAbsent(key, k -> new ArrayList<>()).add(h.packet());
+            until.put(key, h.until().toEpochMilli());
+        }
+        held.forEach((key, packets) -> {
+            for (PacketBatch b : batching.batch(packets)) {
+                EgressBatch e = egressBatch(b, null, null, input.publishedAt(), tally);
+                batches.add(new EgressBatch(e.listener(), null, null, e.packets(), e.records(), e.publishedAt(), until.get(key)));
             }
         });
         return finish(input, batches, out.discards(), tally);

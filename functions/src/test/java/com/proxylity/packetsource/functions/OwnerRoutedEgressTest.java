@@ -39,8 +39,8 @@ import org.junit.jupiter.api.Test;
  * AWS they share the Sessions table). LookupSessions routes by the owner records and Egress posts
  * each batch to the owning task's own endpoint, never to the registry's SenderEndpoint: a
  * client's packet leaves from the task that holds its flow. Once that task stops, a packet is
- * {@code NoFlow} until the client sends again (the NLB then hashes its flow to the task still
- * live, which records it), and then goes to that task.
+ * held until the client sends again (the NLB then hashes its flow to the task still live, which
+ * records it), and then goes to that task from Egress's wait.
  */
 class OwnerRoutedEgressTest {
     private static final byte[] KEY = new byte[32];
@@ -76,7 +76,7 @@ class OwnerRoutedEgressTest {
                 null, "http://127.0.0.1:9"));
         LookupSessions lookup = new LookupSessions(sessions, registry, Clock.systemUTC(), Environment.pipelineMetrics(), tasks);
         Egress egress = new Egress(new HttpEgressTransport(KEY, Clock.systemUTC(), Duration.ofSeconds(5)),
-                Clock.systemUTC(), Environment.pipelineMetrics());
+                Clock.systemUTC(), Environment.pipelineMetrics(), new HandoverWait(sessions, tasks, Clock.systemUTC()));
         try (DatagramSocket device = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
             device.setSoTimeout(3000);
             device.send(new DatagramPacket(new byte[] {1}, 1, b.listenerAddress("coap")));
@@ -96,14 +96,20 @@ class OwnerRoutedEgressTest {
             b.close();
             b = null;
             Batches orphaned = lookup.handle(state("m2", device.getLocalPort()));
-            assertTrue(orphaned.batches().isEmpty(), "task A holds no flow from the client: not sent from the wrong address");
-            assertEquals(List.of(DiscardReason.NoFlow), orphaned.discards().stream().map(Discard::reason).toList());
+            assertTrue(orphaned.discards().isEmpty(), "its task has just left: held for the flow's next owner, not lost");
+            assertEquals(1, orphaned.batches().size());
+            EgressBatch held = orphaned.batches().get(0);
+            assertTrue(held.held());
+            assertEquals(null, held.endpoint(), "no task holds a flow from the client yet: nothing to post to");
 
-            // The client's next datagram is the NLB's new flow, hashed to the task still live.
+            // The client's next datagram is the NLB's new flow, hashed to the task still live; the
+            // held batch goes there as soon as that task has recorded the flow.
             device.send(new DatagramPacket(new byte[] {2}, 1, a.listenerAddress("coap")));
-            deadline = System.currentTimeMillis() + 3000;
-            while (!sessions.get("coap", key).map(r -> r.owner().equals("task-a")).orElse(false)
-                    && System.currentTimeMillis() < deadline) Thread.sleep(10);
+            EgressStateResult moved = egress.handle(held);
+            assertEquals(List.of("m2/0"), moved.sent());
+            assertTrue(moved.failed().isEmpty());
+            assertEquals(a.listenerAddress("coap"), receive(device).getSocketAddress(), "from the task holding the flow now");
+
             Batches after = lookup.handle(state("m3", device.getLocalPort()));
             assertEquals("task-a", after.batches().get(0).owner(), "the stopped task is gone from routing at once");
             assertEquals(List.of("m3/0"), egress.handle(after.batches().get(0)).sent());

@@ -1,6 +1,7 @@
 package com.proxylity.packetsource.core.pipeline;
 
 import com.proxylity.packetsource.core.contract.DiscardReason;
+import com.proxylity.packetsource.core.session.Handover;
 import com.proxylity.packetsource.core.session.ListenerScopedDirectory;
 import com.proxylity.packetsource.core.session.LiveTasks;
 import com.proxylity.packetsource.core.session.PlainUdpRouting;
@@ -27,9 +28,10 @@ import java.util.Set;
  *
  * <p>With several tasks per Listener ({@link #route}), each packet also gets the task that must
  * send it (docs/architecture.md#owner-routing): a WireGuard packet the live task that owns its
- * session — a session whose task is gone is {@code SessionExpired}, its keys died with it —, a
- * plain UDP packet the live owner of the remote's live flow record. A plain UDP packet without
- * one is {@code NoFlow}: on AWS no task could send it from the Listener's address. Without
+ * session, a plain UDP packet the live owner of the remote's live flow record. When that task
+ * has just left, the packet is held ({@link Handover}) until another task takes the session or
+ * flow over; later it is {@code SessionExpired} (the keys died with the task) or {@code NoFlow}
+ * (on AWS no task could send it from the Listener's address). Without
  * owner routing ({@link #lookup}, one sender) plain UDP passes and the sender itself counts a
  * packet to a remote it has not heard within the window ({@code SentOutsideFlowWindow}).
  */
@@ -62,43 +64,58 @@ public final class LookupSessionsStage {
     public RoutedOutput route(List<ReadyPacket> packets, TaskDirectory taskDirectory) {
         Instant now = clock.instant();
         Map<String, Map<String, SessionRecord>> found = read(packets, true);
+        Map<String, List<SenderTask>> all = new LinkedHashMap<>();
         Map<String, LiveTasks> tasks = new LinkedHashMap<>();
         for (String listener : found.keySet()) {
-            LiveTasks live = LiveTasks.of(taskDirectory.tasks(listener), now);
+            List<SenderTask> records = taskDirectory.tasks(listener);
+            LiveTasks live = LiveTasks.of(records, now);
             if (live.isEmpty()) throw new NoLiveTaskException(listener);
+            all.put(listener, records);
             tasks.put(listener, live);
         }
         List<RoutedPacket> kept = new ArrayList<>();
         List<Discard> discards = new ArrayList<>();
+        List<HeldPacket> held = new ArrayList<>();
         for (ReadyPacket p : packets) {
             Map<String, SessionRecord> records = found.get(p.listener());
             LiveTasks live = tasks.get(p.listener());
             if (p.listenerType().isWireGuard()) {
                 SessionRecord s = records.get(p.peerKey());
-                Discard d = sessionCheck(p, s, now);
-                if (d != null) {
-                    discards.add(d);
+                if (s == null) {
+                    discards.add(new Discard(p.id(), DiscardReason.NoSession, "no session for this PeerKey on the Listener"));
                     continue;
                 }
                 Optional<SenderTask> owner = live.owner(s.owner());
-                if (owner.isEmpty()) {
-                    discards.add(new Discard(p.id(), DiscardReason.SessionExpired,
-                            "the task that held the peer's session is gone"));
-                } else {
+                if (owner.isPresent() && s.liveAt(now)) {
                     kept.add(new RoutedPacket(p, owner.get()));
+                    continue;
+                }
+                // Its task has just left (a stop retires the record, a crash leaves it): wait for the peer's new session.
+                Optional<Instant> until = Handover.holdUntil(s.owner(), all.get(p.listener()), now);
+                if (until.isPresent()) {
+                    held.add(new HeldPacket(p, until.get()));
+                } else {
+                    discards.add(new Discard(p.id(), DiscardReason.SessionExpired, s.liveAt(now)
+                            ? "the task that held the peer's session is gone" : "the peer's session has expired"));
                 }
             } else {
-                Optional<SenderTask> owner = PlainUdpRouting.flowKey(p.address(), p.port())
-                        .flatMap(key -> PlainUdpRouting.owner(Optional.ofNullable(records.get(key)), now, live));
-                if (owner.isEmpty()) {
+                Optional<SessionRecord> flow = PlainUdpRouting.flowKey(p.address(), p.port()).map(records::get);
+                Optional<SenderTask> owner = PlainUdpRouting.owner(flow, now, live);
+                if (owner.isPresent()) {
+                    kept.add(new RoutedPacket(p, owner.get()));
+                    continue;
+                }
+                Optional<Instant> until = flow.filter(f -> f.liveAt(now))
+                        .flatMap(f -> Handover.holdUntil(f.owner(), all.get(p.listener()), now));
+                if (until.isPresent()) {
+                    held.add(new HeldPacket(p, until.get()));
+                } else {
                     discards.add(new Discard(p.id(), DiscardReason.NoFlow,
                             "no live task holds a flow from the remote: it has not sent to the Listener within the flow window"));
-                } else {
-                    kept.add(new RoutedPacket(p, owner.get()));
                 }
             }
         }
-        return new RoutedOutput(kept, discards);
+        return new RoutedOutput(kept, discards, held);
     }
 
     /** One read per Listener: WireGuard packets' peer keys and, when routing, plain packets' flow keys. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.proxylity.packetsource.core.contract.DiscardReason;
 import com.proxylity.packetsource.core.contract.ListenerType;
+import com.proxylity.packetsource.core.session.Handover;
 import com.proxylity.packetsource.core.session.InMemorySessionDirectory;
 import com.proxylity.packetsource.core.session.InMemoryTaskDirectory;
 import com.proxylity.packetsource.core.session.PlainUdpRouting;
@@ -48,7 +49,7 @@ class OwnerRoutingTest {
     @Test
     void aWireGuardPacketGoesToTheTaskHoldingItsSessionAndNeverToADeadOne() {
         task("tunnel", "task-a", T, false);
-        task("tunnel", "task-b", T.minusSeconds(16), false); // missed three beats: dead
+        task("tunnel", "task-b", T.minusSeconds(40), false); // missed its beats, and longer ago than the handover hold
         sessions.put(new SessionRecord("tunnel", PEER_A, "198.51.100.9:40000", "task-a", T.minusSeconds(5), T.plusSeconds(175)));
         sessions.put(new SessionRecord("tunnel", PEER_B, "198.51.100.10:40000", "task-b", T.minusSeconds(5), T.plusSeconds(175)));
 
@@ -58,6 +59,45 @@ class OwnerRoutingTest {
         assertEquals("http://task-a:8080", out.packets().get(0).task().endpoint());
         assertEquals(1, out.discards().size());
         assertEquals(DiscardReason.SessionExpired, out.discards().get(0).reason(), "the keys died with task B");
+    }
+
+    @Test
+    void aPacketWhoseTaskHasJustLeftIsHeldForTheTaskThatTakesItsSessionOrFlowOver() throws Exception {
+        task("tunnel", "task-a", T, false);
+        // task-b stopped 5 s ago: its last beat said "gone now" and it retired its session.
+        tasks.announce(new SenderTask("tunnel", "task-b", "http://task-b:8080", T.minusSeconds(5), T.minusSeconds(5), true));
+        sessions.put(new SessionRecord("tunnel", PEER_B, "198.51.100.10:40000", "task-b", T.minusSeconds(60), T.minusSeconds(5)));
+        task("coap", "task-a", T, false);
+        tasks.announce(new SenderTask("coap", "task-b", "http://task-b:8080", T.minusSeconds(5), T.minusSeconds(5), true));
+        sessions.put(PlainUdpRouting.flowRecord("coap", InetAddress.getByName("198.51.100.7"), 5683, "task-b", T.minusSeconds(30)));
+
+        RoutedOutput out = stage.route(List.of(wg("m/0", PEER_B), udp("m/1", "198.51.100.7", 5683)), tasks);
+
+        assertTrue(out.packets().isEmpty());
+        assertTrue(out.discards().isEmpty(), "not lost while the peer and the client have not yet reached another task");
+        assertEquals(List.of("m/0", "m/1"), out.held().stream().map(h -> h.packet().id()).toList());
+        assertTrue(out.held().stream().allMatch(h -> h.until().equals(T.minusSeconds(5).plus(Handover.HOLD))));
+
+        // The peer's next datagram reached task-a, which initiated: its newer session replaces the record.
+        sessions.put(new SessionRecord("tunnel", PEER_B, "198.51.100.10:40000", "task-a", T, T.plusSeconds(180)));
+        sessions.put(PlainUdpRouting.flowRecord("coap", InetAddress.getByName("198.51.100.7"), 5683, "task-a", T));
+        RoutedOutput moved = stage.route(List.of(wg("m/0", PEER_B), udp("m/1", "198.51.100.7", 5683)), tasks);
+        assertEquals(Map.of("m/0", "task-a", "m/1", "task-a"), owners(moved));
+        assertTrue(moved.held().isEmpty());
+    }
+
+    @Test
+    void aHeldPacketIsDiscardedOnceTheHoldHasPassed() throws Exception {
+        Instant later = T.minusSeconds(5).plus(Handover.HOLD);
+        task("tunnel", "task-a", later, false);
+        tasks.announce(new SenderTask("tunnel", "task-b", "http://task-b:8080", T.minusSeconds(5), T.minusSeconds(5), true));
+        sessions.put(new SessionRecord("tunnel", PEER_B, "198.51.100.10:40000", "task-b", T.minusSeconds(60), T.minusSeconds(5)));
+        LookupSessionsStage atTheEnd = new LookupSessionsStage(sessions, Clock.fixed(later, ZoneOffset.UTC));
+
+        RoutedOutput out = atTheEnd.route(List.of(wg("m/0", PEER_B)), tasks);
+
+        assertTrue(out.held().isEmpty());
+        assertEquals(List.of(DiscardReason.SessionExpired), out.discards().stream().map(Discard::reason).toList());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package com.proxylity.packetsource.functions.model;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.proxylity.packetsource.core.pipeline.ReadyPacket;
 import java.util.List;
@@ -10,22 +11,37 @@ import java.util.Map;
  * from, already in the Pipe's failure shape so the failure path (a Pass state) needs no Lambda.
  *
  * @param owner the sender task the packets were routed to (owner routing), null with one sender
+ * @param holdUntil epoch millis: the packets' flows or sessions are moving from a task that has
+ *     just left (core {@code Handover}); Egress waits until then at most for the new owners, and
+ *     the batch has no endpoint yet. Null for a routed batch.
  */
 public record EgressBatch(@JsonProperty("Listener") String listener,
                           @JsonProperty("Endpoint") String endpoint,
                           @JsonProperty("Owner") String owner,
                           @JsonProperty("Packets") List<ReadyPacket> packets,
                           @JsonProperty("Records") List<ItemIdentifier> records,
-                          @JsonProperty("PublishedAt") Map<String, Long> publishedAt) {
+                          @JsonProperty("PublishedAt") Map<String, Long> publishedAt,
+                          @JsonProperty("HoldUntil") Long holdUntil) {
     public EgressBatch {
         packets = packets == null ? List.of() : packets;
         records = records == null ? List.of() : records;
         publishedAt = publishedAt == null ? Map.of() : publishedAt;
     }
 
+    /** A batch routed to {@code owner} at {@code endpoint}. */
+    public EgressBatch(String listener, String endpoint, String owner, List<ReadyPacket> packets,
+                       List<ItemIdentifier> records, Map<String, Long> publishedAt) {
+        this(listener, endpoint, owner, packets, records, publishedAt, null);
+    }
+
     /** A batch for the Listener's one sender (no owner routing). */
     public EgressBatch(String listener, String endpoint, List<ReadyPacket> packets, List<ItemIdentifier> records,
                        Map<String, Long> publishedAt) {
-        this(listener, endpoint, null, packets, records, publishedAt);
+        this(listener, endpoint, null, packets, records, publishedAt, null);
+    }
+
+    @JsonIgnore
+    public boolean held() {
+        return holdUntil != null;
     }
 }

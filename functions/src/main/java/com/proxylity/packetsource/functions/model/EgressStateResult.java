@@ -6,9 +6,10 @@ import java.util.List;
 
 /**
  * Output of the Egress Task state (one Lambda call), not the sender's per-packet
- * {@code core.egressapi.EgressResult}. The state keeps only {@code Failed} (always empty when
- * Egress returns: a batch that could not be delivered makes Egress throw, and the Catch path
- * fills it); Sent and Discards are for tests and local mode, dropped by the ResultSelector.
+ * {@code core.egressapi.EgressResult}. The state keeps only {@code Failed}: empty when a routed
+ * batch returns (one that could not be delivered makes Egress throw, and the Catch path fills
+ * it); for a held batch the records of an owner whose post failed. Sent and Discards are for
+ * tests and local mode, dropped by the ResultSelector.
  */
 public record EgressStateResult(@JsonProperty("Failed") List<ItemIdentifier> failed,
                            @JsonProperty("Sent") List<String> sent,

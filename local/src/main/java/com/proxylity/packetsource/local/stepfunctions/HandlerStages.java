@@ -8,6 +8,7 @@ import com.proxylity.packetsource.core.snsauth.EnvelopeVerifier;
 import com.proxylity.packetsource.core.session.SessionDirectory;
 import com.proxylity.packetsource.core.session.TaskDirectory;
 import com.proxylity.packetsource.functions.Egress;
+import com.proxylity.packetsource.functions.HandoverWait;
 import com.proxylity.packetsource.functions.LookupSessions;
 import com.proxylity.packetsource.functions.ReportFailures;
 import com.proxylity.packetsource.functions.Validate;
@@ -59,7 +60,8 @@ public final class HandlerStages {
                 p.confirmer(), p.rateLimiter(), new StateBudget(p.pipeBatchSize()), p.egressPolicy(), p.metrics(),
                 p.verifier())));
         stages.put("LookupSessions", adapt(new LookupSessions(p.sessions(), p.registry(), p.clock(), p.metrics(), p.tasks())));
-        stages.put("Egress", adapt(new Egress(p.transport(), p.clock(), p.metrics())));
+        stages.put("Egress", adapt(new Egress(p.transport(), p.clock(), p.metrics(),
+                p.tasks() == null ? null : new HandoverWait(p.sessions(), p.tasks(), p.clock()))));
         stages.put("ReportFailures", adapt(new ReportFailures(p.metrics())));
         return stages;
     }
