@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,7 +61,8 @@ class TaskFailoverLocalTest {
         final WireGuardKeys keys;
         final WireGuardPeer peer;
         final InnerUdpReceiver rx;
-        final Set<String> published = ConcurrentHashMap.newKeySet();
+        /** In publishing order; only the test's thread publishes. */
+        final Set<String> published = new LinkedHashSet<>();
         final Map<String, AtomicInteger> received = new ConcurrentHashMap<>();
         final Thread reader;
         volatile boolean open = true;
@@ -92,84 +94,103 @@ class TaskFailoverLocalTest {
         }
     }
 
-    @Test
-    void aKilledTasksPeerIsServedAgainByTheSurvivorAndNothingIsLostSilently() throws Exception {
-        WireGuardPeer.requireAvailable();
-        WireGuardKeys listenerKeys = WireGuardKeys.generate();
-        List<WireGuardKeys> peerKeys = new ArrayList<>();
-        for (int i = 0; i < MAX_PEERS; i++) peerKeys.add(WireGuardKeys.generate());
-        String yaml = "regions: [us-east-1]\n"
-                + "senderTasks: 2\n"
-                + "queues: {visibilityTimeoutSeconds: 1, maxReceiveCount: 100, batchSize: 10}\n"
-                + "listeners:\n"
-                + "  - {name: tunnel, protocol: wg, decapsulated: true, privateKey: \"" + listenerKeys.privateKey()
-                + "\", allowedPeers: [" + peerKeys.stream().map(k -> "\"" + k.publicKey() + "\"").collect(Collectors.joining(", "))
-                + "]}\n"
-                + "packetSources: [{topic: tunnel, listener: tunnel, formatter: utf8}]\n";
-        LocalConfig cfg = LocalConfig.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)));
-        Map<String, Client> byTask = new LinkedHashMap<>();
-        List<Client> clients = new ArrayList<>();
-        try (LocalMode local = LocalMode.start(cfg, LocalWireGuard.ports(), null);
-             SnsClient sns = SnsClient.builder().endpointOverride(local.stack().snsEndpoint()).region(Region.US_EAST_1)
-                     .credentialsProvider(Sqs.dummyCredentials()).httpClient(UrlConnectionHttpClient.create()).build()) {
+    /** Local mode with two tasks and a WireGuard Listener that admits {@link #MAX_PEERS} peers. */
+    private static final class Setup {
+        final WireGuardKeys listenerKeys = WireGuardKeys.generate();
+        final List<WireGuardKeys> peerKeys = new ArrayList<>();
+        final LocalConfig cfg;
+
+        Setup() throws Exception {
+            for (int i = 0; i < MAX_PEERS; i++) peerKeys.add(WireGuardKeys.generate());
+            String yaml = "regions: [us-east-1]\n"
+                    + "senderTasks: 2\n"
+                    + "queues: {visibilityTimeoutSeconds: 1, maxReceiveCount: 100, batchSize: 10}\n"
+                    + "listeners:\n"
+                    + "  - {name: tunnel, protocol: wg, decapsulated: true, privateKey: \"" + listenerKeys.privateKey()
+                    + "\", allowedPeers: [" + peerKeys.stream().map(k -> "\"" + k.publicKey() + "\"").collect(Collectors.joining(", "))
+                    + "]}\n"
+                    + "packetSources: [{topic: tunnel, listener: tunnel, formatter: utf8}]\n";
+            cfg = LocalConfig.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)));
+        }
+
+        /** Peers until the kernel's flow hash has given each task one (2^-5 to miss with six): task id to its peer. */
+        Map<String, Client> peersOnBothTasks(LocalMode local, List<Client> started) throws Exception {
             InetSocketAddress listener = new InetSocketAddress("127.0.0.1", local.sender().listenerPorts().get("tunnel"));
-            // Peers until the kernel's flow hash has given each task one (2^-5 to miss with six).
+            Map<String, Client> byTask = new LinkedHashMap<>();
             for (int i = 0; i < MAX_PEERS && byTask.size() < 2; i++) {
                 WireGuardPeer peer = WireGuardPeer.builder().keys(peerKeys.get(i)).peer(listenerKeys.publicKey(), listener)
                         .persistentKeepalive(Duration.ofSeconds(2)).start();
                 Client c = new Client(peerKeys.get(i), peer);
-                clients.add(c);
+                started.add(c);
                 byTask.putIfAbsent(awaitSession(local, c.keys.publicKey(), null).owner(), c);
             }
             assertEquals(2, byTask.size(), "sessions on both tasks: " + byTask.keySet());
+            return byTask;
+        }
+    }
+
+    /** One message to each of the two peers per round, numbered, published through local SNS. */
+    private static Runnable rounds(SnsClient sns, LocalConfig cfg, Client... to) {
+        AtomicLong seq = new AtomicLong();
+        return () -> {
+            for (Client c : to) {
+                String payload = "m" + seq.incrementAndGet();
+                c.published.add(payload);
+                publish(sns, cfg, c, payload);
+            }
+        };
+    }
+
+    /**
+     * Publishes a round every 100 ms until the peer has received something published from now on,
+     * then for {@code after} more; returns when that first arrival was, in nanos.
+     */
+    private static long publishUntilServed(Runnable round, Client peer, Duration after) throws InterruptedException {
+        Set<String> fromNow = ConcurrentHashMap.newKeySet();
+        long recoveredAt = -1;
+        long stopAt = Long.MAX_VALUE;
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < Math.min(stopAt, deadline)) {
+            int before = peer.published.size();
+            round.run();
+            peer.published.stream().skip(before).forEach(fromNow::add);
+            if (recoveredAt < 0 && fromNow.stream().anyMatch(peer::got)) {
+                recoveredAt = System.nanoTime();
+                stopAt = recoveredAt + after.toNanos();
+            }
+            Thread.sleep(100);
+        }
+        assertTrue(recoveredAt > 0, "the peer received nothing published after the event within " + WAIT);
+        return recoveredAt;
+    }
+
+    @Test
+    void aKilledTasksPeerIsServedAgainByTheSurvivorAndNothingIsLostSilently() throws Exception {
+        WireGuardPeer.requireAvailable();
+        Setup setup = new Setup();
+        List<Client> clients = new ArrayList<>();
+        try (LocalMode local = LocalMode.start(setup.cfg, LocalWireGuard.ports(), null);
+             SnsClient sns = sns(local)) {
+            Map<String, Client> byTask = setup.peersOnBothTasks(local, clients);
             List<String> taskIds = new ArrayList<>(byTask.keySet());
             String victimTask = taskIds.get(0);
             String survivorTask = taskIds.get(1);
             Client victim = byTask.get(victimTask);
             Client survivor = byTask.get(survivorTask);
-
-            AtomicLong seq = new AtomicLong();
-            Runnable round = () -> {
-                for (Client c : List.of(victim, survivor)) {
-                    String payload = "m" + seq.incrementAndGet();
-                    c.published.add(payload);
-                    publish(sns, cfg, c, payload);
-                }
-            };
+            Runnable round = rounds(sns, setup.cfg, victim, survivor);
             round.run();
             await(() -> victim.received.size() == 1 && survivor.received.size() == 1, "both peers served before the kill");
 
-            URI control = local.taskControl().orElseThrow();
-            assertEquals(200, post(control.resolve("/tasks/" + victimTask + "/kill")));
+            assertEquals(200, post(local.taskControl().orElseThrow().resolve("/tasks/" + victimTask + "/kill")));
             long killed = System.nanoTime();
-            Set<String> afterKill = ConcurrentHashMap.newKeySet();
-            // Keep publishing until the killed task's peer receives a packet published after the kill, then a little more.
-            long recoveredAt = -1;
-            long stopAt = Long.MAX_VALUE;
-            long deadline = killed + WAIT.toNanos();
-            while (System.nanoTime() < Math.min(stopAt, deadline)) {
-                int before = victim.published.size();
-                round.run();
-                victim.published.stream().skip(before).forEach(afterKill::add);
-                if (recoveredAt < 0 && afterKill.stream().anyMatch(victim::got)) {
-                    recoveredAt = System.nanoTime();
-                    stopAt = recoveredAt + Duration.ofSeconds(2).toNanos();
-                }
-                Thread.sleep(100);
-            }
-            assertTrue(recoveredAt > 0, "the killed task's peer received nothing published after the kill within " + WAIT);
+            long recoveredAt = publishUntilServed(round, victim, Duration.ofSeconds(2));
             System.out.printf("TaskFailoverLocalTest: %s killed; its peer received again %.1f s after the kill%n",
                     victimTask, (recoveredAt - killed) / 1e9);
 
             SessionRecord now = awaitSession(local, victim.keys.publicKey(), survivorTask);
             assertEquals(survivorTask, now.owner(), "the survivor holds the killed task's peer now");
             assertNotEquals(victimTask, now.owner());
-
-            long published = victim.published.size() + survivor.published.size();
-            await(() -> settled(local) == published, "every published entry delivered or discarded (published " + published
-                    + ", delivered " + local.metrics().total(PipelineMetrics.PACKETS_DELIVERED) + ", discarded "
-                    + local.metrics().byDimension(PipelineMetrics.PACKETS_DISCARDED) + ", failed records "
-                    + local.metrics().total(PipelineMetrics.RECORDS_FAILED) + " when the wait began)");
+            awaitSettled(local, victim, survivor);
             assertEquals(survivor.published, survivor.received.keySet(), "the survivor's own peer lost nothing");
             assertTrue(survivor.received.values().stream().allMatch(n -> n.get() == 1), "and got nothing twice");
 
@@ -185,9 +206,70 @@ class TaskFailoverLocalTest {
         }
     }
 
+    /**
+     * A rolling replacement, as ECS does it: the old task drains (beats Draining, keeps sending
+     * for its own peers), then stops as on SIGTERM. Its peer's packets published meanwhile wait
+     * for the task that takes the peer over (core Handover) and all arrive: nothing is discarded,
+     * nothing arrives twice.
+     */
+    @Test
+    void aRollingReplacementLosesNothingThatOneTaskWouldHaveSent() throws Exception {
+        WireGuardPeer.requireAvailable();
+        Setup setup = new Setup();
+        List<Client> clients = new ArrayList<>();
+        try (LocalMode local = LocalMode.start(setup.cfg, LocalWireGuard.ports(), null);
+             SnsClient sns = sns(local)) {
+            Map<String, Client> byTask = setup.peersOnBothTasks(local, clients);
+            List<String> taskIds = new ArrayList<>(byTask.keySet());
+            String oldTask = taskIds.get(0);
+            Client moving = byTask.get(oldTask);
+            Client staying = byTask.get(taskIds.get(1));
+            Runnable round = rounds(sns, setup.cfg, moving, staying);
+            URI control = local.taskControl().orElseThrow();
+
+            assertEquals(200, post(control.resolve("/tasks/" + oldTask + "/drain")));
+            long drainEnds = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            while (System.nanoTime() < drainEnds) {
+                round.run();
+                Thread.sleep(100);
+            }
+            assertEquals(200, post(control.resolve("/tasks/" + oldTask + "/stop")));
+            long stopped = System.nanoTime();
+            long servedAt = publishUntilServed(round, moving, Duration.ofSeconds(2));
+            System.out.printf("TaskFailoverLocalTest: %s replaced; its peer received again %.1f s after the stop%n",
+                    oldTask, (servedAt - stopped) / 1e9);
+
+            awaitSettled(local, moving, staying);
+            assertEquals(Map.of(), local.metrics().byDimension(PipelineMetrics.PACKETS_DISCARDED), "nothing discarded");
+            for (Client c : List.of(moving, staying)) {
+                assertEquals(c.published, c.received.keySet(), "every packet arrived");
+                assertTrue(c.received.values().stream().allMatch(n -> n.get() == 1), "none twice: " + c.received);
+            }
+        } finally {
+            for (Client c : clients) c.close();
+        }
+    }
+
+    private static SnsClient sns(LocalMode local) {
+        return SnsClient.builder().endpointOverride(local.stack().snsEndpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(Sqs.dummyCredentials()).httpClient(UrlConnectionHttpClient.create()).build();
+    }
+
+    private static void awaitSettled(LocalMode local, Client... clients) throws InterruptedException {
+        long published = 0;
+        for (Client c : clients) published += c.published.size();
+        long expected = published;
+        await(() -> settled(local) == expected, "every published entry delivered or discarded (published " + expected
+                + ", delivered " + local.metrics().total(PipelineMetrics.PACKETS_DELIVERED) + ", discarded "
+                + local.metrics().byDimension(PipelineMetrics.PACKETS_DISCARDED) + ", failed records "
+                + local.metrics().total(PipelineMetrics.RECORDS_FAILED) + " when the wait began)");
+    }
+
     /** Delivered plus discarded entries, as the pipeline's metrics count them. */
     private static long settled(LocalMode local) {
-        return local.metrics().total(PipelineMetrics.PACKETS_DELIVERED) + local.metrics().total(PipelineMetrics.PACKETS_DISCARDED);
+        // Discards are counted per reason only.
+        return local.metrics().total(PipelineMetrics.PACKETS_DELIVERED) + local.metrics().byDimension(PipelineMetrics.PACKETS_DISCARDED)
+                .values().stream().mapToLong(Long::longValue).sum();
     }
 
     private static void publish(SnsClient sns, LocalConfig cfg, Client c, String data) {
