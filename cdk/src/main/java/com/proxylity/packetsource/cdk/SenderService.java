@@ -196,6 +196,11 @@ public final class SenderService extends Construct {
                             // timeout (it announces draining meanwhile, so it takes no new ones).
                             .deregistrationDelay(Duration.seconds(120))
                             .build());
+            // At the end of the delay the NLB ends the stopping task's flows (AWS's default for UDP
+            // target groups, stated so it cannot drift): each client's or peer's next datagram then
+            // opens a flow to a live task, which takes it over (core Handover). Left open, a flow
+            // would keep pointing at the stopped task until 120 s after the remote's last datagram.
+            group.setAttribute("deregistration_delay.connection_termination.enabled", "true");
             targetGroups.put(l.name(), group);
         }
     }

@@ -529,15 +529,22 @@ class StackTest {
                     .at("/Properties/ContainerDefinitions/0");
             assertEquals(120, container.get("StopTimeout").asInt());
             for (Map.Entry<String, JsonNode> g : Templates.resources(t, "AWS::ElasticLoadBalancingV2::TargetGroup")) {
-                boolean delay = false;
+                Map<String, String> attributes = new java.util.HashMap<>();
                 for (JsonNode a : g.getValue().at("/Properties/TargetGroupAttributes")) {
-                    if (a.get("Key").asText().equals("deregistration_delay.timeout_seconds")) {
-                        assertEquals("120", a.get("Value").asText());
-                        delay = true;
-                    }
+                    attributes.put(a.get("Key").asText(), a.get("Value").asText());
                 }
-                assertTrue(delay, "a stopping task keeps its flows for the UDP idle timeout");
+                assertEquals("120", attributes.get("deregistration_delay.timeout_seconds"),
+                        "a stopping task keeps its flows for the UDP idle timeout");
+                assertEquals("true", attributes.get("deregistration_delay.connection_termination.enabled"),
+                        "then the flows move: the remote's next datagram reaches a live task");
             }
+            // Egress waits for a held batch's new owner (core Handover) within its own timeout and the state's.
+            JsonNode egress = Templates.resources(t, "AWS::Lambda::Function").stream()
+                    .map(Map.Entry::getValue).filter(f -> f.at("/Properties/Handler").asText().endsWith(".Egress::handleRequest"))
+                    .findFirst().orElseThrow().get("Properties");
+            assertEquals("on", egress.at("/Environment/Variables/PACKET_SOURCE_OWNER_ROUTING").asText());
+            assertTrue(egress.get("Timeout").asInt() >= com.proxylity.packetsource.core.session.Handover.HOLD.toSeconds() + 15,
+                    "the hold plus a post: " + egress.get("Timeout"));
             String text = Templates.json(t).toString();
             assertTrue(text.contains("PACKET_SOURCE_OWNER_ROUTING"), "LookupSessions routes by owner");
             assertTrue(text.contains("dynamodb:Query"), "LookupSessions lists a Listener's task heartbeats");
@@ -741,7 +748,9 @@ class StackTest {
     /**
      * Each pipeline function's grants on the registry tables, exactly (docs/pipeline.md,
      * "Least privilege"): LookupSessions also addresses the egress batches (the batching Batch
-     * did before the fold), so it reads Listeners; nothing else reads what it does not need.
+     * did before the fold), so it reads Listeners; Egress reads sessions and task heartbeats
+     * while a held batch waits for its new owner (core Handover); nothing else reads what it
+     * does not need.
      */
     @Test
     void eachPipelineFunctionReadsExactlyTheTablesItsWorkNeeds() {
@@ -750,7 +759,7 @@ class StackTest {
                 "Validate", Set.of(names.packetSources() + " dynamodb:GetItem", names.listeners() + " dynamodb:GetItem"),
                 "LookupSessions", Set.of(names.sessions() + " dynamodb:BatchGetItem", names.sessions() + " dynamodb:GetItem", names.sessions() + " dynamodb:Query",
                         names.listeners() + " dynamodb:GetItem"),
-                "Egress", Set.of(),
+                "Egress", Set.of(names.sessions() + " dynamodb:BatchGetItem", names.sessions() + " dynamodb:Query"),
                 "ReportFailures", Set.of());
         assertEquals(Set.copyOf(PipelineFunctions.STATES), expected.keySet());
         for (PacketSourceStack stack : Synth.stacks()) {
