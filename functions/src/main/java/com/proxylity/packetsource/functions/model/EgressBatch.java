@@ -10,22 +10,30 @@ import java.util.Map;
  * from, already in the Pipe's failure shape so the failure path (a Pass state) needs no Lambda.
  *
  * @param owner the sender task the packets were routed to (owner routing), null with one sender
+ * @param run the LookupSessions run that made the batch: every Egress attempt of this execution
+ *     sends it, the next execution another (docs/architecture.md#egress-api, "Batch identity")
  */
 public record EgressBatch(@JsonProperty("Listener") String listener,
                           @JsonProperty("Endpoint") String endpoint,
                           @JsonProperty("Owner") String owner,
                           @JsonProperty("Packets") List<ReadyPacket> packets,
                           @JsonProperty("Records") List<ItemIdentifier> records,
-                          @JsonProperty("PublishedAt") Map<String, Long> publishedAt) {
+                          @JsonProperty("PublishedAt") Map<String, Long> publishedAt,
+                          @JsonProperty("Run") String run) {
     public EgressBatch {
         packets = packets == null ? List.of() : packets;
         records = records == null ? List.of() : records;
         publishedAt = publishedAt == null ? Map.of() : publishedAt;
     }
 
-    /** A batch for the Listener's one sender (no owner routing). */
+    /** A batch for the Listener's one sender (no owner routing), outside any run. */
     public EgressBatch(String listener, String endpoint, List<ReadyPacket> packets, List<ItemIdentifier> records,
                        Map<String, Long> publishedAt) {
-        this(listener, endpoint, null, packets, records, publishedAt);
+        this(listener, endpoint, null, packets, records, publishedAt, null);
+    }
+
+    public EgressBatch(String listener, String endpoint, String owner, List<ReadyPacket> packets,
+                       List<ItemIdentifier> records, Map<String, Long> publishedAt) {
+        this(listener, endpoint, owner, packets, records, publishedAt, null);
     }
 }
