@@ -1,7 +1,5 @@
 package com.proxylity.packetsource.core.egressapi;
 
-import com.proxylity.packetsource.core.pipeline.EntryId;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -28,34 +26,78 @@ public final class BatchIdentity {
     /** The segments of {@code packets} for {@code listener}: each maximal run of one SQS record's packets. */
     public static List<EgressSegment> segments(String listener, List<EgressPacket> packets) {
         List<EgressSegment> out = new ArrayList<>();
+        MessageDigest d = sha256();
+        Scratch scratch = new Scratch();
         int start = 0;
         for (int i = 1; i <= packets.size(); i++) {
-            if (i == packets.size() || !record(packets.get(i)).equals(record(packets.get(start)))) {
-                out.add(new EgressSegment(id(listener, packets.subList(start, i)), i - start));
+            if (i == packets.size() || !sameRecord(packets.get(i).id(), packets.get(start).id())) {
+                out.add(new EgressSegment(id(d, scratch, listener, packets.subList(start, i)), i - start));
                 start = i;
             }
         }
         return out;
     }
 
-    private static String record(EgressPacket p) {
-        return p.id() == null ? "" : EntryId.messageIdOf(p.id());
+    /** Whether two entry Ids name the same SQS record, without cutting either. */
+    private static boolean sameRecord(String a, String b) {
+        if (a == null || b == null) return a == b;
+        int sa = a.lastIndexOf('/');
+        int sb = b.lastIndexOf('/');
+        int la = sa < 0 ? a.length() : sa;
+        int lb = sb < 0 ? b.length() : sb;
+        return la == lb && a.regionMatches(0, b, 0, la);
     }
 
-    static String id(String listener, List<EgressPacket> run) {
-        MessageDigest d = sha256();
-        text(d, listener);
+    static String id(MessageDigest d, Scratch scratch, String listener, List<EgressPacket> run) {
+        d.reset();
+        scratch.text(d, listener);
         for (EgressPacket p : run) {
-            text(d, p.id());
-            text(d, p.address());
-            d.update(ByteBuffer.allocate(4).putInt(p.port()).array());
-            text(d, p.peerKey());
+            scratch.text(d, p.id());
+            scratch.text(d, p.address());
+            scratch.integer(d, p.port());
+            scratch.text(d, p.peerKey());
             byte[] payload = p.payload() == null ? new byte[0] : p.payload();
-            d.update(ByteBuffer.allocate(4).putInt(payload.length).array());
+            scratch.integer(d, payload.length);
             d.update(payload);
         }
         byte[] digest = d.digest();
         return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(digest, SEGMENT_ID_BYTES));
+    }
+
+    /**
+     * Fields into the digest through one reused buffer, each length-prefixed (and a null told from
+     * an empty text), so no two different field sequences hash the same bytes.
+     */
+    static final class Scratch {
+        private final byte[] buf = new byte[256];
+
+        void integer(MessageDigest d, int v) {
+            buf[0] = (byte) (v >>> 24);
+            buf[1] = (byte) (v >>> 16);
+            buf[2] = (byte) (v >>> 8);
+            buf[3] = (byte) v;
+            d.update(buf, 0, 4);
+        }
+
+        void text(MessageDigest d, String s) {
+            d.update((byte) (s == null ? 0 : 1));
+            if (s == null) {
+                integer(d, 0);
+                return;
+            }
+            int n = s.length();
+            boolean ascii = n <= buf.length;
+            for (int i = 0; i < n && ascii; i++) ascii = s.charAt(i) < 0x80;
+            if (ascii) {
+                integer(d, n);
+                for (int i = 0; i < n; i++) buf[i] = (byte) s.charAt(i);
+                d.update(buf, 0, n);
+            } else {
+                byte[] b = s.getBytes(StandardCharsets.UTF_8);
+                integer(d, b.length);
+                d.update(b);
+            }
+        }
     }
 
     /** Whether {@code id} has the shape of a segment id (the sender checks before remembering it). */
@@ -67,13 +109,6 @@ public final class BatchIdentity {
             if (!ok) return false;
         }
         return true;
-    }
-
-    /** Length-prefixed, so no two different field sequences hash the same bytes. */
-    private static void text(MessageDigest d, String s) {
-        byte[] b = s == null ? new byte[0] : s.getBytes(StandardCharsets.UTF_8);
-        d.update(ByteBuffer.allocate(5).put((byte) (s == null ? 0 : 1)).putInt(b.length).array());
-        d.update(b);
     }
 
     private static MessageDigest sha256() {
