@@ -76,8 +76,9 @@ public final class HttpEgressTransport implements EgressTransport {
         long now = clock.millis();
         if (!request.segments().isEmpty() || request.run() != null) {
             // When this client stops waiting: the sender sends nothing that arrives later.
-            request = new EgressRequest(request.listener(), request.packets(), now + readTimeoutMs, request.run(),
-                    request.segments());
+            // Never beyond the clock window: the sender refuses such a deadline as malformed.
+            long deadline = now + Math.min(readTimeoutMs, EgressApi.CLOCK_WINDOW.toMillis());
+            request = new EgressRequest(request.listener(), request.packets(), deadline, request.run(), request.segments());
         }
         byte[] body;
         String contentType;

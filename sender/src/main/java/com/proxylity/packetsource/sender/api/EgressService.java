@@ -256,7 +256,14 @@ public final class EgressService {
             waits.add(own);
             for (BatchMemory.Entry e : earlier) if (e != null) waits.add(e.outcomes);
             return CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new)).handle((x, error) -> {
-                DiscardReason[] outcome = outcomes(segOf, startOf, earlier);
+                DiscardReason[] outcome;
+                try {
+                    outcome = outcomes(segOf, startOf, earlier);
+                } catch (RuntimeException e) {
+                    // Never leave a repeat waiting on a segment that will not settle.
+                    for (BatchMemory.Entry e2 : mine) if (e2 != null) memory.forget(e2);
+                    throw e;
+                }
                 for (int s = 0; s < segs; s++) {
                     if (mine[s] != null) {
                         int from = startOf[s];
