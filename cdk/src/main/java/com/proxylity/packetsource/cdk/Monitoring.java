@@ -129,6 +129,16 @@ public final class Monitoring extends Construct {
         for (ListenerSpec l : t.listeners()) {
             flowWindow.add(metric(NAMESPACE, "SentOutsideFlowWindow", Map.of("Service", SENDER_SERVICE, "Listener", l.name())));
         }
+        // What left, by the sender's own count, beside what the pipeline says it delivered: after
+        // retries they agree (docs/pipeline.md, "Delivery guarantee per failure").
+        List<IMetric> whatLeft = new ArrayList<>(List.of(
+                metric(NAMESPACE, "PacketsDelivered", Map.of("Service", "packet-source")).with(label("PacketsDelivered (pipeline)"))));
+        List<IMetric> repeats = new ArrayList<>();
+        for (ListenerSpec l : t.listeners()) {
+            Map<String, String> dims = Map.of("Service", SENDER_SERVICE, "Listener", l.name());
+            whatLeft.add(metric(NAMESPACE, "Sent", dims).with(label("Sent by the sender: " + l.name())));
+            repeats.add(metric(NAMESPACE, "RepeatsSuppressed", dims).with(label(l.name())));
+        }
         Map<String, String> pipe = Map.of("PipeName", t.pipeName());
         List<IMetric> pipeOutcomes = new ArrayList<>();
         for (String m : List.of("Invocations", "ExecutionFailed", "ExecutionPartiallyFailed", "ExecutionThrottled",
@@ -175,7 +185,9 @@ public final class Monitoring extends Construct {
                                 graph("Sender health", List.of(t.sender().service().metricCpuUtilization(avg()),
                                         t.sender().service().metricMemoryUtilization(avg())))),
                         List.of(graph("NLB UDP flows", flows),
-                                graph("Sent to a remote outside the 120 s flow window", flowWindow))))
+                                graph("Sent to a remote outside the 120 s flow window", flowWindow)),
+                        List.of(graph("Delivered vs datagrams the sender sent", whatLeft),
+                                graph("Repeated batches answered without sending (packets)", repeats))))
                 .build();
     }
 

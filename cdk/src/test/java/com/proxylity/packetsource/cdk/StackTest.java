@@ -642,7 +642,8 @@ class StackTest {
             for (String m : List.of("\"AWS/EventBridge/Pipes\",\"ExecutionFailed\"", "\"ExecutionThrottled\"", "\"ExecutionTimeout\"",
                     "\"TargetStageFailed\"", "\"AWS/States\",\"ExecutionsSucceeded\"", "\"ExecutionsFailed\"", "\"ExecutionsTimedOut\"",
                     "\"AWS/NetworkELB\",\"ActiveFlowCount_UDP\"", "\"NewFlowCount_UDP\"", "\"PublishToEgressLatency\"",
-                    "\"SentOutsideFlowWindow\"")) {
+                    "\"SentOutsideFlowWindow\"", "\"RepeatsSuppressed\"", "\"label\":\"PacketsDelivered (pipeline)\"",
+                    "\"label\":\"Sent by the sender: ")) {
                 assertTrue(b.contains(m), "dashboard shows " + m);
             }
             for (String fn : List.of("Validate", "LookupSessions", "Egress", "ReportFailures", "PacketSourceResource")) {

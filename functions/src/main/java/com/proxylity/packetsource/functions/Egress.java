@@ -1,6 +1,8 @@
 package com.proxylity.packetsource.functions;
 
 import com.proxylity.packetsource.core.contract.DiscardReason;
+import com.proxylity.packetsource.core.egressapi.BatchIdentity;
+import com.proxylity.packetsource.core.egressapi.EgressSegment;
 import com.proxylity.packetsource.core.egressapi.EgressOutcome;
 import com.proxylity.packetsource.core.egressapi.EgressPacket;
 import com.proxylity.packetsource.core.egressapi.EgressRequest;
@@ -95,7 +97,7 @@ public final class Egress extends StageHandler<EgressBatch, EgressStateResult> {
             List<ItemIdentifier> ids = records.stream().map(ItemIdentifier::new).toList();
             try {
                 EgressStateResult one = post(new EgressBatch(batch.listener(), endpoints.get(owner), owner, packets, ids,
-                        batch.publishedAt()));
+                        batch.publishedAt(), batch.run()));
                 sent.addAll(one.sent());
                 discards.addAll(one.discards());
             } catch (RuntimeException e) {
@@ -114,8 +116,11 @@ public final class Egress extends StageHandler<EgressBatch, EgressStateResult> {
         }
         PipelineMetrics.Tally tally = metrics.tally();
         EgressResponse response;
+        // Each record's packets under their identity: a repeat is answered by the sender, not sent.
+        List<EgressSegment> segments = BatchIdentity.segments(batch.listener(), packets);
         try {
-            response = transport.post(batch.endpoint(), new EgressRequest(batch.listener(), packets));
+            response = transport.post(batch.endpoint(),
+                    new EgressRequest(batch.listener(), packets, null, batch.run(), segments));
         } catch (RuntimeException e) {
             tally.count(PipelineMetrics.EGRESS_FAILURES, 1).flush();
             LOG.warn("egress failed listener={} packets={} error={}", batch.listener(), packets.size(),
@@ -127,19 +132,30 @@ public final class Egress extends StageHandler<EgressBatch, EgressStateResult> {
         for (var r : response.results()) {
             if (r != null && r.id() != null) byId.put(r.id(), r);
         }
+        Set<String> repeated = repeatedIds(packets, segments, response);
         List<String> sent = new ArrayList<>();
         List<Discard> discards = new ArrayList<>();
         Set<String> deliveredMessages = new LinkedHashSet<>();
+        int counted = 0;
         for (EgressPacket p : packets) {
             var r = byId.get(p.id());
+            // A repeat of another execution's segment: its outcome was counted by the Egress that got it first.
+            boolean count = !repeated.contains(p.id());
             if (r == null) {
                 // The sender must answer every packet; one it skipped is counted, not lost.
-                discards.add(new Discard(p.id(), DiscardReason.SendError, "no result from the sender"));
+                Discard d = new Discard(p.id(), DiscardReason.SendError, "no result from the sender");
+                discards.add(d);
+                tally.discard(d.reason()).explain(d, null, batch.listener());
             } else if (r.outcome() == EgressOutcome.Sent) {
                 sent.add(p.id());
-                deliveredMessages.add(EntryId.messageIdOf(p.id()));
+                if (count) {
+                    counted++;
+                    deliveredMessages.add(EntryId.messageIdOf(p.id()));
+                }
             } else {
-                discards.add(new Discard(p.id(), r.reason(), "discarded by the sender"));
+                Discard d = new Discard(p.id(), r.reason(), "discarded by the sender");
+                discards.add(d);
+                if (count) tally.discard(d.reason()).explain(d, null, batch.listener());
             }
         }
         long now = clock.millis();
@@ -147,11 +163,23 @@ public final class Egress extends StageHandler<EgressBatch, EgressStateResult> {
             Long published = batch.publishedAt().get(m);
             if (published != null) tally.sample(PipelineMetrics.PUBLISH_TO_EGRESS_LATENCY, Math.max(0, now - published));
         }
-        tally.count(PipelineMetrics.PACKETS_DELIVERED, sent.size());
-        for (Discard d : discards) tally.discard(d.reason()).explain(d, null, batch.listener());
+        tally.count(PipelineMetrics.PACKETS_DELIVERED, counted);
         tally.flush();
-        LOG.info("egress listener={} owner={} packets={} sent={} discarded={}", batch.listener(), batch.owner(), packets.size(),
-                sent.size(), discards.size());
+        LOG.info("egress listener={} owner={} packets={} sent={} discarded={} repeated={}", batch.listener(), batch.owner(),
+                packets.size(), sent.size(), discards.size(), repeated.size());
         return new EgressStateResult(List.of(), sent, discards);
+    }
+
+    /** The packet Ids of the segments the sender answered as repeats of another run; indexes it names outside the request are ignored. */
+    private static Set<String> repeatedIds(List<EgressPacket> packets, List<EgressSegment> segments, EgressResponse response) {
+        if (response.repeated().isEmpty()) return Set.of();
+        int[] start = new int[segments.size() + 1];
+        for (int s = 0; s < segments.size(); s++) start[s + 1] = start[s] + segments.get(s).packets();
+        Set<String> out = new java.util.HashSet<>();
+        for (Integer s : response.repeated()) {
+            if (s == null || s < 0 || s >= segments.size()) continue;
+            for (int i = start[s]; i < start[s + 1]; i++) out.add(packets.get(i).id());
+        }
+        return out;
     }
 }

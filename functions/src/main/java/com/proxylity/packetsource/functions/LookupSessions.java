@@ -50,6 +50,8 @@ import java.util.Set;
  * SenderEndpoint is not used (docs/architecture.md#owner-routing).
  */
 public final class LookupSessions extends StageHandler<PacketsState, Batches> {
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
     private final LookupSessionsStage stage;
     private final BatchStage batching = new BatchStage();
     private final Registry registry;
@@ -77,7 +79,10 @@ public final class LookupSessions extends StageHandler<PacketsState, Batches> {
 
     @Override
     public Batches handle(PacketsState input) {
-        if (tasks != null) return routed(input);
+        // Fresh per invocation: a retry of this state made nothing yet, and the next execution
+        // of a redelivered record is another run.
+        String run = newRun();
+        if (tasks != null) return routed(input, run);
         PacketsOutput out;
         try {
             out = stage.lookup(input.packets());
@@ -90,12 +95,18 @@ public final class LookupSessions extends StageHandler<PacketsState, Batches> {
         List<EgressBatch> batches = new ArrayList<>();
         for (PacketBatch b : batching.batch(out.packets())) {
             batches.add(egressBatch(b, null, endpoints.computeIfAbsent(b.listener(), this::endpointOf),
-                    input.publishedAt(), tally));
+                    input.publishedAt(), tally, run));
         }
         return finish(input, batches, out.discards(), tally);
     }
 
-    private Batches routed(PacketsState input) {
+    private static String newRun() {
+        byte[] b = new byte[16];
+        RANDOM.nextBytes(b);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    private Batches routed(PacketsState input, String run) {
         RoutedOutput out;
         try {
             out = stage.route(input.packets(), tasks);
@@ -117,7 +128,7 @@ public final class LookupSessions extends StageHandler<PacketsState, Batches> {
         groups.forEach((key, packets) -> {
             SenderTask t = taskOf.get(key);
             for (PacketBatch b : batching.batch(packets)) {
-                batches.add(egressBatch(b, t.id(), t.endpoint(), input.publishedAt(), tally));
+                batches.add(egressBatch(b, t.id(), t.endpoint(), input.publishedAt(), tally, run));
             }
         });
         // Packets whose task has just left wait in Egress for the new owner: one batch per Listener and deadline.
@@ -130,8 +141,9 @@ public final class LookupSessions extends StageHandler<PacketsState, Batches> {
         }
         held.forEach((key, packets) -> {
             for (PacketBatch b : batching.batch(packets)) {
-                EgressBatch e = egressBatch(b, null, null, input.publishedAt(), tally);
-                batches.add(new EgressBatch(e.listener(), null, null, e.packets(), e.records(), e.publishedAt(), until.get(key)));
+                EgressBatch e = egressBatch(b, null, null, input.publishedAt(), tally, run);
+                batches.add(new EgressBatch(e.listener(), null, null, e.packets(), e.records(), e.publishedAt(), run,
+                        until.get(key)));
             }
         });
         return finish(input, batches, out.discards(), tally);
@@ -151,7 +163,8 @@ public final class LookupSessions extends StageHandler<PacketsState, Batches> {
     }
 
     private static EgressBatch egressBatch(PacketBatch b, String owner, String endpoint,
-                                           Map<String, Long> publishedAtByMessage, PipelineMetrics.Tally tally) {
+                                           Map<String, Long> publishedAtByMessage, PipelineMetrics.Tally tally,
+                                           String run) {
         Set<String> records = new LinkedHashSet<>();
         Map<String, Long> publishedAt = new LinkedHashMap<>();
         for (ReadyPacket p : b.packets()) {
@@ -162,7 +175,7 @@ public final class LookupSessions extends StageHandler<PacketsState, Batches> {
         }
         tally.sample(PipelineMetrics.EGRESS_BATCH_SIZE, b.packets().size());
         return new EgressBatch(b.listener(), endpoint, owner, b.packets(),
-                records.stream().map(ItemIdentifier::new).toList(), publishedAt);
+                records.stream().map(ItemIdentifier::new).toList(), publishedAt, run);
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.proxylity.packetsource.core.egressapi.BatchIdentity;
 import com.proxylity.packetsource.core.egressapi.EgressApi;
 import com.proxylity.packetsource.core.egressapi.EgressBinary;
 import com.proxylity.packetsource.core.egressapi.EgressPacket;
@@ -19,6 +20,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
@@ -108,6 +111,33 @@ class HttpEgressTransportTest {
             assertThrows(EgressRejectedException.class,
                     () -> t.post("http://127.0.0.1:" + s.getAddress().getPort(), request("m/0")));
             assertEquals(1, ports.size(), "one request, the redirect not followed");
+        } finally {
+            s.stop(0);
+        }
+    }
+
+    /** The deadline Egress signs is its own give-up time, capped at the clock window; a 408 (arrived too late) is retried. */
+    @Test
+    void aBatchCarriesItsDeadlineInTheSignedBodyAndA408IsRetried() throws Exception {
+        List<Long> deadlines = new CopyOnWriteArrayList<>();
+        HttpServer s = server(new CopyOnWriteArrayList<>(), body -> {
+            try {
+                deadlines.add(EgressBinary.readRequest(body).deadline());
+            } catch (IOException e) {
+                deadlines.add(-1L);
+            }
+            return new Answer(408, EgressApi.CONTENT_TYPE, "{\"Error\":\"PastDeadline\"}".getBytes());
+        });
+        try {
+            Clock fixed = Clock.fixed(Instant.ofEpochMilli(1_800_000_000_000L), ZoneOffset.UTC);
+            String url = "http://127.0.0.1:" + s.getAddress().getPort();
+            List<EgressPacket> ps = request("m/0").packets();
+            EgressRequest withIdentity = new EgressRequest("coap", ps, null, "run-1", BatchIdentity.segments("coap", ps));
+            assertThrows(SenderUnavailableException.class,
+                    () -> new HttpEgressTransport(KEY, fixed, Duration.ofSeconds(5)).post(url, withIdentity));
+            assertThrows(SenderUnavailableException.class,
+                    () -> new HttpEgressTransport(KEY, fixed, Duration.ofSeconds(60)).post(url, withIdentity));
+            assertEquals(List.of(1_800_000_005_000L, 1_800_000_000_000L + EgressApi.CLOCK_WINDOW.toMillis()), deadlines);
         } finally {
             s.stop(0);
         }

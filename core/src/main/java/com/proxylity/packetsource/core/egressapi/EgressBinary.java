@@ -19,15 +19,19 @@ import java.util.List;
  * bytes, as for JSON. See docs/sender.md, "Binary batch framing".
  *
  * <pre>
- * request  := "PSEB" version=1 u8  listenerLen u8  listener[listenerLen] (UTF-8, 1..255 bytes)
- *             count u16  packet[count]            -- nothing may follow the last packet
+ * request  := "PSEB" version u8 (1 or 2)  listenerLen u8  listener[listenerLen] (UTF-8, 1..255 bytes)
+ *             [identity, version 2 only]  count u16  packet[count]   -- nothing may follow the last packet
+ * identity := deadline u64 (epoch millis)  runLen u8 (0 = none, else 1..64) run (ASCII)
+ *             segCount u16  segment[segCount]
+ * segment  := idLen u8 (22) id (ASCII base64url)  packets u16 (1..)   -- the segments cover the packets
  * packet   := idLen u8 (1..255)  id (UTF-8)
  *             addrLen u8 (0..45) address (ASCII IP literal, checked by the sender per packet)
  *             port u16
  *             keyLen u8 (0 = none, else 1..64) peerKey (ASCII base64; WireGuard only)
  *             payloadLen u16  payload
- * response := "PSER" version=1 u8  count u16  code u8 [count]   -- in request order;
+ * response := "PSER" version u8 (1 or 2)  count u16  code u8 [count]   -- in request order;
  *             code 0 = Sent, else the DiscardReason with that code (see {@link #code})
+ *             [version 2 only: repeatedCount u16  segmentIndex u16 [repeatedCount]]
  * </pre>
  *
  * <p>Text fields stay text so a packet is judged exactly as its JSON twin is (the same
@@ -38,6 +42,9 @@ public final class EgressBinary {
     public static final String REQUEST_TYPE = "application/vnd.proxylity.egress-batch.v1";
     public static final String RESPONSE_TYPE = "application/vnd.proxylity.egress-results.v1";
     public static final int VERSION = 1;
+    /** The version with a deadline and batch identity (written whenever a request carries them). */
+    public static final int VERSION_IDENTITY = 2;
+    public static final int MAX_RUN_BYTES = 64;
     private static final int REQUEST_MAGIC = 0x50534542; // "PSEB"
     private static final int RESPONSE_MAGIC = 0x50534552; // "PSER"
     public static final int MAX_ADDRESS_BYTES = 45; // longest IPv6 literal with an embedded IPv4 tail
@@ -99,10 +106,30 @@ public final class EgressBinary {
             if (payload == null || payload.length > 0xFFFF) throw new IllegalArgumentException("payload missing or over 65535 bytes");
             size += 1 + id.length + 1 + address.length + 2 + 1 + key.length + 2 + payload.length;
         }
+        boolean identity = request.deadline() != null || request.run() != null || !request.segments().isEmpty();
+        byte[] run = text(request.run(), 0, MAX_RUN_BYTES, "run");
+        byte[][] segIds = new byte[request.segments().size()][];
+        if (identity) {
+            if (segIds.length > 0xFFFF) throw new IllegalArgumentException("more than 65535 segments");
+            size += 8 + 1 + run.length + 2;
+            for (int i = 0; i < segIds.length; i++) {
+                EgressSegment seg = request.segments().get(i);
+                segIds[i] = text(seg.id(), 1, 255, "segment id");
+                if (seg.packets() < 1 || seg.packets() > 0xFFFF) throw new IllegalArgumentException("segment size out of range");
+                size += 1 + segIds[i].length + 2;
+            }
+        }
         if (size > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("batch too large for one body");
         ByteBuffer out = ByteBuffer.allocate((int) size);
-        out.putInt(REQUEST_MAGIC).put((byte) VERSION).put((byte) listener.length).put(listener)
-                .putShort((short) packets.size());
+        out.putInt(REQUEST_MAGIC).put((byte) (identity ? VERSION_IDENTITY : VERSION)).put((byte) listener.length).put(listener);
+        if (identity) {
+            out.putLong(request.deadline() == null ? 0 : request.deadline()).put((byte) run.length).put(run)
+                    .putShort((short) segIds.length);
+            for (int i = 0; i < segIds.length; i++) {
+                out.put((byte) segIds[i].length).put(segIds[i]).putShort((short) request.segments().get(i).packets());
+            }
+        }
+        out.putShort((short) packets.size());
         for (int i = 0; i < packets.size(); i++) {
             EgressPacket p = packets.get(i);
             out.put((byte) texts[3 * i].length).put(texts[3 * i])
@@ -125,6 +152,13 @@ public final class EgressBinary {
         /** First, once: the Listener and how many packets follow (bounded by the body's length). */
         void listener(String name, int packets);
 
+        /**
+         * Version 2 only, after {@link #listener} and before the packets: the deadline (null when
+         * 0), the run (null when absent) and the segments as sent (checked by
+         * {@link EgressRequest#identityWellFormed} on the whole request, not here).
+         */
+        default void identity(Long deadline, String run, List<EgressSegment> segments) { }
+
         /** Each packet in order; {@code peerKey} is null when absent. */
         void packet(String id, String address, int port, String peerKey, byte[] body, int payloadOffset,
                     int payloadLength);
@@ -138,6 +172,7 @@ public final class EgressBinary {
     public static EgressRequest readRequest(byte[] body, int offset, int length) throws MalformedBatchException {
         String[] listener = new String[1];
         ArrayList<EgressPacket> packets = new ArrayList<>();
+        Object[] identity = new Object[3];
         readRequest(body, offset, length, new RequestSink() {
             @Override
             public void listener(String name, int count) {
@@ -146,22 +181,50 @@ public final class EgressBinary {
             }
 
             @Override
+            public void identity(Long deadline, String run, List<EgressSegment> segments) {
+                identity[0] = deadline;
+                identity[1] = run;
+                identity[2] = segments;
+            }
+
+            @Override
             public void packet(String id, String address, int port, String peerKey, byte[] b, int off, int len) {
                 packets.add(new EgressPacket(id, address, port, peerKey, Arrays.copyOfRange(b, off, off + len)));
             }
         });
-        return new EgressRequest(listener[0], packets);
+        @SuppressWarnings("unchecked")
+        List<EgressSegment> segments = (List<EgressSegment>) identity[2];
+        return new EgressRequest(listener[0], packets, (Long) identity[0], (String) identity[1], segments);
     }
 
     /** Reads {@code body[offset, offset+length)} into {@code sink}: exactly one request, nothing after it. */
     public static void readRequest(byte[] body, int offset, int length, RequestSink sink) throws MalformedBatchException {
         Reader r = new Reader(body, offset, length);
         if (r.u32() != REQUEST_MAGIC) throw new MalformedBatchException("not an egress batch");
-        if (r.u8() != VERSION) throw new MalformedBatchException("unsupported version");
+        int version = r.u8();
+        if (version != VERSION && version != VERSION_IDENTITY) throw new MalformedBatchException("unsupported version");
         String listener = r.utf8(r.u8(), 1);
+        Long deadline = null;
+        String run = null;
+        List<EgressSegment> segments = List.of();
+        if (version == VERSION_IDENTITY) {
+            long d = r.u64();
+            deadline = d == 0 ? null : d;
+            String runText = r.ascii(r.u8(), MAX_RUN_BYTES);
+            run = runText.isEmpty() ? null : runText;
+            int segCount = r.u16();
+            if ((long) segCount * 4 > r.remaining()) throw new MalformedBatchException("truncated");
+            List<EgressSegment> segs = new ArrayList<>(segCount);
+            for (int i = 0; i < segCount; i++) {
+                String id = r.ascii(r.u8(), BatchIdentity.SEGMENT_ID_CHARS);
+                segs.add(new EgressSegment(id, r.u16()));
+            }
+            segments = segs;
+        }
         int count = r.u16();
         if ((long) count * MIN_PACKET_BYTES > r.remaining()) throw new MalformedBatchException("truncated");
         sink.listener(listener, count);
+        if (version == VERSION_IDENTITY) sink.identity(deadline, run, segments);
         for (int i = 0; i < count; i++) {
             String id = r.utf8(r.u8(), 1);
             String address = r.ascii(r.u8(), MAX_ADDRESS_BYTES);
@@ -174,21 +237,30 @@ public final class EgressBinary {
         if (r.remaining() != 0) throw new MalformedBatchException("bytes after the last packet");
     }
 
+    /** Version 1, or version 2 when some segment was answered as a repeat (only ever to a version-2 request). */
     public static byte[] writeResponse(EgressResponse response) {
         int n = response.results().size();
-        byte[] out = new byte[7 + n];
+        List<Integer> repeated = response.repeated();
+        boolean v2 = !repeated.isEmpty();
+        byte[] out = new byte[7 + n + (v2 ? 2 + 2 * repeated.size() : 0)];
         ByteBuffer b = ByteBuffer.wrap(out);
-        b.putInt(RESPONSE_MAGIC).put((byte) VERSION).putShort((short) n);
+        b.putInt(RESPONSE_MAGIC).put((byte) (v2 ? VERSION_IDENTITY : VERSION)).putShort((short) n);
         for (EgressResult r : response.results()) b.put((byte) code(r.reason()));
+        if (v2) {
+            b.putShort((short) repeated.size());
+            for (int i : repeated) b.putShort((short) i);
+        }
         return out;
     }
 
     /** Reads an answer to {@code request}: its ids, in its order, with the answer's outcomes. */
     public static EgressResponse readResponse(byte[] body, EgressRequest request) throws MalformedBatchException {
         Reader r = new Reader(body, 0, body.length);
-        if (r.u32() != RESPONSE_MAGIC || r.u8() != VERSION) throw new MalformedBatchException("not an egress answer");
+        if (r.u32() != RESPONSE_MAGIC) throw new MalformedBatchException("not an egress answer");
+        int version = r.u8();
+        if (version != VERSION && version != VERSION_IDENTITY) throw new MalformedBatchException("not an egress answer");
         int n = r.u16();
-        if (n != request.packets().size() || r.remaining() != n) {
+        if (n != request.packets().size() || (version == VERSION ? r.remaining() != n : r.remaining() < n + 2)) {
             throw new MalformedBatchException("answer does not match the request");
         }
         List<EgressResult> results = new ArrayList<>(n);
@@ -203,7 +275,17 @@ public final class EgressBinary {
                 throw new MalformedBatchException("unknown outcome code");
             }
         }
-        return new EgressResponse(results);
+        List<Integer> repeated = new ArrayList<>();
+        if (version == VERSION_IDENTITY) {
+            int m = r.u16();
+            if (r.remaining() != 2 * m) throw new MalformedBatchException("answer does not match the request");
+            for (int i = 0; i < m; i++) {
+                int seg = r.u16();
+                if (seg >= request.segments().size()) throw new MalformedBatchException("answer names no segment of the request");
+                repeated.add(seg);
+            }
+        }
+        return new EgressResponse(results, repeated);
     }
 
     /** The wire code of an outcome: 0 for Sent (null reason). */
@@ -250,6 +332,14 @@ public final class EgressBinary {
             need(2);
             int v = ((b[pos] & 0xFF) << 8) | (b[pos + 1] & 0xFF);
             pos += 2;
+            return v;
+        }
+
+        long u64() throws MalformedBatchException {
+            need(8);
+            long v = ByteBuffer.wrap(b, pos, 8).getLong();
+            pos += 8;
+            if (v < 0) throw new MalformedBatchException("deadline out of range");
             return v;
         }
 

@@ -83,6 +83,7 @@ public final class EgressJson {
         }
         EgressRequest r = MAPPER.readValue(body, offset, length, EgressRequest.class);
         if (r == null) throw new JsonProcessingException("empty request") {};
+        if (!r.identityWellFormed()) throw new JsonProcessingException("segments or run malformed") {};
         return r;
     }
 

@@ -38,15 +38,35 @@ public final class BatchStage {
         byListener.forEach((listener, list) -> {
             List<ReadyPacket> current = new ArrayList<>();
             long bytes = 0;
-            for (ReadyPacket p : list) {
-                long size = estimate(p);
-                if (!current.isEmpty() && (current.size() >= maxPackets || bytes + size > maxJsonBytes)) {
+            int start = 0;
+            while (start < list.size()) {
+                // One record's packets (a run of one messageId) go into one batch whenever they
+                // fit in one, so how a record is batched never depends on its neighbours: a
+                // redelivered record makes the same segments (docs/pipeline.md, "Batches and records").
+                int end = start + 1;
+                String record = EntryId.messageIdOf(list.get(start).id());
+                long recordBytes = estimate(list.get(start));
+                while (end < list.size() && EntryId.messageIdOf(list.get(end).id()).equals(record)) {
+                    recordBytes += estimate(list.get(end++));
+                }
+                int count = end - start;
+                if (!current.isEmpty() && (current.size() + count > maxPackets || bytes + recordBytes > maxJsonBytes)) {
                     out.add(new PacketBatch(listener, current));
                     current = new ArrayList<>();
                     bytes = 0;
                 }
-                current.add(p);
-                bytes += size;
+                for (ReadyPacket p : list.subList(start, end)) {
+                    long size = estimate(p);
+                    // Only a record larger than a whole batch is cut, from its own first packet on.
+                    if (!current.isEmpty() && (current.size() >= maxPackets || bytes + size > maxJsonBytes)) {
+                        out.add(new PacketBatch(listener, current));
+                        current = new ArrayList<>();
+                        bytes = 0;
+                    }
+                    current.add(p);
+                    bytes += size;
+                }
+                start = end;
             }
             if (!current.isEmpty()) out.add(new PacketBatch(listener, current));
         });

@@ -70,6 +70,27 @@ class StagesTest {
         assertTrue(new BatchStage().batch(List.of()).isEmpty());
     }
 
+    @Test
+    void aRecordIsNeverCutByItsNeighboursSoItsBatchIsTheSameWhenRedeliveredAlone() {
+        // Three records of 60 packets, batches of 100: a record that does not fit starts a new batch.
+        List<ReadyPacket> in = new ArrayList<>();
+        for (String m : List.of("a", "b", "c")) {
+            for (int i = 0; i < 60; i++) in.add(packet(m + "/" + i, "l", ListenerType.UDP, null, 10));
+        }
+        List<PacketBatch> out = new BatchStage(100, 1_000_000).batch(in);
+        assertEquals(List.of(60, 60, 60), out.stream().map(b -> b.packets().size()).toList());
+        // Record b redelivered alone makes exactly the batch it travelled in before.
+        assertEquals(out.get(1).packets(), new BatchStage(100, 1_000_000).batch(in.subList(60, 120)).get(0).packets());
+        // Small records still share a batch.
+        assertEquals(1, new BatchStage(100, 1_000_000).batch(List.of(packet("x/0", "l", ListenerType.UDP, null, 10),
+                packet("y/0", "l", ListenerType.UDP, null, 10))).size());
+        // A record larger than a batch is cut from its own first packet, whatever precedes it.
+        List<ReadyPacket> huge = new ArrayList<>(in.subList(0, 10));
+        for (int i = 0; i < 150; i++) huge.add(packet("h/" + i, "l", ListenerType.UDP, null, 10));
+        assertEquals(List.of(10, 100, 50), new BatchStage(100, 1_000_000).batch(huge).stream()
+                .map(b -> b.packets().size()).toList());
+    }
+
     static InMemoryRegistry registry() {
         return new InMemoryRegistry()
                 .put(new Listener("udp", ListenerType.UDP, 5683, List.of(), null, null))

@@ -22,8 +22,9 @@ import java.time.Duration;
 
 /**
  * The egress API over HTTP/1.1: the body signed with HMAC-SHA256 (core {@link EgressSigner}), a
- * fresh nonce per attempt. Status mapping decides retries: 200 is read; 401 (key rotation, clock
- * skew), 429 and 5xx, and no answer at all are {@link SenderUnavailableException} (retried); any
+ * fresh nonce per attempt. A request with batch identity carries its deadline (the signing time
+ * plus the read timeout). Status mapping decides retries: 200 is read; 401 (key rotation, clock
+ * skew), 408 (it arrived past its deadline, nothing was sent), 429 and 5xx, and no answer at all are {@link SenderUnavailableException} (retried); any
  * other status is {@link EgressRejectedException} (not retried: the same bytes would be refused
  * again).
  *
@@ -72,6 +73,13 @@ public final class HttpEgressTransport implements EgressTransport {
 
     @Override
     public EgressResponse post(String endpoint, EgressRequest request) {
+        long now = clock.millis();
+        if (!request.segments().isEmpty() || request.run() != null) {
+            // When this client stops waiting: the sender sends nothing that arrives later.
+            // Never beyond the clock window: the sender refuses such a deadline as malformed.
+            long deadline = now + Math.min(readTimeoutMs, EgressApi.CLOCK_WINDOW.toMillis());
+            request = new EgressRequest(request.listener(), request.packets(), deadline, request.run(), request.segments());
+        }
         byte[] body;
         String contentType;
         try {
@@ -84,7 +92,7 @@ public final class HttpEgressTransport implements EgressTransport {
         if (body.length > EgressApi.MAX_BODY_BYTES) {
             throw new EgressRejectedException("egress request of " + body.length + " bytes exceeds the API limit");
         }
-        SignedHeaders h = signer.sign(body, clock.millis());
+        SignedHeaders h = signer.sign(body, now);
         HttpURLConnection c = null;
         int status;
         byte[] answer;
@@ -126,7 +134,7 @@ public final class HttpEgressTransport implements EgressTransport {
                 throw new EgressRejectedException("sender answer is not an egress response");
             }
         }
-        if (status == 401 || status == 429 || status >= 500) {
+        if (status == 401 || status == 408 || status == 429 || status >= 500) {
             throw new SenderUnavailableException("sender answered " + status, null);
         }
         throw new EgressRejectedException("sender refused the request with " + status);

@@ -11,6 +11,8 @@ import java.util.Map;
  * from, already in the Pipe's failure shape so the failure path (a Pass state) needs no Lambda.
  *
  * @param owner the sender task the packets were routed to (owner routing), null with one sender
+ * @param run the LookupSessions run that made the batch: every Egress attempt of this execution
+ *     sends it, the next execution another (docs/architecture.md#egress-api, "Batch identity")
  * @param holdUntil epoch millis: the packets' flows or sessions are moving from a task that has
  *     just left (core {@code Handover}); Egress waits until then at most for the new owners, and
  *     the batch has no endpoint yet. Null for a routed batch.
@@ -21,6 +23,7 @@ public record EgressBatch(@JsonProperty("Listener") String listener,
                           @JsonProperty("Packets") List<ReadyPacket> packets,
                           @JsonProperty("Records") List<ItemIdentifier> records,
                           @JsonProperty("PublishedAt") Map<String, Long> publishedAt,
+                          @JsonProperty("Run") String run,
                           @JsonProperty("HoldUntil") Long holdUntil) {
     public EgressBatch {
         packets = packets == null ? List.of() : packets;
@@ -28,16 +31,21 @@ public record EgressBatch(@JsonProperty("Listener") String listener,
         publishedAt = publishedAt == null ? Map.of() : publishedAt;
     }
 
-    /** A batch routed to {@code owner} at {@code endpoint}. */
+    /** A routed batch of a run. */
     public EgressBatch(String listener, String endpoint, String owner, List<ReadyPacket> packets,
-                       List<ItemIdentifier> records, Map<String, Long> publishedAt) {
-        this(listener, endpoint, owner, packets, records, publishedAt, null);
+                       List<ItemIdentifier> records, Map<String, Long> publishedAt, String run) {
+        this(listener, endpoint, owner, packets, records, publishedAt, run, null);
     }
 
-    /** A batch for the Listener's one sender (no owner routing). */
+    /** A batch for the Listener's one sender (no owner routing), outside any run. */
     public EgressBatch(String listener, String endpoint, List<ReadyPacket> packets, List<ItemIdentifier> records,
                        Map<String, Long> publishedAt) {
-        this(listener, endpoint, null, packets, records, publishedAt, null);
+        this(listener, endpoint, null, packets, records, publishedAt, null, null);
+    }
+
+    public EgressBatch(String listener, String endpoint, String owner, List<ReadyPacket> packets,
+                       List<ItemIdentifier> records, Map<String, Long> publishedAt) {
+        this(listener, endpoint, owner, packets, records, publishedAt, null, null);
     }
 
     @JsonIgnore

@@ -27,6 +27,11 @@ final class BinaryBatch implements EgressBinary.RequestSink {
     }
 
     @Override
+    public void identity(Long deadline, String run, java.util.List<com.proxylity.packetsource.core.egressapi.EgressSegment> segments) {
+        if (batch != null) batch.identity(deadline, run, segments);
+    }
+
+    @Override
     public void packet(String id, String address, int port, String peerKey, byte[] body, int payloadOffset,
                        int payloadLength) {
         if (batch != null) batch.add(id, address, port, peerKey, body, payloadOffset, payloadLength);

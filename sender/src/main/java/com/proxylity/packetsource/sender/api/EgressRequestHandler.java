@@ -305,6 +305,12 @@ final class EgressRequestHandler extends ChannelInboundHandlerAdapter {
             finish(ctx, unknownListener());
             return;
         }
+        if (!batch.get().identityWellFormed()) {
+            releaseBody();
+            s.reporter().rejected("BadRequest", remote(ctx));
+            finish(ctx, response(HttpResponseStatus.BAD_REQUEST, "{\"Error\":\"MalformedRequest\"}"));
+            return;
+        }
         // The body now belongs to the batch: a next request on this connection gets its own. It
         // is freed only when no datagram can read it any more; should submit fail by a bug, the
         // buffer leaks rather than let a queued datagram read memory handed to someone else.
@@ -312,15 +318,20 @@ final class EgressRequestHandler extends ChannelInboundHandlerAdapter {
         long heldBytes = reserved;
         body = null;
         reserved = 0;
-        batch.get().payloadsReleased().whenComplete((x, e) -> release(held, heldBytes));
         CompletableFuture<EgressResponse> sent;
         try {
-            sent = batch.get().submit();
+            sent = batch.get().submit(signedTimestamp(), s.clock().getAsLong());
+        } catch (EgressService.PastDeadlineException e) {
+            release(held, heldBytes); // refused before anything was queued
+            finish(ctx, pastDeadline(ctx, e));
+            return;
         } catch (RuntimeException e) {
             LOG.error("egress-request-failed", e);
             finish(ctx, internalError());
             return;
         }
+        // Only now: the packets are queued at submit, so what they read is known from here on.
+        batch.get().payloadsReleased().whenComplete((x, e) -> release(held, heldBytes));
         answerWhenSent(ctx, sent, true);
     }
 
@@ -328,9 +339,12 @@ final class EgressRequestHandler extends ChannelInboundHandlerAdapter {
     private void dispatch(ChannelHandlerContext ctx, EgressRequest parsed) {
         CompletableFuture<EgressResponse> sent;
         try {
-            sent = s.service().sendAsync(parsed);
+            sent = s.service().sendAsync(parsed, signedTimestamp(), s.clock().getAsLong());
         } catch (EgressService.UnknownListenerException e) {
             finish(ctx, unknownListener());
+            return;
+        } catch (EgressService.PastDeadlineException e) {
+            finish(ctx, pastDeadline(ctx, e));
             return;
         } catch (RuntimeException e) {
             LOG.error("egress-request-failed", e);
@@ -456,6 +470,21 @@ final class EgressRequestHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // Connection resets and the like: nothing to answer, nothing worth a line per event.
         ctx.close();
+    }
+
+    /** The verified request's X-PS-Timestamp (the verifier accepted it as a decimal number). */
+    private long signedTimestamp() {
+        return Long.parseLong(request.headers().get(EgressApi.HEADER_TIMESTAMP));
+    }
+
+    /**
+     * A request its client stopped waiting for is not sent (408: the client, if it still exists,
+     * retries with a new deadline); a deadline outside the signature window is malformed (400).
+     */
+    private FullHttpResponse pastDeadline(ChannelHandlerContext ctx, EgressService.PastDeadlineException e) {
+        s.reporter().rejected(e.malformed() ? "BadRequest" : "PastDeadline", remote(ctx));
+        return e.malformed() ? response(HttpResponseStatus.BAD_REQUEST, "{\"Error\":\"MalformedRequest\"}")
+                : response(HttpResponseStatus.REQUEST_TIMEOUT, "{\"Error\":\"PastDeadline\"}");
     }
 
     private static FullHttpResponse unknownListener() {

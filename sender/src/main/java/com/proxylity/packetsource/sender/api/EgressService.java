@@ -4,7 +4,10 @@ import com.proxylity.packetsource.core.contract.DiscardReason;
 import com.proxylity.packetsource.core.contract.ListenerType;
 import com.proxylity.packetsource.core.egresspolicy.EgressPolicy;
 import com.proxylity.packetsource.core.egresspolicy.IpLiteral;
+import com.proxylity.packetsource.core.egressapi.EgressApi;
+import com.proxylity.packetsource.core.egressapi.EgressDeadline;
 import com.proxylity.packetsource.core.egressapi.EgressPacket;
+import com.proxylity.packetsource.core.egressapi.EgressSegment;
 import com.proxylity.packetsource.core.egressapi.EgressRequest;
 import com.proxylity.packetsource.core.egressapi.EgressResponse;
 import com.proxylity.packetsource.core.egressapi.EgressResult;
@@ -14,8 +17,11 @@ import com.proxylity.packetsource.sender.net.Outbound;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -38,13 +44,32 @@ public final class EgressService {
     private final Map<String, SenderMetrics> metrics;
     private final EgressPolicy policy;
     private final Duration sendTimeout;
+    private final BatchMemory memory;
+
+    /** Thrown when a request arrives past its deadline (nothing is sent) or its deadline breaks the rule. */
+    public static final class PastDeadlineException extends Exception {
+        private final boolean malformed;
+
+        PastDeadlineException(boolean malformed) {
+            super(malformed ? "deadline outside the signature window" : "past its deadline");
+            this.malformed = malformed;
+        }
+
+        public boolean malformed() { return malformed; }
+    }
 
     public EgressService(Map<String, ListenerSocket> sockets, Map<String, SenderMetrics> metrics,
                          EgressPolicy policy, Duration sendTimeout) {
+        this(sockets, metrics, policy, sendTimeout, new BatchMemory());
+    }
+
+    EgressService(Map<String, ListenerSocket> sockets, Map<String, SenderMetrics> metrics,
+                  EgressPolicy policy, Duration sendTimeout, BatchMemory memory) {
         this.sockets = sockets;
         this.metrics = metrics;
         this.policy = policy;
         this.sendTimeout = sendTimeout;
+        this.memory = memory;
     }
 
     /**
@@ -55,7 +80,22 @@ public final class EgressService {
      * Listener's loop and back — no handler thread to wake twice per request.
      */
     public CompletableFuture<EgressResponse> sendAsync(EgressRequest request) throws UnknownListenerException {
+        try {
+            return sendAsync(request, Long.MIN_VALUE, 0);
+        } catch (PastDeadlineException e) {
+            throw new IllegalStateException(e); // no timestamp: the deadline is not checked
+        }
+    }
+
+    /**
+     * As {@link #sendAsync(EgressRequest)}, refusing a request whose deadline is past at
+     * {@code nowMillis} (judged with the request's verified {@code timestampMillis};
+     * {@code Long.MIN_VALUE}: not checked) before anything is remembered, counted or sent.
+     */
+    public CompletableFuture<EgressResponse> sendAsync(EgressRequest request, long timestampMillis, long nowMillis)
+            throws UnknownListenerException, PastDeadlineException {
         Batch b = batch(request.listener(), request.packets().size());
+        b.identity(request.deadline(), request.run(), request.segments());
         for (EgressPacket p : request.packets()) {
             if (p == null) {
                 b.add(null, null, 0, null, null, 0, 0);
@@ -64,7 +104,7 @@ public final class EgressService {
                 b.add(p.id(), p.address(), p.port(), p.peerKey(), payload, 0, payload == null ? 0 : payload.length);
             }
         }
-        return b.submit();
+        return b.submit(timestampMillis, nowMillis);
     }
 
     /** A batch for {@code listener} of up to {@code packets} packets, filled with {@link Batch#add}. */
@@ -89,7 +129,16 @@ public final class EgressService {
         private final DiscardReason[] refused;
         private final int[] slotOf;
         private final Outbound out;
+        /** Per packet that passed the checks: where and what to send, queued only at submit. */
+        private final InetSocketAddress[] dest;
+        private final String[] keys;
+        private final byte[][] payloads;
+        private final int[] offsets;
+        private final int[] lengths;
         private int n;
+        private Long deadline;
+        private String run;
+        private List<EgressSegment> segments = List.of();
 
         private Batch(ListenerSocket socket, SenderMetrics m, int capacity) {
             this.socket = socket;
@@ -100,6 +149,23 @@ public final class EgressService {
             slotOf = new int[capacity];
             out = new Outbound(capacity);
             out.endpointPolicy(policy);
+            dest = new InetSocketAddress[capacity];
+            keys = new String[capacity];
+            payloads = new byte[capacity][];
+            offsets = new int[capacity];
+            lengths = new int[capacity];
+        }
+
+        /** The request's deadline, run and segments (docs/architecture.md#egress-api), before the packets. */
+        public void identity(Long deadline, String run, List<EgressSegment> segments) {
+            this.deadline = deadline;
+            this.run = run;
+            this.segments = segments == null ? List.of() : segments;
+        }
+
+        /** The identity fields as {@link EgressRequest#identityWellFormed} judges them, once every packet is added. */
+        public boolean identityWellFormed() {
+            return EgressRequest.identityWellFormed(n, run, segments);
         }
 
         /** Adds one packet; {@code payload} null means none (MalformedMessage). */
@@ -121,50 +187,141 @@ public final class EgressService {
             if (reason != null) {
                 refused[i] = reason;
             } else {
-                InetSocketAddress dest = type.isWireGuard() ? null : new InetSocketAddress(addr, port);
-                slotOf[i] = out.add(dest, peerKey, payload, offset, length);
+                dest[i] = type.isWireGuard() ? null : new InetSocketAddress(addr, port);
+                keys[i] = peerKey;
+                payloads[i] = payload;
+                offsets[i] = offset;
+                lengths[i] = length;
             }
         }
 
-        /** Counts the refusals, queues the rest; the answer as {@link #sendAsync} describes. */
+        /** As {@link #submit(long, long)} without the deadline check. */
         public CompletableFuture<EgressResponse> submit() {
-            for (int i = 0; i < n; i++) if (refused[i] != null) m.discarded(refused[i]);
-            if (out.size() == 0) return CompletableFuture.completedFuture(answer());
-            socket.submit(out);
-            // On a copy: the timeout must not complete the Outbound's own future.
-            return out.done().copy()
-                    .completeOnTimeout(null, sendTimeout.toNanos(), TimeUnit.NANOSECONDS)
-                    .thenApply(x -> {
-                        // Not expected (the kernel takes or refuses datagrams quickly): what is
-                        // still unsettled is reported as SendError rather than holding the caller.
-                        if (!out.done().isDone()) out.expireOpen();
-                        return answer();
-                    });
+            try {
+                return submit(Long.MIN_VALUE, 0);
+            } catch (PastDeadlineException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /**
+         * Refuses the whole request when it is past its deadline; else claims each segment
+         * (one memory operation per segment), counts the refusals and queues the packets of the
+         * segments claimed now. A segment taken before is neither queued nor counted again: its
+         * packets get the outcome they got then, once that is settled. The answer as
+         * {@link #sendAsync} describes.
+         */
+        public CompletableFuture<EgressResponse> submit(long timestampMillis, long nowMillis) throws PastDeadlineException {
+            if (timestampMillis != Long.MIN_VALUE) {
+                EgressDeadline.Verdict v = EgressDeadline.check(timestampMillis, deadline, nowMillis,
+                        EgressApi.CLOCK_WINDOW.toMillis());
+                if (v != EgressDeadline.Verdict.Ok) throw new PastDeadlineException(v == EgressDeadline.Verdict.Malformed);
+            }
+            int segs = segments.size();
+            BatchMemory.Entry[] earlier = new BatchMemory.Entry[segs];
+            BatchMemory.Entry[] mine = new BatchMemory.Entry[segs];
+            int[] segOf = new int[n];
+            int[] startOf = new int[segs];
+            for (int s = 0, i = 0; s < segs; s++) {
+                startOf[s] = i;
+                for (int k = 0; k < segments.get(s).packets() && i < n; k++) segOf[i++] = s;
+                earlier[s] = memory.claim(segments.get(s).id(), run, mine, s);
+            }
+            int suppressed = 0;
+            try {
+                for (int i = 0; i < n; i++) {
+                    if (segs > 0 && earlier[segOf[i]] != null) {
+                        suppressed++;
+                    } else if (refused[i] != null) {
+                        m.discarded(refused[i]);
+                    } else {
+                        slotOf[i] = out.add(dest[i], keys[i], payloads[i], offsets[i], lengths[i]);
+                    }
+                }
+                if (out.size() > 0) socket.submit(out);
+            } catch (RuntimeException e) {
+                for (BatchMemory.Entry e2 : mine) if (e2 != null) memory.forget(e2);
+                throw e;
+            }
+            if (suppressed > 0) m.repeatsSuppressed(suppressed);
+            CompletableFuture<?> own = out.size() == 0 ? CompletableFuture.completedFuture(null)
+                    // On a copy: the timeout must not complete the Outbound's own future.
+                    : out.done().copy().completeOnTimeout(null, sendTimeout.toNanos(), TimeUnit.NANOSECONDS)
+                            .thenRun(() -> {
+                                // Not expected (the kernel takes or refuses datagrams quickly): what is
+                                // still unsettled is reported as SendError rather than holding the caller.
+                                if (!out.done().isDone()) out.expireOpen();
+                            });
+            List<CompletableFuture<?>> waits = new ArrayList<>();
+            waits.add(own);
+            for (BatchMemory.Entry e : earlier) if (e != null) waits.add(e.outcomes);
+            return CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new)).handle((x, error) -> {
+                DiscardReason[] outcome;
+                try {
+                    outcome = outcomes(segOf, startOf, earlier);
+                } catch (RuntimeException e) {
+                    // Never leave a repeat waiting on a segment that will not settle.
+                    for (BatchMemory.Entry e2 : mine) if (e2 != null) memory.forget(e2);
+                    throw e;
+                }
+                for (int s = 0; s < segs; s++) {
+                    if (mine[s] != null) {
+                        int from = startOf[s];
+                        BatchMemory.settle(mine[s], Arrays.copyOfRange(outcome, from, Math.min(n, from + segments.get(s).packets())));
+                    }
+                }
+                List<Integer> repeated = new ArrayList<>();
+                for (int s = 0; s < segs; s++) {
+                    // A repeat of this run's own earlier attempt is answered as new: that attempt's
+                    // answer was lost (its Egress threw), so nothing counted it yet.
+                    if (earlier[s] != null && !Objects.equals(earlier[s].run, run)) repeated.add(s);
+                }
+                return answer(outcome, repeated);
+            });
+        }
+
+        /** Each packet's outcome: from this send, or from the earlier segment (SendError if that failed unsent). */
+        private DiscardReason[] outcomes(int[] segOf, int[] startOf, BatchMemory.Entry[] earlier) {
+            DiscardReason[] out2 = new DiscardReason[n];
+            for (int i = 0; i < n; i++) {
+                BatchMemory.Entry e = segments.isEmpty() ? null : earlier[segOf[i]];
+                if (e != null) {
+                    DiscardReason[] first = e.outcomes.isCompletedExceptionally() ? null : e.outcomes.getNow(null);
+                    int at = i - startOf[segOf[i]];
+                    out2[i] = first == null || at >= first.length ? DiscardReason.SendError : first[at];
+                } else {
+                    out2[i] = slotOf[i] < 0 ? refused[i] : out.outcome(slotOf[i]);
+                }
+            }
+            return out2;
         }
 
         /**
          * Completes once no payload is read any more: every queued datagram is in the kernel or
-         * failed. Later than the answer when the send timeout answered first.
+         * failed. Later than the answer when the send timeout answered first. Meaningful only after
+         * {@link #submit}, which is when packets are queued.
          */
         public CompletableFuture<Void> payloadsReleased() {
             return out.size() == 0 ? CompletableFuture.completedFuture(null) : out.done().copy();
         }
 
-        private EgressResponse answer() {
+        private EgressResponse answer(DiscardReason[] outcome, List<Integer> repeated) {
             EgressResult[] results = new EgressResult[n];
             int sent = 0;
             for (int i = 0; i < n; i++) {
-                DiscardReason r = slotOf[i] < 0 ? refused[i] : out.outcome(slotOf[i]);
-                if (r == null) {
-                    results[i] = EgressResult.sent(ids[i]);
-                    sent++;
-                } else {
-                    results[i] = EgressResult.discarded(ids[i], r);
-                    if (slotOf[i] >= 0) m.discarded(r);
+                DiscardReason r = outcome[i];
+                results[i] = r == null ? EgressResult.sent(ids[i]) : EgressResult.discarded(ids[i], r);
+                if (slotOf[i] >= 0) {
+                    // Only what this request queued counts: the sender's Sent is datagrams that left.
+                    if (r == null) {
+                        sent++;
+                    } else {
+                        m.discarded(r);
+                    }
                 }
             }
             m.sent(sent);
-            return new EgressResponse(Arrays.asList(results));
+            return new EgressResponse(Arrays.asList(results), repeated);
         }
     }
 

@@ -20,6 +20,8 @@ import java.util.function.LongSupplier;
 public final class EmfWriter {
     /** Packets sent to a remote not heard from within the NLB's 120 s UDP flow window (dimension Listener). */
     public static final String SENT_OUTSIDE_FLOW_WINDOW = "SentOutsideFlowWindow";
+    /** Packets of a repeated segment answered from memory, not sent again (dimension Listener). */
+    public static final String REPEATS_SUPPRESSED = "RepeatsSuppressed";
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final String namespace;
@@ -42,6 +44,7 @@ public final class EmfWriter {
         long dropped = m.inboundDropped.sumThenReset();
         long wg = m.inboundWireGuard.sumThenReset();
         long outside = m.outsideFlowWindow.sumThenReset();
+        long repeats = m.repeatsSuppressed.sumThenReset();
         List<Double> batches = m.drainBatchSizes();
         List<Double> latencies = m.drainSendLatencies();
         List<Map<String, String>> defs = new ArrayList<>();
@@ -49,6 +52,7 @@ public final class EmfWriter {
         if (dropped > 0) { values.put("InboundDropped", dropped); defs.add(def("InboundDropped", "Count")); }
         if (wg > 0) { values.put("InboundWireGuard", wg); defs.add(def("InboundWireGuard", "Count")); }
         if (outside > 0) { values.put(SENT_OUTSIDE_FLOW_WINDOW, outside); defs.add(def(SENT_OUTSIDE_FLOW_WINDOW, "Count")); }
+        if (repeats > 0) { values.put(REPEATS_SUPPRESSED, repeats); defs.add(def(REPEATS_SUPPRESSED, "Count")); }
         if (!batches.isEmpty()) { values.put("BatchSize", batches); defs.add(def("BatchSize", "Count")); }
         if (!latencies.isEmpty()) { values.put("SendLatency", latencies); defs.add(def("SendLatency", "Microseconds")); }
         if (!defs.isEmpty()) {

@@ -21,6 +21,7 @@ public final class SenderMetrics {
     final LongAdder sent = new LongAdder();
     final Map<DiscardReason, LongAdder> discarded = new EnumMap<>(DiscardReason.class);
     final LongAdder inboundDropped = new LongAdder();
+    final LongAdder repeatsSuppressed = new LongAdder();
     final LongAdder outsideFlowWindow = new LongAdder();
     final LongAdder inboundWireGuard = new LongAdder();
     final Map<InboundDrop, LongAdder> inboundRejected = new EnumMap<>(InboundDrop.class);
@@ -38,6 +39,11 @@ public final class SenderMetrics {
     public void discarded(DiscardReason reason) { discarded.get(reason).increment(); }
 
     public void inboundDropped() { inboundDropped.increment(); }
+
+    /** Packets of a segment taken before, answered with their first outcome and not sent again. */
+    public void repeatsSuppressed(int n) { repeatsSuppressed.add(n); }
+
+    public long repeatsSuppressedTotal() { return repeatsSuppressed.sum(); }
 
     /** A packet sent to a remote this Listener had not heard from within the NLB's flow window. */
     public void sentOutsideFlowWindow() { outsideFlowWindow.increment(); }
