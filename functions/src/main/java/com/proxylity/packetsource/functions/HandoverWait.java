@@ -76,7 +76,8 @@ public final class HandoverWait {
             }
             Duration left = Duration.between(now, until);
             try {
-                sleeper.sleep(left.isNegative() || left.compareTo(POLL) > 0 ? POLL : left);
+                // Never a zero sleep: at the deadline itself the directory may still say "held".
+                sleeper.sleep(left.isNegative() || left.isZero() || left.compareTo(POLL) > 0 ? POLL : left);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new TransientException("interrupted while waiting for a handover", e);

@@ -19,12 +19,14 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Egress's wait for the new owner of a held batch, on a clock the wait itself moves: it ends as
  * soon as the peer's new session is recorded, and it never outlasts the hold (the packet is then
  * the discard LookupSessions would have made).
  */
+@Timeout(30) // a wait that never ends is the failure this guards against, not a timing assertion
 class HandoverWaitTest {
     private static final Instant T = Instant.parse("2026-12-06T12:00:00Z");
     private static final String PEER = "P".repeat(43) + "=";
