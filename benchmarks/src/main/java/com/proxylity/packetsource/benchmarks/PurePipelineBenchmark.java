@@ -9,7 +9,10 @@ import com.proxylity.packetsource.core.contract.MessageSchema;
 import com.proxylity.packetsource.core.egresspolicy.DefaultEgressPolicy;
 import com.proxylity.packetsource.core.frame.InnerFrame;
 import com.proxylity.packetsource.core.pipeline.FormatStage;
+import com.proxylity.packetsource.core.pipeline.AdmitStage;
 import com.proxylity.packetsource.core.pipeline.PurePipeline;
+import com.proxylity.packetsource.core.pipeline.RateLimiter;
+import com.proxylity.packetsource.core.pipeline.StateBudget;
 import com.proxylity.packetsource.core.pipeline.SqsRecord;
 import com.proxylity.packetsource.core.pipeline.ValidateOutput;
 import com.proxylity.packetsource.core.pipeline.ValidateStage;
@@ -73,7 +76,9 @@ public class PurePipelineBenchmark {
         validate = new ValidateStage(registry, "us-west-2", Clock.systemUTC(), new MessageSchema(),
                 BenchSigning.verifier());
         format = new FormatStage(DefaultEgressPolicy.standard());
-        pipeline = new PurePipeline(validate, format);
+        // The share of a one-message batch: at the deployed share a 100-entry message is refused whole,
+        // and the benchmark is about formatting every entry.
+        pipeline = new PurePipeline(validate, new AdmitStage(new StateBudget(1), RateLimiter.UNLIMITED), format);
         byte[] payload = new byte[100];
         for (int i = 0; i < payload.length; i++) payload[i] = (byte) i;
         batch = new ArrayList<>();

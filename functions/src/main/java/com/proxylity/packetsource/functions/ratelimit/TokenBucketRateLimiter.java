@@ -1,5 +1,6 @@
 package com.proxylity.packetsource.functions.ratelimit;
 
+import com.proxylity.packetsource.core.pipeline.RateLimiter;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
