@@ -177,7 +177,7 @@ public final class DryRunCommand implements Callable<Integer> {
     }
 
     private static void printPacket(PrintWriter out, ReadyPacket p) {
-        String what = p.listenerType() == ListenerType.UDP ? "UDP payload" : "inner IP packet";
+        String what = p.listenerType().isWireGuard() ? "inner IP packet" : "UDP payload";
         String peer = p.peerKey() == null ? "" : " peer " + p.peerKey();
         out.printf("  %s  Sent  %d bytes %s to %s%s%s%n", p.id(), p.payload().length, what,
                 p.address().indexOf(':') >= 0 ? "[" + p.address() + "]" : p.address(), ":" + p.port(), peer);
