@@ -89,7 +89,7 @@ public final class DryRunCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         if (formatter != null && Formatters.byName(formatter).isEmpty()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "unknown formatter: " + formatter
-                    + " (base64, hex, utf8, ascii, coap)");
+                    + " (" + String.join(", ", Formatters.names()) + ")");
         }
         if (pipeBatchSize < 1 || pipeBatchSize > DeploymentNumbers.PIPE_BATCH_SIZE_MAX) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--pipe-batch-size must be 1-"
