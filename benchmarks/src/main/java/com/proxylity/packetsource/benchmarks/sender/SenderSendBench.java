@@ -102,8 +102,8 @@ public final class SenderSendBench {
                 if (multi > 1) senderPath(dest, size, 2, multi);
                 if (multi > 1) senderPathInline(dest, size, 2, multi);
                 jdkChannel(dest, size, 1);
-                // The API path has far more code to compile (HTTP on both sides, HMAC, framing): profiled,
-                // C2 still took 18 % of the process's CPU 14 s in and under 2 % after 30 s. Measure
+                // The API path has far more code to compile (HTTP on both sides, HMAC, framing), and the
+                // JIT is still busy with it long after the other paths settle (BENCHMARKS.md). Measure
                 // the steady state a long-running sender is in, not its first half-minute.
                 if (api) egressApi(dest, size, size == sizes[0] ? 25 : 5);
                 for (int r = 1; r <= rounds; r++) {
