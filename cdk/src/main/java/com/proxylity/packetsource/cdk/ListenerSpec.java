@@ -3,6 +3,7 @@ package com.proxylity.packetsource.cdk;
 import com.proxylity.packetsource.core.contract.ListenerType;
 import java.util.List;
 import java.util.regex.Pattern;
+import java.util.Locale;
 
 /**
  * A Listener as the app's configuration declares it (context {@code listeners}).
@@ -63,6 +64,6 @@ public record ListenerSpec(String name, String protocol, boolean decapsulated, i
 
     /** Environment variable the ECS task injects the private key as. */
     public String privateKeyEnv() {
-        return "PS_WG_KEY_" + name.toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+        return "PS_WG_KEY_" + name.toUpperCase(Locale.ROOT).replace('-', '_');
     }
 }

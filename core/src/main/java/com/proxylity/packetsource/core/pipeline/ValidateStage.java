@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Objects;
 
 /**
  * The Validate state: SQS records to validated entries. Message-level problems give one discard
@@ -56,7 +57,7 @@ public final class ValidateStage {
         this.region = region;
         this.clock = clock;
         this.schema = schema;
-        this.verifier = java.util.Objects.requireNonNull(verifier, "verifier");
+        this.verifier = Objects.requireNonNull(verifier, "verifier");
     }
 
     /**

@@ -5,6 +5,7 @@ import com.proxylity.packetsource.core.wireguard.SealResult;
 import com.proxylity.packetsource.sender.wg.WireGuardPort;
 import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
+import java.util.Objects;
 
 /**
  * WireGuard: the payload is an inner IP packet, sealed for the peer's session and sent to the
@@ -14,7 +15,7 @@ class WireGuardEncoder implements OutboundEncoder {
     private final WireGuardPort wireGuard;
 
     WireGuardEncoder(WireGuardPort wireGuard) {
-        this.wireGuard = java.util.Objects.requireNonNull(wireGuard, "a WireGuard Listener needs its engine");
+        this.wireGuard = Objects.requireNonNull(wireGuard, "a WireGuard Listener needs its engine");
     }
 
     @Override
