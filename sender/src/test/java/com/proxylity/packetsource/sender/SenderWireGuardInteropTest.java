@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A signed egress batch for a {@code wg-decap} Listener reaches a real wireguard-go peer through
- * the tunnel, sent to the session's authenticated endpoint (contract 2), and the handshake is
+ * the tunnel, sent to the session's authenticated endpoint (docs/architecture.md#authenticated-endpoint), and the handshake is
  * published to the session directory. Needs root and wireguard-go (skipped otherwise, unless
  * PACKET_SOURCE_REQUIRE_INTEROP=1).
  */

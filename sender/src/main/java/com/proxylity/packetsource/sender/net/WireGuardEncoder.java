@@ -9,7 +9,7 @@ import java.util.Objects;
 
 /**
  * WireGuard: the payload is an inner IP packet, sealed for the peer's session and sent to the
- * session's authenticated endpoint (contract 2), which must pass the sender's egress rule too.
+ * session's authenticated endpoint (docs/architecture.md#authenticated-endpoint), which must pass the sender's egress rule too.
  */
 class WireGuardEncoder implements OutboundEncoder {
     private final WireGuardPort wireGuard;
