@@ -34,6 +34,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
+import com.proxylity.packetsource.core.testing.Await;
 
 /**
  * Local mode with two sender tasks on one Listener port: the kernel hashes each client's flow to
@@ -142,8 +143,6 @@ class SeveralSenderTasksTest {
     }
 
     private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (!condition.getAsBoolean() && System.currentTimeMillis() < deadline) Thread.sleep(50);
-        assertTrue(condition.getAsBoolean(), "condition not met in time");
+        Await.until("the awaited state", condition);
     }
 }
