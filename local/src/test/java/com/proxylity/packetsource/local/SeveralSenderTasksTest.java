@@ -109,13 +109,8 @@ class SeveralSenderTasksTest {
         String key = PlainUdpRouting.flowKey(client.getLocalAddress(), client.getLocalPort());
         Optional<SessionRecord> before = local.sessions().get("udp1", key);
         client.send(new DatagramPacket(new byte[] {1}, 1, listener));
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (System.currentTimeMillis() < deadline) {
-            Optional<SessionRecord> r = local.sessions().get("udp1", key);
-            if (r.isPresent() && !r.equals(before)) return r.get();
-            Thread.sleep(10);
-        }
-        throw new AssertionError("no task recorded the flow of " + key);
+        return Await.value("a task records the flow of " + key,
+                () -> local.sessions().get("udp1", key).filter(r -> !Optional.of(r).equals(before)));
     }
 
     private static void publish(SnsClient sns, LocalConfig cfg, String data, DatagramSocket to) {
