@@ -121,6 +121,24 @@ class ArchitectureMapTest {
         assertEquals(Set.of(), missing, "Class.member names in docs/architecture.md that are not in their class");
     }
 
+    /** Test methods listed after their class: {@code `SomeTest` (`oneCase`, `another`)}. */
+    @Test
+    void everyTestMethodListedAfterItsClassIsInIt() {
+        Pattern list = Pattern.compile("`([A-Z]\\w*Test)`\\s*\\(((?:\\s*`[a-z]\\w*`\\s*,?)+)\\s*\\)");
+        Set<String> missing = new TreeSet<>();
+        Matcher m = list.matcher(doc);
+        while (m.find()) {
+            String text = FILES.get(m.group(1));
+            Matcher each = Pattern.compile("`([a-z]\\w*)`").matcher(m.group(2));
+            while (each.find()) {
+                if (text == null || !Pattern.compile("\\b" + each.group(1) + "\\b").matcher(text).find()) {
+                    missing.add(m.group(1) + "." + each.group(1));
+                }
+            }
+        }
+        assertEquals(Set.of(), missing, "test methods named in docs/architecture.md that are not in their class");
+    }
+
     /** A JDK class the document names (e.g. {@code InetAddress.getByName}, named as what not to call). */
     private static boolean jdkHas(String cls, String member) {
         Class<?> c = jdkClass(cls);
