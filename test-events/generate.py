@@ -542,10 +542,10 @@ e.message("missing-inner", T_DECAP, [
 e.write()
 
 manifest = {
-    "description": "Expected outcome of the pure core (Validate + Format) per test-events file and entry. "
+    "description": "Expected outcome of the pure core (Validate + Admit + Format, with the state budget of a Pipe batch size of 1 and no rate limit) per test-events file and entry. "
                    "Sent = ready to send with exactly these bytes (PayloadHex, or PayloadLength + PayloadSha256 above 4096 bytes; WireGuard packets still need a live session). Denied addresses are those of the default egress policy (no allow-list). "
                    "Message-level discards have the SQS messageId as Id; entries have <messageId>/<index>. "
-                   "dryRunOutcomes: what `packet-source dry-run --listener-type T --listener-families A --region R [--formatter F]` shows "
+                   "dryRunOutcomes: what `packet-source dry-run --pipe-batch-size 1 --listener-type T --listener-families A --region R [--formatter F]` shows "
                    "where it differs (the dry run accepts every topic as a registered, enabled source without max age, "
                    "and verifies no SNS signatures).",
     "registry": REGISTRY,

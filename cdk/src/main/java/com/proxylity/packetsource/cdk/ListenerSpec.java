@@ -1,7 +1,9 @@
 package com.proxylity.packetsource.cdk;
 
+import com.proxylity.packetsource.core.contract.ListenerType;
 import java.util.List;
 import java.util.regex.Pattern;
+import java.util.Locale;
 
 /**
  * A Listener as the app's configuration declares it (context {@code listeners}).
@@ -31,24 +33,28 @@ public record ListenerSpec(String name, String protocol, boolean decapsulated, i
         if (name == null || !NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("listener name must be 1-32 of a-z 0-9 - : " + name);
         }
-        if (!"udp".equals(protocol) && !"wg".equals(protocol)) {
-            throw new IllegalArgumentException("listener " + name + ": protocol must be udp or wg");
-        }
-        if (decapsulated && !"wg".equals(protocol)) {
-            throw new IllegalArgumentException("listener " + name + ": decapsulated needs protocol wg");
+        try {
+            ListenerType.of(protocol, decapsulated);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("listener " + name + ": " + e.getMessage());
         }
         // 1024+: the sender runs as a non-root user and cannot bind lower ports (NLB maps them 1:1).
         if (port < 1024 || port > 65_535) throw new IllegalArgumentException("listener " + name + ": port must be 1024-65535");
         if (port == SenderPorts.EGRESS_API) throw new IllegalArgumentException("listener " + name + ": port is the egress API's");
     }
 
-    /** The sender's Listener type: udp, wg or wg-decap. */
+    /** The Listener's type, from its protocol and DecapsulatedDelivery. */
+    public ListenerType type() {
+        return ListenerType.of(protocol, decapsulated);
+    }
+
+    /** The sender's Listener type: its wire name. */
     public String senderType() {
-        return "udp".equals(protocol) ? "udp" : decapsulated ? "wg-decap" : "wg";
+        return type().wireName();
     }
 
     public boolean wireGuard() {
-        return "wg".equals(protocol);
+        return type().isWireGuard();
     }
 
     /** Secrets Manager name of a WireGuard Listener's private key (created by the operator, docs/deployment.md). */
@@ -58,6 +64,6 @@ public record ListenerSpec(String name, String protocol, boolean decapsulated, i
 
     /** Environment variable the ECS task injects the private key as. */
     public String privateKeyEnv() {
-        return "PS_WG_KEY_" + name.toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+        return "PS_WG_KEY_" + name.toUpperCase(Locale.ROOT).replace('-', '_');
     }
 }

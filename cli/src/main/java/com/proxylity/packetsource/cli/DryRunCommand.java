@@ -10,9 +10,13 @@ import com.proxylity.packetsource.core.contract.MessageSchema;
 import com.proxylity.packetsource.core.egresspolicy.DefaultEgressPolicy;
 import com.proxylity.packetsource.core.egresspolicy.EgressPolicy;
 import com.proxylity.packetsource.core.format.Formatters;
+import com.proxylity.packetsource.core.pipeline.AdmitStage;
+import com.proxylity.packetsource.core.pipeline.DeploymentNumbers;
 import com.proxylity.packetsource.core.pipeline.FormatStage;
 import com.proxylity.packetsource.core.pipeline.PurePipeline;
+import com.proxylity.packetsource.core.pipeline.RateLimiter;
 import com.proxylity.packetsource.core.pipeline.ReadyPacket;
+import com.proxylity.packetsource.core.pipeline.StateBudget;
 import com.proxylity.packetsource.core.pipeline.ValidateStage;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -29,8 +33,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * Runs the pipeline's own Validate and Format code over message files and shows, per entry,
- * the outcome and the exact bytes that would be sent. Nothing leaves the machine.
+ * Runs the pipeline's own sequence ({@link PurePipeline}: Validate, Admit, Format) over message
+ * files and shows, per entry, the outcome and the exact bytes that would be sent. Nothing leaves
+ * the machine.
  */
 @Command(name = "dry-run", mixinStandardHelpOptions = true,
         description = {
@@ -70,6 +75,11 @@ public final class DryRunCommand implements Callable<Integer> {
             description = "Address ranges the egress policy allows although denied by default (e.g. 127.0.0.0/8).")
     String allow;
 
+    @Option(names = "--pipe-batch-size", paramLabel = "N", defaultValue = "" + DeploymentNumbers.PIPE_BATCH_SIZE,
+            description = "The Pipe's BatchSize (1-10) the deployment runs with: it sets each message's share of the "
+                    + "state size limit, beyond which entries are TooLarge (default: ${DEFAULT-VALUE}, as deployed).")
+    int pipeBatchSize;
+
     @Parameters(arity = "1..*", paramLabel = "FILE")
     List<Path> files;
 
@@ -79,13 +89,19 @@ public final class DryRunCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         if (formatter != null && Formatters.byName(formatter).isEmpty()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "unknown formatter: " + formatter
-                    + " (base64, hex, utf8, ascii, coap)");
+                    + " (" + String.join(", ", Formatters.names()) + ")");
+        }
+        if (pipeBatchSize < 1 || pipeBatchSize > DeploymentNumbers.PIPE_BATCH_SIZE_MAX) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--pipe-batch-size must be 1-"
+                    + DeploymentNumbers.PIPE_BATCH_SIZE_MAX);
         }
         EgressPolicy policy = allow == null ? DefaultEgressPolicy.standard() : DefaultEgressPolicy.allowing(allow);
         DryRunRegistry registry = new DryRunRegistry(listenerType, listenerFamilies, formatter);
         ValidateStage validate = new ValidateStage(registry, region,
                 Clock.systemUTC(), new MessageSchema(), DryRunEnvelopes.INSTANCE);
-        PurePipeline pipeline = new PurePipeline(validate, new FormatStage(policy));
+        // The deployment's sequence; every topic is a source without a rate limit, so none applies.
+        PurePipeline pipeline = new PurePipeline(validate,
+                new AdmitStage(new StateBudget(pipeBatchSize), RateLimiter.UNLIMITED), new FormatStage(policy));
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
 
@@ -111,11 +127,8 @@ public final class DryRunCommand implements Callable<Integer> {
                 if (!json) out.println(path + " skipped (test-events manifest, not a message)");
                 continue;
             }
-            List<PurePipeline.Outcome> outcomes = file.records() != null
-                    ? pipeline.run(file.records())
-                    : pipeline.collect(validate.validateBody(file.bareId(), file.bareBody(),
-                            registry.packetSource(file.bareId()).orElseThrow(),
-                            registry.listener(DryRunRegistry.LISTENER).orElseThrow()));
+            List<PurePipeline.Outcome> outcomes = pipeline.run(file.records() != null ? file.records()
+                    : List.of(SnsDelivery.record(file.bareId(), file.bareBody(), region)));
             ObjectNode fileOut = filesOut.addObject().put("File", path.toString());
             ArrayNode list = fileOut.putArray("Outcomes");
             if (!json) out.println(path + " (listener type " + listenerType.wireName() + ")");
@@ -164,7 +177,7 @@ public final class DryRunCommand implements Callable<Integer> {
     }
 
     private static void printPacket(PrintWriter out, ReadyPacket p) {
-        String what = p.listenerType() == ListenerType.UDP ? "UDP payload" : "inner IP packet";
+        String what = p.listenerType().isWireGuard() ? "inner IP packet" : "UDP payload";
         String peer = p.peerKey() == null ? "" : " peer " + p.peerKey();
         out.printf("  %s  Sent  %d bytes %s to %s%s%s%n", p.id(), p.payload().length, what,
                 p.address().indexOf(':') >= 0 ? "[" + p.address() + "]" : p.address(), ":" + p.port(), peer);

@@ -47,7 +47,8 @@ class DryRunCommandTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("files")
     void jsonOutputMatchesTheManifest(String file) throws Exception {
-        List<String> args = new ArrayList<>(List.of("dry-run", "--json",
+        // The manifest's outcomes assume the state budget of a one-message batch (TestEvents.admit()).
+        List<String> args = new ArrayList<>(List.of("dry-run", "--json", "--pipe-batch-size", "1",
                 "--listener-type", EVENTS.listenerType(file).wireName(),
                 "--listener-families", EVENTS.listenerFamilies(file).wireName(), "--region", EVENTS.region()));
         if (EVENTS.formatter(file) != null) args.addAll(List.of("--formatter", EVENTS.formatter(file)));

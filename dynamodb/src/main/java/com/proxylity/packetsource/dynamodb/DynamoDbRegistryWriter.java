@@ -5,6 +5,12 @@ import com.proxylity.packetsource.core.registry.PacketSource;
 import com.proxylity.packetsource.dynamodb.Tables.Listeners;
 import com.proxylity.packetsource.dynamodb.Tables.PacketSources;
 import java.util.Objects;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Write side of the registry: seeding, tests, local mode and (later) the
@@ -12,10 +18,10 @@ import java.util.Objects;
  * Readers with a cache see changes only after their cache TTL (see {@link DynamoDbRegistry}).
  */
 public final class DynamoDbRegistryWriter {
-    private final software.amazon.awssdk.services.dynamodb.DynamoDbClient client;
+    private final DynamoDbClient client;
     private final Tables tables;
 
-    public DynamoDbRegistryWriter(software.amazon.awssdk.services.dynamodb.DynamoDbClient client, Tables tables) {
+    public DynamoDbRegistryWriter(DynamoDbClient client, Tables tables) {
         this.client = Objects.requireNonNull(client, "client");
         this.tables = Objects.requireNonNull(tables, "tables");
     }
@@ -41,11 +47,11 @@ public final class DynamoDbRegistryWriter {
      * sender's registration at start. An attribute the Listener no longer has is removed.
      */
     public void updateListener(Listener listener) {
-        var item = new java.util.LinkedHashMap<>(RegistryItems.toItem(listener));
+        var item = new LinkedHashMap<>(RegistryItems.toItem(listener));
         item.remove(Listeners.NAME);
-        var names = new java.util.HashMap<String, String>();
-        var values = new java.util.HashMap<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>();
-        var set = new java.util.ArrayList<String>();
+        var names = new HashMap<String, String>();
+        var values = new HashMap<String, AttributeValue>();
+        var set = new ArrayList<String>();
         int i = 0;
         for (var e : item.entrySet()) {
             names.put("#a" + i, e.getKey());
@@ -53,8 +59,8 @@ public final class DynamoDbRegistryWriter {
             set.add("#a" + i + " = :v" + i);
             i++;
         }
-        var remove = new java.util.ArrayList<String>();
-        for (String optional : java.util.List.of(Listeners.PUBLIC_KEY, Listeners.SENDER_ENDPOINT, Listeners.OWNER)) {
+        var remove = new ArrayList<String>();
+        for (String optional : List.of(Listeners.PUBLIC_KEY, Listeners.SENDER_ENDPOINT, Listeners.OWNER)) {
             if (!item.containsKey(optional)) {
                 names.put("#r" + remove.size(), optional);
                 remove.add("#r" + remove.size());

@@ -12,12 +12,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * PacketSource/Listener <-> items. Listeners are stored as customers describe them (Protocol
- * udp|wg plus DecapsulatedDelivery) and mapped to the core's {@link ListenerType}.
+ * udp|wg plus DecapsulatedDelivery), spelled and parsed by the core's {@link ListenerType}.
  */
 final class RegistryItems {
-    static final String PROTOCOL_UDP = "udp";
-    static final String PROTOCOL_WG = "wg";
-
     private RegistryItems() {}
 
     static Map<String, AttributeValue> toItem(PacketSource p) {
@@ -53,8 +50,8 @@ final class RegistryItems {
         if (l.port() < 1 || l.port() > 65535) throw new IllegalArgumentException("listener port must be 1-65535");
         Map<String, AttributeValue> item = new HashMap<>();
         item.put(Listeners.NAME, Attr.s(l.name()));
-        item.put(Listeners.PROTOCOL, Attr.s(l.type().isWireGuard() ? PROTOCOL_WG : PROTOCOL_UDP));
-        item.put(Listeners.DECAPSULATED_DELIVERY, Attr.bool(l.type() == ListenerType.WG_DECAP));
+        item.put(Listeners.PROTOCOL, Attr.s(l.type().protocol()));
+        item.put(Listeners.DECAPSULATED_DELIVERY, Attr.bool(l.type().decapsulated()));
         item.put(Listeners.PORT, Attr.n(l.port()));
         item.put(Listeners.PUBLIC_ADDRESSES, Attr.list(l.publicAddresses()));
         if (l.publicKey() != null) item.put(Listeners.PUBLIC_KEY, Attr.s(l.publicKey()));
@@ -69,11 +66,12 @@ final class RegistryItems {
         String where = table + "[" + name + "]";
         String protocol = Attr.reqS(item, Listeners.PROTOCOL, where);
         boolean decap = Attr.optBool(item, Listeners.DECAPSULATED_DELIVERY, false);
-        ListenerType type = switch (protocol.toLowerCase(java.util.Locale.ROOT)) {
-            case PROTOCOL_UDP -> ListenerType.UDP;
-            case PROTOCOL_WG -> decap ? ListenerType.WG_DECAP : ListenerType.WG;
-            default -> throw Attr.bad(where, Listeners.PROTOCOL, "is neither udp nor wg");
-        };
+        ListenerType type;
+        try {
+            type = ListenerType.of(protocol, decap);
+        } catch (IllegalArgumentException e) {
+            throw Attr.bad(where, Listeners.PROTOCOL, "with DecapsulatedDelivery " + decap + ": " + e.getMessage());
+        }
         long port = Attr.reqN(item, Listeners.PORT, where);
         if (port < 1 || port > 65535) throw Attr.bad(where, Listeners.PORT, "out of range 1-65535");
         String families = Attr.optS(item, Listeners.ADDRESS_FAMILIES);

@@ -15,6 +15,10 @@ import org.apache.logging.log4j.Logger;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.lambda.powertools.cloudformation.AbstractCustomResourceHandler;
 import software.amazon.lambda.powertools.cloudformation.Response;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The provider of {@code Custom::ProxylityUdpGatewayPacketSource}: CloudFormation's request in,
@@ -31,7 +35,7 @@ import software.amazon.lambda.powertools.cloudformation.Response;
 public final class PacketSourceResource extends AbstractCustomResourceHandler {
     private static final Logger LOG = LogManager.getLogger(PacketSourceResource.class);
     /** Connecting and each read or write of the answer; CloudFormation's bucket answers in far less. */
-    static final java.time.Duration RESPONSE_TIMEOUT = java.time.Duration.ofSeconds(10);
+    static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(10);
     private final PacketSourceLifecycle lifecycle;
     private final Predicate<URI> responseUrls;
 
@@ -68,7 +72,7 @@ public final class PacketSourceResource extends AbstractCustomResourceHandler {
     }
 
     private Response respond(CloudFormationCustomResourceEvent e, String type,
-                             java.util.function.Supplier<PacketSourceLifecycle.Outcome> work) {
+                             Supplier<PacketSourceLifecycle.Outcome> work) {
         if (!allowed(e.getResponseUrl())) {
             // Not CloudFormation's: nothing is done, and the client refuses to send this answer.
             LOG.warn("{} refused: ResponseURL is not a CloudFormation response URL request={}", type, e.getRequestId());
@@ -86,9 +90,9 @@ public final class PacketSourceResource extends AbstractCustomResourceHandler {
             String id = ex instanceof PacketSourceLifecycle.InternalFailure f ? f.physicalId()
                     : e.getPhysicalResourceId() != null ? e.getPhysicalResourceId()
                     : PhysicalIds.unowned(e.getStackId(), e.getLogicalResourceId());
-            o = "Delete".equals(type) ? new PacketSourceLifecycle.Outcome(true, e.getPhysicalResourceId(), null, java.util.Map.of())
+            o = "Delete".equals(type) ? new PacketSourceLifecycle.Outcome(true, e.getPhysicalResourceId(), null, Map.of())
                     : new PacketSourceLifecycle.Outcome(false, id,
-                            "Internal error at Proxylity (request " + e.getRequestId() + "); retry the stack operation", java.util.Map.of());
+                            "Internal error at Proxylity (request " + e.getRequestId() + "); retry the stack operation", Map.of());
         }
         String reason = o.reason() != null ? o.reason() : o.success() ? type + " succeeded" : "failed";
         o = ResponseLimits.fit(new ResponseLimits.Echo(e.getStackId(), e.getRequestId(), e.getLogicalResourceId()),
@@ -105,7 +109,7 @@ public final class PacketSourceResource extends AbstractCustomResourceHandler {
     private boolean allowed(String url) {
         try {
             return url != null && responseUrls.test(new URI(url));
-        } catch (java.net.URISyntaxException ex) {
+        } catch (URISyntaxException ex) {
             return false;
         }
     }

@@ -196,8 +196,8 @@ class StateMachineRunsTest {
                 throw new com.proxylity.packetsource.core.registry.RegistryUnavailableException("DynamoDB unavailable", null);
             }
         }, "us-east-1", java.time.Clock.systemUTC(), (t, k) -> { },
-                com.proxylity.packetsource.functions.ratelimit.RateLimiter.UNLIMITED,
-                new com.proxylity.packetsource.functions.state.StateBudget(10), address -> true, fx.metrics, TestSigning.get().verifier()));
+                com.proxylity.packetsource.core.pipeline.RateLimiter.UNLIMITED,
+                new com.proxylity.packetsource.core.pipeline.StateBudget(10), address -> true, fx.metrics, TestSigning.get().verifier()));
         JsonNode input = batch(record("v-1", notification(PipelineFixture.TOPIC, "us-east-1",
                 body(entry(b64("x"), null, "203.0.113.9", 5683, null)), Instant.now())));
         LocalStepFunctions.Execution ex = sfn.run(Map.of("v", input)).get("v");

@@ -29,7 +29,7 @@ public final class Banner {
         for (String t : mode.config().allTopicNames()) topics.add(mode.config().topicArn(t));
         var listeners = n.putArray("listeners");
         for (LocalConfig.ListenerConfig l : mode.config().listeners()) {
-            ObjectNode o = listeners.addObject().put("name", l.name()).put("type", l.typeName())
+            ObjectNode o = listeners.addObject().put("name", l.name()).put("type", l.type().wireName())
                     .put("address", "127.0.0.1").put("port", mode.sender().listenerPorts().get(l.name()));
             String key = mode.sender().publicKeys().get(l.name());
             if (key != null) o.put("publicKey", key);
@@ -62,7 +62,7 @@ public final class Banner {
         for (String t : c.customerTopics()) out.println("  topic         " + c.topicArn(t) + " (customer topic: no subscription until a Packet Source resource makes one)");
         for (LocalConfig.ListenerConfig l : c.listeners()) {
             String key = mode.sender().publicKeys().get(l.name());
-            out.println("  listener      " + l.name() + "  " + l.typeName() + "  127.0.0.1:" + mode.sender().listenerPorts().get(l.name())
+            out.println("  listener      " + l.name() + "  " + l.type().wireName() + "  127.0.0.1:" + mode.sender().listenerPorts().get(l.name())
                     + (key == null ? "" : "  public key " + key));
         }
         String region = c.regions().get(0);

@@ -2,7 +2,6 @@ package com.proxylity.packetsource.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.proxylity.packetsource.core.contract.ListenerType;
 import com.proxylity.packetsource.core.egresspolicy.DefaultEgressPolicy;
 import com.proxylity.packetsource.core.registry.Customer;
 import com.proxylity.packetsource.core.registry.InMemoryRegistry;
@@ -156,7 +155,7 @@ public final class LocalMode implements AutoCloseable {
         List<Listener> listeners = new ArrayList<>();
         for (LocalConfig.ListenerConfig l : config.listeners()) {
             // The families the bound socket reaches, so the Format step (in Validate) and the sender agree (127.0.0.1: IPv4 only).
-            listeners.add(new Listener(l.name(), ListenerType.fromWireName(l.typeName()), sender.listenerPorts().get(l.name()),
+            listeners.add(new Listener(l.name(), l.type(), sender.listenerPorts().get(l.name()),
                     List.of("127.0.0.1"), sender.publicKeys().get(l.name()), sender.endpoint(),
                     sender.sender().listenerFamilies(l.name()), l.owner()));
         }

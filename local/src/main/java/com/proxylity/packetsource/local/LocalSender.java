@@ -1,6 +1,5 @@
 package com.proxylity.packetsource.local;
 
-import com.proxylity.packetsource.core.contract.ListenerType;
 import com.proxylity.packetsource.core.egresspolicy.DefaultEgressPolicy;
 import com.proxylity.packetsource.core.session.SessionDirectory;
 import com.proxylity.packetsource.core.session.TaskDirectory;
@@ -55,7 +54,7 @@ public final class LocalSender implements AutoCloseable {
         this.listenerPorts = new LinkedHashMap<>();
         this.egressPort = config.ports().egressApi();
         for (LocalConfig.ListenerConfig l : config.listeners()) {
-            if (l.protocol().equals("wg")) {
+            if (l.type().isWireGuard()) {
                 privateKeys.put(l.name(), l.privateKey() == null ? ListenerKeys.generatePrivate()
                         : ListenerKeys.parsePrivate(l.privateKey(), l.name()));
             }
@@ -102,8 +101,7 @@ public final class LocalSender implements AutoCloseable {
         SenderConfig.Builder b = SenderConfig.builder().senderId(taskId).egress("127.0.0.1", egressPort)
                 .hmacKey(hmacKey).metricsInterval(Duration.ofSeconds(60)).drainTimeout(Duration.ofSeconds(2));
         for (LocalConfig.ListenerConfig l : config.listeners()) {
-            ListenerType type = ListenerType.fromWireName(l.typeName());
-            b.listener(new ListenerConfig(l.name(), type, "127.0.0.1", listenerPorts.get(l.name()),
+            b.listener(new ListenerConfig(l.name(), l.type(), "127.0.0.1", listenerPorts.get(l.name()),
                     privateKeys.get(l.name()), l.allowedPeers()));
         }
         // One socket per task and Listener: every task then weighs the same in the kernel's flow hash.

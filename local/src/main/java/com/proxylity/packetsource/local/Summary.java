@@ -5,15 +5,18 @@ import com.proxylity.packetsource.local.stepfunctions.LocalDiscards;
 import com.proxylity.packetsource.local.stepfunctions.LocalMetrics;
 import java.util.Map;
 import java.util.StringJoiner;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 
 /** The one-line live summary of local mode, from the handlers' own metrics and the queues. */
 public final class Summary {
     private Summary() {}
 
     /** The same counts as one JSON object (for {@code local --json}). */
-    public static com.fasterxml.jackson.databind.node.ObjectNode json(LocalMode mode) {
+    public static ObjectNode json(LocalMode mode) {
         LocalMetrics m = mode.metrics();
-        var n = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        var n = new ObjectMapper().createObjectNode();
         n.put("published", mode.stack().fanout().published());
         n.put("filtered", mode.stack().fanout().filtered());
         n.put("received", m.total(PipelineMetrics.PACKETS_RECEIVED));
@@ -32,8 +35,8 @@ public final class Summary {
     }
 
     /** One discard as the summary and {@code --verbose} show it: the same fields as the AWS discard log line. */
-    public static com.fasterxml.jackson.databind.node.ObjectNode discardJson(LocalDiscards.Entry e) {
-        var d = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+    public static ObjectNode discardJson(LocalDiscards.Entry e) {
+        var d = new ObjectMapper().createObjectNode();
         d.put("Id", e.id());
         d.put("Reason", e.reason());
         d.put("Detail", e.detail());
@@ -50,7 +53,7 @@ public final class Summary {
     }
 
     /** The latest discards after {@code seq}, at most {@code max}, oldest first. */
-    public static java.util.List<LocalDiscards.Entry> discardsAfter(LocalMode mode, long seq, int max) {
+    public static List<LocalDiscards.Entry> discardsAfter(LocalMode mode, long seq, int max) {
         var newer = mode.metrics().discards().latest().stream().filter(e -> e.seq() > seq).toList();
         return newer.subList(Math.max(0, newer.size() - max), newer.size());
     }

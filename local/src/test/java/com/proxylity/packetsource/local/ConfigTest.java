@@ -20,7 +20,7 @@ class ConfigTest {
     void theCommentedExampleAndTheBuiltInConfigLoad() throws Exception {
         LocalConfig example = LocalConfig.load(Path.of("..", "config", "local.example.yaml"));
         assertEquals(2, example.regions().size());
-        assertEquals("wg-decap", example.listeners().get(1).typeName());
+        assertEquals("wg-decap", example.listeners().get(1).type().wireName());
         assertFalse(example.packetSources().get(2).enabled());
         assertEquals("arn:aws:sns:us-east-1:000000000000:sensors", example.topicArn("sensors"));
         assertTrue(LocalConfig.builtIn().allTopicNames().contains("demo"));

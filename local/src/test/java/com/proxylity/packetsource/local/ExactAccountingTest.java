@@ -27,6 +27,8 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
+import com.proxylity.packetsource.core.testing.Await;
+import java.time.Duration;
 
 /**
  * Issue 9, "an exact-accounting test": a known mix of good and bad entries, and messages the
@@ -194,8 +196,6 @@ class ExactAccountingTest {
     }
 
     private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (!condition.getAsBoolean() && System.currentTimeMillis() < deadline) Thread.sleep(50);
-        assertTrue(condition.getAsBoolean(), "condition not reached within 60 s");
+        Await.until("the awaited state", Duration.ofSeconds(60), condition);
     }
 }

@@ -26,6 +26,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry;
+import com.proxylity.packetsource.core.testing.Await;
 
 /**
  * The whole local pipeline: the real SnsClient publishes to the local endpoint, the envelope
@@ -93,9 +94,7 @@ class LocalModeTest {
     }
 
     static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 15_000;
-        while (!condition.getAsBoolean() && System.currentTimeMillis() < deadline) Thread.sleep(50);
-        assertTrue(condition.getAsBoolean(), "condition not reached within 15 s");
+        Await.until("the awaited state", condition);
     }
 
     @Test

@@ -3,7 +3,6 @@ package com.proxylity.packetsource.local;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.proxylity.packetsource.core.session.SessionRecord;
 import com.proxylity.packetsource.core.testing.InnerUdpReceiver;
 import com.proxylity.packetsource.core.testing.ReceivedDatagram;
 import com.proxylity.packetsource.core.testing.WireGuardKeys;
@@ -16,12 +15,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
+import com.proxylity.packetsource.core.testing.Await;
 
 /**
  * Local mode with a WireGuard DecapsulatedDelivery Listener and a real wireguard-go peer in a
@@ -67,12 +66,6 @@ class LocalWireGuardTest {
     }
 
     static void awaitSession(LocalMode local, String peerKey) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            Optional<SessionRecord> r = local.sessions().get("tunnel", peerKey);
-            if (r.isPresent()) return;
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no WireGuard session for the peer within " + WAIT);
+        Await.until("a WireGuard session for the peer", WAIT, () -> local.sessions().get("tunnel", peerKey).isPresent());
     }
 }

@@ -22,6 +22,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.Message;
+import com.proxylity.packetsource.core.testing.Await;
 
 /**
  * The queue half of the failure loop, with a stand-in pipeline whose "sender" can be down (the
@@ -60,8 +61,7 @@ class QueueFailureLoopTest {
                     .messageAttributes(Map.of("EgressRegion", MessageAttributeValue.builder().dataType("String")
                             .stringValue("us-east-1").build()))).messageId();
             DeliveryQueues.Pair q = stack.queues().of("us-east-1");
-            long deadline = System.currentTimeMillis() + 20_000;
-            while (stack.queues().depth(q.dlqUrl()) == 0 && System.currentTimeMillis() < deadline) Thread.sleep(200);
+            Await.until("the message is in the DLQ", () -> stack.queues().depth(q.dlqUrl()) > 0);
             assertEquals(1, stack.queues().depth(q.dlqUrl()), "message in the DLQ after maxReceiveCount failures");
             assertTrue(stack.runnerStats().failedExecutions.get() >= 2);
             assertTrue(processed.isEmpty());
@@ -76,8 +76,7 @@ class QueueFailureLoopTest {
             int rc = new CommandLine(new ReplayCommand()).execute("--endpoint", stack.sqsEndpoint("us-east-1").toString(),
                     "--dlq-region", "us-east-1", "--rate", "10");
             assertEquals(0, rc);
-            deadline = System.currentTimeMillis() + 20_000;
-            while (processed.isEmpty() && System.currentTimeMillis() < deadline) Thread.sleep(100);
+            Await.until("the replayed message is processed", () -> !processed.isEmpty());
             assertEquals(List.of(body), processed);
             assertEquals(0, stack.queues().depth(q.dlqUrl()));
         }

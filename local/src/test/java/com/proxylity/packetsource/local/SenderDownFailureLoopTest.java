@@ -24,6 +24,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.Message;
+import com.proxylity.packetsource.core.testing.Await;
 
 /**
  * The failure loop with the real parts: the sender's egress API is down, so Egress fails,
@@ -54,8 +55,7 @@ class SenderDownFailureLoopTest {
                     "EgressRegion", MessageAttributeValue.builder().dataType("String").stringValue("us-east-1").build()))).messageId();
 
             DeliveryQueues.Pair q = local.stack().queues().of("us-east-1");
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (local.stack().queues().depth(q.dlqUrl()) == 0 && System.currentTimeMillis() < deadline) Thread.sleep(200);
+            Await.until("the record is in the DLQ", () -> local.stack().queues().depth(q.dlqUrl()) > 0);
             assertEquals(1, local.stack().queues().depth(q.dlqUrl()), "in the DLQ after maxReceiveCount failed executions");
             assertTrue(local.stack().runnerStats().failed.get() >= 2);
             Message dead = local.stack().sqs("us-east-1").receiveMessage(b -> b.queueUrl(q.dlqUrl()).visibilityTimeout(0)).messages().get(0);

@@ -34,6 +34,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
+import com.proxylity.packetsource.core.testing.Await;
 
 /**
  * Local mode with two sender tasks on one Listener port: the kernel hashes each client's flow to
@@ -108,13 +109,8 @@ class SeveralSenderTasksTest {
         String key = PlainUdpRouting.flowKey(client.getLocalAddress(), client.getLocalPort());
         Optional<SessionRecord> before = local.sessions().get("udp1", key);
         client.send(new DatagramPacket(new byte[] {1}, 1, listener));
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (System.currentTimeMillis() < deadline) {
-            Optional<SessionRecord> r = local.sessions().get("udp1", key);
-            if (r.isPresent() && !r.equals(before)) return r.get();
-            Thread.sleep(10);
-        }
-        throw new AssertionError("no task recorded the flow of " + key);
+        return Await.value("a task records the flow of " + key,
+                () -> local.sessions().get("udp1", key).filter(r -> !Optional.of(r).equals(before)));
     }
 
     private static void publish(SnsClient sns, LocalConfig cfg, String data, DatagramSocket to) {
@@ -142,8 +138,6 @@ class SeveralSenderTasksTest {
     }
 
     private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (!condition.getAsBoolean() && System.currentTimeMillis() < deadline) Thread.sleep(50);
-        assertTrue(condition.getAsBoolean(), "condition not met in time");
+        Await.until("the awaited state", condition);
     }
 }

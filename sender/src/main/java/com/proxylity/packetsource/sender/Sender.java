@@ -272,6 +272,16 @@ public final class Sender implements AutoCloseable {
         return apiMetrics;
     }
 
+    /** The egress API's connections open now (tests, diagnostics). */
+    public int egressConnections() {
+        return http.openConnections();
+    }
+
+    /** Egress requests read and not yet answered (tests, diagnostics). */
+    public int egressRequestsInProgress() {
+        return http.requestsInProgress();
+    }
+
     /** True while every Listener socket is bound and the sender is not shutting down. */
     public boolean healthy() {
         if (closing) return false;

@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import java.io.IOException;
 
 /**
  * Container entry point: configuration from the environment, runs until SIGTERM. The only place
@@ -75,7 +76,7 @@ public final class SenderMain {
     }
 
     /** {@value #ENV_SENDER_ENDPOINT}, else on ECS this task's private address; null when neither. */
-    private static String endpoint(Map<String, String> env, SenderConfig config) throws java.io.IOException {
+    private static String endpoint(Map<String, String> env, SenderConfig config) throws IOException {
         String v = env.get(ENV_SENDER_ENDPOINT);
         if (v != null && !v.isBlank()) return v.trim();
         String ecs = env.get(EcsTaskMetadata.ENV);

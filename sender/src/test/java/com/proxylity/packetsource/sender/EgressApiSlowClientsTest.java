@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Base64;
 import java.util.concurrent.atomic.AtomicBoolean;
+import com.proxylity.packetsource.core.testing.Await;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,7 +49,7 @@ class EgressApiSlowClientsTest {
             try {
                 for (int i = 0; i < SLOW; i++) slow.add(openSlow(sender.egressPort(), i % 2 == 0));
                 trickler.start();
-                Thread.sleep(500); // let every slow request reach the server
+                Await.until("every slow connection is held by the server", () -> sender.egressConnections() >= SLOW);
 
                 HttpClient http = HttpClient.newBuilder().connectTimeout(LIVENESS).build();
                 URI health = URI.create("http://127.0.0.1:" + sender.egressPort() + EgressApi.HEALTH_PATH);

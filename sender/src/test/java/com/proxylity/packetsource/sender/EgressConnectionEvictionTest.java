@@ -26,6 +26,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import com.proxylity.packetsource.core.testing.Await;
 
 /**
  * Idle unauthenticated connections from many source addresses (127.0.0.x on loopback) fill the
@@ -99,7 +100,7 @@ class EgressConnectionEvictionTest {
 
     private void fillWithIdlers(int firstAddress, int count) throws Exception {
         for (int i = 0; i < count; i++) connect("127.0.0." + (firstAddress + i / 2));
-        for (int i = 0; i < 100 && server.openConnections() < 6; i++) Thread.sleep(10);
+        Await.until("the idlers are connected", () -> server.openConnections() >= 6);
     }
 
     @Test

@@ -18,6 +18,7 @@ import java.util.Base64;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import com.proxylity.packetsource.core.testing.Await;
 
 /**
  * The egress API's resource limits (issue 9), over raw sockets: requests that can never pass
@@ -95,7 +96,7 @@ class EgressHttpLimitsTest {
             assertEquals("HTTP/1.1 200 OK", statusLine(a.getInputStream()));
         }
         // Once they are closed there is room again.
-        for (int i = 0; i < 50 && server.openConnections() > 0; i++) Thread.sleep(20);
+        Await.until("the closed connections are gone", () -> server.openConnections() == 0);
         assertEquals("HTTP/1.1 200 OK", statusOfHeadersOnly("GET /health HTTP/1.1\r\nHost: s\r\n\r\n"));
     }
 

@@ -38,6 +38,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import com.proxylity.packetsource.core.testing.Await;
 
 /** The sender end to end on loopback: real HTTP, real UDP sockets. */
 class SenderEgressTest {
@@ -348,10 +349,7 @@ class SenderEgressTest {
         // Inbound garbage on the WireGuard Listener is counted by the engine's reason, not answered.
         byte[] junk = {1, 0, 0, 0, 9, 9, 9};
         receiver.send(new DatagramPacket(junk, junk.length, sender.listenerAddress("wg1")));
-        long deadline = System.nanoTime() + 3_000_000_000L;
-        while (sender.metrics("wg1").inboundRejectedTotal(InboundDrop.MALFORMED) == 0 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        Await.until("the junk is counted", () -> sender.metrics("wg1").inboundRejectedTotal(InboundDrop.MALFORMED) > 0);
         assertEquals(1, sender.metrics("wg1").inboundRejectedTotal(InboundDrop.MALFORMED));
         assertNothingArrives();
         EgressRequest badKey = new EgressRequest("wg1", List.of(new EgressPacket("w/3", LOOPBACK, port, "bm90LWEta2V5", new byte[40])));
@@ -391,8 +389,7 @@ class SenderEgressTest {
         startPlain();
         byte[] hello = "hello".getBytes(StandardCharsets.US_ASCII);
         receiver.send(new DatagramPacket(hello, hello.length, sender.listenerAddress("coap")));
-        long deadline = System.nanoTime() + 3_000_000_000L;
-        while (sender.metrics("coap").inboundDroppedTotal() == 0 && System.nanoTime() < deadline) Thread.sleep(10);
+        Await.until("the datagram is counted", () -> sender.metrics("coap").inboundDroppedTotal() > 0);
         assertEquals(1, sender.metrics("coap").inboundDroppedTotal());
     }
 

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import com.proxylity.packetsource.core.testing.Await;
 
 /**
  * Two sender tasks of one plain UDP Listener on loopback, sharing one session directory (as two
@@ -55,13 +56,7 @@ class SenderFlowOwnerRoutingTest {
             device.send(new DatagramPacket(new byte[] {1}, 1, talkedTo));
 
             String key = PlainUdpRouting.flowKey(device.getLocalAddress(), device.getLocalPort());
-            Optional<SessionRecord> flow = Optional.empty();
-            long deadline = System.currentTimeMillis() + 3000;
-            while (flow.isEmpty() && System.currentTimeMillis() < deadline) {
-                flow = directory.get("coap", key);
-                if (flow.isEmpty()) Thread.sleep(10);
-            }
-            assertTrue(flow.isPresent(), "task B recorded the flow");
+            Optional<SessionRecord> flow = Optional.of(Await.value("a task records the flow", () -> directory.get("coap", key)));
             assertEquals("task-b", flow.get().owner());
             assertEquals("127.0.0.1:" + device.getLocalPort(), flow.get().endpoint());
 

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import com.proxylity.packetsource.core.testing.Await;
 
 /**
  * On loopback: a packet to a remote that sent to the Listener is inside the NLB's flow window; a
@@ -45,8 +46,7 @@ class SenderFlowWindowTest {
             silent.setSoTimeout(3000);
             // The client speaks first, as a device behind NAT does: its flow is live.
             talker.send(new DatagramPacket(new byte[] {1}, 1, listener));
-            long deadline = System.currentTimeMillis() + 3000;
-            while (sender.metrics("coap").inboundDroppedTotal() < 1 && System.currentTimeMillis() < deadline) Thread.sleep(10);
+            Await.until("the Listener hears the talker", () -> sender.metrics("coap").inboundDroppedTotal() >= 1);
             assertEquals(1, sender.metrics("coap").inboundDroppedTotal(), "the Listener heard the talker");
 
             assertEquals(200, client.post(TestEgress.plain("coap", "127.0.0.1", talker.getLocalPort(),

@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import com.proxylity.packetsource.core.testing.Await;
 
 /**
  * Against dynalite (the DynamoDB API): the sender registers its Listeners at start, and a
@@ -104,11 +105,8 @@ class SenderRegistryTest {
     private static void handshakeRefused(Sender sender, DatagramSocket socket, WireGuardTestPeer peer,
                                          InetSocketAddress listener, long expectedRefusals) throws Exception {
         send(socket, peer.initiation(System.currentTimeMillis() / 1000, expectedRefusals > 1 ? 500_000_000 : 0), listener);
-        long deadline = System.currentTimeMillis() + 5_000;
-        while (sender.metrics("tunnel").inboundRejectedTotal(InboundDrop.UNKNOWN_PEER) < expectedRefusals
-                && System.currentTimeMillis() < deadline) {
-            Thread.sleep(10);
-        }
+        Await.until("the initiation is refused", () -> sender.metrics("tunnel").inboundRejectedTotal(InboundDrop.UNKNOWN_PEER)
+                >= expectedRefusals);
         assertEquals(expectedRefusals, sender.metrics("tunnel").inboundRejectedTotal(InboundDrop.UNKNOWN_PEER));
     }
 

@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import com.proxylity.packetsource.core.testing.Await;
 import org.junit.jupiter.api.Test;
 
 /** close() lets a request that is already being received finish and send its packets. */
@@ -51,10 +52,11 @@ class SenderShutdownTest {
                 out.write(head.getBytes(StandardCharsets.US_ASCII));
                 out.write(body, 0, body.length / 2);
                 out.flush();
-                // Give the server time to dispatch the exchange (headers are in), then close.
-                Thread.sleep(300);
+                // Close once the server holds the request (headers read, body half in), and send the
+                // rest once the close has begun: the request must still be served.
+                Await.until("the request is in progress", () -> sender.egressRequestsInProgress() == 1);
                 closed = CompletableFuture.runAsync(sender::close);
-                Thread.sleep(300);
+                Await.until("the sender is closing", () -> !sender.healthy());
                 out.write(body, body.length / 2, body.length - body.length / 2);
                 out.flush();
                 String response = new String(readAll(http.getInputStream()), StandardCharsets.UTF_8);

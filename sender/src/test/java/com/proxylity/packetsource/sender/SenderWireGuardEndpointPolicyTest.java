@@ -29,7 +29,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * A WireGuard packet goes to the session's authenticated endpoint (contract 2), not to
+ * A WireGuard packet goes to the session's authenticated endpoint (docs/architecture.md#authenticated-endpoint), not to
  * Remote.Address; the sender's egress rule must hold for that endpoint too. The peer here is the
  * core's test peer on a real loopback UDP socket, and the sender runs the standard policy, so
  * its endpoint (127.0.0.1) is denied although Remote.Address is a permitted public address.

@@ -34,8 +34,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import com.proxylity.packetsource.core.testing.Await;
 
 /**
  * A task restart with a real wireguard-go peer (persistent keepalive 1 s): task A holds the
@@ -94,12 +94,7 @@ class SenderWireGuardFailoverTest {
 
     private static SessionRecord awaitLiveSession(SessionDirectory sessions, String peerKey, String owner)
             throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            Optional<SessionRecord> r = sessions.get("tunnel", peerKey);
-            if (r.isPresent() && r.get().owner().equals(owner) && r.get().liveAt(Instant.now())) return r.get();
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no live session of " + owner + ": " + sessions.get("tunnel", peerKey));
+        return Await.value("a live session of " + owner, WAIT, () -> sessions.get("tunnel", peerKey)
+                .filter(r -> r.owner().equals(owner) && r.liveAt(Instant.now())));
     }
 }

@@ -34,12 +34,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import com.proxylity.packetsource.core.testing.Await;
 
 /**
  * A signed egress batch for a {@code wg-decap} Listener reaches a real wireguard-go peer through
- * the tunnel, sent to the session's authenticated endpoint (contract 2), and the handshake is
+ * the tunnel, sent to the session's authenticated endpoint (docs/architecture.md#authenticated-endpoint), and the handshake is
  * published to the session directory. Needs root and wireguard-go (skipped otherwise, unless
  * PACKET_SOURCE_REQUIRE_INTEROP=1).
  */
@@ -152,12 +152,6 @@ class SenderWireGuardInteropTest {
     }
 
     private static SessionRecord awaitSession(SessionDirectory sessions, String peerKey) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            Optional<SessionRecord> r = sessions.get("tunnel", peerKey);
-            if (r.isPresent()) return r.get();
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no session record for the peer");
+        return Await.value("a session record for the peer", WAIT, () -> sessions.get("tunnel", peerKey));
     }
 }

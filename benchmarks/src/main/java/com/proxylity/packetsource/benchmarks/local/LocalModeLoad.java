@@ -29,6 +29,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+import java.io.IOException;
+import java.util.Collections;
 
 /**
  * Load tool (not a test, not JMH): local mode end to end, publish with the SDK SnsClient until
@@ -174,7 +176,7 @@ public final class LocalModeLoad {
     static final class Receiver implements Runnable {
         final DatagramSocket socket;
         final AtomicLong packets = new AtomicLong();
-        final List<Double> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+        final List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
         volatile boolean recordLatency;
 
         Receiver(DatagramSocket socket) { this.socket = socket; }
@@ -188,7 +190,7 @@ public final class LocalModeLoad {
                     socket.receive(p);
                 } catch (SocketException closed) {
                     return;
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     return;
                 }
                 long now = System.nanoTime();
@@ -208,7 +210,7 @@ public final class LocalModeLoad {
             AtomicBoolean run = new AtomicBoolean(true);
             AtomicLong consumed = new AtomicLong();
             AtomicLong receives = new AtomicLong();
-            List<Double> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+            List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
             AtomicBoolean recordLatency = new AtomicBoolean(false);
             Thread consumer = new Thread(() -> {
                 while (run.get()) {

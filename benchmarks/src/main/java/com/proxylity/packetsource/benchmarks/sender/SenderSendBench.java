@@ -34,6 +34,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import com.sun.management.OperatingSystemMXBean;
+import com.sun.management.ThreadMXBean;
+import io.netty.util.concurrent.EventExecutor;
+import java.net.StandardSocketOptions;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * Load tool (not a test): datagrams the sender's send path puts into the kernel on loopback,
@@ -67,8 +72,8 @@ import java.util.concurrent.TimeUnit;
 public final class SenderSendBench {
     private static final int BATCH = 256;
     private static final int IN_FLIGHT = 8;
-    private static final com.sun.management.ThreadMXBean THREADS =
-            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    private static final ThreadMXBean THREADS =
+            (ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     /** One measured run. */
     record Run(double pps, double ppsPerCpu, double bytesPerPacket, long snmpOut, double listenerCpuShare,
@@ -102,8 +107,8 @@ public final class SenderSendBench {
                 if (multi > 1) senderPath(dest, size, 2, multi);
                 if (multi > 1) senderPathInline(dest, size, 2, multi);
                 jdkChannel(dest, size, 1);
-                // The API path has far more code to compile (HTTP on both sides, HMAC, framing): profiled,
-                // C2 still took 18 % of the process's CPU 14 s in and under 2 % after 30 s. Measure
+                // The API path has far more code to compile (HTTP on both sides, HMAC, framing), and the
+                // JIT is still busy with it long after the other paths settle (BENCHMARKS.md). Measure
                 // the steady state a long-running sender is in, not its first half-minute.
                 if (api) egressApi(dest, size, size == sizes[0] ? 25 : 5);
                 for (int r = 1; r <= rounds; r++) {
@@ -262,18 +267,18 @@ public final class SenderSendBench {
         EventLoopGroup group = Transport.best().newGroup(sockets, "bench-listener");
         ListenerSocket socket = benchSocket(group, sockets);
         byte[][] payloads = payloads(size);
-        List<io.netty.util.concurrent.EventExecutor> loops = new ArrayList<>();
+        List<EventExecutor> loops = new ArrayList<>();
         group.forEach(loops::add);
         long[] ids = loopThreads(group);
         long[] sent = new long[sockets];
-        java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(sockets * IN_FLIGHT);
+        CountDownLatch stopped = new CountDownLatch(sockets * IN_FLIGHT);
         long cpu0 = loopCpu(ids);
         long snmp0 = outDatagrams();
         long start = System.nanoTime();
         long end = start + (long) (seconds * 1e9);
         for (int k = 0; k < sockets; k++) {
             int idx = k;
-            io.netty.util.concurrent.EventExecutor loop = loops.get(k);
+            EventExecutor loop = loops.get(k);
             Runnable[] pump = new Runnable[1];
             pump[0] = () -> {
                 if (System.nanoTime() >= end) {
@@ -323,7 +328,7 @@ public final class SenderSendBench {
     /** Thread ids of the group's loops, in iteration order (the order sockets were bound on them). */
     private static long[] loopThreads(EventLoopGroup group) throws Exception {
         List<Long> ids = new ArrayList<>();
-        for (io.netty.util.concurrent.EventExecutor e : group) ids.add(e.submit(() -> Thread.currentThread().getId()).get());
+        for (EventExecutor e : group) ids.add(e.submit(() -> Thread.currentThread().getId()).get());
         return ids.stream().mapToLong(Long::longValue).toArray();
     }
 
@@ -344,7 +349,7 @@ public final class SenderSendBench {
     private static Run jdkChannel(InetSocketAddress dest, int size, double seconds) throws Exception {
         try (DatagramChannel ch = DatagramChannel.open()) {
             ch.bind(new InetSocketAddress("127.0.0.1", 0));
-            ch.setOption(java.net.StandardSocketOptions.SO_SNDBUF, 4 << 20);
+            ch.setOption(StandardSocketOptions.SO_SNDBUF, 4 << 20);
             ByteBuffer buf = ByteBuffer.allocateDirect(size);
             long self = Thread.currentThread().getId();
             long cpu0 = THREADS.getThreadCpuTime(self);
@@ -377,8 +382,8 @@ public final class SenderSendBench {
     private static Run egressApi(InetSocketAddress dest, int size, double seconds) throws Exception {
         byte[] key = new byte[32];
         Arrays.fill(key, (byte) 3);
-        com.sun.management.OperatingSystemMXBean os =
-                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        OperatingSystemMXBean os =
+                (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         try (Sender sender = Sender.builder(SenderConfig.builder().hmacKey(key)
                         .socketsPerListener(Integer.parseInt(System.getenv().getOrDefault("BENCH_API_SOCKETS", "0")))
                         .listener(ListenerConfig.udp("bench", "127.0.0.1", 0)).build())

@@ -30,6 +30,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.io.IOException;
 
 /**
  * Load tool (not a test): latency of health checks and signed egress requests while slow
@@ -138,7 +139,7 @@ public final class SlowClientLoad {
                     } else {
                         failures++;
                     }
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     failures++;
                 }
                 Thread.sleep(10);
@@ -157,7 +158,7 @@ public final class SlowClientLoad {
                 byte[] status = in.readNBytes(12);
                 in.readAllBytes();
                 return new String(status, StandardCharsets.US_ASCII).endsWith("200");
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 return false;
             }
         }
@@ -195,7 +196,7 @@ public final class SlowClientLoad {
             for (Socket s : sockets) if (s != null) s.close();
         }
 
-        private Socket open(int i) throws java.io.IOException {
+        private Socket open(int i) throws IOException {
             Socket s = new Socket("127.0.0.1", port);
             String head;
             if (i % 2 == 0) {
@@ -216,12 +217,12 @@ public final class SlowClientLoad {
                 for (int i = 0; i < sockets.length && !stop.get(); i++) {
                     try {
                         sockets[i].getOutputStream().write(one);
-                    } catch (java.io.IOException closedByServer) {
+                    } catch (IOException closedByServer) {
                         try {
                             sockets[i].close();
                             sockets[i] = open(i);
                             reopened++;
-                        } catch (java.io.IOException e) {
+                        } catch (IOException e) {
                             // refused (e.g. over the connection cap): try again next round
                         }
                     }
@@ -244,7 +245,7 @@ public final class SlowClientLoad {
     static String loadAverage() {
         try {
             return Files.readString(Path.of("/proc/loadavg")).trim();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return "?";
         }
     }

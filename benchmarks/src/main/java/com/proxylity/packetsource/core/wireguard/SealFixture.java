@@ -15,6 +15,7 @@ import org.bouncycastle.crypto.InvalidCipherTextException;
 import org.bouncycastle.crypto.modes.ChaCha20Poly1305;
 import org.bouncycastle.crypto.params.KeyParameter;
 import org.bouncycastle.crypto.params.ParametersWithIV;
+import java.util.Random;
 
 /**
  * An engine with one established peer (handshake done in memory with the package-private
@@ -46,7 +47,7 @@ final class SealFixture {
         this.aead = aead;
         this.size = size;
         // Distinct keys per fixture: a cipher refuses a key+nonce it was just initialised with.
-        java.util.Random r = new java.util.Random(System.nanoTime());
+        Random r = new Random(System.nanoTime());
         Entropy entropy = r::nextBytes;
         byte[] listenerKey = new byte[32];
         entropy.nextBytes(listenerKey);

@@ -3,6 +3,17 @@ package com.proxylity.packetsource.core.wireguard;
 import com.proxylity.packetsource.core.wireguard.crypto.ChaChaPoly;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
+import com.proxylity.packetsource.core.wireguard.crypto.X25519Keys;
+import java.lang.management.ManagementFactory;
+import java.math.BigInteger;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PublicKey;
+import java.security.interfaces.XECPublicKey;
+import java.util.Random;
+import java.util.function.IntSupplier;
+import javax.crypto.KeyAgreement;
 
 /**
  * Paired measurement of engine seal vs bare AEAD, for a noisy shared machine: short blocks of
@@ -93,20 +104,20 @@ public final class WireGuardSealRatio {
 
     /** One X25519 agreement: BouncyCastle (the engine's) vs the JDK's XDH, paired, CPU time. */
     private static void compareX25519(long warmup, int rounds) throws Exception {
-        java.util.Random r = new java.util.Random(1);
-        byte[] priv = com.proxylity.packetsource.core.wireguard.crypto.X25519Keys.generatePrivateKey(r::nextBytes);
-        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("X25519");
-        java.security.KeyPair mine = g.generateKeyPair();
-        java.security.KeyPair theirs = g.generateKeyPair();
+        Random r = new Random(1);
+        byte[] priv = X25519Keys.generatePrivateKey(r::nextBytes);
+        KeyPairGenerator g = KeyPairGenerator.getInstance("X25519");
+        KeyPair mine = g.generateKeyPair();
+        KeyPair theirs = g.generateKeyPair();
         byte[] theirsRaw = rawX25519(theirs.getPublic());
-        javax.crypto.KeyAgreement ka = javax.crypto.KeyAgreement.getInstance("XDH");
-        java.util.function.IntSupplier bc = () -> com.proxylity.packetsource.core.wireguard.crypto.X25519Keys.dh(priv, theirsRaw)[0];
-        java.util.function.IntSupplier jdk = () -> {
+        KeyAgreement ka = KeyAgreement.getInstance("XDH");
+        IntSupplier bc = () -> X25519Keys.dh(priv, theirsRaw)[0];
+        IntSupplier jdk = () -> {
             try {
                 ka.init(mine.getPrivate());
                 ka.doPhase(theirs.getPublic(), true);
                 return ka.generateSecret()[0];
-            } catch (java.security.GeneralSecurityException e) {
+            } catch (GeneralSecurityException e) {
                 throw new IllegalStateException(e);
             }
         };
@@ -131,7 +142,7 @@ public final class WireGuardSealRatio {
                 1e6 * batch * rounds / bNs, 1e6 * batch * rounds / jNs, ratios[rounds / 2], ratios[rounds / 4], ratios[3 * rounds / 4]);
     }
 
-    private static long cpu(java.util.function.IntSupplier op, int n) {
+    private static long cpu(IntSupplier op, int n) {
         int sink = 0;
         long t0 = CPU.getCurrentThreadCpuTime();
         for (int i = 0; i < n; i++) sink += op.getAsInt();
@@ -141,8 +152,8 @@ public final class WireGuardSealRatio {
     }
 
     /** The 32 little-endian bytes of a JDK X25519 public key. */
-    private static byte[] rawX25519(java.security.PublicKey k) {
-        java.math.BigInteger u = ((java.security.interfaces.XECPublicKey) k).getU();
+    private static byte[] rawX25519(PublicKey k) {
+        BigInteger u = ((XECPublicKey) k).getU();
         byte[] be = u.toByteArray();
         byte[] le = new byte[32];
         for (int i = 0; i < Math.min(32, be.length); i++) le[i] = be[be.length - 1 - i];
@@ -150,7 +161,7 @@ public final class WireGuardSealRatio {
     }
 
     private static long allocatedPerSeal(SealFixture f) {
-        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long tid = Thread.currentThread().getId();
         int n = 20_000;
         long before = mx.getThreadAllocatedBytes(tid);
@@ -162,7 +173,7 @@ public final class WireGuardSealRatio {
      * Thread CPU time, not wall time: on a shared machine this thread is descheduled often, and
      * wall time would charge those gaps to whichever side happened to be running.
      */
-    private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
+    private static final java.lang.management.ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
 
     private static long time(SealFixture f, boolean engine, int n) {
         int sink = 0;

@@ -19,6 +19,8 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+import java.math.BigInteger;
+import java.util.Random;
 
 /** One X25519 agreement: BouncyCastle (what the engine uses) vs the JDK's XDH, same run. */
 @BenchmarkMode(Mode.Throughput)
@@ -36,7 +38,7 @@ public class WireGuardX25519Benchmark {
 
     @Setup
     public void setUp() throws Exception {
-        java.util.Random r = new java.util.Random(1);
+        Random r = new Random(1);
         priv = X25519Keys.generatePrivateKey(r::nextBytes);
         pub = X25519Keys.publicKey(X25519Keys.generatePrivateKey(r::nextBytes));
         KeyPairGenerator g = KeyPairGenerator.getInstance("X25519");
@@ -45,7 +47,7 @@ public class WireGuardX25519Benchmark {
         byte[] be = new byte[32];
         for (int i = 0; i < 32; i++) be[i] = le[31 - i];
         jdkPeer = KeyFactory.getInstance("XDH").generatePublic(
-                new XECPublicKeySpec(NamedParameterSpec.X25519, new java.math.BigInteger(1, be)));
+                new XECPublicKeySpec(NamedParameterSpec.X25519, new BigInteger(1, be)));
         jdk = KeyAgreement.getInstance("XDH");
     }
 

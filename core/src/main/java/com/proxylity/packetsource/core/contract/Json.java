@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.core.JsonProcessingException;
 
 /** The one strict JSON reader for untrusted input: duplicate keys and trailing garbage are errors. */
 public final class Json {
@@ -45,7 +46,7 @@ public final class Json {
     }
 
     private static String location(Exception e) {
-        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe && jpe.getLocation() != null) {
+        if (e instanceof JsonProcessingException jpe && jpe.getLocation() != null) {
             return " (line " + jpe.getLocation().getLineNr() + ", column " + jpe.getLocation().getColumnNr() + ")";
         }
         return "";

@@ -72,8 +72,8 @@ public final class MessageSchema {
     }
 
     private static boolean ignored(String field, ListenerType type) {
-        if ("Inner".equals(field)) return type != ListenerType.WG_DECAP;
-        if ("Remote.PeerKey".equals(field)) return type == ListenerType.UDP;
+        if ("Inner".equals(field)) return !type.decapsulated();
+        if ("Remote.PeerKey".equals(field)) return !type.isWireGuard();
         return false;
     }
 

@@ -29,7 +29,7 @@ final class EgressMac {
     Mac start(String keyId, String timestamp, String nonce) {
         Mac mac;
         try {
-            // Mac is not thread-safe; one per request costs ~1 µs, a request carries a whole batch.
+            // Mac is not thread-safe; one per request is cheap beside the whole batch a request carries.
             mac = Mac.getInstance(EgressApi.HMAC_ALGORITHM);
             mac.init(key);
         } catch (InvalidKeyException e) {

@@ -1,22 +1,37 @@
 package com.proxylity.packetsource.core.format;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-/** The closed set of formatters, looked up by the name customers write (case-insensitive). */
+/**
+ * The closed set of formatters, looked up by the name customers write (case-insensitive): the
+ * one list. The custom resource and the dry run read it from here ({@link #names}); the JSON
+ * Schema's {@code Formatter} enum cannot, so a test holds both copies of it to this list.
+ */
 public final class Formatters {
-    public static final String DEFAULT = "base64";
+    private static final Map<String, Formatter> BY_NAME = byName(new Base64Formatter(), new HexFormatter(),
+            new Utf8Formatter(), new AsciiFormatter(), new CoapFormatter());
 
-    private static final Map<String, Formatter> BY_NAME = Map.of(
-            "base64", new Base64Formatter(),
-            "hex", new HexFormatter(),
-            "utf8", new Utf8Formatter(),
-            "ascii", new AsciiFormatter(),
-            "coap", new CoapFormatter());
+    /** The formatter of an entry and of a source that name none. */
+    public static final String DEFAULT = new Base64Formatter().name();
 
     private Formatters() {}
+
+    private static Map<String, Formatter> byName(Formatter... formatters) {
+        Map<String, Formatter> m = new LinkedHashMap<>();
+        for (Formatter f : formatters) m.put(f.name(), f);
+        return Collections.unmodifiableMap(m);
+    }
+
+    /** Every formatter's name, in the order the documentation lists them. */
+    public static List<String> names() {
+        return List.copyOf(BY_NAME.keySet());
+    }
 
     public static Optional<Formatter> byName(String name) {
         if (name == null) return Optional.empty();

@@ -9,6 +9,8 @@ package com.proxylity.packetsource.core.pipeline;
 public final class DeploymentNumbers {
     /** Pipe BatchSize: SQS records per execution; sets each message's share of the state budget. */
     public static final int PIPE_BATCH_SIZE = 10;
+    /** The largest Pipe BatchSize a deployment may choose: a bigger batch could not fit one state's input. */
+    public static final int PIPE_BATCH_SIZE_MAX = 10;
     /**
      * Pipe MaximumBatchingWindowInSeconds (0-300). 0: a batch is whatever one poll returns (up to
      * the batch size), so a lone message is not held; any window holds it that long and AWS

@@ -10,7 +10,7 @@ import java.util.Objects;
  * (wg, wg-decap) - docs/architecture.md#inner-frames. JSON carries the payload as base64.
  *
  * @param address the Remote.Address literal as validated (for WireGuard checked, not used:
- *     the sender sends to the session's endpoint, contract 2)
+ *     the sender sends to the session's endpoint, docs/architecture.md#authenticated-endpoint)
  * @param peerKey canonical base64 of the 32-byte key for WireGuard; null for plain UDP
  */
 public record ReadyPacket(@JsonProperty("Id") String id,

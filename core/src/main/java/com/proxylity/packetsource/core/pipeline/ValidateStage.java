@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Objects;
 
 /**
  * The Validate state: SQS records to validated entries. Message-level problems give one discard
@@ -56,7 +57,7 @@ public final class ValidateStage {
         this.region = region;
         this.clock = clock;
         this.schema = schema;
-        this.verifier = java.util.Objects.requireNonNull(verifier, "verifier");
+        this.verifier = Objects.requireNonNull(verifier, "verifier");
     }
 
     /**
@@ -167,8 +168,10 @@ public final class ValidateStage {
     }
 
     /**
-     * Validates a bare {@code {"Messages":[...]}} body already attributed to a source (the dry run
-     * uses this for files without an envelope; {@link #validate} for everything else).
+     * Validates a bare {@code {"Messages":[...]}} body already attributed to a source, past the
+     * envelope checks: {@link PurePipeline#runBody} for fuzzing the body checks directly. Whatever
+     * judges a message as the pipeline will (the dry run too) wraps it in its envelope and calls
+     * {@link #validate}.
      */
     public ValidateOutput validateBody(String messageId, String body, PacketSource source, Listener listener) {
         Collector out = new Collector();

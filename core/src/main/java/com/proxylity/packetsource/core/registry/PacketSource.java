@@ -1,5 +1,7 @@
 package com.proxylity.packetsource.core.registry;
 
+import java.util.Objects;
+
 /**
  * A registered Packet Source (docs/architecture.md#registry): the customer topic whose messages we accept,
  * the Listener they leave from and the default formatter. Created by the
@@ -34,6 +36,6 @@ public record PacketSource(String topicArn, String listenerName, boolean enabled
      */
     public boolean mayUse(Listener listener) {
         return listener != null && listener.name().equals(listenerName)
-                && java.util.Objects.equals(customerId, listener.owner());
+                && Objects.equals(customerId, listener.owner());
     }
 }

@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * The WireGuard side of one Listener, as a pure state machine (no sockets, no threads, no clock:
@@ -52,7 +54,7 @@ public final class WireGuardListenerEngine {
     private long lastInitiationEpochNanos = Long.MIN_VALUE;
     private volatile boolean underLoad;
     /** Retired keypairs wait here before their keys are erased, so a seal already under way finishes first. */
-    private final java.util.Queue<Retired> graveyard = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final Queue<Retired> graveyard = new ConcurrentLinkedQueue<>();
     /** Latest time seen by receive/tick: the clock for retirements that come without one (putPeer, removePeer). */
     private volatile long lastNowNanos;
     private volatile boolean clockSeen;

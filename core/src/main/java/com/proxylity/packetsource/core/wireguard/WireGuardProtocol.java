@@ -5,8 +5,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Constants of the WireGuard protocol under their names in the paper (sections 5 and 6) and in
- * wireguard-go's {@code device/constants.go}. Times are in nanoseconds because the engine is
- * driven by a monotonic nanosecond clock.
+ * wireguard-go's {@code device/constants.go}, in Java's constant case: {@code REJECT_AFTER_TIME}
+ * is the paper's Reject-After-Time (prose and comments keep the paper's spelling). Times are in
+ * nanoseconds because the engine is driven by a monotonic nanosecond clock.
  */
 public final class WireGuardProtocol {
     private WireGuardProtocol() {}
@@ -49,16 +50,6 @@ public final class WireGuardProtocol {
     /** At most one initiation per peer per 20 ms (wireguard-go's HandshakeInitationRate). */
     public static final long HANDSHAKE_INITIATION_RATE = TimeUnit.MILLISECONDS.toNanos(20);
     public static final int PADDING_MULTIPLE = 16;
-
-    // Spec-cased aliases, so the code reads like the paper.
-    public static final long RekeyAfterMessages = REKEY_AFTER_MESSAGES;
-    public static final long RejectAfterMessages = REJECT_AFTER_MESSAGES;
-    public static final long RekeyAfterTime = REKEY_AFTER_TIME;
-    public static final long RejectAfterTime = REJECT_AFTER_TIME;
-    public static final long RekeyAttemptTime = REKEY_ATTEMPT_TIME;
-    public static final long RekeyTimeout = REKEY_TIMEOUT;
-    public static final long KeepaliveTimeout = KEEPALIVE_TIMEOUT;
-    public static final long CookieRefreshTime = COOKIE_REFRESH_TIME;
 
     /** Bytes a sealed transport message takes for an inner packet of {@code innerLength}. */
     public static int sealedSize(int innerLength, int paddingMtu) {

@@ -58,7 +58,7 @@ class PipelineFuzzTest {
     private static final DefaultEgressPolicy POLICY = DefaultEgressPolicy.standard();
     private static final ValidateStage VALIDATE = new ValidateStage(REGISTRY, EVENTS.region(), NOW, new MessageSchema(),
             TestSigning.get().verifier());
-    private static final PurePipeline PIPELINE = new PurePipeline(VALIDATE, new FormatStage(POLICY));
+    private static final PurePipeline PIPELINE = new PurePipeline(VALIDATE, TestEvents.admit(), new FormatStage(POLICY));
     private static final List<String> LISTENERS = List.of("udp-listener", "wg-listener", "decap-listener", "udp-ipv4-listener");
     private static final String MESSAGE_ID = "fuzz-0000";
 
@@ -90,7 +90,7 @@ class PipelineFuzzTest {
         Listener listener = REGISTRY.listener(LISTENERS.get((input[0] & 0xFF) % LISTENERS.size())).orElseThrow();
         String body = new String(input, 1, input.length - 1, StandardCharsets.UTF_8);
         PacketSource source = new PacketSource("arn:aws:sns:us-west-2:111122223333:fuzz", listener.name(), true, null, 0, 0);
-        List<PurePipeline.Outcome> outcomes = PIPELINE.collect(VALIDATE.validateBody(MESSAGE_ID, body, source, listener));
+        List<PurePipeline.Outcome> outcomes = PIPELINE.runBody(MESSAGE_ID, body, source, listener);
         check(outcomes, body, listener);
     }
 

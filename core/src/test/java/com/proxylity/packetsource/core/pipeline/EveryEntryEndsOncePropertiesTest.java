@@ -49,6 +49,7 @@ class EveryEntryEndsOncePropertiesTest {
                 .put(new Listener("l", type, 1, List.of(), null, null))
                 .put(new PacketSource("arn:t", "l", true, null, 0, 0));
         return new PurePipeline(new ValidateStage(r, "us-west-2", Clock.systemUTC(), SCHEMA, TestSigning.get().verifier()),
+                new AdmitStage(new StateBudget(DeploymentNumbers.PIPE_BATCH_SIZE), RateLimiter.UNLIMITED),
                 new FormatStage(DefaultEgressPolicy.standard()));
     }
 

@@ -27,7 +27,7 @@ class TestEventsTableTest {
     static final Clock NOW = Clock.fixed(Instant.parse("2026-11-25T08:01:00Z"), ZoneOffset.UTC);
     static final PurePipeline PIPELINE = new PurePipeline(
             new ValidateStage(EVENTS.registry(), EVENTS.region(), NOW, new MessageSchema(), TestSigning.get().verifier()),
-            new FormatStage(DefaultEgressPolicy.standard()));
+            TestEvents.admit(), new FormatStage(DefaultEgressPolicy.standard()));
 
     static Stream<String> files() {
         return EVENTS.files().stream();

@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.proxylity.packetsource.core.contract.AddressFamilies;
 import com.proxylity.packetsource.core.contract.ListenerType;
+import com.proxylity.packetsource.core.pipeline.AdmitStage;
 import com.proxylity.packetsource.core.pipeline.PurePipeline;
+import com.proxylity.packetsource.core.pipeline.RateLimiter;
+import com.proxylity.packetsource.core.pipeline.StateBudget;
 import com.proxylity.packetsource.core.pipeline.SqsRecord;
 import com.proxylity.packetsource.core.registry.InMemoryRegistry;
 import com.proxylity.packetsource.core.registry.Listener;
@@ -123,6 +126,15 @@ public final class TestEvents {
                 s.get("Enabled").asBoolean(), s.get("Formatter").isNull() ? null : s.get("Formatter").asText(),
                 s.get("MaxAgeSeconds").asLong(), 0)));
         return r;
+    }
+
+    /**
+     * The Admit step the manifest's outcomes assume: the state budget of a Pipe batch of one
+     * message (bad-TooLarge.json's 65,507-byte payload reaches Format's cap only with that share;
+     * at the deployed batch size of 10 the budget refuses it first), no rate limit.
+     */
+    public static AdmitStage admit() {
+        return new AdmitStage(new StateBudget(1), RateLimiter.UNLIMITED);
     }
 
     /** An outcome in the manifest's form, for equality checks. */

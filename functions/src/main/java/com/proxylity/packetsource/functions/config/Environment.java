@@ -21,7 +21,7 @@ import com.proxylity.packetsource.functions.egressclient.EgressKey;
 import com.proxylity.packetsource.functions.egressclient.EgressTransport;
 import com.proxylity.packetsource.functions.egressclient.HttpEgressTransport;
 import com.proxylity.packetsource.functions.metrics.PipelineMetrics;
-import com.proxylity.packetsource.functions.ratelimit.RateLimiter;
+import com.proxylity.packetsource.core.pipeline.RateLimiter;
 import com.proxylity.packetsource.functions.ratelimit.TokenBucketRateLimiter;
 import com.proxylity.packetsource.functions.registry.DeploymentDefaultsRegistry;
 import com.proxylity.packetsource.functions.subscription.SnsSubscriptionConfirmer;

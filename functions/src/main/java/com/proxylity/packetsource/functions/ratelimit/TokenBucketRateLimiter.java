@@ -1,8 +1,10 @@
 package com.proxylity.packetsource.functions.ratelimit;
 
+import com.proxylity.packetsource.core.pipeline.RateLimiter;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.time.Instant;
 
 /**
  * A token bucket per Packet Source, held in this process: in Lambda that is one execution
@@ -55,7 +57,7 @@ public final class TokenBucketRateLimiter implements RateLimiter {
     }
 
     private long nowNanos() {
-        java.time.Instant i = clock.instant();
+        Instant i = clock.instant();
         return i.getEpochSecond() * 1_000_000_000L + i.getNano();
     }
 }

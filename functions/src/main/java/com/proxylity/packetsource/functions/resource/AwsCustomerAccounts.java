@@ -21,6 +21,8 @@ import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.StsClientBuilder;
 import software.amazon.awssdk.services.sts.model.Credentials;
 import software.amazon.awssdk.services.sts.model.StsException;
+import java.util.HashMap;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /**
  * {@link CustomerAccounts} over the SDK: STS in this function's region with our own credentials,
@@ -63,7 +65,7 @@ public final class AwsCustomerAccounts implements CustomerAccounts {
 
     private final class Session implements TopicSession {
         private final StaticCredentialsProvider credentials;
-        private final Map<String, SnsClient> clients = new java.util.HashMap<>();
+        private final Map<String, SnsClient> clients = new HashMap<>();
 
         Session(StaticCredentialsProvider credentials) {
             this.credentials = credentials;
@@ -134,7 +136,7 @@ public final class AwsCustomerAccounts implements CustomerAccounts {
         return new CustomerCallException(kind, action, message(e), e);
     }
 
-    private static String message(software.amazon.awssdk.awscore.exception.AwsServiceException e) {
+    private static String message(AwsServiceException e) {
         return e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage();
     }
 }

@@ -6,6 +6,8 @@ import java.util.function.Predicate;
 import software.amazon.awssdk.http.ExecutableHttpRequest;
 import software.amazon.awssdk.http.HttpExecuteRequest;
 import software.amazon.awssdk.http.SdkHttpClient;
+import java.io.IOException;
+import software.amazon.awssdk.http.HttpExecuteResponse;
 
 /**
  * The provider's only way out to the ResponseURL: a request to any URL its policy does not allow
@@ -28,8 +30,8 @@ public final class GuardedHttpClient implements SdkHttpClient {
         // Fails as a send failure would (IOException from call), never opening a connection.
         return new ExecutableHttpRequest() {
             @Override
-            public software.amazon.awssdk.http.HttpExecuteResponse call() throws java.io.IOException {
-                throw new java.io.IOException("ResponseURL refused: not a CloudFormation response URL");
+            public HttpExecuteResponse call() throws IOException {
+                throw new IOException("ResponseURL refused: not a CloudFormation response URL");
             }
 
             @Override

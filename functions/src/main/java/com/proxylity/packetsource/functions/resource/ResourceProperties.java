@@ -23,7 +23,6 @@ public record ResourceProperties(String apiKey, String listenerName, boolean ena
     /** arn:partition:sns:region:account:name (standard topics only: FIFO topics cannot feed standard queues). */
     static final Pattern TOPIC = Pattern.compile("arn:(aws|aws-cn|aws-us-gov):sns:([a-z]{2}(-[a-z]+)+-\\d):(\\d{12}):([A-Za-z0-9_-]{1,256})");
     static final Pattern ROLE = Pattern.compile("arn:(aws|aws-cn|aws-us-gov):iam::(\\d{12}):role/([\\w+=,.@/-]{1,512})");
-    static final List<String> FORMATTERS = List.of("base64", "hex", "utf8", "ascii", "coap");
 
     /** The region in the topic ARN. */
     public String topicRegion() {
@@ -79,8 +78,9 @@ public record ResourceProperties(String apiKey, String listenerName, boolean ena
         String formatter = string(props, "Formatter", false);
         if (formatter != null) {
             formatter = formatter.toLowerCase(Locale.ROOT);
-            if (!FORMATTERS.contains(formatter) || Formatters.byName(formatter).isEmpty()) {
-                throw new ResourceFailure("Formatter " + clip(formatter) + " is not supported; use one of " + String.join(", ", FORMATTERS));
+            if (Formatters.byName(formatter).isEmpty()) {
+                throw new ResourceFailure("Formatter " + clip(formatter) + " is not supported; use one of "
+                        + String.join(", ", Formatters.names()));
             }
         }
         return new ResourceProperties(apiKey, listener, enabled, description, role, topic, formatter);

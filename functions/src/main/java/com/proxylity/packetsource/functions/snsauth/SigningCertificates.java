@@ -11,6 +11,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import com.proxylity.packetsource.core.pipeline.DeploymentNumbers;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Production's {@link SigningCertificateSource}: the URL must be SNS's
@@ -37,8 +41,8 @@ public final class SigningCertificates implements SigningCertificateSource {
     public static final UrlPolicy SNS_URLS = SigningCertUrl::check;
 
     /** SNS's URLs whose region is one we serve: every host a record can name exists and answers. */
-    public static UrlPolicy servedSnsUrls(java.util.Collection<String> servedRegions) {
-        java.util.Set<String> served = java.util.Set.copyOf(servedRegions);
+    public static UrlPolicy servedSnsUrls(Collection<String> servedRegions) {
+        Set<String> served = Set.copyOf(servedRegions);
         return url -> {
             URI u = SigningCertUrl.check(url);
             if (!served.contains(SigningCertUrl.region(u))) {
@@ -55,7 +59,7 @@ public final class SigningCertificates implements SigningCertificateSource {
     public record Bounds(int maxEntries, Duration ttl, Duration refusalTtl, int fetchesPerBatch) {
         /** A deployment sees a handful of SNS certificates (one per region a topic is in). */
         public static final Bounds DEFAULT = new Bounds(64, Duration.ofHours(1), Duration.ofMinutes(5),
-                com.proxylity.packetsource.core.pipeline.DeploymentNumbers.PIPE_BATCH_SIZE);
+                DeploymentNumbers.PIPE_BATCH_SIZE);
     }
 
     private record Verdict(X509Certificate certificate, String refusal, Instant until) {}
@@ -89,7 +93,7 @@ public final class SigningCertificates implements SigningCertificateSource {
     }
 
     /** What the deployed Validate uses: SNS's URLs of the served regions only, the JDK's trust store. */
-    public static SigningCertificates production(Duration fetchTimeout, java.util.Collection<String> servedRegions) {
+    public static SigningCertificates production(Duration fetchTimeout, Collection<String> servedRegions) {
         Clock clock = Clock.systemUTC();
         return new SigningCertificates(servedSnsUrls(servedRegions),
                 new CertificateFetcher(fetchTimeout, CertificateFetcher.DEFAULT_MAX_BYTES),
@@ -118,7 +122,7 @@ public final class SigningCertificates implements SigningCertificateSource {
     }
 
     private synchronized Verdict cachedVerdict(String url, Instant now) {
-        for (Map<String, Verdict> m : java.util.List.of(cache, refused)) {
+        for (Map<String, Verdict> m : List.of(cache, refused)) {
             Verdict v = m.get(url);
             if (v == null) continue;
             if (!now.isBefore(v.until())) {

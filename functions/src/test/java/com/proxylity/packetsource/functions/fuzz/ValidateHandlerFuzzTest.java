@@ -20,7 +20,7 @@ import com.proxylity.packetsource.core.registry.PacketSource;
 import com.proxylity.packetsource.functions.Validate;
 import com.proxylity.packetsource.functions.config.Environment;
 import com.proxylity.packetsource.functions.ratelimit.TokenBucketRateLimiter;
-import com.proxylity.packetsource.functions.state.StateBudget;
+import com.proxylity.packetsource.core.pipeline.StateBudget;
 import com.proxylity.packetsource.functions.state.StateJson;
 import java.time.Clock;
 import java.time.Instant;

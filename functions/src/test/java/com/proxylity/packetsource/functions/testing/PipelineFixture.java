@@ -15,7 +15,7 @@ import com.proxylity.packetsource.functions.egressclient.HttpEgressTransport;
 import com.proxylity.packetsource.functions.metrics.PipelineMetrics;
 import com.proxylity.packetsource.functions.ratelimit.TokenBucketRateLimiter;
 import com.proxylity.packetsource.functions.config.Environment;
-import com.proxylity.packetsource.functions.state.StateBudget;
+import com.proxylity.packetsource.core.pipeline.StateBudget;
 import com.proxylity.packetsource.core.testevents.TestSigning;
 import java.io.IOException;
 import java.net.DatagramPacket;

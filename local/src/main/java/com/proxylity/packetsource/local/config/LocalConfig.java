@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.proxylity.packetsource.core.contract.ListenerType;
 import com.proxylity.packetsource.core.pipeline.DeploymentNumbers;
 import java.io.IOException;
 import java.io.InputStream;
@@ -141,7 +142,7 @@ public record LocalConfig(
     }
 
     /**
-     * @param protocol {@code udp} or {@code wg}
+     * @param protocol {@code udp} or {@code wg} ({@link ListenerType#of}); absent: udp
      * @param decapsulated WireGuard DecapsulatedDelivery (payload wrapped in inner IP/UDP)
      * @param port UDP port on 127.0.0.1, 0 picks one
      * @param privateKey base64 X25519 private key, or absent to generate one at start
@@ -157,27 +158,25 @@ public record LocalConfig(
                                  @JsonProperty("allowedPeers") List<String> allowedPeers,
                                  @JsonProperty("owner") String owner) {
         public ListenerConfig {
-            protocol = protocol == null ? "udp" : protocol;
             allowedPeers = allowedPeers == null ? List.of() : List.copyOf(allowedPeers);
             if (name == null || name.isBlank()) throw new IllegalArgumentException("listener without name");
-            if (!protocol.equals("udp") && !protocol.equals("wg")) {
-                throw new IllegalArgumentException("listener " + name + ": protocol must be udp or wg");
-            }
-            if (decapsulated && !protocol.equals("wg")) {
-                throw new IllegalArgumentException("listener " + name + ": decapsulated needs protocol wg");
+            try {
+                protocol = ListenerType.of(protocol, decapsulated).protocol();
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("listener " + name + ": " + e.getMessage());
             }
             if (port < 0 || port > 65_535) throw new IllegalArgumentException("listener " + name + ": bad port");
         }
 
-        /** The wire name of the Listener type (udp, wg, wg-decap). */
-        public String typeName() {
-            return protocol.equals("udp") ? "udp" : decapsulated ? "wg-decap" : "wg";
+        /** The Listener's type, from its protocol and DecapsulatedDelivery. */
+        public ListenerType type() {
+            return ListenerType.of(protocol, decapsulated);
         }
 
         /** Never the private key: a record's own toString would print it wherever the config is logged. */
         @Override
         public String toString() {
-            return "ListenerConfig[" + name + " " + typeName() + " port=" + port
+            return "ListenerConfig[" + name + " " + type().wireName() + " port=" + port
                     + " privateKey=" + (privateKey == null ? "generated" : "(set)") + " allowedPeers=" + allowedPeers.size() + "]";
         }
     }

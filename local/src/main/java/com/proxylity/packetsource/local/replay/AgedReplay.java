@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
+import java.util.ArrayList;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
 
 /**
  * Replay with a max age ({@code replay --max-age}): a move task cannot look at messages, so this
@@ -43,7 +45,7 @@ public final class AgedReplay {
         // visible again at its end (up to MAX_RELEASE of them; any beyond reappear after `hide` s),
         // so the DLQ looks as before to the next replay or to an operator.
         int hide = 300;
-        List<String> old = new java.util.ArrayList<>();
+        List<String> old = new ArrayList<>();
         try {
             return pass(dlqUrl, destinationUrl, maxAge, ratePerSecond, progress, hide, old);
         } finally {
@@ -56,9 +58,9 @@ public final class AgedReplay {
 
     private void release(String dlqUrl, List<String> receiptHandles) {
         for (int from = 0; from < receiptHandles.size(); from += 10) {
-            List<software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry> entries = new java.util.ArrayList<>();
+            List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>();
             for (int i = from; i < Math.min(receiptHandles.size(), from + 10); i++) {
-                entries.add(software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry.builder()
+                entries.add(ChangeMessageVisibilityBatchRequestEntry.builder()
                         .id(Integer.toString(i - from)).receiptHandle(receiptHandles.get(i)).visibilityTimeout(0).build());
             }
             sqs.changeMessageVisibilityBatch(b -> b.queueUrl(dlqUrl).entries(entries));

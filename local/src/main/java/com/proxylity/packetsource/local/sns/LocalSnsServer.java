@@ -47,6 +47,11 @@ public final class LocalSnsServer implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + http.port());
     }
 
+    /** Connections open now (tests, diagnostics). */
+    int openConnections() {
+        return http.openConnections();
+    }
+
     private SnsHttpTransport.Answer handle(String method, String path, Function<String, String> header, byte[] body) {
         String requestId = UUID.randomUUID().toString();
         if ("GET".equals(method) && LocalSigningKey.CERT_PATH.equals(path)) {

@@ -10,6 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 
 /**
  * An AWS Query protocol request (form-encoded {@code Action=...&Version=...}), which is what the
@@ -163,16 +166,16 @@ public final class QueryRequest {
      * subscription receives "sqs" if present, else "default" (which SNS requires).
      */
     private static String sqsVariant(String message) throws SnsException {
-        com.fasterxml.jackson.databind.JsonNode n;
+        JsonNode n;
         try {
-            n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(message);
-        } catch (java.io.IOException e) {
+            n = new ObjectMapper().readTree(message);
+        } catch (IOException e) {
             throw SnsException.invalidParameter("Message Structure - JSON message body failed to parse");
         }
         if (n == null || !n.isObject() || !n.path("default").isTextual()) {
             throw SnsException.invalidParameter("Message Structure - No default entry in JSON message body");
         }
-        com.fasterxml.jackson.databind.JsonNode v = n.path("sqs").isTextual() ? n.get("sqs") : n.get("default");
+        JsonNode v = n.path("sqs").isTextual() ? n.get("sqs") : n.get("default");
         return v.textValue();
     }
 

@@ -118,6 +118,11 @@ final class SnsHttpTransport implements AutoCloseable {
         return ((InetSocketAddress) server.localAddress()).getPort();
     }
 
+    /** Connections accepted and not closed. */
+    int openConnections() {
+        return open.get();
+    }
+
     @Override
     public void close() {
         if (server != null) server.close().syncUninterruptibly();

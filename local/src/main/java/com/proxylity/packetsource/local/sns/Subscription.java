@@ -2,6 +2,8 @@ package com.proxylity.packetsource.local.sns;
 
 import java.util.List;
 import java.util.Map;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 
 /**
  * One SNS subscription of a delivery queue to a topic.
@@ -32,11 +34,11 @@ public record Subscription(String arn, String topicArn, String queueArn, String 
         if (!a.envelopeType().equals("String.Array")) return false;
         try {
             for (var v : ARRAYS.readTree(a.value())) if (v.isTextual() && accepted.contains(v.textValue())) return true;
-        } catch (java.io.IOException notAnArray) {
+        } catch (IOException notAnArray) {
             return false;
         }
         return false;
     }
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper ARRAYS = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final ObjectMapper ARRAYS = new ObjectMapper();
 }

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
+import com.proxylity.packetsource.local.sns.SnsException;
 
 /**
  * A local STS endpoint on 127.0.0.1 answering {@code AssumeRole} in the AWS Query protocol, as
@@ -51,7 +52,7 @@ public final class LocalStsServer implements AutoCloseable {
             QueryRequest q;
             try {
                 q = QueryRequest.parse(new String(body, StandardCharsets.UTF_8));
-            } catch (IllegalArgumentException | com.proxylity.packetsource.local.sns.SnsException e) {
+            } catch (IllegalArgumentException | SnsException e) {
                 respond(ex, 400, error("Sender", "MalformedInput", "request body is not a form", requestId));
                 return;
             }

@@ -29,6 +29,7 @@ import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sns.model.Subscription;
 import software.amazon.awssdk.services.sts.StsClient;
+import com.proxylity.packetsource.core.testing.Await;
 
 /**
  * The Custom::ProxylityUdpGatewayPacketSource life cycle on the local stack, as CloudFormation
@@ -148,9 +149,7 @@ class PacketSourceResourceLifecycleTest {
     }
 
     static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 20_000;
-        while (!condition.getAsBoolean() && System.currentTimeMillis() < deadline) Thread.sleep(50);
-        assertTrue(condition.getAsBoolean(), what + " not reached within 20 s");
+        Await.until(what, condition);
     }
 
     static long confirmed() {

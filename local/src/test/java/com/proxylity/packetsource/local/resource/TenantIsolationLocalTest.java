@@ -36,6 +36,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
+import com.proxylity.packetsource.core.testing.Await;
 
 /**
  * Two customers on the local stack, driven from outside as CloudFormation and the customers'
@@ -157,9 +158,7 @@ class TenantIsolationLocalTest {
     }
 
     static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean() && System.nanoTime() < deadline) Thread.sleep(50);
-        assertTrue(condition.getAsBoolean(), what + " not reached within " + WAIT);
+        Await.until(what, WAIT, condition);
     }
 
     static boolean confirmedIn(String name, int queues) {

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import com.proxylity.packetsource.core.testing.Await;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -242,7 +243,7 @@ class LocalSnsServerTest {
                 s.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
                 slow.add(s);
             }
-            Thread.sleep(300);
+            Await.until("every slow client is connected", () -> server.openConnections() >= 32);
             for (int i = 0; i < 3; i++) {
                 assertNotNull(quick.publish(b -> b.topicArn(TOPIC).message("while slow clients wait")
                         .messageAttributes(Map.of("EgressRegion", str("us-east-1")))).messageId());

@@ -169,6 +169,11 @@ public final class EgressHttpServer {
         return limiter.open();
     }
 
+    /** Requests whose headers were read and that are not answered yet, a body still arriving included (tests, diagnostics). */
+    public int requestsInProgress() {
+        return inFlight.get();
+    }
+
     /**
      * Refuses new requests (503), waits up to {@code drain} for requests in progress (including
      * a body still arriving) to finish, then closes every connection and the threads.

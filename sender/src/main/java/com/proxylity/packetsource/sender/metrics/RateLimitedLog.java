@@ -2,6 +2,7 @@ package com.proxylity.packetsource.sender.metrics;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import java.util.Arrays;
 
 /**
  * WARN lines that an unauthenticated client can provoke, bounded: at most {@code perSecond}
@@ -39,7 +40,7 @@ public final class RateLimitedLog {
         if (k == 0) {
             log.warn(event, kv);
         } else {
-            Object[] withCount = java.util.Arrays.copyOf(kv, kv.length + 2);
+            Object[] withCount = Arrays.copyOf(kv, kv.length + 2);
             withCount[kv.length] = "suppressed";
             withCount[kv.length + 1] = k;
             log.warn(event, withCount);

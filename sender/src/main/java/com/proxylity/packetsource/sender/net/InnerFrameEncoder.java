@@ -7,7 +7,7 @@ import com.proxylity.packetsource.sender.wg.WireGuardPort;
 import io.netty.buffer.ByteBuf;
 
 /**
- * WireGuard with DecapsulatedDelivery: the pipeline built an inner IP/UDP frame (contract 1);
+ * WireGuard with DecapsulatedDelivery: the pipeline built an inner IP/UDP frame (docs/architecture.md#inner-frames);
  * one that is not shaped like one is refused before sealing, so it never spends a counter and
  * the peer never receives a packet its kernel would drop.
  */

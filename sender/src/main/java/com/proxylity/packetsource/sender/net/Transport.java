@@ -32,9 +32,8 @@ public enum Transport {
      * The one allocator of every sender channel and buffer. Netty 4.2's default is the adaptive
      * allocator, which serves large socket reads (the egress API's request bodies) from unpooled
      * direct chunks; on Java 25, the runtime of the sender image, freeing one closes a shared
-     * memory arena, a handshake with every JVM thread. Profiled at 1,420 B on the API path that
-     * was ~14 % of the process's CPU and cost a third of its packets/s (BENCHMARKS.md). The pooled
-     * allocator keeps its chunks for the life of the process.
+     * memory arena, a handshake with every JVM thread, which cost the API path a large part of its
+     * packets/s (BENCHMARKS.md). The pooled allocator keeps its chunks for the life of the process.
      */
     public static final ByteBufAllocator ALLOCATOR = PooledByteBufAllocator.DEFAULT;
 
@@ -45,7 +44,7 @@ public enum Transport {
     public EventLoopGroup newGroup(int threads, String name) {
         // Netty's factory makes FastThreadLocalThreads: only on those do its object pools
         // (Recycler) and per-thread buffer caches work; on plain threads every buffer, outbound
-        // entry and cache entry was a fresh object (measured ~290 B of garbage per datagram).
+        // entry and cache entry is a fresh object: garbage on every datagram (BENCHMARKS.md).
         ThreadFactory tf = new DefaultThreadFactory(name, true);
         return new MultiThreadIoEventLoopGroup(threads, tf,
                 this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
@@ -59,7 +58,7 @@ public enum Transport {
     /**
      * A datagram channel of the bind address's family. An IPv4 bind address gets an AF_INET
      * socket (IPv4 remotes only): an AF_INET6 socket sending to IPv4-mapped addresses costs
-     * more kernel time per datagram (measured, BENCHMARKS.md). Bind "::" for a dual-stack
+     * more kernel time per datagram (BENCHMARKS.md). Bind "::" for a dual-stack
      * Listener that can also reach IPv6 remotes.
      */
     public DatagramChannel newChannel(InetAddress bindAddress) {

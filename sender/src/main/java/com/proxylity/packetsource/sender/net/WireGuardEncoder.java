@@ -5,16 +5,17 @@ import com.proxylity.packetsource.core.wireguard.SealResult;
 import com.proxylity.packetsource.sender.wg.WireGuardPort;
 import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
+import java.util.Objects;
 
 /**
  * WireGuard: the payload is an inner IP packet, sealed for the peer's session and sent to the
- * session's authenticated endpoint (contract 2), which must pass the sender's egress rule too.
+ * session's authenticated endpoint (docs/architecture.md#authenticated-endpoint), which must pass the sender's egress rule too.
  */
 class WireGuardEncoder implements OutboundEncoder {
     private final WireGuardPort wireGuard;
 
     WireGuardEncoder(WireGuardPort wireGuard) {
-        this.wireGuard = java.util.Objects.requireNonNull(wireGuard, "a WireGuard Listener needs its engine");
+        this.wireGuard = Objects.requireNonNull(wireGuard, "a WireGuard Listener needs its engine");
     }
 
     @Override

@@ -23,6 +23,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Connects a Listener socket to the pure {@link WireGuardListenerEngine}: datagrams in, replies
@@ -70,14 +72,14 @@ public final class EngineWireGuardPort implements WireGuardPort {
     }
 
     @Override
-    public int setAllowedPeers(java.util.Set<String> peers) {
-        java.util.Set<PeerKey> wanted = new java.util.HashSet<>();
+    public int setAllowedPeers(Set<String> peers) {
+        Set<PeerKey> wanted = new HashSet<>();
         for (String p : peers) wanted.add(PeerKey.fromBase64(p));
         int changed = 0;
         for (PeerKey k : engine.peers()) {
             if (!wanted.contains(k) && engine.removePeer(k)) changed++;
         }
-        java.util.Set<PeerKey> have = engine.peers();
+        Set<PeerKey> have = engine.peers();
         for (PeerKey k : wanted) {
             if (!have.contains(k)) {
                 engine.putPeer(PeerConfig.of(k));

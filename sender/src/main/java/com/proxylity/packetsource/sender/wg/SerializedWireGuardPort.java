@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBuf;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.function.BiConsumer;
+import java.util.Set;
 
 /**
  * One WireGuard engine shared by the several sockets ({@code SO_REUSEPORT}) of one Listener.
@@ -54,7 +55,7 @@ public final class SerializedWireGuardPort implements WireGuardPort {
 
     /** Forwarded, like every method: the interface's default would refuse the registry's reloads. */
     @Override
-    public int setAllowedPeers(java.util.Set<String> peers) {
+    public int setAllowedPeers(Set<String> peers) {
         synchronized (lock) {
             return engine.setAllowedPeers(peers);
         }

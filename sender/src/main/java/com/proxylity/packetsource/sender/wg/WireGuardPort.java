@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBuf;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.function.BiConsumer;
+import java.util.Set;
 
 /**
  * The sender's seam to the pure WireGuard engine of one Listener. Every method is called on
@@ -46,7 +47,7 @@ public interface WireGuardPort {
      *
      * @return how many peers were added or removed
      */
-    default int setAllowedPeers(java.util.Set<String> peers) {
+    default int setAllowedPeers(Set<String> peers) {
         throw new UnsupportedOperationException("this WireGuard port has fixed peers");
     }
 

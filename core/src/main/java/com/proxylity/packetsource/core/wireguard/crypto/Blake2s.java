@@ -4,6 +4,7 @@ import java.security.MessageDigest;
 import org.bouncycastle.crypto.digests.Blake2sDigest;
 import org.bouncycastle.crypto.macs.HMac;
 import org.bouncycastle.crypto.params.KeyParameter;
+import java.util.Arrays;
 
 /**
  * The WireGuard hash family, all on BouncyCastle's BLAKE2s (the JDK has none): HASH, MAC (keyed
@@ -59,7 +60,7 @@ public final class Blake2s {
             prev = hmac(prk, prev, new byte[] {(byte) (i + 1)});
             out[i] = prev;
         }
-        java.util.Arrays.fill(prk, (byte) 0);
+        Arrays.fill(prk, (byte) 0);
         return out;
     }
 

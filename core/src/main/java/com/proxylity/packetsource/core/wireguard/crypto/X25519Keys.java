@@ -1,10 +1,11 @@
 package com.proxylity.packetsource.core.wireguard.crypto;
 
 import org.bouncycastle.math.ec.rfc7748.X25519;
+import java.util.Arrays;
 
 /**
- * X25519 (RFC 7748) on BouncyCastle's fixed-base/ladder code: measured here about twice the
- * JDK's {@code XDH} (known-to-work.md), and it works on raw 32-byte keys as WireGuard carries them.
+ * X25519 (RFC 7748) on BouncyCastle's fixed-base/ladder code: faster than the JDK's {@code XDH}
+ * (BENCHMARKS.md has the figures), and it works on raw 32-byte keys as WireGuard carries them.
  */
 public final class X25519Keys {
     public static final int KEY_LEN = 32;
@@ -25,7 +26,7 @@ public final class X25519Keys {
         byte[] r = new byte[KEY_LEN];
         entropy.nextBytes(r);
         byte[] k = privateKeyFrom(r);
-        java.util.Arrays.fill(r, (byte) 0);
+        Arrays.fill(r, (byte) 0);
         return k;
     }
 

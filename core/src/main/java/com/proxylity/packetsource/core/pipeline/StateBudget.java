@@ -1,17 +1,14 @@
-package com.proxylity.packetsource.functions.state;
+package com.proxylity.packetsource.core.pipeline;
 
 import com.proxylity.packetsource.core.contract.DiscardReason;
 import com.proxylity.packetsource.core.format.Formatters;
-import com.proxylity.packetsource.core.pipeline.DeploymentNumbers;
-import com.proxylity.packetsource.core.pipeline.Discard;
-import com.proxylity.packetsource.core.pipeline.ValidatedEntry;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Keeps every state's data under the Step Functions limit (256 KiB as UTF-8) whatever the Pipe
- * batch holds: each message gets an equal share. Validate admits a message's entries in order
+ * batch holds: each message gets an equal share. {@link AdmitStage} admits a message's entries in order
  * while its share lasts; an entry that does not fit in what is left is {@code TooLarge} on its
  * own and later entries that fit still go ({@link #admit}). Only a message with more entries
  * than its share can even report as discards is one {@code TooLarge} as a whole. The

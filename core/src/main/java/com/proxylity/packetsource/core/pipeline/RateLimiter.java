@@ -1,4 +1,4 @@
-package com.proxylity.packetsource.functions.ratelimit;
+package com.proxylity.packetsource.core.pipeline;
 
 /** Per Packet Source packet rate (docs/architecture.md#egress-safety, {@code RateLimited}). */
 @FunctionalInterface
