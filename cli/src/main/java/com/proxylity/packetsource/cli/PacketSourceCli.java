@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
                 com.proxylity.packetsource.local.cmd.PublishCommand.class,
                 com.proxylity.packetsource.local.cmd.ReplayCommand.class,
                 com.proxylity.packetsource.local.cmd.ResourceCommand.class,
+                com.proxylity.packetsource.local.cmd.CustomerCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class PacketSourceCli implements Runnable {

@@ -42,7 +42,7 @@ public record LocalConfig(
     public LocalConfig {
         regions = regions == null || regions.isEmpty() ? List.of("us-east-1") : List.copyOf(regions);
         snsRegion = snsRegion == null || snsRegion.isBlank() ? regions.get(0) : snsRegion;
-        ports = ports == null ? new Ports(0, 0, 0, 0, 0, 0) : ports;
+        ports = ports == null ? new Ports(0, 0, 0, 0, 0, 0, 0) : ports;
         // Without a queues section local mode runs with the deployment's numbers (the AWS stack reads the same class).
         queues = queues == null ? new Queues(DeploymentNumbers.VISIBILITY_TIMEOUT_SECONDS,
                 DeploymentNumbers.MAX_RECEIVE_COUNT, DeploymentNumbers.PIPE_BATCH_SIZE) : queues;
@@ -74,12 +74,14 @@ public record LocalConfig(
      * @param sts the local STS endpoint (AssumeRole)
      * @param resource the Custom::ProxylityUdpGatewayPacketSource provider (Lambda Invoke API)
      * @param taskControl the sender task control (stop and start one task; with senderTasks &gt; 1)
+     * @param customers the customers endpoint ({@code packet-source customer --local})
      */
     public record Ports(@JsonProperty("sqs") int sqs, @JsonProperty("sns") int sns,
                         @JsonProperty("egressApi") int egressApi, @JsonProperty("sts") int sts,
-                        @JsonProperty("resource") int resource, @JsonProperty("taskControl") int taskControl) {
+                        @JsonProperty("resource") int resource, @JsonProperty("taskControl") int taskControl,
+                        @JsonProperty("customers") int customers) {
         public Ports(int sqs, int sns, int egressApi, int sts, int resource) {
-            this(sqs, sns, egressApi, sts, resource, 0);
+            this(sqs, sns, egressApi, sts, resource, 0, 0);
         }
     }
 
