@@ -70,8 +70,11 @@ public final class DryRunCommand implements Callable<Integer> {
             description = "Address ranges the egress policy allows although denied by default (e.g. 127.0.0.0/8).")
     String allow;
 
-    @Parameters(arity = "1..*", paramLabel = "FILE")
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "A message file; - reads standard input.")
     List<Path> files;
+
+    /** What FILE {@code -} reads; tests give their own. */
+    java.io.InputStream stdin = System.in;
 
     private static final ObjectMapper OUT = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -100,10 +103,10 @@ public final class DryRunCommand implements Callable<Integer> {
         for (Path path : files) {
             MessageFile file;
             try {
-                file = MessageFile.read(path);
+                file = MessageFile.read(path, stdin);
             } catch (IOException e) {
                 unreadable = true;
-                err.println("cannot use " + path + ": " + e.getMessage());
+                err.println("packet-source dry-run: cannot use " + path + ": " + PacketSourceCli.describe(e));
                 filesOut.addObject().put("File", path.toString()).put("Error", String.valueOf(e.getMessage()));
                 continue;
             }

@@ -46,7 +46,7 @@ public final class PacketSourceCli implements Runnable {
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new PacketSourceCli());
         cl.setExecutionExceptionHandler((e, command, parsed) -> {
-            command.getErr().println("packet-source " + command.getCommandName() + ": " + describe(e));
+            command.getErr().println(prefix(command) + describe(e));
             if ("1".equals(System.getenv("PACKET_SOURCE_DEBUG"))) e.printStackTrace(command.getErr());
             command.getErr().flush();
             return 1;
@@ -54,8 +54,20 @@ public final class PacketSourceCli implements Runnable {
         return cl;
     }
 
+    /** {@code packet-source <command> [<subcommand>]: }, the one prefix of every command's errors. */
+    public static String prefix(CommandLine command) {
+        return command.getCommandSpec().qualifiedName(" ") + ": ";
+    }
+
     static String describe(Throwable e) {
         if (e instanceof java.nio.file.NoSuchFileException) return "no such file: " + e.getMessage();
+        // Messages written for the operator: they say what to do.
+        if (e instanceof com.proxylity.packetsource.core.registry.CustomerAdmin.Refused
+                || e instanceof java.io.UncheckedIOException || e instanceof java.net.BindException
+                || e instanceof IllegalStateException) {
+            return e.getMessage();
+        }
+        if (e instanceof java.net.ConnectException && e.getMessage() != null) return e.getMessage();
         if (e instanceof java.nio.file.AccessDeniedException) return "cannot read: " + e.getMessage();
         if (e instanceof com.fasterxml.jackson.core.JsonProcessingException j) {
             // Not getMessage(): it quotes the input, and a config file may hold a private key.

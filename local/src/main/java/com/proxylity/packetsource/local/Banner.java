@@ -70,7 +70,7 @@ public final class Banner {
         String region = c.regions().get(0);
         String topic = c.packetSources().isEmpty() ? "TOPIC" : c.packetSources().get(0).topic();
         out.println("Publish:  bin/packet-source publish --endpoint " + mode.stack().snsEndpoint() + " --sns-region " + c.snsRegion()
-                + " --topic " + topic + " --region " + region + " FILE...");
+                + " --topic " + topic + " --egress-region " + region + " FILE...");
         for (String r : c.regions()) {
             out.println("Replay:   bin/packet-source replay --endpoint " + mode.stack().sqsEndpoint(r) + " --dlq-region " + r);
         }

@@ -77,9 +77,9 @@ public final class FormatStage {
         if (remote == null || !remote.isObject()) throw new Rejected(DiscardReason.MalformedRemote, "Remote is missing");
         InetAddress address = IpLiteral.parse(text(remote.get("Address"))).orElseThrow(() -> notLiteral("Remote.Address"));
         int port = port(remote.get("Port"), "Remote.Port");
-        if (!egressPolicy.permits(address)) {
-            throw new Rejected(DiscardReason.EgressDenied, "Remote.Address is in a denied range");
-        }
+        // The range and its rule, never the address: a Detail names fields and rules, not values.
+        var denied = egressPolicy.whyDenied(address);
+        if (denied.isPresent()) throw new Rejected(DiscardReason.EgressDenied, "Remote.Address is in " + denied.get());
         if (!e.listenerFamilies().reaches(address)) {
             throw new Rejected(DiscardReason.AddressFamilyUnreachable, "Remote.Address is "
                     + (address instanceof java.net.Inet4Address ? "IPv4" : "IPv6") + "; the Listener reaches "

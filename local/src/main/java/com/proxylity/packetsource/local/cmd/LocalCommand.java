@@ -31,7 +31,8 @@ public final class LocalCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the endpoints, ports and public keys as one JSON line, and summaries as JSON lines.")
     boolean json;
 
-    @Option(names = "--summary-seconds", defaultValue = "5", description = "Seconds between summary lines (0: none; default ${DEFAULT-VALUE}).")
+    @Option(names = "--summary-seconds", defaultValue = "5",
+            description = "Seconds between checks for a new summary line, printed only when something changed (0: none; default ${DEFAULT-VALUE}).")
     int summarySeconds;
 
     @Option(names = "--verbose", description = {"Sender logs and metrics to stderr, and one line per discarded",
@@ -62,9 +63,14 @@ public final class LocalCommand implements Callable<Integer> {
         }
         System.out.flush();
         long shown = 0;
+        String last = null;
         while (!stopped.await(summarySeconds <= 0 ? 3600 : summarySeconds, TimeUnit.SECONDS)) {
             if (summarySeconds > 0) {
-                System.out.println(json ? "{\"summary\":" + Summary.json(mode) + "}" : "[local] " + Summary.line(mode));
+                // An idle stack prints nothing: a line means something happened since the last one.
+                String line = json ? "{\"summary\":" + Summary.json(mode) + "}" : "[local] " + Summary.line(mode);
+                if (line.equals(last)) continue;
+                last = line;
+                System.out.println(line);
                 // --verbose already printed each one as it happened.
                 for (var e : Summary.discardsAfter(mode, shown, LATEST_SHOWN)) {
                     if (!json && !verbose) System.out.println("[local]   " + Summary.discardLine(e));

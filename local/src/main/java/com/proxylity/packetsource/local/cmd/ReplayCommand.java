@@ -11,6 +11,7 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 
 /** {@code packet-source replay}: a DLQ's messages back to their delivery queue. */
 @Command(name = "replay", mixinStandardHelpOptions = true,
@@ -19,6 +20,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
                 "Max age: the pipeline discards entries older than the Packet Source's maxAge as Stale (the SNS",
                 "Timestamp travels unchanged); --max-age also keeps older messages out of the replay."})
 public final class ReplayCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     static final class Source {
         @Option(names = "--queue-url", description = "URL of the DLQ.")
         String queueUrl;
@@ -34,7 +38,8 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--endpoint", description = "SQS endpoint of the local stack. Absent: AWS with default credentials.")
     URI endpoint;
 
-    @Option(names = "--region", description = "SDK region (default: the --dlq-region, else us-east-1).")
+    @Option(names = {"--sdk-region", "--region"}, paramLabel = "REGION",
+            description = "The region the SQS client talks to (default: the --dlq-region, else us-east-1).")
     String region;
 
     @Option(names = "--rate", description = "At most N messages per second (MaxNumberOfMessagesPerSecond, 1-500).")
@@ -55,7 +60,7 @@ public final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (rate != null && (rate < 1 || rate > 500)) {
-            System.err.println("replay: --rate must be 1..500");
+            spec.commandLine().getErr().println("packet-source replay: --rate must be 1..500");
             return 2;
         }
         // A region's DLQ is only on that region's endpoint, on AWS and locally alike.
@@ -64,7 +69,13 @@ public final class ReplayCommand implements Callable<Integer> {
             String url = source.queueUrl;
             if (url == null) {
                 String name = source.dlqName != null ? source.dlqName : DeliveryQueues.dlqName(source.dlqRegion);
-                url = sqs.getQueueUrl(b -> b.queueName(name)).queueUrl();
+                try {
+                    url = sqs.getQueueUrl(b -> b.queueName(name)).queueUrl();
+                } catch (QueueDoesNotExistException e) {
+                    throw new IllegalArgumentException("no queue " + name + " " + (endpoint != null ? "at " + endpoint
+                            + " (local mode: each region's DLQ is on that region's own SQS endpoint; its 'Replay:' lines name them)"
+                            : "in " + sdkRegion + " (--sdk-region picks the region; default the --dlq-region)"));
+                }
             }
             if (maxAge != null) return aged(sqs, url);
             DlqReplay.Progress done = new DlqReplay(sqs).run(url, destinationArn, rate, Duration.ofMillis(500),
@@ -82,7 +93,7 @@ public final class ReplayCommand implements Callable<Integer> {
         String dest = destinationUrl;
         if (dest == null) {
             if (!dlqUrl.endsWith(DeliveryQueues.DLQ_SUFFIX)) {
-                System.err.println("replay: --max-age needs --destination-url for a DLQ not named <queue>-dlq");
+                spec.commandLine().getErr().println("packet-source replay: --max-age needs --destination-url for a DLQ not named <queue>-dlq");
                 return 2;
             }
             dest = dlqUrl.substring(0, dlqUrl.length() - DeliveryQueues.DLQ_SUFFIX.length());

@@ -273,11 +273,27 @@ public record LocalConfig(
     }
 
     public static LocalConfig load(Path file) throws IOException {
-        return mapper().readValue(Files.readAllBytes(file), LocalConfig.class).validated();
+        try {
+            return load(Files.readAllBytes(file));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
     }
 
     public static LocalConfig load(InputStream in) throws IOException {
-        return mapper().readValue(in, LocalConfig.class).validated();
+        return load(in.readAllBytes());
+    }
+
+    private static LocalConfig load(byte[] yaml) throws IOException {
+        KnownFields.check(yaml, LocalConfig.class);
+        try {
+            return mapper().readValue(yaml, LocalConfig.class).validated();
+        } catch (com.fasterxml.jackson.databind.exc.ValueInstantiationException e) {
+            // A record refused a value: its own message says which and why; add where.
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            var at = e.getLocation();
+            throw new IllegalArgumentException((at == null ? "" : "line " + at.getLineNr() + ": ") + cause.getMessage(), e);
+        }
     }
 
     /** The built-in config of {@code demo} and of {@code local} without {@code --config}. */

@@ -103,7 +103,7 @@ public final class CustomerKit {
 
     private void customerStack(Customer c, String listener) throws IOException {
         out.println();
-        out.println("For the customer: examples/customer-stack.yaml in each region it publishes from.");
+        out.println("For the customer: examples/customer-stack.yaml, deployed in the region of its topic (one of these):");
         out.println("  export PROXYLITY_API_KEY='<the ApiKey above>'");
         for (String region : target.regions()) {
             ProviderOutputs o = ProviderOutputs.read(region, target.cloudFormationEndpoint());
