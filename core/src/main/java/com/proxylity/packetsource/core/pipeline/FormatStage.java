@@ -106,7 +106,7 @@ public final class FormatStage {
      */
     static String withoutData(String message) {
         if (message == null) return "Data does not decode";
-        String s = message.replaceAll("character [0-9A-Fa-f]+", "character");
+        String s = message.replaceAll("character [0-9A-Fa-f]+\\b", "character"); // the byte's code, not "character at"
         int quote = s.indexOf('"');
         return quote >= 0 ? s.substring(0, quote).replaceFirst("[:\\s]+$", "") : s;
     }
