@@ -58,8 +58,9 @@ public final class DryRunCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One machine-readable JSON document instead of text.")
     boolean json;
 
-    @Option(names = "--region", description = "This region: messages whose EgressRegion differs are discarded. "
-            + "Without it the EgressRegion attribute is not checked.")
+    @Option(names = {"--egress-region", "--region"}, paramLabel = "REGION",
+            description = "Check each message's EgressRegion against this region, as that region's Validate does: "
+            + "a missing or different one is discarded. Without it the attribute is not checked.")
     String region;
 
     @Option(names = "--formatter", description = "The Packet Source's default formatter (entries without Formatter). "
@@ -106,7 +107,7 @@ public final class DryRunCommand implements Callable<Integer> {
                 file = MessageFile.read(path, stdin);
             } catch (IOException e) {
                 unreadable = true;
-                err.println("packet-source dry-run: cannot use " + path + ": " + PacketSourceCli.describe(e));
+                err.println("packet-source dry-run: cannot use " + path + ": " + e.getMessage());
                 filesOut.addObject().put("File", path.toString()).put("Error", String.valueOf(e.getMessage()));
                 continue;
             }
