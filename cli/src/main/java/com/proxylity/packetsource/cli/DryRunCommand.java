@@ -58,7 +58,13 @@ public final class DryRunCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One machine-readable JSON document instead of text.")
     boolean json;
 
-    @Option(names = {"--egress-region", "--region"}, paramLabel = "REGION",
+    /** The old name, still accepted; in dry-run it only ever meant the region checked against. */
+    @Option(names = "--region", hidden = true)
+    void region(String value) {
+        region = value;
+    }
+
+    @Option(names = "--egress-region", paramLabel = "REGION",
             description = "Check each message's EgressRegion against this region, as that region's Validate does: "
             + "a missing or different one is discarded. Without it the attribute is not checked.")
     String region;

@@ -45,6 +45,8 @@ public final class PacketSourceCli implements Runnable {
      */
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new PacketSourceCli());
+        // Descriptions are paragraphs; picocli wraps them at the terminal's width (80 when unknown).
+        cl.setUsageHelpAutoWidth(true);
         cl.setExecutionExceptionHandler((e, command, parsed) -> {
             command.getErr().println(prefix(command) + describe(e));
             if ("1".equals(System.getenv("PACKET_SOURCE_DEBUG"))) e.printStackTrace(command.getErr());

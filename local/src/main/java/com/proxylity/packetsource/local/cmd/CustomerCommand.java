@@ -20,12 +20,12 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "customer", mixinStandardHelpOptions = true,
         description = {"Onboard a customer and manage its ApiKeys (docs/runbook.md, \"Onboard a customer\").",
-                "  customer create --id ID --account 111122223333 [--listener NAME]...",
-                "  customer rotate-key ID     a new key; the old one stays valid until retire-key",
-                "  customer retire-key ID     only the newest key stays valid",
-                "  customer disable ID | enable ID | list",
-                "On AWS the Customers table of the deployment's home region is written with your default",
-                "credentials; with --local URL, a running 'packet-source local'."})
+                "%n  customer create --id ID --account 111122223333 [--listener NAME]..."
+                        + "%n  customer rotate-key ID     a new key; the old one stays valid until retire-key"
+                        + "%n  customer retire-key ID     only the newest key stays valid"
+                        + "%n  customer disable ID | enable ID | list%n",
+                "On AWS the Customers table of the deployment's home region is written with your default credentials;"
+                        + " with --local URL, a running 'packet-source local'."})
 public final class CustomerCommand implements Runnable {
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -49,8 +49,9 @@ public final class CustomerCommand implements Runnable {
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true,
-            description = {"Issue an ApiKey (shown once) and an ExternalId for a new customer, record its AWS accounts,",
-                    "and print what to add to the deployment configuration and what to give the customer."})
+            description = {"Issue an ApiKey and an ExternalId for a new customer.",
+                    "The ApiKey is shown once (only its hash is stored). Records the customer's AWS accounts and prints what to"
+                            + " add to the deployment configuration and what to give the customer."})
     int create(@Mixin CustomerTarget target,
                @Option(names = "--id", required = true, description = "Customer id: 1-63 of a-z 0-9 -; the first part of its ApiKeys.") String id,
                @Option(names = "--account", required = true, paramLabel = "ACCOUNT", description = "An AWS account of the customer (repeat for more).") List<String> accounts,
@@ -88,8 +89,9 @@ public final class CustomerCommand implements Runnable {
     }
 
     @Command(name = "rotate-key", mixinStandardHelpOptions = true,
-            description = {"Issue a new ApiKey (shown once). The previous key stays valid until 'customer retire-key ID',",
-                    "so the customer can update its stacks without a refused request."})
+            description = {"Issue a new ApiKey; the previous one stays valid until retire-key.",
+                    "The new key is shown once. With both valid, the customer updates its stacks without a refused request;"
+                            + " then 'customer retire-key ID'."})
     int rotateKey(@Mixin CustomerTarget target, @Parameters(paramLabel = "ID") String id) throws Exception {
         try (target) {
             CustomerAdmin.Issued issued = new CustomerAdmin(target.open(), RANDOM).rotateKey(id);
@@ -113,8 +115,8 @@ public final class CustomerCommand implements Runnable {
     }
 
     @Command(name = "disable", mixinStandardHelpOptions = true,
-            description = {"Refuse the customer's Creates and Updates (its Deletes still clean up). Its Packet Sources keep",
-                    "sending until its entry leaves the deployment's customers (docs/runbook.md)."})
+            description = {"Refuse the customer's Creates and Updates (its Deletes still clean up).",
+                    "Its Packet Sources keep sending until its entry leaves the deployment's customers (docs/runbook.md)."})
     int disable(@Mixin CustomerTarget target, @Parameters(paramLabel = "ID") String id) throws Exception {
         return setDisabled(target, id, true);
     }
@@ -133,8 +135,9 @@ public final class CustomerCommand implements Runnable {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,
-            description = {"Every customer: valid keys, state, accounts, ExternalId; and where the deployment",
-                    "configuration disagrees with the table (a customer the queues do not admit, other accounts)."})
+            description = {"List every customer: valid keys, state, accounts, ExternalId.",
+                    "Also where the deployment configuration disagrees with the table (a customer the queues do not admit,"
+                            + " other accounts, a configured customer without keys)."})
     int list(@Mixin CustomerTarget target) throws Exception {
         try (target) {
             List<Customer> all = new CustomerAdmin(target.open(), RANDOM).list();

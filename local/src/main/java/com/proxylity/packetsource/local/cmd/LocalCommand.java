@@ -18,8 +18,8 @@ import picocli.CommandLine.Option;
 /** {@code packet-source local}: runs the whole pipeline on this machine until Ctrl-C. */
 @Command(name = "local", mixinStandardHelpOptions = true,
         description = {"Run the whole pipeline on this machine until Ctrl-C.",
-                "Local SNS endpoint, SQS delivery queues with DLQs (ElasticMQ),",
-                "the state machine over the real stage handlers, the sender on 127.0.0.1.",
+                "A local SNS endpoint, SQS delivery queues with DLQs (ElasticMQ), the state machine over the real stage"
+                        + " handlers, the sender on 127.0.0.1, the resource provider and a customers endpoint.",
                 "Without --config a built-in example config is used (see config/local.example.yaml)."})
 public final class LocalCommand implements Callable<Integer> {
     /** New discards listed under a text summary line; the JSON summary carries the whole ring. */
@@ -35,8 +35,7 @@ public final class LocalCommand implements Callable<Integer> {
             description = "Seconds between checks for a new summary line, printed only when something changed (0: none; default ${DEFAULT-VALUE}).")
     int summarySeconds;
 
-    @Option(names = "--verbose", description = {"Sender logs and metrics to stderr, and one line per discarded",
-            "entry (Id, Reason, Detail; JSON with --json)."})
+    @Option(names = "--verbose", description = "Sender logs and metrics to stderr, and one line per discarded entry (Id, Reason, Detail; JSON with --json).")
     boolean verbose;
 
     @Override

@@ -20,13 +20,14 @@ import picocli.CommandLine.Parameters;
 /** {@code packet-source publish}: message files to the local stack or to a real SNS topic. */
 @Command(name = "publish", mixinStandardHelpOptions = true,
         description = {"Publish message files with the AWS SDK v2 SnsClient.",
-                "Local:  publish --endpoint http://127.0.0.1:PORT --topic NAME --region us-east-1 FILE...",
-                "AWS:    publish --topic-arn arn:aws:sns:REGION:ACCOUNT:NAME --region us-east-1 FILE...",
-                "FILE is a bare message body, an SNS envelope, or an SQS event (test-events/ style).",
-                "A message from an envelope keeps its MessageAttributes; --egress-region sets EgressRegion on every",
-                "message (without it, a message lacking the attribute is published without it and SNS filters it).",
-                "Warns about messages SNS would deliver to no queue: no EgressRegion, a misspelt attribute name, a",
-                "region no delivery queue of the topic serves (when you may list its subscriptions, else no AWS region)."})
+                "%n  Local: publish --endpoint URL --topic NAME --egress-region us-east-1 FILE..."
+                        + "%n  AWS:   publish --topic-arn ARN --egress-region us-east-1 FILE...%n",
+                "FILE is a bare message body, an SNS envelope, or an SQS event (test-events/ style). A message from an"
+                        + " envelope keeps its MessageAttributes; --egress-region sets EgressRegion on every message (without"
+                        + " it, a message lacking the attribute is published without it and SNS filters it).",
+                "Warns about messages SNS would deliver to no queue: no EgressRegion, a misspelt attribute name, a region"
+                        + " no delivery queue of the topic serves (when the caller may list the topic's subscriptions; else a"
+                        + " name that is no AWS region)."})
 public final class PublishCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -44,9 +45,15 @@ public final class PublishCommand implements Callable<Integer> {
     @Option(names = "--endpoint", description = "Local SNS endpoint printed by 'packet-source local'. Absent: real SNS, default credentials.")
     URI endpoint;
 
-    @Option(names = {"--egress-region", "--region"}, paramLabel = "REGION",
+    @Option(names = "--egress-region", paramLabel = "REGION",
             description = "The EgressRegion attribute of every message (overrides the envelope's).")
     String region;
+
+    /** The old name, still accepted; in publish it only ever meant the attribute. */
+    @Option(names = "--region", hidden = true)
+    void region(String value) {
+        region = value;
+    }
 
     @Option(names = "--sns-region", defaultValue = "us-east-1",
             description = "Region in local topic ARNs built from --topic (the local config's snsRegion; default ${DEFAULT-VALUE}).")

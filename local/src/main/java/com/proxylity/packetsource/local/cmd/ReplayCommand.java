@@ -16,9 +16,10 @@ import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 /** {@code packet-source replay}: a DLQ's messages back to their delivery queue. */
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = {"Move messages from a DLQ back to their delivery queue.",
-                "Uses SQS StartMessageMoveTask, with a progress line and a final count. Works on the local stack (--endpoint) and on AWS.",
-                "Max age: the pipeline discards entries older than the Packet Source's maxAge as Stale (the SNS",
-                "Timestamp travels unchanged); --max-age also keeps older messages out of the replay."})
+                "Uses SQS StartMessageMoveTask, with a progress line and a final count. Works on the local stack"
+                        + " (--endpoint) and on AWS.",
+                "Max age: the pipeline discards entries older than the Packet Source's maxAge as Stale (the SNS Timestamp"
+                        + " travels unchanged); --max-age also keeps older messages out of the replay."})
 public final class ReplayCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -38,9 +39,15 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--endpoint", description = "SQS endpoint of the local stack. Absent: AWS with default credentials.")
     URI endpoint;
 
-    @Option(names = {"--sdk-region", "--region"}, paramLabel = "REGION",
+    @Option(names = "--sdk-region", paramLabel = "REGION",
             description = "The region the SQS client talks to (default: the --dlq-region, else us-east-1).")
     String region;
+
+    /** The old name, still accepted; in replay it only ever meant the SDK's region. */
+    @Option(names = "--region", hidden = true)
+    void region(String value) {
+        region = value;
+    }
 
     @Option(names = "--rate", description = "At most N messages per second (MaxNumberOfMessagesPerSecond, 1-500).")
     Integer rate;
@@ -48,10 +55,10 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--destination-arn", description = "Move to this queue instead of each message's original source.")
     String destinationArn;
 
-    @Option(names = "--max-age", description = {"Move only messages whose SNS Timestamp is younger than this (ISO-8601",
-            "duration, e.g. PT15M, or 90s/15m/2h); older ones stay in the DLQ and are counted. Moves the messages",
-            "itself (receive, send, delete) instead of a move task; the destination is the delivery queue",
-            "named like the DLQ without -dlq, or --destination-url."})
+    @Option(names = "--max-age", description = "Move only messages whose SNS Timestamp is younger than this (ISO-8601 duration, e.g. PT15M, or"
+            + " 90s/15m/2h); older ones stay in the DLQ and are counted. Moves the messages itself (receive, send, delete)"
+            + " instead of a move task; the destination is the delivery queue named like the DLQ without -dlq, or"
+            + " --destination-url.")
     String maxAge;
 
     @Option(names = "--destination-url", description = "With --max-age: the queue to move to.")

@@ -14,13 +14,13 @@ import picocli.CommandLine.Parameters;
 
 /** {@code packet-source resource}: a CloudFormation request to the Packet Source provider, and what it answers. */
 @Command(name = "resource", mixinStandardHelpOptions = true,
-        description = {"Send a Custom::ProxylityUdpGatewayPacketSource request (as CloudFormation does) to the provider",
-                "and print the response it sends back to CloudFormation. Exit 0 on SUCCESS, 1 on FAILED.",
-                "  resource create --endpoint http://127.0.0.1:PORT PROPERTIES.json",
-                "  resource update --endpoint URL --physical-id ID --old OLD.json PROPERTIES.json",
-                "  resource delete --endpoint URL --physical-id ID PROPERTIES.json",
-                "PROPERTIES.json: the resource's Properties (ApiKey, ListenerName, SnsTopicSource, ...), as in",
-                "examples/customer-stack.yaml. The provider endpoint is printed by 'packet-source local'."})
+        description = {"Send a Custom::ProxylityUdpGatewayPacketSource request to the provider, as CloudFormation does.",
+                "Prints the response the provider sends back to CloudFormation. Exit 0 on SUCCESS, 1 on FAILED.",
+                "%n  resource create --endpoint http://127.0.0.1:PORT PROPERTIES.json"
+                        + "%n  resource update --endpoint URL --physical-id ID --old OLD.json PROPERTIES.json"
+                        + "%n  resource delete --endpoint URL --physical-id ID PROPERTIES.json%n",
+                "PROPERTIES.json: the resource's Properties (ApiKey, ListenerName, SnsTopicSource, ...), as in"
+                        + " examples/customer-stack.yaml. The provider endpoint is printed by 'packet-source local'."})
 public final class ResourceCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
