@@ -73,7 +73,7 @@ public final class CustomerCommand implements Runnable {
                         }).orElse(null);
                 if (owner != null && !owner.equals(id)) {
                     throw new CustomerAdmin.Refused("Listener '" + l + "' is assigned to customer " + owner
-                            + "; a Listener serves one customer (move it in the deployment configuration first)");
+                            + "; a Listener serves one customer (move it first: in the deployment configuration, locally in the config)");
                 }
             }
             CustomerAdmin admin = new CustomerAdmin(directory, RANDOM);
