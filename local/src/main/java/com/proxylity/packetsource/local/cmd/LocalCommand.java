@@ -3,6 +3,7 @@ package com.proxylity.packetsource.local.cmd;
 import com.proxylity.packetsource.local.Banner;
 import com.proxylity.packetsource.local.LocalMode;
 import com.proxylity.packetsource.local.Summary;
+import com.proxylity.packetsource.local.SummaryLines;
 import com.proxylity.packetsource.local.config.LocalConfig;
 import com.proxylity.packetsource.local.LocalWireGuard;
 import com.proxylity.packetsource.sender.metrics.JsonLog;
@@ -62,13 +63,11 @@ public final class LocalCommand implements Callable<Integer> {
         }
         System.out.flush();
         long shown = 0;
-        String last = null;
+        SummaryLines lines = new SummaryLines();
         while (!stopped.await(summarySeconds <= 0 ? 3600 : summarySeconds, TimeUnit.SECONDS)) {
             if (summarySeconds > 0) {
-                // An idle stack prints nothing: a line means something happened since the last one.
                 String line = json ? "{\"summary\":" + Summary.json(mode) + "}" : "[local] " + Summary.line(mode);
-                if (line.equals(last)) continue;
-                last = line;
+                if (!lines.changed(line)) continue;
                 System.out.println(line);
                 // --verbose already printed each one as it happened.
                 for (var e : Summary.discardsAfter(mode, shown, LATEST_SHOWN)) {
