@@ -53,10 +53,10 @@ public final class CustomerCommand implements Runnable {
                     "The ApiKey is shown once (only its hash is stored). Records the customer's AWS accounts and prints what to"
                             + " add to the deployment configuration and what to give the customer."})
     int create(@Mixin CustomerTarget target,
-               @Option(names = "--id", required = true, description = "Customer id: 1-63 of a-z 0-9 -; the first part of its ApiKeys.") String id,
+               @Option(names = "--id", required = true, paramLabel = "ID", description = "Customer id: 1-63 of a-z 0-9 -; the first part of its ApiKeys.") String id,
                @Option(names = "--account", required = true, paramLabel = "ACCOUNT", description = "An AWS account of the customer (repeat for more).") List<String> accounts,
                @Option(names = "--listener", paramLabel = "NAME", description = "A Listener to assign to the customer (repeat for more).") List<String> listeners,
-               @Option(names = "--external-id", description = "Use this ExternalId (psx-...) instead of a new random one.") String externalId)
+               @Option(names = "--external-id", paramLabel = "EXTERNAL_ID", description = "Use this ExternalId (psx-...) instead of a new random one.") String externalId)
             throws Exception {
         try (target) {
             var directory = target.open();

@@ -31,10 +31,10 @@ public final class CustomerTarget implements AutoCloseable, CustomerKit.Target {
             "customers, Listener owners; default cdk/cdk.json when it exists)."})
     Path deployment;
 
-    @Option(names = "--home-region", description = "AWS: the region whose Customers replica is written (default: the deployment's home region).")
+    @Option(names = "--home-region", paramLabel = "REGION", description = "AWS: the region whose Customers replica is written (default: the deployment's home region).")
     String homeRegion;
 
-    @Option(names = "--table", description = "AWS: the Customers table (default: the deployed one, PacketSource-Customers).")
+    @Option(names = "--table", paramLabel = "TABLE", description = "AWS: the Customers table (default: the deployed one, PacketSource-Customers).")
     String table;
 
     @Option(names = "--dynamodb-endpoint", paramLabel = "URL", description = "AWS: a DynamoDB endpoint instead of AWS's (dummy credentials).")
