@@ -27,6 +27,12 @@ public final class PublishChecks {
     public static List<String> warnings(List<MessageFiles.Outgoing> messages, String egressRegion, Optional<Set<String>> served,
                                         Set<String> known) {
         List<String> out = new ArrayList<>();
+        if (served.isPresent() && served.get().isEmpty() && !messages.isEmpty()) {
+            out.add("no delivery queue is subscribed to this topic: SNS accepts every message and delivers none"
+                    + " (is its Packet Source created, and its subscriptions confirmed?)");
+        }
+        // With none subscribed, a region can still be checked for existing at all.
+        Optional<Set<String>> subscribed = served.filter(s -> !s.isEmpty());
         Map<String, Integer> misspelt = new TreeMap<>();
         Map<String, Integer> unserved = new TreeMap<>();
         int missing = 0;
@@ -38,7 +44,7 @@ public final class PublishChecks {
             String region = egressRegion != null ? egressRegion : a.get(ATTRIBUTE);
             if (region == null) {
                 missing++;
-            } else if (served.map(s -> !s.contains(region)).orElse(!known.contains(region))) {
+            } else if (subscribed.map(s -> !s.contains(region)).orElse(!known.contains(region))) {
                 unserved.merge(region, 1, Integer::sum);
             }
         }
@@ -49,7 +55,7 @@ public final class PublishChecks {
                     + " SNS accepts them, but every delivery queue's filter refuses them (counted as filtered)");
         }
         unserved.forEach((region, n) -> out.add(n + " message(s) name " + ATTRIBUTE + " '" + region + "', "
-                + served.map(s -> "a region no delivery queue subscribed to this topic serves (served: " + String.join(", ", new TreeSet<>(s)) + ")")
+                + subscribed.map(s -> "a region no delivery queue subscribed to this topic serves (served: " + String.join(", ", new TreeSet<>(s)) + ")")
                         .orElse("which is not an AWS region")
                 + ": SNS accepts them and delivers them nowhere"));
         return out;

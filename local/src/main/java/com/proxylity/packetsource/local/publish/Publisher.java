@@ -83,7 +83,7 @@ public final class Publisher implements AutoCloseable {
         return n;
     }
 
-    /** The regions whose delivery queues are subscribed to the topic; empty when the caller may not list them. */
+    /** The regions whose delivery queues are subscribed to the topic (none: an empty set); unknown when the caller may not list them. */
     public java.util.Optional<java.util.Set<String>> servedRegions() {
         if (endpoint != null) return localRegions();
         try {
@@ -92,7 +92,7 @@ public final class Publisher implements AutoCloseable {
                 String[] arn = s.endpoint() == null ? new String[0] : s.endpoint().split(":");
                 if ("sqs".equals(s.protocol()) && arn.length == 6 && arn[5].equals(com.proxylity.packetsource.core.pipeline.DeploymentNumbers.deliveryQueueName(arn[3]))) regions.add(arn[3]);
             });
-            return regions.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(regions);
+            return java.util.Optional.of(regions);
         } catch (software.amazon.awssdk.core.exception.SdkException e) {
             return java.util.Optional.empty();
         }
@@ -103,7 +103,8 @@ public final class Publisher implements AutoCloseable {
         try {
             var http = java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(2)).build();
             var r = http.send(java.net.http.HttpRequest.newBuilder(URI.create(endpoint.toString().replaceAll("/+$", "")
-                    + com.proxylity.packetsource.local.sns.LocalSnsServer.REGIONS_PATH)).timeout(java.time.Duration.ofSeconds(5)).build(),
+                    + com.proxylity.packetsource.local.sns.LocalSnsServer.REGIONS_PATH + "/"
+                    + java.net.URLEncoder.encode(topicArn, java.nio.charset.StandardCharsets.UTF_8))).timeout(java.time.Duration.ofSeconds(5)).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) return java.util.Optional.empty();
             java.util.Set<String> regions = new java.util.TreeSet<>();

@@ -194,9 +194,4 @@ public final class TopicFanout {
         }
         return out;
     }
-
-    /** The regions whose delivery queues this endpoint's subscriptions can reach. */
-    public java.util.Set<String> regions() {
-        return java.util.Set.copyOf(queues.byRegion().keySet());
-    }
 }

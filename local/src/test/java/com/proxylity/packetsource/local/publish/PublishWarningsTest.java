@@ -34,7 +34,8 @@ class PublishWarningsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        String yaml = "regions: [us-east-1, eu-west-1]\nlisteners: [{name: u}]\npacketSources: [{topic: t, listener: u, formatter: utf8}]\n";
+        String yaml = "regions: [us-east-1, eu-west-1]\nlisteners: [{name: u}]\npacketSources: [{topic: t, listener: u, formatter: utf8}]\n"
+                + "customerTopics: [fresh]\n";
         local = LocalMode.start(LocalConfig.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))), WireGuardPorts.NONE, null);
     }
 
@@ -85,6 +86,18 @@ class PublishWarningsTest {
 
         Run clean = publish("--egress-region", "us-east-1", envelope("again.json", "EgressRegion", "us-west-2").toString());
         assertEquals("", clean.err(), "--egress-region overrides the envelope's, and us-east-1 is served");
+    }
+
+    @Test
+    void aTopicNoQueueIsSubscribedToIsNamed() throws Exception {
+        CommandLine cl = new CommandLine(new PublishCommand());
+        StringWriter err = new StringWriter();
+        cl.setErr(new PrintWriter(err, true));
+        int rc = cl.execute("--endpoint", local.stack().snsEndpoint().toString(), "--topic", "fresh", "--egress-region",
+                "us-east-1", envelope("fresh.json", "EgressRegion", "us-east-1").toString());
+        assertEquals(0, rc, err.toString());
+        assertEquals("packet-source publish: warning: no delivery queue is subscribed to this topic: SNS accepts every message"
+                + " and delivers none (is its Packet Source created, and its subscriptions confirmed?)", err.toString().strip());
     }
 
     @Test
