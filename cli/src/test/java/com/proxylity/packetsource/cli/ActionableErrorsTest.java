@@ -80,6 +80,18 @@ class ActionableErrorsTest {
     }
 
     @Test
+    void aLocalEndpointPortClashNamesThePortAndItsSetting() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Path cfg = Files.writeString(dir.resolve("local.yaml"), "ports: {sns: " + taken.getLocalPort() + "}\n");
+            Run r = run(null, "local", "--config", cfg.toString());
+            assertEquals(1, r.rc());
+            assertTrue(r.err().startsWith("packet-source local: cannot bind the local SNS endpoint to 127.0.0.1:"
+                    + taken.getLocalPort() + ": "), r.err());
+            assertTrue(r.err().strip().endsWith("(ports.sns in the config; 0 picks a free one)"), r.err());
+        }
+    }
+
+    @Test
     void replayInTheWrongRegionNamesTheQueueItLookedFor() {
         try (EmbeddedSqs sqs = EmbeddedSqs.start(0, "us-east-1")) {
             Run r = run(null, "replay", "--endpoint", sqs.endpoint().toString(), "--dlq-region", "eu-west-1");
