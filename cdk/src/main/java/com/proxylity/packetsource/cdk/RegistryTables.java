@@ -38,7 +38,7 @@ import software.constructs.Construct;
  */
 public final class RegistryTables extends Construct {
     /** Table names carry this prefix: {@code PacketSource-PacketSources}, ... */
-    public static final String PREFIX = "PacketSource-";
+    public static final String PREFIX = Tables.DEPLOYED_PREFIX;
     /**
      * The registry is the customers' configuration: kept when the stack is deleted or a table is
      * replaced, so a re-created stack adopts it ({@code cdk deploy --import-existing-resources}

@@ -19,6 +19,7 @@ import com.proxylity.packetsource.core.pipeline.ReadyPacket;
 import com.proxylity.packetsource.core.pipeline.StateBudget;
 import com.proxylity.packetsource.core.pipeline.ValidateStage;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -63,8 +64,15 @@ public final class DryRunCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One machine-readable JSON document instead of text.")
     boolean json;
 
-    @Option(names = "--region", description = "This region: messages whose EgressRegion differs are discarded. "
-            + "Without it the EgressRegion attribute is not checked.")
+    /** The old name, still accepted; in dry-run it only ever meant the region checked against. */
+    @Option(names = "--region", hidden = true)
+    void region(String value) {
+        region = value;
+    }
+
+    @Option(names = "--egress-region", paramLabel = "REGION",
+            description = "Check each message's EgressRegion against this region, as that region's Validate does: "
+            + "a missing or different one is discarded. Without it the attribute is not checked.")
     String region;
 
     @Option(names = "--formatter", description = "The Packet Source's default formatter (entries without Formatter). "
@@ -80,8 +88,11 @@ public final class DryRunCommand implements Callable<Integer> {
                     + "state size limit, beyond which entries are TooLarge (default: ${DEFAULT-VALUE}, as deployed).")
     int pipeBatchSize;
 
-    @Parameters(arity = "1..*", paramLabel = "FILE")
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "A message file; - reads standard input.")
     List<Path> files;
+
+    /** What FILE {@code -} reads; tests give their own. */
+    InputStream stdin = System.in;
 
     private static final ObjectMapper OUT = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -116,10 +127,10 @@ public final class DryRunCommand implements Callable<Integer> {
         for (Path path : files) {
             MessageFile file;
             try {
-                file = MessageFile.read(path);
+                file = MessageFile.read(path, stdin);
             } catch (IOException e) {
                 unreadable = true;
-                err.println("cannot use " + path + ": " + e.getMessage());
+                err.println("packet-source dry-run: cannot use " + path + ": " + e.getMessage());
                 filesOut.addObject().put("File", path.toString()).put("Error", String.valueOf(e.getMessage()));
                 continue;
             }

@@ -41,10 +41,21 @@ record MessageFile(Path path, List<SqsRecord> records, String bareBody, boolean 
             .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .build();
 
+    /** {@code -} names standard input, as in most tools, so a message can be piped in. */
+    static final String STDIN = "-";
+
     static MessageFile read(Path path) throws IOException {
+        return read(path, System.in);
+    }
+
+    static MessageFile read(Path path, InputStream stdin) throws IOException {
         byte[] bytes;
-        try (InputStream in = Files.newInputStream(path)) {
-            bytes = in.readNBytes((int) MAX_FILE_BYTES + 1);
+        if (path.toString().equals(STDIN)) {
+            bytes = stdin.readNBytes((int) MAX_FILE_BYTES + 1);
+        } else {
+            try (InputStream in = Files.newInputStream(path)) {
+                bytes = in.readNBytes((int) MAX_FILE_BYTES + 1);
+            }
         }
         if (bytes.length > MAX_FILE_BYTES) throw new IOException(path + " is larger than " + MAX_FILE_BYTES + " bytes");
         String text = new String(bytes, StandardCharsets.UTF_8);

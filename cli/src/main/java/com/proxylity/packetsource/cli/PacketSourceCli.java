@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
                 com.proxylity.packetsource.local.cmd.PublishCommand.class,
                 com.proxylity.packetsource.local.cmd.ReplayCommand.class,
                 com.proxylity.packetsource.local.cmd.ResourceCommand.class,
+                com.proxylity.packetsource.local.cmd.CustomerCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class PacketSourceCli implements Runnable {
@@ -44,8 +45,10 @@ public final class PacketSourceCli implements Runnable {
      */
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new PacketSourceCli());
+        // Descriptions are paragraphs; picocli wraps them at the terminal's width (80 when unknown).
+        cl.setUsageHelpAutoWidth(true);
         cl.setExecutionExceptionHandler((e, command, parsed) -> {
-            command.getErr().println("packet-source " + command.getCommandName() + ": " + describe(e));
+            command.getErr().println(prefix(command) + describe(e));
             if ("1".equals(System.getenv("PACKET_SOURCE_DEBUG"))) e.printStackTrace(command.getErr());
             command.getErr().flush();
             return 1;
@@ -53,8 +56,20 @@ public final class PacketSourceCli implements Runnable {
         return cl;
     }
 
+    /** {@code packet-source <command> [<subcommand>]: }, the one prefix of every command's errors. */
+    public static String prefix(CommandLine command) {
+        return command.getCommandSpec().qualifiedName(" ") + ": ";
+    }
+
     static String describe(Throwable e) {
         if (e instanceof java.nio.file.NoSuchFileException) return "no such file: " + e.getMessage();
+        // Messages written for the operator: they say what to do.
+        if (e instanceof com.proxylity.packetsource.core.registry.CustomerAdmin.Refused
+                || e instanceof java.io.UncheckedIOException || e instanceof java.net.BindException
+                || e instanceof IllegalStateException) {
+            return e.getMessage();
+        }
+        if (e instanceof java.net.ConnectException && e.getMessage() != null) return e.getMessage();
         if (e instanceof java.nio.file.AccessDeniedException) return "cannot read: " + e.getMessage();
         if (e instanceof com.fasterxml.jackson.core.JsonProcessingException j) {
             // Not getMessage(): it quotes the input, and a config file may hold a private key.

@@ -52,7 +52,7 @@ class PacketSourceCliErrorsTest {
                 "listeners:\n  - {name: w, protocol: wg, privateKey: c2VjcmV0LWtleS1ieXRlcw==, colour: blue}\n");
         String[] r = run("local", "--config", cfg.toString());
         assertEquals("1", r[0]);
-        assertTrue(r[1].startsWith("packet-source local: bad JSON/YAML: Unrecognized field \"colour\""), r[1]);
+        assertTrue(r[1].startsWith("packet-source local: " + cfg + ": line 2: unknown field 'colour' in listeners[0]"), r[1]);
         assertFalse(r[1].contains("c2VjcmV0"), "the config's contents (keys) are not echoed: " + r[1]);
         assertEquals(1, r[1].strip().lines().count(), r[1]);
     }

@@ -51,18 +51,12 @@ public final class DynamoDbRegistrationStore implements RegistrationStore {
         Map<String, AttributeValue> item = client.getItem(b -> b.tableName(tables.customers()).consistentRead(true)
                 .key(RegistryItems.key(Customers.CUSTOMER_ID, id))).item();
         if (item == null || item.isEmpty()) return Optional.empty();
-        String where = tables.customers() + "[" + id + "]";
-        return Optional.of(new Customer(id, Attr.reqS(item, Customers.API_KEY_SHA256, where),
-                Attr.reqS(item, Customers.EXTERNAL_ID, where), java.util.Set.copyOf(Attr.optList(item, Customers.ACCOUNTS))));
+        return Optional.of(RegistryItems.customer(item, tables.customers()));
     }
 
-    /** Seeding and tests: customers are created by operations, not by the resource. */
+    /** Seeding and tests: customers are created by operations ({@link DynamoDbCustomerDirectory}), not by the resource. */
     public void putCustomer(Customer c) {
-        client.putItem(b -> b.tableName(tables.customers()).item(Map.of(
-                Customers.CUSTOMER_ID, Attr.s(c.id()),
-                Customers.API_KEY_SHA256, Attr.s(c.apiKeySha256()),
-                Customers.EXTERNAL_ID, Attr.s(c.externalId()),
-                Customers.ACCOUNTS, Attr.list(c.accounts().stream().sorted().toList()))));
+        client.putItem(b -> b.tableName(tables.customers()).item(RegistryItems.toItem(c)));
     }
 
     @Override

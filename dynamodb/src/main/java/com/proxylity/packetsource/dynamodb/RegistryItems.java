@@ -2,8 +2,10 @@ package com.proxylity.packetsource.dynamodb;
 
 import com.proxylity.packetsource.core.contract.AddressFamilies;
 import com.proxylity.packetsource.core.contract.ListenerType;
+import com.proxylity.packetsource.core.registry.Customer;
 import com.proxylity.packetsource.core.registry.Listener;
 import com.proxylity.packetsource.core.registry.PacketSource;
+import com.proxylity.packetsource.dynamodb.Tables.Customers;
 import com.proxylity.packetsource.dynamodb.Tables.Listeners;
 import com.proxylity.packetsource.dynamodb.Tables.PacketSources;
 import java.util.HashMap;
@@ -87,6 +89,25 @@ final class RegistryItems {
     }
 
     /** DynamoDB rejects empty keys and keys over 2048 bytes; such a lookup can only miss. */
+    static Map<String, AttributeValue> toItem(Customer c) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(Customers.CUSTOMER_ID, Attr.s(c.id()));
+        item.put(Customers.API_KEY_SHA256, Attr.s(c.apiKeySha256()));
+        item.put(Customers.EXTERNAL_ID, Attr.s(c.externalId()));
+        item.put(Customers.ACCOUNTS, Attr.list(c.accounts().stream().sorted().toList()));
+        if (c.previousApiKeySha256() != null) item.put(Customers.PREVIOUS_API_KEY_SHA256, Attr.s(c.previousApiKeySha256()));
+        if (c.disabled()) item.put(Customers.DISABLED, Attr.bool(true));
+        return item;
+    }
+
+    static Customer customer(Map<String, AttributeValue> item, String table) {
+        String id = Attr.reqS(item, Customers.CUSTOMER_ID, table);
+        String where = table + "[" + id + "]";
+        return new Customer(id, Attr.reqS(item, Customers.API_KEY_SHA256, where), Attr.reqS(item, Customers.EXTERNAL_ID, where),
+                java.util.Set.copyOf(Attr.optList(item, Customers.ACCOUNTS)), Attr.optS(item, Customers.PREVIOUS_API_KEY_SHA256),
+                Attr.optBool(item, Customers.DISABLED, false));
+    }
+
     static boolean validKey(String s) {
         return s != null && !s.isEmpty() && s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= SessionItems.MAX_PARTITION_KEY_BYTES;
     }

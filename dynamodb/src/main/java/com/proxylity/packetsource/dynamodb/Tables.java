@@ -31,6 +31,9 @@ public record Tables(String packetSources, String listeners, String sessions, St
         Objects.requireNonNull(sessions, "sessions");
     }
 
+    /** The deployed tables' prefix: {@code PacketSource-Customers}, ... (one stack per region creates them). */
+    public static final String DEPLOYED_PREFIX = "PacketSource-";
+
     /** The three tables of the pipeline and the sender, without customers. */
     public Tables(String packetSources, String listeners, String sessions) {
         this(packetSources, listeners, sessions, null);
@@ -138,8 +141,12 @@ public record Tables(String packetSources, String listeners, String sessions, St
     public static final class Customers {
         /** Partition key (S): the customer id, the first part of its ApiKeys. */
         public static final String CUSTOMER_ID = "CustomerId";
-        /** S: lowercase hex SHA-256 of the ApiKey. */
+        /** S: lowercase hex SHA-256 of the current ApiKey. */
         public static final String API_KEY_SHA256 = "ApiKeySha256";
+        /** S, optional: hash of the key a rotation replaced; valid too until the operator retires it. */
+        public static final String PREVIOUS_API_KEY_SHA256 = "PreviousApiKeySha256";
+        /** BOOL, optional: true refuses the customer's Creates and Updates; absent reads as false. */
+        public static final String DISABLED = "Disabled";
         /** S: the ExternalId we pass on sts:AssumeRole for this customer ({@code psx-...}). */
         public static final String EXTERNAL_ID = "ExternalId";
         /**

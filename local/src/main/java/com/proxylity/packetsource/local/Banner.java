@@ -16,6 +16,7 @@ public final class Banner {
         n.put("egressApi", mode.sender().endpoint());
         n.put("sts", mode.stack().stsEndpoint().toString());
         n.put("resource", mode.resourceEndpoint().toString());
+        n.put("customers", mode.customersEndpoint().toString());
         mode.taskControl().ifPresent(c -> n.put("taskControl", c.toString()));
         var tasks = n.putArray("senderTasks");
         for (LocalSender t : mode.tasks()) tasks.addObject().put("id", t.taskId()).put("egressApi", t.endpoint());
@@ -43,6 +44,7 @@ public final class Banner {
         out.println("  SNS endpoint  " + mode.stack().snsEndpoint() + "   (Publish, PublishBatch: any credentials; subscriptions: a local role's)");
         out.println("  STS endpoint  " + mode.stack().stsEndpoint() + "   (AssumeRole of the config's roles)");
         out.println("  provider      " + mode.resourceEndpoint() + "   (Custom::ProxylityUdpGatewayPacketSource)");
+        out.println("  customers     " + mode.customersEndpoint() + "   (packet-source customer --local)");
         if (mode.tasks().size() == 1) {
             out.println("  egress API    " + mode.sender().endpoint());
         } else {
@@ -68,10 +70,11 @@ public final class Banner {
         String region = c.regions().get(0);
         String topic = c.packetSources().isEmpty() ? "TOPIC" : c.packetSources().get(0).topic();
         out.println("Publish:  bin/packet-source publish --endpoint " + mode.stack().snsEndpoint() + " --sns-region " + c.snsRegion()
-                + " --topic " + topic + " --region " + region + " FILE...");
+                + " --topic " + topic + " --egress-region " + region + " FILE...");
         for (String r : c.regions()) {
             out.println("Replay:   bin/packet-source replay --endpoint " + mode.stack().sqsEndpoint(r) + " --dlq-region " + r);
         }
         out.println("Resource: bin/packet-source resource create --endpoint " + mode.resourceEndpoint() + " PROPERTIES.json");
+        out.println("Customer: bin/packet-source customer create --local " + mode.customersEndpoint() + " --id ID --account 000000000000");
     }
 }

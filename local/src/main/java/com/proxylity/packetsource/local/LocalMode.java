@@ -15,6 +15,7 @@ import com.proxylity.packetsource.functions.resource.AwsCustomerAccounts;
 import com.proxylity.packetsource.functions.resource.PacketSourceLifecycle;
 import com.proxylity.packetsource.functions.egressclient.HttpEgressTransport;
 import com.proxylity.packetsource.functions.subscription.SnsSubscriptionConfirmer;
+import com.proxylity.packetsource.local.customers.LocalCustomerEndpoint;
 import com.proxylity.packetsource.local.resource.LocalResourceEndpoint;
 import com.proxylity.packetsource.local.sqs.Sqs;
 import java.net.URI;
@@ -60,6 +61,7 @@ public final class LocalMode implements AutoCloseable {
     private final SessionDirectory sessions;
     private final LocalStack stack;
     private final LocalResourceEndpoint resource;
+    private final LocalCustomerEndpoint customers;
 
     private LocalMode(LocalConfig config, WireGuardPorts wireGuard, PrintStream senderOut) throws IOException {
         this.config = config;
@@ -112,8 +114,17 @@ public final class LocalMode implements AutoCloseable {
             throw e;
         }
         try {
+            this.customers = LocalCustomerEndpoint.start(config.ports().customers(), registry);
+        } catch (IOException | RuntimeException e) {
+            resource.close();
+            stack.close();
+            tasks.forEach(LocalSender::close);
+            throw e;
+        }
+        try {
             this.control = tasks.size() > 1 ? TaskControl.start(config.ports().taskControl(), tasks) : null;
         } catch (IOException | RuntimeException e) {
+            customers.close();
             resource.close();
             stack.close();
             tasks.forEach(LocalSender::close);
@@ -179,6 +190,9 @@ public final class LocalMode implements AutoCloseable {
 
     public InMemoryRegistry registry() { return registry; }
 
+    /** Where {@code packet-source customer --local} stores customers (this registry). */
+    public URI customersEndpoint() { return customers.endpoint(); }
+
     /** The first sender task (the only one unless {@code senderTasks > 1}). */
     public LocalSender sender() { return sender; }
 
@@ -197,6 +211,7 @@ public final class LocalMode implements AutoCloseable {
     @Override
     public void close() {
         if (control != null) control.close();
+        customers.close();
         resource.close();
         stack.close();
         tasks.forEach(LocalSender::close);

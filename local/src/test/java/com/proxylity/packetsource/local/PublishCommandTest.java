@@ -84,7 +84,7 @@ class PublishCommandTest {
                 System.setErr(stderr);
             }
             assertEquals(0, exit, captured.toString(StandardCharsets.UTF_8));
-            assertTrue(captured.toString(StandardCharsets.UTF_8).contains("1 message(s) have no EgressRegion attribute and no --region"),
+            assertTrue(captured.toString(StandardCharsets.UTF_8).contains("1 message(s) have no EgressRegion attribute and no --egress-region"),
                     captured.toString(StandardCharsets.UTF_8));
             assertEquals(filtered + 2, local.stack().fanout().filtered());
         }

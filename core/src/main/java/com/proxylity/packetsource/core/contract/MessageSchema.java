@@ -89,6 +89,11 @@ public final class MessageSchema {
         String field = field(e);
         // networknt messages name the location and the rule, not the offending value.
         String detail = "schema: " + e.getMessage().replaceFirst("^\\$(\\.|: )?", "");
+        JsonNode address = entryNode.path("Remote").path("Address");
+        if (detail.startsWith("schema: Remote.Address:") && address.isTextual() && address.asText().matches("[^:]*[A-Za-z][^:]*")) {
+            // The pattern's regex tells a person nothing: say what is wrong with what they wrote.
+            detail = "Remote.Address is a host name: only IPv4 and IPv6 literals are allowed (Packet Source never resolves names)";
+        }
         DiscardReason reason = switch (field) {
             case "Formatter" -> DiscardReason.BadFormatter;
             case "Data" -> DiscardReason.DecodeError;

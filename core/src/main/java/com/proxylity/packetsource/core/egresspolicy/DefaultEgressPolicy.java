@@ -96,6 +96,7 @@ public final class DefaultEgressPolicy implements EgressPolicy {
     }
 
     /** Empty when permitted; otherwise the denied range and reason, e.g. "10.0.0.0/8 private (RFC 1918)". */
+    @Override
     public Optional<String> whyDenied(InetAddress address) {
         if (address == null) return Optional.of("no address");
         byte[] bytes = address.getAddress();

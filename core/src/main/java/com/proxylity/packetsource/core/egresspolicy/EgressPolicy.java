@@ -9,4 +9,9 @@ import java.net.InetAddress;
  */
 public interface EgressPolicy {
     boolean permits(InetAddress address);
+
+    /** Empty when permitted; otherwise the denied range and why it is denied, for the discard's Detail. */
+    default java.util.Optional<String> whyDenied(InetAddress address) {
+        return permits(address) ? java.util.Optional.empty() : java.util.Optional.of("a denied range");
+    }
 }

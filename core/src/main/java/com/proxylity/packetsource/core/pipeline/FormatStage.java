@@ -77,9 +77,9 @@ public final class FormatStage {
         if (remote == null || !remote.isObject()) throw new Rejected(DiscardReason.MalformedRemote, "Remote is missing");
         InetAddress address = IpLiteral.parse(text(remote.get("Address"))).orElseThrow(() -> notLiteral("Remote.Address"));
         int port = port(remote.get("Port"), "Remote.Port");
-        if (!egressPolicy.permits(address)) {
-            throw new Rejected(DiscardReason.EgressDenied, "Remote.Address is in a denied range");
-        }
+        // The range and its rule, never the address: a Detail names fields and rules, not values.
+        var denied = egressPolicy.whyDenied(address);
+        if (denied.isPresent()) throw new Rejected(DiscardReason.EgressDenied, "Remote.Address is in " + denied.get());
         if (!e.listenerFamilies().reaches(address)) {
             throw new Rejected(DiscardReason.AddressFamilyUnreachable, "Remote.Address is "
                     + (address instanceof java.net.Inet4Address ? "IPv4" : "IPv6") + "; the Listener reaches "
@@ -106,7 +106,7 @@ public final class FormatStage {
      */
     static String withoutData(String message) {
         if (message == null) return "Data does not decode";
-        String s = message.replaceAll("character [0-9A-Fa-f]+", "character");
+        String s = message.replaceAll("character [0-9A-Fa-f]+\\b", "character"); // the byte's code, not "character at"
         int quote = s.indexOf('"');
         return quote >= 0 ? s.substring(0, quote).replaceFirst("[:\\s]+$", "") : s;
     }

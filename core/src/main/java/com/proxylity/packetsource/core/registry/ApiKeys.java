@@ -40,18 +40,46 @@ public final class ApiKeys {
     }
 
     /**
-     * Whether the presented key hashes to the stored hash. Compared with
-     * {@link MessageDigest#isEqual} (time independent of where the bytes differ).
+     * Whether the presented key hashes to the customer's current or previous key hash. Both are
+     * always compared, each with {@link MessageDigest#isEqual} (time independent of where the
+     * bytes differ), so the time does not tell which key matched or whether a previous key exists.
      */
     public static boolean matches(String presented, Customer customer) {
         if (presented == null || customer == null) return false;
-        byte[] stored;
+        byte[] d = digest(presented);
+        byte[] current = parse(customer.apiKeySha256());
+        byte[] previous = parse(customer.previousApiKeySha256());
+        boolean a = current != null && MessageDigest.isEqual(d, current);
+        boolean b = MessageDigest.isEqual(d, previous == null ? NO_KEY : previous) && previous != null;
+        return a | b;
+    }
+
+    /** Compared when there is no previous key: no digest of any input is all zero bits in practice. */
+    private static final byte[] NO_KEY = new byte[32];
+
+    private static byte[] parse(String hex) {
+        if (hex == null) return null;
         try {
-            stored = HexFormat.of().parseHex(customer.apiKeySha256());
+            byte[] b = HexFormat.of().parseHex(hex);
+            return b.length == 32 ? b : null;
         } catch (IllegalArgumentException e) {
-            return false;
+            return null;
         }
-        return MessageDigest.isEqual(digest(presented), stored);
+    }
+
+    /** A new ApiKey for the customer: {@code <id>.<43 characters of base64url>} (256 random bits). */
+    public static String generate(String customerId, java.security.SecureRandom random) {
+        if (!isCustomerId(customerId)) throw new IllegalArgumentException("customer id must match " + CUSTOMER_ID + ": " + customerId);
+        byte[] secret = new byte[32];
+        random.nextBytes(secret);
+        return customerId + "." + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+    }
+
+    /** A new ExternalId: {@value #EXTERNAL_ID_PREFIX} and 32 hex digits (128 random bits). */
+    public static String generateExternalId(java.security.SecureRandom random) {
+        byte[] b = new byte[16];
+        random.nextBytes(b);
+        return EXTERNAL_ID_PREFIX + HexFormat.of().formatHex(b);
     }
 
     private static byte[] digest(String s) {

@@ -6,7 +6,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** Registry for local mode, the dry run and tests. */
-public final class InMemoryRegistry implements Registry, RegistrationStore {
+public final class InMemoryRegistry implements Registry, RegistrationStore, CustomerDirectory {
     private final Map<String, PacketSource> sources = new ConcurrentHashMap<>();
     private final Map<String, Listener> listeners = new ConcurrentHashMap<>();
     private final Map<String, Customer> customers = new ConcurrentHashMap<>();
@@ -37,6 +37,30 @@ public final class InMemoryRegistry implements Registry, RegistrationStore {
     @Override
     public Optional<Customer> customer(String id) {
         return id == null ? Optional.empty() : Optional.ofNullable(customers.get(id));
+    }
+
+    @Override
+    public Optional<Customer> get(String id) {
+        return customer(id);
+    }
+
+    @Override
+    public java.util.List<Customer> list() {
+        return customers.values().stream().sorted(java.util.Comparator.comparing(Customer::id)).toList();
+    }
+
+    @Override
+    public boolean create(Customer customer) {
+        return customers.putIfAbsent(customer.id(), customer) == null;
+    }
+
+    @Override
+    public synchronized boolean replace(Customer expected, Customer updated) {
+        if (!expected.id().equals(updated.id())) throw new IllegalArgumentException("replace keeps the id");
+        Customer now = customers.get(expected.id());
+        if (now == null || !CustomerAdmin.sameState(now, expected)) return false;
+        customers.put(updated.id(), updated);
+        return true;
     }
 
     @Override

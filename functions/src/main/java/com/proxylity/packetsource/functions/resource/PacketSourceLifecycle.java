@@ -88,6 +88,7 @@ public final class PacketSourceLifecycle {
             ResourceProperties p = ResourceProperties.parse(r.properties(), settings.servedRegions());
             Customer customer = authenticate(p.apiKey());
             id = PhysicalIds.of(customer.id(), r.stackId(), r.logicalId());
+            if (customer.disabled()) throw new ResourceFailure(Reasons.accountDisabled());
             return establish(id, p, customer, null);
         } catch (ResourceFailure f) {
             return Outcome.failed(id, f.reason());
@@ -108,6 +109,7 @@ public final class PacketSourceLifecycle {
         try {
             Customer customer = authenticate(p.apiKey());
             if (!PhysicalIds.ownedBy(oldId, customer.id())) throw new ResourceFailure(Reasons.notYours());
+            if (customer.disabled()) throw new ResourceFailure(Reasons.accountDisabled());
             // Every change is in place, a new Listener too: CloudFormation undoes an Update with
             // another Update, but would undo a replacement by deleting the new resource, which
             // holds the topic by then.
@@ -263,6 +265,7 @@ public final class PacketSourceLifecycle {
     private Customer authenticate(String apiKey) throws ResourceFailure {
         Optional<Customer> c = ApiKeys.customerId(apiKey).flatMap(store::customer);
         // Unknown customer and wrong secret read the same, so the reason never confirms an account id.
+        // During a rotation the current and the previous key both match (ApiKeys.matches).
         if (c.isEmpty() || !ApiKeys.matches(apiKey, c.get())) throw new ResourceFailure(Reasons.invalidApiKey());
         return c.get();
     }

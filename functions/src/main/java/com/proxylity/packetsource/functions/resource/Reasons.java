@@ -14,6 +14,10 @@ public final class Reasons {
         return "ApiKey is invalid: it is not a key Proxylity issued (or it was revoked); use the current key of your Proxylity account";
     }
 
+    public static String accountDisabled() {
+        return "Your Proxylity account is disabled: Creates and Updates are refused until Proxylity enables it again (Deletes still work)";
+    }
+
     public static String unknownListener(String name) {
         return "Unknown Listener " + ResourceProperties.clip(name) + ": ListenerName must name a Listener of your Proxylity account";
     }

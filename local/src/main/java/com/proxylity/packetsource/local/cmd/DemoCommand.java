@@ -11,8 +11,8 @@ import picocli.CommandLine.Option;
 /** {@code packet-source demo}: the README's first command. Exit 0 only if everything checked out. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Try it: publish examples through the local stack and check what arrives.",
-                "Starts the local stack with a built-in config and a UDP receiver, publishes good and bad",
-                "example messages with the AWS SDK SnsClient, and show what arrived next to what was published.",
+                "Starts the local stack with a built-in config and a UDP receiver, publishes good and bad example messages"
+                        + " with the AWS SDK SnsClient, and shows what arrived next to what was expected.",
                 "Exit 0 only if every expected datagram arrived and every bad example was discarded with its reason."})
 public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "Sender logs to stderr.")

@@ -3,6 +3,7 @@ package com.proxylity.packetsource.local.cmd;
 import com.proxylity.packetsource.local.Banner;
 import com.proxylity.packetsource.local.LocalMode;
 import com.proxylity.packetsource.local.Summary;
+import com.proxylity.packetsource.local.SummaryLines;
 import com.proxylity.packetsource.local.config.LocalConfig;
 import com.proxylity.packetsource.local.LocalWireGuard;
 import com.proxylity.packetsource.sender.metrics.JsonLog;
@@ -18,8 +19,8 @@ import picocli.CommandLine.Option;
 /** {@code packet-source local}: runs the whole pipeline on this machine until Ctrl-C. */
 @Command(name = "local", mixinStandardHelpOptions = true,
         description = {"Run the whole pipeline on this machine until Ctrl-C.",
-                "Local SNS endpoint, SQS delivery queues with DLQs (ElasticMQ),",
-                "the state machine over the real stage handlers, the sender on 127.0.0.1.",
+                "A local SNS endpoint, SQS delivery queues with DLQs (ElasticMQ), the state machine over the real stage"
+                        + " handlers, the sender on 127.0.0.1, the resource provider and a customers endpoint.",
                 "Without --config a built-in example config is used (see config/local.example.yaml)."})
 public final class LocalCommand implements Callable<Integer> {
     /** New discards listed under a text summary line; the JSON summary carries the whole ring. */
@@ -31,11 +32,11 @@ public final class LocalCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the endpoints, ports and public keys as one JSON line, and summaries as JSON lines.")
     boolean json;
 
-    @Option(names = "--summary-seconds", defaultValue = "5", description = "Seconds between summary lines (0: none; default ${DEFAULT-VALUE}).")
+    @Option(names = "--summary-seconds", defaultValue = "5",
+            description = "Seconds between checks for a new summary line, printed only when something changed (0: none; default ${DEFAULT-VALUE}).")
     int summarySeconds;
 
-    @Option(names = "--verbose", description = {"Sender logs and metrics to stderr, and one line per discarded",
-            "entry (Id, Reason, Detail; JSON with --json)."})
+    @Option(names = "--verbose", description = "Sender logs and metrics to stderr, and one line per discarded entry (Id, Reason, Detail; JSON with --json).")
     boolean verbose;
 
     @Override
@@ -62,9 +63,12 @@ public final class LocalCommand implements Callable<Integer> {
         }
         System.out.flush();
         long shown = 0;
+        SummaryLines lines = new SummaryLines();
         while (!stopped.await(summarySeconds <= 0 ? 3600 : summarySeconds, TimeUnit.SECONDS)) {
             if (summarySeconds > 0) {
-                System.out.println(json ? "{\"summary\":" + Summary.json(mode) + "}" : "[local] " + Summary.line(mode));
+                String line = json ? "{\"summary\":" + Summary.json(mode) + "}" : "[local] " + Summary.line(mode);
+                if (!lines.changed(line)) continue;
+                System.out.println(line);
                 // --verbose already printed each one as it happened.
                 for (var e : Summary.discardsAfter(mode, shown, LATEST_SHOWN)) {
                     if (!json && !verbose) System.out.println("[local]   " + Summary.discardLine(e));

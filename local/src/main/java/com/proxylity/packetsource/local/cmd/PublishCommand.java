@@ -2,7 +2,11 @@ package com.proxylity.packetsource.local.cmd;
 
 import com.proxylity.packetsource.local.config.LocalConfig;
 import com.proxylity.packetsource.local.publish.MessageFiles;
+import com.proxylity.packetsource.local.publish.PublishChecks;
 import com.proxylity.packetsource.local.publish.Publisher;
+import java.util.Set;
+import java.util.TreeSet;
+import software.amazon.awssdk.regions.Region;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,12 +20,18 @@ import picocli.CommandLine.Parameters;
 /** {@code packet-source publish}: message files to the local stack or to a real SNS topic. */
 @Command(name = "publish", mixinStandardHelpOptions = true,
         description = {"Publish message files with the AWS SDK v2 SnsClient.",
-                "Local:  publish --endpoint http://127.0.0.1:PORT --topic NAME --region us-east-1 FILE...",
-                "AWS:    publish --topic-arn arn:aws:sns:REGION:ACCOUNT:NAME --region us-east-1 FILE...",
-                "FILE is a bare message body, an SNS envelope, or an SQS event (test-events/ style).",
-                "A message from an envelope keeps its MessageAttributes; --region sets EgressRegion on every message",
-                "(without it, a message lacking the attribute is published without it and SNS filters it)."})
+                "%n  Local: publish --endpoint URL --topic NAME --egress-region us-east-1 FILE..."
+                        + "%n  AWS:   publish --topic-arn ARN --egress-region us-east-1 FILE...%n",
+                "FILE is a bare message body, an SNS envelope, or an SQS event (test-events/ style). A message from an"
+                        + " envelope keeps its MessageAttributes; --egress-region sets EgressRegion on every message (without"
+                        + " it, a message lacking the attribute is published without it and SNS filters it).",
+                "Warns about messages SNS would deliver to no queue: no EgressRegion, a misspelt attribute name, a region"
+                        + " no delivery queue of the topic serves (when the caller may list the topic's subscriptions; else a"
+                        + " name that is no AWS region)."})
 public final class PublishCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     static final class Target {
         @Option(names = "--topic", description = "Topic name on the local stack (needs --endpoint).")
         String topic;
@@ -35,14 +45,21 @@ public final class PublishCommand implements Callable<Integer> {
     @Option(names = "--endpoint", description = "Local SNS endpoint printed by 'packet-source local'. Absent: real SNS, default credentials.")
     URI endpoint;
 
-    @Option(names = "--region", description = "EgressRegion attribute for every message (overrides the envelope's).")
+    @Option(names = "--egress-region", paramLabel = "REGION",
+            description = "The EgressRegion attribute of every message (overrides the envelope's).")
     String region;
+
+    /** The old name, still accepted; in publish it only ever meant the attribute. */
+    @Option(names = "--region", hidden = true)
+    void region(String value) {
+        region = value;
+    }
 
     @Option(names = "--sns-region", defaultValue = "us-east-1",
             description = "Region in local topic ARNs built from --topic (the local config's snsRegion; default ${DEFAULT-VALUE}).")
     String snsRegion;
 
-    @Option(names = "--batch", description = "Use PublishBatch (up to 10 messages per call) instead of one Publish each.")
+    @Option(names = "--batch", description = "Use PublishBatch (up to 10 messages and 256 KiB per call) instead of one Publish each.")
     boolean batch;
 
     @Parameters(arity = "1..*", paramLabel = "FILE")
@@ -53,14 +70,14 @@ public final class PublishCommand implements Callable<Integer> {
         String arn = target.topicArn;
         if (arn == null) {
             if (endpoint == null) {
-                System.err.println("publish: --topic needs --endpoint (use --topic-arn for real SNS)");
+                spec.commandLine().getErr().println("packet-source publish: --topic needs --endpoint (use --topic-arn for real SNS)");
                 return 2;
             }
             arn = "arn:aws:sns:" + snsRegion + ":" + LocalConfig.ACCOUNT + ":" + target.topic;
         }
         String[] parts = arn.split(":");
         if (parts.length < 6 || !parts[2].equals("sns")) {
-            System.err.println("publish: not an SNS topic ARN: " + arn);
+            spec.commandLine().getErr().println("packet-source publish: not an SNS topic ARN: " + arn);
             return 2;
         }
         List<MessageFiles.Outgoing> messages = new ArrayList<>();
@@ -69,14 +86,13 @@ public final class PublishCommand implements Callable<Integer> {
             if (read.isEmpty()) System.out.println(f + " skipped (no message in it, e.g. the test-events manifest)");
             messages.addAll(read);
         }
-        // SNS accepts these, then its subscription filters deliver them nowhere: say so before it happens.
-        long unrouted = region != null ? 0 : messages.stream()
-                .filter(m -> m.attributes() == null || m.attributes().get("EgressRegion") == null).count();
-        if (unrouted > 0) {
-            System.err.println("publish: warning: " + unrouted + " message(s) have no EgressRegion attribute and no --region:"
-                    + " SNS accepts them, but every delivery queue's filter refuses them (counted as filtered)");
-        }
         try (Publisher p = new Publisher(endpoint, parts[3], arn)) {
+            // SNS accepts these, then its subscription filters deliver them nowhere: say so before it happens.
+            Set<String> known = new TreeSet<>();
+            Region.regions().forEach(r -> known.add(r.id()));
+            for (String w : PublishChecks.warnings(messages, region, p.servedRegions(), known)) {
+                spec.commandLine().getErr().println("packet-source publish: warning: " + w);
+            }
             List<String> ids = batch ? p.publishBatch(messages, region) : p.publish(messages, region);
             for (int i = 0; i < ids.size(); i++) {
                 System.out.println(messages.get(i).source() + "\t" + ids.get(i));

@@ -11,14 +11,19 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 
 /** {@code packet-source replay}: a DLQ's messages back to their delivery queue. */
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = {"Move messages from a DLQ back to their delivery queue.",
-                "Uses SQS StartMessageMoveTask, with a progress line and a final count. Works on the local stack (--endpoint) and on AWS.",
-                "Max age: the pipeline discards entries older than the Packet Source's maxAge as Stale (the SNS",
-                "Timestamp travels unchanged); --max-age also keeps older messages out of the replay."})
+                "Uses SQS StartMessageMoveTask, with a progress line and a final count. Works on the local stack"
+                        + " (--endpoint) and on AWS.",
+                "Max age: the pipeline discards entries older than the Packet Source's maxAge as Stale (the SNS Timestamp"
+                        + " travels unchanged); --max-age also keeps older messages out of the replay."})
 public final class ReplayCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     static final class Source {
         @Option(names = "--queue-url", description = "URL of the DLQ.")
         String queueUrl;
@@ -34,8 +39,15 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--endpoint", description = "SQS endpoint of the local stack. Absent: AWS with default credentials.")
     URI endpoint;
 
-    @Option(names = "--region", description = "SDK region (default: the --dlq-region, else us-east-1).")
+    @Option(names = "--sdk-region", paramLabel = "REGION",
+            description = "The region the SQS client talks to (default: the --dlq-region, else us-east-1).")
     String region;
+
+    /** The old name, still accepted; in replay it only ever meant the SDK's region. */
+    @Option(names = "--region", hidden = true)
+    void region(String value) {
+        region = value;
+    }
 
     @Option(names = "--rate", description = "At most N messages per second (MaxNumberOfMessagesPerSecond, 1-500).")
     Integer rate;
@@ -43,10 +55,10 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--destination-arn", description = "Move to this queue instead of each message's original source.")
     String destinationArn;
 
-    @Option(names = "--max-age", description = {"Move only messages whose SNS Timestamp is younger than this (ISO-8601",
-            "duration, e.g. PT15M, or 90s/15m/2h); older ones stay in the DLQ and are counted. Moves the messages",
-            "itself (receive, send, delete) instead of a move task; the destination is the delivery queue",
-            "named like the DLQ without -dlq, or --destination-url."})
+    @Option(names = "--max-age", description = "Move only messages whose SNS Timestamp is younger than this (ISO-8601 duration, e.g. PT15M, or"
+            + " 90s/15m/2h); older ones stay in the DLQ and are counted. Moves the messages itself (receive, send, delete)"
+            + " instead of a move task; the destination is the delivery queue named like the DLQ without -dlq, or"
+            + " --destination-url.")
     String maxAge;
 
     @Option(names = "--destination-url", description = "With --max-age: the queue to move to.")
@@ -55,7 +67,7 @@ public final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (rate != null && (rate < 1 || rate > 500)) {
-            System.err.println("replay: --rate must be 1..500");
+            spec.commandLine().getErr().println("packet-source replay: --rate must be 1..500");
             return 2;
         }
         // A region's DLQ is only on that region's endpoint, on AWS and locally alike.
@@ -64,7 +76,13 @@ public final class ReplayCommand implements Callable<Integer> {
             String url = source.queueUrl;
             if (url == null) {
                 String name = source.dlqName != null ? source.dlqName : DeliveryQueues.dlqName(source.dlqRegion);
-                url = sqs.getQueueUrl(b -> b.queueName(name)).queueUrl();
+                try {
+                    url = sqs.getQueueUrl(b -> b.queueName(name)).queueUrl();
+                } catch (QueueDoesNotExistException e) {
+                    throw new IllegalArgumentException("no queue " + name + " " + (endpoint != null ? "at " + endpoint
+                            + " (local mode: each region's DLQ is on that region's own SQS endpoint; its 'Replay:' lines name them)"
+                            : "in " + sdkRegion + " (--sdk-region picks the region; default the --dlq-region)"));
+                }
             }
             if (maxAge != null) return aged(sqs, url);
             DlqReplay.Progress done = new DlqReplay(sqs).run(url, destinationArn, rate, Duration.ofMillis(500),
@@ -82,7 +100,7 @@ public final class ReplayCommand implements Callable<Integer> {
         String dest = destinationUrl;
         if (dest == null) {
             if (!dlqUrl.endsWith(DeliveryQueues.DLQ_SUFFIX)) {
-                System.err.println("replay: --max-age needs --destination-url for a DLQ not named <queue>-dlq");
+                spec.commandLine().getErr().println("packet-source replay: --max-age needs --destination-url for a DLQ not named <queue>-dlq");
                 return 2;
             }
             dest = dlqUrl.substring(0, dlqUrl.length() - DeliveryQueues.DLQ_SUFFIX.length());

@@ -14,14 +14,17 @@ import picocli.CommandLine.Parameters;
 
 /** {@code packet-source resource}: a CloudFormation request to the Packet Source provider, and what it answers. */
 @Command(name = "resource", mixinStandardHelpOptions = true,
-        description = {"Send a Custom::ProxylityUdpGatewayPacketSource request (as CloudFormation does) to the provider",
-                "and print the response it sends back to CloudFormation. Exit 0 on SUCCESS, 1 on FAILED.",
-                "  resource create --endpoint http://127.0.0.1:PORT PROPERTIES.json",
-                "  resource update --endpoint URL --physical-id ID --old OLD.json PROPERTIES.json",
-                "  resource delete --endpoint URL --physical-id ID PROPERTIES.json",
-                "PROPERTIES.json: the resource's Properties (ApiKey, ListenerName, SnsTopicSource, ...), as in",
-                "examples/customer-stack.yaml. The provider endpoint is printed by 'packet-source local'."})
+        description = {"Send a Custom::ProxylityUdpGatewayPacketSource request to the provider, as CloudFormation does.",
+                "Prints the response the provider sends back to CloudFormation. Exit 0 on SUCCESS, 1 on FAILED.",
+                "%n  resource create --endpoint http://127.0.0.1:PORT PROPERTIES.json"
+                        + "%n  resource update --endpoint URL --physical-id ID --old OLD.json PROPERTIES.json"
+                        + "%n  resource delete --endpoint URL --physical-id ID PROPERTIES.json%n",
+                "PROPERTIES.json: the resource's Properties (ApiKey, ListenerName, SnsTopicSource, ...), as in"
+                        + " examples/customer-stack.yaml. The provider endpoint is printed by 'packet-source local'."})
 public final class ResourceCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Parameters(index = "0", paramLabel = "ACTION", description = "create, update or delete")
@@ -54,15 +57,15 @@ public final class ResourceCommand implements Callable<Integer> {
             default -> null;
         };
         if (type == null) {
-            System.err.println("resource: ACTION must be create, update or delete");
+            spec.commandLine().getErr().println("packet-source resource: ACTION must be create, update or delete");
             return 2;
         }
         if (!type.equals("Create") && physicalId == null) {
-            System.err.println("resource: " + action + " needs --physical-id (the PhysicalResourceId the create printed)");
+            spec.commandLine().getErr().println("packet-source resource: " + action + " needs --physical-id (the PhysicalResourceId the create printed)");
             return 2;
         }
         if (type.equals("Update") && oldProperties == null) {
-            System.err.println("resource: update needs --old OLD.json (the properties before the update)");
+            spec.commandLine().getErr().println("packet-source resource: update needs --old OLD.json (the properties before the update)");
             return 2;
         }
         JsonNode props = JSON.readTree(Files.readAllBytes(properties));

@@ -43,7 +43,7 @@ public record LocalConfig(
     public LocalConfig {
         regions = regions == null || regions.isEmpty() ? List.of("us-east-1") : List.copyOf(regions);
         snsRegion = snsRegion == null || snsRegion.isBlank() ? regions.get(0) : snsRegion;
-        ports = ports == null ? new Ports(0, 0, 0, 0, 0, 0) : ports;
+        ports = ports == null ? new Ports(0, 0, 0, 0, 0, 0, 0) : ports;
         // Without a queues section local mode runs with the deployment's numbers (the AWS stack reads the same class).
         queues = queues == null ? new Queues(DeploymentNumbers.VISIBILITY_TIMEOUT_SECONDS,
                 DeploymentNumbers.MAX_RECEIVE_COUNT, DeploymentNumbers.PIPE_BATCH_SIZE) : queues;
@@ -75,12 +75,14 @@ public record LocalConfig(
      * @param sts the local STS endpoint (AssumeRole)
      * @param resource the Custom::ProxylityUdpGatewayPacketSource provider (Lambda Invoke API)
      * @param taskControl the sender task control (stop and start one task; with senderTasks &gt; 1)
+     * @param customers the customers endpoint ({@code packet-source customer --local})
      */
     public record Ports(@JsonProperty("sqs") int sqs, @JsonProperty("sns") int sns,
                         @JsonProperty("egressApi") int egressApi, @JsonProperty("sts") int sts,
-                        @JsonProperty("resource") int resource, @JsonProperty("taskControl") int taskControl) {
+                        @JsonProperty("resource") int resource, @JsonProperty("taskControl") int taskControl,
+                        @JsonProperty("customers") int customers) {
         public Ports(int sqs, int sns, int egressApi, int sts, int resource) {
-            this(sqs, sns, egressApi, sts, resource, 0);
+            this(sqs, sns, egressApi, sts, resource, 0, 0);
         }
     }
 
@@ -270,11 +272,27 @@ public record LocalConfig(
     }
 
     public static LocalConfig load(Path file) throws IOException {
-        return mapper().readValue(Files.readAllBytes(file), LocalConfig.class).validated();
+        try {
+            return load(Files.readAllBytes(file));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
     }
 
     public static LocalConfig load(InputStream in) throws IOException {
-        return mapper().readValue(in, LocalConfig.class).validated();
+        return load(in.readAllBytes());
+    }
+
+    private static LocalConfig load(byte[] yaml) throws IOException {
+        KnownFields.check(yaml, LocalConfig.class);
+        try {
+            return mapper().readValue(yaml, LocalConfig.class).validated();
+        } catch (com.fasterxml.jackson.databind.exc.ValueInstantiationException e) {
+            // A record refused a value: its own message says which and why; add where.
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            var at = e.getLocation();
+            throw new IllegalArgumentException((at == null ? "" : "line " + at.getLineNr() + ": ") + cause.getMessage(), e);
+        }
     }
 
     /** The built-in config of {@code demo} and of {@code local} without {@code --config}. */

@@ -28,7 +28,13 @@ public final class LoopbackHttpServer implements AutoCloseable {
 
     /** Serves every path with {@code handler} on {@code threads} daemon threads named {@code name}. */
     public static LoopbackHttpServer start(int port, String name, int threads, HttpHandler handler) throws IOException {
-        HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
+        HttpServer http;
+        try {
+            http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
+        } catch (java.net.BindException e) {
+            throw (IOException) new java.net.BindException("cannot bind the local " + name + " endpoint to 127.0.0.1:" + port
+                    + ": " + e.getMessage() + " (its port in the config's ports; 0 picks a free one)").initCause(e);
+        }
         ExecutorService executor = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);

@@ -19,12 +19,14 @@ import software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry;
 public final class Publisher implements AutoCloseable {
     private final SnsClient sns;
     private final String topicArn;
+    private final URI endpoint;
 
     public Publisher(URI endpoint, String clientRegion, String topicArn) {
         var b = SnsClient.builder().httpClient(UrlConnectionHttpClient.create()).region(Region.of(clientRegion));
         if (endpoint != null) b.endpointOverride(endpoint).credentialsProvider(Sqs.dummyCredentials());
         this.sns = b.build();
         this.topicArn = topicArn;
+        this.endpoint = endpoint;
     }
 
     static Map<String, MessageAttributeValue> attributes(MessageFiles.Outgoing m, String region) {
@@ -45,12 +47,83 @@ public final class Publisher implements AutoCloseable {
         return ids;
     }
 
-    /** PublishBatch in groups of up to 10 (the SNS limit); returns the MessageIds in order. */
+    /** SNS's limits on one PublishBatch, as the local SNS enforces them: entries, and their messages and attributes together. */
+    public static final int BATCH_ENTRIES = com.proxylity.packetsource.local.sns.QueryRequest.MAX_BATCH_ENTRIES;
+    public static final int BATCH_BYTES = com.proxylity.packetsource.local.sns.QueryRequest.MAX_MESSAGE_BYTES;
+
+    /**
+     * The batches PublishBatch takes: in order, up to {@value #BATCH_ENTRIES} entries and
+     * {@value #BATCH_BYTES} bytes each (a message alone above that is its own batch, for SNS to refuse).
+     */
+    public static List<List<Integer>> batches(List<MessageFiles.Outgoing> messages, String region) {
+        List<List<Integer>> out = new ArrayList<>();
+        List<Integer> cur = new ArrayList<>();
+        long bytes = 0;
+        for (int i = 0; i < messages.size(); i++) {
+            long size = size(messages.get(i), region);
+            if (!cur.isEmpty() && (cur.size() == BATCH_ENTRIES || bytes + size > BATCH_BYTES)) {
+                out.add(cur);
+                cur = new ArrayList<>();
+                bytes = 0;
+            }
+            cur.add(i);
+            bytes += size;
+        }
+        if (!cur.isEmpty()) out.add(cur);
+        return out;
+    }
+
+    /** What SNS counts of a message: its body and each attribute's name, type and value, in UTF-8. */
+    static long size(MessageFiles.Outgoing m, String region) {
+        long n = m.message().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        for (var a : attributes(m, region).entrySet()) {
+            n += a.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8).length + a.getValue().dataType().length()
+                    + a.getValue().stringValue().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        }
+        return n;
+    }
+
+    /** The regions whose delivery queues are subscribed to the topic (none: an empty set); unknown when the caller may not list them. */
+    public java.util.Optional<java.util.Set<String>> servedRegions() {
+        if (endpoint != null) return localRegions();
+        try {
+            java.util.Set<String> regions = new java.util.TreeSet<>();
+            sns.listSubscriptionsByTopicPaginator(b -> b.topicArn(topicArn)).subscriptions().forEach(s -> {
+                String[] arn = s.endpoint() == null ? new String[0] : s.endpoint().split(":");
+                if ("sqs".equals(s.protocol()) && arn.length == 6 && arn[5].equals(com.proxylity.packetsource.core.pipeline.DeploymentNumbers.deliveryQueueName(arn[3]))) regions.add(arn[3]);
+            });
+            return java.util.Optional.of(regions);
+        } catch (software.amazon.awssdk.core.exception.SdkException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** Local mode answers which regions it serves; another endpoint may not, and then nothing is known. */
+    private java.util.Optional<java.util.Set<String>> localRegions() {
+        try {
+            var http = java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(2)).build();
+            var r = http.send(java.net.http.HttpRequest.newBuilder(URI.create(endpoint.toString().replaceAll("/+$", "")
+                    + com.proxylity.packetsource.local.sns.LocalSnsServer.REGIONS_PATH + "/"
+                    + java.net.URLEncoder.encode(topicArn, java.nio.charset.StandardCharsets.UTF_8))).timeout(java.time.Duration.ofSeconds(5)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) return java.util.Optional.empty();
+            java.util.Set<String> regions = new java.util.TreeSet<>();
+            new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).forEach(n -> regions.add(n.asText()));
+            return java.util.Optional.of(regions);
+        } catch (java.io.IOException e) {
+            return java.util.Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** PublishBatch in {@link #batches}; returns the MessageIds in order. */
     public List<String> publishBatch(List<MessageFiles.Outgoing> messages, String region) {
         List<String> ids = new ArrayList<>();
-        for (int from = 0; from < messages.size(); from += 10) {
+        for (List<Integer> batch : batches(messages, region)) {
             List<PublishBatchRequestEntry> entries = new ArrayList<>();
-            for (int i = from; i < Math.min(messages.size(), from + 10); i++) {
+            for (int i : batch) {
                 MessageFiles.Outgoing m = messages.get(i);
                 entries.add(PublishBatchRequestEntry.builder().id("m" + i).message(m.message())
                         .messageAttributes(attributes(m, region)).build());

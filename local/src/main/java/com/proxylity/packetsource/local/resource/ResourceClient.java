@@ -58,9 +58,15 @@ public final class ResourceClient implements AutoCloseable {
         String responseUrl = "http://127.0.0.1:" + responses.getAddress().getPort() + "/cloudformation-response/" + requestId;
         JsonNode request = CfnEvents.request(requestType, responseUrl, stackId == null ? DEFAULT_STACK_ID : stackId,
                 requestId, logicalId == null ? DEFAULT_LOGICAL_ID : logicalId, physicalId, properties, oldProperties);
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(invokeUri).timeout(Duration.ofSeconds(120))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(request.toString())).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r;
+        try {
+            r = http.send(HttpRequest.newBuilder(invokeUri).timeout(Duration.ofSeconds(120))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(request.toString())).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (java.net.ConnectException e) {
+            throw new java.net.ConnectException("the provider endpoint " + invokeUri.resolve("/") + " does not answer: is"
+                    + " 'packet-source local' running? It prints the endpoint as 'provider'");
+        }
         if (r.statusCode() != 200) throw new IOException("provider endpoint answered " + r.statusCode() + ": " + r.body());
         byte[] body = puts.poll(30, TimeUnit.SECONDS);
         if (body == null) throw new IOException("the provider sent no response to the ResponseURL");

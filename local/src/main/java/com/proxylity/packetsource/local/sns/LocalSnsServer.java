@@ -20,6 +20,9 @@ public final class LocalSnsServer implements AutoCloseable {
     /** Bounds a request body: a 256 KiB message form-encodes to at most ~3x, times 10 entries is far beyond SNS. */
     static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
 
+    /** Local mode only: {@code <path>/<topic ARN>} answers the regions of the delivery queues subscribed to it, as a JSON array. */
+    public static final String REGIONS_PATH = "/packet-source/regions";
+
     private final TopicFanout fanout;
     private final SubscriptionActions subscriptions;
     private SnsHttpTransport http;
@@ -57,6 +60,19 @@ public final class LocalSnsServer implements AutoCloseable {
         if ("GET".equals(method) && LocalSigningKey.CERT_PATH.equals(path)) {
             // As SNS serves its SigningCertURL: the certificate alone, as PEM.
             return new SnsHttpTransport.Answer(200, "application/x-pem-file", fanout.signingKey().pem(), Map.of());
+        }
+        if ("GET".equals(method) && path.startsWith(REGIONS_PATH + "/")) {
+            // Not an SNS API: lets 'packet-source publish' warn about an EgressRegion no queue serves,
+            // which on AWS it learns from ListSubscriptionsByTopic (the topic owner may call it).
+            String topic = java.net.URLDecoder.decode(path.substring(REGIONS_PATH.length() + 1), java.nio.charset.StandardCharsets.UTF_8);
+            try {
+                fanout.requireTopic(topic);
+            } catch (SnsException e) {
+                return new SnsHttpTransport.Answer(404, "application/json", "[]", Map.of());
+            }
+            var list = new com.fasterxml.jackson.databind.ObjectMapper().createArrayNode();
+            new java.util.TreeSet<>(fanout.subscriptions(topic).stream().map(Subscription::region).toList()).forEach(list::add);
+            return new SnsHttpTransport.Answer(200, "application/json", list.toString(), Map.of());
         }
         if (!"POST".equals(method)) {
             return xml(405, SnsXml.error(new SnsException(405, "InvalidAction", "Use POST"), requestId));

@@ -108,6 +108,10 @@ final class SnsHttpTransport implements AutoCloseable {
                     .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port)).syncUninterruptibly().channel();
         } catch (Exception e) { // Netty rethrows the bind's checked exception as is
             close();
+            if (e instanceof java.net.BindException) {
+                throw (IOException) new java.net.BindException("cannot bind the local SNS endpoint to 127.0.0.1:" + port + ": "
+                        + e.getMessage() + " (ports.sns in the config; 0 picks a free one)").initCause(e);
+            }
             if (e instanceof IOException io) throw io;
             if (e instanceof RuntimeException r) throw r;
             throw new IOException("cannot bind the local SNS endpoint", e);

@@ -19,6 +19,11 @@ class DemoTest {
         System.out.println(out);
         assertTrue(pass, out);
         assertTrue(out.contains("PASS"));
+        // Each bad example's own outcome next to the one it expects.
+        assertTrue(out.matches("(?s).*private address\\s+EgressDenied\\s+EgressDenied: Remote.Address is in 10.0.0.0/8 private \\(RFC 1918\\)\n.*"), out);
+        assertTrue(out.matches("(?s).*unknown region\\s+filtered\\s+filtered: no delivery queue's filter took it\n.*"), out);
+        assertTrue(!out.contains("MISMATCH"), out);
+        assertTrue(out.contains("DecodeError: ascii: non 7-bit character at index 2"), out);
     }
 
     @Test

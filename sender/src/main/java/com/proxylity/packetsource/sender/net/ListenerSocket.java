@@ -120,9 +120,14 @@ public final class ListenerSocket {
                 // Port 0 picks an ephemeral port once; the other sockets join that one.
                 if (k == 0) port = ((InetSocketAddress) bound[0].localAddress()).getPort();
             }
-        } catch (InterruptedException | RuntimeException e) {
+        } catch (InterruptedException e) {
             for (Channel c : bound) if (c != null) c.close().syncUninterruptibly();
             throw e;
+        } catch (Exception e) { // Netty rethrows the bind's checked exception (Address already in use) as is
+            for (Channel c : bound) if (c != null) c.close().syncUninterruptibly();
+            // Name the port: the native message alone does not say which of the sockets clashed.
+            throw new IllegalStateException("Listener " + config.name() + ": cannot bind UDP port " + port + " on "
+                    + bindAddress.getHostAddress() + ": " + e.getMessage(), e);
         }
         channels = bound;
         channel = bound[0];
