@@ -2,29 +2,32 @@ package com.proxylity.packetsource.benchmarks.failover;
 
 import com.proxylity.packetsource.core.contract.DiscardReason;
 import com.proxylity.packetsource.core.contract.ListenerType;
-import com.proxylity.packetsource.core.egressapi.EgressOutcome;
-import com.proxylity.packetsource.core.egressapi.EgressPacket;
-import com.proxylity.packetsource.core.egressapi.EgressRequest;
-import com.proxylity.packetsource.core.egressapi.EgressResponse;
-import com.proxylity.packetsource.core.egressapi.EgressResult;
 import com.proxylity.packetsource.core.egresspolicy.DefaultEgressPolicy;
 import com.proxylity.packetsource.core.frame.InnerFrame;
 import com.proxylity.packetsource.core.pipeline.Discard;
+import com.proxylity.packetsource.core.pipeline.EntryId;
 import com.proxylity.packetsource.core.pipeline.LookupSessionsStage;
 import com.proxylity.packetsource.core.pipeline.ReadyPacket;
-import com.proxylity.packetsource.core.pipeline.RoutedOutput;
-import com.proxylity.packetsource.core.pipeline.RoutedPacket;
+import com.proxylity.packetsource.core.registry.InMemoryRegistry;
 import com.proxylity.packetsource.core.session.InMemorySessionDirectory;
 import com.proxylity.packetsource.core.session.InMemoryTaskDirectory;
 import com.proxylity.packetsource.core.session.PlainUdpRouting;
-import com.proxylity.packetsource.core.session.SenderTask;
 import com.proxylity.packetsource.core.session.SessionRecord;
 import com.proxylity.packetsource.core.testing.InnerUdpReceiver;
 import com.proxylity.packetsource.core.testing.ReceivedDatagram;
 import com.proxylity.packetsource.core.testing.WireGuardKeys;
 import com.proxylity.packetsource.core.testing.WireGuardPeer;
+import com.proxylity.packetsource.functions.Egress;
+import com.proxylity.packetsource.functions.HandoverWait;
+import com.proxylity.packetsource.functions.LookupSessions;
 import com.proxylity.packetsource.functions.egressclient.HttpEgressTransport;
+import com.proxylity.packetsource.functions.metrics.PipelineMetrics;
+import com.proxylity.packetsource.functions.model.Batches;
+import com.proxylity.packetsource.functions.model.EgressBatch;
+import com.proxylity.packetsource.functions.model.EgressStateResult;
+import com.proxylity.packetsource.functions.model.PacketsState;
 import com.proxylity.packetsource.local.KillSwitch;
+import com.proxylity.packetsource.local.stepfunctions.LocalMetrics;
 import com.proxylity.packetsource.sender.Sender;
 import com.proxylity.packetsource.sender.config.ListenerConfig;
 import com.proxylity.packetsource.sender.config.SenderConfig;
@@ -42,11 +45,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -55,11 +62,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * hashes each client flow to one task, as local mode's stand-in for the NLB), with one session
  * and task directory. Real wireguard-go peers (each in its own network namespace, persistent
  * keepalive {@code -Dkeepalive}) and plain UDP clients (one datagram to the Listener every
- * second) are served by a driver that does what LookupSessions and Egress do: every
- * {@code -DintervalMs} one packet per client, routed by owner ({@link LookupSessionsStage#route})
- * and posted, signed, to the owning task's egress API. After a warm-up the task holding the first
- * peer's session is killed: from then on nothing it writes reaches the directories (no last beat,
- * its sessions not expired, as after SIGKILL), then it closes its sockets.
+ * second) are served by a driver that runs the pipeline's own LookupSessions and Egress handlers:
+ * every {@code -DintervalMs} one packet per client, routed by owner and posted, signed, to the
+ * owning task's egress API (each batch on its own thread, as the Pipe runs executions side by
+ * side; a held batch waits in Egress for its new owner). After a warm-up the task holding the first peer's session
+ * is killed: from then on nothing it writes reaches the directories (no last beat, its sessions
+ * not expired, as after SIGKILL: local mode's {@link KillSwitch}), then it closes its sockets.
  * Reported per client: its task before the kill, the time from the kill to the first delivered
  * packet that was posted after it, and what happened to the packets posted after the kill.
  *
@@ -138,6 +146,7 @@ public final class FailoverBench {
         final InMemoryTaskDirectory tasks = new InMemoryTaskDirectory();
         final InMemorySessionDirectory sessions = new InMemorySessionDirectory();
         final Map<String, KillSwitch> killSwitches = new ConcurrentHashMap<>();
+        final List<ExecutorService> executors = new ArrayList<>();
         final byte[] hmacKey = new byte[32];
         final Map<String, Sender> senders = new LinkedHashMap<>();
         final List<Target> targets = new ArrayList<>();
@@ -181,8 +190,14 @@ public final class FailoverBench {
             List<InnerUdpReceiver> receivers = new ArrayList<>();
             List<DatagramSocket> udpClients = new ArrayList<>();
             List<Thread> threads = new ArrayList<>();
-            HttpEgressTransport egress = new HttpEgressTransport(hmacKey, Clock.systemUTC(), Duration.ofSeconds(2));
-            LookupSessionsStage stage = new LookupSessionsStage(sessions, Clock.systemUTC());
+            // The pipeline's own handlers, as the state machine runs them: each round is an execution of
+            // its own, and the Pipe runs executions side by side, so a held batch holds back no other.
+            PipelineMetrics metrics = new LocalMetrics().pipelineMetrics();
+            LookupSessions lookup = new LookupSessions(sessions, new InMemoryRegistry(), Clock.systemUTC(), metrics, tasks);
+            Egress egress = new Egress(new HttpEgressTransport(hmacKey, Clock.systemUTC(), Duration.ofSeconds(2)),
+                    Clock.systemUTC(), metrics, new HandoverWait(sessions, tasks, Clock.systemUTC()));
+            ExecutorService map = Executors.newCachedThreadPool();
+            executors.add(map);
             InetAddress innerSource = InetAddress.getByName("10.77.0.1");
             try {
                 for (int i = 0; i < peerCount; i++) {
@@ -237,7 +252,7 @@ public final class FailoverBench {
                 }
                 threads.forEach(Thread::start);
                 awaitOwners(peerKeys, udpClients);
-                Thread driver = daemon("driver", () -> drive(stage, egress));
+                Thread driver = daemon("driver", () -> drive(lookup, egress, map));
                 driver.start();
                 threads.add(driver);
                 Thread.sleep(3000);
@@ -275,6 +290,7 @@ public final class FailoverBench {
                 receivers.forEach(InnerUdpReceiver::close);
                 wgPeers.forEach(WireGuardPeer::close);
                 senders.values().forEach(Sender::close);
+                executors.forEach(ExecutorService::shutdownNow);
             }
         }
 
@@ -291,15 +307,15 @@ public final class FailoverBench {
             throw new IllegalStateException("not every peer has a session and every client a flow within 30 s");
         }
 
-        /** LookupSessions + Egress for one packet per client each interval, as the pipeline would. */
-        void drive(LookupSessionsStage stage, HttpEgressTransport egress) throws Exception {
+        /** LookupSessions + Egress for one packet per client each interval, as the pipeline does. */
+        void drive(LookupSessions lookup, Egress egress, ExecutorService map) throws Exception {
             long seq = 0;
             while (running) {
                 long started = System.nanoTime();
                 List<ReadyPacket> packets = new ArrayList<>();
                 Map<String, Target> byId = new LinkedHashMap<>();
                 for (Target t : targets) {
-                    String id = "m" + seq + "/" + byId.size();
+                    String id = "m" + seq + "-" + byId.size() + "/0";
                     byte[] payload = (System.nanoTime() + "").getBytes(StandardCharsets.US_ASCII);
                     packets.add(t.factory.make(id, payload));
                     byId.put(id, t);
@@ -307,35 +323,32 @@ public final class FailoverBench {
                 seq++;
                 boolean after = started >= killNanos;
                 if (after) byId.values().forEach(t -> t.postedAfter.incrementAndGet());
-                RoutedOutput out;
+                Batches out;
                 try {
-                    out = stage.route(packets, tasks);
-                } catch (LookupSessionsStage.NoLiveTaskException e) {
+                    out = lookup.handle(new PacketsState(packets, List.of(), Map.of()));
+                } catch (RuntimeException e) {
+                    // No live task at all: the state machine would retry, then SQS.
+                    if (after) byId.values().forEach(t -> t.postFailedAfter.incrementAndGet());
                     Thread.sleep(intervalMs);
                     continue;
                 }
                 if (after) for (Discard d : out.discards()) byId.get(d.id()).discard(d.reason());
-                Map<SenderTask, List<ReadyPacket>> groups = new LinkedHashMap<>();
-                for (RoutedPacket r : out.packets()) groups.computeIfAbsent(r.task(), k -> new ArrayList<>()).add(r.packet());
-                for (Map.Entry<SenderTask, List<ReadyPacket>> g : groups.entrySet()) {
-                    Map<String, List<EgressPacket>> perListener = new LinkedHashMap<>();
-                    for (ReadyPacket p : g.getValue()) {
-                        perListener.computeIfAbsent(p.listener(), k -> new ArrayList<>()).add(
-                                new EgressPacket(p.id(), p.address(), p.port(), p.peerKey(), p.payload()));
-                    }
-                    for (Map.Entry<String, List<EgressPacket>> l : perListener.entrySet()) {
+                for (EgressBatch batch : out.batches()) {
+                    map.submit(() -> {
                         try {
-                            EgressResponse resp = egress.post(g.getKey().endpoint(), new EgressRequest(l.getKey(), l.getValue()));
-                            if (after) {
-                                for (EgressResult r : resp.results()) {
-                                    if (r.outcome() != EgressOutcome.Sent) byId.get(r.id()).discard(r.reason());
-                                }
+                            EgressStateResult r = egress.handle(batch);
+                            if (!after) return;
+                            for (Discard d : r.discards()) byId.get(d.id()).discard(d.reason());
+                            Set<String> failed = new HashSet<>();
+                            r.failed().forEach(f -> failed.add(f.itemIdentifier()));
+                            for (ReadyPacket p : batch.packets()) {
+                                if (failed.contains(EntryId.messageIdOf(p.id()))) byId.get(p.id()).postFailedAfter.incrementAndGet();
                             }
                         } catch (RuntimeException e) {
-                            // The dead task's endpoint while its last heartbeat is still live: Egress would retry.
-                            if (after) l.getValue().forEach(p -> byId.get(p.id()).postFailedAfter.incrementAndGet());
+                            // The dead task's endpoint while its last heartbeat is still live: SQS would retry.
+                            if (after) batch.packets().forEach(p -> byId.get(p.id()).postFailedAfter.incrementAndGet());
                         }
-                    }
+                    });
                 }
                 long spent = (System.nanoTime() - started) / 1_000_000;
                 if (spent < intervalMs) Thread.sleep(intervalMs - spent);
