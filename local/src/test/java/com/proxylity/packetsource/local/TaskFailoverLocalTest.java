@@ -33,6 +33,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -164,46 +166,60 @@ class TaskFailoverLocalTest {
         return recoveredAt;
     }
 
+    private final List<Client> clients = new ArrayList<>();
+    private Setup setup;
+    private LocalMode local;
+    private SnsClient sns;
+    /** Task id to a peer whose session it holds, for both tasks. */
+    private Map<String, Client> byTask;
+
+    @BeforeEach
+    void twoTasksWithAPeerEach() throws Exception {
+        WireGuardPeer.requireAvailable();
+        setup = new Setup();
+        local = LocalMode.start(setup.cfg, LocalWireGuard.ports(), null);
+        sns = sns(local);
+        byTask = setup.peersOnBothTasks(local, clients);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (Client c : clients) c.close();
+        if (sns != null) sns.close();
+        if (local != null) local.close();
+    }
+
     @Test
     void aKilledTasksPeerIsServedAgainByTheSurvivorAndNothingIsLostSilently() throws Exception {
-        WireGuardPeer.requireAvailable();
-        Setup setup = new Setup();
-        List<Client> clients = new ArrayList<>();
-        try (LocalMode local = LocalMode.start(setup.cfg, LocalWireGuard.ports(), null);
-             SnsClient sns = sns(local)) {
-            Map<String, Client> byTask = setup.peersOnBothTasks(local, clients);
-            List<String> taskIds = new ArrayList<>(byTask.keySet());
-            String victimTask = taskIds.get(0);
-            String survivorTask = taskIds.get(1);
-            Client victim = byTask.get(victimTask);
-            Client survivor = byTask.get(survivorTask);
-            Runnable round = rounds(sns, setup.cfg, victim, survivor);
-            round.run();
-            await(() -> victim.received.size() == 1 && survivor.received.size() == 1, "both peers served before the kill");
+        List<String> taskIds = new ArrayList<>(byTask.keySet());
+        String victimTask = taskIds.get(0);
+        String survivorTask = taskIds.get(1);
+        Client victim = byTask.get(victimTask);
+        Client survivor = byTask.get(survivorTask);
+        Runnable round = rounds(sns, setup.cfg, victim, survivor);
+        round.run();
+        await(() -> victim.received.size() == 1 && survivor.received.size() == 1, "both peers served before the kill");
 
-            assertEquals(200, post(local.taskControl().orElseThrow().resolve("/tasks/" + victimTask + "/kill")));
-            long killed = System.nanoTime();
-            long recoveredAt = publishUntilServed(round, victim, Duration.ofSeconds(2));
-            System.out.printf("TaskFailoverLocalTest: %s killed; its peer received again %.1f s after the kill%n",
-                    victimTask, (recoveredAt - killed) / 1e9);
+        assertEquals(200, post(local.taskControl().orElseThrow().resolve("/tasks/" + victimTask + "/kill")));
+        long killed = System.nanoTime();
+        long recoveredAt = publishUntilServed(round, victim, Duration.ofSeconds(2));
+        System.out.printf("TaskFailoverLocalTest: %s killed; its peer received again %.1f s after the kill%n",
+                victimTask, (recoveredAt - killed) / 1e9);
 
-            SessionRecord now = awaitSession(local, victim.keys.publicKey(), survivorTask);
-            assertEquals(survivorTask, now.owner(), "the survivor holds the killed task's peer now");
-            assertNotEquals(victimTask, now.owner());
-            awaitSettled(local, victim, survivor);
-            assertEquals(survivor.published, survivor.received.keySet(), "the survivor's own peer lost nothing");
-            assertTrue(survivor.received.values().stream().allMatch(n -> n.get() == 1), "and got nothing twice");
+        SessionRecord now = awaitSession(local, victim.keys.publicKey(), survivorTask);
+        assertEquals(survivorTask, now.owner(), "the survivor holds the killed task's peer now");
+        assertNotEquals(victimTask, now.owner());
+        awaitSettled(local, victim, survivor);
+        assertEquals(survivor.published, survivor.received.keySet(), "the survivor's own peer lost nothing");
+        assertTrue(survivor.received.values().stream().allMatch(n -> n.get() == 1), "and got nothing twice");
 
-            Map<String, Long> discards = local.metrics().byDimension(PipelineMetrics.PACKETS_DISCARDED);
-            long discarded = discards.values().stream().mapToLong(Long::longValue).sum();
-            assertTrue(discards.keySet().stream().allMatch(d -> d.equals(PipelineMetrics.REASON + "=SessionExpired")
-                    || d.equals(PipelineMetrics.REASON + "=NoSession")), "failover discards only: " + discards);
-            long victimDelivered = victim.published.stream().filter(victim::got).count();
-            assertEquals(victim.published.size(), victimDelivered + discarded,
-                    "each of the killed task's peer's packets arrived or was counted as a discard: " + discards);
-        } finally {
-            for (Client c : clients) c.close();
-        }
+        Map<String, Long> discards = local.metrics().byDimension(PipelineMetrics.PACKETS_DISCARDED);
+        long discarded = discards.values().stream().mapToLong(Long::longValue).sum();
+        assertTrue(discards.keySet().stream().allMatch(d -> d.equals(PipelineMetrics.REASON + "=SessionExpired")
+                || d.equals(PipelineMetrics.REASON + "=NoSession")), "failover discards only: " + discards);
+        long victimDelivered = victim.published.stream().filter(victim::got).count();
+        assertEquals(victim.published.size(), victimDelivered + discarded,
+                "each of the killed task's peer's packets arrived or was counted as a discard: " + discards);
     }
 
     /**
@@ -214,39 +230,30 @@ class TaskFailoverLocalTest {
      */
     @Test
     void aRollingReplacementLosesNothingThatOneTaskWouldHaveSent() throws Exception {
-        WireGuardPeer.requireAvailable();
-        Setup setup = new Setup();
-        List<Client> clients = new ArrayList<>();
-        try (LocalMode local = LocalMode.start(setup.cfg, LocalWireGuard.ports(), null);
-             SnsClient sns = sns(local)) {
-            Map<String, Client> byTask = setup.peersOnBothTasks(local, clients);
-            List<String> taskIds = new ArrayList<>(byTask.keySet());
-            String oldTask = taskIds.get(0);
-            Client moving = byTask.get(oldTask);
-            Client staying = byTask.get(taskIds.get(1));
-            Runnable round = rounds(sns, setup.cfg, moving, staying);
-            URI control = local.taskControl().orElseThrow();
+        List<String> taskIds = new ArrayList<>(byTask.keySet());
+        String oldTask = taskIds.get(0);
+        Client moving = byTask.get(oldTask);
+        Client staying = byTask.get(taskIds.get(1));
+        Runnable round = rounds(sns, setup.cfg, moving, staying);
+        URI control = local.taskControl().orElseThrow();
 
-            assertEquals(200, post(control.resolve("/tasks/" + oldTask + "/drain")));
-            long drainEnds = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-            while (System.nanoTime() < drainEnds) {
-                round.run();
-                Thread.sleep(100);
-            }
-            assertEquals(200, post(control.resolve("/tasks/" + oldTask + "/stop")));
-            long stopped = System.nanoTime();
-            long servedAt = publishUntilServed(round, moving, Duration.ofSeconds(2));
-            System.out.printf("TaskFailoverLocalTest: %s replaced; its peer received again %.1f s after the stop%n",
-                    oldTask, (servedAt - stopped) / 1e9);
+        assertEquals(200, post(control.resolve("/tasks/" + oldTask + "/drain")));
+        long drainEnds = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        while (System.nanoTime() < drainEnds) {
+            round.run();
+            Thread.sleep(100);
+        }
+        assertEquals(200, post(control.resolve("/tasks/" + oldTask + "/stop")));
+        long stopped = System.nanoTime();
+        long servedAt = publishUntilServed(round, moving, Duration.ofSeconds(2));
+        System.out.printf("TaskFailoverLocalTest: %s replaced; its peer received again %.1f s after the stop%n",
+                oldTask, (servedAt - stopped) / 1e9);
 
-            awaitSettled(local, moving, staying);
-            assertEquals(Map.of(), local.metrics().byDimension(PipelineMetrics.PACKETS_DISCARDED), "nothing discarded");
-            for (Client c : List.of(moving, staying)) {
-                assertEquals(c.published, c.received.keySet(), "every packet arrived");
-                assertTrue(c.received.values().stream().allMatch(n -> n.get() == 1), "none twice: " + c.received);
-            }
-        } finally {
-            for (Client c : clients) c.close();
+        awaitSettled(local, moving, staying);
+        assertEquals(Map.of(), local.metrics().byDimension(PipelineMetrics.PACKETS_DISCARDED), "nothing discarded");
+        for (Client c : List.of(moving, staying)) {
+            assertEquals(c.published, c.received.keySet(), "every packet arrived");
+            assertTrue(c.received.values().stream().allMatch(n -> n.get() == 1), "none twice: " + c.received);
         }
     }
 
