@@ -116,9 +116,9 @@ public final class Sender implements AutoCloseable {
             // When the Listener loops cover every core, the API's connections run on them too: a
             // request on a loop that holds one of its Listener's sockets is then received, MACed,
             // sent and answered on that thread, with no hand-off and no cross-CPU wake-up (one per
-            // request, ~60 us on the bench VM). Measured at 1,420 B with 2 sockets: 0.58 -> 0.70 of
-            // native pps (BENCHMARKS.md). With fewer loops than cores the API keeps loops of its
-            // own, so the other cores still work: one shared loop measured 0.57 -> 0.52.
+            // request). With fewer loops than cores the API keeps loops of its own, so the other
+            // cores still work; sharing then measured slower. Both A/Bs: BENCHMARKS.md, "Decisions
+            // the sender's code rests on".
             http = new EgressHttpServer(config.egressBindAddress(), config.egressPort(), config.httpThreads(),
                     new EgressVerifier(config.egressKeys()), service, clock::millis, this::healthy,
                     HttpLimits.defaults(), apiMetrics, transport, listenerLoops >= cores ? group : null);

@@ -302,8 +302,8 @@ public final class ListenerSocket {
 
     /**
      * One direct buffer for the whole batch, each datagram a slice of it: a pooled allocation
-     * per datagram (arena lookup, pinned-memory accounting, its own recycled wrapper) was ~5 % of
-     * the loop's CPU, profiled. The slices keep the buffer alive until the kernel has the last of
+     * per datagram (arena lookup, pinned-memory accounting, its own recycled wrapper) showed in the
+     * loop's profile (BENCHMARKS.md, sender decisions). The slices keep the buffer alive until the kernel has the last of
      * them; the batch's own reference is dropped here.
      */
     private void writeAll(Channel ch, Outbound out, int n) {
