@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.io.IOException;
 
 /**
  * Everything the app reads from CDK context ({@code cdk.json} or {@code -c key=value}); nothing
@@ -166,7 +167,7 @@ public record DeploymentConfig(List<String> regions, String homeRegion, String a
                 }
                 return new CustomerSpec((String) m.get("id"), strings(m.get("accounts")), strings(m.get("cloudFormationRoles")));
             }).toList();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalArgumentException("customers: not a JSON list of {id, accounts[, cloudFormationRoles]}", e);
         }
     }
@@ -190,7 +191,7 @@ public record DeploymentConfig(List<String> regions, String homeRegion, String a
                         integer(m.get("port"), 0), peers == null ? List.of() : list(peers, List.of()),
                         (String) m.get("owner"));
             }).toList();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalArgumentException("listeners: not a JSON list of listeners", e);
         }
     }

@@ -36,6 +36,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.List;
 
 /**
  * One connection of the egress API, on its event loop. Everything a client controls is decided
@@ -531,7 +532,7 @@ final class EgressRequestHandler extends ChannelInboundHandlerAdapter {
 
     /** The declared length, -1 when absent, -2 when malformed or repeated. */
     private static long contentLength(HttpHeaders h) {
-        java.util.List<String> all = h.getAll(HttpHeaderNames.CONTENT_LENGTH);
+        List<String> all = h.getAll(HttpHeaderNames.CONTENT_LENGTH);
         if (all.isEmpty()) return -1;
         if (all.size() > 1) return -2;
         String v = all.get(0).trim();
