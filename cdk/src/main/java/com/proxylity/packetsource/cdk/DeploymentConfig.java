@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.io.IOException;
 
 /**
  * Everything the app reads from CDK context ({@code cdk.json} or {@code -c key=value}); nothing
@@ -23,11 +24,12 @@ import java.util.function.Function;
  * @param senderImageTag tag of the sender image in the ECR repository {@code packet-source-sender}; required,
  *        and never {@code latest}
  * @param senderArchitecture the sender task's CPU architecture, {@code arm64} (default: Graviton,
- *        about 20 % less per vCPU-hour) or {@code amd64}; the Jib image is built for both
+ *        cheaper per vCPU-hour; prices in docs/cost.md) or {@code amd64}; the Jib image is built for both
  * @param senderTasks desired Fargate tasks per region
  * @param validateConcurrency reserved concurrency of Validate (bounds the per-environment rate limit); 0 (the
  *        default): none, because an account whose concurrency quota is still 10 cannot reserve any
  * @param discardAlarmThreshold discards of one reason per 5 minutes that raise its alarm
+ *        (default {@link #DEFAULT_DISCARD_ALARM_THRESHOLD})
  * @param customers onboarded customers: whose topics the delivery queues admit, who may invoke
  *        the resource provider (none: the queues admit no topic and nobody may invoke it)
  * @param functionsZip the functions module's Lambda zip
@@ -37,6 +39,12 @@ public record DeploymentConfig(List<String> regions, String homeRegion, String a
                                int pipeBatchingWindowSeconds, String alarmEmail, String senderImageTag, String senderArchitecture, int senderTasks,
                                int validateConcurrency, int discardAlarmThreshold, List<CustomerSpec> customers,
                                List<ListenerSpec> listeners, Path functionsZip, Path stateMachineFile) {
+    /**
+     * Discards of one reason per 5 minutes that raise its alarm when cdk.json does not say:
+     * the one copy of this default (OneSetOfNumbersTest holds cdk.json to it; the runbook points here).
+     */
+    public static final int DEFAULT_DISCARD_ALARM_THRESHOLD = 100;
+
     /** Offline default: a documentation account id; deploy with {@code -c account=<yours>}. */
     public static final String PLACEHOLDER_ACCOUNT = "123456789012";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -111,7 +119,7 @@ public record DeploymentConfig(List<String> regions, String homeRegion, String a
                 string(get.apply("senderArchitecture"), "arm64"),
                 integer(get.apply("senderTasks"), 2),
                 integer(get.apply("validateConcurrency"), 0),
-                integer(get.apply("discardAlarmThreshold"), 100),
+                integer(get.apply("discardAlarmThreshold"), DEFAULT_DISCARD_ALARM_THRESHOLD),
                 customers(get.apply("customers")),
                 listeners(get.apply("listeners")),
                 repoRoot.resolve(string(get.apply("functionsZip"), "cdk/target/lambda/packet-source-functions.zip")),
@@ -159,7 +167,7 @@ public record DeploymentConfig(List<String> regions, String homeRegion, String a
                 }
                 return new CustomerSpec((String) m.get("id"), strings(m.get("accounts")), strings(m.get("cloudFormationRoles")));
             }).toList();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalArgumentException("customers: not a JSON list of {id, accounts[, cloudFormationRoles]}", e);
         }
     }
@@ -183,7 +191,7 @@ public record DeploymentConfig(List<String> regions, String homeRegion, String a
                         integer(m.get("port"), 0), peers == null ? List.of() : list(peers, List.of()),
                         (String) m.get("owner"));
             }).toList();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalArgumentException("listeners: not a JSON list of listeners", e);
         }
     }

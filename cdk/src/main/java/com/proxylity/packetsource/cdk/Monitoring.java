@@ -18,6 +18,9 @@ import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
 import software.amazon.awscdk.services.sns.Topic;
 import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
 import software.constructs.Construct;
+import software.amazon.awscdk.services.cloudwatch.MetricOptions;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.stepfunctions.StateMachine;
 
 /**
  * Every alarm of docs/runbook.md (same names), to one SNS topic, and the dashboard. Pipeline
@@ -31,7 +34,7 @@ public final class Monitoring extends Construct {
     private final List<Alarm> alarms = new ArrayList<>();
 
     /** What the alarms and the dashboard look at. */
-    public record Targets(DeliveryQueue queues, String pipeName, software.amazon.awscdk.services.stepfunctions.StateMachine stateMachine,
+    public record Targets(DeliveryQueue queues, String pipeName, StateMachine stateMachine,
                           List<PipelineFunction> functions, SenderService sender, List<ListenerSpec> listeners,
                           List<String> tableNames) {}
 
@@ -154,7 +157,7 @@ public final class Monitoring extends Construct {
         for (PipelineFunction f : t.functions()) {
             String name = f.getNode().getId();
             lambdaErrors.add(f.function().metricErrors(sum()).with(label(name)));
-            lambdaDurations.add(f.function().metricDuration(software.amazon.awscdk.services.cloudwatch.MetricOptions.builder()
+            lambdaDurations.add(f.function().metricDuration(MetricOptions.builder()
                     .statistic("p99").period(Duration.minutes(5)).label(name + " p99").build()));
         }
         // UDP flows are what the NLB bills by (NLCU) and what keeps the fixed address working.
@@ -170,7 +173,7 @@ public final class Monitoring extends Construct {
                         HorizontalAnnotation.builder().value(LATENCY_GOAL_P50_MS).label("goal p50 (docs/latency.md)").build(),
                         HorizontalAnnotation.builder().value(LATENCY_GOAL_P99_MS).label("goal p99 (docs/latency.md)").build()))
                 .build();
-        Dashboard.Builder.create(this, "Dashboard").dashboardName("packet-source-" + software.amazon.awscdk.Stack.of(this).getRegion())
+        Dashboard.Builder.create(this, "Dashboard").dashboardName("packet-source-" + Stack.of(this).getRegion())
                 .widgets(List.of(
                         List.of(graph("Published vs delivered vs discarded", List.of(
                                 metric(NAMESPACE, "PacketsReceived", Map.of("Service", "packet-source")),
@@ -191,12 +194,12 @@ public final class Monitoring extends Construct {
                 .build();
     }
 
-    private static software.amazon.awscdk.services.cloudwatch.MetricOptions label(String label) {
-        return software.amazon.awscdk.services.cloudwatch.MetricOptions.builder().label(label).build();
+    private static MetricOptions label(String label) {
+        return MetricOptions.builder().label(label).build();
     }
 
-    private static software.amazon.awscdk.services.cloudwatch.MetricOptions statistic(String statistic, String label) {
-        return software.amazon.awscdk.services.cloudwatch.MetricOptions.builder().statistic(statistic).label(label).build();
+    private static MetricOptions statistic(String statistic, String label) {
+        return MetricOptions.builder().statistic(statistic).label(label).build();
     }
 
     private static GraphWidget graph(String title, List<IMetric> metrics) {
@@ -235,20 +238,20 @@ public final class Monitoring extends Construct {
                 .statistic("Sum").period(Duration.minutes(5)).build();
     }
 
-    private static software.amazon.awscdk.services.cloudwatch.MetricOptions sum() {
-        return software.amazon.awscdk.services.cloudwatch.MetricOptions.builder().statistic("Sum").period(Duration.minutes(5)).build();
+    private static MetricOptions sum() {
+        return MetricOptions.builder().statistic("Sum").period(Duration.minutes(5)).build();
     }
 
-    private static software.amazon.awscdk.services.cloudwatch.MetricOptions max() {
-        return software.amazon.awscdk.services.cloudwatch.MetricOptions.builder().statistic("Maximum").period(Duration.minutes(1)).build();
+    private static MetricOptions max() {
+        return MetricOptions.builder().statistic("Maximum").period(Duration.minutes(1)).build();
     }
 
-    private static software.amazon.awscdk.services.cloudwatch.MetricOptions min() {
-        return software.amazon.awscdk.services.cloudwatch.MetricOptions.builder().statistic("Minimum").period(Duration.minutes(1)).build();
+    private static MetricOptions min() {
+        return MetricOptions.builder().statistic("Minimum").period(Duration.minutes(1)).build();
     }
 
-    private static software.amazon.awscdk.services.cloudwatch.MetricOptions avg() {
-        return software.amazon.awscdk.services.cloudwatch.MetricOptions.builder().statistic("Average").period(Duration.minutes(5)).build();
+    private static MetricOptions avg() {
+        return MetricOptions.builder().statistic("Average").period(Duration.minutes(5)).build();
     }
 
     public Topic topic() {

@@ -17,6 +17,9 @@ import software.amazon.awscdk.services.ec2.SubnetSelection;
 import software.amazon.awscdk.services.ec2.SubnetType;
 import software.amazon.awscdk.services.ec2.Vpc;
 import software.constructs.Construct;
+import software.constructs.IDependable;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Two AZs: public subnets for the NLB, isolated private subnets for the sender tasks and the
@@ -33,7 +36,7 @@ public final class Network extends Construct {
             InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS, InterfaceVpcEndpointAwsService.SECRETS_MANAGER);
     public static final String REJECTED_FLOWS_LOG_GROUP = "/packet-source/vpc/rejected-flows";
     private final Vpc vpc;
-    private final java.util.Map<String, software.constructs.IDependable> endpoints = new java.util.LinkedHashMap<>();
+    private final Map<String, IDependable> endpoints = new LinkedHashMap<>();
 
     public Network(Construct scope, String id) {
         super(scope, id);
@@ -77,12 +80,12 @@ public final class Network extends Construct {
     }
 
     /** The Secrets Manager endpoint: what Egress's SnapStart initialisation reads the key through. */
-    public software.constructs.IDependable secretsManagerEndpoint() {
+    public IDependable secretsManagerEndpoint() {
         return endpoints.get(InterfaceVpcEndpointAwsService.SECRETS_MANAGER.getShortName());
     }
 
     /** Every endpoint, gateway and interface: the sender's task needs all of them to start. */
-    public List<software.constructs.IDependable> endpoints() {
+    public List<IDependable> endpoints() {
         return List.copyOf(endpoints.values());
     }
 }

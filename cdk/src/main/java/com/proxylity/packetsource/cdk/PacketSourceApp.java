@@ -8,6 +8,7 @@ import java.util.List;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.AppProps;
 import software.amazon.awscdk.Aspects;
+import java.util.Map;
 
 /**
  * {@code cdk synth|deploy [-c regions=us-east-1,eu-west-1] [-c homeRegion=...] [-c account=...]}:
@@ -45,7 +46,7 @@ public final class PacketSourceApp {
         return stacks;
     }
 
-    public static App newApp(java.util.Map<String, Object> context) {
+    public static App newApp(Map<String, Object> context) {
         return new App(AppProps.builder().context(context).build());
     }
 

@@ -4,6 +4,7 @@ import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.List;
 import software.amazon.awscdk.Stack;
+import java.util.ArrayList;
 
 /**
  * Each cdk-nag AwsSolutions finding this stack accepts, with its reason, on the one resource
@@ -15,7 +16,7 @@ final class PacketSourceNag {
     static void suppress(Stack stack, List<String> customerAccounts) {
         String p = "/" + stack.getStackName() + "/";
         endpointGroups(stack, Network.INTERFACE_ENDPOINTS.size());
-        List<String> functions = new java.util.ArrayList<>();
+        List<String> functions = new ArrayList<>();
         for (String state : PipelineFunctions.STATES) functions.add("Functions/" + state);
         functions.add("Resource/PacketSourceResource");
         for (String fn : functions) {

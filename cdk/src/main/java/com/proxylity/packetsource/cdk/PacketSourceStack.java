@@ -11,6 +11,8 @@ import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.secretsmanager.Secret;
 import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
 import software.constructs.Construct;
+import software.amazon.awscdk.Fn;
+import software.constructs.IDependable;
 
 /** One region of Packet Source: queue to Pipe to state machine to Egress to the sender, plus alarms. */
 public final class PacketSourceStack extends Stack {
@@ -58,7 +60,7 @@ public final class PacketSourceStack extends Stack {
         // The task pulls its image (ECR, S3), logs, reads its secrets and registers its Listeners
         // (DynamoDB) before it is healthy; a service created first fails its tasks, and the
         // deployment circuit breaker then rolls the whole stack back.
-        for (software.constructs.IDependable e : network.endpoints()) sender.service().getNode().addDependency(e);
+        for (IDependable e : network.endpoints()) sender.service().getNode().addDependency(e);
 
         List<PipelineFunction> all = new ArrayList<>();
         for (String s : PipelineFunctions.STATES) all.add(functions.get(s));
@@ -89,9 +91,9 @@ public final class PacketSourceStack extends Stack {
      * CDK's placeholder zones.
      */
     @Override
-    public java.util.List<String> getAvailabilityZones() {
-        return java.util.List.of(software.amazon.awscdk.Fn.select(0, software.amazon.awscdk.Fn.getAzs()),
-                software.amazon.awscdk.Fn.select(1, software.amazon.awscdk.Fn.getAzs()));
+    public List<String> getAvailabilityZones() {
+        return List.of(Fn.select(0, Fn.getAzs()),
+                Fn.select(1, Fn.getAzs()));
     }
 
     public RegistryTables tables() {

@@ -16,6 +16,7 @@ import software.amazon.awscdk.services.stepfunctions.LogOptions;
 import software.amazon.awscdk.services.stepfunctions.StateMachine;
 import software.amazon.awscdk.services.stepfunctions.StateMachineType;
 import software.constructs.Construct;
+import software.amazon.awscdk.services.iam.PolicyStatement;
 
 /**
  * The EXPRESS state machine, its definition read from statemachines/packet-source.asl.json as
@@ -46,7 +47,7 @@ public final class PacketSourceStateMachine extends Construct {
                 .build();
         for (String state : PipelineFunctions.STATES) {
             // The alias ARN exactly: not the function's versions or $LATEST.
-            stateMachine.addToRolePolicy(software.amazon.awscdk.services.iam.PolicyStatement.Builder.create()
+            stateMachine.addToRolePolicy(PolicyStatement.Builder.create()
                     .actions(List.of("lambda:InvokeFunction"))
                     .resources(List.of(functions.get(state).alias().getFunctionArn()))
                     .build());

@@ -20,6 +20,8 @@ import software.amazon.awscdk.services.lambda.SnapStartConf;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.constructs.Construct;
+import software.amazon.awscdk.Annotations;
+import software.amazon.awscdk.Stack;
 
 /**
  * One handler of the functions zip: its own log group and role (nothing shared, so each gets
@@ -65,7 +67,7 @@ public final class PipelineFunction extends Construct {
                 // A fixed name: customers' trust policies name the provider's role by ARN, and a
                 // generated name would change if CloudFormation ever replaced the role. IAM names
                 // are account-wide, hence the region.
-                .roleName(roleName(id, software.amazon.awscdk.Stack.of(this).getRegion()))
+                .roleName(roleName(id, Stack.of(this).getRegion()))
                 .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
                 .description("packet-source " + id + ": its log group and its own grants only")
                 .build();
@@ -105,7 +107,7 @@ public final class PipelineFunction extends Construct {
                 .aliasName(ALIAS)
                 .version(function.getCurrentVersion())
                 .build();
-        software.amazon.awscdk.Annotations.of(function).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
+        Annotations.of(function).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
                 "published: currentVersion, and every caller uses the alias on it");
     }
 

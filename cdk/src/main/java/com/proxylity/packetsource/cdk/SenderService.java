@@ -45,6 +45,11 @@ import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.secretsmanager.ISecret;
 import software.constructs.Construct;
+import software.amazon.awscdk.services.elasticloadbalancingv2.AddNetworkTargetsProps;
+import software.amazon.awscdk.services.elasticloadbalancingv2.BaseNetworkListenerProps;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import software.amazon.awscdk.services.ecs.MountPoint;
+import software.amazon.awscdk.services.ecs.Volume;
 
 /**
  * The sender on Fargate in the private subnets behind an internet-facing NLB with one Elastic IP
@@ -118,8 +123,8 @@ public final class SenderService extends Construct {
                 .stopTimeout(Duration.seconds(120))
                 .build());
         // Read-only root, but the JVM and Netty (native epoll library extraction) need a writable /tmp.
-        task.addVolume(software.amazon.awscdk.services.ecs.Volume.builder().name("tmp").build());
-        container.addMountPoints(software.amazon.awscdk.services.ecs.MountPoint.builder()
+        task.addVolume(Volume.builder().name("tmp").build());
+        container.addMountPoints(MountPoint.builder()
                 .sourceVolume("tmp").containerPath("/tmp").readOnly(false).build());
         container.addPortMappings(PortMapping.builder().containerPort(SenderPorts.EGRESS_API).protocol(Protocol.TCP).build());
         for (ListenerSpec l : config.listeners()) {
@@ -177,11 +182,11 @@ public final class SenderService extends Construct {
                 .build();
         for (ListenerSpec l : config.listeners()) {
             NetworkListener listener = nlb.addListener("Listener-" + l.name(),
-                    software.amazon.awscdk.services.elasticloadbalancingv2.BaseNetworkListenerProps.builder()
+                    BaseNetworkListenerProps.builder()
                             .port(l.port()).protocol(software.amazon.awscdk.services.elasticloadbalancingv2.Protocol.UDP)
                             .build());
             NetworkTargetGroup group = listener.addTargets("Targets-" + l.name(),
-                    software.amazon.awscdk.services.elasticloadbalancingv2.AddNetworkTargetsProps.builder()
+                    AddNetworkTargetsProps.builder()
                             .port(l.port())
                             .protocol(software.amazon.awscdk.services.elasticloadbalancingv2.Protocol.UDP)
                             .targets(List.of(service.loadBalancerTarget(LoadBalancerTargetOptions.builder()
@@ -229,7 +234,7 @@ public final class SenderService extends Construct {
         doc.put("drainTimeoutSeconds", 20);
         try {
             return JSON.writeValueAsString(doc);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -24,7 +24,8 @@ class OneSetOfNumbersTest {
     void theCheckedInConfigurationSaysWhatDeploymentNumbersSay() throws Exception {
         Map<String, Object> checkedIn = Synth.context(Map.of());
         Map<String, Integer> expected = Map.of("pipeBatchSize", DeploymentNumbers.PIPE_BATCH_SIZE,
-                "pipeBatchingWindowSeconds", DeploymentNumbers.PIPE_BATCHING_WINDOW_SECONDS, "senderTasks", 2);
+                "pipeBatchingWindowSeconds", DeploymentNumbers.PIPE_BATCHING_WINDOW_SECONDS, "senderTasks", 2,
+                "discardAlarmThreshold", DeploymentConfig.DEFAULT_DISCARD_ALARM_THRESHOLD);
         for (Map.Entry<String, Integer> e : expected.entrySet()) {
             Object v = checkedIn.get(e.getKey());
             if (v != null) assertEquals(e.getValue().intValue(), ((Number) v).intValue(), "cdk.json " + e.getKey());

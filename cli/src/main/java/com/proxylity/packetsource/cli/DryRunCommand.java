@@ -23,6 +23,7 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -52,13 +53,15 @@ public final class DryRunCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--listener-type", defaultValue = "udp", converter = ListenerTypeConverter.class,
-            description = "udp | wg | wg-decap (default: ${DEFAULT-VALUE})")
+    @Option(names = "--listener-type", converter = ListenerTypeConverter.class,
+            description = "udp | wg | wg-decap (default: the one " + EventsManifest.FILE_NAME
+                    + " beside the file names for it, as in test-events/; else udp)")
     ListenerType listenerType;
 
-    @Option(names = "--listener-families", defaultValue = "ipv4", converter = FamiliesConverter.class,
+    @Option(names = "--listener-families", converter = FamiliesConverter.class,
             description = "Remote address families the Listener reaches: ipv4 | ipv6 | dual-stack "
-                    + "(default: ${DEFAULT-VALUE}, as a sender bound to 0.0.0.0); others are AddressFamilyUnreachable")
+                    + "(default: the ones " + EventsManifest.FILE_NAME + " beside the file names; else ipv4, "
+                    + "as a sender bound to 0.0.0.0); others are AddressFamilyUnreachable")
     AddressFamilies listenerFamilies;
 
     @Option(names = "--json", description = "One machine-readable JSON document instead of text.")
@@ -107,17 +110,13 @@ public final class DryRunCommand implements Callable<Integer> {
                     + DeploymentNumbers.PIPE_BATCH_SIZE_MAX);
         }
         EgressPolicy policy = allow == null ? DefaultEgressPolicy.standard() : DefaultEgressPolicy.allowing(allow);
-        DryRunRegistry registry = new DryRunRegistry(listenerType, listenerFamilies, formatter);
-        ValidateStage validate = new ValidateStage(registry, region,
-                Clock.systemUTC(), new MessageSchema(), DryRunEnvelopes.INSTANCE);
-        // The deployment's sequence; every topic is a source without a rate limit, so none applies.
-        PurePipeline pipeline = new PurePipeline(validate,
-                new AdmitStage(new StateBudget(pipeBatchSize), RateLimiter.UNLIMITED), new FormatStage(policy));
+        EventsManifest manifest = new EventsManifest();
+        Map<String, PurePipeline> pipelines = new HashMap<>();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
 
         ObjectNode doc = OUT.createObjectNode();
-        doc.put("ListenerType", listenerType.wireName());
+        if (listenerType != null) doc.put("ListenerType", listenerType.wireName());
         doc.put("Region", region);
         ArrayNode filesOut = doc.putArray("Files");
         Map<String, Integer> discards = new TreeMap<>();
@@ -138,11 +137,19 @@ public final class DryRunCommand implements Callable<Integer> {
                 if (!json) out.println(path + " skipped (test-events manifest, not a message)");
                 continue;
             }
+            // An option given applies to every file; otherwise each file is judged for the Listener it was written for.
+            EventsManifest.Listener written = manifest.listenerOf(path);
+            ListenerType type = listenerType != null ? listenerType : written.type().orElse(ListenerType.UDP);
+            AddressFamilies families = listenerFamilies != null ? listenerFamilies
+                    : written.families().orElse(AddressFamilies.IPV4);
+            PurePipeline pipeline = pipelines.computeIfAbsent(type.wireName() + " " + families.wireName(),
+                    k -> pipeline(type, families, policy));
             List<PurePipeline.Outcome> outcomes = pipeline.run(file.records() != null ? file.records()
                     : List.of(SnsDelivery.record(file.bareId(), file.bareBody(), region)));
-            ObjectNode fileOut = filesOut.addObject().put("File", path.toString());
+            ObjectNode fileOut = filesOut.addObject().put("File", path.toString())
+                    .put("ListenerType", type.wireName()).put("ListenerFamilies", families.wireName());
             ArrayNode list = fileOut.putArray("Outcomes");
-            if (!json) out.println(path + " (listener type " + listenerType.wireName() + ")");
+            if (!json) out.println(path + " (listener type " + type.wireName() + ")");
             for (PurePipeline.Outcome o : outcomes) {
                 ObjectNode n = list.addObject().put("Id", o.id());
                 if (o instanceof PurePipeline.Packet p) {
@@ -176,6 +183,14 @@ public final class DryRunCommand implements Callable<Integer> {
         out.flush();
         if (unreadable) return 2;
         return discarded > 0 ? 1 : 0;
+    }
+
+    /** The deployment's sequence; every topic is a source without a rate limit, so none applies. */
+    private PurePipeline pipeline(ListenerType type, AddressFamilies families, EgressPolicy policy) {
+        ValidateStage validate = new ValidateStage(new DryRunRegistry(type, families, formatter), region,
+                Clock.systemUTC(), new MessageSchema(), DryRunEnvelopes.INSTANCE);
+        return new PurePipeline(validate,
+                new AdmitStage(new StateBudget(pipeBatchSize), RateLimiter.UNLIMITED), new FormatStage(policy));
     }
 
     private static void describe(ObjectNode n, ReadyPacket p) {

@@ -2,6 +2,20 @@ package com.proxylity.packetsource.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import java.nio.file.AccessDeniedException;
+import java.net.BindException;
+import java.net.ConnectException;
+import com.proxylity.packetsource.core.registry.CustomerAdmin;
+import com.proxylity.packetsource.local.cmd.CustomerCommand;
+import com.proxylity.packetsource.local.cmd.DemoCommand;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.proxylity.packetsource.local.cmd.LocalCommand;
+import java.nio.file.NoSuchFileException;
+import com.proxylity.packetsource.local.cmd.PublishCommand;
+import com.proxylity.packetsource.local.cmd.ReplayCommand;
+import com.proxylity.packetsource.local.cmd.ResourceCommand;
+import software.amazon.awssdk.core.exception.SdkException;
+import java.io.UncheckedIOException;
 
 /**
  * {@code bin/packet-source}: one picocli command with a subcommand class per file. Helpers add
@@ -13,12 +27,12 @@ import picocli.CommandLine.Command;
         description = "Packet Source: UDP and WireGuard packets from SNS messages.",
         subcommands = {
                 DryRunCommand.class,
-                com.proxylity.packetsource.local.cmd.DemoCommand.class,
-                com.proxylity.packetsource.local.cmd.LocalCommand.class,
-                com.proxylity.packetsource.local.cmd.PublishCommand.class,
-                com.proxylity.packetsource.local.cmd.ReplayCommand.class,
-                com.proxylity.packetsource.local.cmd.ResourceCommand.class,
-                com.proxylity.packetsource.local.cmd.CustomerCommand.class,
+                DemoCommand.class,
+                LocalCommand.class,
+                PublishCommand.class,
+                ReplayCommand.class,
+                ResourceCommand.class,
+                CustomerCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class PacketSourceCli implements Runnable {
@@ -62,16 +76,16 @@ public final class PacketSourceCli implements Runnable {
     }
 
     static String describe(Throwable e) {
-        if (e instanceof java.nio.file.NoSuchFileException) return "no such file: " + e.getMessage();
+        if (e instanceof NoSuchFileException) return "no such file: " + e.getMessage();
         // Messages written for the operator: they say what to do.
-        if (e instanceof com.proxylity.packetsource.core.registry.CustomerAdmin.Refused
-                || e instanceof java.io.UncheckedIOException || e instanceof java.net.BindException
+        if (e instanceof CustomerAdmin.Refused
+                || e instanceof UncheckedIOException || e instanceof BindException
                 || e instanceof IllegalStateException) {
             return e.getMessage();
         }
-        if (e instanceof java.net.ConnectException && e.getMessage() != null) return e.getMessage();
-        if (e instanceof java.nio.file.AccessDeniedException) return "cannot read: " + e.getMessage();
-        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException j) {
+        if (e instanceof ConnectException && e.getMessage() != null) return e.getMessage();
+        if (e instanceof AccessDeniedException) return "cannot read: " + e.getMessage();
+        if (e instanceof JsonProcessingException j) {
             // Not getMessage(): it quotes the input, and a config file may hold a private key.
             var at = j.getLocation();
             return "bad JSON/YAML: " + j.getOriginalMessage()
@@ -79,7 +93,7 @@ public final class PacketSourceCli implements Runnable {
         }
         String m = e.getMessage();
         // SDK messages already say what failed ("Topic does not exist (Service: Sns, ...)").
-        if (e instanceof software.amazon.awssdk.core.exception.SdkException || e instanceof IllegalArgumentException) {
+        if (e instanceof SdkException || e instanceof IllegalArgumentException) {
             return m == null ? e.getClass().getSimpleName() : m;
         }
         return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);

@@ -47,10 +47,41 @@ class DryRunCommandTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("files")
     void jsonOutputMatchesTheManifest(String file) throws Exception {
+        assertOutcomesMatchTheManifest(file, List.of("--listener-type", EVENTS.listenerType(file).wireName(),
+                "--listener-families", EVENTS.listenerFamilies(file).wireName()));
+    }
+
+    /**
+     * Issue 22: without listener options each example is judged for the Listener the manifest
+     * beside it names, so WireGuard examples are not shown as plain UDP.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("files")
+    void withoutListenerOptionsEachFileIsJudgedForItsOwnListener(String file) throws Exception {
+        JsonNode doc = assertOutcomesMatchTheManifest(file, List.of());
+        assertEquals(EVENTS.listenerType(file).wireName(), doc.get("Files").get(0).get("ListenerType").asText());
+        assertEquals(EVENTS.listenerFamilies(file).wireName(), doc.get("Files").get(0).get("ListenerFamilies").asText());
+    }
+
+    @Test
+    void theTextNamesEachFilesListenerAndAnOptionOverridesTheManifest() {
+        String wg = EVENTS.path("wg.json").toString();
+        String udp = EVENTS.path("udp-hex.json").toString();
+        Run r = run("dry-run", wg, udp);
+        assertTrue(r.out().contains(wg + " (listener type wg)"), r.out());
+        assertTrue(r.out().contains("inner IP packet"), r.out());
+        assertTrue(r.out().contains(udp + " (listener type udp)"), r.out());
+        Run forced = run("dry-run", "--listener-type", "wg-decap", wg, udp);
+        assertTrue(forced.out().contains(wg + " (listener type wg-decap)"), forced.out());
+        assertTrue(forced.out().contains(udp + " (listener type wg-decap)"), forced.out());
+    }
+
+    /** Runs one file with the manifest's batch size, region and formatter plus {@code listenerArgs}; returns the document. */
+    private static JsonNode assertOutcomesMatchTheManifest(String file, List<String> listenerArgs) throws Exception {
         // The manifest's outcomes assume the state budget of a one-message batch (TestEvents.admit()).
-        List<String> args = new ArrayList<>(List.of("dry-run", "--json", "--pipe-batch-size", "1",
-                "--listener-type", EVENTS.listenerType(file).wireName(),
-                "--listener-families", EVENTS.listenerFamilies(file).wireName(), "--region", EVENTS.region()));
+        List<String> args = new ArrayList<>(List.of("dry-run", "--json", "--pipe-batch-size", "1"));
+        args.addAll(listenerArgs);
+        args.addAll(List.of("--region", EVENTS.region()));
         if (EVENTS.formatter(file) != null) args.addAll(List.of("--formatter", EVENTS.formatter(file)));
         args.add(EVENTS.path(file).toString());
         Run r = run(args.toArray(String[]::new));
@@ -77,6 +108,7 @@ class DryRunCommandTest {
         boolean anyDiscard = expected.values().stream().anyMatch(o -> "Discarded".equals(o.path("Outcome").asText()));
         assertEquals(anyDiscard ? 1 : 0, r.exit(), "exit status");
         assertEquals(doc.get("Summary").get("Discarded").asInt() > 0, anyDiscard);
+        return doc;
     }
 
     @Test

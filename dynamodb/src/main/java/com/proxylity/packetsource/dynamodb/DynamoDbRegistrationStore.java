@@ -12,6 +12,8 @@ import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import java.util.HashMap;
+import com.proxylity.packetsource.core.registry.PacketSource;
 
 /**
  * {@link RegistrationStore} over the PacketSources, Listeners and Customers tables, uncached and
@@ -79,13 +81,13 @@ public final class DynamoDbRegistrationStore implements RegistrationStore {
     }
 
     @Override
-    public Optional<com.proxylity.packetsource.core.registry.PacketSource> packetSource(String topicArn) {
+    public Optional<PacketSource> packetSource(String topicArn) {
         return reads.packetSource(topicArn);
     }
 
     @Override
     public boolean put(Registration r, String takeOverFrom) {
-        Map<String, AttributeValue> item = new java.util.HashMap<>(RegistryItems.toItem(r.source()));
+        Map<String, AttributeValue> item = new HashMap<>(RegistryItems.toItem(r.source()));
         item.put(PacketSources.RESOURCE_ID, Attr.s(r.resourceId()));
         if (r.roleArn() != null) item.put(PacketSources.ROLE_ARN, Attr.s(r.roleArn()));
         if (r.description() != null && !r.description().isEmpty()) item.put(PacketSources.DESCRIPTION, Attr.s(r.description()));

@@ -19,6 +19,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import java.time.Instant;
 
 /**
  * {@link SessionDirectory} over the Sessions table ({@link Tables.Sessions}): partition key
@@ -154,7 +155,7 @@ public final class DynamoDbSessionDirectory implements SessionDirectory, PeerLoc
                 String endpoint = Attr.optS(item, Sessions.ENDPOINT);
                 if (peer == null || endpoint == null || peer.contains(":")) continue;
                 SessionRecord rec = new SessionRecord(listenerName, peer, endpoint, "-",
-                        java.time.Instant.ofEpochSecond(Attr.optN(item, Sessions.ESTABLISHED_AT, 0, table)), java.time.Instant.EPOCH);
+                        Instant.ofEpochSecond(Attr.optN(item, Sessions.ESTABLISHED_AT, 0, table)), Instant.EPOCH);
                 newest.merge(endpoint, rec, (a, b) -> a.establishedAt().isAfter(b.establishedAt()) ? a : b);
             }
             start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;

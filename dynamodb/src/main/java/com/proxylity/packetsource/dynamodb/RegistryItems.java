@@ -11,6 +11,8 @@ import com.proxylity.packetsource.dynamodb.Tables.PacketSources;
 import java.util.HashMap;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import java.util.Set;
+import java.nio.charset.StandardCharsets;
 
 /**
  * PacketSource/Listener <-> items. Listeners are stored as customers describe them (Protocol
@@ -104,12 +106,12 @@ final class RegistryItems {
         String id = Attr.reqS(item, Customers.CUSTOMER_ID, table);
         String where = table + "[" + id + "]";
         return new Customer(id, Attr.reqS(item, Customers.API_KEY_SHA256, where), Attr.reqS(item, Customers.EXTERNAL_ID, where),
-                java.util.Set.copyOf(Attr.optList(item, Customers.ACCOUNTS)), Attr.optS(item, Customers.PREVIOUS_API_KEY_SHA256),
+                Set.copyOf(Attr.optList(item, Customers.ACCOUNTS)), Attr.optS(item, Customers.PREVIOUS_API_KEY_SHA256),
                 Attr.optBool(item, Customers.DISABLED, false));
     }
 
     static boolean validKey(String s) {
-        return s != null && !s.isEmpty() && s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= SessionItems.MAX_PARTITION_KEY_BYTES;
+        return s != null && !s.isEmpty() && s.getBytes(StandardCharsets.UTF_8).length <= SessionItems.MAX_PARTITION_KEY_BYTES;
     }
 
     private static void requireKey(String s, String what) {

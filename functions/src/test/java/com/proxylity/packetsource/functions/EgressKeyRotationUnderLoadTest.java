@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.proxylity.packetsource.core.testing.Await;
 import com.proxylity.packetsource.core.egressapi.EgressKeySet;
 import com.proxylity.packetsource.core.egressapi.EgressOutcome;
 import com.proxylity.packetsource.core.egressapi.EgressPacket;
@@ -129,7 +130,7 @@ class EgressKeyRotationUnderLoadTest {
             for (Thread t : clients) t.join();
             assertEquals(List.of(), List.copyOf(failures), "every request 200, every packet Sent");
             for (int i = 0; i < CLIENTS; i++) assertTrue(done.get(i) > 10, "client " + i + " kept posting");
-            while (!received.containsAll(sent)) Thread.sleep(20); // bounded by @Timeout: a lost packet fails there
+            Await.until("every packet Sent has arrived at the remote", () -> received.containsAll(sent));
             assertEquals(sent.size(), sent.stream().filter(received::contains).count());
             remote.close();
             receiver.join();
@@ -217,10 +218,10 @@ class EgressKeyRotationUnderLoadTest {
         long[] from = new long[CLIENTS];
         for (int i = 0; i < CLIENTS; i++) from[i] = done.get(i);
         for (int i = 0; i < CLIENTS; i++) {
-            while (done.get(i) < from[i] + 2) {
-                if (!failures.isEmpty()) return; // reported at the end, with the step it came from
-                Thread.sleep(1);
-            }
+            int client = i;
+            // A failure ends the wait: it is reported at the end, with the step it came from.
+            Await.until("client " + client + " finished two more requests",
+                    () -> !failures.isEmpty() || done.get(client) >= from[client] + 2);
         }
     }
 

@@ -3,6 +3,7 @@ package com.proxylity.packetsource.functions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.proxylity.packetsource.core.testing.Await;
 import com.proxylity.packetsource.core.contract.DiscardReason;
 import com.proxylity.packetsource.core.contract.ListenerType;
 import com.proxylity.packetsource.core.pipeline.Discard;
@@ -81,8 +82,7 @@ class OwnerRoutedEgressTest {
             device.setSoTimeout(3000);
             device.send(new DatagramPacket(new byte[] {1}, 1, b.listenerAddress("coap")));
             String key = PlainUdpRouting.flowKey(device.getLocalAddress(), device.getLocalPort());
-            long deadline = System.currentTimeMillis() + 3000;
-            while (sessions.get("coap", key).isEmpty() && System.currentTimeMillis() < deadline) Thread.sleep(10);
+            Await.until("task B recorded the device's flow", () -> !sessions.get("coap", key).isEmpty());
 
             Batches routed = lookup.handle(state("m1", device.getLocalPort()));
             assertEquals(1, routed.batches().size());

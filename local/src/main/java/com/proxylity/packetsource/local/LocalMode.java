@@ -39,6 +39,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import com.proxylity.packetsource.functions.resource.ResponseUrls;
+import java.util.Set;
 
 /**
  * {@code packet-source local}: the whole pipeline in this JVM. The local SNS endpoint and the
@@ -107,7 +110,7 @@ public final class LocalMode implements AutoCloseable {
         }
         try {
             this.resource = LocalResourceEndpoint.start(config.ports().resource(), new PacketSourceResource(resourceLifecycle(),
-                    com.proxylity.packetsource.functions.resource.ResponseUrls.loopbackOnly()));
+                    ResponseUrls.loopbackOnly()));
         } catch (IOException | RuntimeException e) {
             stack.close();
             tasks.forEach(LocalSender::close);
@@ -177,7 +180,7 @@ public final class LocalMode implements AutoCloseable {
         }
         InMemoryRegistry registry = new InMemoryRegistry(listeners, sources);
         for (LocalConfig.CustomerConfig c : config.customers()) registry.put(new Customer(c.id(), c.apiKeySha256(), c.externalId(),
-                c.accounts() == null ? java.util.Set.of() : java.util.Set.copyOf(c.accounts())));
+                c.accounts() == null ? Set.of() : Set.copyOf(c.accounts())));
         return registry;
     }
 
@@ -200,8 +203,8 @@ public final class LocalMode implements AutoCloseable {
     public List<LocalSender> tasks() { return List.copyOf(tasks); }
 
     /** The task control's base URL; empty with one task. */
-    public java.util.Optional<URI> taskControl() {
-        return java.util.Optional.ofNullable(control).map(TaskControl::endpoint);
+    public Optional<URI> taskControl() {
+        return Optional.ofNullable(control).map(TaskControl::endpoint);
     }
 
     public LocalMetrics metrics() { return metrics; }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.proxylity.packetsource.core.session.SessionRecord;
+import com.proxylity.packetsource.core.testing.Await;
 import com.proxylity.packetsource.core.testing.InnerUdpReceiver;
 import com.proxylity.packetsource.core.testing.ReceivedDatagram;
 import com.proxylity.packetsource.core.testing.WireGuardKeys;
@@ -31,7 +32,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -198,7 +198,7 @@ class TaskFailoverLocalTest {
         Client survivor = byTask.get(survivorTask);
         Runnable round = rounds(sns, setup.cfg, victim, survivor);
         round.run();
-        await(() -> victim.received.size() == 1 && survivor.received.size() == 1, "both peers served before the kill");
+        Await.until("both peers served before the kill", WAIT, () -> victim.received.size() == 1 && survivor.received.size() == 1);
 
         assertEquals(200, post(local.taskControl().orElseThrow().resolve("/tasks/" + victimTask + "/kill")));
         long killed = System.nanoTime();
@@ -266,10 +266,11 @@ class TaskFailoverLocalTest {
         long published = 0;
         for (Client c : clients) published += c.published.size();
         long expected = published;
-        await(() -> settled(local) == expected, "every published entry delivered or discarded (published " + expected
+        Await.until("every published entry delivered or discarded (published " + expected
                 + ", delivered " + local.metrics().total(PipelineMetrics.PACKETS_DELIVERED) + ", discarded "
                 + local.metrics().byDimension(PipelineMetrics.PACKETS_DISCARDED) + ", failed records "
-                + local.metrics().total(PipelineMetrics.RECORDS_FAILED) + " when the wait began)");
+                + local.metrics().total(PipelineMetrics.RECORDS_FAILED) + " when the wait began)",
+                WAIT, () -> settled(local) == expected);
     }
 
     /** Delivered plus discarded entries, as the pipeline's metrics count them. */
@@ -304,9 +305,4 @@ class TaskFailoverLocalTest {
                 HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean() && System.nanoTime() < deadline) Thread.sleep(50);
-        assertTrue(condition.getAsBoolean(), what + ": not within " + WAIT);
-    }
 }

@@ -37,6 +37,11 @@ import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.concurrent.ExecutionException;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The sender service, startable in-process: binds every Listener socket, serves the egress API
@@ -116,9 +121,9 @@ public final class Sender implements AutoCloseable {
             // When the Listener loops cover every core, the API's connections run on them too: a
             // request on a loop that holds one of its Listener's sockets is then received, MACed,
             // sent and answered on that thread, with no hand-off and no cross-CPU wake-up (one per
-            // request, ~60 us on the bench VM). Measured at 1,420 B with 2 sockets: 0.58 -> 0.70 of
-            // native pps (BENCHMARKS.md). With fewer loops than cores the API keeps loops of its
-            // own, so the other cores still work: one shared loop measured 0.57 -> 0.52.
+            // request). With fewer loops than cores the API keeps loops of its own, so the other
+            // cores still work; sharing then measured slower. Both A/Bs: BENCHMARKS.md, "Decisions
+            // the sender's code rests on".
             http = new EgressHttpServer(config.egressBindAddress(), config.egressPort(), config.httpThreads(),
                     new EgressVerifier(config.egressKeys()), service, clock::millis, this::healthy,
                     HttpLimits.defaults(), apiMetrics, transport, listenerLoops >= cores ? group : null);
@@ -132,7 +137,7 @@ public final class Sender implements AutoCloseable {
         http.start();
         heartbeat = b.tasks == null ? null : new TaskHeartbeat(b.tasks, config.senderId(),
                 b.advertisedEndpoint != null ? b.advertisedEndpoint : baseUri(http.address()),
-                java.util.List.copyOf(sockets.keySet()), clock, b.stopAnnounced).start();
+                List.copyOf(sockets.keySet()), clock, b.stopAnnounced).start();
         emf = new EmfWriter(config.metricsNamespace(), "packet-source-sender", b.metricsOut, clock::millis);
         flusher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "metrics-flush");
@@ -233,7 +238,7 @@ public final class Sender implements AutoCloseable {
      *
      * @return how many peers were added or removed
      */
-    public int setAllowedPeers(String listener, java.util.Set<String> peers) {
+    public int setAllowedPeers(String listener, Set<String> peers) {
         ListenerSocket s = sockets.get(listener);
         if (s == null) throw new IllegalArgumentException("no listener " + listener);
         try {
@@ -241,14 +246,14 @@ public final class Sender implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("allowed peers of " + listener + " not applied", e);
         }
     }
 
     /** Names of the WireGuard Listeners. */
-    public java.util.Set<String> wireGuardListeners() {
-        return java.util.Set.copyOf(wireGuardPorts.keySet());
+    public Set<String> wireGuardListeners() {
+        return Set.copyOf(wireGuardPorts.keySet());
     }
 
     /** The WireGuard public key (base64) of a {@code wg}/{@code wg-decap} Listener. */
@@ -341,7 +346,7 @@ public final class Sender implements AutoCloseable {
         private boolean shareListenerPorts;
         private TaskDirectory tasks;
         private String advertisedEndpoint;
-        private java.util.function.BooleanSupplier stopAnnounced = () -> false;
+        private BooleanSupplier stopAnnounced = () -> false;
 
         private Builder(SenderConfig config) {
             this.config = Objects.requireNonNull(config);
@@ -382,7 +387,7 @@ public final class Sender implements AutoCloseable {
         public Builder advertisedEndpoint(String v) { advertisedEndpoint = v; return this; }
 
         /** Polled every heartbeat: true once the platform has decided to stop this task (drain). */
-        public Builder stopAnnounced(java.util.function.BooleanSupplier v) { stopAnnounced = Objects.requireNonNull(v); return this; }
+        public Builder stopAnnounced(BooleanSupplier v) { stopAnnounced = Objects.requireNonNull(v); return this; }
 
         public Sender start() throws IOException {
             return new Sender(this);

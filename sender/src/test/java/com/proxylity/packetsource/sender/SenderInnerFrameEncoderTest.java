@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Optional;
+import com.proxylity.packetsource.core.testing.Await;
 import com.proxylity.packetsource.core.contract.DiscardReason;
 import com.proxylity.packetsource.core.contract.ListenerType;
 import com.proxylity.packetsource.core.egressapi.EgressJson;
@@ -58,15 +60,13 @@ class SenderInnerFrameEncoderTest {
             byte[] notAFrame = Arrays.copyOf(frame, frame.length - 1); // lengths disagree
             String key = peer.publicKey().toBase64();
             TestEgress client = new TestEgress(sender.egressUri());
-            EgressResult bad = null;
-            for (int attempt = 0; attempt < 100; attempt++) {
-                HttpResponse<byte[]> resp = client.post(new EgressRequest("tunnel",
-                        List.of(new EgressPacket("m/0", "127.0.0.1", 51820, key, notAFrame))));
-                assertEquals(200, resp.statusCode());
-                bad = EgressJson.readResponse(resp.body()).results().get(0);
-                if (bad.reason() != DiscardReason.NoSession) break; // the confirmation is processed
-                Thread.sleep(50);
-            }
+            EgressRequest malformed = new EgressRequest("tunnel",
+                    List.of(new EgressPacket("m/0", "127.0.0.1", 51820, key, notAFrame)));
+            // NoSession until the Listener has processed the confirmation sent above.
+            EgressResult bad = Await.value("a result other than NoSession once the session is confirmed", () -> {
+                EgressResult r = firstResult(client, malformed);
+                return r.reason() == DiscardReason.NoSession ? Optional.empty() : Optional.of(r);
+            });
             assertEquals(EgressResult.discarded("m/0", DiscardReason.MalformedMessage), bad);
 
             HttpResponse<byte[]> resp = client.post(new EgressRequest("tunnel",
@@ -81,6 +81,17 @@ class SenderInnerFrameEncoderTest {
             }
             assertEquals(before, opened.counter(), "the malformed frame spent no counter");
             assertArrayEquals(frame, Arrays.copyOf(opened.plaintext(), frame.length));
+        }
+    }
+
+    /** The first packet's result, posted once. */
+    private static EgressResult firstResult(TestEgress client, EgressRequest request) {
+        try {
+            HttpResponse<byte[]> resp = client.post(request);
+            assertEquals(200, resp.statusCode());
+            return EgressJson.readResponse(resp.body()).results().get(0);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -3,6 +3,8 @@ package com.proxylity.packetsource.sender;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Optional;
+import com.proxylity.packetsource.core.testing.Await;
 import com.proxylity.packetsource.core.contract.DiscardReason;
 import com.proxylity.packetsource.core.contract.ListenerType;
 import com.proxylity.packetsource.core.egresspolicy.DefaultEgressPolicy;
@@ -59,15 +61,23 @@ class SenderWireGuardEndpointPolicyTest {
             EgressRequest request = new EgressRequest("wg", List.of(
                     new EgressPacket("m/0", "203.0.113.9", 51820, peer.publicKey().toBase64(), inner)));
             TestEgress client = new TestEgress(sender.egressUri());
-            EgressResult result = null;
-            for (int attempt = 0; attempt < 100; attempt++) {
-                HttpResponse<byte[]> resp = client.post(request);
-                assertEquals(200, resp.statusCode());
-                result = EgressJson.readResponse(resp.body()).results().get(0);
-                if (result.reason() != DiscardReason.NoSession) break; // the confirmation is processed
-                Thread.sleep(50);
-            }
+            // NoSession until the Listener has processed the confirmation sent above.
+            EgressResult result = Await.value("a result other than NoSession once the session is confirmed", () -> {
+                EgressResult r = firstResult(client, request);
+                return r.reason() == DiscardReason.NoSession ? Optional.empty() : Optional.of(r);
+            });
             assertEquals(EgressResult.discarded("m/0", DiscardReason.EgressDenied), result);
+        }
+    }
+
+    /** The first packet's result, posted once. */
+    private static EgressResult firstResult(TestEgress client, EgressRequest request) {
+        try {
+            HttpResponse<byte[]> resp = client.post(request);
+            assertEquals(200, resp.statusCode());
+            return EgressJson.readResponse(resp.body()).results().get(0);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -17,31 +17,31 @@ import java.util.Arrays;
 import java.util.List;
 
 /** A signing client for tests, the way the egress Lambda calls the sender. */
-final class TestEgress {
-    static final byte[] KEY = new byte[32];
+public final class TestEgress {
+    public static final byte[] KEY = new byte[32];
 
     static {
         Arrays.fill(KEY, (byte) 7);
     }
 
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    final EgressSigner signer;
+    public final EgressSigner signer;
     final URI uri;
 
-    TestEgress(URI uri) {
+    public TestEgress(URI uri) {
         this(uri, KEY);
     }
 
-    TestEgress(URI uri, byte[] key) {
+    public TestEgress(URI uri, byte[] key) {
         this.uri = uri;
         this.signer = new EgressSigner(key);
     }
 
-    HttpResponse<byte[]> post(byte[] body, SignedHeaders h) throws Exception {
+    public HttpResponse<byte[]> post(byte[] body, SignedHeaders h) throws Exception {
         return post(EgressApi.CONTENT_TYPE, body, h);
     }
 
-    HttpResponse<byte[]> post(String contentType, byte[] body, SignedHeaders h) throws Exception {
+    public HttpResponse<byte[]> post(String contentType, byte[] body, SignedHeaders h) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(20))
                 .header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
@@ -54,20 +54,20 @@ final class TestEgress {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
-    HttpResponse<byte[]> post(byte[] body) throws Exception {
+    public HttpResponse<byte[]> post(byte[] body) throws Exception {
         return post(body, signer.sign(body, System.currentTimeMillis()));
     }
 
     /** A body in the binary batch framing, signed like any other. */
-    HttpResponse<byte[]> postBinary(byte[] body) throws Exception {
+    public HttpResponse<byte[]> postBinary(byte[] body) throws Exception {
         return post(EgressBinary.REQUEST_TYPE, body, signer.sign(body, System.currentTimeMillis()));
     }
 
-    HttpResponse<byte[]> post(EgressRequest request) throws Exception {
+    public HttpResponse<byte[]> post(EgressRequest request) throws Exception {
         return post(EgressJson.writeRequest(request));
     }
 
-    static EgressRequest plain(String listener, String address, int port, List<byte[]> payloads) {
+    public static EgressRequest plain(String listener, String address, int port, List<byte[]> payloads) {
         List<EgressPacket> ps = new ArrayList<>();
         for (int i = 0; i < payloads.size(); i++) {
             ps.add(new EgressPacket("msg-1/" + i, address, port, null, payloads.get(i)));

@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Arrays;
 
 /**
  * The identity of each record's share of an egress batch (a segment): a digest of the Listener
@@ -61,7 +62,7 @@ public final class BatchIdentity {
             d.update(payload);
         }
         byte[] digest = d.digest();
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(digest, SEGMENT_ID_BYTES));
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, SEGMENT_ID_BYTES));
     }
 
     /**

@@ -9,6 +9,8 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import com.fasterxml.jackson.core.StreamReadFeature;
 
 /**
  * The egress HMAC keys one secret holds (docs/architecture.md#egress-api): keys by id, the one a
@@ -25,7 +27,7 @@ public final class EgressKeySet {
     public static final int MAX_KEYS = 3;
     private static final int MAX_ID_CHARS = 32;
     private static final JsonMapper JSON = JsonMapper.builder()
-            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     private final Map<String, byte[]> keys;
     private final String current;
@@ -108,7 +110,7 @@ public final class EgressKeySet {
     }
 
     /** Key ids in the set (never the keys). */
-    public java.util.Set<String> ids() { return keys.keySet(); }
+    public Set<String> ids() { return keys.keySet(); }
 
     /** The id requests without a key id are checked against, or null. */
     public String unkeyedId() { return unkeyed; }

@@ -3,6 +3,8 @@ package com.proxylity.packetsource.core.egressapi;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Body of {@code POST /v1/egress}: packets for one Listener, answered in the same order.
@@ -44,7 +46,7 @@ public record EgressRequest(
         if (run != null && (run.isEmpty() || run.length() > EgressBinary.MAX_RUN_BYTES || !printable(run))) return false;
         if (segments.isEmpty()) return true;
         long covered = 0;
-        java.util.Set<String> ids = new java.util.HashSet<>();
+        Set<String> ids = new HashSet<>();
         for (EgressSegment s : segments) {
             if (s == null || s.packets() < 1 || !BatchIdentity.wellFormedId(s.id()) || !ids.add(s.id())) return false;
             covered += s.packets();

@@ -1,6 +1,7 @@
 package com.proxylity.packetsource.core.egresspolicy;
 
 import java.net.InetAddress;
+import java.util.Optional;
 
 /**
  * Which remote addresses packets may go to (docs/architecture.md#egress-safety). Denies private, shared,
@@ -11,7 +12,7 @@ public interface EgressPolicy {
     boolean permits(InetAddress address);
 
     /** Empty when permitted; otherwise the denied range and why it is denied, for the discard's Detail. */
-    default java.util.Optional<String> whyDenied(InetAddress address) {
-        return permits(address) ? java.util.Optional.empty() : java.util.Optional.of("a denied range");
+    default Optional<String> whyDenied(InetAddress address) {
+        return permits(address) ? Optional.empty() : Optional.of("a denied range");
     }
 }

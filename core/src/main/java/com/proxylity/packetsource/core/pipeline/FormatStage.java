@@ -14,6 +14,7 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.net.Inet4Address;
 
 /**
  * The Format step (run by the Validate state): a validated entry to the exact bytes to send, or
@@ -82,7 +83,7 @@ public final class FormatStage {
         if (denied.isPresent()) throw new Rejected(DiscardReason.EgressDenied, "Remote.Address is in " + denied.get());
         if (!e.listenerFamilies().reaches(address)) {
             throw new Rejected(DiscardReason.AddressFamilyUnreachable, "Remote.Address is "
-                    + (address instanceof java.net.Inet4Address ? "IPv4" : "IPv6") + "; the Listener reaches "
+                    + (address instanceof Inet4Address ? "IPv4" : "IPv6") + "; the Listener reaches "
                     + e.listenerFamilies().wireName() + " remotes only");
         }
 

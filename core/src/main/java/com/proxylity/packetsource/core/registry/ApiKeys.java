@@ -6,6 +6,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.Base64;
+import java.security.SecureRandom;
 
 /**
  * ApiKeys of the {@code Custom::ProxylityUdpGatewayPacketSource} resource: {@code <customerId>.<secret>},
@@ -68,15 +70,15 @@ public final class ApiKeys {
     }
 
     /** A new ApiKey for the customer: {@code <id>.<43 characters of base64url>} (256 random bits). */
-    public static String generate(String customerId, java.security.SecureRandom random) {
+    public static String generate(String customerId, SecureRandom random) {
         if (!isCustomerId(customerId)) throw new IllegalArgumentException("customer id must match " + CUSTOMER_ID + ": " + customerId);
         byte[] secret = new byte[32];
         random.nextBytes(secret);
-        return customerId + "." + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        return customerId + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
     }
 
     /** A new ExternalId: {@value #EXTERNAL_ID_PREFIX} and 32 hex digits (128 random bits). */
-    public static String generateExternalId(java.security.SecureRandom random) {
+    public static String generateExternalId(SecureRandom random) {
         byte[] b = new byte[16];
         random.nextBytes(b);
         return EXTERNAL_ID_PREFIX + HexFormat.of().formatHex(b);

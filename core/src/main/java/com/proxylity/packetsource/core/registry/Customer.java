@@ -1,6 +1,7 @@
 package com.proxylity.packetsource.core.registry;
 
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A customer: who owns ApiKeys and whose roles we may assume. Only the SHA-256 of the ApiKey is
@@ -20,10 +21,10 @@ import java.util.Objects;
  * @param disabled the provider refuses the customer's Creates and Updates (its Deletes still
  *                 clean up)
  */
-public record Customer(String id, String apiKeySha256, String externalId, java.util.Set<String> accounts,
+public record Customer(String id, String apiKeySha256, String externalId, Set<String> accounts,
                        String previousApiKeySha256, boolean disabled) {
     /** An enabled customer with one valid key. */
-    public Customer(String id, String apiKeySha256, String externalId, java.util.Set<String> accounts) {
+    public Customer(String id, String apiKeySha256, String externalId, Set<String> accounts) {
         this(id, apiKeySha256, externalId, accounts, null, false);
     }
 
@@ -34,7 +35,7 @@ public record Customer(String id, String apiKeySha256, String externalId, java.u
         if (!externalId.startsWith(ApiKeys.EXTERNAL_ID_PREFIX)) {
             throw new IllegalArgumentException("a customer's ExternalId must start with " + ApiKeys.EXTERNAL_ID_PREFIX);
         }
-        accounts = accounts == null ? java.util.Set.of() : java.util.Set.copyOf(accounts);
+        accounts = accounts == null ? Set.of() : Set.copyOf(accounts);
         for (String a : accounts) {
             if (!a.matches("\\d{12}")) throw new IllegalArgumentException("an AWS account id is 12 digits");
         }

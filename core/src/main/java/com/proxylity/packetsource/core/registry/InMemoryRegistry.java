@@ -4,6 +4,8 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.Comparator;
+import java.util.List;
 
 /** Registry for local mode, the dry run and tests. */
 public final class InMemoryRegistry implements Registry, RegistrationStore, CustomerDirectory {
@@ -45,8 +47,8 @@ public final class InMemoryRegistry implements Registry, RegistrationStore, Cust
     }
 
     @Override
-    public java.util.List<Customer> list() {
-        return customers.values().stream().sorted(java.util.Comparator.comparing(Customer::id)).toList();
+    public List<Customer> list() {
+        return customers.values().stream().sorted(Comparator.comparing(Customer::id)).toList();
     }
 
     @Override

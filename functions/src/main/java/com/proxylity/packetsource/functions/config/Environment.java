@@ -26,6 +26,19 @@ import com.proxylity.packetsource.functions.ratelimit.TokenBucketRateLimiter;
 import com.proxylity.packetsource.functions.registry.DeploymentDefaultsRegistry;
 import com.proxylity.packetsource.functions.subscription.SnsSubscriptionConfirmer;
 import com.proxylity.packetsource.functions.subscription.SubscriptionConfirmer;
+import java.util.Arrays;
+import com.proxylity.packetsource.functions.resource.AwsCustomerAccounts;
+import com.proxylity.packetsource.dynamodb.DynamoDbRegistrationStore;
+import com.proxylity.packetsource.dynamodb.DynamoDbTaskDirectory;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import com.proxylity.packetsource.functions.resource.PacketSourceLifecycle;
+import com.proxylity.packetsource.core.registry.RegistrationStore;
+import com.proxylity.packetsource.dynamodb.ReplicatedRegistrationStore;
+import com.proxylity.packetsource.functions.resource.ResponseUrls;
+import com.proxylity.packetsource.core.session.TaskDirectory;
 
 /**
  * What the no-argument (Lambda) constructors build from environment variables. Everything here
@@ -116,9 +129,9 @@ public final class Environment {
      * The sender tasks' heartbeats when {@value #OWNER_ROUTING} is {@code on} (several tasks per
      * Listener): LookupSessions then routes each packet to its owning task's own endpoint.
      */
-    public static java.util.Optional<com.proxylity.packetsource.core.session.TaskDirectory> taskDirectory() {
-        if (!"on".equals(optional(OWNER_ROUTING, "off").trim())) return java.util.Optional.empty();
-        return java.util.Optional.of(new com.proxylity.packetsource.dynamodb.DynamoDbTaskDirectory(dynamoDb(),
+    public static Optional<TaskDirectory> taskDirectory() {
+        if (!"on".equals(optional(OWNER_ROUTING, "off").trim())) return Optional.empty();
+        return Optional.of(new DynamoDbTaskDirectory(dynamoDb(),
                 Tables.fromEnvironment().sessions()));
     }
 
@@ -137,12 +150,12 @@ public final class Environment {
      * The custom resource's work: the registry tables (uncached, with customers), our regions and
      * delivery queues, and STS/SNS with the SDK (the SNS calls run under the customer's role).
      */
-    public static com.proxylity.packetsource.functions.resource.PacketSourceLifecycle packetSourceLifecycle() {
-        java.util.List<String> served = list(required(SERVED_REGIONS));
-        var settings = new com.proxylity.packetsource.functions.resource.PacketSourceLifecycle.Settings(
+    public static PacketSourceLifecycle packetSourceLifecycle() {
+        List<String> served = list(required(SERVED_REGIONS));
+        var settings = new PacketSourceLifecycle.Settings(
                 served, list(required(DELIVERY_QUEUE_ARNS)));
-        return new com.proxylity.packetsource.functions.resource.PacketSourceLifecycle(registrationStore(served),
-                new com.proxylity.packetsource.functions.resource.AwsCustomerAccounts(region(), null, null, null), settings);
+        return new PacketSourceLifecycle(registrationStore(served),
+                new AwsCustomerAccounts(region(), null, null, null), settings);
     }
 
     /**
@@ -151,30 +164,30 @@ public final class Environment {
      * Listeners in this region; each write waits until every other served region's replica shows
      * it (docs/deployment.md, "One registry for all regions").
      */
-    static com.proxylity.packetsource.core.registry.RegistrationStore registrationStore(java.util.List<String> served) {
+    static RegistrationStore registrationStore(List<String> served) {
         Tables tables = Tables.fromEnvironment();
         String here = region();
         String homeRegion = optional(HOME_REGION, here);
         DynamoDbClient homeClient = homeRegion.equals(here) ? dynamoDb() : DynamoDbClients.inRegion(homeRegion);
-        var home = new com.proxylity.packetsource.dynamodb.DynamoDbRegistrationStore(homeClient, dynamoDb(), tables);
-        java.util.Map<String, com.proxylity.packetsource.core.registry.RegistrationStore> replicas = new java.util.HashMap<>();
+        var home = new DynamoDbRegistrationStore(homeClient, dynamoDb(), tables);
+        Map<String, RegistrationStore> replicas = new HashMap<>();
         for (String r : served) {
             if (r.equals(homeRegion)) continue;
             DynamoDbClient c = r.equals(here) ? dynamoDb() : DynamoDbClients.inRegion(r);
-            replicas.put(r, new com.proxylity.packetsource.dynamodb.DynamoDbRegistrationStore(c, dynamoDb(), tables));
+            replicas.put(r, new DynamoDbRegistrationStore(c, dynamoDb(), tables));
         }
-        return new com.proxylity.packetsource.dynamodb.ReplicatedRegistrationStore(home, replicas,
-                com.proxylity.packetsource.dynamodb.ReplicatedRegistrationStore.DEFAULT_WAIT, Clock.systemUTC(),
+        return new ReplicatedRegistrationStore(home, replicas,
+                ReplicatedRegistrationStore.DEFAULT_WAIT, Clock.systemUTC(),
                 d -> Thread.sleep(d.toMillis()));
     }
 
     /** Where the provider may send its answers: CloudFormation's response hosts of the served regions. */
-    public static com.proxylity.packetsource.functions.resource.ResponseUrls responseUrls() {
-        return com.proxylity.packetsource.functions.resource.ResponseUrls.cloudFormation(list(required(SERVED_REGIONS)));
+    public static ResponseUrls responseUrls() {
+        return ResponseUrls.cloudFormation(list(required(SERVED_REGIONS)));
     }
 
-    static java.util.List<String> list(String csv) {
-        return java.util.Arrays.stream(csv.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+    static List<String> list(String csv) {
+        return Arrays.stream(csv.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
     }
 
     /**

@@ -35,14 +35,14 @@ import java.time.Duration;
  * <p>The JDK's blocking {@link HttpURLConnection}, not its asynchronous {@code HttpClient}: an
  * Egress call is one request that waits for its answer, and the blocking client writes the body
  * from the caller's array straight to the socket, where the asynchronous one copies it through
- * its own buffers and hands it between threads — at 1,420 B payloads that cost more CPU per packet
- * than the HMAC (BENCHMARKS.md, egress API). Its keep-alive cache is per JVM, so the connection
+ * its own buffers and hands it between threads, which cost more CPU per packet than the HMAC
+ * (BENCHMARKS.md, sender decisions). Its keep-alive cache is per JVM, so the connection
  * to a sender is reused across invocations of one execution environment: no TCP set-up per batch.
  *
  * <p>Not in fixed-length streaming mode, on purpose: for a streamed POST on a reused connection
  * the JDK first probes the socket with a 1 ms read timeout (it could not re-send a streamed
- * body), which put up to 1 ms and a thrown exception on every call — measured as the limit of
- * small batches. Buffered, the body is copied once more (~0.1 µs per 1,420 B packet) and a POST
+ * body), which put that wait and a thrown exception on every call and limited small batches
+ * (BENCHMARKS.md). Buffered, the body is copied once more (cheap next to it) and a POST
  * that meets a connection the sender already closed is re-sent once by the JDK with the same
  * nonce: refused as a replay if the first copy did arrive (then the state machine retries with
  * a new nonce, as after any lost answer), sent if it did not.
@@ -54,8 +54,8 @@ public final class HttpEgressTransport implements EgressTransport {
     private final Clock clock;
     private final int readTimeoutMs;
     /**
-     * The last endpoint's URL: parsing it per call was 1.4 % of the API path's CPU at 1,420 B
-     * (profiled), and an execution environment talks to one sender. One entry, so it stays bounded.
+     * The last endpoint's URL: parsing it per call showed in the API path's profile
+     * (BENCHMARKS.md), and an execution environment talks to one sender. One entry, so it stays bounded.
      */
     private volatile Resolved last;
 

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Where the provider may PUT its answer. The ResponseURL comes in the event, and anyone who may
@@ -33,7 +34,7 @@ public final class ResponseUrls implements Predicate<URI> {
         Set<String> hosts = servedRegions.stream().flatMap(r -> {
             String suffix = r.startsWith("cn-") ? ".amazonaws.com.cn" : ".amazonaws.com";
             String bucket = BUCKET + r.replace("-", "");
-            return java.util.stream.Stream.of(bucket + ".s3" + suffix, bucket + ".s3-" + r + suffix,
+            return Stream.of(bucket + ".s3" + suffix, bucket + ".s3-" + r + suffix,
                     bucket + ".s3." + r + suffix);
         }).map(h -> h.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
         return new ResponseUrls(hosts, false);

@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
+import java.time.Clock;
+import java.util.Locale;
 
 /** {@code packet-source replay}: a DLQ's messages back to their delivery queue. */
 @Command(name = "replay", mixinStandardHelpOptions = true,
@@ -105,7 +107,7 @@ public final class ReplayCommand implements Callable<Integer> {
             }
             dest = dlqUrl.substring(0, dlqUrl.length() - DeliveryQueues.DLQ_SUFFIX.length());
         }
-        AgedReplay.Counts c = new AgedReplay(sqs, java.time.Clock.systemUTC()).run(dlqUrl, dest, age, rate,
+        AgedReplay.Counts c = new AgedReplay(sqs, Clock.systemUTC()).run(dlqUrl, dest, age, rate,
                 p -> System.out.print("\rreplay: moved " + p.moved() + ", older than " + maxAge + ": " + p.tooOld() + "   "));
         System.out.println();
         System.out.println("replay: COMPLETED, " + c.moved() + " message(s) moved, " + c.tooOld()
@@ -115,7 +117,7 @@ public final class ReplayCommand implements Callable<Integer> {
 
     static Duration parseDuration(String text) {
         String t = text.trim();
-        if (t.toUpperCase(java.util.Locale.ROOT).startsWith("P")) return Duration.parse(t);
+        if (t.toUpperCase(Locale.ROOT).startsWith("P")) return Duration.parse(t);
         if (!t.matches("\\d+[smhd]")) throw new IllegalArgumentException("--max-age: use e.g. 90s, 15m, 2h, 1d or PT15M");
         long n = Long.parseLong(t.substring(0, t.length() - 1));
         return switch (t.charAt(t.length() - 1)) {

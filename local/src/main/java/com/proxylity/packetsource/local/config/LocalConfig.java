@@ -17,6 +17,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.Objects;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 
 /**
  * What {@code packet-source local} runs: regions (one delivery queue each), Listeners and Packet
@@ -229,7 +231,7 @@ public record LocalConfig(
             if (!names.containsKey(s.listener())) {
                 throw new IllegalArgumentException("packet source " + s.topic() + ": unknown listener " + s.listener());
             }
-            if (!java.util.Objects.equals(s.customer(), names.get(s.listener()).owner())) {
+            if (!Objects.equals(s.customer(), names.get(s.listener()).owner())) {
                 throw new IllegalArgumentException("packet source " + s.topic() + ": listener " + s.listener()
                         + " is not assigned to " + (s.customer() == null ? "no customer" : "customer " + s.customer()));
             }
@@ -287,7 +289,7 @@ public record LocalConfig(
         KnownFields.check(yaml, LocalConfig.class);
         try {
             return mapper().readValue(yaml, LocalConfig.class).validated();
-        } catch (com.fasterxml.jackson.databind.exc.ValueInstantiationException e) {
+        } catch (ValueInstantiationException e) {
             // A record refused a value: its own message says which and why; add where.
             Throwable cause = e.getCause() == null ? e : e.getCause();
             var at = e.getLocation();

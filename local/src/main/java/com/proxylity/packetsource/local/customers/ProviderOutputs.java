@@ -8,6 +8,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.Output;
+import java.util.List;
 
 /**
  * What a customer's stack names in one region: the provider's ServiceToken and the role its own
@@ -31,7 +32,7 @@ public record ProviderOutputs(String region, String serviceToken, String provide
         if (endpoint != null) b.endpointOverride(endpoint).credentialsProvider(AnonymousCredentialsProvider.create());
         try (CloudFormationClient cfn = b.build()) {
             var stacks = cfn.describeStacks(r -> r.stackName(stackName(region))).stacks();
-            var outputs = stacks.isEmpty() ? java.util.List.<Output>of() : stacks.get(0).outputs();
+            var outputs = stacks.isEmpty() ? List.<Output>of() : stacks.get(0).outputs();
             Optional<String> token = outputs.stream().filter(o -> o.outputKey().equals(SERVICE_TOKEN)).map(Output::outputValue).findFirst();
             Optional<String> role = outputs.stream().filter(o -> o.outputKey().equals(PROVIDER_ROLE)).map(Output::outputValue).findFirst();
             if (token.isPresent() && role.isPresent()) return new ProviderOutputs(region, token.get(), role.get(), null);

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.LinkedHashMap;
 
 /**
  * {@code packet-source demo}: starts local mode with the built-in config, a UDP receiver on
@@ -59,7 +60,7 @@ public final class Demo {
             long deadline = System.currentTimeMillis() + WAIT_MS;
             publish(mode, config, examples.stream().filter(DemoExample::good).toList(), receiver.getLocalPort());
             // One at a time, each waited for: then the discard (or the filtering) that follows is that example's own.
-            Map<DemoExample, String> outcomes = new java.util.LinkedHashMap<>();
+            Map<DemoExample, String> outcomes = new LinkedHashMap<>();
             for (DemoExample e : examples) {
                 if (e.good()) continue;
                 long seq = lastDiscard(mode);

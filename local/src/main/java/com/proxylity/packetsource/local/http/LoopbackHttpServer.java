@@ -11,6 +11,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.net.BindException;
 
 /**
  * The JDK HTTP server on 127.0.0.1 with a small pool of daemon threads, for local mode's
@@ -31,8 +32,8 @@ public final class LoopbackHttpServer implements AutoCloseable {
         HttpServer http;
         try {
             http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
-        } catch (java.net.BindException e) {
-            throw (IOException) new java.net.BindException("cannot bind the local " + name + " endpoint to 127.0.0.1:" + port
+        } catch (BindException e) {
+            throw (IOException) new BindException("cannot bind the local " + name + " endpoint to 127.0.0.1:" + port
                     + ": " + e.getMessage() + " (its port in the config's ports; 0 picks a free one)").initCause(e);
         }
         ExecutorService executor = Executors.newFixedThreadPool(threads, r -> {

@@ -11,6 +11,21 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry;
+import com.proxylity.packetsource.core.pipeline.DeploymentNumbers;
+import java.time.Duration;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.io.IOException;
+import com.proxylity.packetsource.local.sns.LocalSnsServer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Optional;
+import com.proxylity.packetsource.local.sns.QueryRequest;
+import software.amazon.awssdk.core.exception.SdkException;
+import java.util.Set;
+import java.nio.charset.StandardCharsets;
+import java.util.TreeSet;
+import java.net.URLEncoder;
 
 /**
  * Publishes with the real AWS SDK v2 SnsClient, the way a customer's application does: to the
@@ -48,8 +63,8 @@ public final class Publisher implements AutoCloseable {
     }
 
     /** SNS's limits on one PublishBatch, as the local SNS enforces them: entries, and their messages and attributes together. */
-    public static final int BATCH_ENTRIES = com.proxylity.packetsource.local.sns.QueryRequest.MAX_BATCH_ENTRIES;
-    public static final int BATCH_BYTES = com.proxylity.packetsource.local.sns.QueryRequest.MAX_MESSAGE_BYTES;
+    public static final int BATCH_ENTRIES = QueryRequest.MAX_BATCH_ENTRIES;
+    public static final int BATCH_BYTES = QueryRequest.MAX_MESSAGE_BYTES;
 
     /**
      * The batches PublishBatch takes: in order, up to {@value #BATCH_ENTRIES} entries and
@@ -75,46 +90,46 @@ public final class Publisher implements AutoCloseable {
 
     /** What SNS counts of a message: its body and each attribute's name, type and value, in UTF-8. */
     static long size(MessageFiles.Outgoing m, String region) {
-        long n = m.message().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        long n = m.message().getBytes(StandardCharsets.UTF_8).length;
         for (var a : attributes(m, region).entrySet()) {
-            n += a.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8).length + a.getValue().dataType().length()
-                    + a.getValue().stringValue().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            n += a.getKey().getBytes(StandardCharsets.UTF_8).length + a.getValue().dataType().length()
+                    + a.getValue().stringValue().getBytes(StandardCharsets.UTF_8).length;
         }
         return n;
     }
 
     /** The regions whose delivery queues are subscribed to the topic (none: an empty set); unknown when the caller may not list them. */
-    public java.util.Optional<java.util.Set<String>> servedRegions() {
+    public Optional<Set<String>> servedRegions() {
         if (endpoint != null) return localRegions();
         try {
-            java.util.Set<String> regions = new java.util.TreeSet<>();
+            Set<String> regions = new TreeSet<>();
             sns.listSubscriptionsByTopicPaginator(b -> b.topicArn(topicArn)).subscriptions().forEach(s -> {
                 String[] arn = s.endpoint() == null ? new String[0] : s.endpoint().split(":");
-                if ("sqs".equals(s.protocol()) && arn.length == 6 && arn[5].equals(com.proxylity.packetsource.core.pipeline.DeploymentNumbers.deliveryQueueName(arn[3]))) regions.add(arn[3]);
+                if ("sqs".equals(s.protocol()) && arn.length == 6 && arn[5].equals(DeploymentNumbers.deliveryQueueName(arn[3]))) regions.add(arn[3]);
             });
-            return java.util.Optional.of(regions);
-        } catch (software.amazon.awssdk.core.exception.SdkException e) {
-            return java.util.Optional.empty();
+            return Optional.of(regions);
+        } catch (SdkException e) {
+            return Optional.empty();
         }
     }
 
     /** Local mode answers which regions it serves; another endpoint may not, and then nothing is known. */
-    private java.util.Optional<java.util.Set<String>> localRegions() {
+    private Optional<Set<String>> localRegions() {
         try {
-            var http = java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(2)).build();
-            var r = http.send(java.net.http.HttpRequest.newBuilder(URI.create(endpoint.toString().replaceAll("/+$", "")
-                    + com.proxylity.packetsource.local.sns.LocalSnsServer.REGIONS_PATH + "/"
-                    + java.net.URLEncoder.encode(topicArn, java.nio.charset.StandardCharsets.UTF_8))).timeout(java.time.Duration.ofSeconds(5)).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200) return java.util.Optional.empty();
-            java.util.Set<String> regions = new java.util.TreeSet<>();
-            new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).forEach(n -> regions.add(n.asText()));
-            return java.util.Optional.of(regions);
-        } catch (java.io.IOException e) {
-            return java.util.Optional.empty();
+            var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            var r = http.send(HttpRequest.newBuilder(URI.create(endpoint.toString().replaceAll("/+$", "")
+                    + LocalSnsServer.REGIONS_PATH + "/"
+                    + URLEncoder.encode(topicArn, StandardCharsets.UTF_8))).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) return Optional.empty();
+            Set<String> regions = new TreeSet<>();
+            new ObjectMapper().readTree(r.body()).forEach(n -> regions.add(n.asText()));
+            return Optional.of(regions);
+        } catch (IOException e) {
+            return Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.net.ConnectException;
 
 /**
  * Plays CloudFormation against a provider endpoint: sends a custom resource request (Lambda
@@ -63,8 +64,8 @@ public final class ResourceClient implements AutoCloseable {
             r = http.send(HttpRequest.newBuilder(invokeUri).timeout(Duration.ofSeconds(120))
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(request.toString())).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (java.net.ConnectException e) {
-            throw new java.net.ConnectException("the provider endpoint " + invokeUri.resolve("/") + " does not answer: is"
+        } catch (ConnectException e) {
+            throw new ConnectException("the provider endpoint " + invokeUri.resolve("/") + " does not answer: is"
                     + " 'packet-source local' running? It prints the endpoint as 'provider'");
         }
         if (r.statusCode() != 200) throw new IOException("provider endpoint answered " + r.statusCode() + ": " + r.body());

@@ -8,6 +8,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
+import java.time.Clock;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.util.TreeSet;
+import java.net.URLDecoder;
 
 /**
  * A local SNS endpoint on 127.0.0.1 serving Publish and PublishBatch in the AWS Query protocol
@@ -34,7 +39,7 @@ public final class LocalSnsServer implements AutoCloseable {
 
     /** Without roles: Publish and PublishBatch for anyone, subscription management for no one. */
     public static LocalSnsServer start(int port, TopicFanout fanout) throws IOException {
-        return start(port, fanout, new LocalIam(List.of(), java.time.Clock.systemUTC()));
+        return start(port, fanout, new LocalIam(List.of(), Clock.systemUTC()));
     }
 
     /** @param iam the roles allowed to manage subscriptions (sessions issued by the local STS) */
@@ -64,14 +69,14 @@ public final class LocalSnsServer implements AutoCloseable {
         if ("GET".equals(method) && path.startsWith(REGIONS_PATH + "/")) {
             // Not an SNS API: lets 'packet-source publish' warn about an EgressRegion no queue serves,
             // which on AWS it learns from ListSubscriptionsByTopic (the topic owner may call it).
-            String topic = java.net.URLDecoder.decode(path.substring(REGIONS_PATH.length() + 1), java.nio.charset.StandardCharsets.UTF_8);
+            String topic = URLDecoder.decode(path.substring(REGIONS_PATH.length() + 1), StandardCharsets.UTF_8);
             try {
                 fanout.requireTopic(topic);
             } catch (SnsException e) {
                 return new SnsHttpTransport.Answer(404, "application/json", "[]", Map.of());
             }
-            var list = new com.fasterxml.jackson.databind.ObjectMapper().createArrayNode();
-            new java.util.TreeSet<>(fanout.subscriptions(topic).stream().map(Subscription::region).toList()).forEach(list::add);
+            var list = new ObjectMapper().createArrayNode();
+            new TreeSet<>(fanout.subscriptions(topic).stream().map(Subscription::region).toList()).forEach(list::add);
             return new SnsHttpTransport.Answer(200, "application/json", list.toString(), Map.of());
         }
         if (!"POST".equals(method)) {
@@ -81,7 +86,7 @@ public final class LocalSnsServer implements AutoCloseable {
         boolean json = JsonProtocol.applies(header.apply("Content-Type"), target);
         try {
             QueryRequest q = json ? JsonProtocol.toQuery(target, body)
-                    : QueryRequest.parse(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+                    : QueryRequest.parse(new String(body, StandardCharsets.UTF_8));
             String caller = LocalIam.accessKeyId(header.apply("Authorization")).orElse(null);
             String text = dispatch(q, requestId, json, caller);
             return json ? new SnsHttpTransport.Answer(200, JsonProtocol.CONTENT_TYPE, text, Map.of()) : xml(200, text);

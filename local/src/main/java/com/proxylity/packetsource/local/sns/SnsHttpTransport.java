@@ -43,6 +43,11 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.net.BindException;
+import java.util.function.Function;
+import io.netty.handler.codec.http.HttpHeaders;
+import java.util.Map;
+import io.netty.handler.codec.http.QueryStringDecoder;
 
 /**
  * HTTP/1.1 for the local SNS endpoint, on one non-blocking event loop (issue 9): a client that
@@ -59,10 +64,10 @@ final class SnsHttpTransport implements AutoCloseable {
 
     /** A request as the SNS layer sees it; the answer comes back as {@link Answer}. */
     interface Handler {
-        Answer handle(String method, String path, java.util.function.Function<String, String> header, byte[] body);
+        Answer handle(String method, String path, Function<String, String> header, byte[] body);
     }
 
-    record Answer(int status, String contentType, String body, java.util.Map<String, String> headers) {}
+    record Answer(int status, String contentType, String body, Map<String, String> headers) {}
 
     /** What to answer when the transport itself refuses a request (too large, pool full). */
     interface Refusal {
@@ -108,8 +113,8 @@ final class SnsHttpTransport implements AutoCloseable {
                     .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port)).syncUninterruptibly().channel();
         } catch (Exception e) { // Netty rethrows the bind's checked exception as is
             close();
-            if (e instanceof java.net.BindException) {
-                throw (IOException) new java.net.BindException("cannot bind the local SNS endpoint to 127.0.0.1:" + port + ": "
+            if (e instanceof BindException) {
+                throw (IOException) new BindException("cannot bind the local SNS endpoint to 127.0.0.1:" + port + ": "
                         + e.getMessage() + " (ports.sns in the config; 0 picks a free one)").initCause(e);
             }
             if (e instanceof IOException io) throw io;
@@ -222,8 +227,8 @@ final class SnsHttpTransport implements AutoCloseable {
             deadline.working();
             ctx.channel().config().setAutoRead(false); // one request at a time per connection
             String method = req.method().name();
-            String path = new io.netty.handler.codec.http.QueryStringDecoder(req.uri()).path();
-            io.netty.handler.codec.http.HttpHeaders headers = req.headers().copy();
+            String path = new QueryStringDecoder(req.uri()).path();
+            HttpHeaders headers = req.headers().copy();
             byte[] body = ByteBufUtil.getBytes(req.content());
             try {
                 pool.execute(() -> {

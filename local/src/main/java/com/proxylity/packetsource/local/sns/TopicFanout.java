@@ -11,6 +11,9 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
+import java.util.HexFormat;
+import java.security.SecureRandom;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The SNS side of local mode: the known topics and their subscriptions. Pre-subscribed topics
@@ -56,7 +59,7 @@ public final class TopicFanout {
         this.clock = clock;
         for (String topic : preSubscribed) {
             for (String region : queues.byRegion().keySet()) {
-                String arn = topic + ":" + UUID.nameUUIDFromBytes((topic + "|" + region).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                String arn = topic + ":" + UUID.nameUUIDFromBytes((topic + "|" + region).getBytes(StandardCharsets.UTF_8));
                 subscriptions.put(arn, new Subscription(arn, topic, queues.of(region).arn(), region,
                         Map.of(EGRESS_REGION, List.of(region)), Map.of(), true, null));
             }
@@ -101,7 +104,7 @@ public final class TopicFanout {
             } else {
                 String arn = topicArn + ":" + UUID.randomUUID();
                 s = new Subscription(arn, topicArn, queueArn, region, filter, Map.copyOf(attributes), false,
-                        java.util.HexFormat.of().formatHex(randomToken()));
+                        HexFormat.of().formatHex(randomToken()));
                 subscriptions.put(arn, s);
             }
         }
@@ -117,7 +120,7 @@ public final class TopicFanout {
         return t;
     }
 
-    private static final java.security.SecureRandom TOKENS = new java.security.SecureRandom();
+    private static final SecureRandom TOKENS = new SecureRandom();
 
     /** @return false if there was no such subscription */
     public synchronized boolean unsubscribe(String subscriptionArn) {

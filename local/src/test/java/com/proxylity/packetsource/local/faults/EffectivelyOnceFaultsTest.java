@@ -1,8 +1,8 @@
 package com.proxylity.packetsource.local.faults;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.proxylity.packetsource.core.testing.Await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.proxylity.packetsource.core.registry.Listener;
@@ -12,6 +12,7 @@ import com.proxylity.packetsource.local.config.LocalConfig;
 import com.proxylity.packetsource.local.sqs.DeliveryQueues;
 import com.proxylity.packetsource.local.sqs.Sqs;
 import com.proxylity.packetsource.sender.wg.WireGuardPorts;
+import java.time.Duration;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -26,7 +27,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -172,7 +172,8 @@ class EffectivelyOnceFaultsTest {
 
     private static void awaitDelivered(LocalMode local, DeliveryQueues.Pair q, Map<String, AtomicInteger> received,
                                        List<String> published) throws InterruptedException {
-        await(() -> received.keySet().containsAll(published) && local.stack().queues().depth(q.url()) == 0);
+        Await.until("every published entry received and the queue drained", Duration.ofSeconds(90),
+                () -> received.keySet().containsAll(published) && local.stack().queues().depth(q.url()) == 0);
     }
 
     /** The sum of one metric over the sender's EMF lines for Listener udp1. */
@@ -186,9 +187,4 @@ class EffectivelyOnceFaultsTest {
         return sum;
     }
 
-    private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 90_000;
-        while (!condition.getAsBoolean() && System.currentTimeMillis() < deadline) Thread.sleep(50);
-        assertTrue(condition.getAsBoolean(), "condition not reached within 90 s");
-    }
 }

@@ -1,6 +1,8 @@
 package com.proxylity.packetsource.sender.api;
 
 import com.proxylity.packetsource.core.egressapi.EgressBinary;
+import com.proxylity.packetsource.core.egressapi.EgressSegment;
+import java.util.List;
 
 /**
  * A request in the binary framing read straight into an {@link EgressService.Batch}: no
@@ -27,7 +29,7 @@ final class BinaryBatch implements EgressBinary.RequestSink {
     }
 
     @Override
-    public void identity(Long deadline, String run, java.util.List<com.proxylity.packetsource.core.egressapi.EgressSegment> segments) {
+    public void identity(Long deadline, String run, List<EgressSegment> segments) {
         if (batch != null) batch.identity(deadline, run, segments);
     }
 

@@ -36,6 +36,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.List;
 
 /**
  * One connection of the egress API, on its event loop. Everything a client controls is decided
@@ -43,8 +44,8 @@ import java.util.concurrent.RejectedExecutionException;
  * method, Content-Type, Content-Length, signature headers' shape and clock window), so a
  * request that can never succeed is refused before its body is read; the body is buffered
  * only up to 1 MiB and within a server-wide budget; the HMAC runs over each chunk as it is
- * buffered and is judged, with the nonce, when the body is complete, still on the loop (a 1 MiB
- * HMAC is ~2 ms, and an unauthenticated request must never take a handler thread). An
+ * buffered and is judged, with the nonce, when the body is complete, still on the loop (an
+ * unauthenticated request must never take a handler thread). An
  * authenticated request in the binary framing is parsed and queued on the loop too, its payloads
  * sent from the body buffer ({@link BinaryBatch}, which never waits); its answer is written when
  * the Listener's loop has settled its last datagram. Only JSON bodies, slow to parse, go through
@@ -56,7 +57,7 @@ final class EgressRequestHandler extends ChannelInboundHandlerAdapter {
     /**
      * Request bodies (up to 1 MiB) from pooled heap arenas: the channel's default allocator
      * serves buffers this large as fresh arrays, which the JVM zeroes before we overwrite them
-     * (~4 % of the API path's CPU at 1,420 B, profiled). Released on the loop that allocated
+     * (a share of the API path's profile: BENCHMARKS.md, sender decisions). Released on the loop that allocated
      * them, so they go back to that loop's cache.
      */
     private static final ByteBufAllocator BODY_BUFFERS = Transport.ALLOCATOR;
@@ -286,7 +287,7 @@ final class EgressRequestHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * The binary framing parses in ~0.2 µs per packet: on the loop, like the HMAC, so an
+     * The binary framing is cheap to parse (BENCHMARKS.md, egress API cost): on the loop, like the HMAC, so an
      * authenticated batch crosses threads only to the Listener's loop and back. Its payloads are
      * sent straight from the body buffer, which is held until the last datagram has settled.
      */
@@ -531,7 +532,7 @@ final class EgressRequestHandler extends ChannelInboundHandlerAdapter {
 
     /** The declared length, -1 when absent, -2 when malformed or repeated. */
     private static long contentLength(HttpHeaders h) {
-        java.util.List<String> all = h.getAll(HttpHeaderNames.CONTENT_LENGTH);
+        List<String> all = h.getAll(HttpHeaderNames.CONTENT_LENGTH);
         if (all.isEmpty()) return -1;
         if (all.size() > 1) return -2;
         String v = all.get(0).trim();

@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Turns one authenticated egress request into datagrams on one Listener and reports a result
  * per packet, in request order. Each packet is checked on its own: a bad one never stops its
- * siblings. The pipeline already validated and formatted everything (contract 1); these checks
+ * siblings. The pipeline already validated and formatted everything (docs/architecture.md, "Inner frames"); these checks
  * are the sender's own guard, so a buggy or compromised caller still cannot make it send
  * malformed or oversized datagrams.
  */

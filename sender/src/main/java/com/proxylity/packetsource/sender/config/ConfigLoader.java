@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import com.proxylity.packetsource.core.registry.ApiKeys;
 
 /**
  * Reads the sender configuration from a JSON or YAML file and the environment variables that
@@ -89,7 +90,7 @@ public final class ConfigLoader {
             ListenerType type = ListenerType.fromWireName(l.type() == null ? "udp" : l.type());
             byte[] key = type.isWireGuard()
                     ? secret("private key of listener " + l.name(), l.privateKeyEnv(), l.privateKeyFile(), env) : null;
-            if (l.owner() != null && !com.proxylity.packetsource.core.registry.ApiKeys.isCustomerId(l.owner())) {
+            if (l.owner() != null && !ApiKeys.isCustomerId(l.owner())) {
                 throw new IllegalArgumentException("listener " + l.name() + ": owner is not a customer id");
             }
             listeners.add(new ListenerConfig(l.name(), type, l.bindAddress(), l.port() == null ? 0 : l.port(),

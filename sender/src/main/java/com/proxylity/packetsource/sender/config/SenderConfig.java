@@ -53,7 +53,7 @@ public record SenderConfig(String senderId, String egressBindAddress, int egress
      * One socket per processor the JVM may use: every core sends, and the Listener loops then
      * cover every core, so the egress API's connections run on them and a request is sent
      * inline on its own thread (Sender). Measured against 1 socket on 2 vCPUs: BENCHMARKS.md,
-     * "Issue 12, fourth pass". On the 0.5-vCPU task this is 1.
+     * "Decisions the sender's code rests on". On the 0.5-vCPU task this is 1.
      */
     public static int defaultSocketsPerListener() {
         return Math.min(64, Runtime.getRuntime().availableProcessors());

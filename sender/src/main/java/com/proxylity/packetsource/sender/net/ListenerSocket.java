@@ -34,6 +34,11 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.Set;
+import java.net.UnknownHostException;
 
 /**
  * One bound Listener socket. Outbound datagrams leave from this socket, so clients see the
@@ -65,7 +70,7 @@ public final class ListenerSocket {
     private final AtomicInteger pending = new AtomicInteger();
     /** Who this Listener heard from recently: the NLB's UDP flows that are still live. */
     private final FlowWindow flows = new FlowWindow();
-    private volatile java.util.function.Consumer<InetSocketAddress> onHeard;
+    private volatile Consumer<InetSocketAddress> onHeard;
     private final ByteBufAllocator alloc = Transport.ALLOCATOR;
     private final int sockets;
     private boolean sharePort;
@@ -146,7 +151,7 @@ public final class ListenerSocket {
         try {
             // Bind addresses come from configuration and are IP literals: no name lookup happens.
             return InetAddress.getByName(literal);
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             throw new IllegalArgumentException("bind address is not an IP literal", e);
         }
     }
@@ -182,7 +187,7 @@ public final class ListenerSocket {
             // Only an Inet4Address ever reaches an AF_INET socket.
             if (dest.getAddress() instanceof Inet4Address) return dest;
             byte[] b = dest.getAddress().getAddress();
-            return new InetSocketAddress(toAddress(java.util.Arrays.copyOfRange(b, 12, 16)), dest.getPort());
+            return new InetSocketAddress(toAddress(Arrays.copyOfRange(b, 12, 16)), dest.getPort());
         }
         if (!v4) return dest;
         byte[] mapped = new byte[16];
@@ -192,7 +197,7 @@ public final class ListenerSocket {
         System.arraycopy(b, b.length - 4, mapped, 12, 4);
         try {
             return new InetSocketAddress(Inet6Address.getByAddress(null, mapped, -1), dest.getPort());
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -200,7 +205,7 @@ public final class ListenerSocket {
     private static InetAddress toAddress(byte[] bytes) {
         try {
             return InetAddress.getByAddress(bytes); // by bytes: never a lookup
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -232,9 +237,9 @@ public final class ListenerSocket {
      * Replaces a WireGuard Listener's allowed peers on its event loop (the engine's only thread).
      * Completes with the number of peers added or removed.
      */
-    public java.util.concurrent.CompletableFuture<Integer> setAllowedPeers(java.util.Set<String> peers) {
+    public CompletableFuture<Integer> setAllowedPeers(Set<String> peers) {
         if (wireGuard == null) throw new IllegalStateException("listener " + config.name() + " is not WireGuard");
-        java.util.concurrent.CompletableFuture<Integer> done = new java.util.concurrent.CompletableFuture<>();
+        CompletableFuture<Integer> done = new CompletableFuture<>();
         channel.eventLoop().execute(() -> {
             try {
                 done.complete(wireGuard.setAllowedPeers(peers));
@@ -246,7 +251,7 @@ public final class ListenerSocket {
     }
 
     /** Called on the event loop for every inbound datagram of a plain UDP Listener (flow ownership). */
-    public void onHeard(java.util.function.Consumer<InetSocketAddress> callback) {
+    public void onHeard(Consumer<InetSocketAddress> callback) {
         this.onHeard = callback;
     }
 
@@ -302,8 +307,8 @@ public final class ListenerSocket {
 
     /**
      * One direct buffer for the whole batch, each datagram a slice of it: a pooled allocation
-     * per datagram (arena lookup, pinned-memory accounting, its own recycled wrapper) was ~5 % of
-     * the loop's CPU, profiled. The slices keep the buffer alive until the kernel has the last of
+     * per datagram (arena lookup, pinned-memory accounting, its own recycled wrapper) showed in the
+     * loop's profile (BENCHMARKS.md, sender decisions). The slices keep the buffer alive until the kernel has the last of
      * them; the batch's own reference is dropped here.
      */
     private void writeAll(Channel ch, Outbound out, int n) {
@@ -429,7 +434,7 @@ public final class ListenerSocket {
             flows.heard(msg.sender(), System.nanoTime());
             if (wireGuard == null) {
                 // Plain UDP Listeners only send; what arrives is counted and dropped.
-                java.util.function.Consumer<InetSocketAddress> heard = onHeard;
+                Consumer<InetSocketAddress> heard = onHeard;
                 if (heard != null) heard.accept(msg.sender());
                 metrics.inboundDropped();
                 return;

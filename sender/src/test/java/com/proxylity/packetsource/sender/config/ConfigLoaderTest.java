@@ -1,5 +1,6 @@
-package com.proxylity.packetsource.sender;
+package com.proxylity.packetsource.sender.config;
 
+import com.proxylity.packetsource.sender.TestEgress;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.proxylity.packetsource.core.contract.ListenerType;
-import com.proxylity.packetsource.sender.config.ConfigLoader;
-import com.proxylity.packetsource.sender.config.SenderConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;

@@ -1,13 +1,12 @@
-package com.proxylity.packetsource.sender;
+package com.proxylity.packetsource.sender.api;
 
+import com.proxylity.packetsource.sender.TestEgress;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.proxylity.packetsource.core.egressapi.EgressApi;
 import com.proxylity.packetsource.core.egressapi.EgressBinary;
 import com.proxylity.packetsource.core.egressapi.EgressVerifier;
-import com.proxylity.packetsource.sender.api.EgressHttpServer;
-import com.proxylity.packetsource.sender.api.HttpLimits;
 import com.proxylity.packetsource.sender.metrics.ApiMetrics;
 import com.proxylity.packetsource.sender.net.Transport;
 import io.netty.buffer.PoolArenaMetric;

@@ -1,10 +1,10 @@
-package com.proxylity.packetsource.sender;
+package com.proxylity.packetsource.sender.api;
 
+import com.proxylity.packetsource.sender.TestEgress;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.proxylity.packetsource.core.egressapi.EgressVerifier;
-import com.proxylity.packetsource.sender.api.EgressHttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;

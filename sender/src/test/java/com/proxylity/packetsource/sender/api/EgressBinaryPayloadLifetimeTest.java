@@ -1,5 +1,6 @@
-package com.proxylity.packetsource.sender;
+package com.proxylity.packetsource.sender.api;
 
+import com.proxylity.packetsource.sender.TestEgress;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -8,9 +9,6 @@ import com.proxylity.packetsource.core.egressapi.EgressBinary;
 import com.proxylity.packetsource.core.egressapi.EgressRequest;
 import com.proxylity.packetsource.core.egressapi.EgressResult;
 import com.proxylity.packetsource.core.egressapi.EgressVerifier;
-import com.proxylity.packetsource.sender.api.EgressHttpServer;
-import com.proxylity.packetsource.sender.api.EgressService;
-import com.proxylity.packetsource.sender.api.HttpLimits;
 import com.proxylity.packetsource.sender.config.ListenerConfig;
 import com.proxylity.packetsource.sender.metrics.ApiMetrics;
 import com.proxylity.packetsource.sender.metrics.SenderMetrics;

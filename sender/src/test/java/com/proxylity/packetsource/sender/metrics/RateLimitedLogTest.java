@@ -1,10 +1,8 @@
-package com.proxylity.packetsource.sender;
+package com.proxylity.packetsource.sender.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.proxylity.packetsource.sender.metrics.JsonLog;
-import com.proxylity.packetsource.sender.metrics.RateLimitedLog;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

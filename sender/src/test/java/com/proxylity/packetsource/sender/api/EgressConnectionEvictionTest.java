@@ -1,5 +1,6 @@
-package com.proxylity.packetsource.sender;
+package com.proxylity.packetsource.sender.api;
 
+import com.proxylity.packetsource.sender.TestEgress;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,9 +10,6 @@ import com.proxylity.packetsource.core.egressapi.EgressRequest;
 import com.proxylity.packetsource.core.egressapi.EgressSigner;
 import com.proxylity.packetsource.core.egressapi.SignedHeaders;
 import com.proxylity.packetsource.core.egressapi.EgressVerifier;
-import com.proxylity.packetsource.sender.api.EgressHttpServer;
-import com.proxylity.packetsource.sender.api.EgressService;
-import com.proxylity.packetsource.sender.api.HttpLimits;
 import com.proxylity.packetsource.sender.metrics.ApiMetrics;
 import com.proxylity.packetsource.sender.net.Transport;
 import java.io.IOException;

@@ -1,5 +1,7 @@
-package com.proxylity.packetsource.sender;
+package com.proxylity.packetsource.sender.api;
 
+import com.proxylity.packetsource.sender.Sender;
+import com.proxylity.packetsource.sender.TestEgress;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.proxylity.packetsource.core.egressapi.EgressApi;
