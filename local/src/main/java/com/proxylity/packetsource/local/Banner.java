@@ -50,7 +50,7 @@ public final class Banner {
         } else {
             for (LocalSender t : mode.tasks()) out.println("  sender task   " + t.taskId() + "  egress API " + t.endpoint());
             out.println("  task control  " + mode.taskControl().orElseThrow()
-                    + "   (GET /tasks, POST /tasks/<id>/stop|start; Listener ports shared, flows hashed by the kernel)");
+                    + "   (GET /tasks, POST /tasks/<id>/drain|stop|kill|start; Listener ports shared, flows hashed by the kernel)");
         }
         for (DeliveryQueues.Pair q : mode.stack().queues().byRegion().values()) {
             out.println("  region        " + q.region() + "  SQS endpoint " + mode.stack().sqsEndpoint(q.region())
