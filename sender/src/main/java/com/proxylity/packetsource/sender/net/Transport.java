@@ -57,9 +57,9 @@ public enum Transport {
 
     /**
      * A datagram channel of the bind address's family. An IPv4 bind address gets an AF_INET
-     * socket (IPv4 remotes only): an AF_INET6 socket sending to IPv4-mapped addresses costs
-     * more kernel time per datagram (BENCHMARKS.md). Bind "::" for a dual-stack
-     * Listener that can also reach IPv6 remotes.
+     * socket (IPv4 remotes only), so an IPv4-only Listener never pays for the IPv4-mapped path
+     * through an AF_INET6 socket. Bind "::" for a dual-stack Listener that can also reach IPv6
+     * remotes.
      */
     public DatagramChannel newChannel(InetAddress bindAddress) {
         SocketProtocolFamily family = bindAddress instanceof Inet4Address ? SocketProtocolFamily.INET
