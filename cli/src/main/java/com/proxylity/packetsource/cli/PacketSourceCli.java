@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
                 com.proxylity.packetsource.local.cmd.ReplayCommand.class,
                 com.proxylity.packetsource.local.cmd.ResourceCommand.class,
                 com.proxylity.packetsource.local.cmd.CustomerCommand.class,
+                com.proxylity.packetsource.local.cmd.UsageCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class PacketSourceCli implements Runnable {

@@ -16,6 +16,7 @@ import com.proxylity.packetsource.functions.resource.PacketSourceLifecycle;
 import com.proxylity.packetsource.functions.egressclient.HttpEgressTransport;
 import com.proxylity.packetsource.functions.subscription.SnsSubscriptionConfirmer;
 import com.proxylity.packetsource.local.customers.LocalCustomerEndpoint;
+import com.proxylity.packetsource.core.usage.InMemoryUsageStore;
 import com.proxylity.packetsource.local.resource.LocalResourceEndpoint;
 import com.proxylity.packetsource.local.sqs.Sqs;
 import java.net.URI;
@@ -39,6 +40,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code packet-source local}: the whole pipeline in this JVM. The local SNS endpoint and the
@@ -62,6 +64,7 @@ public final class LocalMode implements AutoCloseable {
     private final LocalStack stack;
     private final LocalResourceEndpoint resource;
     private final LocalCustomerEndpoint customers;
+    private final Map<String, InMemoryUsageStore> usage = new java.util.concurrent.ConcurrentHashMap<>();
 
     private LocalMode(LocalConfig config, WireGuardPorts wireGuard, PrintStream senderOut) throws IOException {
         this.config = config;
@@ -98,7 +101,7 @@ public final class LocalMode implements AutoCloseable {
             HandlerStages.Parts parts = new HandlerStages.Parts(registry, sessions, DefaultEgressPolicy.localMode(),
                     new TokenBucketRateLimiter(clock), new HttpEgressTransport(sender.hmacKey(), clock, Duration.ofSeconds(5)),
                     metrics.pipelineMetrics(), clock, config.queues().batchSize(), confirmer,
-                    new SnsSignatureVerifier(signingKey.trust()), taskDirectory);
+                    new SnsSignatureVerifier(signingKey.trust()), taskDirectory, this::usage);
             this.stack = LocalStack.start(config, signingKey, region -> pipeline(definition, region, parts), o -> { });
             snsEndpoint.set(stack.snsEndpoint());
         } catch (IOException | RuntimeException e) {
@@ -114,7 +117,7 @@ public final class LocalMode implements AutoCloseable {
             throw e;
         }
         try {
-            this.customers = LocalCustomerEndpoint.start(config.ports().customers(), registry);
+            this.customers = LocalCustomerEndpoint.start(config.ports().customers(), registry, config.regions(), this::usage);
         } catch (IOException | RuntimeException e) {
             resource.close();
             stack.close();
@@ -189,6 +192,11 @@ public final class LocalMode implements AutoCloseable {
     public URI resourceEndpoint() { return resource.endpoint(); }
 
     public InMemoryRegistry registry() { return registry; }
+
+    /** A region's usage records (docs/usage.md), as its pipeline writes them. */
+    public InMemoryUsageStore usage(String region) {
+        return usage.computeIfAbsent(region, InMemoryUsageStore::new);
+    }
 
     /** Where {@code packet-source customer --local} stores customers (this registry). */
     public URI customersEndpoint() { return customers.endpoint(); }
