@@ -40,7 +40,7 @@ class UsageCommandDynaliteTest {
                 new UsageCounts().topicArn(ACME).message().message().delivered(10).delivered(20).discarded(DiscardReason.NoSession)));
         store.add(Map.of(new UsageKey(UsageSource.of("acme", ACME), H + 3600), new UsageCounts().topicArn(ACME).message().delivered(5)));
         store.add(Map.of(new UsageKey(UsageSource.of("beta", BETA), H), new UsageCounts().topicArn(BETA).message()
-                .discarded(DiscardReason.Stale)));
+                .discarded(DiscardReason.RateLimited)));
         store.add(Map.of(new UsageKey(UsageSource.of("acme", ACME), H + 40 * 86400), new UsageCounts().delivered(99)));
     }
 
@@ -79,6 +79,6 @@ class UsageCommandDynaliteTest {
         JsonNode json = UsageJson.JSON.readTree(run("--from", "2026-12-01", "--to", "2026-12-02", "--format", "json"));
         assertEquals(3, json.size());
         assertEquals("beta", json.get(2).get("customerId").asText());
-        assertEquals(1, json.get(2).at("/packetsDiscarded/Stale").asLong());
+        assertEquals(1, json.get(2).at("/packetsDiscarded/RateLimited").asLong());
     }
 }
