@@ -8,9 +8,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.proxylity.packetsource.core.registry.ApiKeys;
 import com.proxylity.packetsource.core.registry.Listener;
 import com.proxylity.packetsource.core.testing.Await;
+import com.proxylity.packetsource.core.usage.UsageRecord;
 import com.proxylity.packetsource.core.usage.UsageSource;
 import com.proxylity.packetsource.local.LocalMode;
 import com.proxylity.packetsource.sender.wg.WireGuardPorts;
+import com.proxylity.packetsource.local.cmd.ReplayCommand;
 import com.proxylity.packetsource.local.cmd.UsageCommand;
 import com.proxylity.packetsource.local.config.LocalConfig;
 import com.proxylity.packetsource.local.sqs.DeliveryQueues;
@@ -44,7 +46,8 @@ import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
  * customer's batch of the same execution is delivered, the refused records come back from SQS)
  * and loses one answer after sending (Egress retries). The usage the operator reads with
  * {@code packet-source usage --local} equals, per customer, what the receiver counted and what
- * was published, and each discard once.
+ * was published, and each discard once. A DLQ replay after an outage that outlasted every
+ * receive is billed as the billing rule says.
  */
 class UsageExactnessLocalTest {
     private static final String YAML = """
@@ -130,6 +133,43 @@ class UsageExactnessLocalTest {
         assertEquals(20, received("b", received));
         assertEquals(Map.of("acme:DecodeError", 1L), discards, "the one bad entry, once, though nothing else was retried");
         assertTrue(byCustomer.keySet().equals(java.util.Set.of("acme", "beta")), byCustomer.keySet().toString());
+    }
+
+    /**
+     * A DLQ replay is a new pass of the message (usage.md, "Billing rule per retry path"): its
+     * message and its early discards are counted again, its packets, never sent before, once.
+     */
+    @Test
+    void aReplayFromTheDlqBillsItsPacketsOnceAndCountsItsMessageAgain() throws Exception {
+        LocalConfig cfg = LocalConfig.load(new ByteArrayInputStream(YAML.replace("maxReceiveCount: 5", "maxReceiveCount: 2")
+                .getBytes(StandardCharsets.UTF_8)));
+        Map<String, AtomicInteger> received = new ConcurrentHashMap<>();
+        List<UsageRecord> usage;
+        List<String> published;
+        try (LocalMode local = LocalMode.start(cfg, WireGuardPorts.NONE, new PrintStream(new ByteArrayOutputStream()));
+             DatagramSocket receiver = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+             SnsClient sns = SnsClient.builder().endpointOverride(local.stack().snsEndpoint()).region(Region.US_EAST_1)
+                     .credentialsProvider(Sqs.dummyCredentials()).httpClient(UrlConnectionHttpClient.create()).build()) {
+            Thread counter = new Thread(() -> count(receiver, received), "receiver");
+            counter.setDaemon(true);
+            counter.start();
+            DeliveryQueues.Pair q = local.stack().queues().of("us-east-1");
+            local.sender().stop();
+            published = publish(sns, cfg.topicArn("acme-orders"), receiver.getLocalPort(), "r1-", 12, 1);
+            Await.until("the record is in the DLQ", Duration.ofSeconds(90), () -> local.stack().queues().depth(q.dlqUrl()) > 0);
+            local.sender().start();
+            int rc = new CommandLine(new ReplayCommand()).execute("--endpoint", local.stack().sqsEndpoint("us-east-1").toString(),
+                    "--dlq", DeliveryQueues.dlqName("us-east-1"));
+            assertEquals(0, rc);
+            awaitDelivered(local, q, received, published);
+            assertEquals(0, local.stack().queues().depth(q.dlqUrl()));
+            usage = local.usage("us-east-1").query("acme", 0, Long.MAX_VALUE / 2);
+        }
+        assertEquals(12, received("r1-", received));
+        assertEquals(1, usage.size());
+        UsageRecord r = usage.get(0);
+        assertEquals(List.of(2L, 12L, bytes("r1-", received), Map.of("DecodeError", 2L)),
+                List.of(r.messages(), r.delivered(), r.bytes(), r.discarded()), "messages, delivered, bytes, discards");
     }
 
     private static long received(String prefix, Map<String, AtomicInteger> received) {
