@@ -67,6 +67,10 @@ public final class PipelineFunctions extends Construct {
         allow("LookupSessions", List.of("dynamodb:GetItem"), List.of(tables.listeners().getTableArn()));
         allow("Egress", List.of("secretsmanager:GetSecretValue"), List.of(egressKey.getSecretArn()));
         allow("Egress", List.of("dynamodb:BatchGetItem", "dynamodb:Query"), List.of(tables.sessions().getTableArn()));
+        // Usage is only ever added to where each outcome is decided (docs/usage.md): no reads, no puts.
+        for (String state : List.of("Validate", "LookupSessions", "Egress")) {
+            allow(state, List.of("dynamodb:UpdateItem"), List.of(tables.usage().getTableArn()));
+        }
     }
 
     private void add(String state, Code code, PipelineFunction.Spec spec) {

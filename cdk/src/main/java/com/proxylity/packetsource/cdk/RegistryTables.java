@@ -33,8 +33,9 @@ import software.constructs.Construct;
  * Source created through any region's provider subscribes every region's queue, so every
  * region's Validate must find it. PacketSources and Customers are therefore global tables, owned
  * by the home region's stack with a replica in every other served region; the other stacks
- * refer to the replica in their own region by its fixed name. Listeners and Sessions stay
- * regional: a Listener's sender, addresses and sessions live in one region.
+ * refer to the replica in their own region by its fixed name. Listeners, Sessions and Usage stay
+ * regional: a Listener's sender, addresses and sessions live in one region, and each region
+ * counts the packets it sent (TTL on Usage: retention, docs/usage.md).
  */
 public final class RegistryTables extends Construct {
     /** Table names carry this prefix: {@code PacketSource-PacketSources}, ... */
@@ -85,6 +86,7 @@ public final class RegistryTables extends Construct {
             if (k.keyType() == KeyType.HASH) b.partitionKey(a); else b.sortKey(a);
         }
         if (request.tableName().equals(names.sessions())) b.timeToLiveAttribute(Tables.Sessions.TTL);
+        if (request.tableName().equals(names.usage())) b.timeToLiveAttribute(Tables.Usage.TTL);
         return b.build();
     }
 
@@ -136,6 +138,11 @@ public final class RegistryTables extends Construct {
         return byName.get(names.customers());
     }
 
+    /** This region's usage records (docs/usage.md): regional, each region bills what it sent. */
+    public ITable usage() {
+        return byName.get(names.usage());
+    }
+
     /** All tables, including any the registry side adds to {@link Tables} later. */
     public List<ITable> all() {
         return List.copyOf(byName.values());
@@ -144,6 +151,7 @@ public final class RegistryTables extends Construct {
     /** The handlers' table environment ({@link Tables} reads it); a replica has the global table's name. */
     public Map<String, String> environment() {
         return Map.of(Tables.ENV_PACKET_SOURCES, names.packetSources(), Tables.ENV_LISTENERS, names.listeners(),
-                Tables.ENV_SESSIONS, names.sessions(), Tables.ENV_CUSTOMERS, names.customers());
+                Tables.ENV_SESSIONS, names.sessions(), Tables.ENV_CUSTOMERS, names.customers(), Tables.ENV_USAGE,
+                names.usage());
     }
 }

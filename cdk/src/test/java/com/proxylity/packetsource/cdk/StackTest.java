@@ -342,7 +342,8 @@ class StackTest {
                 assertTrue(name.isTextual(), e.getKey() + ": auto-import needs a static name, not " + name);
                 kept.add(name.asText());
             });
-            Set<String> expected = new HashSet<>(Set.of(names.listeners(), names.sessions()));
+            // Usage is billing data: kept like the registry, and regional like Listeners and Sessions.
+            Set<String> expected = new HashSet<>(Set.of(names.listeners(), names.sessions(), names.usage()));
             if (home) expected.addAll(Set.of(names.packetSources(), names.customers()));
             assertEquals(expected, kept, stack.getRegion());
         }
@@ -467,7 +468,7 @@ class StackTest {
             assertTrue(deploy.contains("`" + r.tableName() + "`") || deploy.contains("`-" + suffix + "`"), "README names " + r.tableName());
         }
         int tables = Tables.withPrefix(RegistryTables.PREFIX).createTableRequests().size();
-        assertEquals(4, tables, "the README says four tables");
+        assertEquals(5, tables, "the README says four registry tables and the usage table");
         assertTrue(deploy.contains("registry's four tables"));
         assertTrue(deploy.contains("export PATH=\"$PWD/.tools/node_modules/.bin:$PATH\""), "the CLI runs on the pinned Node");
     }
@@ -750,17 +751,20 @@ class StackTest {
      * Each pipeline function's grants on the registry tables, exactly (docs/pipeline.md,
      * "Least privilege"): LookupSessions also addresses the egress batches (the batching Batch
      * did before the fold), so it reads Listeners; Egress reads sessions and task heartbeats
-     * while a held batch waits for its new owner (core Handover); nothing else reads what it
-     * does not need.
+     * while a held batch waits for its new owner (core Handover); the three states that decide
+     * outcomes add to the region's usage table and cannot read or overwrite it; nothing else
+     * reads what it does not need.
      */
     @Test
     void eachPipelineFunctionReadsExactlyTheTablesItsWorkNeeds() {
         Tables names = Tables.withPrefix(RegistryTables.PREFIX);
         Map<String, Set<String>> expected = Map.of(
-                "Validate", Set.of(names.packetSources() + " dynamodb:GetItem", names.listeners() + " dynamodb:GetItem"),
+                "Validate", Set.of(names.packetSources() + " dynamodb:GetItem", names.listeners() + " dynamodb:GetItem",
+                        names.usage() + " dynamodb:UpdateItem"),
                 "LookupSessions", Set.of(names.sessions() + " dynamodb:BatchGetItem", names.sessions() + " dynamodb:GetItem", names.sessions() + " dynamodb:Query",
-                        names.listeners() + " dynamodb:GetItem"),
-                "Egress", Set.of(names.sessions() + " dynamodb:BatchGetItem", names.sessions() + " dynamodb:Query"),
+                        names.listeners() + " dynamodb:GetItem", names.usage() + " dynamodb:UpdateItem"),
+                "Egress", Set.of(names.sessions() + " dynamodb:BatchGetItem", names.sessions() + " dynamodb:Query",
+                        names.usage() + " dynamodb:UpdateItem"),
                 "ReportFailures", Set.of());
         assertEquals(Set.copyOf(PipelineFunctions.STATES), expected.keySet());
         for (PacketSourceStack stack : Synth.stacks()) {

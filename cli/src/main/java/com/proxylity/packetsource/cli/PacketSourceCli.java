@@ -1,21 +1,22 @@
 package com.proxylity.packetsource.cli;
 
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import java.nio.file.AccessDeniedException;
-import java.net.BindException;
-import java.net.ConnectException;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.proxylity.packetsource.core.registry.CustomerAdmin;
 import com.proxylity.packetsource.local.cmd.CustomerCommand;
 import com.proxylity.packetsource.local.cmd.DemoCommand;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.proxylity.packetsource.local.cmd.LocalCommand;
-import java.nio.file.NoSuchFileException;
 import com.proxylity.packetsource.local.cmd.PublishCommand;
 import com.proxylity.packetsource.local.cmd.ReplayCommand;
 import com.proxylity.packetsource.local.cmd.ResourceCommand;
-import software.amazon.awssdk.core.exception.SdkException;
+import com.proxylity.packetsource.local.cmd.UsageCommand;
 import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.ConnectException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * {@code bin/packet-source}: one picocli command with a subcommand class per file. Helpers add
@@ -33,6 +34,7 @@ import java.io.UncheckedIOException;
                 ReplayCommand.class,
                 ResourceCommand.class,
                 CustomerCommand.class,
+                UsageCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class PacketSourceCli implements Runnable {

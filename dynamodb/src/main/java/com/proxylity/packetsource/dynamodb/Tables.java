@@ -10,7 +10,7 @@ import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
- * The three registry tables: their names in one deployment and their schema (attribute names are
+ * The registry tables and the usage table: their names in one deployment and their schema (attribute names are
  * the single source for the repositories, the tests and the CDK stack; see docs/registry.md).
  *
  * @param packetSources table of Packet Sources, key {@link PacketSources#TOPIC_ARN}
@@ -18,12 +18,15 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  * @param sessions table of WireGuard session metadata, key {@link Sessions#LISTENER} + {@link Sessions#PEER_KEY}
  * @param customers table of customers (ApiKey hash, ExternalId), key {@link Customers#CUSTOMER_ID};
  *                  null in processes that never read it (the pipeline, the sender)
+ * @param usage regional table of usage records (docs/usage.md), key {@link Usage#CUSTOMER_ID} +
+ *              {@link Usage#HOUR_SOURCE}; null in processes that never touch it
  */
-public record Tables(String packetSources, String listeners, String sessions, String customers) {
+public record Tables(String packetSources, String listeners, String sessions, String customers, String usage) {
     public static final String ENV_PACKET_SOURCES = "PACKET_SOURCE_TABLE_PACKET_SOURCES";
     public static final String ENV_LISTENERS = "PACKET_SOURCE_TABLE_LISTENERS";
     public static final String ENV_SESSIONS = "PACKET_SOURCE_TABLE_SESSIONS";
     public static final String ENV_CUSTOMERS = "PACKET_SOURCE_TABLE_CUSTOMERS";
+    public static final String ENV_USAGE = "PACKET_SOURCE_TABLE_USAGE";
 
     public Tables {
         Objects.requireNonNull(packetSources, "packetSources");
@@ -36,22 +39,32 @@ public record Tables(String packetSources, String listeners, String sessions, St
 
     /** The three tables of the pipeline and the sender, without customers. */
     public Tables(String packetSources, String listeners, String sessions) {
-        this(packetSources, listeners, sessions, null);
+        this(packetSources, listeners, sessions, null, null);
     }
 
-    /** {@code <prefix>PacketSources}, {@code <prefix>Listeners}, {@code <prefix>Sessions}, {@code <prefix>Customers}. */
+    /** The registry without the usage table. */
+    public Tables(String packetSources, String listeners, String sessions, String customers) {
+        this(packetSources, listeners, sessions, customers, null);
+    }
+
+    /** {@code <prefix>PacketSources}, {@code <prefix>Listeners}, {@code <prefix>Sessions}, {@code <prefix>Customers}, {@code <prefix>Usage}. */
     public static Tables withPrefix(String prefix) {
-        return new Tables(prefix + "PacketSources", prefix + "Listeners", prefix + "Sessions", prefix + "Customers");
+        return new Tables(prefix + "PacketSources", prefix + "Listeners", prefix + "Sessions", prefix + "Customers",
+                prefix + "Usage");
     }
 
     /**
      * Names from the environment variables {@value #ENV_PACKET_SOURCES}, {@value #ENV_LISTENERS},
-     * {@value #ENV_SESSIONS} and, where set, {@value #ENV_CUSTOMERS}.
+     * {@value #ENV_SESSIONS} and, where set, {@value #ENV_CUSTOMERS} and {@value #ENV_USAGE}.
      */
     public static Tables fromEnvironment() {
-        String customers = System.getenv(ENV_CUSTOMERS);
-        return new Tables(env(ENV_PACKET_SOURCES), env(ENV_LISTENERS), env(ENV_SESSIONS),
-                customers == null || customers.isBlank() ? null : customers);
+        return new Tables(env(ENV_PACKET_SOURCES), env(ENV_LISTENERS), env(ENV_SESSIONS), optionalEnv(ENV_CUSTOMERS),
+                optionalEnv(ENV_USAGE));
+    }
+
+    private static String optionalEnv(String name) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? null : v;
     }
 
     /** The customers table's name; fails where this process was not given one. */
@@ -189,6 +202,33 @@ public record Tables(String packetSources, String listeners, String sessions, St
         private Sessions() {}
     }
 
+    /**
+     * Usage: one item per customer, Packet Source and UTC hour of one region, only ever added to
+     * (docs/usage.md). A customer's hours are one partition, so a range of hours is one Query.
+     */
+    public static final class Usage {
+        /** Partition key (S): the customer id, or {@code -} for the operator's own sources. */
+        public static final String CUSTOMER_ID = "CustomerId";
+        /** Sort key (S): {@code <yyyy-MM-ddTHHZ>#<sourceId>}, so hours sort as time does. */
+        public static final String HOUR_SOURCE = "HourSource";
+        /** S: the Packet Source's topic ARN, set by Validate's first count of the hour. */
+        public static final String TOPIC_ARN = "TopicArn";
+        /** N: SNS messages received (first receive). */
+        public static final String MESSAGES = "Messages";
+        /** N: packets the sender sent. */
+        public static final String DELIVERED = "Delivered";
+        /** N: payload bytes of those packets. */
+        public static final String BYTES = "Bytes";
+        /** N per reason: {@code Discarded<Reason>}, e.g. {@code DiscardedNoSession}. */
+        public static final String DISCARDED_PREFIX = "Discarded";
+        /** N: DynamoDB TTL, epoch seconds: the hour's end plus {@link #RETENTION_SECONDS}. */
+        public static final String TTL = "Ttl";
+        /** 400 days: a year of invoices and a month to dispute the last. */
+        public static final long RETENTION_SECONDS = 400L * 24 * 3600;
+
+        private Usage() {}
+    }
+
     /** CreateTable requests (on-demand capacity) for tests and local mode; CDK declares the same schema. */
     public List<CreateTableRequest> createTableRequests() {
         List<CreateTableRequest> all = new java.util.ArrayList<>(List.of(
@@ -199,6 +239,12 @@ public record Tables(String packetSources, String listeners, String sessions, St
                         .keySchema(key(Sessions.LISTENER, KeyType.HASH), key(Sessions.PEER_KEY, KeyType.RANGE))
                         .billingMode(BillingMode.PAY_PER_REQUEST).build()));
         if (customers != null) all.add(hashOnly(customers, Customers.CUSTOMER_ID));
+        if (usage != null) {
+            all.add(CreateTableRequest.builder().tableName(usage)
+                    .attributeDefinitions(string(Usage.CUSTOMER_ID), string(Usage.HOUR_SOURCE))
+                    .keySchema(key(Usage.CUSTOMER_ID, KeyType.HASH), key(Usage.HOUR_SOURCE, KeyType.RANGE))
+                    .billingMode(BillingMode.PAY_PER_REQUEST).build());
+        }
         return List.copyOf(all);
     }
 

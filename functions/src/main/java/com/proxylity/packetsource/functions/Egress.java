@@ -12,6 +12,11 @@ import com.proxylity.packetsource.core.pipeline.Discard;
 import com.proxylity.packetsource.core.pipeline.EntryId;
 import com.proxylity.packetsource.core.pipeline.ReadyPacket;
 import com.proxylity.packetsource.core.pipeline.RoutedPacket;
+import com.proxylity.packetsource.core.usage.UsageCounts;
+import com.proxylity.packetsource.core.usage.UsageSource;
+import com.proxylity.packetsource.core.usage.UsageStore;
+import com.proxylity.packetsource.core.usage.UsageTally;
+import com.proxylity.packetsource.core.usage.UsageUnavailableException;
 import com.proxylity.packetsource.functions.config.Environment;
 import com.proxylity.packetsource.functions.egressclient.EgressTransport;
 import com.proxylity.packetsource.functions.metrics.PipelineMetrics;
@@ -45,11 +50,12 @@ public final class Egress extends StageHandler<EgressBatch, EgressStateResult> {
     private final Clock clock;
     private final PipelineMetrics metrics;
     private final HandoverWait handover;
+    private final UsageStore usage;
 
     public Egress() {
         this(Environment.egressTransport(), Clock.systemUTC(), Environment.pipelineMetrics(),
                 Environment.taskDirectory().map(t -> new HandoverWait(Environment.sessionDirectory(), t, Clock.systemUTC()))
-                        .orElse(null));
+                        .orElse(null), Environment.usageStore());
     }
 
     public Egress(EgressTransport transport, Clock clock, PipelineMetrics metrics) {
@@ -58,17 +64,40 @@ public final class Egress extends StageHandler<EgressBatch, EgressStateResult> {
 
     /** @param handover waits for the new owners of held batches (owner routing); null: one sender per Listener */
     public Egress(EgressTransport transport, Clock clock, PipelineMetrics metrics, HandoverWait handover) {
+        this(transport, clock, metrics, handover, UsageStore.NONE);
+    }
+
+    /** @param usage where each source's delivered packets and bytes and the discards made here are added (docs/usage.md) */
+    public Egress(EgressTransport transport, Clock clock, PipelineMetrics metrics, HandoverWait handover, UsageStore usage) {
         super(EgressBatch.class);
         this.transport = transport;
         this.clock = clock;
         this.metrics = metrics;
         this.handover = handover;
+        this.usage = usage;
     }
 
     @Override
     public EgressStateResult handle(EgressBatch batch) {
-        if (batch.held()) return held(batch);
-        return post(batch);
+        UsageTally usageTally = new UsageTally();
+        if (!batch.held()) return post(batch, usageTally, true);
+        EgressStateResult result = held(batch, usageTally);
+        writeUsage(usageTally);
+        return result;
+    }
+
+    private void writeUsage(UsageTally usageTally) {
+        try {
+            usage.add(usageTally.nonEmpty());
+        } catch (UsageUnavailableException e) {
+            // Retried by the state as the same run: the sender answers the retry as new, so it counts the same again.
+            throw new SenderUnavailableException("usage write failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static UsageCounts counts(UsageTally t, EgressBatch batch, String packetId, long now) {
+        String m = EntryId.messageIdOf(packetId);
+        return t.at(UsageSource.parse(batch.sources().get(m)), batch.publishedAt().getOrDefault(m, now));
     }
 
     /**
@@ -76,7 +105,7 @@ public final class Egress extends StageHandler<EgressBatch, EgressStateResult> {
      * have. A post that fails fails only its own records (SQS brings them back), so what the
      * other owners sent is not sent again by a retry of this state.
      */
-    private EgressStateResult held(EgressBatch batch) {
+    private EgressStateResult held(EgressBatch batch, UsageTally usageTally) {
         if (handover == null) throw new IllegalStateException("a held batch needs owner routing");
         HandoverWait.Resolved r = handover.resolve(batch.packets(), Instant.ofEpochMilli(batch.holdUntil()));
         Map<String, List<ReadyPacket>> byOwner = new LinkedHashMap<>();
@@ -95,21 +124,31 @@ public final class Egress extends StageHandler<EgressBatch, EgressStateResult> {
             Set<String> records = new LinkedHashSet<>();
             for (ReadyPacket p : packets) records.add(EntryId.messageIdOf(p.id()));
             List<ItemIdentifier> ids = records.stream().map(ItemIdentifier::new).toList();
+            UsageTally ownerTally = new UsageTally();
             try {
                 EgressStateResult one = post(new EgressBatch(batch.listener(), endpoints.get(owner), owner, packets, ids,
-                        batch.publishedAt(), batch.run()));
+                        batch.publishedAt(), batch.run(), null, batch.sources()), ownerTally, false);
                 sent.addAll(one.sent());
                 discards.addAll(one.discards());
+                usageTally.addAll(ownerTally);
             } catch (RuntimeException e) {
                 failed.addAll(ids);
             }
         });
+        // A handover discard of a record that comes back (another of its packets failed) is decided again then.
+        Set<String> back = new java.util.HashSet<>();
+        for (ItemIdentifier i : failed) back.add(i.itemIdentifier());
+        long now = clock.millis();
+        for (Discard d : r.discards()) {
+            if (!back.contains(EntryId.messageIdOf(d.id()))) counts(usageTally, batch, d.id(), now).discarded(d.reason());
+        }
         LOG.info("handover listener={} packets={} routed={} discarded={} failedRecords={}", batch.listener(),
                 batch.packets().size(), r.routed().size(), r.discards().size(), failed.size());
         return new EgressStateResult(failed, sent, discards);
     }
 
-    private EgressStateResult post(EgressBatch batch) {
+    /** @param writeUsage whether to add the usage here, before the metrics are flushed (a held batch adds its owners' together) */
+    private EgressStateResult post(EgressBatch batch, UsageTally usageTally, boolean writeUsage) {
         List<EgressPacket> packets = new ArrayList<>(batch.packets().size());
         for (ReadyPacket p : batch.packets()) {
             packets.add(new EgressPacket(p.id(), p.address(), p.port(), p.peerKey(), p.payload()));
@@ -137,6 +176,7 @@ public final class Egress extends StageHandler<EgressBatch, EgressStateResult> {
         List<Discard> discards = new ArrayList<>();
         Set<String> deliveredMessages = new LinkedHashSet<>();
         int counted = 0;
+        long now = clock.millis();
         for (EgressPacket p : packets) {
             var r = byId.get(p.id());
             // A repeat of another execution's segment: its outcome was counted by the Egress that got it first.
@@ -146,24 +186,29 @@ public final class Egress extends StageHandler<EgressBatch, EgressStateResult> {
                 Discard d = new Discard(p.id(), DiscardReason.SendError, "no result from the sender");
                 discards.add(d);
                 tally.discard(d.reason()).explain(d, null, batch.listener());
+                counts(usageTally, batch, p.id(), now).discarded(d.reason());
             } else if (r.outcome() == EgressOutcome.Sent) {
                 sent.add(p.id());
                 if (count) {
                     counted++;
                     deliveredMessages.add(EntryId.messageIdOf(p.id()));
+                    counts(usageTally, batch, p.id(), now).delivered(p.payload().length);
                 }
             } else {
                 Discard d = new Discard(p.id(), r.reason(), "discarded by the sender");
                 discards.add(d);
-                if (count) tally.discard(d.reason()).explain(d, null, batch.listener());
+                if (count) {
+                    tally.discard(d.reason()).explain(d, null, batch.listener());
+                    counts(usageTally, batch, p.id(), now).discarded(d.reason());
+                }
             }
         }
-        long now = clock.millis();
         for (String m : deliveredMessages) {
             Long published = batch.publishedAt().get(m);
             if (published != null) tally.sample(PipelineMetrics.PUBLISH_TO_EGRESS_LATENCY, Math.max(0, now - published));
         }
         tally.count(PipelineMetrics.PACKETS_DELIVERED, counted);
+        if (writeUsage) writeUsage(usageTally);
         tally.flush();
         LOG.info("egress listener={} owner={} packets={} sent={} discarded={} repeated={}", batch.listener(), batch.owner(),
                 packets.size(), sent.size(), discards.size(), repeated.size());

@@ -15,6 +15,10 @@ import com.proxylity.packetsource.core.registry.Registry;
 import com.proxylity.packetsource.core.session.SenderTask;
 import com.proxylity.packetsource.core.session.SessionDirectory;
 import com.proxylity.packetsource.core.session.TaskDirectory;
+import com.proxylity.packetsource.core.usage.UsageSource;
+import com.proxylity.packetsource.core.usage.UsageStore;
+import com.proxylity.packetsource.core.usage.UsageTally;
+import com.proxylity.packetsource.core.usage.UsageUnavailableException;
 import com.proxylity.packetsource.functions.config.Environment;
 import com.proxylity.packetsource.functions.metrics.PipelineMetrics;
 import com.proxylity.packetsource.functions.model.Batches;
@@ -57,10 +61,12 @@ public final class LookupSessions extends StageHandler<PacketsState, Batches> {
     private final Registry registry;
     private final PipelineMetrics metrics;
     private final TaskDirectory tasks;
+    private final Clock clock;
+    private final UsageStore usage;
 
     public LookupSessions() {
         this(Environment.sessionDirectory(), Environment.registry(), Clock.systemUTC(), Environment.pipelineMetrics(),
-                Environment.taskDirectory().orElse(null));
+                Environment.taskDirectory().orElse(null), Environment.usageStore());
     }
 
     public LookupSessions(SessionDirectory sessions, Registry registry, Clock clock, PipelineMetrics metrics) {
@@ -70,11 +76,19 @@ public final class LookupSessions extends StageHandler<PacketsState, Batches> {
     /** @param tasks the sender tasks' heartbeats; null: one sender per Listener, at its registry SenderEndpoint */
     public LookupSessions(SessionDirectory sessions, Registry registry, Clock clock, PipelineMetrics metrics,
                           TaskDirectory tasks) {
+        this(sessions, registry, clock, metrics, tasks, UsageStore.NONE);
+    }
+
+    /** @param usage where each source's discards made here are added (docs/usage.md) */
+    public LookupSessions(SessionDirectory sessions, Registry registry, Clock clock, PipelineMetrics metrics,
+                          TaskDirectory tasks, UsageStore usage) {
         super(PacketsState.class);
         this.stage = new LookupSessionsStage(sessions, clock);
         this.registry = registry;
         this.metrics = metrics;
         this.tasks = tasks;
+        this.clock = clock;
+        this.usage = usage;
     }
 
     @Override
@@ -95,7 +109,7 @@ public final class LookupSessions extends StageHandler<PacketsState, Batches> {
         List<EgressBatch> batches = new ArrayList<>();
         for (PacketBatch b : batching.batch(out.packets())) {
             batches.add(egressBatch(b, null, endpoints.computeIfAbsent(b.listener(), this::endpointOf),
-                    input.publishedAt(), tally, run));
+                    input, tally, run));
         }
         return finish(input, batches, out.discards(), tally);
     }
@@ -128,7 +142,7 @@ public final class LookupSessions extends StageHandler<PacketsState, Batches> {
         groups.forEach((key, packets) -> {
             SenderTask t = taskOf.get(key);
             for (PacketBatch b : batching.batch(packets)) {
-                batches.add(egressBatch(b, t.id(), t.endpoint(), input.publishedAt(), tally, run));
+                batches.add(egressBatch(b, t.id(), t.endpoint(), input, tally, run));
             }
         });
         // Packets whose task has just left wait in Egress for the new owner: one batch per Listener and deadline.
@@ -141,9 +155,9 @@ public final class LookupSessions extends StageHandler<PacketsState, Batches> {
         }
         held.forEach((key, packets) -> {
             for (PacketBatch b : batching.batch(packets)) {
-                EgressBatch e = egressBatch(b, null, null, input.publishedAt(), tally, run);
+                EgressBatch e = egressBatch(b, null, null, input, tally, run);
                 batches.add(new EgressBatch(e.listener(), null, null, e.packets(), e.records(), e.publishedAt(), run,
-                        until.get(key)));
+                        until.get(key), e.sources()));
             }
         });
         return finish(input, batches, out.discards(), tally);
@@ -153,29 +167,43 @@ public final class LookupSessions extends StageHandler<PacketsState, Batches> {
         Set<String> again = Set.copyOf(input.redelivered());
         Map<String, String> listenerOf = new HashMap<>();
         for (ReadyPacket p : input.packets()) listenerOf.put(p.id(), p.listener());
+        UsageTally usageTally = new UsageTally();
+        long now = clock.millis();
         for (Discard d : discards) {
-            if (!again.contains(EntryId.messageIdOf(d.id()))) tally.discard(d.reason());
+            String m = EntryId.messageIdOf(d.id());
+            if (!again.contains(m)) {
+                tally.discard(d.reason());
+                usageTally.at(UsageSource.parse(input.sources().get(m)), input.publishedAt().getOrDefault(m, now))
+                        .discarded(d.reason());
+            }
             // The state carries no topic past Validate (it would take from every message's share of the state budget).
             tally.explain(d, null, listenerOf.get(d.id()));
+        }
+        try {
+            usage.add(usageTally.nonEmpty());
+        } catch (UsageUnavailableException e) {
+            throw new TransientException("usage write failed", e);
         }
         tally.flush();
         return new Batches(batches, discards);
     }
 
-    private static EgressBatch egressBatch(PacketBatch b, String owner, String endpoint,
-                                           Map<String, Long> publishedAtByMessage, PipelineMetrics.Tally tally,
-                                           String run) {
+    private static EgressBatch egressBatch(PacketBatch b, String owner, String endpoint, PacketsState input,
+                                           PipelineMetrics.Tally tally, String run) {
         Set<String> records = new LinkedHashSet<>();
         Map<String, Long> publishedAt = new LinkedHashMap<>();
+        Map<String, String> sources = new LinkedHashMap<>();
         for (ReadyPacket p : b.packets()) {
             String m = EntryId.messageIdOf(p.id());
             records.add(m);
-            Long t = publishedAtByMessage.get(m);
+            Long t = input.publishedAt().get(m);
             if (t != null) publishedAt.put(m, t);
+            String s = input.sources().get(m);
+            if (s != null) sources.put(m, s);
         }
         tally.sample(PipelineMetrics.EGRESS_BATCH_SIZE, b.packets().size());
         return new EgressBatch(b.listener(), endpoint, owner, b.packets(),
-                records.stream().map(ItemIdentifier::new).toList(), publishedAt, run);
+                records.stream().map(ItemIdentifier::new).toList(), publishedAt, run, null, sources);
     }
 
     /**

@@ -20,6 +20,10 @@ import com.proxylity.packetsource.core.pipeline.ValidatedMessage;
 import com.proxylity.packetsource.core.registry.Registry;
 import com.proxylity.packetsource.core.contract.DependencyUnavailableException;
 import com.proxylity.packetsource.core.snsauth.EnvelopeVerifier;
+import com.proxylity.packetsource.core.usage.UsageSource;
+import com.proxylity.packetsource.core.usage.UsageStore;
+import com.proxylity.packetsource.core.usage.UsageTally;
+import com.proxylity.packetsource.core.usage.UsageUnavailableException;
 import com.proxylity.packetsource.functions.model.PacketsState;
 import com.proxylity.packetsource.functions.config.Environment;
 import com.proxylity.packetsource.functions.metrics.PipelineMetrics;
@@ -128,11 +132,20 @@ public final class Validate extends StageHandler<Validate.PipeBatch, PacketsStat
     private final PurePipeline pipeline;
     private final SubscriptionConfirmer confirmer;
     private final PipelineMetrics metrics;
+    private final Clock clock;
+    private final UsageStore usage;
 
     public Validate() {
         this(Environment.registry(), Environment.region(), Clock.systemUTC(), Environment.subscriptionConfirmer(),
                 Environment.rateLimiter(), new StateBudget(Environment.pipeBatchSize()), Environment.egressPolicy(),
-                Environment.pipelineMetrics(), Environment.envelopeVerifier());
+                Environment.pipelineMetrics(), Environment.envelopeVerifier(), Environment.usageStore());
+    }
+
+    /** Without usage records (tests of other behaviour). */
+    public Validate(Registry registry, String region, Clock clock, SubscriptionConfirmer confirmer,
+                    RateLimiter rateLimiter, StateBudget budget, EgressPolicy egressPolicy, PipelineMetrics metrics,
+                    EnvelopeVerifier verifier) {
+        this(registry, region, clock, confirmer, rateLimiter, budget, egressPolicy, metrics, verifier, UsageStore.NONE);
     }
 
     /**
@@ -141,15 +154,18 @@ public final class Validate extends StageHandler<Validate.PipeBatch, PacketsStat
      * @param egressPolicy the destinations Format refuses ({@code EgressDenied})
      * @param verifier which envelopes are SNS's ({@code BadSignature}); deployed, the one that
      *     fetches SNS's certificates ({@code Environment.envelopeVerifier()})
+     * @param usage where each source's messages received and discards are added (docs/usage.md)
      */
     public Validate(Registry registry, String region, Clock clock, SubscriptionConfirmer confirmer,
                     RateLimiter rateLimiter, StateBudget budget, EgressPolicy egressPolicy, PipelineMetrics metrics,
-                    EnvelopeVerifier verifier) {
+                    EnvelopeVerifier verifier, UsageStore usage) {
         super(PipeBatch.class);
         this.pipeline = new PurePipeline(new ValidateStage(registry, region, clock, new MessageSchema(), verifier),
                 new AdmitStage(budget, rateLimiter), new FormatStage(egressPolicy));
         this.confirmer = confirmer;
         this.metrics = metrics;
+        this.clock = clock;
+        this.usage = usage;
     }
 
     @Override
@@ -171,13 +187,22 @@ public final class Validate extends StageHandler<Validate.PipeBatch, PacketsStat
         for (Control c : validated.controls()) control(c, tally);
 
         Map<String, Long> publishedAt = new LinkedHashMap<>();
+        Map<String, String> sources = new LinkedHashMap<>();
         Set<String> redelivered = new LinkedHashSet<>();
         for (ValidatedEntry e : result.admitted().entries()) {
             String m = EntryId.messageIdOf(e.id());
             ValidatedMessage message = validated.messages().get(m);
             if (message != null && message.publishedAt() != null) publishedAt.put(m, message.publishedAt());
+            if (message != null) sources.put(m, UsageSource.of(message.customerId(), message.topicArn()).wire());
             if (again.contains(m)) redelivered.add(m);
         }
+        UsageTally usageTally = new UsageTally();
+        long now = clock.millis();
+        validated.messages().forEach((m, message) -> {
+            // Billed on the first receive only, as the metrics are (docs/usage.md).
+            if (again.contains(m)) return;
+            usageTally.at(source(message), publishedAtOr(message, now)).message().topicArn(message.topicArn());
+        });
         for (Discard d : validated.discards()) {
             // Either a forgery attempt or SNS's certificate changing under us: operators need to tell which.
             if (d.reason() == DiscardReason.BadSignature) LOG.warn("record not signed by SNS record={} detail={}", d.id(), d.detail());
@@ -194,6 +219,8 @@ public final class Validate extends StageHandler<Validate.PipeBatch, PacketsStat
             if (!again.contains(EntryId.messageIdOf(d.id()))) {
                 tally.discard(d.reason());
                 received++;
+                // Only a message whose source was authenticated has an owner to count it for.
+                if (m != null) usageTally.at(source(m), publishedAtOr(m, now)).discarded(d.reason());
             }
             // Only an authenticated message's topic is named: any other TopicArn is the sender's claim.
             tally.explain(d, m == null ? null : m.topicArn(), listenerOf.get(d.id()));
@@ -202,12 +229,26 @@ public final class Validate extends StageHandler<Validate.PipeBatch, PacketsStat
             if (!again.contains(EntryId.messageIdOf(p.id()))) received++;
         }
         tally.count(PipelineMetrics.PACKETS_RECEIVED, received);
+        try {
+            usage.add(usageTally.nonEmpty());
+        } catch (UsageUnavailableException e) {
+            // Retried by the state: the receive count is unchanged, so the retry counts the same again.
+            throw new TransientException("usage write failed", e);
+        }
         // Flushed last, after everything that can throw: a retried invocation has counted nothing.
         tally.flush();
         LOG.info("validated records={} entries={} packets={} discards={} controls={}", records.size(),
                 result.admitted().entries().size(), result.formatted().packets().size(), discards.size(),
                 validated.controls().size());
-        return new PacketsState(result.formatted().packets(), discards, publishedAt, List.copyOf(redelivered));
+        return new PacketsState(result.formatted().packets(), discards, publishedAt, List.copyOf(redelivered), sources);
+    }
+
+    private static UsageSource source(ValidatedMessage m) {
+        return m.topicArn() == null ? null : UsageSource.of(m.customerId(), m.topicArn());
+    }
+
+    private static long publishedAtOr(ValidatedMessage m, long now) {
+        return m.publishedAt() != null ? m.publishedAt() : now;
     }
 
     private void control(Control c, PipelineMetrics.Tally tally) {

@@ -232,7 +232,7 @@ class ValidateLimitsTest {
             assertTrue(out.get("Packets").size() > 0, "the shape sends something");
             // Validate's ResultSelector: what LookupSessions receives.
             ObjectNode selected = StateJson.MAPPER.createObjectNode();
-            for (String f : List.of("Packets", "PublishedAt", "Redelivered")) selected.set(f, out.get(f));
+            for (String f : List.of("Packets", "PublishedAt", "Redelivered", "Sources")) selected.set(f, out.get(f));
             byte[] batched = l.handleJson(StateJson.MAPPER.writeValueAsBytes(selected));
             Batches batches = StateJson.MAPPER.readValue(batched, Batches.class);
             assertEquals(out.get("Packets").size(), batches.batches().stream().mapToInt(b -> b.packets().size()).sum());

@@ -10,38 +10,40 @@ import com.proxylity.packetsource.core.registry.PacketSource;
 import com.proxylity.packetsource.core.session.InMemorySessionDirectory;
 import com.proxylity.packetsource.core.session.InMemoryTaskDirectory;
 import com.proxylity.packetsource.core.session.SessionDirectory;
+import com.proxylity.packetsource.core.snsauth.SnsSignatureVerifier;
+import com.proxylity.packetsource.core.usage.InMemoryUsageStore;
 import com.proxylity.packetsource.functions.PacketSourceResource;
+import com.proxylity.packetsource.functions.egressclient.HttpEgressTransport;
+import com.proxylity.packetsource.functions.ratelimit.TokenBucketRateLimiter;
 import com.proxylity.packetsource.functions.resource.AwsCustomerAccounts;
 import com.proxylity.packetsource.functions.resource.PacketSourceLifecycle;
-import com.proxylity.packetsource.functions.egressclient.HttpEgressTransport;
+import com.proxylity.packetsource.functions.resource.ResponseUrls;
 import com.proxylity.packetsource.functions.subscription.SnsSubscriptionConfirmer;
+import com.proxylity.packetsource.local.config.LocalConfig;
 import com.proxylity.packetsource.local.customers.LocalCustomerEndpoint;
 import com.proxylity.packetsource.local.resource.LocalResourceEndpoint;
+import com.proxylity.packetsource.local.sns.LocalSigningKey;
 import com.proxylity.packetsource.local.sqs.Sqs;
-import java.net.URI;
-import java.util.concurrent.atomic.AtomicReference;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.sns.SnsClient;
-import com.proxylity.packetsource.functions.ratelimit.TokenBucketRateLimiter;
-import com.proxylity.packetsource.local.config.LocalConfig;
 import com.proxylity.packetsource.local.stepfunctions.HandlerStages;
 import com.proxylity.packetsource.local.stepfunctions.LocalMetrics;
 import com.proxylity.packetsource.local.stepfunctions.Pipeline;
 import com.proxylity.packetsource.local.stepfunctions.StateMachine;
 import com.proxylity.packetsource.sender.wg.WireGuardPorts;
-import com.proxylity.packetsource.core.snsauth.SnsSignatureVerifier;
-import com.proxylity.packetsource.local.sns.LocalSigningKey;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import com.proxylity.packetsource.functions.resource.ResponseUrls;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
  * {@code packet-source local}: the whole pipeline in this JVM. The local SNS endpoint and the
@@ -65,6 +67,7 @@ public final class LocalMode implements AutoCloseable {
     private final LocalStack stack;
     private final LocalResourceEndpoint resource;
     private final LocalCustomerEndpoint customers;
+    private final Map<String, InMemoryUsageStore> usage = new java.util.concurrent.ConcurrentHashMap<>();
 
     private LocalMode(LocalConfig config, WireGuardPorts wireGuard, PrintStream senderOut) throws IOException {
         this.config = config;
@@ -101,7 +104,7 @@ public final class LocalMode implements AutoCloseable {
             HandlerStages.Parts parts = new HandlerStages.Parts(registry, sessions, DefaultEgressPolicy.localMode(),
                     new TokenBucketRateLimiter(clock), new HttpEgressTransport(sender.hmacKey(), clock, Duration.ofSeconds(5)),
                     metrics.pipelineMetrics(), clock, config.queues().batchSize(), confirmer,
-                    new SnsSignatureVerifier(signingKey.trust()), taskDirectory);
+                    new SnsSignatureVerifier(signingKey.trust()), taskDirectory, this::usage);
             this.stack = LocalStack.start(config, signingKey, region -> pipeline(definition, region, parts), o -> { });
             snsEndpoint.set(stack.snsEndpoint());
         } catch (IOException | RuntimeException e) {
@@ -117,7 +120,7 @@ public final class LocalMode implements AutoCloseable {
             throw e;
         }
         try {
-            this.customers = LocalCustomerEndpoint.start(config.ports().customers(), registry);
+            this.customers = LocalCustomerEndpoint.start(config.ports().customers(), registry, config.regions(), this::usage);
         } catch (IOException | RuntimeException e) {
             resource.close();
             stack.close();
@@ -192,6 +195,11 @@ public final class LocalMode implements AutoCloseable {
     public URI resourceEndpoint() { return resource.endpoint(); }
 
     public InMemoryRegistry registry() { return registry; }
+
+    /** A region's usage records (docs/usage.md), as its pipeline writes them. */
+    public InMemoryUsageStore usage(String region) {
+        return usage.computeIfAbsent(region, InMemoryUsageStore::new);
+    }
 
     /** Where {@code packet-source customer --local} stores customers (this registry). */
     public URI customersEndpoint() { return customers.endpoint(); }

@@ -137,7 +137,7 @@ public final class HandlerFixture {
         in.put("Validate", pipeBatch);
         JsonNode v = run(h, "Validate", pipeBatch);
         require(v.get("Packets").size() == expectedPackets && v.get("Discards").isEmpty(), "Validate", v);
-        byte[] l = select(v, "Packets", "PublishedAt", "Redelivered");
+        byte[] l = select(v, "Packets", "PublishedAt", "Redelivered", "Sources");
         in.put("LookupSessions", l);
         JsonNode bo = run(h, "LookupSessions", l);
         require(bo.get("Discards").isEmpty(), "LookupSessions", bo);

@@ -163,7 +163,7 @@ public final class ValidateStage {
             }
         }
         Long publishedAt = env.timestamp() == null ? null : env.timestamp().toEpochMilli();
-        body(id, env.message(), new ValidatedMessage(ps.topicArn(), publishedAt, ps.ratePerSecond()), ps,
+        body(id, env.message(), new ValidatedMessage(ps.topicArn(), publishedAt, ps.ratePerSecond(), ps.customerId()), ps,
                 listener.get(), out);
     }
 

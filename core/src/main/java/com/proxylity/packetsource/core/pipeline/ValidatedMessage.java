@@ -10,7 +10,14 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param topicArn the Packet Source's topic (its rate limit's key)
  * @param publishedAt SNS Timestamp in epoch millis; null without an envelope (dry run of a bare body)
  * @param ratePerSecond the source's rate limit in packets per second; 0: none
+ * @param customerId the source's owner (its usage is counted for it); null for an operator's source
  */
 public record ValidatedMessage(@JsonProperty("TopicArn") String topicArn,
                                @JsonProperty("PublishedAt") Long publishedAt,
-                               @JsonProperty("RatePerSecond") int ratePerSecond) {}
+                               @JsonProperty("RatePerSecond") int ratePerSecond,
+                               @JsonProperty("CustomerId") String customerId) {
+    /** A message of a source no customer owns. */
+    public ValidatedMessage(String topicArn, Long publishedAt, int ratePerSecond) {
+        this(topicArn, publishedAt, ratePerSecond, null);
+    }
+}

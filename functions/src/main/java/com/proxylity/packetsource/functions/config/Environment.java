@@ -135,6 +135,13 @@ public final class Environment {
                 Tables.fromEnvironment().sessions()));
     }
 
+    /** The region's usage table ({@code PACKET_SOURCE_TABLE_USAGE}): required, a pipeline that bills no one is a deployment error. */
+    public static com.proxylity.packetsource.core.usage.UsageStore usageStore() {
+        String table = Tables.fromEnvironment().usage();
+        if (table == null) throw new IllegalStateException("environment variable " + Tables.ENV_USAGE + " is not set");
+        return new com.proxylity.packetsource.dynamodb.DynamoDbUsageStore(dynamoDb(), table, region());
+    }
+
     /** The design's deny list, minus the deployment's explicit allow-list (none by default). */
     public static EgressPolicy egressPolicy() {
         String allow = optional(EGRESS_ALLOW_CIDRS, "");

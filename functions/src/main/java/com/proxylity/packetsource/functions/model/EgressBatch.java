@@ -16,6 +16,7 @@ import java.util.Map;
  * @param holdUntil epoch millis: the packets' flows or sessions are moving from a task that has
  *     just left (core {@code Handover}); Egress waits until then at most for the new owners, and
  *     the batch has no endpoint yet. Null for a routed batch.
+ * @param sources per record, whom its usage is counted for ({@code UsageSource.wire()})
  */
 public record EgressBatch(@JsonProperty("Listener") String listener,
                           @JsonProperty("Endpoint") String endpoint,
@@ -24,11 +25,19 @@ public record EgressBatch(@JsonProperty("Listener") String listener,
                           @JsonProperty("Records") List<ItemIdentifier> records,
                           @JsonProperty("PublishedAt") Map<String, Long> publishedAt,
                           @JsonProperty("Run") String run,
-                          @JsonProperty("HoldUntil") Long holdUntil) {
+                          @JsonProperty("HoldUntil") Long holdUntil,
+                          @JsonProperty("Sources") Map<String, String> sources) {
     public EgressBatch {
         packets = packets == null ? List.of() : packets;
         records = records == null ? List.of() : records;
         publishedAt = publishedAt == null ? Map.of() : publishedAt;
+        sources = sources == null ? Map.of() : sources;
+    }
+
+    /** A batch whose usage is counted for no one (tests of other behaviour). */
+    public EgressBatch(String listener, String endpoint, String owner, List<ReadyPacket> packets,
+                       List<ItemIdentifier> records, Map<String, Long> publishedAt, String run, Long holdUntil) {
+        this(listener, endpoint, owner, packets, records, publishedAt, run, holdUntil, Map.of());
     }
 
     /** A routed batch of a run. */

@@ -17,13 +17,21 @@ import java.util.Map;
  * @param redelivered SQS messageIds with entries that SQS delivered before (ApproximateReceiveCount
  *     above 1): their entries were counted as received, and their discards counted, on the first
  *     receive, so LookupSessions does not count them again (docs/pipeline.md, "Metrics under retries")
+ * @param sources per SQS messageId with packets, whom its usage is counted for
+ *     ({@code UsageSource.wire()}: customer and short source id, docs/usage.md)
  */
 public record PacketsState(@JsonProperty("Packets") List<ReadyPacket> packets,
                            @JsonProperty("Discards") List<Discard> discards,
                            @JsonProperty("PublishedAt") Map<String, Long> publishedAt,
-                           @JsonProperty("Redelivered") List<String> redelivered) {
+                           @JsonProperty("Redelivered") List<String> redelivered,
+                           @JsonProperty("Sources") Map<String, String> sources) {
     public PacketsState(List<ReadyPacket> packets, List<Discard> discards, Map<String, Long> publishedAt) {
-        this(packets, discards, publishedAt, List.of());
+        this(packets, discards, publishedAt, List.of(), Map.of());
+    }
+
+    public PacketsState(List<ReadyPacket> packets, List<Discard> discards, Map<String, Long> publishedAt,
+                        List<String> redelivered) {
+        this(packets, discards, publishedAt, redelivered, Map.of());
     }
 
     public PacketsState {
@@ -31,5 +39,6 @@ public record PacketsState(@JsonProperty("Packets") List<ReadyPacket> packets,
         discards = discards == null ? List.of() : discards;
         publishedAt = publishedAt == null ? Map.of() : publishedAt;
         redelivered = redelivered == null ? List.of() : redelivered;
+        sources = sources == null ? Map.of() : sources;
     }
 }

@@ -4,11 +4,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.proxylity.packetsource.core.registry.ApiKeys;
 import com.proxylity.packetsource.core.registry.InMemoryRegistry;
 import com.proxylity.packetsource.core.registry.Listener;
+import com.proxylity.packetsource.core.usage.UsageSource;
+import com.proxylity.packetsource.core.usage.UsageStore;
 import com.proxylity.packetsource.local.http.LoopbackHttpServer;
+import com.proxylity.packetsource.local.usage.UsageJson;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Local mode's stand-in for the operator's access to the Customers table: {@code packet-source
@@ -23,20 +32,34 @@ import java.util.Optional;
  * GET  /customers/ID              one, or 404             PUT /listeners/NAME/owner  {"owner":"ID"}: 200, 404
  * GET  /listeners/NAME            {"name","owner"}, or 404
  * POST /customers   C             201, or 409 id taken
+ * GET  /usage?from=S&amp;to=S[&amp;region=R][&amp;customer=ID]   usage records of hours [from, to) (epoch s), one region or all
  * </pre>
  */
 public final class LocalCustomerEndpoint implements AutoCloseable {
     static final int MAX_BODY_BYTES = 64 * 1024;
 
     private final InMemoryRegistry registry;
+    private final List<String> regions;
+    private final Function<String, UsageStore> usage;
     private LoopbackHttpServer http;
 
-    private LocalCustomerEndpoint(InMemoryRegistry registry) {
+    private LocalCustomerEndpoint(InMemoryRegistry registry, List<String> regions, Function<String, UsageStore> usage) {
         this.registry = registry;
+        this.regions = List.copyOf(regions);
+        this.usage = usage;
     }
 
     public static LocalCustomerEndpoint start(int port, InMemoryRegistry registry) throws IOException {
-        LocalCustomerEndpoint server = new LocalCustomerEndpoint(registry);
+        return start(port, registry, List.of(), region -> UsageStore.NONE);
+    }
+
+    /**
+     * @param regions local mode's regions
+     * @param usage each region's usage records, read by {@code packet-source usage --local}
+     */
+    public static LocalCustomerEndpoint start(int port, InMemoryRegistry registry, List<String> regions,
+                                              Function<String, UsageStore> usage) throws IOException {
+        LocalCustomerEndpoint server = new LocalCustomerEndpoint(registry, regions, usage);
         server.http = LoopbackHttpServer.start(port, "local-customers", 1, server::handle);
         return server;
     }
@@ -98,8 +121,43 @@ public final class LocalCustomerEndpoint implements AutoCloseable {
                 registry.put(l.get().ownedBy(owner));
                 ok(ex, 200, CustomerJson.JSON.createObjectNode().put("listener", path[1]).put("owner", owner));
             }
+        } else if (path.length == 1 && path[0].equals("usage") && method.equals("GET")) {
+            Map<String, String> q = query(ex.getRequestURI().getRawQuery());
+            String region = q.get("region");
+            if (region != null && !regions.contains(region)) throw new IllegalArgumentException("local mode serves " + regions);
+            String customer = q.get("customer");
+            if (customer != null && !customer.equals(UsageSource.OPERATOR) && !ApiKeys.isCustomerId(customer)) {
+                throw new IllegalArgumentException("bad customer id");
+            }
+            long from = number(q.get("from"), "from");
+            long to = number(q.get("to"), "to");
+            var list = CustomerJson.JSON.createArrayNode();
+            for (String r : region == null ? regions : List.of(region)) {
+                usage.apply(r).query(customer, from, to).forEach(rec -> list.add(UsageJson.write(rec)));
+            }
+            ok(ex, 200, list);
         } else {
             error(ex, 404, "no such resource: " + method + " " + ex.getRequestURI().getPath());
+        }
+    }
+
+    private static Map<String, String> query(String raw) {
+        Map<String, String> out = new HashMap<>();
+        if (raw == null) return out;
+        for (String kv : raw.split("&")) {
+            int eq = kv.indexOf('=');
+            if (eq <= 0) continue;
+            out.put(URLDecoder.decode(kv.substring(0, eq), StandardCharsets.UTF_8),
+                    URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    private static long number(String v, String name) {
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException | NullPointerException e) {
+            throw new IllegalArgumentException(name + " must be epoch seconds");
         }
     }
 
