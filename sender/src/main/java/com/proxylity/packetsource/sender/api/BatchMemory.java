@@ -22,8 +22,15 @@ final class BatchMemory {
      */
     static final Duration HORIZON = Duration.ofSeconds((long) DeploymentNumbers.MAX_RECEIVE_COUNT
             * DeploymentNumbers.VISIBILITY_TIMEOUT_SECONDS + DeploymentNumbers.EXECUTION_TIMEOUT_SECONDS);
-    /** About 250 bytes each with a segment's outcomes: ~50 MB at the bound. */
+    /**
+     * The bound on entries. An entry whose packets were all sent shares one marker instead of an
+     * array of outcomes, so an entry is about its id, run and map slot however many packets it
+     * named; a segment with discards keeps one reference per packet (docs/sender.md, "Batch
+     * identity and deadline", gives the memory this takes).
+     */
     static final int DEFAULT_MAX_ENTRIES = 200_000;
+    /** The outcomes of a segment whose every packet was sent. */
+    static final DiscardReason[] ALL_SENT = new DiscardReason[0];
 
     /** One remembered segment: the run that first sent it and, once settled, each packet's outcome (null: Sent). */
     static final class Entry {
@@ -46,6 +53,7 @@ final class BatchMemory {
     private final long horizonNanos;
     private final int maxEntries;
     private long evictedEarly;
+    private long evictedEarlyUnreported;
 
     BatchMemory() {
         this(System::nanoTime, HORIZON, DEFAULT_MAX_ENTRIES);
@@ -74,13 +82,24 @@ final class BatchMemory {
         while (byId.size() > maxEntries) {
             Entry oldest = order.poll();
             if (oldest == null) break;
-            if (byId.remove(oldest.id, oldest)) evictedEarly++;
+            if (byId.remove(oldest.id, oldest)) {
+                evictedEarly++;
+                evictedEarlyUnreported++;
+            }
         }
         return null;
     }
 
     static void settle(Entry e, DiscardReason[] outcomes) {
-        e.outcomes.complete(outcomes);
+        boolean allSent = true;
+        for (DiscardReason r : outcomes) allSent &= r == null;
+        e.outcomes.complete(allSent ? ALL_SENT : outcomes);
+    }
+
+    /** Packet {@code at}'s outcome in a settled entry: null is Sent; a segment that failed unsent is SendError. */
+    static DiscardReason outcome(DiscardReason[] settled, int at) {
+        if (settled == ALL_SENT) return null;
+        return settled == null || at >= settled.length ? DiscardReason.SendError : settled[at];
     }
 
     /** A claimed segment that was not sent after all (its request failed): a later attempt sends it. */
@@ -98,6 +117,13 @@ final class BatchMemory {
     /** Entries dropped before the horizon because the bound was reached. */
     synchronized long evictedEarly() {
         return evictedEarly;
+    }
+
+    /** Entries forgotten before their horizon since the last call: the caller reports them (a metric). */
+    synchronized long takeEvictedEarly() {
+        long n = evictedEarlyUnreported;
+        evictedEarlyUnreported = 0;
+        return n;
     }
 
     private void expire(long now) {

@@ -244,6 +244,8 @@ public final class EgressService {
                 throw e;
             }
             if (suppressed > 0) m.repeatsSuppressed(suppressed);
+            long forgotten = memory.takeEvictedEarly();
+            if (forgotten > 0) m.segmentsForgottenEarly(forgotten);
             CompletableFuture<?> own = out.size() == 0 ? CompletableFuture.completedFuture(null)
                     // On a copy: the timeout must not complete the Outbound's own future.
                     : out.done().copy().completeOnTimeout(null, sendTimeout.toNanos(), TimeUnit.NANOSECONDS)
@@ -252,24 +254,31 @@ public final class EgressService {
                                 // still unsettled is reported as SendError rather than holding the caller.
                                 if (!out.done().isDone()) out.expireOpen();
                             });
-            List<CompletableFuture<?>> waits = new ArrayList<>();
-            waits.add(own);
-            for (BatchMemory.Entry e : earlier) if (e != null) waits.add(e.outcomes);
-            return CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new)).handle((x, error) -> {
-                DiscardReason[] outcome;
+            // The segments claimed here are settled from this send alone, as soon as it is done: a
+            // request waiting on them must never wait on one that waits on it (two requests that
+            // each claimed a segment the other carries would otherwise hold each other forever).
+            CompletableFuture<?> settled = own.handle((x, error) -> {
                 try {
-                    outcome = outcomes(segOf, startOf, earlier);
+                    for (int s = 0; s < segs; s++) {
+                        if (mine[s] == null) continue;
+                        int from = startOf[s];
+                        int to = Math.min(n, from + segments.get(s).packets());
+                        DiscardReason[] first = new DiscardReason[to - from];
+                        for (int i = from; i < to; i++) first[i - from] = ownOutcome(i);
+                        BatchMemory.settle(mine[s], first);
+                    }
                 } catch (RuntimeException e) {
                     // Never leave a repeat waiting on a segment that will not settle.
                     for (BatchMemory.Entry e2 : mine) if (e2 != null) memory.forget(e2);
                     throw e;
                 }
-                for (int s = 0; s < segs; s++) {
-                    if (mine[s] != null) {
-                        int from = startOf[s];
-                        BatchMemory.settle(mine[s], Arrays.copyOfRange(outcome, from, Math.min(n, from + segments.get(s).packets())));
-                    }
-                }
+                return null;
+            });
+            List<CompletableFuture<?>> waits = new ArrayList<>();
+            waits.add(settled);
+            for (BatchMemory.Entry e : earlier) if (e != null) waits.add(e.outcomes);
+            return CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new)).handle((x, error) -> {
+                DiscardReason[] outcome = outcomes(segOf, startOf, earlier);
                 List<Integer> repeated = new ArrayList<>();
                 for (int s = 0; s < segs; s++) {
                     // A repeat of this run's own earlier attempt is answered as new: that attempt's
@@ -287,13 +296,17 @@ public final class EgressService {
                 BatchMemory.Entry e = segments.isEmpty() ? null : earlier[segOf[i]];
                 if (e != null) {
                     DiscardReason[] first = e.outcomes.isCompletedExceptionally() ? null : e.outcomes.getNow(null);
-                    int at = i - startOf[segOf[i]];
-                    out2[i] = first == null || at >= first.length ? DiscardReason.SendError : first[at];
+                    out2[i] = BatchMemory.outcome(first, i - startOf[segOf[i]]);
                 } else {
-                    out2[i] = slotOf[i] < 0 ? refused[i] : out.outcome(slotOf[i]);
+                    out2[i] = ownOutcome(i);
                 }
             }
             return out2;
+        }
+
+        /** Packet {@code i}'s outcome from this request's own send (refused before it, or the datagram's). */
+        private DiscardReason ownOutcome(int i) {
+            return slotOf[i] < 0 ? refused[i] : out.outcome(slotOf[i]);
         }
 
         /**

@@ -22,6 +22,7 @@ public final class EmfWriter {
     public static final String SENT_OUTSIDE_FLOW_WINDOW = "SentOutsideFlowWindow";
     /** Packets of a repeated segment answered from memory, not sent again (dimension Listener). */
     public static final String REPEATS_SUPPRESSED = "RepeatsSuppressed";
+    public static final String SEGMENTS_FORGOTTEN_EARLY = "SegmentsForgottenEarly";
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final String namespace;
@@ -45,6 +46,7 @@ public final class EmfWriter {
         long wg = m.inboundWireGuard.sumThenReset();
         long outside = m.outsideFlowWindow.sumThenReset();
         long repeats = m.repeatsSuppressed.sumThenReset();
+        long forgotten = m.segmentsForgottenEarly.sumThenReset();
         List<Double> batches = m.drainBatchSizes();
         List<Double> latencies = m.drainSendLatencies();
         List<Map<String, String>> defs = new ArrayList<>();
@@ -53,6 +55,7 @@ public final class EmfWriter {
         if (wg > 0) { values.put("InboundWireGuard", wg); defs.add(def("InboundWireGuard", "Count")); }
         if (outside > 0) { values.put(SENT_OUTSIDE_FLOW_WINDOW, outside); defs.add(def(SENT_OUTSIDE_FLOW_WINDOW, "Count")); }
         if (repeats > 0) { values.put(REPEATS_SUPPRESSED, repeats); defs.add(def(REPEATS_SUPPRESSED, "Count")); }
+        if (forgotten > 0) { values.put(SEGMENTS_FORGOTTEN_EARLY, forgotten); defs.add(def(SEGMENTS_FORGOTTEN_EARLY, "Count")); }
         if (!batches.isEmpty()) { values.put("BatchSize", batches); defs.add(def("BatchSize", "Count")); }
         if (!latencies.isEmpty()) { values.put("SendLatency", latencies); defs.add(def("SendLatency", "Microseconds")); }
         if (!defs.isEmpty()) {

@@ -22,6 +22,7 @@ public final class SenderMetrics {
     final Map<DiscardReason, LongAdder> discarded = new EnumMap<>(DiscardReason.class);
     final LongAdder inboundDropped = new LongAdder();
     final LongAdder repeatsSuppressed = new LongAdder();
+    final LongAdder segmentsForgottenEarly = new LongAdder();
     final LongAdder outsideFlowWindow = new LongAdder();
     final LongAdder inboundWireGuard = new LongAdder();
     final Map<InboundDrop, LongAdder> inboundRejected = new EnumMap<>(InboundDrop.class);
@@ -42,6 +43,11 @@ public final class SenderMetrics {
 
     /** Packets of a segment taken before, answered with their first outcome and not sent again. */
     public void repeatsSuppressed(int n) { repeatsSuppressed.add(n); }
+
+    /** Remembered segments pushed out before their horizon by this Listener's traffic (the memory's bound). */
+    public void segmentsForgottenEarly(long n) { segmentsForgottenEarly.add(n); }
+
+    public long segmentsForgottenEarlyTotal() { return segmentsForgottenEarly.sum(); }
 
     public long repeatsSuppressedTotal() { return repeatsSuppressed.sum(); }
 
