@@ -1,5 +1,6 @@
 package com.proxylity.packetsource.cdk;
 
+import com.proxylity.packetsource.core.pipeline.DeploymentNumbers;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,11 +20,6 @@ import software.constructs.Construct;
 public final class PipelineFunctions extends Construct {
     /** Task state names = handler class names = {@code ${<name>FunctionArn}} in the definition. */
     public static final List<String> STATES = List.of("Validate", "LookupSessions", "Egress", "ReportFailures");
-    /**
-     * Egress's budget: a held batch waits up to core {@code Handover.HOLD} (20 s) for its new
-     * owner, then posts within the egress client's timeout. The state's TimeoutSeconds matches.
-     */
-    public static final int EGRESS_TIMEOUT_SECONDS = 45;
     private final Map<String, PipelineFunction> byState = new HashMap<>();
 
     public PipelineFunctions(Construct scope, String id, Code code, DeploymentConfig config, RegistryTables tables,
@@ -50,7 +46,7 @@ public final class PipelineFunctions extends Construct {
         lookupEnv.put("PACKET_SOURCE_OWNER_ROUTING", "on");
         add("LookupSessions", code, PipelineFunction.Spec.of("LookupSessions", lookupEnv));
         add("Egress", code, PipelineFunction.Spec.of("Egress", egressEnv).inVpc(vpc, egressSecurityGroup)
-                .timeout(EGRESS_TIMEOUT_SECONDS));
+                .timeout(DeploymentNumbers.EGRESS_TIMEOUT_SECONDS));
         add("ReportFailures", code, PipelineFunction.Spec.of("ReportFailures", common));
 
         allow("Validate", List.of("dynamodb:GetItem"), List.of(tables.packetSources().getTableArn(),

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.proxylity.packetsource.core.contract.DiscardReason;
 import com.proxylity.packetsource.core.pipeline.DeploymentNumbers;
+import com.proxylity.packetsource.core.session.Handover;
 import com.proxylity.packetsource.dynamodb.Tables;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -544,8 +545,13 @@ class StackTest {
                     .map(Map.Entry::getValue).filter(f -> f.at("/Properties/Handler").asText().endsWith(".Egress::handleRequest"))
                     .findFirst().orElseThrow().get("Properties");
             assertEquals("on", egress.at("/Environment/Variables/PACKET_SOURCE_OWNER_ROUTING").asText());
-            assertTrue(egress.get("Timeout").asInt() >= com.proxylity.packetsource.core.session.Handover.HOLD.toSeconds() + 15,
-                    "the hold plus a post: " + egress.get("Timeout"));
+            assertEquals(DeploymentNumbers.EGRESS_TIMEOUT_SECONDS, egress.get("Timeout").asInt());
+            assertTrue(DeploymentNumbers.EGRESS_TIMEOUT_SECONDS >= Handover.HOLD.toSeconds() + 30,
+                    "the hold plus a post's worst case: " + egress.get("Timeout"));
+            JsonNode egressState = Templates.JSON.readTree(Files.readString(Synth.REPO.resolve("statemachines/packet-source.asl.json")))
+                    .at("/States/EgressBatches/ItemProcessor/States/Egress");
+            assertEquals(DeploymentNumbers.EGRESS_TIMEOUT_SECONDS, egressState.get("TimeoutSeconds").asInt(),
+                    "the state waits as long as the function may run");
             String text = Templates.json(t).toString();
             assertTrue(text.contains("PACKET_SOURCE_OWNER_ROUTING"), "LookupSessions routes by owner");
             assertTrue(text.contains("dynamodb:Query"), "LookupSessions lists a Listener's task heartbeats");

@@ -8,6 +8,7 @@ import com.proxylity.packetsource.core.egressapi.EgressPacket;
 import com.proxylity.packetsource.core.egressapi.EgressRequest;
 import com.proxylity.packetsource.core.egressapi.EgressResponse;
 import com.proxylity.packetsource.core.egressapi.EgressResult;
+import com.proxylity.packetsource.core.pipeline.DeploymentNumbers;
 import com.proxylity.packetsource.core.pipeline.Discard;
 import com.proxylity.packetsource.core.pipeline.EntryId;
 import com.proxylity.packetsource.core.pipeline.ReadyPacket;
@@ -45,6 +46,11 @@ import org.apache.logging.log4j.Logger;
  */
 public final class Egress extends StageHandler<EgressBatch, EgressStateResult> {
     private static final Logger LOG = LogManager.getLogger(Egress.class);
+    /**
+     * A post's worst case: the egress client's connect and read timeouts, twice (the JDK may send
+     * a POST again on a stale connection), with room to answer.
+     */
+    static final long POST_RESERVE_MILLIS = 30_000;
 
     private final EgressTransport transport;
     private final Clock clock;
@@ -107,6 +113,10 @@ public final class Egress extends StageHandler<EgressBatch, EgressStateResult> {
      */
     private EgressStateResult held(EgressBatch batch, UsageTally usageTally) {
         if (handover == null) throw new IllegalStateException("a held batch needs owner routing");
+        // What is left of the invocation for the posts: an owner whose post would run past the
+        // function's timeout fails its records instead (SQS brings them back), so a timeout never
+        // makes the state retry posts that were answered.
+        long lastPostBy = clock.millis() + DeploymentNumbers.EGRESS_TIMEOUT_SECONDS * 1000L - POST_RESERVE_MILLIS;
         HandoverWait.Resolved r = handover.resolve(batch.packets(), Instant.ofEpochMilli(batch.holdUntil()));
         Map<String, List<ReadyPacket>> byOwner = new LinkedHashMap<>();
         Map<String, String> endpoints = new HashMap<>();
@@ -124,15 +134,31 @@ public final class Egress extends StageHandler<EgressBatch, EgressStateResult> {
             Set<String> records = new LinkedHashSet<>();
             for (ReadyPacket p : packets) records.add(EntryId.messageIdOf(p.id()));
             List<ItemIdentifier> ids = records.stream().map(ItemIdentifier::new).toList();
-            UsageTally ownerTally = new UsageTally();
-            try {
-                EgressStateResult one = post(new EgressBatch(batch.listener(), endpoints.get(owner), owner, packets, ids,
-                        batch.publishedAt(), batch.run(), null, batch.sources()), ownerTally, false);
-                sent.addAll(one.sent());
-                discards.addAll(one.discards());
-                usageTally.addAll(ownerTally);
-            } catch (RuntimeException e) {
-                failed.addAll(ids);
+            EgressBatch toOwner = new EgressBatch(batch.listener(), endpoints.get(owner), owner, packets, ids,
+                    batch.publishedAt(), batch.run(), null, batch.sources());
+            // A new owner is busiest during a handover: one more try for a busy or unreachable
+            // sender (the same run, so the sender answers a segment it took as its own again).
+            for (int attempt = 1; ; attempt++) {
+                if (clock.millis() > lastPostBy) {
+                    failed.addAll(ids);
+                    break;
+                }
+                UsageTally ownerTally = new UsageTally();
+                try {
+                    EgressStateResult one = post(toOwner, ownerTally, false);
+                    sent.addAll(one.sent());
+                    discards.addAll(one.discards());
+                    usageTally.addAll(ownerTally);
+                    break;
+                } catch (SenderUnavailableException e) {
+                    if (attempt == 2) {
+                        failed.addAll(ids);
+                        break;
+                    }
+                } catch (RuntimeException e) {
+                    failed.addAll(ids);
+                    break;
+                }
             }
         });
         // A handover discard of a record that comes back (another of its packets failed) is decided again then.

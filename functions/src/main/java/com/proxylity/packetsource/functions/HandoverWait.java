@@ -60,7 +60,9 @@ public final class HandoverWait {
             try {
                 out = stage.route(waiting, tasks);
             } catch (LookupSessionsStage.NoLiveTaskException e) {
-                throw new TransientException(e.getMessage(), e);
+                // Between one task's departure and the next one's first beat (a single task's
+                // restart): still waiting, until the batch's own deadline.
+                out = new RoutedOutput(List.of(), List.of(), waiting.stream().map(p -> new HeldPacket(p, until)).toList());
             } catch (RuntimeException e) {
                 throw new TransientException("session or task directory lookup failed", e);
             }

@@ -72,6 +72,25 @@ class HandoverWaitTest {
     }
 
     @Test
+    void aMomentWithoutAnyLiveTaskIsStillPartOfTheWait() throws Exception {
+        // The only task stopped ("gone now"); its replacement beats two seconds later and takes the peer over.
+        tasks.announce(new SenderTask("tunnel", "task-b", "http://task-b:8080", T, T, true));
+        sessions.put(new SessionRecord("tunnel", PEER, "198.51.100.9:40000", "task-b", T.minusSeconds(60), T));
+        HandoverWait wait = new HandoverWait(sessions, tasks, clock, d -> {
+            now = now.plus(d);
+            if (!now.isBefore(T.plusSeconds(2))) {
+                tasks.announce(SenderTask.beat("tunnel", "task-c", "http://task-c:8080", now, false));
+                sessions.put(new SessionRecord("tunnel", PEER, "198.51.100.9:40000", "task-c", now, now.plusSeconds(180)));
+            }
+        });
+
+        HandoverWait.Resolved r = wait.resolve(List.of(packet()), T.plus(Handover.HOLD));
+
+        assertEquals(List.of("task-c"), r.routed().stream().map(p -> p.task().id()).toList());
+        assertTrue(r.discards().isEmpty());
+    }
+
+    @Test
     void aPeerThatNeverComesBackIsTheDiscardLookupSessionsWouldHaveMadeWhenTheHoldEnds() {
         stoppedTaskHeldThePeer();
         HandoverWait wait = new HandoverWait(sessions, tasks, clock, d -> {

@@ -19,6 +19,11 @@ public final class DeploymentNumbers {
     public static final int PIPE_BATCHING_WINDOW_SECONDS = 0;
     /** The state machine's TimeoutSeconds (statemachines/packet-source.asl.json says the same; a test checks). */
     public static final int EXECUTION_TIMEOUT_SECONDS = 240;
+    /**
+     * The Egress function's timeout and its state's TimeoutSeconds: a held batch waits up to
+     * {@code Handover.HOLD} for its new owners and then posts to each within what is left.
+     */
+    public static final int EGRESS_TIMEOUT_SECONDS = 60;
     /** SQS VisibilityTimeout: must exceed the execution timeout, else a record reappears while it is still being sent. */
     public static final int VISIBILITY_TIMEOUT_SECONDS = 300;
     /** Receives before SQS moves a record to the DLQ (redrive policy). */

@@ -91,7 +91,8 @@ public final class LookupSessionsStage {
                     continue;
                 }
                 // Its task has just left (a stop retires the record, a crash leaves it): wait for the peer's new session.
-                Optional<Instant> until = Handover.holdUntil(s.owner(), all.get(p.listener()), now);
+                Optional<Instant> until = owner.isPresent() ? Optional.empty()
+                        : Handover.holdUntil(s, all.get(p.listener()), now);
                 if (until.isPresent()) {
                     held.add(new HeldPacket(p, until.get()));
                 } else {

@@ -30,12 +30,26 @@ public final class Handover {
      * @param tasks every record of the Listener's tasks, live or not
      */
     public static Optional<Instant> holdUntil(String ownerId, List<SenderTask> tasks, Instant now) {
+        return departure(ownerId, tasks, now).map(d -> d.plus(HOLD)).filter(now::isBefore);
+    }
+
+    /**
+     * As {@link #holdUntil}, for a WireGuard session: only one that was still valid when its task
+     * left moves (a stop retires its sessions as it goes, so their expiry is the moment of the
+     * stop; the table keeps whole seconds, hence the second of slack). A session that had simply
+     * expired before is {@code SessionExpired} at once, as with a live owner.
+     */
+    public static Optional<Instant> holdUntil(SessionRecord session, List<SenderTask> tasks, Instant now) {
+        Optional<Instant> left = departure(session.owner(), tasks, now);
+        if (left.isEmpty() || session.expiresAt().plusSeconds(1).isBefore(left.get())) return Optional.empty();
+        return left.map(d -> d.plus(HOLD)).filter(now::isBefore);
+    }
+
+    /** When {@code ownerId}'s last heartbeat stopped being live; empty for a live or unknown task. */
+    private static Optional<Instant> departure(String ownerId, List<SenderTask> tasks, Instant now) {
         if (ownerId == null) return Optional.empty();
         for (SenderTask t : tasks) {
-            if (!t.id().equals(ownerId)) continue;
-            if (t.liveAt(now)) return Optional.empty();
-            Instant until = t.expiresAt().plus(HOLD);
-            return now.isBefore(until) ? Optional.of(until) : Optional.empty();
+            if (t.id().equals(ownerId)) return t.liveAt(now) ? Optional.empty() : Optional.of(t.expiresAt());
         }
         return Optional.empty();
     }

@@ -87,6 +87,19 @@ class OwnerRoutingTest {
     }
 
     @Test
+    void aSessionThatHadExpiredBeforeItsTaskLeftIsNotHeld() {
+        task("tunnel", "task-a", T, false);
+        tasks.announce(new SenderTask("tunnel", "task-b", "http://task-b:8080", T.minusSeconds(5), T.minusSeconds(5), true));
+        // The peer stopped handshaking: its session ran out a minute before its task stopped.
+        sessions.put(new SessionRecord("tunnel", PEER_B, "198.51.100.10:40000", "task-b", T.minusSeconds(240), T.minusSeconds(60)));
+
+        RoutedOutput out = stage.route(List.of(wg("m/0", PEER_B)), tasks);
+
+        assertTrue(out.held().isEmpty(), "nothing to move: waiting would only hold back the execution");
+        assertEquals(List.of(DiscardReason.SessionExpired), out.discards().stream().map(Discard::reason).toList());
+    }
+
+    @Test
     void aHeldPacketIsDiscardedOnceTheHoldHasPassed() throws Exception {
         Instant later = T.minusSeconds(5).plus(Handover.HOLD);
         task("tunnel", "task-a", later, false);
