@@ -60,6 +60,9 @@ public final class DynamoDbCustomerDirectory implements CustomerDirectory {
     @Override
     public boolean replace(Customer expected, Customer updated) {
         if (!expected.id().equals(updated.id())) throw new IllegalArgumentException("replace keeps the id");
+        if (!Objects.equals(expected.externalId(), updated.externalId()) || !expected.accounts().equals(updated.accounts())) {
+            throw new IllegalArgumentException("replace changes keys and the disabled flag only");
+        }
         Map<String, String> names = new HashMap<>(Map.of("#id", Customers.CUSTOMER_ID, "#k", Customers.API_KEY_SHA256,
                 "#p", Customers.PREVIOUS_API_KEY_SHA256, "#d", Customers.DISABLED));
         Map<String, AttributeValue> values = new HashMap<>(Map.of(":k", Attr.s(expected.apiKeySha256())));
@@ -78,8 +81,20 @@ public final class DynamoDbCustomerDirectory implements CustomerDirectory {
             condition.append(" AND (attribute_not_exists(#d) OR #d = :f)");
             values.put(":f", Attr.bool(false));
         }
+        // Only what the directory's changes change: an attribute another hand edited meanwhile
+        // (Accounts, ExternalId, one this model does not carry) is left as it is, not reverted.
+        StringBuilder update = new StringBuilder("SET #k = :nk, #d = :nd");
+        values.put(":nk", Attr.s(updated.apiKeySha256()));
+        values.put(":nd", Attr.bool(updated.disabled()));
+        if (updated.previousApiKeySha256() == null) {
+            update.append(" REMOVE #p");
+        } else {
+            update.append(", #p = :np");
+            values.put(":np", Attr.s(updated.previousApiKeySha256()));
+        }
         try {
-            client.putItem(b -> b.tableName(table).item(RegistryItems.toItem(updated)).conditionExpression(condition.toString())
+            client.updateItem(b -> b.tableName(table).key(Map.of(Customers.CUSTOMER_ID, Attr.s(updated.id())))
+                    .updateExpression(update.toString()).conditionExpression(condition.toString())
                     .expressionAttributeNames(names).expressionAttributeValues(values));
             return true;
         } catch (ConditionalCheckFailedException e) {

@@ -130,6 +130,11 @@ public final class CustomerCommand implements Runnable {
         try (target) {
             new CustomerAdmin(target.open(), RANDOM).setDisabled(id, disabled);
             out.println("Customer " + id + " is " + (disabled ? "disabled" : "enabled") + " in " + target.where() + ".");
+            if (disabled) {
+                out.println("Its Packet Sources keep sending: disabling refuses their Creates and Updates only. To stop"
+                        + " them, remove the customer from cdk.json's customers (the queues then refuse its topics) or"
+                        + " move its Listeners to another owner, and deploy (docs/runbook.md, \"Onboard a customer\").");
+            }
         }
         return 0;
     }

@@ -119,6 +119,29 @@ class CustomerCommandDynaliteTest {
     }
 
     @Test
+    void aRotationChangesOnlyTheKeysAndLeavesAnotherHandsEditOfTheItem() {
+        assertEquals(0, run("create", "--id", "acme", "--account", "111122223333").rc());
+        // Meanwhile another operator adds an account (and a note this model does not carry) by hand.
+        dynalite.client().updateItem(b -> b.tableName(tables.customers())
+                .key(Map.of(Tables.Customers.CUSTOMER_ID, AttributeValue.fromS("acme")))
+                .updateExpression("SET #a = list_append(#a, :a), Note = :n")
+                .expressionAttributeNames(Map.of("#a", Tables.Customers.ACCOUNTS))
+                .expressionAttributeValues(Map.of(":a", AttributeValue.fromL(List.of(AttributeValue.fromS("777788889999"))),
+                        ":n", AttributeValue.fromS("billing via reseller"))));
+
+        Run rotated = run("rotate-key", "acme");
+        assertEquals(0, rotated.rc(), rotated.err());
+        assertEquals(0, run("disable", "acme").rc());
+
+        Customer c = stored("acme");
+        assertTrue(ApiKeys.matches(key(rotated), c));
+        assertTrue(c.disabled());
+        assertEquals(java.util.Set.of("111122223333", "777788889999"), c.accounts(), "the hand edit is kept");
+        assertEquals("billing via reseller", dynalite.client().getItem(b -> b.tableName(tables.customers())
+                .key(Map.of(Tables.Customers.CUSTOMER_ID, AttributeValue.fromS("acme")))).item().get("Note").s());
+    }
+
+    @Test
     void aListenerOfAnotherCustomerOrAnUnknownOneRefusesTheCreateAndWritesNothing() {
         Run r = run("create", "--id", "acme", "--account", "111122223333", "--listener", "wg");
         assertEquals(1, r.rc());
