@@ -56,7 +56,7 @@ class TaskFailoverLocalTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final int INNER_PORT = 12345;
-    private static final int MAX_PEERS = 6;
+    private static final int MAX_PEERS = 12;
 
     /** One peer: its keys, its tunnel, what was published to it and what came out of the tunnel. */
     private static final class Client implements AutoCloseable {
@@ -115,7 +115,7 @@ class TaskFailoverLocalTest {
             cfg = LocalConfig.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)));
         }
 
-        /** Peers until the kernel's flow hash has given each task one (2^-5 to miss with six): task id to its peer. */
+        /** Peers until the kernel's flow hash has given each task one (2^-11 to miss with twelve): task id to its peer. */
         Map<String, Client> peersOnBothTasks(LocalMode local, List<Client> started) throws Exception {
             InetSocketAddress listener = new InetSocketAddress("127.0.0.1", local.sender().listenerPorts().get("tunnel"));
             Map<String, Client> byTask = new LinkedHashMap<>();
