@@ -220,6 +220,9 @@ public final class EgressBinary {
                 segs.add(new EgressSegment(id, r.u16()));
             }
             segments = segs;
+            // Version 2 is written only for a request that carries some identity: one without
+            // any has its one encoding in version 1, and a body is accepted in its one encoding only.
+            if (deadline == null && run == null && segs.isEmpty()) throw new MalformedBatchException("version 2 without identity");
         }
         int count = r.u16();
         if ((long) count * MIN_PACKET_BYTES > r.remaining()) throw new MalformedBatchException("truncated");

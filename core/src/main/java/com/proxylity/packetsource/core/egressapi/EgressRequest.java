@@ -15,13 +15,14 @@ import java.util.Set;
  *     another for the next execution (how the answer marks repeats, {@link EgressResponse#repeated()})
  * @param segments the packets' records and identities, covering the packets in order; empty: none
  */
-@JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record EgressRequest(
         @JsonProperty("Listener") String listener,
         @JsonProperty("Packets") List<EgressPacket> packets,
-        @JsonProperty("Deadline") Long deadline,
-        @JsonProperty("Run") String run,
-        @JsonProperty("Segments") List<EgressSegment> segments) {
+        // Only the fields a version-1 client never sent are left out when unset, so such a request
+        // reads back exactly as written (an empty Listener stays empty, not absent).
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("Deadline") Long deadline,
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("Run") String run,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) @JsonProperty("Segments") List<EgressSegment> segments) {
     public EgressRequest {
         packets = packets == null ? List.of() : List.copyOf(packets);
         segments = segments == null ? List.of() : List.copyOf(segments);
