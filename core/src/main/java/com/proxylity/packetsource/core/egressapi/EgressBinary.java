@@ -216,8 +216,13 @@ public final class EgressBinary {
             if ((long) segCount * 4 > r.remaining()) throw new MalformedBatchException("truncated");
             List<EgressSegment> segs = new ArrayList<>(segCount);
             for (int i = 0; i < segCount; i++) {
-                String id = r.ascii(r.u8(), BatchIdentity.SEGMENT_ID_CHARS);
-                segs.add(new EgressSegment(id, r.u16()));
+                int idLen = r.u8();
+                // What the writer writes, nothing else: an id of its one length, at least one packet.
+                if (idLen != BatchIdentity.SEGMENT_ID_CHARS) throw new MalformedBatchException("segment id length");
+                String id = r.ascii(idLen, BatchIdentity.SEGMENT_ID_CHARS);
+                int packets = r.u16();
+                if (packets < 1) throw new MalformedBatchException("empty segment");
+                segs.add(new EgressSegment(id, packets));
             }
             segments = segs;
             // Version 2 is written only for a request that carries some identity: one without
