@@ -12,10 +12,11 @@ import com.proxylity.packetsource.core.session.InMemorySessionDirectory;
 import com.proxylity.packetsource.core.session.InMemoryTaskDirectory;
 import com.proxylity.packetsource.core.session.SenderTask;
 import com.proxylity.packetsource.core.session.SessionRecord;
-import java.time.Clock;
+import com.proxylity.packetsource.core.testing.ManualClock;
+
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
+
+
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -33,12 +34,7 @@ class HandoverWaitTest {
 
     private final InMemorySessionDirectory sessions = new InMemorySessionDirectory();
     private final InMemoryTaskDirectory tasks = new InMemoryTaskDirectory();
-    private Instant now = T;
-    private final Clock clock = new Clock() {
-        @Override public ZoneId getZone() { return ZoneOffset.UTC; }
-        @Override public Clock withZone(ZoneId zone) { return this; }
-        @Override public Instant instant() { return now; }
-    };
+    private final ManualClock clock = new ManualClock(T);
 
     private ReadyPacket packet() {
         return new ReadyPacket("m/0", "tunnel", ListenerType.WG, "198.51.100.9", 51820, PEER, new byte[] {1});
@@ -55,11 +51,11 @@ class HandoverWaitTest {
         stoppedTaskHeldThePeer();
         AtomicInteger polls = new AtomicInteger();
         HandoverWait wait = new HandoverWait(sessions, tasks, clock, d -> {
-            now = now.plus(d);
-            tasks.announce(SenderTask.beat("tunnel", "task-a", "http://task-a:8080", now, false));
+            clock.advance(d);
+            tasks.announce(SenderTask.beat("tunnel", "task-a", "http://task-a:8080", clock.instant(), false));
             // Three seconds in, the peer's keepalive reached task-a, which initiated.
             if (polls.incrementAndGet() == 12) {
-                sessions.put(new SessionRecord("tunnel", PEER, "198.51.100.9:40000", "task-a", now, now.plusSeconds(180)));
+                sessions.put(new SessionRecord("tunnel", PEER, "198.51.100.9:40000", "task-a", clock.instant(), clock.instant().plusSeconds(180)));
             }
         });
 
@@ -68,7 +64,7 @@ class HandoverWaitTest {
         assertEquals(List.of("task-a"), r.routed().stream().map(p -> p.task().id()).toList());
         assertTrue(r.discards().isEmpty());
         assertEquals(12, polls.get(), "no poll after the owner was found");
-        assertEquals(T.plus(HandoverWait.POLL.multipliedBy(12)), now);
+        assertEquals(T.plus(HandoverWait.POLL.multipliedBy(12)), clock.instant());
     }
 
     @Test
@@ -77,10 +73,10 @@ class HandoverWaitTest {
         tasks.announce(new SenderTask("tunnel", "task-b", "http://task-b:8080", T, T, true));
         sessions.put(new SessionRecord("tunnel", PEER, "198.51.100.9:40000", "task-b", T.minusSeconds(60), T));
         HandoverWait wait = new HandoverWait(sessions, tasks, clock, d -> {
-            now = now.plus(d);
-            if (!now.isBefore(T.plusSeconds(2))) {
-                tasks.announce(SenderTask.beat("tunnel", "task-c", "http://task-c:8080", now, false));
-                sessions.put(new SessionRecord("tunnel", PEER, "198.51.100.9:40000", "task-c", now, now.plusSeconds(180)));
+            clock.advance(d);
+            if (!clock.instant().isBefore(T.plusSeconds(2))) {
+                tasks.announce(SenderTask.beat("tunnel", "task-c", "http://task-c:8080", clock.instant(), false));
+                sessions.put(new SessionRecord("tunnel", PEER, "198.51.100.9:40000", "task-c", clock.instant(), clock.instant().plusSeconds(180)));
             }
         });
 
@@ -94,30 +90,30 @@ class HandoverWaitTest {
     void aPeerThatNeverComesBackIsTheDiscardLookupSessionsWouldHaveMadeWhenTheHoldEnds() {
         stoppedTaskHeldThePeer();
         HandoverWait wait = new HandoverWait(sessions, tasks, clock, d -> {
-            now = now.plus(d);
-            tasks.announce(SenderTask.beat("tunnel", "task-a", "http://task-a:8080", now, false));
+            clock.advance(d);
+            tasks.announce(SenderTask.beat("tunnel", "task-a", "http://task-a:8080", clock.instant(), false));
         });
 
         HandoverWait.Resolved r = wait.resolve(List.of(packet()), T.plus(Handover.HOLD));
 
         assertTrue(r.routed().isEmpty());
         assertEquals(List.of(DiscardReason.SessionExpired), r.discards().stream().map(Discard::reason).toList());
-        assertEquals(T.plus(Handover.HOLD), now, "waited exactly the hold, not a poll longer");
+        assertEquals(T.plus(Handover.HOLD), clock.instant(), "waited exactly the hold, not a poll longer");
     }
 
     @Test
     void theWaitNeverOutlastsTheBatchsOwnDeadline() {
         stoppedTaskHeldThePeer();
         HandoverWait wait = new HandoverWait(sessions, tasks, clock, d -> {
-            now = now.plus(d);
+            clock.advance(d);
             // The stopped task's record keeps being rewritten as just gone: the directory alone would hold forever.
-            tasks.announce(new SenderTask("tunnel", "task-b", "http://task-b:8080", now, now, true));
-            tasks.announce(SenderTask.beat("tunnel", "task-a", "http://task-a:8080", now, false));
+            tasks.announce(new SenderTask("tunnel", "task-b", "http://task-b:8080", clock.instant(), clock.instant(), true));
+            tasks.announce(SenderTask.beat("tunnel", "task-a", "http://task-a:8080", clock.instant(), false));
         });
 
         HandoverWait.Resolved r = wait.resolve(List.of(packet()), T.plusSeconds(2));
 
         assertEquals(List.of(DiscardReason.SessionExpired), r.discards().stream().map(Discard::reason).toList());
-        assertTrue(!now.isAfter(T.plusSeconds(2).plus(HandoverWait.POLL).plus(HandoverWait.POLL)), "ended at " + now);
+        assertTrue(!clock.instant().isAfter(T.plusSeconds(2).plus(HandoverWait.POLL).plus(HandoverWait.POLL)), "ended at " + clock.instant());
     }
 }

@@ -9,6 +9,7 @@ import com.proxylity.packetsource.core.session.InMemorySessionDirectory;
 import com.proxylity.packetsource.core.session.InMemoryTaskDirectory;
 import com.proxylity.packetsource.core.session.SenderTask;
 import com.proxylity.packetsource.core.session.SessionRecord;
+import com.proxylity.packetsource.core.testing.ManualClock;
 import com.proxylity.packetsource.core.usage.InMemoryUsageStore;
 import com.proxylity.packetsource.core.usage.UsageKey;
 import com.proxylity.packetsource.core.usage.UsageRecord;
@@ -17,10 +18,10 @@ import com.proxylity.packetsource.functions.config.Environment;
 import com.proxylity.packetsource.functions.model.EgressBatch;
 import com.proxylity.packetsource.functions.model.EgressStateResult;
 import com.proxylity.packetsource.functions.model.ItemIdentifier;
-import java.time.Clock;
+
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
+
+
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -41,12 +42,7 @@ class HeldBatchUsageTest {
 
     private final InMemorySessionDirectory sessions = new InMemorySessionDirectory();
     private final InMemoryTaskDirectory tasks = new InMemoryTaskDirectory();
-    private Instant now = T;
-    private final Clock clock = new Clock() {
-        @Override public ZoneId getZone() { return ZoneOffset.UTC; }
-        @Override public Clock withZone(ZoneId zone) { return this; }
-        @Override public Instant instant() { return now; }
-    };
+    private final ManualClock clock = new ManualClock(T);
 
     @Test
     void aHandoverDiscardIsCountedForItsSourceUnlessItsRecordComesBack() {
@@ -54,8 +50,8 @@ class HeldBatchUsageTest {
         sessions.put(new SessionRecord("tunnel", GONE, "198.51.100.9:40000", "task-b", T.minusSeconds(60), T));
         sessions.put(new SessionRecord("tunnel", MOVED, "198.51.100.8:40000", "task-a", T, T.plusSeconds(180)));
         HandoverWait wait = new HandoverWait(sessions, tasks, clock, d -> {
-            now = now.plus(d);
-            tasks.announce(SenderTask.beat("tunnel", "task-a", "http://task-a:8080", now, false));
+            clock.advance(d);
+            tasks.announce(SenderTask.beat("tunnel", "task-a", "http://task-a:8080", clock.instant(), false));
         });
         tasks.announce(SenderTask.beat("tunnel", "task-a", "http://task-a:8080", T, false));
         InMemoryUsageStore usage = new InMemoryUsageStore("us-east-1");
