@@ -16,10 +16,8 @@ import java.time.Duration;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -154,20 +152,7 @@ class EffectivelyOnceFaultsTest {
     }
 
     private static void count(DatagramSocket receiver, Map<String, AtomicInteger> received, AtomicInteger total) {
-        byte[] buf = new byte[2048];
-        while (!receiver.isClosed()) {
-            DatagramPacket p = new DatagramPacket(buf, buf.length);
-            try {
-                receiver.receive(p);
-            } catch (SocketException closed) {
-                return;
-            } catch (java.io.IOException e) {
-                continue;
-            }
-            received.computeIfAbsent(new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8), k -> new AtomicInteger())
-                    .incrementAndGet();
-            total.incrementAndGet();
-        }
+        PayloadCounter.count(receiver, received, total);
     }
 
     private static void awaitDelivered(LocalMode local, DeliveryQueues.Pair q, Map<String, AtomicInteger> received,
