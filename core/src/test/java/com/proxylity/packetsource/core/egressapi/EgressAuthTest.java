@@ -27,8 +27,9 @@ class EgressAuthTest {
     }
 
     @Test
-    void signatureIsHmacSha256OverTimestampNonceBody() throws Exception {
-        SignedHeaders h = new EgressSigner(KEY).sign(BODY, NOW, "AAAAAAAAAAAAAAAAAAAAAA");
+    void hmacSignatureIsHmacSha256OverTimestampNonceBody() throws Exception {
+        SignedHeaders h = new EgressSigner(null, KEY, new java.security.SecureRandom(), EgressMacScheme.HMAC_SHA256)
+                .sign(BODY, NOW, "AAAAAAAAAAAAAAAAAAAAAA");
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(KEY, "HmacSHA256"));
         byte[] prefix = (NOW + "\nAAAAAAAAAAAAAAAAAAAAAA\n").getBytes(StandardCharsets.US_ASCII);
