@@ -11,22 +11,35 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * One shared key's MACs over a request, in either {@link EgressMacScheme}; fed the body as it
  * arrives. Thread-safe: every request gets its own running MAC.
+ *
+ * <p>The Poly1305 form, in order (docs/sender.md#why-the-egress-mac-is-poly1305):
+ * <ol>
+ *   <li>a request key {@code K_r = HMAC(key, KEY_LABEL 0 keyId 0 timestamp 0 nonce)};</li>
+ *   <li>the body through ChaCha20-Poly1305 under {@code K_r} as associated data, giving a
+ *       16-byte Poly1305 tag {@code t};</li>
+ *   <li>the tag sent: the first 16 bytes of {@code HMAC(key, TAG_LABEL 0 keyId 0 timestamp 0 nonce 0 t)}.</li>
+ * </ol>
+ * Step 3 keeps {@code t} itself off the wire, so even a client that reused a nonce for two
+ * bodies would not reveal its Poly1305 key. Both labels start with 0x00, which no HMAC-form
+ * signed string does, and no field may hold 0x00.
  */
 final class EgressMac {
-    /** Starts the input of a Poly1305 request key; no HMAC-SHA256 signed string starts with 0x00. */
-    private static final byte[] REQUEST_KEY_LABEL = "\0packet-source egress poly1305 request key".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] KEY_LABEL = ascii("\0packet-source egress poly1305 request key");
+    private static final byte[] TAG_LABEL = ascii("\0packet-source egress poly1305 tag");
     private static final String AEAD = "ChaCha20-Poly1305";
     /** The request key is used once, so a constant nonce is never repeated under it. */
     private static final byte[] AEAD_NONCE = new byte[12];
 
     private final SecretKeySpec key;
+    /** For the short HMACs of steps 1 and 3, done within one call: never shared by two requests. */
+    private final ThreadLocal<Mac> shortMacs;
 
     EgressMac(byte[] key) {
         if (key == null || key.length < EgressApi.MIN_KEY_BYTES) {
-            throw new IllegalArgumentException("egress HMAC key must be at least "
-                    + EgressApi.MIN_KEY_BYTES + " bytes");
+            throw new IllegalArgumentException("egress key must be at least " + EgressApi.MIN_KEY_BYTES + " bytes");
         }
         this.key = new SecretKeySpec(key, EgressApi.HMAC_ALGORITHM);
+        this.shortMacs = ThreadLocal.withInitial(this::newHmac);
     }
 
     /** A running MAC over a body, finished into the tag its scheme sends. */
@@ -51,14 +64,15 @@ final class EgressMac {
     }
 
     private Running hmac(String keyId, String timestamp, String nonce) {
+        // Held while the body streams in, between other requests' chunks: one Mac of its own.
         Mac mac = newHmac();
         if (keyId != null) {
-            mac.update(keyId.getBytes(StandardCharsets.US_ASCII));
+            mac.update(ascii(keyId));
             mac.update((byte) '\n');
         }
-        mac.update(timestamp.getBytes(StandardCharsets.US_ASCII));
+        mac.update(ascii(timestamp));
         mac.update((byte) '\n');
-        mac.update(nonce.getBytes(StandardCharsets.US_ASCII));
+        mac.update(ascii(nonce));
         mac.update((byte) '\n');
         return new Running() {
             @Override public void update(byte[] chunk, int offset, int length) { mac.update(chunk, offset, length); }
@@ -66,21 +80,8 @@ final class EgressMac {
         };
     }
 
-    /**
-     * The request key is HMAC-SHA256 over the label and the 0x00-separated key id, timestamp and
-     * nonce (none of which may hold 0x00), so two requests share a key only if they share all
-     * three; the body then goes once through Poly1305 as associated data.
-     */
     private Running poly1305(String keyId, String timestamp, String nonce) {
-        Mac kdf = newHmac();
-        kdf.update(REQUEST_KEY_LABEL);
-        kdf.update((byte) 0);
-        if (keyId != null) kdf.update(keyId.getBytes(StandardCharsets.US_ASCII));
-        kdf.update((byte) 0);
-        kdf.update(timestamp.getBytes(StandardCharsets.US_ASCII));
-        kdf.update((byte) 0);
-        kdf.update(nonce.getBytes(StandardCharsets.US_ASCII));
-        byte[] requestKey = kdf.doFinal();
+        byte[] requestKey = bound(KEY_LABEL, keyId, timestamp, nonce).doFinal();
         Cipher aead;
         try {
             aead = Cipher.getInstance(AEAD);
@@ -94,24 +95,45 @@ final class EgressMac {
             @Override public void update(byte[] chunk, int offset, int length) { aead.updateAAD(chunk, offset, length); }
 
             @Override public byte[] finish() {
+                byte[] polyTag;
                 try {
                     // No plaintext: what comes out is the 16-byte tag alone.
-                    return aead.doFinal();
+                    polyTag = aead.doFinal();
                 } catch (GeneralSecurityException e) {
                     throw new IllegalStateException(e);
                 }
+                Mac out = bound(TAG_LABEL, keyId, timestamp, nonce);
+                out.update((byte) 0);
+                return Arrays.copyOf(out.doFinal(polyTag), EgressMacScheme.POLY1305.tagBytes());
             }
         };
     }
 
+    /** This thread's short HMAC, fed {@code label 0 keyId 0 timestamp 0 nonce} (keyId empty when absent). */
+    private Mac bound(byte[] label, String keyId, String timestamp, String nonce) {
+        Mac m = shortMacs.get();
+        m.reset(); // nothing a thrown call may have left behind reaches this request's MAC
+        m.update(label);
+        m.update((byte) 0);
+        if (keyId != null) m.update(ascii(keyId));
+        m.update((byte) 0);
+        m.update(ascii(timestamp));
+        m.update((byte) 0);
+        m.update(ascii(nonce));
+        return m;
+    }
+
     private Mac newHmac() {
         try {
-            // Mac is not thread-safe; one per request is cheap beside the whole batch a request carries.
             Mac mac = Mac.getInstance(EgressApi.HMAC_ALGORITHM);
             mac.init(key);
             return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("JDK lacks " + EgressApi.HMAC_ALGORITHM, e);
         }
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 }

@@ -11,7 +11,8 @@ public enum EgressMacScheme {
     /**
      * {@code poly1305:} + base64 of a 16-byte tag: the ChaCha20-Poly1305 (RFC 8439) tag over the
      * body as associated data, under a key made for this one request from the shared key, the key
-     * id, the timestamp and the nonce. What signers send.
+     * id, the timestamp and the nonce, then passed through HMAC-SHA256 ({@link EgressMac}). What
+     * signers send.
      */
     POLY1305("poly1305:", 16),
     /**
@@ -29,6 +30,8 @@ public enum EgressMacScheme {
         this.tagBytes = tagBytes;
     }
 
+    int tagBytes() { return tagBytes; }
+
     /** The header value for {@code tag}. */
     String format(byte[] tag) {
         return prefix + Base64.getEncoder().encodeToString(tag);
@@ -44,9 +47,11 @@ public enum EgressMacScheme {
         // Standard base64 of the exact tag length, padding included: one spelling per tag.
         int chars = 4 * ((tagBytes + 2) / 3);
         if (signature.length() != prefix.length() + chars) return null;
+        String text = signature.substring(prefix.length());
         try {
-            byte[] tag = Base64.getDecoder().decode(signature.substring(prefix.length()));
-            return tag.length == tagBytes ? tag : null;
+            byte[] tag = Base64.getDecoder().decode(text);
+            // The decoder ignores a last character's unused bits; only the encoder's spelling counts.
+            return tag.length == tagBytes && Base64.getEncoder().encodeToString(tag).equals(text) ? tag : null;
         } catch (IllegalArgumentException e) {
             return null;
         }

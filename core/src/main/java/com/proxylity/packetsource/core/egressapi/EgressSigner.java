@@ -30,8 +30,12 @@ public final class EgressSigner {
 
     /** As {@link #EgressSigner(String, byte[], SecureRandom)} in a given scheme (tests, benchmarks). */
     public EgressSigner(String keyId, byte[] key, SecureRandom random, EgressMacScheme scheme) {
+        this(new EgressMac(key), keyId, random, scheme);
         if (keyId != null && !EgressKeySet.wellFormedId(keyId)) throw new IllegalArgumentException("malformed key id");
-        this.mac = new EgressMac(key);
+    }
+
+    private EgressSigner(EgressMac mac, String keyId, SecureRandom random, EgressMacScheme scheme) {
+        this.mac = mac;
         this.keyId = keyId;
         this.random = random;
         this.scheme = Objects.requireNonNull(scheme, "scheme");
@@ -47,6 +51,14 @@ public final class EgressSigner {
         return new EgressSigner(id, keys.currentKey(), new SecureRandom());
     }
 
+    /** The same key and id, signing in {@code other}'s form. */
+    public EgressSigner inScheme(EgressMacScheme other) {
+        return other == scheme ? this : new EgressSigner(mac, keyId, random, other);
+    }
+
+    /** The form this signer sends. */
+    public EgressMacScheme scheme() { return scheme; }
+
     /** The key id this signer sends, or null. */
     public String keyId() { return keyId; }
 
@@ -57,7 +69,10 @@ public final class EgressSigner {
         return sign(body, nowMillis, Base64.getUrlEncoder().withoutPadding().encodeToString(n));
     }
 
-    /** Signs with a given nonce (tests; a real client never reuses one). */
+    /**
+     * Signs with a given nonce (tests). A real client never reuses one; if it did, the Poly1305
+     * form would still reveal nothing of its one-request key (docs/sender.md).
+     */
     public SignedHeaders sign(byte[] body, long nowMillis, String nonce) {
         String ts = Long.toString(nowMillis);
         String sig = scheme.format(mac.mac(scheme, keyId, ts, nonce, body));

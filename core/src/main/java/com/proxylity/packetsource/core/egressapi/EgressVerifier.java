@@ -58,6 +58,8 @@ public final class EgressVerifier {
     private final Map<String, Long> seen = new HashMap<>();
     private final PriorityQueue<Map.Entry<String, Long>> order =
             new PriorityQueue<>(Map.Entry.comparingByValue());
+    /** Nonces expiring before this were (or may have been) forgotten; only moves forward. */
+    private long evictedBefore = Long.MIN_VALUE;
 
     /** One key, requests without a key id (a single-key secret). */
     public EgressVerifier(byte[] key) {
@@ -211,6 +213,10 @@ public final class EgressVerifier {
 
     private synchronized Verdict remember(String nonce, long expiry, long nowMillis) {
         evictExpired(nowMillis);
+        // Threads read their clocks before taking this lock, so a later reading may already have
+        // forgotten nonces that an earlier one still holds live: a request the cache can no longer
+        // judge is past the window for it.
+        if (expiry < evictedBefore) return Verdict.Stale;
         Long prior = seen.get(nonce);
         if (prior != null) return Verdict.Replayed;
         if (seen.size() >= maxNonces) return Verdict.ReplayCacheFull;
@@ -220,6 +226,7 @@ public final class EgressVerifier {
     }
 
     private void evictExpired(long nowMillis) {
+        evictedBefore = Math.max(evictedBefore, nowMillis);
         while (!order.isEmpty() && order.peek().getValue() < nowMillis) {
             Map.Entry<String, Long> e = order.poll();
             seen.remove(e.getKey(), e.getValue());

@@ -139,6 +139,21 @@ class EgressAuthTest {
         assertEquals(Verdict.MalformedHeaders, v.verify(h.timestamp(), h.nonce(), h.signature(), framed, 3, framed.length, NOW));
     }
 
+    /**
+     * Two event loops read their clocks before the cache's lock: the later reading forgets a nonce
+     * whose request the earlier one is still judging inside the window. Its replay must not pass.
+     */
+    @Test
+    void aNonceForgottenByALaterClockReadingIsNotAcceptedAgain() {
+        EgressVerifier v = new EgressVerifier(KEY);
+        EgressSigner s = new EgressSigner(KEY);
+        SignedHeaders r = s.sign(BODY, NOW);
+        assertEquals(Verdict.Ok, check(v, r, BODY, NOW));
+        long window = EgressApi.CLOCK_WINDOW.toMillis();
+        assertEquals(Verdict.Ok, check(v, s.sign(BODY, NOW + window + 1), BODY, NOW + window + 1), "evicts r's nonce");
+        assertEquals(Verdict.Stale, check(v, r, BODY, NOW + window), "r replayed, judged at the earlier reading");
+    }
+
     @Test
     void shortKeysAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> new EgressSigner(new byte[16]));
