@@ -5,6 +5,7 @@
 #   BENCH_API=0   skip the end-to-end egress API runs (the Egress Lambda's client -> started sender)
 #   BENCH_API_CLIENTS=N concurrent Egress calls in the API runs (default 2)
 #   BENCH_API_PACKETS=N packets per Egress call (default 500; the pipeline's batches hold <= 100)
+#   BENCH_API_MAC=hmac_sha256 sign with the HMAC form instead of Poly1305 (an A/B of the MAC alone)
 #   BENCH_API_SOCKETS=N Listener sockets in the API runs (default: the sender's, one per processor)
 #   BENCH_LOOPS=N sender with N SO_REUSEPORT sockets/loops vs. native with N threads (default 2; 1 skips)
 #   JAVA=...      JVM to use (default: a JDK of the sender image's Java version, else java on PATH)

@@ -57,6 +57,10 @@ public final class PacketSourceStack extends Stack {
         // Publishing Egress's version runs its SnapStart initialisation, which reads the egress key:
         // without the Secrets Manager endpoint in place that read times out and the deploy fails.
         functions.get("Egress").function().getCurrentVersion().getNode().addDependency(network.secretsManagerEndpoint());
+        // A release may teach Egress a signature form that only its own senders accept
+        // (docs/sender.md#egress-api): the new version is published, and the alias the state machine calls moved to
+        // it, once the service has replaced its tasks and is stable.
+        functions.get("Egress").function().getCurrentVersion().getNode().addDependency(sender.service());
         // The task pulls its image (ECR, S3), logs, reads its secrets and registers its Listeners
         // (DynamoDB) before it is healthy; a service created first fails its tasks, and the
         // deployment circuit breaker then rolls the whole stack back.

@@ -408,8 +408,9 @@ class StackTest {
 
     /**
      * Deploy-time ordering the templates' references do not give: Egress's version (its SnapStart
-     * initialisation reads the egress key) waits for the Secrets Manager endpoint, and the sender's
-     * service waits for every endpoint its task needs to start.
+     * initialisation reads the egress key) waits for the Secrets Manager endpoint and for the sender's
+     * service (a new Egress may sign in a form only new senders accept), and the sender's service
+     * waits for every endpoint its task needs to start.
      */
     @Test
     void egressVersionAndSenderServiceWaitForTheEndpointsTheyNeed() {
@@ -431,7 +432,10 @@ class StackTest {
                     .map(Map.Entry::getValue).findFirst().orElseThrow();
             assertTrue(dependsOn(version).contains(secrets), "Egress's SnapStart init reads the key: " + dependsOn(version));
 
-            JsonNode service = Templates.resources(t, "AWS::ECS::Service").get(0).getValue();
+            Map.Entry<String, JsonNode> serviceEntry = Templates.resources(t, "AWS::ECS::Service").get(0);
+            assertTrue(dependsOn(version).contains(serviceEntry.getKey()),
+                    "Egress's new signature form waits for senders that accept it: " + dependsOn(version));
+            JsonNode service = serviceEntry.getValue();
             assertTrue(dependsOn(service).containsAll(endpointByService.values()),
                     "the sender waits for ECR, S3, Logs, Secrets Manager and DynamoDB endpoints: " + dependsOn(service));
         }

@@ -69,6 +69,38 @@ class HttpEgressTransportAnswersTest {
         assertThrows(SenderUnavailableException.class, () -> t.post("http://127.0.0.1:" + closed, request()));
     }
 
+    /**
+     * Egress and the sender image deploy apart: a sender of the release before the Poly1305 form
+     * answers it 401, gets the same body once more in the HMAC form, and that form from then on;
+     * a current sender gets Poly1305 only, and a 401 in both forms is remembered for nobody.
+     */
+    @Test
+    void aSenderOfTheReleaseBeforeGetsTheHmacFormAfterOneRefusal() throws Exception {
+        try (DatagramSocket receiver = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+             StandInEgressApi older = new StandInEgressApi(KEY, (InetSocketAddress) receiver.getLocalSocketAddress());
+             StandInEgressApi current = new StandInEgressApi(KEY, (InetSocketAddress) receiver.getLocalSocketAddress())) {
+            older.hmacOnly(true);
+            HttpEgressTransport t = new HttpEgressTransport(KEY, Clock.systemUTC(), Duration.ofSeconds(5));
+
+            assertEquals("Sent", t.post(older.endpoint(), request()).results().get(0).outcome().name());
+            assertEquals(List.of("poly1305", "hmac"), older.forms());
+            assertEquals(List.of("m/0"), older.accepted(), "the refused attempt sent nothing; the second sent once");
+            t.post(older.endpoint(), request());
+            assertEquals(List.of("poly1305", "hmac", "hmac"), older.forms(), "remembered: one request per call");
+
+            t.post(current.endpoint(), request());
+            assertEquals(List.of("poly1305"), current.forms(), "another sender is not affected");
+
+            // Refused in both forms (a wrong key): the client retries through SQS, and nothing is remembered.
+            HttpEgressTransport wrongKey = new HttpEgressTransport(new byte[] {
+                    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1},
+                    Clock.systemUTC(), Duration.ofSeconds(5));
+            assertThrows(SenderUnavailableException.class, () -> wrongKey.post(current.endpoint(), request()));
+            assertThrows(SenderUnavailableException.class, () -> wrongKey.post(current.endpoint(), request()));
+            assertEquals(List.of("poly1305", "poly1305", "hmac", "poly1305", "hmac"), current.forms());
+        }
+    }
+
     /** Batches go in the binary framing; one with a field beyond its bounds goes as JSON. */
     @Test
     void egressIsBinaryAndFallsBackToJsonOnlyWhenAFieldDoesNotFit() throws Exception {
@@ -103,7 +135,7 @@ class HttpEgressTransportAnswersTest {
              StandInEgressApi sender = new StandInEgressApi(other, (InetSocketAddress) sink.getLocalSocketAddress())) {
             HttpEgressTransport t = new HttpEgressTransport(KEY, Clock.systemUTC(), Duration.ofSeconds(5));
             assertThrows(SenderUnavailableException.class, () -> t.post(sender.endpoint(), request()));
-            assertEquals(1, sender.unauthorized());
+            assertEquals(2, sender.unauthorized(), "once in each signature form");
             assertEquals(List.of(), sender.accepted());
             HttpEgressTransport right = new HttpEgressTransport(other, Clock.systemUTC(), Duration.ofSeconds(5));
             assertEquals(1, right.post(sender.endpoint() + "/v1/egress", request()).results().size());

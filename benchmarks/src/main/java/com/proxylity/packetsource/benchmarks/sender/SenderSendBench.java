@@ -3,6 +3,8 @@ package com.proxylity.packetsource.benchmarks.sender;
 import com.proxylity.packetsource.core.egressapi.EgressJson;
 import com.proxylity.packetsource.core.egressapi.EgressPacket;
 import com.proxylity.packetsource.core.egressapi.EgressRequest;
+import com.proxylity.packetsource.core.egressapi.EgressMacScheme;
+import com.proxylity.packetsource.core.egressapi.EgressSigner;
 import com.proxylity.packetsource.functions.egressclient.HttpEgressTransport;
 import com.proxylity.packetsource.sender.Sender;
 import com.proxylity.packetsource.sender.config.ListenerConfig;
@@ -23,6 +25,7 @@ import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -395,7 +398,10 @@ public final class SenderSendBench {
                 ps.add(new EgressPacket("m/" + i, "127.0.0.1", dest.getPort(), null, payload));
             }
             EgressRequest request = new EgressRequest("bench", ps);
-            HttpEgressTransport client = new HttpEgressTransport(key, Clock.systemUTC(), Duration.ofSeconds(10));
+            // BENCH_API_MAC=hmac_sha256: the signature form before Poly1305, for an A/B of the MAC alone.
+            EgressMacScheme mac = EgressMacScheme.valueOf(System.getenv().getOrDefault("BENCH_API_MAC", "poly1305").toUpperCase(Locale.ROOT));
+            HttpEgressTransport client = new HttpEgressTransport(new EgressSigner(null, key, new SecureRandom(), mac),
+                    Clock.systemUTC(), Duration.ofSeconds(10));
             String endpoint = sender.egressUri().toString();
             int threads = Integer.parseInt(System.getenv().getOrDefault("BENCH_API_CLIENTS", "2"));
             long[] sent = new long[threads];

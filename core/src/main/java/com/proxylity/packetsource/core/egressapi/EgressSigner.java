@@ -2,6 +2,7 @@ package com.proxylity.packetsource.core.egressapi;
 
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.Objects;
 
 /**
  * Client side of the egress API authentication: signs a request body. Thread-safe.
@@ -11,6 +12,7 @@ public final class EgressSigner {
     private final EgressMac mac;
     private final String keyId;
     private final SecureRandom random;
+    private final EgressMacScheme scheme;
 
     /** Signs without a key id (a single-key secret). */
     public EgressSigner(byte[] key) {
@@ -23,10 +25,20 @@ public final class EgressSigner {
 
     /** Signs with {@code keyId} (null: none) sent and MACed with every request. */
     public EgressSigner(String keyId, byte[] key, SecureRandom random) {
+        this(keyId, key, random, EgressMacScheme.POLY1305);
+    }
+
+    /** As {@link #EgressSigner(String, byte[], SecureRandom)} in a given scheme (tests, benchmarks). */
+    public EgressSigner(String keyId, byte[] key, SecureRandom random, EgressMacScheme scheme) {
+        this(new EgressMac(key), keyId, random, scheme);
         if (keyId != null && !EgressKeySet.wellFormedId(keyId)) throw new IllegalArgumentException("malformed key id");
-        this.mac = new EgressMac(key);
+    }
+
+    private EgressSigner(EgressMac mac, String keyId, SecureRandom random, EgressMacScheme scheme) {
+        this.mac = mac;
         this.keyId = keyId;
         this.random = random;
+        this.scheme = Objects.requireNonNull(scheme, "scheme");
     }
 
     /**
@@ -39,6 +51,14 @@ public final class EgressSigner {
         return new EgressSigner(id, keys.currentKey(), new SecureRandom());
     }
 
+    /** The same key and id, signing in {@code other}'s form. */
+    public EgressSigner inScheme(EgressMacScheme other) {
+        return other == scheme ? this : new EgressSigner(mac, keyId, random, other);
+    }
+
+    /** The form this signer sends. */
+    public EgressMacScheme scheme() { return scheme; }
+
     /** The key id this signer sends, or null. */
     public String keyId() { return keyId; }
 
@@ -49,10 +69,13 @@ public final class EgressSigner {
         return sign(body, nowMillis, Base64.getUrlEncoder().withoutPadding().encodeToString(n));
     }
 
-    /** Signs with a given nonce (tests; a real client never reuses one). */
+    /**
+     * Signs with a given nonce (tests). A real client never reuses one; if it did, the Poly1305
+     * form would still reveal nothing of its one-request key (docs/sender.md).
+     */
     public SignedHeaders sign(byte[] body, long nowMillis, String nonce) {
         String ts = Long.toString(nowMillis);
-        String sig = Base64.getEncoder().encodeToString(mac.mac(keyId, ts, nonce, body));
+        String sig = scheme.format(mac.mac(scheme, keyId, ts, nonce, body));
         return new SignedHeaders(ts, nonce, sig, keyId);
     }
 }

@@ -1,17 +1,15 @@
 package com.proxylity.packetsource.core.egressapi;
 
 import java.security.MessageDigest;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.PriorityQueue;
-import javax.crypto.Mac;
 
 /**
  * Server side of the egress API authentication (docs/architecture.md#egress-api). Thread-safe.
  *
  * <p>Order of checks, chosen so an unauthenticated caller can never grow state: header shape,
- * clock window, HMAC (constant-time compare), and only then the nonce cache. A nonce is
+ * clock window, the MAC (either scheme of {@link EgressMacScheme}; constant-time compare), and only then the nonce cache. A nonce is
  * remembered until its timestamp leaves the window ({@code timestamp + window}), which is
  * exactly as long as a replay of it could otherwise be accepted. The cache is bounded: when it
  * is full of still-live nonces the request is refused ({@link Verdict#ReplayCacheFull}) rather
@@ -19,7 +17,7 @@ import javax.crypto.Mac;
  *
  * <p>Keys: a request names the key that signed it ({@code X-PS-Key-Id}, inside the MAC) and is
  * checked against that one key of the {@link EgressKeySet} only, so accepting a rotation's old
- * and new key costs one HMAC per request, not one per key. A request without a key id is checked
+ * and new key costs one MAC per request, not one per key. A request without a key id is checked
  * against the set's {@code unkeyed} key, and refused when it has none. One nonce cache serves
  * every key: a nonce is spent whichever key signed it.
  */
@@ -31,7 +29,7 @@ public final class EgressVerifier {
         MalformedHeaders,
         /** Timestamp more than the clock window away from now. */
         Stale,
-        /** The HMAC does not match. */
+        /** The MAC does not match. */
         BadSignature,
         /** The key id names no key of the set, or no key id and the set accepts none without. */
         UnknownKey,
@@ -60,6 +58,8 @@ public final class EgressVerifier {
     private final Map<String, Long> seen = new HashMap<>();
     private final PriorityQueue<Map.Entry<String, Long>> order =
             new PriorityQueue<>(Map.Entry.comparingByValue());
+    /** Nonces expiring before this were (or may have been) forgotten; only moves forward. */
+    private long evictedBefore = Long.MIN_VALUE;
 
     /** One key, requests without a key id (a single-key secret). */
     public EgressVerifier(byte[] key) {
@@ -125,7 +125,7 @@ public final class EgressVerifier {
     }
 
     /**
-     * Starts verifying a request whose body is still arriving: {@link #precheck} now, the HMAC
+     * Starts verifying a request whose body is still arriving: {@link #precheck} now, the MAC
      * fed chunk by chunk ({@link Incremental#update}) while each chunk is hot in cache, and the
      * signature, clock window and nonce judged by {@link Incremental#finish} — the same verdicts
      * as {@link #verify} over the whole body. Null when the precheck refuses (its verdict is
@@ -138,7 +138,9 @@ public final class EgressVerifier {
     /** As {@link #begin(String, String, String, long)} with the request's key id (may be null). */
     public Incremental begin(String keyId, String timestamp, String nonce, String signature, long nowMillis) {
         if (precheck(keyId, timestamp, nonce, signature, nowMillis) != Verdict.Ok) return null;
-        return new Incremental(keyId, timestamp, nonce, signature, mac(keyId).start(keyId, timestamp, nonce));
+        EgressMacScheme scheme = EgressMacScheme.of(signature);
+        return new Incremental(keyId, timestamp, nonce, signature, scheme.tag(signature),
+                mac(keyId).start(scheme, keyId, timestamp, nonce));
     }
 
     private EgressMac mac(String keyId) {
@@ -151,14 +153,17 @@ public final class EgressVerifier {
         private final String timestamp;
         private final String nonce;
         private final String signature;
-        private final Mac running;
+        private final byte[] expected;
+        private final EgressMac.Running running;
         private boolean finished;
 
-        private Incremental(String keyId, String timestamp, String nonce, String signature, Mac running) {
+        private Incremental(String keyId, String timestamp, String nonce, String signature, byte[] expected,
+                            EgressMac.Running running) {
             this.keyId = keyId;
             this.timestamp = timestamp;
             this.nonce = nonce;
             this.signature = signature;
+            this.expected = expected;
             this.running = running;
         }
 
@@ -172,11 +177,11 @@ public final class EgressVerifier {
         public Verdict finish(long nowMillis) {
             if (finished) throw new IllegalStateException("already finished");
             finished = true;
-            byte[] computed = running.doFinal();
+            byte[] computed = running.finish();
             // The clock again: the body may have taken up to the read deadline to arrive.
             Verdict clock = precheck(keyId, timestamp, nonce, signature, nowMillis);
             if (clock != Verdict.Ok) return clock;
-            if (!MessageDigest.isEqual(computed, Base64.getDecoder().decode(signature))) return Verdict.BadSignature;
+            if (!MessageDigest.isEqual(computed, expected)) return Verdict.BadSignature;
             return remember(nonce, Long.parseLong(timestamp) + windowMillis, nowMillis);
         }
     }
@@ -208,6 +213,10 @@ public final class EgressVerifier {
 
     private synchronized Verdict remember(String nonce, long expiry, long nowMillis) {
         evictExpired(nowMillis);
+        // Threads read their clocks before taking this lock, so a later reading may already have
+        // forgotten nonces that an earlier one still holds live: a request the cache can no longer
+        // judge is past the window for it.
+        if (expiry < evictedBefore) return Verdict.Stale;
         Long prior = seen.get(nonce);
         if (prior != null) return Verdict.Replayed;
         if (seen.size() >= maxNonces) return Verdict.ReplayCacheFull;
@@ -217,6 +226,7 @@ public final class EgressVerifier {
     }
 
     private void evictExpired(long nowMillis) {
+        evictedBefore = Math.max(evictedBefore, nowMillis);
         while (!order.isEmpty() && order.peek().getValue() < nowMillis) {
             Map.Entry<String, Long> e = order.poll();
             seen.remove(e.getKey(), e.getValue());
@@ -235,15 +245,9 @@ public final class EgressVerifier {
         return v;
     }
 
-    /** An HMAC-SHA256 in standard base64 is 44 characters; anything else can never match. */
+    /** A tag of its scheme's exact length in its one spelling; anything else can never match. */
     private static boolean wellFormedSignature(String s) {
-        if (s.length() > MAX_SIGNATURE_CHARS) return false;
-        try {
-            Base64.getDecoder().decode(s);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
+        return s.length() <= MAX_SIGNATURE_CHARS && EgressMacScheme.of(s).tag(s) != null;
     }
 
     private static boolean wellFormedNonce(String s) {

@@ -27,8 +27,9 @@ class EgressAuthTest {
     }
 
     @Test
-    void signatureIsHmacSha256OverTimestampNonceBody() throws Exception {
-        SignedHeaders h = new EgressSigner(KEY).sign(BODY, NOW, "AAAAAAAAAAAAAAAAAAAAAA");
+    void hmacSignatureIsHmacSha256OverTimestampNonceBody() throws Exception {
+        SignedHeaders h = new EgressSigner(null, KEY, new java.security.SecureRandom(), EgressMacScheme.HMAC_SHA256)
+                .sign(BODY, NOW, "AAAAAAAAAAAAAAAAAAAAAA");
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(KEY, "HmacSHA256"));
         byte[] prefix = (NOW + "\nAAAAAAAAAAAAAAAAAAAAAA\n").getBytes(StandardCharsets.US_ASCII);
@@ -136,6 +137,21 @@ class EgressAuthTest {
         System.arraycopy(BODY, 0, framed, 3, BODY.length);
         assertEquals(Verdict.Ok, v.verify(h.timestamp(), h.nonce(), h.signature(), framed, 3, BODY.length, NOW));
         assertEquals(Verdict.MalformedHeaders, v.verify(h.timestamp(), h.nonce(), h.signature(), framed, 3, framed.length, NOW));
+    }
+
+    /**
+     * Two event loops read their clocks before the cache's lock: the later reading forgets a nonce
+     * whose request the earlier one is still judging inside the window. Its replay must not pass.
+     */
+    @Test
+    void aNonceForgottenByALaterClockReadingIsNotAcceptedAgain() {
+        EgressVerifier v = new EgressVerifier(KEY);
+        EgressSigner s = new EgressSigner(KEY);
+        SignedHeaders r = s.sign(BODY, NOW);
+        assertEquals(Verdict.Ok, check(v, r, BODY, NOW));
+        long window = EgressApi.CLOCK_WINDOW.toMillis();
+        assertEquals(Verdict.Ok, check(v, s.sign(BODY, NOW + window + 1), BODY, NOW + window + 1), "evicts r's nonce");
+        assertEquals(Verdict.Stale, check(v, r, BODY, NOW + window), "r replayed, judged at the earlier reading");
     }
 
     @Test

@@ -3,6 +3,7 @@ package com.proxylity.packetsource.functions.egressclient;
 import com.proxylity.packetsource.core.egressapi.EgressApi;
 import com.proxylity.packetsource.core.egressapi.EgressBinary;
 import com.proxylity.packetsource.core.egressapi.EgressJson;
+import com.proxylity.packetsource.core.egressapi.EgressMacScheme;
 import com.proxylity.packetsource.core.egressapi.EgressRequest;
 import com.proxylity.packetsource.core.egressapi.EgressResponse;
 import com.proxylity.packetsource.core.egressapi.EgressSigner;
@@ -19,10 +20,15 @@ import java.net.URI;
 import java.net.URL;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The egress API over HTTP/1.1: the body signed with HMAC-SHA256 (core {@link EgressSigner}), a
- * fresh nonce per attempt. A request with batch identity carries its deadline (the signing time
+ * The egress API over HTTP/1.1: the body signed (core {@link EgressSigner}, the Poly1305 form), a
+ * fresh nonce per attempt. A sender of a release before that form answers it 401: the same body
+ * goes once more in the HMAC-SHA256 form, and that sender gets that form for the next
+ * {@link #OLDER_FORM_MILLIS} (at most {@link #OLDER_FORM_ENDPOINTS} such senders remembered), so
+ * Egress and the sender image can be deployed in either order (docs/runbook.md). A 401 sends
+ * nothing, so the second attempt can never send a packet twice. A request with batch identity carries its deadline (the signing time
  * plus the read timeout). Status mapping decides retries: 200 is read; 401 (key rotation, clock
  * skew), 408 (it arrived past its deadline, nothing was sent), 429 and 5xx, and no answer at all are {@link SenderUnavailableException} (retried); any
  * other status is {@link EgressRejectedException} (not retried: the same bytes would be refused
@@ -36,7 +42,7 @@ import java.time.Duration;
  * Egress call is one request that waits for its answer, and the blocking client writes the body
  * from the caller's array straight to the socket, where the asynchronous one copies it through
  * its own buffers and hands it between threads, which cost more CPU per packet than the HMAC
- * (BENCHMARKS.md, sender decisions). Its keep-alive cache is per JVM, so the connection
+ * of that time (BENCHMARKS.md, sender decisions). Its keep-alive cache is per JVM, so the connection
  * to a sender is reused across invocations of one execution environment: no TCP set-up per batch.
  *
  * <p>Not in fixed-length streaming mode, on purpose: for a streamed POST on a reused connection
@@ -49,8 +55,12 @@ import java.time.Duration;
  */
 public final class HttpEgressTransport implements EgressTransport {
     private static final int CONNECT_TIMEOUT_MS = 3_000;
+    static final long OLDER_FORM_MILLIS = 10 * 60_000;
+    static final int OLDER_FORM_ENDPOINTS = 64;
 
     private final EgressSigner signer;
+    /** Senders that answered the Poly1305 form 401 and the HMAC form not: endpoint -> until (millis). */
+    private final ConcurrentHashMap<String, Long> olderForm = new ConcurrentHashMap<>();
     private final Clock clock;
     private final int readTimeoutMs;
     /**
@@ -92,11 +102,35 @@ public final class HttpEgressTransport implements EgressTransport {
         if (body.length > EgressApi.MAX_BODY_BYTES) {
             throw new EgressRejectedException("egress request of " + body.length + " bytes exceeds the API limit");
         }
-        SignedHeaders h = signer.sign(body, now);
+        EgressSigner form = usesOlderForm(endpoint, now) ? signer.inScheme(EgressMacScheme.HMAC_SHA256) : signer;
+        Answer a = send(endpoint, body, contentType, form.sign(body, now));
+        if (a.status() == 401 && form.scheme() != EgressMacScheme.HMAC_SHA256) {
+            Answer older = send(endpoint, body, contentType, signer.inScheme(EgressMacScheme.HMAC_SHA256).sign(body, clock.millis()));
+            if (older.status() != 401) rememberOlderForm(endpoint, clock.millis());
+            a = older;
+        }
+        if (a.status() == 200) {
+            if (a.body() == null) {
+                a.connection().disconnect();
+                throw new EgressRejectedException("sender answer exceeds " + EgressApi.MAX_BODY_BYTES + " bytes");
+            }
+            try {
+                boolean binaryAnswer = a.type() != null && EgressBinary.RESPONSE_TYPE.equalsIgnoreCase(a.type().trim());
+                return binaryAnswer ? EgressBinary.readResponse(a.body(), request) : EgressJson.readResponse(a.body());
+            } catch (IOException e) {
+                throw new EgressRejectedException("sender answer is not an egress response");
+            }
+        }
+        if (a.status() == 401 || a.status() == 408 || a.status() == 429 || a.status() >= 500) {
+            throw new SenderUnavailableException("sender answered " + a.status(), null);
+        }
+        throw new EgressRejectedException("sender refused the request with " + a.status());
+    }
+
+    private record Answer(HttpURLConnection connection, int status, byte[] body, String type) { }
+
+    private Answer send(String endpoint, byte[] body, String contentType, SignedHeaders h) {
         HttpURLConnection c = null;
-        int status;
-        byte[] answer;
-        String answerType;
         try {
             c = (HttpURLConnection) url(endpoint).openConnection(Proxy.NO_PROXY);
             c.setConnectTimeout(CONNECT_TIMEOUT_MS);
@@ -113,31 +147,29 @@ public final class HttpEgressTransport implements EgressTransport {
             try (OutputStream out = c.getOutputStream()) {
                 out.write(body);
             }
-            status = c.getResponseCode();
-            answerType = c.getContentType();
+            int status = c.getResponseCode();
+            String type = c.getContentType();
             // Read every answer to its end, errors too: only a drained connection goes back to
             // the keep-alive cache.
-            answer = readBounded(status >= 400 ? c.getErrorStream() : c.getInputStream());
+            return new Answer(c, status, readBounded(status >= 400 ? c.getErrorStream() : c.getInputStream()), type);
         } catch (IOException e) {
             if (c != null) c.disconnect();
             throw new SenderUnavailableException("sender unreachable: " + e.getClass().getSimpleName(), e);
         }
-        if (status == 200) {
-            if (answer == null) {
-                c.disconnect();
-                throw new EgressRejectedException("sender answer exceeds " + EgressApi.MAX_BODY_BYTES + " bytes");
-            }
-            try {
-                boolean binaryAnswer = answerType != null && EgressBinary.RESPONSE_TYPE.equalsIgnoreCase(answerType.trim());
-                return binaryAnswer ? EgressBinary.readResponse(answer, request) : EgressJson.readResponse(answer);
-            } catch (IOException e) {
-                throw new EgressRejectedException("sender answer is not an egress response");
-            }
-        }
-        if (status == 401 || status == 408 || status == 429 || status >= 500) {
-            throw new SenderUnavailableException("sender answered " + status, null);
-        }
-        throw new EgressRejectedException("sender refused the request with " + status);
+    }
+
+    private boolean usesOlderForm(String endpoint, long now) {
+        Long until = olderForm.get(endpoint);
+        if (until == null) return false;
+        if (until > now) return true;
+        olderForm.remove(endpoint, until); // the sender may have been replaced by a current one
+        return false;
+    }
+
+    private void rememberOlderForm(String endpoint, long now) {
+        // Bounded: endpoints come from the registry and task rows, but a table that keeps them is never unbounded.
+        if (olderForm.size() >= OLDER_FORM_ENDPOINTS) olderForm.clear();
+        olderForm.put(endpoint, now + OLDER_FORM_MILLIS);
     }
 
     /** The whole stream, or null (stream left unread) when it is longer than any egress answer. */

@@ -44,6 +44,8 @@ public final class StandInEgressApi implements AutoCloseable {
     private volatile EgressVerifier verifier;
     private volatile int unauthorized;
     private volatile int forcedStatus;
+    private volatile boolean hmacOnly;
+    private final List<String> forms = new CopyOnWriteArrayList<>();
 
     public StandInEgressApi(byte[] key, InetSocketAddress target) throws IOException {
         this.key = key.clone();
@@ -97,6 +99,19 @@ public final class StandInEgressApi implements AutoCloseable {
         forcedStatus = status;
     }
 
+    /**
+     * Acts as a sender of the release before the Poly1305 form: its verifier took the value for
+     * base64 and refused it (401); the HMAC form it checked as today.
+     */
+    public void hmacOnly(boolean on) {
+        hmacOnly = on;
+    }
+
+    /** The form of each request's signature, in order: "poly1305" or "hmac". */
+    public List<String> forms() {
+        return List.copyOf(forms);
+    }
+
     /** Packets with these ids are answered Discarded/SendError (a sender-side per-packet discard). */
     public void discard(String id) {
         discardIds.add(id);
@@ -110,6 +125,14 @@ public final class StandInEgressApi implements AutoCloseable {
                 return;
             }
             var h = ex.getRequestHeaders();
+            String signature = h.getFirst(EgressApi.HEADER_SIGNATURE);
+            boolean poly = signature != null && signature.startsWith("poly1305:");
+            forms.add(poly ? "poly1305" : "hmac");
+            if (poly && hmacOnly) {
+                unauthorized++;
+                reply(ex, 401, new byte[0]);
+                return;
+            }
             var verdict = verifier.verify(h.getFirst(EgressApi.HEADER_TIMESTAMP), h.getFirst(EgressApi.HEADER_NONCE),
                     h.getFirst(EgressApi.HEADER_SIGNATURE), body, System.currentTimeMillis());
             if (!verdict.ok()) {
