@@ -26,9 +26,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Turns one authenticated egress request into datagrams on one Listener and reports a result
- * per packet, in request order. Each packet is checked on its own: a bad one never stops its
- * siblings. The pipeline already validated and formatted everything (docs/architecture.md, "Inner frames"); these checks
+ * Stages 4 and 5 of the send path (package comment of {@code com.proxylity.packetsource.sender}):
+ * check and admit. Turns one authenticated egress request into datagrams on one Listener and
+ * reports a result per packet, in request order. Each packet is checked on its own: a bad one
+ * never stops its siblings. The pipeline already validated and formatted everything (docs/architecture.md, "Inner frames"); these checks
  * are the sender's own guard, so a buggy or compromised caller still cannot make it send
  * malformed or oversized datagrams.
  */
@@ -97,12 +98,9 @@ public final class EgressService {
         Batch b = batch(request.listener(), request.packets().size());
         b.identity(request.deadline(), request.run(), request.segments());
         for (EgressPacket p : request.packets()) {
-            if (p == null) {
-                b.add(null, null, 0, null, null, 0, 0);
-            } else {
-                byte[] payload = p.payload();
-                b.add(p.id(), p.address(), p.port(), p.peerKey(), payload, 0, payload == null ? 0 : payload.length);
-            }
+            Batch.Packet next = b.packet();
+            if (p != null) next.id(p.id()).remote(p.address(), p.port()).peerKey(p.peerKey()).payload(p.payload());
+            next.add();
         }
         return b.submit(timestampMillis, nowMillis);
     }
@@ -135,6 +133,7 @@ public final class EgressService {
         private final byte[][] payloads;
         private final int[] offsets;
         private final int[] lengths;
+        private final Packet packet;
         private int n;
         private Long deadline;
         private String run;
@@ -148,7 +147,7 @@ public final class EgressService {
             refused = new DiscardReason[capacity];
             slotOf = new int[capacity];
             out = new Outbound(capacity);
-            out.endpointPolicy(policy);
+            packet = new Packet();
             dest = new InetSocketAddress[capacity];
             keys = new String[capacity];
             payloads = new byte[capacity][];
@@ -168,8 +167,77 @@ public final class EgressService {
             return EgressRequest.identityWellFormed(n, run, segments);
         }
 
-        /** Adds one packet; {@code payload} null means none (MalformedMessage). */
-        public void add(String id, String address, int port, String peerKey, byte[] payload, int offset, int length) {
+        /**
+         * The next packet, to fill and {@link Packet#add()}: one reused builder per batch, so a
+         * packet costs no object of its own. A field left unset is absent (no payload is
+         * MalformedMessage).
+         */
+        public Packet packet() {
+            return packet.clear();
+        }
+
+        /** One packet of the batch as it is read, before it is checked and kept. */
+        public final class Packet {
+            private String id;
+            private String address;
+            private int port;
+            private String peerKey;
+            private byte[] payload;
+            private int offset;
+            private int length;
+
+            private Packet() {
+            }
+
+            public Packet id(String v) { id = v; return this; }
+
+            /** {@code Remote.Address} (an IP literal, parsed once, never resolved) and port. */
+            public Packet remote(String addressLiteral, int remotePort) {
+                address = addressLiteral;
+                port = remotePort;
+                return this;
+            }
+
+            public Packet peerKey(String v) { peerKey = v; return this; }
+
+            /** The whole of {@code bytes}; null: no payload. */
+            public Packet payload(byte[] bytes) {
+                return payload(bytes, 0, bytes == null ? 0 : bytes.length);
+            }
+
+            /** {@code array[from, from+bytes)}, which the caller keeps unchanged until {@link #payloadsReleased()}. */
+            public Packet payload(byte[] array, int from, int bytes) {
+                payload = array;
+                offset = from;
+                length = bytes;
+                return this;
+            }
+
+            /** Checks the packet and adds it to the batch (as refused, or to be queued at submit). */
+            public void add() {
+                Batch.this.add(this);
+            }
+
+            private Packet clear() {
+                id = null;
+                address = null;
+                port = 0;
+                peerKey = null;
+                payload = null;
+                offset = 0;
+                length = 0;
+                return this;
+            }
+        }
+
+        private void add(Packet p) {
+            String id = p.id;
+            String address = p.address;
+            int port = p.port;
+            String peerKey = p.peerKey;
+            byte[] payload = p.payload;
+            int offset = p.offset;
+            int length = p.length;
             int i = n++;
             ids[i] = id;
             slotOf[i] = -1;
