@@ -26,8 +26,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Stages 4 and 5 of the send path (package comment of {@code com.proxylity.packetsource.sender}):
- * check and admit. Turns one authenticated egress request into datagrams on one Listener and
+ * Stages 3–5 of the send path (package comment of {@code com.proxylity.packetsource.sender}):
+ * the batch a request is parsed into, its checks and its admission. Turns one authenticated egress request into datagrams on one Listener and
  * reports a result per packet, in request order. Each packet is checked on its own: a bad one
  * never stops its siblings. The pipeline already validated and formatted everything (docs/architecture.md, "Inner frames"); these checks
  * are the sender's own guard, so a buggy or compromised caller still cannot make it send
@@ -386,6 +386,7 @@ public final class EgressService {
             return out.size() == 0 ? CompletableFuture.completedFuture(null) : out.done().copy();
         }
 
+        /** The end of stage 9: each packet's outcome, in request order, counted once. */
         private EgressResponse answer(DiscardReason[] outcome, List<Integer> repeated) {
             EgressResult[] results = new EgressResult[n];
             int sent = 0;

@@ -11,6 +11,7 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
+ * Beside the send path (package comment of {@code com.proxylity.packetsource.sender}).
  * What arrives on one Listener socket: every datagram keeps its client's NLB flow alive; a
  * plain UDP Listener only sends, so what arrives is counted and dropped; WireGuard goes to
  * {@link WireGuardInbound}. One per socket.

@@ -7,8 +7,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The packets of one egress request bound for one Listener, and their outcomes: the value that
- * travels down the send path (stages 5–9, {@code com.proxylity.packetsource.sender}'s package
- * comment). Filled by the request's thread, read by the encoder, settled by
+ * travels down stages 5–9 of the send path (package comment of
+ * {@code com.proxylity.packetsource.sender}). Filled by the request's thread, read by the encoder, settled by
  * {@link SendCompletion}; it calls nobody. Arrays, not per-packet objects: one allocation per
  * request, not per packet.
  */

@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /**
- * A WireGuard Listener's inbound side, beside the send path rather than on it: clients'
+ * Beside the send path (package comment of {@code com.proxylity.packetsource.sender}): a
+ * WireGuard Listener's inbound side: clients'
  * handshakes and keepalives go to the engine, whose replies leave from the socket the datagram
  * arrived on (same address and port, same family rule as every datagram); the engine's timers
  * run on the first socket's loop and send from that socket.
