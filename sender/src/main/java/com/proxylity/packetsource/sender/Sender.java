@@ -83,7 +83,7 @@ public final class Sender implements AutoCloseable {
         // Plain UDP: the task that hears a client records that it holds the client's NLB flow.
         FlowOwnerRecorder flowOwners = b.recordFlowOwners
                 ? new FlowOwnerRecorder(config.senderId(), publisher, clock) : null;
-        // The egress rule: checked on each Remote.Address before queueing (EgressService) and on
+        // The egress rule: checked on each Remote.Address before queueing (PacketCheck) and on
         // each WireGuard session endpoint when sealing (the Listener's encoder), given once to each.
         EgressPolicy policy = b.policy != null ? b.policy : config.egressPolicy();
         Map<String, ListenerSocket> s = new LinkedHashMap<>();

@@ -17,10 +17,10 @@
  *     the loop. Nothing unauthenticated goes further.
  * <li><b>Parse</b> ({@code api.BinaryBatch} on the loop; JSON on the handler pool): the body is
  *     read into an {@code EgressService.Batch}, one packet at a time through its reusable
- *     {@code Batch.Packet} builder; binary payloads stay ranges of the body.
- * <li><b>Check</b> ({@code EgressService.Batch}): each packet on its own, as it is added: shape,
- *     the Listener type's size cap, the egress rule on {@code Remote.Address}, the socket's
- *     family. A refused packet keeps its reason; nothing is counted or sent yet.
+ *     builder, {@code api.BatchPacket}; binary payloads stay ranges of the body.
+ * <li><b>Check</b> ({@code api.PacketCheck}, as the batch adds each packet): each packet on its
+ *     own: shape, the Listener type's size cap, the egress rule on {@code Remote.Address}, the
+ *     socket's family. A refused packet keeps its reason; nothing is counted or sent yet.
  * <li><b>Admit</b> ({@code EgressService.Batch.submit}, then {@code net.SendQueue}): the signed
  *     deadline, each segment claimed once ({@code BatchMemory}), then room reserved for the
  *     packets in the Listener's bounded queue; what does not fit is {@code SendError} at once.
