@@ -67,7 +67,7 @@ public final class EgressHttpServer {
     private volatile boolean closing;
 
     /**
-     * What the server is built from; {@link #builder()} fills the defaults.
+     * What the server is built from; {@link #builder} fills the defaults.
      *
      * @param threads handler threads for authenticated JSON requests (parsing only); the
      *     connections themselves run on event loops
