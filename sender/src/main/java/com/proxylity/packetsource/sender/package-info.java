@@ -4,8 +4,9 @@
  * <h2>The send path</h2>
  *
  * <p>From an HTTP request to {@code sendmmsg}, each stage hands its result to the next and none
- * calls back into an earlier one; the only thing that travels back is the batch's completion,
- * a future the connection answers from. Every stage's file points here.
+ * calls back into an earlier one. Only two things travel back, both at the end: the room the batch
+ * reserved in the queue (released in one step by stage 9) and the batch's completion, a future
+ * the connection answers from. Every stage's file points here.
  *
  * <ol>
  * <li><b>Receive</b> ({@code api.EgressRequestHandler}, on the connection's event loop): the
