@@ -10,7 +10,6 @@ import com.proxylity.packetsource.core.session.TaskDirectory;
 import com.proxylity.packetsource.sender.task.TaskHeartbeat;
 import com.proxylity.packetsource.sender.api.EgressHttpServer;
 import com.proxylity.packetsource.sender.api.EgressService;
-import com.proxylity.packetsource.sender.api.HttpLimits;
 import com.proxylity.packetsource.sender.metrics.ApiMetrics;
 import com.proxylity.packetsource.sender.config.ListenerConfig;
 import com.proxylity.packetsource.sender.config.SenderConfig;
@@ -84,6 +83,9 @@ public final class Sender implements AutoCloseable {
         // Plain UDP: the task that hears a client records that it holds the client's NLB flow.
         FlowOwnerRecorder flowOwners = b.recordFlowOwners
                 ? new FlowOwnerRecorder(config.senderId(), publisher, clock) : null;
+        // The egress rule: checked on each Remote.Address before queueing (PacketCheck) and on
+        // each WireGuard session endpoint when sealing (the Listener's encoder), given once to each.
+        EgressPolicy policy = b.policy != null ? b.policy : config.egressPolicy();
         Map<String, ListenerSocket> s = new LinkedHashMap<>();
         Map<String, SenderMetrics> m = new LinkedHashMap<>();
         // One loop per Listener up to the core count, and at least one per socket of a Listener,
@@ -99,6 +101,7 @@ public final class Sender implements AutoCloseable {
                 if (wg != null) wireGuardPorts.put(lc.name(), wg);
                 ListenerSocket sock = new ListenerSocket(lc, config.queueCapacity(), lm, wg, config.socketsPerListener());
                 if (b.shareListenerPorts) sock.sharePortWithOtherTasks();
+                sock.endpointPolicy(policy);
                 if (wg == null && flowOwners != null) sock.onHeard(remote -> flowOwners.heard(lc.name(), remote));
                 sock.bind(group, transport);
                 s.put(lc.name(), sock);
@@ -115,8 +118,7 @@ public final class Sender implements AutoCloseable {
         }
         sockets = Collections.unmodifiableMap(s);
         metrics = Collections.unmodifiableMap(m);
-        EgressService service = new EgressService(sockets, metrics,
-                b.policy != null ? b.policy : config.egressPolicy(), config.drainTimeout());
+        EgressService service = new EgressService(sockets, metrics, policy, config.drainTimeout());
         try {
             // When the Listener loops cover every core, the API's connections run on them too: a
             // request on a loop that holds one of its Listener's sockets is then received, MACed,
@@ -124,9 +126,15 @@ public final class Sender implements AutoCloseable {
             // request). With fewer loops than cores the API keeps loops of its own, so the other
             // cores still work; sharing then measured slower. Both A/Bs: BENCHMARKS.md, "Decisions
             // the sender's code rests on".
-            http = new EgressHttpServer(config.egressBindAddress(), config.egressPort(), config.httpThreads(),
-                    new EgressVerifier(config.egressKeys()), service, clock::millis, this::healthy,
-                    HttpLimits.defaults(), apiMetrics, transport, listenerLoops >= cores ? group : null);
+            http = new EgressHttpServer(EgressHttpServer.builder(new EgressVerifier(config.egressKeys()), service)
+                    .bind(config.egressBindAddress(), config.egressPort())
+                    .threads(config.httpThreads())
+                    .clock(clock::millis)
+                    .healthy(this::healthy)
+                    .metrics(apiMetrics)
+                    .transport(transport)
+                    .connectionLoops(listenerLoops >= cores ? group : null)
+                    .build());
         } catch (IOException | RuntimeException e) {
             // E.g. the egress port is taken: release the Listener sockets we already hold.
             sockets.values().forEach(ListenerSocket::close);

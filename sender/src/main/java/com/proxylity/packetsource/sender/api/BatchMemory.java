@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 
 /**
+ * Part of stage 5 of the send path (package comment of {@code com.proxylity.packetsource.sender}).
  * The segments this sender took recently, by identity, with the outcome each packet got
  * (docs/architecture.md#egress-api, "Batch identity"): a repeat is answered from here and never
  * sent again, also while the first is still being sent. One map operation per segment, never per

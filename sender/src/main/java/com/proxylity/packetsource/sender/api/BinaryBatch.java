@@ -5,6 +5,7 @@ import com.proxylity.packetsource.core.egressapi.EgressSegment;
 import java.util.List;
 
 /**
+ * Stage 3 of the send path (package comment of {@code com.proxylity.packetsource.sender}).
  * A request in the binary framing read straight into an {@link EgressService.Batch}: no
  * intermediate request object, and each payload stays a range of the body. The batch is only
  * submitted once the whole body has been read as well-formed ({@link EgressBinary#readRequest}
@@ -36,7 +37,9 @@ final class BinaryBatch implements EgressBinary.RequestSink {
     @Override
     public void packet(String id, String address, int port, String peerKey, byte[] body, int payloadOffset,
                        int payloadLength) {
-        if (batch != null) batch.add(id, address, port, peerKey, body, payloadOffset, payloadLength);
+        if (batch != null) {
+            batch.packet().id(id).remote(address, port).peerKey(peerKey).payload(body, payloadOffset, payloadLength).add();
+        }
     }
 
     boolean unknownListener() {

@@ -29,6 +29,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
+ * Where the send path starts (package comment of {@code com.proxylity.packetsource.sender}).
  * The egress API over HTTP/1.1 (docs/architecture.md#egress-api), on Netty's HTTP codec.
  *
  * <p>Why not the JDK's built-in server any more: it reads headers and bodies with blocking
@@ -42,9 +43,6 @@ import java.util.function.LongSupplier;
  */
 public final class EgressHttpServer {
     private static final JsonLog LOG = JsonLog.of(EgressHttpServer.class);
-
-    /** A 1 MiB body inside a VPC takes milliseconds; this only ends stalled or trickling clients. */
-    public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(10);
 
     /** What every connection's handler shares. */
     record Shared(EgressVerifier verifier, EgressService service, LongSupplier clock, BooleanSupplier healthyCheck,
@@ -68,40 +66,79 @@ public final class EgressHttpServer {
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean closing;
 
-    public EgressHttpServer(String bindAddress, int port, int threads, EgressVerifier verifier,
-                            EgressService service, LongSupplier epochMillis, BooleanSupplier healthy)
-            throws IOException {
-        this(bindAddress, port, threads, verifier, service, epochMillis, healthy, DEFAULT_READ_TIMEOUT);
-    }
-
-    /** @param readTimeout longest time a request's headers, and then its body, may take to arrive */
-    public EgressHttpServer(String bindAddress, int port, int threads, EgressVerifier verifier,
-                            EgressService service, LongSupplier epochMillis, BooleanSupplier healthy,
-                            Duration readTimeout) throws IOException {
-        this(bindAddress, port, threads, verifier, service, epochMillis, healthy,
-                HttpLimits.defaults().withReadTimeout(readTimeout), new ApiMetrics(), Transport.best());
-    }
-
     /**
-     * @param threads handler threads for authenticated requests (a request waits there for its
-     *     datagrams); the connections themselves run on two event loops of their own
-     */
-    public EgressHttpServer(String bindAddress, int port, int threads, EgressVerifier verifier,
-                            EgressService service, LongSupplier epochMillis, BooleanSupplier healthy,
-                            HttpLimits limits, ApiMetrics metrics, Transport transport) throws IOException {
-        this(bindAddress, port, threads, verifier, service, epochMillis, healthy, limits, metrics, transport, null);
-    }
-
-    /**
+     * What the server is built from; {@link #builder} fills the defaults.
+     *
+     * @param threads handler threads for authenticated JSON requests (parsing only); the
+     *     connections themselves run on event loops
+     * @param epochMillis the clock the signature window and deadlines are judged by
+     * @param healthy what {@code GET /health} answers
      * @param connectionLoops where the connections run; null: two event loops of the server's
      *     own. The sender passes its Listener loops when they cover every core, so a request is
      *     received, checked, sent and answered on one thread (see {@code Sender}). Not owned:
      *     {@link #stop} leaves them running.
      */
-    public EgressHttpServer(String bindAddress, int port, int threads, EgressVerifier verifier,
-                            EgressService service, LongSupplier epochMillis, BooleanSupplier healthy,
-                            HttpLimits limits, ApiMetrics metrics, Transport transport,
-                            EventLoopGroup connectionLoops) throws IOException {
+    public record Config(String bindAddress, int port, int threads, EgressVerifier verifier, EgressService service,
+                         LongSupplier epochMillis, BooleanSupplier healthy, HttpLimits limits, ApiMetrics metrics,
+                         Transport transport, EventLoopGroup connectionLoops) {
+    }
+
+    /** A {@link Config}: loopback, an ephemeral port, one handler thread, the system clock, always healthy, default limits. */
+    public static final class Builder {
+        private final EgressVerifier verifier;
+        private final EgressService service;
+        private String bindAddress = "127.0.0.1";
+        private int port;
+        private int threads = 1;
+        private LongSupplier epochMillis = System::currentTimeMillis;
+        private BooleanSupplier healthy = () -> true;
+        private HttpLimits limits = HttpLimits.defaults();
+        private ApiMetrics metrics;
+        private Transport transport;
+        private EventLoopGroup connectionLoops;
+
+        private Builder(EgressVerifier verifier, EgressService service) {
+            this.verifier = verifier;
+            this.service = service;
+        }
+
+        public Builder bind(String address, int portNumber) { bindAddress = address; port = portNumber; return this; }
+
+        public Builder threads(int v) { threads = v; return this; }
+
+        public Builder clock(LongSupplier v) { epochMillis = v; return this; }
+
+        public Builder healthy(BooleanSupplier v) { healthy = v; return this; }
+
+        public Builder limits(HttpLimits v) { limits = v; return this; }
+
+        /** Longest time a request's headers, and then its body, may take to arrive. */
+        public Builder readTimeout(Duration v) { limits = limits.withReadTimeout(v); return this; }
+
+        public Builder metrics(ApiMetrics v) { metrics = v; return this; }
+
+        public Builder transport(Transport v) { transport = v; return this; }
+
+        public Builder connectionLoops(EventLoopGroup v) { connectionLoops = v; return this; }
+
+        public Config build() {
+            return new Config(bindAddress, port, threads, verifier, service, epochMillis, healthy, limits,
+                    metrics != null ? metrics : new ApiMetrics(), transport != null ? transport : Transport.best(),
+                    connectionLoops);
+        }
+    }
+
+    /** {@code service} may be null for a server that only ever refuses (tests of the HTTP limits). */
+    public static Builder builder(EgressVerifier verifier, EgressService service) {
+        return new Builder(verifier, service);
+    }
+
+    public EgressHttpServer(Config config) throws IOException {
+        HttpLimits limits = config.limits();
+        ApiMetrics metrics = config.metrics();
+        Transport transport = config.transport();
+        EventLoopGroup connectionLoops = config.connectionLoops();
+        int threads = config.threads();
         this.reporter = new RejectReporter(metrics);
         this.limiter = new ConnectionLimiter(limits.maxConnections(), limits.maxConnectionsPerAddress(), reporter);
         AtomicInteger n = new AtomicInteger();
@@ -111,8 +148,8 @@ public final class EgressHttpServer {
                     t.setDaemon(true);
                     return t;
                 }, new ThreadPoolExecutor.AbortPolicy()); // full: 503 from the loop, never run there
-        Shared shared = new Shared(verifier, service, epochMillis, healthy, pool, new AtomicLong(), limits, reporter,
-                inFlight, this);
+        Shared shared = new Shared(config.verifier(), config.service(), config.epochMillis(), config.healthy(), pool,
+                new AtomicLong(), limits, reporter, inFlight, this);
         HttpDecoderConfig decoder = new HttpDecoderConfig()
                 .setMaxInitialLineLength(limits.maxInitialLine())
                 .setMaxHeaderSize(limits.maxHeaderBytes())
@@ -139,7 +176,7 @@ public final class EgressHttpServer {
                                     new FlowControlHandler(), new EgressRequestHandler(shared, deadline));
                         }
                     })
-                    .bind(new InetSocketAddress(InetAddress.getByName(bindAddress), port))
+                    .bind(new InetSocketAddress(InetAddress.getByName(config.bindAddress()), config.port()))
                     .syncUninterruptibly().channel();
         } catch (Exception e) { // Netty rethrows the bind's checked exception (e.g. BindException) as is
             loops.shutdownGracefully(0, 0, TimeUnit.SECONDS);

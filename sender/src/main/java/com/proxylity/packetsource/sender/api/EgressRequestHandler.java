@@ -16,7 +16,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -36,10 +35,10 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.List;
 
 /**
- * One connection of the egress API, on its event loop. Everything a client controls is decided
+ * Stages 1–3 of the send path (package comment of {@code com.proxylity.packetsource.sender}):
+ * receive, verify, parse. One connection of the egress API, on its event loop. Everything a client controls is decided
  * here without blocking: the request line and headers are judged as soon as they are in (path,
  * method, Content-Type, Content-Length, signature headers' shape and clock window), so a
  * request that can never succeed is refused before its body is read; the body is buffered
@@ -96,6 +95,7 @@ final class EgressRequestHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Stage 1: judged as soon as the request line and headers are in, before any body is read. */
     private void onHeaders(ChannelHandlerContext ctx, HttpRequest r) {
         if (phase != Phase.HEADERS) {
             // Cannot happen: the FlowControlHandler ahead of us holds a pipelined request until
@@ -105,66 +105,62 @@ final class EgressRequestHandler extends ChannelInboundHandlerAdapter {
         }
         request = r;
         keepAlive = HttpUtil.isKeepAlive(r);
-        if (!r.decoderResult().isSuccess()) {
-            boolean tooLong = r.decoderResult().cause() instanceof TooLongFrameException;
-            refuse(ctx, tooLong ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE : HttpResponseStatus.BAD_REQUEST,
-                    tooLong ? "HeadersTooLarge" : "BadRequest", "MalformedRequest");
+        HeaderChecks.Refusal broken = HeaderChecks.undecodable(r);
+        if (broken != null) {
+            refuse(ctx, broken);
             ctx.close(); // the decoder cannot resync after a broken request line or header
             return;
         }
-        String path = path(r.uri());
-        if (EgressApi.HEALTH_PATH.equals(path)) { // healthy() is false while closing
-            boolean ok = r.method() == HttpMethod.GET && s.healthy();
-            healthAnswer = r.method() != HttpMethod.GET ? response(HttpResponseStatus.NOT_FOUND, "{\"Error\":\"NotFound\"}")
-                    : response(ok ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
-                            ok ? "{\"Status\":\"Ok\"}" : "{\"Status\":\"Unhealthy\"}");
-            phase = Phase.DISCARD; // a GET has no body; anything sent is dropped up to the drain limit
-            deadline.body();
+        if (HeaderChecks.isHealthCheck(r)) {
+            answerHealthAfterBody(r);
             return;
         }
-        if (s.closing()) {
-            refuse(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "ShuttingDown", "ShuttingDown");
+        HeaderChecks.Refusal refused = HeaderChecks.egressRequest(r, s.closing());
+        if (refused != null) {
+            refuse(ctx, refused);
             return;
         }
-        if (!EgressApi.PATH.equals(path)) {
-            refuse(ctx, HttpResponseStatus.NOT_FOUND, "NotFound", "NotFound");
-            return;
-        }
-        if (r.method() != HttpMethod.POST) {
-            refuse(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "MethodNotAllowed", "MethodNotAllowed");
-            return;
-        }
-        HttpHeaders h = r.headers();
-        String type = h.get(HttpHeaderNames.CONTENT_TYPE);
-        binary = EgressBinary.isRequestType(type);
-        if (!binary && !isJson(type)) {
-            refuse(ctx, HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "UnsupportedMediaType", "UnsupportedMediaType");
-            return;
-        }
-        long length = contentLength(h);
-        if (length == -2) {
-            refuse(ctx, HttpResponseStatus.BAD_REQUEST, "BadRequest", "MalformedRequest");
-            return;
-        }
-        if (length > EgressApi.MAX_BODY_BYTES) {
-            refuse(ctx, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "TooLarge", "TooLarge");
-            return;
-        }
+        binary = HeaderChecks.binary(r);
+        if (!signatureStarted(ctx, r.headers())) return;
+        if (!countedInFlight(ctx)) return;
+        receiveBody(ctx, r);
+    }
+
+    /** {@code GET /health}: answered once whatever body follows is through (healthy() is false while closing). */
+    private void answerHealthAfterBody(HttpRequest r) {
+        boolean ok = r.method() == HttpMethod.GET && s.healthy();
+        healthAnswer = r.method() != HttpMethod.GET ? response(HttpResponseStatus.NOT_FOUND, "{\"Error\":\"NotFound\"}")
+                : response(ok ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+                        ok ? "{\"Status\":\"Ok\"}" : "{\"Status\":\"Unhealthy\"}");
+        phase = Phase.DISCARD; // a GET has no body; anything sent is dropped up to the drain limit
+        deadline.body();
+    }
+
+    /**
+     * Stage 2 begins: the signature headers' shape and clock window; the HMAC then runs over
+     * each body chunk as it arrives. False (401 sent) when the headers can never pass.
+     */
+    private boolean signatureStarted(ChannelHandlerContext ctx, HttpHeaders h) {
         long now = s.clock().getAsLong();
         verifying = s.verifier().begin(h.get(EgressApi.HEADER_KEY_ID), h.get(EgressApi.HEADER_TIMESTAMP),
                 h.get(EgressApi.HEADER_NONCE), h.get(EgressApi.HEADER_SIGNATURE), now);
-        if (verifying == null) {
-            unauthorized(ctx, s.verifier().precheck(h.get(EgressApi.HEADER_KEY_ID), h.get(EgressApi.HEADER_TIMESTAMP),
-                    h.get(EgressApi.HEADER_NONCE), h.get(EgressApi.HEADER_SIGNATURE), now));
-            return;
-        }
-        // Counted from here, so stop() waits for a request whose body is still arriving.
+        if (verifying != null) return true;
+        unauthorized(ctx, s.verifier().precheck(h.get(EgressApi.HEADER_KEY_ID), h.get(EgressApi.HEADER_TIMESTAMP),
+                h.get(EgressApi.HEADER_NONCE), h.get(EgressApi.HEADER_SIGNATURE), now));
+        return false;
+    }
+
+    /** Counted from here, so stop() waits for a request whose body is still arriving; false (503) when closing. */
+    private boolean countedInFlight(ChannelHandlerContext ctx) {
         s.inFlight().incrementAndGet();
         counted = true;
-        if (s.closing()) {
-            refuse(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "ShuttingDown", "ShuttingDown");
-            return;
-        }
+        if (!s.closing()) return true;
+        refuse(ctx, HeaderChecks.Refusal.ShuttingDown);
+        return false;
+    }
+
+    private void receiveBody(ChannelHandlerContext ctx, HttpRequest r) {
+        long length = HeaderChecks.contentLength(r.headers());
         // Grows with what arrives (never pre-sized from a claimed length an attacker picks).
         int initial = (int) Math.min(length >= 0 ? length : 8192, 64 * 1024);
         body = BODY_BUFFERS.heapBuffer(Math.max(initial, 256), EgressApi.MAX_BODY_BYTES);
@@ -227,7 +223,7 @@ final class EgressRequestHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Body complete: the verdict on the loop, then parse and queue (JSON: parse on the pool). */
+    /** Stage 2's verdict once the body is complete, on the loop; then stage 3 (JSON: parsed on the pool). */
     private void complete(ChannelHandlerContext ctx) {
         phase = Phase.WORKING;
         deadline.working();
@@ -414,6 +410,10 @@ final class EgressRequestHandler extends ChannelInboundHandlerAdapter {
      * Answers at once and drops whatever body follows (up to the drain limit, so a client still
      * sending sees the answer rather than a reset); the connection then closes.
      */
+    private void refuse(ChannelHandlerContext ctx, HeaderChecks.Refusal refusal) {
+        refuse(ctx, refusal.status, refusal.reason, refusal.error);
+    }
+
     private void refuse(ChannelHandlerContext ctx, HttpResponseStatus status, String reason, String error) {
         s.reporter().rejected(reason, remote(ctx));
         FullHttpResponse r = response(status, "{\"Error\":\"" + error + "\"}");
@@ -515,30 +515,6 @@ final class EgressRequestHandler extends ChannelInboundHandlerAdapter {
         r.headers().set(HttpHeaderNames.CONTENT_TYPE, EgressApi.CONTENT_TYPE)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
         return r;
-    }
-
-    private static String path(String uri) {
-        int q = uri.indexOf('?');
-        return q < 0 ? uri : uri.substring(0, q);
-    }
-
-    /** {@code application/json}, any case, with optional parameters (e.g. charset=utf-8). */
-    static boolean isJson(String contentType) {
-        if (contentType == null) return false;
-        int semi = contentType.indexOf(';');
-        String type = (semi < 0 ? contentType : contentType.substring(0, semi)).trim();
-        return type.equalsIgnoreCase(EgressApi.CONTENT_TYPE);
-    }
-
-    /** The declared length, -1 when absent, -2 when malformed or repeated. */
-    private static long contentLength(HttpHeaders h) {
-        List<String> all = h.getAll(HttpHeaderNames.CONTENT_LENGTH);
-        if (all.isEmpty()) return -1;
-        if (all.size() > 1) return -2;
-        String v = all.get(0).trim();
-        if (v.isEmpty() || v.length() > 18) return -2;
-        for (int i = 0; i < v.length(); i++) if (v.charAt(i) < '0' || v.charAt(i) > '9') return -2;
-        return Long.parseLong(v);
     }
 
     private static InetAddress remote(ChannelHandlerContext ctx) {

@@ -26,11 +26,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Turns one authenticated egress request into datagrams on one Listener and reports a result
- * per packet, in request order. Each packet is checked on its own: a bad one never stops its
- * siblings. The pipeline already validated and formatted everything (docs/architecture.md, "Inner frames"); these checks
- * are the sender's own guard, so a buggy or compromised caller still cannot make it send
- * malformed or oversized datagrams.
+ * Stages 3–5 of the send path (package comment of {@code com.proxylity.packetsource.sender}):
+ * the batch a request is parsed into, each packet checked as it is added ({@link PacketCheck}),
+ * then the batch admitted: its deadline, its segments ({@link BatchMemory}), room in the
+ * Listener's queue. Turns one authenticated egress request into datagrams on one Listener and
+ * reports a result per packet, in request order.
  */
 public final class EgressService {
     /** Thrown when the request names a Listener this sender does not own. */
@@ -42,7 +42,7 @@ public final class EgressService {
 
     private final Map<String, ListenerSocket> sockets;
     private final Map<String, SenderMetrics> metrics;
-    private final EgressPolicy policy;
+    private final PacketCheck check;
     private final Duration sendTimeout;
     private final BatchMemory memory;
 
@@ -67,7 +67,7 @@ public final class EgressService {
                   EgressPolicy policy, Duration sendTimeout, BatchMemory memory) {
         this.sockets = sockets;
         this.metrics = metrics;
-        this.policy = policy;
+        this.check = new PacketCheck(policy);
         this.sendTimeout = sendTimeout;
         this.memory = memory;
     }
@@ -97,12 +97,9 @@ public final class EgressService {
         Batch b = batch(request.listener(), request.packets().size());
         b.identity(request.deadline(), request.run(), request.segments());
         for (EgressPacket p : request.packets()) {
-            if (p == null) {
-                b.add(null, null, 0, null, null, 0, 0);
-            } else {
-                byte[] payload = p.payload();
-                b.add(p.id(), p.address(), p.port(), p.peerKey(), payload, 0, payload == null ? 0 : payload.length);
-            }
+            BatchPacket next = b.packet();
+            if (p != null) next.id(p.id()).remote(p.address(), p.port()).peerKey(p.peerKey()).payload(p.payload());
+            next.add();
         }
         return b.submit(timestampMillis, nowMillis);
     }
@@ -135,6 +132,7 @@ public final class EgressService {
         private final byte[][] payloads;
         private final int[] offsets;
         private final int[] lengths;
+        private final BatchPacket packet;
         private int n;
         private Long deadline;
         private String run;
@@ -148,7 +146,7 @@ public final class EgressService {
             refused = new DiscardReason[capacity];
             slotOf = new int[capacity];
             out = new Outbound(capacity);
-            out.endpointPolicy(policy);
+            packet = new BatchPacket(this);
             dest = new InetSocketAddress[capacity];
             keys = new String[capacity];
             payloads = new byte[capacity][];
@@ -168,30 +166,30 @@ public final class EgressService {
             return EgressRequest.identityWellFormed(n, run, segments);
         }
 
-        /** Adds one packet; {@code payload} null means none (MalformedMessage). */
-        public void add(String id, String address, int port, String peerKey, byte[] payload, int offset, int length) {
+        /**
+         * The next packet, to fill and {@link BatchPacket#add()}: one reused builder per batch, so a
+         * packet costs no object of its own. A field left unset is absent (no payload is
+         * MalformedMessage).
+         */
+        public BatchPacket packet() {
+            return packet.clear();
+        }
+
+        /** Stage 4: checked as it is added; kept to be queued at submit, or refused with its reason. */
+        void add(BatchPacket p) {
             int i = n++;
-            ids[i] = id;
+            ids[i] = p.id();
             slotOf[i] = -1;
-            InetAddress addr = address == null ? null : IpLiteral.parse(address).orElse(null); // parsed once
-            DiscardReason reason = check(id, payload, length, port, addr, peerKey, type);
-            if (reason == null) {
-                if (policy != null && !policy.permits(addr)) {
-                    reason = DiscardReason.EgressDenied;
-                } else if (!socket.families().reaches(addr)) {
-                    // Checked explicitly (ListenerSocket checks again per datagram): a socket is
-                    // never handed an address of another family.
-                    reason = DiscardReason.AddressFamilyUnreachable;
-                }
-            }
+            InetAddress addr = p.address() == null ? null : IpLiteral.parse(p.address()).orElse(null); // parsed once
+            DiscardReason reason = check.judge(p, addr, type, socket.families());
             if (reason != null) {
                 refused[i] = reason;
             } else {
-                dest[i] = type.isWireGuard() ? null : new InetSocketAddress(addr, port);
-                keys[i] = peerKey;
-                payloads[i] = payload;
-                offsets[i] = offset;
-                lengths[i] = length;
+                dest[i] = type.isWireGuard() ? null : new InetSocketAddress(addr, p.port());
+                keys[i] = p.peerKey();
+                payloads[i] = p.payload();
+                offsets[i] = p.offset();
+                lengths[i] = p.length();
             }
         }
 
@@ -318,6 +316,7 @@ public final class EgressService {
             return out.size() == 0 ? CompletableFuture.completedFuture(null) : out.done().copy();
         }
 
+        /** The end of stage 9: each packet's outcome, in request order, counted once. */
         private EgressResponse answer(DiscardReason[] outcome, List<Integer> repeated) {
             EgressResult[] results = new EgressResult[n];
             int sent = 0;
@@ -336,18 +335,5 @@ public final class EgressService {
             m.sent(sent);
             return new EgressResponse(Arrays.asList(results), repeated);
         }
-    }
-
-    private static DiscardReason check(String id, byte[] payload, int length, int port, InetAddress addr,
-                                       String peerKey, ListenerType type) {
-        if (id == null || payload == null) return DiscardReason.MalformedMessage;
-        if (port < 1 || port > 65_535 || addr == null) {
-            return DiscardReason.MalformedRemote;
-        }
-        if (length > type.maxInnerPacket()) return DiscardReason.TooLarge;
-        if (type.isWireGuard() && (peerKey == null || peerKey.isEmpty())) {
-            return DiscardReason.MalformedRemote;
-        }
-        return null;
     }
 }

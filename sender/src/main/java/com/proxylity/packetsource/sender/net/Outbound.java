@@ -1,44 +1,33 @@
 package com.proxylity.packetsource.sender.net;
 
 import com.proxylity.packetsource.core.contract.DiscardReason;
-import com.proxylity.packetsource.core.egresspolicy.EgressPolicy;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The packets of one egress request bound for one Listener, and their outcomes. Filled by the
- * request thread, sent on the Listener's event loop, completed by Netty's write promises.
- * Arrays, not per-packet objects: one allocation per request, not per packet.
+ * The packets of one egress request bound for one Listener, and their outcomes: the value that
+ * travels down stages 5–9 of the send path (package comment of
+ * {@code com.proxylity.packetsource.sender}). Filled by the request's thread, read by the encoder, settled by
+ * {@link SendCompletion}; it calls nobody. Arrays, not per-packet objects: one allocation per
+ * request, not per packet.
  */
-public final class Outbound implements ChannelFutureListener {
-    final int capacity;
-    int count;
-    final InetSocketAddress[] destination;
-    final String[] peerKey;
+public final class Outbound {
+    private final InetSocketAddress[] destination;
+    private final String[] peerKey;
     /** Each payload is {@code payload[slot][payloadOffset[slot], +payloadLength[slot])}. */
-    final byte[][] payload;
-    final int[] payloadOffset;
-    final int[] payloadLength;
+    private final byte[][] payload;
+    private final int[] payloadOffset;
+    private final int[] payloadLength;
     /** Per slot: null = sent, else the discard reason. Valid after {@link #done()} completes. */
-    final DiscardReason[] outcome;
+    private final DiscardReason[] outcome;
     /** Per slot: set once the slot is settled, so a timed-out caller can tell open slots. */
     private final boolean[] settled;
     private final AtomicInteger open = new AtomicInteger();
     private final CompletableFuture<Void> done = new CompletableFuture<>();
-    private ListenerSocket socket;
-    private int granted;
-    long submittedNanos;
-    /**
-     * Checked against the endpoint a WireGuard seal picks (the peer's last authenticated source,
-     * not Remote.Address): the sender's own egress rule covers that path too. Null: no check.
-     */
-    EgressPolicy endpointPolicy;
+    private int count;
 
     public Outbound(int capacity) {
-        this.capacity = capacity;
         destination = new InetSocketAddress[capacity];
         peerKey = new String[capacity];
         payload = new byte[capacity][];
@@ -67,11 +56,6 @@ public final class Outbound implements ChannelFutureListener {
         return slot;
     }
 
-    /** The egress rule the sealed packets' session endpoints must pass (docs/architecture.md#egress-safety). */
-    public void endpointPolicy(EgressPolicy policy) {
-        this.endpointPolicy = policy;
-    }
-
     public int size() {
         return count;
     }
@@ -85,28 +69,6 @@ public final class Outbound implements ChannelFutureListener {
         return done;
     }
 
-    void start(ListenerSocket owner, int granted) {
-        socket = owner;
-        // Slots beyond the grant never enter the queue: the Listener's queue is full.
-        for (int i = granted; i < count; i++) {
-            outcome[i] = DiscardReason.SendError;
-            settled[i] = true;
-        }
-        this.granted = granted;
-        open.set(granted);
-        if (granted == 0) done.complete(null);
-    }
-
-    void finish(int slot, DiscardReason reason) {
-        outcome[slot] = reason;
-        settled[slot] = true;
-        payload[slot] = null;
-        if (open.decrementAndGet() == 0) {
-            socket.completed(this, granted);
-            done.complete(null);
-        }
-    }
-
     /** After a wait timed out: slots not settled yet are reported as SendError. */
     public void expireOpen() {
         // The open counter is volatile; reading it orders the settled[] reads after it.
@@ -116,9 +78,44 @@ public final class Outbound implements ChannelFutureListener {
         }
     }
 
-    @Override
-    public void operationComplete(ChannelFuture future) {
-        SlotPromise p = (SlotPromise) future;
-        finish(p.slot, future.isSuccess() ? null : DiscardReason.SendError);
+    InetSocketAddress destination(int slot) {
+        return destination[slot];
+    }
+
+    String peerKey(int slot) {
+        return peerKey[slot];
+    }
+
+    byte[] payload(int slot) {
+        return payload[slot];
+    }
+
+    int payloadOffset(int slot) {
+        return payloadOffset[slot];
+    }
+
+    int payloadLength(int slot) {
+        return payloadLength[slot];
+    }
+
+    /** The first {@code granted} slots are queued; the rest never enter it (the queue is full). */
+    void open(int granted) {
+        for (int i = granted; i < count; i++) {
+            outcome[i] = DiscardReason.SendError;
+            settled[i] = true;
+        }
+        open.set(granted);
+    }
+
+    /** Records a queued slot's outcome; true when it was the last one open. */
+    boolean settle(int slot, DiscardReason reason) {
+        outcome[slot] = reason;
+        settled[slot] = true;
+        payload[slot] = null;
+        return open.decrementAndGet() == 0;
+    }
+
+    void complete() {
+        done.complete(null);
     }
 }

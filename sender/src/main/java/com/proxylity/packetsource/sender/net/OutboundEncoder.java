@@ -1,12 +1,14 @@
 package com.proxylity.packetsource.sender.net;
 
 import com.proxylity.packetsource.core.contract.ListenerType;
+import com.proxylity.packetsource.core.egresspolicy.EgressPolicy;
 import com.proxylity.packetsource.core.wireguard.SealResult;
 import com.proxylity.packetsource.sender.wg.WireGuardPort;
 import io.netty.buffer.ByteBuf;
 
 /**
- * The one place a listener type shapes its outbound datagrams: the send path asks it how much
+ * Stage 7 of the send path (package comment of {@code com.proxylity.packetsource.sender}), the
+ * one place a listener type shapes its outbound datagrams: {@link BatchWriter} asks it how much
  * room a packet needs and has it write the datagram, then applies what every type shares (the
  * socket's address family, the write itself). Called on the Listener's event loop only.
  */
@@ -24,12 +26,16 @@ public interface OutboundEncoder {
      */
     SealResult encode(Outbound out, int slot, ByteBuf buf, long nowNanos);
 
-    /** The encoder for a Listener of {@code type}; {@code wireGuard} is null for plain UDP. */
-    static OutboundEncoder forType(ListenerType type, WireGuardPort wireGuard) {
+    /**
+     * The encoder for a Listener of {@code type}; {@code wireGuard} is null for plain UDP.
+     * {@code endpointPolicy} (null: none) is the sender's egress rule, which a sealed packet's
+     * session endpoint must pass: applied here, where that endpoint is first known.
+     */
+    static OutboundEncoder forType(ListenerType type, WireGuardPort wireGuard, EgressPolicy endpointPolicy) {
         return switch (type) {
             case UDP -> new PlainUdpEncoder();
-            case WG -> new WireGuardEncoder(wireGuard);
-            case WG_DECAP -> new InnerFrameEncoder(wireGuard);
+            case WG -> new WireGuardEncoder(wireGuard, endpointPolicy);
+            case WG_DECAP -> new InnerFrameEncoder(wireGuard, endpointPolicy);
         };
     }
 }

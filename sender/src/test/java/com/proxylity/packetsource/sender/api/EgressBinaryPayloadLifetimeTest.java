@@ -49,8 +49,9 @@ class EgressBinaryPayloadLifetimeTest {
             socket.bind(group, t);
             EgressService service = new EgressService(Map.of("l", socket), Map.of("l", metrics), null,
                     Duration.ofMillis(300));
-            server = new EgressHttpServer("127.0.0.1", 0, 1, new EgressVerifier(TestEgress.KEY), service,
-                    System::currentTimeMillis, () -> true, HttpLimits.defaults(), new ApiMetrics(), t);
+            server = new EgressHttpServer(EgressHttpServer.builder(new EgressVerifier(TestEgress.KEY), service)
+                    .bind("127.0.0.1", 0).threads(1).clock(System::currentTimeMillis).healthy(() -> true)
+                    .limits(HttpLimits.defaults()).metrics(new ApiMetrics()).transport(t).build());
             server.start();
             TestEgress client = new TestEgress(URI.create("http://127.0.0.1:" + server.address().getPort() + "/v1/egress"));
             group.next().execute(() -> {

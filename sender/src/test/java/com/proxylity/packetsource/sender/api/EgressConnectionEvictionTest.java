@@ -41,10 +41,11 @@ class EgressConnectionEvictionTest {
 
     @BeforeEach
     void start() throws IOException {
-        server = new EgressHttpServer("127.0.0.1", 0, 1, new EgressVerifier(TestEgress.KEY),
-                new EgressService(Map.of(), Map.of(), null, Duration.ofSeconds(1)),
-                System::currentTimeMillis, () -> true, HttpLimits.defaults().withConnections(6, 2), metrics,
-                Transport.best());
+        server = new EgressHttpServer(EgressHttpServer.builder(new EgressVerifier(TestEgress.KEY),
+                        new EgressService(Map.of(), Map.of(), null, Duration.ofSeconds(1)))
+                .bind("127.0.0.1", 0).threads(1).clock(System::currentTimeMillis).healthy(() -> true)
+                .limits(HttpLimits.defaults().withConnections(6, 2)).metrics(metrics).transport(Transport.best())
+                .build());
         server.start();
     }
 

@@ -36,8 +36,9 @@ class EgressHttpBuffersTest {
 
     @Test
     void socketReadsOfALargeBodyComeFromThePooledAllocator() throws Exception {
-        EgressHttpServer server = new EgressHttpServer("127.0.0.1", 0, 1, new EgressVerifier(TestEgress.KEY), null,
-                System::currentTimeMillis, () -> true, HttpLimits.defaults(), new ApiMetrics(), Transport.best());
+        EgressHttpServer server = new EgressHttpServer(EgressHttpServer.builder(new EgressVerifier(TestEgress.KEY), null)
+                .bind("127.0.0.1", 0).threads(1).clock(System::currentTimeMillis).healthy(() -> true)
+                .limits(HttpLimits.defaults()).metrics(new ApiMetrics()).transport(Transport.best()).build());
         server.start();
         try (Socket s = new Socket("127.0.0.1", server.address().getPort())) {
             s.setSoTimeout(10_000);

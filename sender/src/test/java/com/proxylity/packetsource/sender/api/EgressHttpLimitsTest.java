@@ -30,9 +30,10 @@ class EgressHttpLimitsTest {
 
     @BeforeEach
     void start() throws IOException {
-        server = new EgressHttpServer("127.0.0.1", 0, 1, new EgressVerifier(TestEgress.KEY), null,
-                System::currentTimeMillis, () -> true, HttpLimits.defaults().withConnections(4, 2), metrics,
-                Transport.best());
+        server = new EgressHttpServer(EgressHttpServer.builder(new EgressVerifier(TestEgress.KEY), null)
+                .bind("127.0.0.1", 0).threads(1).clock(System::currentTimeMillis).healthy(() -> true)
+                .limits(HttpLimits.defaults().withConnections(4, 2)).metrics(metrics).transport(Transport.best())
+                .build());
         server.start();
     }
 

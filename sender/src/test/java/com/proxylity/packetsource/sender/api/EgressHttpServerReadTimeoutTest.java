@@ -25,8 +25,9 @@ import org.junit.jupiter.api.Test;
 class EgressHttpServerReadTimeoutTest {
     @Test
     void aStalledBodyIsCutOffAndTheServerGoesOn() throws Exception {
-        EgressHttpServer server = new EgressHttpServer("127.0.0.1", 0, 1, new EgressVerifier(TestEgress.KEY), null,
-                System::currentTimeMillis, () -> true, Duration.ofMillis(300));
+        EgressHttpServer server = new EgressHttpServer(EgressHttpServer.builder(new EgressVerifier(TestEgress.KEY), null)
+                .bind("127.0.0.1", 0).threads(1).clock(System::currentTimeMillis).healthy(() -> true)
+                .readTimeout(Duration.ofMillis(300)).build());
         server.start();
         try (Socket slow = new Socket("127.0.0.1", server.address().getPort())) {
             slow.getOutputStream().write(("POST /v1/egress HTTP/1.1\r\nHost: sender\r\nContent-Type: application/json\r\n"
@@ -55,8 +56,8 @@ class EgressHttpServerReadTimeoutTest {
     /** The headers themselves are read before any handler runs: the JDK server's request clock covers them. */
     @Test
     void trickledHeadersAreCutOffToo() throws Exception {
-        EgressHttpServer server = new EgressHttpServer("127.0.0.1", 0, 1, new EgressVerifier(TestEgress.KEY), null,
-                System::currentTimeMillis, () -> true);
+        EgressHttpServer server = new EgressHttpServer(EgressHttpServer.builder(new EgressVerifier(TestEgress.KEY), null)
+                .bind("127.0.0.1", 0).threads(1).clock(System::currentTimeMillis).healthy(() -> true).build());
         server.start();
         try (Socket slow = new Socket("127.0.0.1", server.address().getPort())) {
             slow.getOutputStream().write("POST /v1/egress HTTP/1.1\r\nHo".getBytes(StandardCharsets.US_ASCII));
