@@ -13,7 +13,7 @@
  *     request line and headers are judged alone ({@code api.HeaderChecks}: route, method,
  *     content type, length), then the body is buffered, bounded per request and server-wide.
  * <li><b>Verify</b> ({@code api.EgressRequestHandler} with core's {@code EgressVerifier}): the
- *     signature headers are prechecked before the body, the HMAC runs over each chunk as it
+ *     signature headers are prechecked before the body, the MAC runs over each chunk as it
  *     arrives, and the verdict (MAC, clock window, nonce) is given once the body is in, still on
  *     the loop. Nothing unauthenticated goes further.
  * <li><b>Parse</b> ({@code api.BinaryBatch} on the loop; JSON on the handler pool): the body is

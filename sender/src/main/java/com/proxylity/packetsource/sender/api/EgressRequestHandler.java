@@ -42,7 +42,7 @@ import java.util.concurrent.RejectedExecutionException;
  * here without blocking: the request line and headers are judged as soon as they are in (path,
  * method, Content-Type, Content-Length, signature headers' shape and clock window), so a
  * request that can never succeed is refused before its body is read; the body is buffered
- * only up to 1 MiB and within a server-wide budget; the HMAC runs over each chunk as it is
+ * only up to 1 MiB and within a server-wide budget; the MAC runs over each chunk as it is
  * buffered and is judged, with the nonce, when the body is complete, still on the loop (an
  * unauthenticated request must never take a handler thread). An
  * authenticated request in the binary framing is parsed and queued on the loop too, its payloads
