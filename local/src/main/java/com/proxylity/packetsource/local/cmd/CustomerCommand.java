@@ -98,7 +98,7 @@ public final class CustomerCommand implements Runnable {
             out.println("Rotated the ApiKey of customer " + id + " in " + target.where() + ".");
             new CustomerKit(out, target).issued(issued, "New ApiKey", List.of());
             out.println("Both keys are valid now. Once every stack of the customer uses the new key (an Update with the");
-            out.println("new ApiKey parameter), retire the old one:  packet-source customer retire-key " + id);
+            out.println("new ApiKey parameter), retire the old one:  packet-source customer retire-key " + id + target.sameTarget());
         }
         return 0;
     }
