@@ -1,0 +1,136 @@
+package com.proxylity.packetsource.cli;
+
+import static com.proxylity.packetsource.cli.ActionableErrorsTest.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.proxylity.packetsource.cli.ActionableErrorsTest.Run;
+import com.proxylity.packetsource.core.registry.InMemoryRegistry;
+import com.proxylity.packetsource.local.customers.LocalCustomerEndpoint;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.profiles.ProfileFile;
+
+/**
+ * The second round of a new operator's and customer's mistakes (issue 22, "Checked by"), each
+ * with what the tools now say. The first round is {@link ActionableErrorsTest}.
+ */
+class NewUserMistakesTest {
+    @TempDir
+    Path dir;
+
+    private static final String REMOTE = "\"Remote\":{\"Address\":\"203.0.113.7\",\"Port\":5}";
+
+    @Test
+    void aLowerCaseDataIsCalledCaseSensitiveNotJustMissing() {
+        Run r = run("{\"Messages\":[{\"data\":\"AQ==\"," + REMOTE + "}]}", "dry-run", "-");
+        assertEquals(1, r.rc(), r.err());
+        assertTrue(r.out().contains("DecodeError  schema: required property 'Data' not found (field names are"
+                + " case-sensitive: write 'Data')"), r.out());
+    }
+
+    @Test
+    void messagesThatIsNotAnArraySaysWhatWasFoundAndExpected() {
+        Run r = run("{\"Messages\":{\"Data\":\"AQ==\"," + REMOTE + "}}", "dry-run", "-");
+        assertEquals(1, r.rc(), r.err());
+        assertTrue(r.out().contains("MalformedMessage  body does not match the schema at $.Messages: object found, array"
+                + " expected"), r.out());
+    }
+
+    @Test
+    void aLowerCaseMessagesIsCalledCaseSensitive() {
+        Run r = run("{\"messages\":[{\"Data\":\"AQ==\"," + REMOTE + "}]}", "dry-run", "-");
+        assertTrue(r.out().contains("required property 'Messages' not found (field names are case-sensitive: write"
+                + " 'Messages')"), r.out());
+    }
+
+    @Test
+    void base64WrappedOverLinesNamesTheBreakAndWhere() {
+        Run r = run("{\"Messages\":[{\"Data\":\"AQID\\nBA==\",\"Formatter\":\"base64\"," + REMOTE + "}]}", "dry-run", "-");
+        assertEquals(1, r.rc(), r.err());
+        assertTrue(r.out().contains("DecodeError  base64: Data has a space or line break at offset 4; write it as one"
+                + " unbroken string"), r.out());
+    }
+
+    @Test
+    void aMalformedPeerKeySaysWhatAKeyLooksLikeNotTheRegex() {
+        String key = "xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8D="; // 44 characters, but not 32 bytes' encoding
+        String inner = "\"Inner\":{\"SourceAddress\":\"10.0.0.1\",\"SourcePort\":53,\"DestinationAddress\":\"10.0.0.2\","
+                + "\"DestinationPort\":1}";
+        Run r = run("{\"Messages\":[{\"Data\":\"AQ==\",\"Remote\":{\"Address\":\"203.0.113.7\",\"Port\":5,\"PeerKey\":\""
+                + key + "\"}," + inner + "}]}", "dry-run", "--listener-type", "wg-decap", "-");
+        assertEquals(1, r.rc(), r.err());
+        assertTrue(r.out().contains("MalformedRemote  Remote.PeerKey is not a WireGuard public key: 44 characters of"
+                + " base64 for 32 bytes, as 'wg pubkey' prints it"), r.out());
+        assertFalse(r.out().contains("regex"), r.out());
+    }
+
+    @Test
+    void aTabInTheConfigIsOneLineNamingItsPositionWithoutQuotingTheLine() throws Exception {
+        Path cfg = Files.writeString(dir.resolve("local.yaml"),
+                "regions: [us-east-1]\nlisteners:\n\t- {name: a, protocol: udp, port: 0, privateKey: secret}\n");
+        Run r = run(null, "local", "--config", cfg.toString());
+        assertEquals(1, r.rc());
+        assertEquals("packet-source local: " + cfg + ": line 3, column 1: a tab character; YAML indents with spaces only",
+                r.err().strip());
+    }
+
+    @Test
+    void publishingADirectoryNamesItAndWhatToGive() throws Exception {
+        Path events = Files.createDirectory(dir.resolve("events"));
+        Run r = run(null, "publish", "--endpoint", "http://127.0.0.1:1", "--topic", "t", events.toString());
+        assertEquals(1, r.rc());
+        assertEquals("packet-source publish: " + events + " is a directory: give the message files in it, e.g. "
+                + events.resolve("*.json"), r.err().strip());
+    }
+
+    @Test
+    void theRetireCommandPrintedAfterALocalRotationGoesToTheSameLocalMode() throws Exception {
+        try (LocalCustomerEndpoint endpoint = LocalCustomerEndpoint.start(0, new InMemoryRegistry())) {
+            String url = endpoint.endpoint().toString();
+            Run created = run(null, "customer", "create", "--local", url, "--id", "acme", "--account", "111122223333");
+            assertEquals(0, created.rc(), created.err());
+            var out = new java.io.ByteArrayOutputStream();
+            CommandLine cl = new CommandLine(new com.proxylity.packetsource.local.cmd.CustomerCommand(
+                    new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8)));
+            assertEquals(0, cl.execute("rotate-key", "--local", url, "acme"));
+            assertTrue(out.toString(java.nio.charset.StandardCharsets.UTF_8)
+                    .contains("retire the old one:  packet-source customer retire-key acme --local " + url), out.toString());
+        }
+    }
+
+    @Test
+    void noCredentialsIsOneLineThatNamesTheLocalOption() {
+        // The SDK's own exception, from a chain that finds nothing (no environment, no network).
+        SdkClientException none = assertThrows(SdkClientException.class, () -> AwsCredentialsProviderChain.of(
+                ProfileCredentialsProvider.builder().profileFile(ProfileFile.builder()
+                        .content(Path.of("/dev/null")).type(ProfileFile.Type.CREDENTIALS).build()).build())
+                .resolveCredentials());
+        assertTrue(none.getMessage().startsWith("Unable to load credentials"), none.getMessage());
+        CommandLine retire = PacketSourceCli.commandLine().getSubcommands().get("customer").getSubcommands().get("retire-key");
+        assertEquals("no AWS credentials: this command went to AWS, and the SDK's default chain (AWS_ACCESS_KEY_ID and"
+                        + " AWS_SECRET_ACCESS_KEY, AWS_PROFILE and ~/.aws, a container or instance role) found none;"
+                        + " for local mode give --local URL (the endpoint 'packet-source local' prints)",
+                PacketSourceCli.describe(none) + PacketSourceCli.localHint(none, retire));
+        CommandLine replay = PacketSourceCli.commandLine().getSubcommands().get("replay");
+        assertTrue(PacketSourceCli.localHint(none, replay).contains("give --endpoint URL"));
+    }
+
+    @Test
+    void usageForOneDayWithTheSameDayTwiceSaysWhatToWrite() {
+        Run r = run(null, "usage", "--local", "http://127.0.0.1:1", "--from", "2026-12-06", "--to", "2026-12-06");
+        assertEquals(1, r.rc());
+        assertEquals("packet-source usage: --to must be after --from (--to is exclusive: for 2026-12-06 alone, --to"
+                + " 2026-12-07)", r.err().strip());
+        r = run(null, "usage", "--local", "http://127.0.0.1:1", "--from", "2026-12-06T23Z", "--to", "2026-12-06T23Z");
+        assertTrue(r.err().contains("for 2026-12-06T23Z alone, --to 2026-12-07T00Z"), r.err());
+    }
+}
