@@ -9,6 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.proxylity.packetsource.cli.ActionableErrorsTest.Run;
 import com.proxylity.packetsource.core.registry.InMemoryRegistry;
 import com.proxylity.packetsource.local.customers.LocalCustomerEndpoint;
+import com.proxylity.packetsource.local.sns.LocalSnsServer;
+import com.proxylity.packetsource.local.sns.TopicFanout;
+import com.proxylity.packetsource.local.sqs.DeliveryQueues;
+import com.proxylity.packetsource.local.sqs.EmbeddedSqs;
+import com.proxylity.packetsource.local.sqs.Sqs;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -18,6 +26,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.profiles.ProfileFile;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The second round of a new operator's and customer's mistakes (issue 22, "Checked by"), each
@@ -122,6 +131,39 @@ class NewUserMistakesTest {
                 PacketSourceCli.describe(none) + PacketSourceCli.localHint(none, retire));
         CommandLine replay = PacketSourceCli.commandLine().getSubcommands().get("replay");
         assertTrue(PacketSourceCli.localHint(none, replay).contains("give --endpoint URL"));
+    }
+
+    @Test
+    void publishingToATopicLocalModeDoesNotHaveNamesItAndWhereTopicsAreListed() throws Exception {
+        Path m = Files.writeString(dir.resolve("m.json"), "{\"Messages\":[{\"Data\":\"AQ==\"," + REMOTE + "}]}");
+        try (EmbeddedSqs embedded = EmbeddedSqs.start(0, "us-east-1");
+             SqsClient sqs = Sqs.client(embedded.endpoint(), "us-east-1")) {
+            DeliveryQueues queues = DeliveryQueues.create(sqs, List.of("us-east-1"), 30, 3);
+            try (LocalSnsServer server = LocalSnsServer.start(0, new TopicFanout(
+                    Set.of("arn:aws:sns:us-east-1:000000000000:orders"), queues, Clock.systemUTC()))) {
+                // The config's snsRegion is us-east-1; the customer took its delivery region for it.
+                Run r = run(null, "publish", "--endpoint", server.endpoint().toString(), "--sns-region", "eu-west-1",
+                        "--topic", "orders", "--egress-region", "eu-west-1", m.toString());
+                assertEquals(1, r.rc());
+                assertTrue(r.err().strip().endsWith("packet-source publish: no topic arn:aws:sns:eu-west-1:000000000000:orders at "
+                        + server.endpoint() + " (local mode prints its topics at start as 'topic'; --sns-region must be the"
+                        + " config's snsRegion)"), r.err());
+            }
+        }
+    }
+
+    @Test
+    void publishAndReplayAgainstAStoppedLocalModeNameTheEndpoint() throws Exception {
+        Path m = Files.writeString(dir.resolve("m.json"), "{\"Messages\":[{\"Data\":\"AQ==\"," + REMOTE + "}]}");
+        String dead = "http://127.0.0.1:" + ActionableErrorsTest.closedPort();
+        Run r = run(null, "publish", "--endpoint", dead, "--topic", "orders", "--egress-region", "us-east-1", m.toString());
+        assertEquals(1, r.rc());
+        assertEquals("packet-source publish: the SNS endpoint " + dead + " does not answer: is 'packet-source local' running?"
+                + " It prints the endpoint as 'SNS endpoint'", r.err().strip());
+        r = run(null, "replay", "--endpoint", dead, "--dlq-region", "us-east-1");
+        assertEquals(1, r.rc());
+        assertEquals("packet-source replay: the SQS endpoint " + dead + " does not answer: is 'packet-source local' running?"
+                + " It prints the endpoint as 'SQS endpoint'", r.err().strip());
     }
 
     @Test
