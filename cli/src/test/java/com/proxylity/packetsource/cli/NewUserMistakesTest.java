@@ -148,6 +148,22 @@ class NewUserMistakesTest {
                 assertTrue(r.err().strip().endsWith("packet-source publish: no topic arn:aws:sns:eu-west-1:000000000000:orders at "
                         + server.endpoint() + " (local mode prints its topics at start as 'topic'; --sns-region must be the"
                         + " config's snsRegion)"), r.err());
+
+                // A message the pipeline will discard is still published (SNS takes it), but said so first.
+                Path lower = Files.writeString(dir.resolve("lower.json"), "{\"Messages\":[{\"data\":\"AQ==\"," + REMOTE + "}]}");
+                Path port = Files.writeString(dir.resolve("port.json"),
+                        "{\"Messages\":[{\"Data\":\"AQ==\",\"Remote\":{\"Address\":\"203.0.113.7\",\"Port\":65536}}]}");
+                r = run(null, "publish", "--endpoint", server.endpoint().toString(), "--topic", "orders", "--egress-region",
+                        "us-east-1", m.toString(), lower.toString(), port.toString());
+                assertEquals(0, r.rc(), r.err());
+                assertEquals(List.of(
+                        "packet-source publish: warning: " + lower.getFileName() + ": entry 0 will be discarded as DecodeError: schema: required"
+                                + " property 'Data' not found (field names are case-sensitive: write 'Data')",
+                        "packet-source publish: warning: " + port.getFileName() + ": entry 0 will be discarded as MalformedRemote: schema:"
+                                + " Remote.Port: must have a maximum value of 65535",
+                        "packet-source publish: warning: bin/packet-source dry-run FILE... shows every entry's outcome"),
+                        r.err().strip().lines().toList());
+                assertEquals(3, queues.depth(queues.of("us-east-1").url()), "all three published");
             }
         }
     }

@@ -103,9 +103,9 @@ public final class PublishCommand implements Callable<Integer> {
         // SNS accepts these, then its subscription filters deliver them nowhere: say so before it happens.
         Set<String> known = new TreeSet<>();
         Region.regions().forEach(r -> known.add(r.id()));
-        for (String w : PublishChecks.warnings(messages, region, p.servedRegions(), known)) {
-            spec.commandLine().getErr().println("packet-source publish: warning: " + w);
-        }
+        List<String> warnings = new ArrayList<>(PublishChecks.warnings(messages, region, p.servedRegions(), known));
+        warnings.addAll(PublishChecks.contentWarnings(messages));
+        for (String w : warnings) spec.commandLine().getErr().println("packet-source publish: warning: " + w);
         List<String> ids = batch ? p.publishBatch(messages, region) : p.publish(messages, region);
         for (int i = 0; i < ids.size(); i++) {
             System.out.println(messages.get(i).source() + "\t" + ids.get(i));
