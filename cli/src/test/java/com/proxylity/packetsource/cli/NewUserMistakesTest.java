@@ -83,6 +83,18 @@ class NewUserMistakesTest {
     }
 
     @Test
+    void dryRunOfAMessageLocalModeDeliversSaysWhyLoopbackIsDeniedHere() {
+        String message = "{\"Messages\":[{\"Data\":\"AQ==\",\"Remote\":{\"Address\":\"127.0.0.1\",\"Port\":9999}}]}";
+        Run r = run(message, "dry-run", "-");
+        assertEquals(1, r.rc(), r.err());
+        assertTrue(r.out().strip().endsWith("note: loopback is denied as on AWS; local mode allows it (--allow 127.0.0.0/8"
+                + " checks as local mode does)"), r.out());
+        r = run(message, "dry-run", "--allow", "127.0.0.0/8", "-");
+        assertEquals(0, r.rc(), r.out());
+        assertFalse(r.out().contains("note:"), r.out());
+    }
+
+    @Test
     void aTabInTheConfigIsOneLineNamingItsPositionWithoutQuotingTheLine() throws Exception {
         Path cfg = Files.writeString(dir.resolve("local.yaml"),
                 "regions: [us-east-1]\nlisteners:\n\t- {name: a, protocol: udp, port: 0, privateKey: secret}\n");
