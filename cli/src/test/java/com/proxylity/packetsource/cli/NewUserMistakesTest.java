@@ -117,12 +117,17 @@ class NewUserMistakesTest {
     void theRetireCommandPrintedAfterALocalRotationGoesToTheSameLocalMode() throws Exception {
         try (LocalCustomerEndpoint endpoint = LocalCustomerEndpoint.start(0, new InMemoryRegistry())) {
             String url = endpoint.endpoint().toString();
-            Run created = run(null, "customer", "create", "--local", url, "--id", "acme", "--account", "111122223333");
-            assertEquals(0, created.rc(), created.err());
             var out = new java.io.ByteArrayOutputStream();
             CommandLine cl = new CommandLine(new com.proxylity.packetsource.local.cmd.CustomerCommand(
                     new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8)));
+            assertEquals(0, cl.execute("create", "--local", url, "--id", "acme", "--account", "111122223333"));
+            // Created without --listener: said at once, not at the customer's first Create.
+            assertTrue(out.toString(java.nio.charset.StandardCharsets.UTF_8).contains("No Listener is assigned to acme yet:"
+                    + " its Packet Sources fail with 'Unknown Listener' until one is (a Listener with 'owner: acme' in the"
+                    + " local config, then restart)."), out.toString());
+            out.reset();
             assertEquals(0, cl.execute("rotate-key", "--local", url, "acme"));
+            assertFalse(out.toString(java.nio.charset.StandardCharsets.UTF_8).contains("No Listener"), "a rotation changes nothing else");
             assertTrue(out.toString(java.nio.charset.StandardCharsets.UTF_8)
                     .contains("retire the old one:  packet-source customer retire-key acme --local " + url), out.toString());
         }

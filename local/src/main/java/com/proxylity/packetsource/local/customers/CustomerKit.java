@@ -49,6 +49,13 @@ public final class CustomerKit {
         out.println("  Accounts    " + String.join(", ", new TreeSet<>(c.accounts())));
         if (!keyLabel.equals("ApiKey")) return; // a rotation changes nothing else
         String listener = listeners.isEmpty() ? "<ListenerName>" : listeners.get(0);
+        if (listeners.isEmpty()) {
+            // Nothing else says so until the customer's first Create fails with "Unknown Listener".
+            out.println();
+            out.println("No Listener is assigned to " + c.id() + " yet: its Packet Sources fail with 'Unknown Listener' until"
+                    + " one is (" + (target.isLocal() ? "a Listener with 'owner: " + c.id() + "' in the local config, then restart"
+                    : "a Listener with \"owner\": \"" + c.id() + "\" in cdk.json, then deploy") + ").");
+        }
         if (target.isLocal()) {
             local(c, issued.apiKey(), listeners, listener);
         } else {
