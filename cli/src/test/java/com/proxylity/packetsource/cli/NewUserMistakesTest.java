@@ -105,6 +105,17 @@ class NewUserMistakesTest {
     }
 
     @Test
+    void aListenerWithoutItsOwnerSaysWhatToAdd() throws Exception {
+        Path cfg = Files.writeString(dir.resolve("local.yaml"), "customers:\n  - {id: demo, apiKeySha256: " + "0".repeat(64)
+                + ", externalId: psx-demo-local, accounts: [\"000000000000\"]}\nlisteners:\n  - {name: a, protocol: udp}\n"
+                + "packetSources:\n  - {topic: t, customer: demo, listener: a}\n");
+        Run r = run(null, "local", "--config", cfg.toString());
+        assertEquals(1, r.rc());
+        assertEquals("packet-source local: " + cfg + ": packet source t: listener a is not assigned to customer demo (its owner:"
+                + " none; a Packet Source's customer must be its Listener's owner: give the listener 'owner: demo')", r.err().strip());
+    }
+
+    @Test
     void publishingADirectoryNamesItAndWhatToGive() throws Exception {
         Path events = Files.createDirectory(dir.resolve("events"));
         Run r = run(null, "publish", "--endpoint", "http://127.0.0.1:1", "--topic", "t", events.toString());

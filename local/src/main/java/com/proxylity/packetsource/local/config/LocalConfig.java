@@ -235,8 +235,13 @@ public record LocalConfig(
                 throw new IllegalArgumentException("packet source " + s.topic() + ": unknown listener " + s.listener());
             }
             if (!Objects.equals(s.customer(), names.get(s.listener()).owner())) {
+                String owner = names.get(s.listener()).owner();
+                // Either side may be the mistake: say what each says and what makes them agree.
                 throw new IllegalArgumentException("packet source " + s.topic() + ": listener " + s.listener()
-                        + " is not assigned to " + (s.customer() == null ? "no customer" : "customer " + s.customer()));
+                        + " is not assigned to " + (s.customer() == null ? "no customer" : "customer " + s.customer())
+                        + " (its owner: " + (owner == null ? "none" : owner) + "; a Packet Source's customer must be its"
+                        + " Listener's owner: " + (s.customer() == null ? "remove the listener's owner or give the packet"
+                        + " source 'customer: " + owner + "'" : "give the listener 'owner: " + s.customer() + "'") + ")");
             }
             if (!topics.add(s.topic())) throw new IllegalArgumentException("duplicate topic " + s.topic());
         }
