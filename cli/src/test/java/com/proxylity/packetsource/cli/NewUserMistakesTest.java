@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.proxylity.packetsource.cli.ActionableErrorsTest.Run;
+import com.proxylity.packetsource.core.contract.AddressFamilies;
+import com.proxylity.packetsource.core.contract.ListenerType;
 import com.proxylity.packetsource.core.registry.InMemoryRegistry;
+import com.proxylity.packetsource.core.registry.Listener;
 import com.proxylity.packetsource.local.customers.LocalCustomerEndpoint;
 import com.proxylity.packetsource.local.sns.LocalSnsServer;
 import com.proxylity.packetsource.local.sns.TopicFanout;
@@ -17,6 +20,7 @@ import com.proxylity.packetsource.local.sqs.Sqs;
 import java.time.Clock;
 import java.util.List;
 import java.util.Set;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -134,13 +138,35 @@ class NewUserMistakesTest {
             assertEquals(0, cl.execute("create", "--local", url, "--id", "acme", "--account", "111122223333"));
             // Created without --listener: said at once, not at the customer's first Create.
             assertTrue(out.toString(java.nio.charset.StandardCharsets.UTF_8).contains("No Listener is assigned to acme yet:"
-                    + " its Packet Sources fail with 'Unknown Listener' until one is (a Listener with 'owner: acme' in the"
-                    + " local config, then restart)."), out.toString());
+                    + " its Packet Sources fail with 'Unknown Listener' until one is (packet-source customer assign acme"
+                    + " --listener NAME --local " + url + ")."), out.toString());
             out.reset();
             assertEquals(0, cl.execute("rotate-key", "--local", url, "acme"));
             assertFalse(out.toString(java.nio.charset.StandardCharsets.UTF_8).contains("No Listener"), "a rotation changes nothing else");
             assertTrue(out.toString(java.nio.charset.StandardCharsets.UTF_8)
                     .contains("retire the old one:  packet-source customer retire-key acme --local " + url), out.toString());
+        }
+    }
+
+    @Test
+    void aListenerIsAssignedAfterCreateWithoutRecreatingTheCustomer() throws Exception {
+        InMemoryRegistry registry = new InMemoryRegistry();
+        registry.put(new Listener("edge", ListenerType.UDP, 5683, List.of(), null, null, AddressFamilies.IPV4, null));
+        registry.put(new Listener("theirs", ListenerType.UDP, 5684, List.of(), null, null, AddressFamilies.IPV4, "other"));
+        try (LocalCustomerEndpoint endpoint = LocalCustomerEndpoint.start(0, registry)) {
+            String url = endpoint.endpoint().toString();
+            var out = new java.io.ByteArrayOutputStream();
+            CommandLine cl = new CommandLine(new com.proxylity.packetsource.local.cmd.CustomerCommand(
+                    new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8)));
+            StringWriter err = new StringWriter();
+            cl.setErr(new java.io.PrintWriter(err, true));
+            assertEquals(0, cl.execute("create", "--local", url, "--id", "acme", "--account", "111122223333"));
+            assertEquals(0, cl.execute("assign", "acme", "--listener", "edge", "--local", url), err.toString());
+            assertEquals("acme", registry.listener("edge").orElseThrow().owner());
+            // Another customer's Listener is refused, and nothing is assigned.
+            assertEquals(1, new CommandLine(new com.proxylity.packetsource.local.cmd.CustomerCommand())
+                    .execute("assign", "acme", "--listener", "theirs", "--local", url));
+            assertEquals("other", registry.listener("theirs").orElseThrow().owner());
         }
     }
 

@@ -84,7 +84,8 @@ public final class CustomerTarget implements AutoCloseable, CustomerKit.Target {
      * The options that chose this target, to append to a command printed for the operator to run
      * next: without them a command copied after {@code --local URL} would go to AWS instead.
      */
-    String sameTarget() {
+    @Override
+    public String sameTarget() {
         StringBuilder b = new StringBuilder();
         if (local != null) b.append(" --local ").append(local);
         if (deployment != null) b.append(" --deployment ").append(deployment);

@@ -28,6 +28,9 @@ public final class CustomerKit {
 
         List<String> regions() throws IOException;
 
+        /** The options that chose this target, for a command printed to run next. */
+        String sameTarget();
+
         /** A CloudFormation endpoint override, or null for AWS. */
         URI cloudFormationEndpoint();
     }
@@ -53,7 +56,7 @@ public final class CustomerKit {
             // Nothing else says so until the customer's first Create fails with "Unknown Listener".
             out.println();
             out.println("No Listener is assigned to " + c.id() + " yet: its Packet Sources fail with 'Unknown Listener' until"
-                    + " one is (" + (target.isLocal() ? "a Listener with 'owner: " + c.id() + "' in the local config, then restart"
+                    + " one is (" + (target.isLocal() ? "packet-source customer assign " + c.id() + " --listener NAME" + target.sameTarget()
                     : "a Listener with \"owner\": \"" + c.id() + "\" in cdk.json, then deploy") + ").");
         }
         if (target.isLocal()) {
