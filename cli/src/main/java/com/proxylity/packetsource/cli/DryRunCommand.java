@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.proxylity.packetsource.core.contract.AddressFamilies;
+import com.proxylity.packetsource.core.contract.DiscardReason;
 import com.proxylity.packetsource.core.contract.ListenerType;
 import com.proxylity.packetsource.core.contract.MessageSchema;
 import com.proxylity.packetsource.core.egresspolicy.DefaultEgressPolicy;
@@ -122,6 +123,7 @@ public final class DryRunCommand implements Callable<Integer> {
         Map<String, Integer> discards = new TreeMap<>();
         int sent = 0;
         int controls = 0;
+        boolean loopbackDenied = false;
         boolean unreadable = false;
         for (Path path : files) {
             MessageFile file;
@@ -158,6 +160,8 @@ public final class DryRunCommand implements Callable<Integer> {
                     if (!json) printPacket(out, p.packet());
                 } else if (o instanceof PurePipeline.Discarded d) {
                     discards.merge(d.discard().reason().name(), 1, Integer::sum);
+                    loopbackDenied |= d.discard().reason() == DiscardReason.EgressDenied && allow == null
+                            && d.discard().detail() != null && d.discard().detail().contains(" loopback ");
                     n.put("Outcome", "Discarded").put("Reason", d.discard().reason().name())
                             .put("Detail", d.discard().detail());
                     if (!json) out.printf("  %s  Discarded  %s  %s%n", o.id(), d.discard().reason(), d.discard().detail());
@@ -179,6 +183,10 @@ public final class DryRunCommand implements Callable<Integer> {
         } else {
             out.printf("summary: %d would be sent, %d discarded%s%s%n", sent, discarded,
                     discards.isEmpty() ? "" : " " + discards, controls == 0 ? "" : ", " + controls + " control");
+            if (loopbackDenied) {
+                // A message that local mode delivers to a receiver on this machine: say why it differs here.
+                out.println("note: loopback is denied as on AWS; local mode allows it (--allow 127.0.0.0/8 checks as local mode does)");
+            }
         }
         out.flush();
         if (unreadable) return 2;

@@ -9,6 +9,7 @@ import com.proxylity.packetsource.local.cmd.PublishCommand;
 import com.proxylity.packetsource.local.cmd.ReplayCommand;
 import com.proxylity.packetsource.local.cmd.ResourceCommand;
 import com.proxylity.packetsource.local.cmd.UsageCommand;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.ConnectException;
@@ -16,6 +17,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
@@ -64,7 +66,7 @@ public final class PacketSourceCli implements Runnable {
         // Descriptions are paragraphs; picocli wraps them at the terminal's width (80 when unknown).
         cl.setUsageHelpAutoWidth(true);
         cl.setExecutionExceptionHandler((e, command, parsed) -> {
-            command.getErr().println(prefix(command) + describe(e));
+            command.getErr().println(prefix(command) + describe(e) + localHint(e, command));
             if ("1".equals(System.getenv("PACKET_SOURCE_DEBUG"))) e.printStackTrace(command.getErr());
             command.getErr().flush();
             return 1;
@@ -79,10 +81,16 @@ public final class PacketSourceCli implements Runnable {
 
     static String describe(Throwable e) {
         if (e instanceof NoSuchFileException) return "no such file: " + e.getMessage();
+        if (missingCredentials(e)) {
+            // The SDK's own message lists every provider of its chain with its internals: a screen
+            // of text for "nothing is configured".
+            return "no AWS credentials: this command went to AWS, and the SDK's default chain (AWS_ACCESS_KEY_ID and"
+                    + " AWS_SECRET_ACCESS_KEY, AWS_PROFILE and ~/.aws, a container or instance role) found none";
+        }
         // Messages written for the operator: they say what to do.
         if (e instanceof CustomerAdmin.Refused
                 || e instanceof UncheckedIOException || e instanceof BindException
-                || e instanceof IllegalStateException) {
+                || e instanceof IllegalStateException || e.getClass() == IOException.class) {
             return e.getMessage();
         }
         if (e instanceof ConnectException && e.getMessage() != null) return e.getMessage();
@@ -99,6 +107,25 @@ public final class PacketSourceCli implements Runnable {
             return m == null ? e.getClass().getSimpleName() : m;
         }
         return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    }
+
+    private static boolean missingCredentials(Throwable e) {
+        return e instanceof SdkClientException && e.getMessage() != null
+                && e.getMessage().startsWith("Unable to load credentials");
+    }
+
+    /**
+     * A command that reaches AWS unless told a local endpoint: when AWS is what failed, name the
+     * option that points it at local mode, since leaving it out is the likelier mistake.
+     */
+    static String localHint(Throwable e, CommandLine command) {
+        if (!missingCredentials(e)) return "";
+        for (String option : new String[] {"--local", "--endpoint"}) {
+            if (command.getCommandSpec().findOption(option) != null) {
+                return "; for local mode give " + option + " URL (the endpoint 'packet-source local' prints)";
+            }
+        }
+        return "";
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -25,7 +25,7 @@ public final class Summary {
         m.byDimension(PipelineMetrics.PACKETS_DISCARDED).forEach((k, v) -> d.put(k.substring(k.indexOf('=') + 1), v));
         n.put("recordsFailed", mode.stack().runnerStats().failed.get());
         var latest = n.putArray("latestDiscards");
-        for (LocalDiscards.Entry e : m.discards().latest()) latest.add(discardJson(e));
+        for (LocalDiscards.Entry e : m.discards().latest()) latest.add(discardJson(mode, e));
         try {
             n.put("dlq", mode.stack().queues().dlqDepth());
         } catch (RuntimeException e) {
@@ -34,10 +34,15 @@ public final class Summary {
         return n;
     }
 
-    /** One discard as the summary and {@code --verbose} show it: the same fields as the AWS discard log line. */
-    public static ObjectNode discardJson(LocalDiscards.Entry e) {
+    /**
+     * One discard as the summary and {@code --verbose} show it: the same fields as the AWS discard
+     * log line, and the SNS MessageId the publisher was given (Publish returns it; the Id's first
+     * part is the queue's own id for the message, which the publisher never sees).
+     */
+    public static ObjectNode discardJson(LocalMode mode, LocalDiscards.Entry e) {
         var d = new ObjectMapper().createObjectNode();
         d.put("Id", e.id());
+        d.put("SnsMessageId", snsMessageId(mode, e));
         d.put("Reason", e.reason());
         d.put("Detail", e.detail());
         d.put("PacketSource", e.packetSource());
@@ -46,10 +51,17 @@ public final class Summary {
     }
 
     /** One discard as a line of text. */
-    public static String discardLine(LocalDiscards.Entry e) {
-        return "discarded " + e.id() + " " + e.reason() + ": " + e.detail()
+    public static String discardLine(LocalMode mode, LocalDiscards.Entry e) {
+        String sns = snsMessageId(mode, e);
+        return "discarded " + e.id() + (sns == null ? "" : " (SNS message " + sns + ")") + " " + e.reason() + ": " + e.detail()
                 + (e.packetSource() != null ? " (" + e.packetSource() + ")" : "")
                 + (e.listener() != null ? " [" + e.listener() + "]" : "");
+    }
+
+    private static String snsMessageId(LocalMode mode, LocalDiscards.Entry e) {
+        if (e.id() == null) return null;
+        int entry = e.id().indexOf('/');
+        return mode.stack().fanout().snsMessageIdOf(entry < 0 ? e.id() : e.id().substring(0, entry));
     }
 
     /** The latest discards after {@code seq}, at most {@code max}, oldest first. */

@@ -138,10 +138,15 @@ class LocalModeTest {
         String topic = local.config().topicArn("orders");
         String message = "{\"Messages\":[{\"Data\":\"secret-data\",\"Remote\":{\"Address\":\"device.example\",\"Port\":"
                 + receiver.getLocalPort() + "}}]}";
-        sns.publish(b -> b.topicArn(topic).message(message).messageAttributes(region("us-east-1")));
+        String snsId = sns.publish(b -> b.topicArn(topic).message(message).messageAttributes(region("us-east-1"))).messageId();
         await(() -> latestDiscard("MalformedRemote") != null);
         com.fasterxml.jackson.databind.JsonNode d = latestDiscard("MalformedRemote");
         assertTrue(d.get("Id").asText().matches("[^/]+/0"), d.toString());
+        // The Id is the queue's; the publisher holds Publish's MessageId, so the discard names that too.
+        assertEquals(snsId, d.get("SnsMessageId").asText(), d.toString());
+        var entry = local.metrics().discards().latest().stream().filter(x -> x.id().equals(d.get("Id").asText())).findFirst().orElseThrow();
+        assertTrue(Summary.discardLine(local, entry).startsWith("discarded " + entry.id() + " (SNS message " + snsId
+                + ") MalformedRemote: "), Summary.discardLine(local, entry));
         assertEquals(topic, d.get("PacketSource").asText());
         assertTrue(!d.get("Detail").asText().isBlank() && !d.toString().contains("secret-data"), d.toString());
         assertTrue(Summary.json(local).get("latestDiscards").size() <= 20);

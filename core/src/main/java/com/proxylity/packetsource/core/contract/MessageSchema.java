@@ -40,8 +40,10 @@ public final class MessageSchema {
         Set<ValidationMessage> errors = message.validate(body);
         if (!errors.isEmpty()) {
             ValidationMessage first = errors.stream().min(Comparator.comparing(ValidationMessage::getInstanceLocation)).get();
-            throw new MalformedMessageException("body does not match the schema at "
-                    + first.getInstanceLocation() + ": " + first.getType());
+            // The validator's message names the location and what it found and expected
+            // ("$.Messages: object found, array expected"), never a value.
+            throw new MalformedMessageException("body does not match the schema at " + first.getMessage()
+                    + caseHint(first, body));
         }
     }
 
@@ -77,6 +79,29 @@ public final class MessageSchema {
         return false;
     }
 
+    /**
+     * For a required property that is missing but present in another case ({@code data} for
+     * {@code Data}): the names are case-sensitive, and "not found" alone sends a person looking
+     * for a field they can see. Only ever names the schema's own field, never what was written.
+     */
+    static String caseHint(ValidationMessage e, JsonNode root) {
+        String wanted = e.getProperty();
+        if (!"required".equals(e.getType()) || wanted == null) return "";
+        JsonNode at = root;
+        JsonNodePath path = e.getInstanceLocation();
+        for (int i = 0; i < path.getNameCount() && at != null; i++) {
+            Object step = path.getElement(i);
+            at = step instanceof Integer index ? at.get(index) : at.get(String.valueOf(step));
+        }
+        if (at == null || !at.isObject()) return "";
+        for (var names = at.fieldNames(); names.hasNext(); ) {
+            if (names.next().equalsIgnoreCase(wanted)) {
+                return " (field names are case-sensitive: write '" + wanted + "')";
+            }
+        }
+        return "";
+    }
+
     /** Same order as the checks in the Format step, so the reason does not depend on the path. */
     private static final List<String> ORDER = List.of("Formatter", "Data", "Remote", "Remote.PeerKey", "Inner");
 
@@ -94,6 +119,11 @@ public final class MessageSchema {
             // The pattern's regex tells a person nothing: say what is wrong with what they wrote.
             detail = "Remote.Address is a host name: only IPv4 and IPv6 literals are allowed (Packet Source never resolves names)";
         }
+        if (detail.startsWith("schema: Remote.PeerKey:") && "pattern".equals(e.getType())) {
+            detail = "Remote.PeerKey is not a WireGuard public key: 44 characters of base64 for 32 bytes, as 'wg pubkey'"
+                    + " prints it";
+        }
+        detail += caseHint(e, entryNode);
         DiscardReason reason = switch (field) {
             case "Formatter" -> DiscardReason.BadFormatter;
             case "Data" -> DiscardReason.DecodeError;

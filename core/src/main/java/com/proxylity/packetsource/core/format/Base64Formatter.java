@@ -16,6 +16,14 @@ final class Base64Formatter implements Formatter {
     @Override
     public byte[] decode(JsonNode data) throws DecodeException {
         String text = TextData.of(data, name());
+        for (int i = 0; i < text.length(); i++) {
+            if (Character.isWhitespace(text.charAt(i))) {
+                // The decoder would say only "illegal character"; wrapped base64 (MIME's 76-column
+                // lines, a pasted block) is the usual cause, and its position is no part of the data.
+                throw new DecodeException("base64: Data has a space or line break at offset " + i
+                        + "; write it as one unbroken string");
+            }
+        }
         try {
             return Base64.getDecoder().decode(text);
         } catch (IllegalArgumentException e) {

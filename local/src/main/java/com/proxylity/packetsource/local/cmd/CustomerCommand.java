@@ -2,8 +2,10 @@ package com.proxylity.packetsource.local.cmd;
 
 import com.proxylity.packetsource.core.registry.Customer;
 import com.proxylity.packetsource.core.registry.CustomerAdmin;
+import com.proxylity.packetsource.core.registry.CustomerDirectory;
 import com.proxylity.packetsource.local.customers.CustomerKit;
 import com.proxylity.packetsource.local.customers.HttpCustomerDirectory;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.security.SecureRandom;
 import java.util.LinkedHashSet;
@@ -21,6 +23,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "customer", mixinStandardHelpOptions = true,
         description = {"Onboard a customer and manage its ApiKeys (docs/runbook.md, \"Onboard a customer\").",
                 "%n  customer create --id ID --account 111122223333 [--listener NAME]..."
+                        + "%n  customer assign ID --listener NAME   a Listener its Packet Sources may use"
                         + "%n  customer rotate-key ID     a new key; the old one stays valid until retire-key"
                         + "%n  customer retire-key ID     only the newest key stays valid"
                         + "%n  customer disable ID | enable ID | list%n",
@@ -62,20 +65,7 @@ public final class CustomerCommand implements Runnable {
             var directory = target.open();
             List<String> assigned = listeners == null ? List.of() : List.copyOf(listeners);
             // Checked before anything is written: a refused create leaves no customer behind.
-            for (String l : assigned) {
-                String owner = directory instanceof HttpCustomerDirectory local ? local.listenerOwner(l)
-                        : target.deployment().map(d -> {
-                            if (!d.owners().containsKey(l)) {
-                                throw new CustomerAdmin.Refused("no Listener '" + l + "' in " + d.path() + " (listeners: "
-                                        + String.join(", ", d.owners().keySet()) + ")");
-                            }
-                            return d.owners().get(l);
-                        }).orElse(null);
-                if (owner != null && !owner.equals(id)) {
-                    throw new CustomerAdmin.Refused("Listener '" + l + "' is assigned to customer " + owner
-                            + "; a Listener serves one customer (move it first: in the deployment configuration, locally in the config)");
-                }
-            }
+            checkAssignable(target, directory, id, assigned);
             CustomerAdmin admin = new CustomerAdmin(directory, RANDOM);
             CustomerAdmin.Issued issued = externalId == null ? admin.create(id, new LinkedHashSet<>(accounts))
                     : admin.create(id, new LinkedHashSet<>(accounts), externalId);
@@ -84,6 +74,48 @@ public final class CustomerCommand implements Runnable {
             }
             out.println("Created customer " + id + " in " + target.where() + ".");
             new CustomerKit(out, target).issued(issued, "ApiKey", assigned);
+        }
+        return 0;
+    }
+
+    private static void checkAssignable(CustomerTarget target, CustomerDirectory directory, String id, List<String> listeners)
+            throws IOException {
+        for (String l : listeners) {
+            String owner = directory instanceof HttpCustomerDirectory local ? local.listenerOwner(l)
+                    : target.deployment().map(d -> {
+                        if (!d.owners().containsKey(l)) {
+                            throw new CustomerAdmin.Refused("no Listener '" + l + "' in " + d.path() + " (listeners: "
+                                    + String.join(", ", d.owners().keySet()) + ")");
+                        }
+                        return d.owners().get(l);
+                    }).orElse(null);
+            if (owner != null && !owner.equals(id)) {
+                throw new CustomerAdmin.Refused("Listener '" + l + "' is assigned to customer " + owner
+                        + "; a Listener serves one customer (move it first: in the deployment configuration, locally in the config)");
+            }
+        }
+    }
+
+    @Command(name = "assign", mixinStandardHelpOptions = true,
+            description = {"Assign Listeners to an existing customer, so its Packet Sources may use them.",
+                    "Local mode: at once. AWS: a Listener's owner is deployment configuration, so this checks and prints"
+                            + " the cdk.json change to deploy."})
+    int assign(@Mixin CustomerTarget target, @Parameters(paramLabel = "ID") String id,
+               @Option(names = "--listener", required = true, paramLabel = "NAME", description = "A Listener to assign (repeat for more).")
+               List<String> listeners) throws Exception {
+        try (target) {
+            var directory = target.open();
+            if (directory.get(id).isEmpty()) throw new CustomerAdmin.Refused("no customer '" + id + "' (customer list shows them)");
+            checkAssignable(target, directory, id, listeners);
+            if (target.isLocal()) {
+                for (String l : listeners) ((HttpCustomerDirectory) directory).assignListener(l, id);
+                out.println("Assigned " + String.join(", ", listeners) + " to customer " + id + " in " + target.where() + "."
+                        + " Local mode keeps this until it stops; to keep it, give each in the local config 'owner: " + id + "'.");
+            } else {
+                out.println("On AWS a Listener's owner is deployment configuration: in "
+                        + target.deployment().map(d -> d.path().toString()).orElse("cdk/cdk.json") + ", give each of "
+                        + String.join(", ", listeners) + " \"owner\": \"" + id + "\", then deploy every region (cdk deploy --all ...).");
+            }
         }
         return 0;
     }
@@ -98,7 +130,7 @@ public final class CustomerCommand implements Runnable {
             out.println("Rotated the ApiKey of customer " + id + " in " + target.where() + ".");
             new CustomerKit(out, target).issued(issued, "New ApiKey", List.of());
             out.println("Both keys are valid now. Once every stack of the customer uses the new key (an Update with the");
-            out.println("new ApiKey parameter), retire the old one:  packet-source customer retire-key " + id);
+            out.println("new ApiKey parameter), retire the old one:  packet-source customer retire-key " + id + target.sameTarget());
         }
         return 0;
     }

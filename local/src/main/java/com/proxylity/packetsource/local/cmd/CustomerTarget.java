@@ -80,6 +80,21 @@ public final class CustomerTarget implements AutoCloseable, CustomerKit.Target {
         return deployment().map(DeploymentFile::regions).orElse(List.of(homeRegion()));
     }
 
+    /**
+     * The options that chose this target, to append to a command printed for the operator to run
+     * next: without them a command copied after {@code --local URL} would go to AWS instead.
+     */
+    @Override
+    public String sameTarget() {
+        StringBuilder b = new StringBuilder();
+        if (local != null) b.append(" --local ").append(local);
+        if (deployment != null) b.append(" --deployment ").append(deployment);
+        if (homeRegion != null) b.append(" --home-region ").append(homeRegion);
+        if (table != null) b.append(" --table ").append(table);
+        if (dynamoDbEndpoint != null) b.append(" --dynamodb-endpoint ").append(dynamoDbEndpoint);
+        return b.toString();
+    }
+
     /** Where the customers are, for the first line of every command's output. */
     String where() throws IOException {
         return local != null ? "local mode " + local : table() + " in " + homeRegion() + " (the home region's replica, which every region's provider reads)";

@@ -52,8 +52,8 @@ public final class LocalCommand implements Callable<Integer> {
         }, "local-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         if (verbose) {
-            mode.metrics().discards().watch(e -> diag.println(json ? "{\"discard\":" + Summary.discardJson(e) + "}"
-                    : "[local] " + Summary.discardLine(e)));
+            mode.metrics().discards().watch(e -> diag.println(json ? "{\"discard\":" + Summary.discardJson(mode, e) + "}"
+                    : "[local] " + Summary.discardLine(mode, e)));
         }
         if (json) {
             System.out.println(Banner.json(mode));
@@ -71,7 +71,7 @@ public final class LocalCommand implements Callable<Integer> {
                 System.out.println(line);
                 // --verbose already printed each one as it happened.
                 for (var e : Summary.discardsAfter(mode, shown, LATEST_SHOWN)) {
-                    if (!json && !verbose) System.out.println("[local]   " + Summary.discardLine(e));
+                    if (!json && !verbose) System.out.println("[local]   " + Summary.discardLine(mode, e));
                     shown = e.seq();
                 }
             }

@@ -6,7 +6,9 @@ import com.proxylity.packetsource.local.publish.PublishChecks;
 import com.proxylity.packetsource.local.publish.Publisher;
 import java.util.Set;
 import java.util.TreeSet;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sns.model.NotFoundException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -87,18 +89,28 @@ public final class PublishCommand implements Callable<Integer> {
             messages.addAll(read);
         }
         try (Publisher p = new Publisher(endpoint, parts[3], arn)) {
-            // SNS accepts these, then its subscription filters deliver them nowhere: say so before it happens.
-            Set<String> known = new TreeSet<>();
-            Region.regions().forEach(r -> known.add(r.id()));
-            for (String w : PublishChecks.warnings(messages, region, p.servedRegions(), known)) {
-                spec.commandLine().getErr().println("packet-source publish: warning: " + w);
-            }
-            List<String> ids = batch ? p.publishBatch(messages, region) : p.publish(messages, region);
-            for (int i = 0; i < ids.size(); i++) {
-                System.out.println(messages.get(i).source() + "\t" + ids.get(i));
-            }
-            System.out.println("published " + ids.size() + " message(s) to " + arn);
+            return publish(p, arn, messages);
+        } catch (NotFoundException e) {
+            throw new IllegalArgumentException("no topic " + arn + (endpoint == null ? "" : " at " + endpoint
+                    + " (local mode prints its topics at start as 'topic'; --sns-region must be the config's snsRegion)"));
+        } catch (SdkClientException e) {
+            if (endpoint != null && EndpointDown.is(e)) throw EndpointDown.named("SNS endpoint", endpoint, "SNS endpoint");
+            throw e;
         }
+    }
+
+    private int publish(Publisher p, String arn, List<MessageFiles.Outgoing> messages) {
+        // SNS accepts these, then its subscription filters deliver them nowhere: say so before it happens.
+        Set<String> known = new TreeSet<>();
+        Region.regions().forEach(r -> known.add(r.id()));
+        List<String> warnings = new ArrayList<>(PublishChecks.warnings(messages, region, p.servedRegions(), known));
+        warnings.addAll(PublishChecks.contentWarnings(messages));
+        for (String w : warnings) spec.commandLine().getErr().println("packet-source publish: warning: " + w);
+        List<String> ids = batch ? p.publishBatch(messages, region) : p.publish(messages, region);
+        for (int i = 0; i < ids.size(); i++) {
+            System.out.println(messages.get(i).source() + "\t" + ids.get(i));
+        }
+        System.out.println("published " + ids.size() + " message(s) to " + arn);
         return 0;
     }
 }

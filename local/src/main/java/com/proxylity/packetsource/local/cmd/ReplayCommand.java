@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 import java.time.Clock;
@@ -80,6 +81,9 @@ public final class ReplayCommand implements Callable<Integer> {
                 String name = source.dlqName != null ? source.dlqName : DeliveryQueues.dlqName(source.dlqRegion);
                 try {
                     url = sqs.getQueueUrl(b -> b.queueName(name)).queueUrl();
+                } catch (SdkClientException e) {
+                    if (endpoint != null && EndpointDown.is(e)) throw EndpointDown.named("SQS endpoint", endpoint, "SQS endpoint");
+                    throw e;
                 } catch (QueueDoesNotExistException e) {
                     throw new IllegalArgumentException("no queue " + name + " " + (endpoint != null ? "at " + endpoint
                             + " (local mode: each region's DLQ is on that region's own SQS endpoint; its 'Replay:' lines name them)"

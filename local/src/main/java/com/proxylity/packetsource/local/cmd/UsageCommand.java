@@ -83,7 +83,13 @@ public final class UsageCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         long fromHour = UsageKey.hourOf(instant(from, "--from").toEpochMilli());
         long toHour = UsageKey.hourOf(instant(to, "--to").toEpochMilli() + 3_599_999L);
-        if (toHour <= fromHour) throw new IllegalArgumentException("--to must be after --from");
+        if (toHour <= fromHour) {
+            // "--from D --to D" is the likely way to ask for one day; --to is exclusive, so say what to write.
+            String next = from.length() == 10 ? LocalDate.parse(from).plusDays(1).toString()
+                    : NEXT_HOUR.format(instant(from, "--from").plusSeconds(3600));
+            throw new IllegalArgumentException("--to must be after --from (--to is exclusive: for " + from
+                    + " alone, --to " + next + ")");
+        }
         List<UsageRecord> records = new ArrayList<>();
         if (local != null && (regions == null || regions.isEmpty())) {
             records.addAll(new HttpUsageStore(local, null).query(customer, fromHour, toHour));
@@ -114,6 +120,8 @@ public final class UsageCommand implements Callable<Integer> {
     }
 
     /** A day ({@code 2026-12-01}) or an hour ({@code 2026-12-01T13Z}), UTC. */
+    private static final DateTimeFormatter NEXT_HOUR = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH'Z'").withZone(ZoneOffset.UTC);
+
     static Instant instant(String text, String option) {
         try {
             if (text.length() == 10) return LocalDate.parse(text).atStartOfDay().toInstant(ZoneOffset.UTC);

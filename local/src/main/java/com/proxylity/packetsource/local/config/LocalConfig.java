@@ -19,6 +19,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.Objects;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * What {@code packet-source local} runs: regions (one delivery queue each), Listeners and Packet
@@ -232,8 +235,13 @@ public record LocalConfig(
                 throw new IllegalArgumentException("packet source " + s.topic() + ": unknown listener " + s.listener());
             }
             if (!Objects.equals(s.customer(), names.get(s.listener()).owner())) {
+                String owner = names.get(s.listener()).owner();
+                // Either side may be the mistake: say what each says and what makes them agree.
                 throw new IllegalArgumentException("packet source " + s.topic() + ": listener " + s.listener()
-                        + " is not assigned to " + (s.customer() == null ? "no customer" : "customer " + s.customer()));
+                        + " is not assigned to " + (s.customer() == null ? "no customer" : "customer " + s.customer())
+                        + " (its owner: " + (owner == null ? "none" : owner) + "; a Packet Source's customer must be its"
+                        + " Listener's owner: " + (s.customer() == null ? "remove the listener's owner or give the packet"
+                        + " source 'customer: " + owner + "'" : "give the listener 'owner: " + s.customer() + "'") + ")");
             }
             if (!topics.add(s.topic())) throw new IllegalArgumentException("duplicate topic " + s.topic());
         }
@@ -286,15 +294,30 @@ public record LocalConfig(
     }
 
     private static LocalConfig load(byte[] yaml) throws IOException {
-        KnownFields.check(yaml, LocalConfig.class);
         try {
+            KnownFields.check(yaml, LocalConfig.class);
             return mapper().readValue(yaml, LocalConfig.class).validated();
+        } catch (StreamReadException e) {
+            if (e.getCause() instanceof MarkedYAMLException y && y.getProblemMark() != null) throw syntax(y);
+            throw e;
         } catch (ValueInstantiationException e) {
             // A record refused a value: its own message says which and why; add where.
             Throwable cause = e.getCause() == null ? e : e.getCause();
             var at = e.getLocation();
             throw new IllegalArgumentException((at == null ? "" : "line " + at.getLineNr() + ": ") + cause.getMessage(), e);
         }
+    }
+
+    /**
+     * A YAML syntax error in one line: where the parser stopped and what it found. Not the parser's
+     * own message, which spans lines, quotes the offending line (a config may hold a private key)
+     * and carries a second, different position from Jackson.
+     */
+    private static IllegalArgumentException syntax(MarkedYAMLException y) {
+        String problem = y.getProblem() == null ? "not YAML" : y.getProblem();
+        String what = problem.contains("(TAB)") ? "a tab character; YAML indents with spaces only" : problem;
+        Mark at = y.getProblemMark();
+        return new IllegalArgumentException("line " + (at.getLine() + 1) + ", column " + (at.getColumn() + 1) + ": " + what);
     }
 
     /** The built-in config of {@code demo} and of {@code local} without {@code --config}. */

@@ -28,6 +28,9 @@ public final class CustomerKit {
 
         List<String> regions() throws IOException;
 
+        /** The options that chose this target, for a command printed to run next. */
+        String sameTarget();
+
         /** A CloudFormation endpoint override, or null for AWS. */
         URI cloudFormationEndpoint();
     }
@@ -49,6 +52,13 @@ public final class CustomerKit {
         out.println("  Accounts    " + String.join(", ", new TreeSet<>(c.accounts())));
         if (!keyLabel.equals("ApiKey")) return; // a rotation changes nothing else
         String listener = listeners.isEmpty() ? "<ListenerName>" : listeners.get(0);
+        if (listeners.isEmpty()) {
+            // Nothing else says so until the customer's first Create fails with "Unknown Listener".
+            out.println();
+            out.println("No Listener is assigned to " + c.id() + " yet: its Packet Sources fail with 'Unknown Listener' until"
+                    + " one is (" + (target.isLocal() ? "packet-source customer assign " + c.id() + " --listener NAME" + target.sameTarget()
+                    : "a Listener with \"owner\": \"" + c.id() + "\" in cdk.json, then deploy") + ").");
+        }
         if (target.isLocal()) {
             local(c, issued.apiKey(), listeners, listener);
         } else {

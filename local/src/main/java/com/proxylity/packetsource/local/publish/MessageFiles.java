@@ -34,6 +34,10 @@ public final class MessageFiles {
     private MessageFiles() {}
 
     public static List<Outgoing> read(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            // The JDK's own message ("Is a directory") does not say which argument it was.
+            throw new IOException(file + " is a directory: give the message files in it, e.g. " + file.resolve("*.json"));
+        }
         if (Files.size(file) > MAX_FILE_BYTES) throw new IOException(file + ": larger than " + MAX_FILE_BYTES + " bytes");
         String text = Files.readString(file);
         String name = file.getFileName().toString();

@@ -1,5 +1,11 @@
 package com.proxylity.packetsource.local.publish;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.proxylity.packetsource.core.contract.EntryProblem;
+import com.proxylity.packetsource.core.contract.Json;
+import com.proxylity.packetsource.core.contract.ListenerType;
+import com.proxylity.packetsource.core.contract.MalformedMessageException;
+import com.proxylity.packetsource.core.contract.MessageSchema;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -59,6 +65,46 @@ public final class PublishChecks {
                         .orElse("which is not an AWS region")
                 + ": SNS accepts them and delivers them nowhere"));
         return out;
+    }
+
+    private static final MessageSchema SCHEMA = new MessageSchema();
+    private static final int CONTENT_WARNINGS_SHOWN = 5;
+
+    /**
+     * Messages with an entry the pipeline's schema refuses, whatever the Listener (PeerKey and
+     * Inner are left to dry-run, which knows the type): SNS accepts them, and the discard then
+     * shows only in local mode's summary or, on AWS, in the operator's log. The first problem of
+     * each message; dry-run shows all.
+     */
+    public static List<String> contentWarnings(List<MessageFiles.Outgoing> messages) {
+        List<String> out = new ArrayList<>();
+        int more = 0;
+        for (MessageFiles.Outgoing m : messages) {
+            String problem = firstProblem(m.message());
+            if (problem == null) continue;
+            if (out.size() < CONTENT_WARNINGS_SHOWN) out.add(m.source() + ": " + problem);
+            else more++;
+        }
+        if (!out.isEmpty()) {
+            out.add((more > 0 ? more + " more message(s) like these; " : "")
+                    + "bin/packet-source dry-run FILE... shows every entry's outcome");
+        }
+        return out;
+    }
+
+    private static String firstProblem(String body) {
+        try {
+            JsonNode message = Json.read(body, "the message");
+            SCHEMA.checkMessage(message);
+            JsonNode entries = message.get("Messages");
+            for (int i = 0; i < entries.size(); i++) {
+                Optional<EntryProblem> p = SCHEMA.checkEntry(entries.get(i), ListenerType.UDP);
+                if (p.isPresent()) return "entry " + i + " will be discarded as " + p.get().reason() + ": " + p.get().detail();
+            }
+            return null;
+        } catch (MalformedMessageException e) {
+            return "the message will be discarded as MalformedMessage: " + e.getMessage();
+        }
     }
 
     /** The attribute written with another case, or one letter off (a typo SNS would not forgive). */

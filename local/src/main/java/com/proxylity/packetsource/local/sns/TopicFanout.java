@@ -40,6 +40,19 @@ public final class TopicFanout {
 
     private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
 
+    /**
+     * The SNS MessageId of the latest delivered messages, by the SQS message id their copy got:
+     * the pipeline's discards carry the SQS id (as on AWS), while the publisher holds the SNS one.
+     * Bounded: older messages simply go unnamed.
+     */
+    private final Map<String, String> snsIdBySqsId = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > SNS_IDS_KEPT;
+        }
+    };
+    private static final int SNS_IDS_KEPT = 10_000;
+
     /** Every topic pre-subscribed. */
     public TopicFanout(Set<String> topicArns, DeliveryQueues queues, Clock clock) {
         this(topicArns, topicArns, queues, clock);
@@ -194,7 +207,19 @@ public final class TopicFanout {
             if (!r.failed().isEmpty()) {
                 throw new SnsException(500, "InternalError", "delivery to the regional queue failed");
             }
+            synchronized (snsIdBySqsId) {
+                for (var ok : r.successful()) {
+                    snsIdBySqsId.put(ok.messageId(), out.get(Integer.parseInt(ok.id().substring(1))).messageId());
+                }
+            }
         }
         return out;
+    }
+
+    /** The SNS MessageId of the message a delivery queue holds as {@code sqsMessageId}; null when not known. */
+    public String snsMessageIdOf(String sqsMessageId) {
+        synchronized (snsIdBySqsId) {
+            return snsIdBySqsId.get(sqsMessageId);
+        }
     }
 }
