@@ -13,9 +13,10 @@ import java.util.Map;
  * state it travels in: a count per outcome ({@value #DELIVERED} or a discard reason) and at most
  * {@value #MAX_LISTED} discards listed, the rest counted in {@code DiscardsOmitted}. The
  * discards keep the pipeline's Ids (SQS messageId and entry index) until the summary is built
- * ({@link OutcomeSummary}), and their Detail is cut to {@value #MAX_DETAIL} characters, so one
- * listed discard costs no more of the state than the state budget allows an entry's discard
- * (docs/packet-sources.md, "Your own outcomes").
+ * ({@link OutcomeSummary}), and their Detail is cut to {@value #MAX_DETAIL} printable characters,
+ * so one listed discard costs no more of the state than the state budget allows a discard; a
+ * message of a source with an outcome topic pays for its copies up front
+ * ({@code StateBudget.OUTCOMES_PER_MESSAGE}; docs/packet-sources.md, "Your own outcomes").
  */
 public record SourceOutcomes(@JsonProperty("Counts") Map<String, Long> counts,
                              @JsonProperty("Discards") List<Discard> discards,
@@ -74,9 +75,22 @@ public record SourceOutcomes(@JsonProperty("Counts") Map<String, Long> counts,
                 omitted++;
                 return;
             }
-            String detail = d.detail();
-            if (detail != null && detail.length() > MAX_DETAIL) detail = detail.substring(0, MAX_DETAIL - 1) + "…";
-            listed.add(new Discard(d.id(), d.reason(), detail));
+            listed.add(new Discard(d.id(), d.reason(), cut(d.detail())));
+        }
+
+        /**
+         * At most {@value #MAX_DETAIL} printable ASCII characters, none that JSON escapes, so a
+         * listed discard's JSON is no larger than its length says (StateBudget.PER_DISCARD).
+         */
+        static String cut(String detail) {
+            if (detail == null) return null;
+            StringBuilder b = new StringBuilder(Math.min(detail.length(), MAX_DETAIL));
+            for (int i = 0; i < detail.length() && b.length() < MAX_DETAIL; i++) {
+                char c = detail.charAt(i);
+                b.append(c == '"' ? '\'' : c == '\\' ? '/' : c < 0x20 || c > 0x7e ? '?' : c);
+            }
+            if (b.length() == MAX_DETAIL && detail.length() > MAX_DETAIL) b.setCharAt(MAX_DETAIL - 1, '~');
+            return b.toString();
         }
 
         public boolean isEmpty() {
