@@ -56,7 +56,7 @@ class OutcomeTopicLocalTest {
               - {name: udp1, protocol: udp, owner: acme}
             packetSources:
               - {topic: preset, customer: acme, listener: udp1, outcomeTopic: closed-outcomes}
-            customerTopics: [orders, refused, denied]
+            customerTopics: [orders, refused, denied, later]
             outcomeTopics:
               - {topic: acme-outcomes}
               - {topic: closed-outcomes, grantsPublisher: false}
@@ -67,7 +67,7 @@ class OutcomeTopicLocalTest {
               - arn: %s
                 externalId: %s
                 actions: [sns:Subscribe, sns:Unsubscribe, sns:ListSubscriptionsByTopic]
-                topics: [orders, refused, denied]
+                topics: [orders, refused, denied, later]
             """.formatted(ApiKeys.sha256(API_KEY), EXTERNAL_ID, ApiKeys.sha256(OTHER_KEY), ROLE, EXTERNAL_ID);
         LocalConfig cfg = LocalConfig.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)));
         local = LocalMode.start(cfg, WireGuardPorts.NONE, null);
@@ -178,6 +178,36 @@ class OutcomeTopicLocalTest {
                 + "\"},\"Action\":\"sns:Publish\",\"Resource\":\"" + closed + "\"}"), reason);
         assertTrue(local.registry().packetSource(topic("denied")).isEmpty(), "nothing registered");
         assertEquals(List.of(), local.stack().fanout().subscriptions(topic("denied")), "nothing subscribed");
+    }
+
+    @Test
+    void anUpdateAddsChangesAndRemovesTheOutcomeTopicInPlace() throws Exception {
+        String outcomes = topic("acme-outcomes");
+        ObjectNode without = properties("later", null);
+        without.remove("OutcomeTopicArn");
+        JsonNode created = cloudFormation.send("Create", without, null, null, null, "Later");
+        assertEquals("SUCCESS", created.get("Status").asText(), created.toString());
+        String id = created.get("PhysicalResourceId").asText();
+        assertEquals(null, local.registry().packetSource(topic("later")).orElseThrow().outcomeTopicArn());
+        List<com.proxylity.packetsource.local.sns.Subscription> subscriptions = local.stack().fanout().subscriptions(topic("later"));
+
+        int verified = received(outcomes, "OutcomeTopicVerified").size();
+        JsonNode added = cloudFormation.send("Update", properties("later", outcomes), without, id, null, "Later");
+        assertEquals("SUCCESS", added.get("Status").asText(), added.toString());
+        assertEquals(id, added.get("PhysicalResourceId").asText());
+        assertEquals(outcomes, local.registry().packetSource(topic("later")).orElseThrow().outcomeTopicArn());
+        assertEquals(verified + 1, received(outcomes, "OutcomeTopicVerified").size(), "checked again on Update");
+        assertEquals(subscriptions, local.stack().fanout().subscriptions(topic("later")), "the subscriptions untouched");
+
+        JsonNode refused = cloudFormation.send("Update", properties("later", topic("closed-outcomes")), properties("later", outcomes),
+                id, null, "Later");
+        assertEquals("FAILED", refused.get("Status").asText(), refused.toString());
+        assertEquals(outcomes, local.registry().packetSource(topic("later")).orElseThrow().outcomeTopicArn(),
+                "a refused Update leaves the registration as it was");
+
+        JsonNode removed = cloudFormation.send("Update", without, properties("later", outcomes), id, null, "Later");
+        assertEquals("SUCCESS", removed.get("Status").asText(), removed.toString());
+        assertEquals(null, local.registry().packetSource(topic("later")).orElseThrow().outcomeTopicArn());
     }
 
     @Test
