@@ -122,6 +122,8 @@ class PublishOutcomesTest {
         for (int i = 0; i < 20; i++) {
             assertEquals(sns + "/" + (3 + i), s.get("Discards").get(i).get("Id").asText());
         }
+        System.out.printf("summary of 3 delivered and 25 discarded entries: %d bytes (SNS limit %d)%n",
+                published.get(0).getBytes(java.nio.charset.StandardCharsets.UTF_8).length, 256 * 1024);
         assertTrue(published.get(0).length() < 8 * 1024, "far below SNS's 256 KiB: " + published.get(0).length());
     }
 
