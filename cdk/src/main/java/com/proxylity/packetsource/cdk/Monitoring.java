@@ -82,6 +82,11 @@ public final class Monitoring extends Construct {
                     config.discardAlarmThreshold(), "More than " + config.discardAlarmThreshold()
                             + " packets discarded as " + reason.name() + " in 5 minutes");
         }
+        // Customers' outcome summaries are best effort: a failure never touches packets, but many
+        // mean a customer's topic policy or topic changed (or SNS is failing) and they see nothing.
+        alarm("OutcomePublishFailed", "outcomepublishfailed",
+                metric(NAMESPACE, "OutcomePublishFailed", Map.of("Service", "packet-source")), config.discardAlarmThreshold(),
+                "More than " + config.discardAlarmThreshold() + " outcome summaries could not be published to customers' topics in 5 minutes");
         for (String table : t.tableNames()) {
             // On-demand tables still throttle (a hot key, a sudden doubling of traffic); readers
             // then fail with TransientException and the records are retried.
@@ -190,7 +195,11 @@ public final class Monitoring extends Construct {
                         List.of(graph("NLB UDP flows", flows),
                                 graph("Sent to a remote outside the 120 s flow window", flowWindow)),
                         List.of(graph("Delivered vs datagrams the sender sent", whatLeft),
-                                graph("Repeated batches answered without sending (packets)", repeats))))
+                                graph("Repeated batches answered without sending (packets)", repeats)),
+                        List.of(graph("Customers' outcome summaries", List.of(
+                                metric(NAMESPACE, "OutcomeSummariesPublished", Map.of("Service", "packet-source")).with(label("published")),
+                                metric(NAMESPACE, "OutcomeSummariesSuppressed", Map.of("Service", "packet-source")).with(label("suppressed (rate limit)")),
+                                metric(NAMESPACE, "OutcomePublishFailed", Map.of("Service", "packet-source")).with(label("publish failed")))))))
                 .build();
     }
 

@@ -34,6 +34,10 @@ final class PacketSourceNag {
                     "sns:ConfirmSubscription on topics of onboarded customers' accounts, whose names are unknown at "
                             + "deploy time; Validate confirms only topics the registry holds (docs/pipeline.md)",
                     customerAccounts.stream().map(a -> "Resource::arn:<AWS::Partition>:sns:*:" + a + ":*").toArray(String[]::new));
+            on(stack, p + "Functions/PublishOutcomes/Role/DefaultPolicy/Resource", "AwsSolutions-IAM5",
+                    "sns:Publish of outcome summaries to customers' own topics, whose names are unknown at deploy time; "
+                            + "each topic's policy must also grant this role (docs/packet-sources.md, 'Your own outcomes')",
+                    customerAccounts.stream().map(a -> "Resource::arn:<AWS::Partition>:sns:*:" + a + ":*").toArray(String[]::new));
             on(stack, p + "Resource/PacketSourceResource/Role/DefaultPolicy/Resource", "AwsSolutions-IAM5",
                     "Roles in onboarded customers' accounts, whose names are unknown at deploy time; the statement "
                             + "requires sts:ExternalId psx-*, so no role without our ExternalId can be assumed",

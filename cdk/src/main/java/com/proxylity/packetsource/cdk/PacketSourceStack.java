@@ -53,6 +53,10 @@ public final class PacketSourceStack extends Stack {
                 config.pipeBatchingWindowSeconds());
         sender = new SenderService(this, "Sender", config, network.vpc(), tables, egressKey, egressGroup);
         ResourceProvider provider = new ResourceProvider(this, "Resource", code, config, tables);
+        // Without customers nothing may be published or assumed (the deployment fails closed).
+        if (!config.customerAccounts().isEmpty()) {
+            provider.verifyOutcomeTopicsAs(functions.get(PipelineFunctions.OUTCOME_PUBLISHER).role());
+        }
 
         // Publishing Egress's version runs its SnapStart initialisation, which reads the egress key:
         // without the Secrets Manager endpoint in place that read times out and the deploy fails.

@@ -15,11 +15,15 @@ import software.constructs.Construct;
  * The four Task-state handlers (docs/pipeline.md, "Deployment notes"), each with least privilege:
  * Validate reads the registry and confirms SNS subscriptions; LookupSessions reads sessions, and
  * Listeners to address the egress batches; Egress reads the one HMAC secret and runs in the VPC;
- * ReportFailures only writes its logs.
+ * PublishOutcomes publishes customers' outcome summaries and is the region's outcome publisher
+ * role; ReportFailures only writes its logs.
  */
 public final class PipelineFunctions extends Construct {
     /** Task state names = handler class names = {@code ${<name>FunctionArn}} in the definition. */
-    public static final List<String> STATES = List.of("Validate", "LookupSessions", "Egress", "ReportFailures");
+    public static final List<String> STATES = List.of("Validate", "LookupSessions", "Egress", "PublishOutcomes",
+            "ReportFailures");
+    /** The state whose function's role is the region's outcome publisher role (stack output PacketSourceOutcomePublisherRoleArn). */
+    public static final String OUTCOME_PUBLISHER = "PublishOutcomes";
     private final Map<String, PipelineFunction> byState = new HashMap<>();
 
     public PipelineFunctions(Construct scope, String id, Code code, DeploymentConfig config, RegistryTables tables,
@@ -47,6 +51,7 @@ public final class PipelineFunctions extends Construct {
         add("LookupSessions", code, PipelineFunction.Spec.of("LookupSessions", lookupEnv));
         add("Egress", code, PipelineFunction.Spec.of("Egress", egressEnv).inVpc(vpc, egressSecurityGroup)
                 .timeout(DeploymentNumbers.EGRESS_TIMEOUT_SECONDS));
+        add("PublishOutcomes", code, PipelineFunction.Spec.of("PublishOutcomes", common).timeout(10));
         add("ReportFailures", code, PipelineFunction.Spec.of("ReportFailures", common));
 
         allow("Validate", List.of("dynamodb:GetItem"), List.of(tables.packetSources().getTableArn(),
@@ -56,6 +61,15 @@ public final class PipelineFunctions extends Construct {
         if (!config.customerAccounts().isEmpty()) {
             String partition = software.amazon.awscdk.Stack.of(this).getPartition();
             allow("Validate", List.of("sns:ConfirmSubscription"), config.customerAccounts().stream()
+                    .map(a -> "arn:" + partition + ":sns:*:" + a + ":*").toList());
+        }
+        // Its role is the one customers' outcome topic policies grant (docs/packet-sources.md): a
+        // summary needs both that grant and this one, which names only onboarded customers'
+        // accounts, so a registry row naming anyone else's topic can make it publish nowhere.
+        // No customers: no sns:Publish at all.
+        if (!config.customerAccounts().isEmpty()) {
+            String partition = software.amazon.awscdk.Stack.of(this).getPartition();
+            allow(OUTCOME_PUBLISHER, List.of("sns:Publish"), config.customerAccounts().stream()
                     .map(a -> "arn:" + partition + ":sns:*:" + a + ":*").toList());
         }
         allow("LookupSessions", List.of("dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:Query"),

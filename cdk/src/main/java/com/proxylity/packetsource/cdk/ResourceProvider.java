@@ -10,6 +10,7 @@ import software.amazon.awscdk.services.iam.AccountPrincipal;
 import software.amazon.awscdk.services.iam.ArnPrincipal;
 import software.amazon.awscdk.services.iam.IPrincipal;
 import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.Permission;
 import software.constructs.Construct;
@@ -94,6 +95,26 @@ public final class ResourceProvider extends Construct {
         // Customers name this role as the principal in their role's trust policy (examples/customer-stack.yaml).
         CfnOutput.Builder.create(Stack.of(this), "PacketSourceProviderRoleArn").value(function.role().getRoleArn())
                 .description("Principal that customers' roles trust, together with their ExternalId").build();
+    }
+
+    /**
+     * The provider proves a customer's OutcomeTopicArn at deploy time by publishing to it as the
+     * outcome publisher role itself (docs/packet-sources.md, "Your own outcomes"): that role
+     * trusts this function's role for sts:AssumeRole, and this role may assume that one only.
+     */
+    public void verifyOutcomeTopicsAs(Role outcomePublisher) {
+        outcomePublisher.getAssumeRolePolicy().addStatements(PolicyStatement.Builder.create()
+                .actions(List.of("sts:AssumeRole"))
+                .principals(List.of(new ArnPrincipal(function.role().getRoleArn())))
+                .build());
+        function.role().addToPolicy(PolicyStatement.Builder.create()
+                .actions(List.of("sts:AssumeRole"))
+                .resources(List.of(outcomePublisher.getRoleArn()))
+                .build());
+        function.function().addEnvironment("PACKET_SOURCE_OUTCOME_PUBLISHER_ROLE_ARN", outcomePublisher.getRoleArn());
+        // Customers' outcome topic policies grant sns:Publish to this principal (examples/customer-stack.yaml).
+        CfnOutput.Builder.create(Stack.of(this), "PacketSourceOutcomePublisherRoleArn").value(outcomePublisher.getRoleArn())
+                .description("Principal that customers' outcome topic policies allow sns:Publish").build();
     }
 
     /** A global table's replica in {@code region}: the table keeps its name in every region. */

@@ -189,6 +189,11 @@ class StackTest {
         assertEquals(Set.copyOf(PipelineFunctions.STATES), tasks.keySet());
         double total = 0;
         for (Map.Entry<String, JsonNode> e : tasks.entrySet()) {
+            if (!e.getValue().has("Retry")) {
+                // Best effort after the packets left: a throttled PublishOutcomes is caught, not waited for.
+                assertEquals(PipelineFunctions.OUTCOME_PUBLISHER, e.getKey(), "only PublishOutcomes is never retried");
+                continue;
+            }
             JsonNode throttle = null;
             for (JsonNode r : e.getValue().get("Retry")) {
                 if (Templates.list(r.get("ErrorEquals")).stream().anyMatch(x -> x.asText().equals("Lambda.TooManyRequestsException"))) {
@@ -657,7 +662,9 @@ class StackTest {
                     "\"label\":\"Sent by the sender: ")) {
                 assertTrue(b.contains(m), "dashboard shows " + m);
             }
-            for (String fn : List.of("Validate", "LookupSessions", "Egress", "ReportFailures", "PacketSourceResource")) {
+            assertTrue(b.contains("\"OutcomePublishFailed\"") && b.contains("\"OutcomeSummariesSuppressed\""),
+                    "customers' outcome summaries");
+            for (String fn : List.of("Validate", "LookupSessions", "Egress", "PublishOutcomes", "ReportFailures", "PacketSourceResource")) {
                 assertTrue(b.contains("\"label\":\"" + fn + "\""), "errors of " + fn);
                 assertTrue(b.contains("\"label\":\"" + fn + " p99\""), "duration of " + fn);
             }
@@ -717,6 +724,7 @@ class StackTest {
             expected.put("StateMachineExecutionsThrottled", "AWS/States ExecutionThrottled");
             for (String l : List.of("udp", "wg")) expected.put("SentOutsideFlowWindow-" + l, "PacketSource SentOutsideFlowWindow");
             expected.put("SenderMemoryHigh", "AWS/ECS MemoryUtilization");
+            expected.put("OutcomePublishFailed", "PacketSource OutcomePublishFailed");
 
             Map<String, JsonNode> alarms = new java.util.HashMap<>();
             for (Map.Entry<String, JsonNode> a : Templates.resources(t, "AWS::CloudWatch::Alarm")) {
@@ -775,6 +783,7 @@ class StackTest {
                         names.listeners() + " dynamodb:GetItem", names.usage() + " dynamodb:UpdateItem"),
                 "Egress", Set.of(names.sessions() + " dynamodb:BatchGetItem", names.sessions() + " dynamodb:Query",
                         names.usage() + " dynamodb:UpdateItem"),
+                "PublishOutcomes", Set.of(),
                 "ReportFailures", Set.of());
         assertEquals(Set.copyOf(PipelineFunctions.STATES), expected.keySet());
         for (PacketSourceStack stack : Synth.stacks()) {
@@ -834,12 +843,60 @@ class StackTest {
                 if (!pol.getValue().at("/Properties/Roles/0/Ref").asText().equals(roleId)) continue;
                 for (JsonNode st : pol.getValue().at("/Properties/PolicyDocument/Statement")) {
                     if (!Templates.list(st.get("Action")).stream().map(JsonNode::asText).toList().contains("sts:AssumeRole")) continue;
+                    // Our own outcome publisher role (theOutcomePublisherRole...): not a customer's.
+                    if (st.get("Resource").has("Fn::GetAtt")) continue;
                     assertEquals("psx-*", st.at("/Condition/StringLike/sts:ExternalId").asText());
                     Templates.list(st.get("Resource")).forEach(r -> assumable.add(Templates.text(r)));
                 }
             }
             assertEquals(Set.of("arn:aws:iam::" + Synth.ACME_ACCOUNT + ":role/*", "arn:aws:iam::" + Synth.GLOBEX_ACCOUNT + ":role/*"),
                     assumable, "roles of customers' accounts only");
+        }
+    }
+
+    /**
+     * The outcome publisher role (docs/packet-sources.md, "Your own outcomes") is the
+     * PublishOutcomes function's role, named as customers' topic policies name it, and an output;
+     * it may publish only to topics of onboarded customers' accounts; besides Lambda only the
+     * provider may assume it (to verify a topic at deploy time), and the provider may assume no
+     * other role of ours.
+     */
+    @Test
+    void theOutcomePublisherRolePublishesOnlyToCustomersTopicsAndOnlyTheProviderMayBorrowIt() {
+        for (PacketSourceStack stack : Synth.stacks()) {
+            Template t = Synth.template(stack);
+            String roleId = Templates.logicalId(t, "AWS::IAM::Role", "RoleName",
+                    PipelineFunction.roleName(PipelineFunctions.OUTCOME_PUBLISHER, stack.getRegion()));
+            String providerRoleId = Templates.logicalId(t, "AWS::IAM::Role", "RoleName",
+                    PipelineFunction.roleName(ResourceProvider.HANDLER, stack.getRegion()));
+            assertEquals(roleId, Templates.json(t).at("/Outputs/PacketSourceOutcomePublisherRoleArn/Value/Fn::GetAtt/0").asText());
+            Set<String> published = new HashSet<>();
+            Set<String> providerAssumes = new HashSet<>();
+            for (Map.Entry<String, JsonNode> pol : Templates.resources(t, "AWS::IAM::Policy")) {
+                String on = pol.getValue().at("/Properties/Roles/0/Ref").asText();
+                for (JsonNode st : pol.getValue().at("/Properties/PolicyDocument/Statement")) {
+                    List<String> actions = Templates.list(st.get("Action")).stream().map(JsonNode::asText).toList();
+                    if (actions.contains("sns:Publish")) {
+                        assertEquals(roleId, on, "only the outcome publisher publishes");
+                        Templates.list(st.get("Resource")).forEach(r -> published.add(Templates.text(r)));
+                    }
+                    if (on.equals(providerRoleId) && actions.contains("sts:AssumeRole") && st.get("Resource").has("Fn::GetAtt")) {
+                        providerAssumes.add(st.at("/Resource/Fn::GetAtt/0").asText());
+                    }
+                }
+            }
+            assertEquals(Set.of("arn:aws:sns:*:" + Synth.ACME_ACCOUNT + ":*", "arn:aws:sns:*:" + Synth.GLOBEX_ACCOUNT + ":*"),
+                    published, "topics of onboarded customers' accounts only");
+            assertEquals(Set.of(roleId), providerAssumes);
+            Set<String> trusted = new HashSet<>();
+            for (JsonNode st : Templates.json(t).at("/Resources/" + roleId + "/Properties/AssumeRolePolicyDocument/Statement")) {
+                JsonNode p = st.get("Principal");
+                if (p.has("Service")) trusted.add(p.get("Service").asText());
+                if (p.has("AWS")) trusted.add(p.at("/AWS/Fn::GetAtt/0").asText());
+            }
+            assertEquals(Set.of("lambda.amazonaws.com", providerRoleId), trusted);
+            JsonNode provider = Templates.one(t, "AWS::Lambda::Function", "FunctionName", "packet-source-" + ResourceProvider.HANDLER);
+            assertEquals(roleId, provider.at("/Properties/Environment/Variables/PACKET_SOURCE_OUTCOME_PUBLISHER_ROLE_ARN/Fn::GetAtt/0").asText());
         }
     }
 
@@ -859,6 +916,7 @@ class StackTest {
             String statements = pol.getValue().at("/Properties/PolicyDocument").toString();
             assertFalse(statements.contains("sts:AssumeRole"), "the provider assumes no role: " + pol.getKey());
             assertFalse(statements.contains("sns:ConfirmSubscription"), "Validate confirms nothing: " + pol.getKey());
+            assertFalse(statements.contains("sns:Publish"), "no outcome summary can be published: " + pol.getKey());
         }
         assertEquals(2, Templates.resources(t, "AWS::DynamoDB::GlobalTable").size(), "a single region is its own home");
     }

@@ -33,6 +33,7 @@ final class RegistryItems {
         item.put(PacketSources.MAX_AGE_SECONDS, Attr.n(p.maxAgeSeconds()));
         item.put(PacketSources.RATE_PER_SECOND, Attr.n(p.ratePerSecond()));
         if (p.customerId() != null) item.put(PacketSources.CUSTOMER_ID, Attr.s(p.customerId()));
+        if (p.outcomeTopicArn() != null) item.put(PacketSources.OUTCOME_TOPIC_ARN, Attr.s(p.outcomeTopicArn()));
         return item;
     }
 
@@ -45,7 +46,8 @@ final class RegistryItems {
                 Attr.optS(item, PacketSources.FORMATTER),
                 Attr.optN(item, PacketSources.MAX_AGE_SECONDS, 0, where),
                 Math.toIntExact(Attr.optN(item, PacketSources.RATE_PER_SECOND, 0, where)),
-                Attr.optS(item, PacketSources.CUSTOMER_ID));
+                Attr.optS(item, PacketSources.CUSTOMER_ID),
+                Attr.optS(item, PacketSources.OUTCOME_TOPIC_ARN));
     }
 
     static Map<String, AttributeValue> toItem(Listener l) {

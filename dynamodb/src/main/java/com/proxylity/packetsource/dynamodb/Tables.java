@@ -103,6 +103,11 @@ public record Tables(String packetSources, String listeners, String sessions, St
          * It may bind only a Listener whose {@link Listeners#OWNER} is the same customer.
          */
         public static final String CUSTOMER_ID = "CustomerId";
+        /**
+         * S, optional: the customer's topic that receives this source's outcome summaries (absent:
+         * none; docs/packet-sources.md, "Your own outcomes").
+         */
+        public static final String OUTCOME_TOPIC_ARN = "OutcomeTopicArn";
         /** S, optional: the customer's role the subscriptions were made with. */
         public static final String ROLE_ARN = "RoleArn";
         /** S, optional: the resource's Description. */

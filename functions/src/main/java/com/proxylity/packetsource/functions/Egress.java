@@ -8,6 +8,7 @@ import com.proxylity.packetsource.core.egressapi.EgressPacket;
 import com.proxylity.packetsource.core.egressapi.EgressRequest;
 import com.proxylity.packetsource.core.egressapi.EgressResponse;
 import com.proxylity.packetsource.core.egressapi.EgressResult;
+import com.proxylity.packetsource.core.outcomes.SourceOutcomes;
 import com.proxylity.packetsource.core.pipeline.DeploymentNumbers;
 import com.proxylity.packetsource.core.pipeline.Discard;
 import com.proxylity.packetsource.core.pipeline.EntryId;
@@ -127,6 +128,7 @@ public final class Egress extends StageHandler<EgressBatch, EgressStateResult> {
         List<ItemIdentifier> failed = new ArrayList<>();
         List<String> sent = new ArrayList<>();
         List<Discard> discards = new ArrayList<>(r.discards());
+        Map<String, SourceOutcomes.Builder> outcomes = new LinkedHashMap<>();
         PipelineMetrics.Tally tally = metrics.tally();
         for (Discard d : r.discards()) tally.discard(d.reason()).explain(d, null, batch.listener());
         tally.flush();
@@ -135,7 +137,7 @@ public final class Egress extends StageHandler<EgressBatch, EgressStateResult> {
             for (ReadyPacket p : packets) records.add(EntryId.messageIdOf(p.id()));
             List<ItemIdentifier> ids = records.stream().map(ItemIdentifier::new).toList();
             EgressBatch toOwner = new EgressBatch(batch.listener(), endpoints.get(owner), owner, packets, ids,
-                    batch.publishedAt(), batch.run(), null, batch.sources());
+                    batch.publishedAt(), batch.run(), null, batch.sources(), batch.outcomeRecords());
             // A new owner is busiest during a handover: one more try for a busy or unreachable
             // sender (the same run, so the sender answers a segment it took as its own again).
             for (int attempt = 1; ; attempt++) {
@@ -148,6 +150,7 @@ public final class Egress extends StageHandler<EgressBatch, EgressStateResult> {
                     EgressStateResult one = post(toOwner, ownerTally, false);
                     sent.addAll(one.sent());
                     discards.addAll(one.discards());
+                    one.outcomes().forEach((m, o) -> outcomes.computeIfAbsent(m, k -> new SourceOutcomes.Builder()).add(o));
                     usageTally.addAll(ownerTally);
                     break;
                 } catch (SenderUnavailableException e) {
@@ -166,11 +169,29 @@ public final class Egress extends StageHandler<EgressBatch, EgressStateResult> {
         for (ItemIdentifier i : failed) back.add(i.itemIdentifier());
         long now = clock.millis();
         for (Discard d : r.discards()) {
-            if (!back.contains(EntryId.messageIdOf(d.id()))) counts(usageTally, batch, d.id(), now).discarded(d.reason());
+            if (back.contains(EntryId.messageIdOf(d.id()))) continue;
+            counts(usageTally, batch, d.id(), now).discarded(d.reason());
+            outcome(outcomes, batch, d.id()).ifPresent(o -> o.discarded(d));
         }
         LOG.info("handover listener={} packets={} routed={} discarded={} failedRecords={}", batch.listener(),
                 batch.packets().size(), r.routed().size(), r.discards().size(), failed.size());
-        return new EgressStateResult(failed, sent, discards);
+        return new EgressStateResult(failed, sent, discards, built(outcomes));
+    }
+
+    /** The outcome tally of the packet's record, when its source has an outcome topic. */
+    private static java.util.Optional<SourceOutcomes.Builder> outcome(Map<String, SourceOutcomes.Builder> outcomes,
+                                                                      EgressBatch batch, String packetId) {
+        String m = EntryId.messageIdOf(packetId);
+        if (!batch.outcomeRecords().contains(m)) return java.util.Optional.empty();
+        return java.util.Optional.of(outcomes.computeIfAbsent(m, k -> new SourceOutcomes.Builder()));
+    }
+
+    private static Map<String, SourceOutcomes> built(Map<String, SourceOutcomes.Builder> outcomes) {
+        Map<String, SourceOutcomes> out = new LinkedHashMap<>();
+        outcomes.forEach((m, b) -> {
+            if (!b.isEmpty()) out.put(m, b.build());
+        });
+        return out;
     }
 
     /** @param writeUsage whether to add the usage here, before the metrics are flushed (a held batch adds its owners' together) */
@@ -200,6 +221,7 @@ public final class Egress extends StageHandler<EgressBatch, EgressStateResult> {
         Set<String> repeated = repeatedIds(packets, segments, response);
         List<String> sent = new ArrayList<>();
         List<Discard> discards = new ArrayList<>();
+        Map<String, SourceOutcomes.Builder> outcomes = new LinkedHashMap<>();
         Set<String> deliveredMessages = new LinkedHashSet<>();
         int counted = 0;
         long now = clock.millis();
@@ -213,12 +235,14 @@ public final class Egress extends StageHandler<EgressBatch, EgressStateResult> {
                 discards.add(d);
                 tally.discard(d.reason()).explain(d, null, batch.listener());
                 counts(usageTally, batch, p.id(), now).discarded(d.reason());
+                outcome(outcomes, batch, p.id()).ifPresent(o -> o.discarded(d));
             } else if (r.outcome() == EgressOutcome.Sent) {
                 sent.add(p.id());
                 if (count) {
                     counted++;
                     deliveredMessages.add(EntryId.messageIdOf(p.id()));
                     counts(usageTally, batch, p.id(), now).delivered(p.payload().length);
+                    outcome(outcomes, batch, p.id()).ifPresent(o -> o.delivered(1));
                 }
             } else {
                 Discard d = new Discard(p.id(), r.reason(), "discarded by the sender");
@@ -226,6 +250,7 @@ public final class Egress extends StageHandler<EgressBatch, EgressStateResult> {
                 if (count) {
                     tally.discard(d.reason()).explain(d, null, batch.listener());
                     counts(usageTally, batch, p.id(), now).discarded(d.reason());
+                    outcome(outcomes, batch, p.id()).ifPresent(o -> o.discarded(d));
                 }
             }
         }
@@ -238,7 +263,7 @@ public final class Egress extends StageHandler<EgressBatch, EgressStateResult> {
         tally.flush();
         LOG.info("egress listener={} owner={} packets={} sent={} discarded={} repeated={}", batch.listener(), batch.owner(),
                 packets.size(), sent.size(), discards.size(), repeated.size());
-        return new EgressStateResult(List.of(), sent, discards);
+        return new EgressStateResult(List.of(), sent, discards, built(outcomes));
     }
 
     /** The packet Ids of the segments the sender answered as repeats of another run; indexes it names outside the request are ignored. */

@@ -157,7 +157,7 @@ public final class LookupSessions extends StageHandler<PacketsState, Batches> {
             for (PacketBatch b : batching.batch(packets)) {
                 EgressBatch e = egressBatch(b, null, null, input, tally, run);
                 batches.add(new EgressBatch(e.listener(), null, null, e.packets(), e.records(), e.publishedAt(), run,
-                        until.get(key), e.sources()));
+                        until.get(key), e.sources(), e.outcomeRecords()));
             }
         });
         return finish(input, batches, out.discards(), tally);
@@ -185,7 +185,7 @@ public final class LookupSessions extends StageHandler<PacketsState, Batches> {
             throw new TransientException("usage write failed", e);
         }
         tally.flush();
-        return new Batches(batches, discards);
+        return new Batches(batches, discards, input.outcomes().withDiscards(discards, again));
     }
 
     private static EgressBatch egressBatch(PacketBatch b, String owner, String endpoint, PacketsState input,
@@ -202,8 +202,9 @@ public final class LookupSessions extends StageHandler<PacketsState, Batches> {
             if (s != null) sources.put(m, s);
         }
         tally.sample(PipelineMetrics.EGRESS_BATCH_SIZE, b.packets().size());
+        List<String> outcomeRecords = records.stream().filter(input.outcomes().records()::containsKey).toList();
         return new EgressBatch(b.listener(), endpoint, owner, b.packets(),
-                records.stream().map(ItemIdentifier::new).toList(), publishedAt, run, null, sources);
+                records.stream().map(ItemIdentifier::new).toList(), publishedAt, run, null, sources, outcomeRecords);
     }
 
     /**

@@ -24,6 +24,7 @@ import com.proxylity.packetsource.core.usage.UsageSource;
 import com.proxylity.packetsource.core.usage.UsageStore;
 import com.proxylity.packetsource.core.usage.UsageTally;
 import com.proxylity.packetsource.core.usage.UsageUnavailableException;
+import com.proxylity.packetsource.functions.model.OutcomeState;
 import com.proxylity.packetsource.functions.model.PacketsState;
 import com.proxylity.packetsource.functions.config.Environment;
 import com.proxylity.packetsource.functions.metrics.PipelineMetrics;
@@ -58,8 +59,8 @@ import org.apache.logging.log4j.Logger;
  * confirming the SubscriptionConfirmations of registered topics, the process's rate-limit
  * buckets and the metrics. Format runs here rather than as a state of its own: one Lambda round
  * trip fewer on the publish-to-egress path (docs/latency.md, proposal 2). Its output is what
- * the next state needs: {@code Packets}, {@code PublishedAt}, {@code Redelivered}, and every
- * discard made here.
+ * the next state needs: {@code Packets}, {@code PublishedAt}, {@code Redelivered}, the
+ * {@code Outcomes} of sources with an outcome topic, and every discard made here.
  */
 public final class Validate extends StageHandler<Validate.PipeBatch, PacketsState> {
     private static final Logger LOG = LogManager.getLogger(Validate.class);
@@ -240,7 +241,9 @@ public final class Validate extends StageHandler<Validate.PipeBatch, PacketsStat
         LOG.info("validated records={} entries={} packets={} discards={} controls={}", records.size(),
                 result.admitted().entries().size(), result.formatted().packets().size(), discards.size(),
                 validated.controls().size());
-        return new PacketsState(result.formatted().packets(), discards, publishedAt, List.copyOf(redelivered), sources);
+        OutcomeState outcomes = OutcomeState.of(validated.owners()).withDiscards(discards, again);
+        return new PacketsState(result.formatted().packets(), discards, publishedAt, List.copyOf(redelivered), sources,
+                outcomes);
     }
 
     private static UsageSource source(ValidatedMessage m) {

@@ -58,10 +58,13 @@ public final class Banner {
         }
         for (LocalConfig.SourceConfig s : c.packetSources()) {
             out.println("  topic         " + c.topicArn(s.topic()) + " -> listener " + s.listener()
-                    + (s.enabled() ? "" : " (disabled)") + (s.formatter() == null ? "" : ", formatter " + s.formatter()));
+                    + (s.enabled() ? "" : " (disabled)") + (s.formatter() == null ? "" : ", formatter " + s.formatter())
+                    + (s.outcomeTopic() == null ? "" : ", outcomes to " + s.outcomeTopic()));
         }
         for (String t : c.extraTopics()) out.println("  topic         " + c.topicArn(t) + " (not a Packet Source)");
         for (String t : c.customerTopics()) out.println("  topic         " + c.topicArn(t) + " (customer topic: no subscription until a Packet Source resource makes one)");
+        for (var o : c.outcomeTopics()) out.println("  topic         " + c.topicArn(o.topic()) + " (outcome topic"
+                + (o.grantsPublisher() ? "" : ", its policy refuses the publisher") + ": what it receives is kept, --verbose prints it)");
         for (LocalConfig.ListenerConfig l : c.listeners()) {
             String key = mode.sender().publicKeys().get(l.name());
             out.println("  listener      " + l.name() + "  " + l.type().wireName() + "  127.0.0.1:" + mode.sender().listenerPorts().get(l.name())

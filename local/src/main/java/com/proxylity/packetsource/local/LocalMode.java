@@ -15,7 +15,12 @@ import com.proxylity.packetsource.core.usage.InMemoryUsageStore;
 import com.proxylity.packetsource.functions.PacketSourceResource;
 import com.proxylity.packetsource.functions.egressclient.HttpEgressTransport;
 import com.proxylity.packetsource.functions.ratelimit.TokenBucketRateLimiter;
+import com.proxylity.packetsource.functions.outcomes.SnsOutcomePublisher;
 import com.proxylity.packetsource.functions.resource.AwsCustomerAccounts;
+import com.proxylity.packetsource.functions.resource.OutcomeTopicCheck;
+import com.proxylity.packetsource.local.sns.OutcomeTopics;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import com.proxylity.packetsource.functions.resource.PacketSourceLifecycle;
 import com.proxylity.packetsource.functions.resource.ResponseUrls;
 import com.proxylity.packetsource.functions.subscription.SnsSubscriptionConfirmer;
@@ -104,7 +109,8 @@ public final class LocalMode implements AutoCloseable {
             HandlerStages.Parts parts = new HandlerStages.Parts(registry, sessions, DefaultEgressPolicy.localMode(),
                     new TokenBucketRateLimiter(clock), new HttpEgressTransport(sender.hmacKey(), clock, Duration.ofSeconds(5)),
                     metrics.pipelineMetrics(), clock, config.queues().batchSize(), confirmer,
-                    new SnsSignatureVerifier(signingKey.trust()), taskDirectory, this::usage);
+                    new SnsSignatureVerifier(signingKey.trust()), taskDirectory, this::usage,
+                    new SnsOutcomePublisher(region -> outcomePublisherClient(snsEndpoint.get(), region)));
             this.stack = LocalStack.start(config, signingKey, region -> pipeline(definition, region, parts), o -> { });
             snsEndpoint.set(stack.snsEndpoint());
         } catch (IOException | RuntimeException e) {
@@ -149,7 +155,17 @@ public final class LocalMode implements AutoCloseable {
         if (!served.contains(config.snsRegion())) served.add(config.snsRegion());
         return new PacketSourceLifecycle(registry,
                 new AwsCustomerAccounts(config.regions().get(0), Sqs.dummyCredentials(), stack.stsEndpoint(), stack.snsEndpoint()),
-                new PacketSourceLifecycle.Settings(served, queueArns));
+                new PacketSourceLifecycle.Settings(served, queueArns),
+                new OutcomeTopicCheck(OutcomeTopics.PUBLISHER_ROLE_ARN,
+                        new SnsOutcomePublisher(region -> outcomePublisherClient(stack.snsEndpoint(), region))));
+    }
+
+    /** SNS as the outcome publisher role: the local SNS knows it by its access key (OutcomeTopics). */
+    private static SnsClient outcomePublisherClient(URI endpoint, String region) {
+        return SnsClient.builder().endpointOverride(endpoint).region(Region.of(region))
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(OutcomeTopics.PUBLISHER_ACCESS_KEY, "local-only")))
+                .httpClient(UrlConnectionHttpClient.create()).build();
     }
 
     public static LocalMode start(LocalConfig config, WireGuardPorts wireGuard, PrintStream senderOut) throws IOException {
@@ -179,7 +195,8 @@ public final class LocalMode implements AutoCloseable {
         List<PacketSource> sources = new ArrayList<>();
         for (LocalConfig.SourceConfig s : config.packetSources()) {
             sources.add(new PacketSource(config.topicArn(s.topic()), s.listener(), s.enabled(), s.formatter(),
-                    s.maxAgeSeconds(), s.ratePerSecond(), s.customer()));
+                    s.maxAgeSeconds(), s.ratePerSecond(), s.customer(),
+                    s.outcomeTopic() == null ? null : config.topicArn(s.outcomeTopic())));
         }
         InMemoryRegistry registry = new InMemoryRegistry(listeners, sources);
         for (LocalConfig.CustomerConfig c : config.customers()) registry.put(new Customer(c.id(), c.apiKeySha256(), c.externalId(),

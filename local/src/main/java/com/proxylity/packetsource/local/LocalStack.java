@@ -40,6 +40,7 @@ public final class LocalStack implements AutoCloseable {
     private final DeliveryQueues queues;
     private final TopicFanout fanout;
     private final LocalSnsServer sns;
+    private final com.proxylity.packetsource.local.sns.OutcomeTopics outcomeTopics;
     private final LocalIam iam;
     private final LocalStsServer sts;
     private final RunnerStats runnerStats = new RunnerStats();
@@ -65,7 +66,10 @@ public final class LocalStack implements AutoCloseable {
             config.preSubscribedTopicNames().forEach(t -> preSubscribed.add(config.topicArn(t)));
             this.fanout = new TopicFanout(arns, preSubscribed, queues, Clock.systemUTC(), signingKey);
             this.iam = new LocalIam(roles(config), Clock.systemUTC());
-            this.sns = LocalSnsServer.start(config.ports().sns(), fanout, iam);
+            Map<String, Boolean> grants = new LinkedHashMap<>();
+            config.outcomeTopics().forEach(o -> grants.put(config.topicArn(o.topic()), o.grantsPublisher()));
+            this.outcomeTopics = new com.proxylity.packetsource.local.sns.OutcomeTopics(grants);
+            this.sns = LocalSnsServer.start(config.ports().sns(), fanout, iam, outcomeTopics);
         } catch (IOException | RuntimeException e) {
             closeSqs();
             throw e;
@@ -133,6 +137,9 @@ public final class LocalStack implements AutoCloseable {
     public DeliveryQueues queues() { return queues; }
 
     public TopicFanout fanout() { return fanout; }
+
+    /** The customers' outcome topics and what was published to them. */
+    public com.proxylity.packetsource.local.sns.OutcomeTopics outcomeTopics() { return outcomeTopics; }
 
     public RunnerStats runnerStats() { return runnerStats; }
 

@@ -46,7 +46,9 @@ public final class AdmitStage {
         Map<String, List<ValidatedEntry>> withinBudget = new LinkedHashMap<>();
         List<Discard> overBudget = new ArrayList<>();
         for (String m : messages) {
-            StateBudget.Admission a = budget.admit(byMessage.getOrDefault(m, List.of()), entryDiscards.getOrDefault(m, 0));
+            ValidatedMessage owner = validated.messages().get(m);
+            StateBudget.Admission a = budget.admit(byMessage.getOrDefault(m, List.of()), entryDiscards.getOrDefault(m, 0),
+                    owner != null && owner.outcomeTopicArn() != null);
             if (a.whole()) {
                 refusedWhole.add(m);
             } else {

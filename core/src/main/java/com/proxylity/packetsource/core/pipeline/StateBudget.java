@@ -35,6 +35,15 @@ public final class StateBudget {
      * the schema rejects costs state too, and a message of hundreds of them must not overflow it.
      */
     public static final int PER_DISCARD = 320;
+    /**
+     * What a message of a Packet Source with an outcome topic also needs of its share: the copies
+     * of its listed discards the state carries to PublishOutcomes (at most
+     * {@link com.proxylity.packetsource.core.outcomes.SourceOutcomes#MAX_LISTED}, each cut to
+     * a discard's size), its record and source entries with their ARNs and counts
+     * (docs/packet-sources.md, "Your own outcomes").
+     */
+    public static final int OUTCOMES_PER_MESSAGE =
+            com.proxylity.packetsource.core.outcomes.SourceOutcomes.MAX_LISTED * PER_DISCARD + 2_048;
 
     private final int perMessage;
 
@@ -74,7 +83,12 @@ public final class StateBudget {
      * @param entryDiscards discards the schema already made among this message's entries
      */
     public Admission admit(List<ValidatedEntry> entries, int entryDiscards) {
-        long used = (long) (entries.size() + entryDiscards) * PER_DISCARD;
+        return admit(entries, entryDiscards, false);
+    }
+
+    /** @param reportsOutcomes the message's source has an outcome topic: {@link #OUTCOMES_PER_MESSAGE} of the share is its */
+    public Admission admit(List<ValidatedEntry> entries, int entryDiscards, boolean reportsOutcomes) {
+        long used = (long) (entries.size() + entryDiscards) * PER_DISCARD + (reportsOutcomes ? OUTCOMES_PER_MESSAGE : 0);
         if (used > perMessage) return new Admission(true, List.of(), List.of());
         List<ValidatedEntry> kept = new ArrayList<>(entries.size());
         List<Discard> tooLarge = new ArrayList<>();

@@ -79,6 +79,7 @@ public final class ValidateStage {
             int discards = out.discards.size();
             int controls = out.controls.size();
             boolean known = out.messages.containsKey(r.messageId());
+            boolean knownOwner = out.owners.containsKey(r.messageId());
             try {
                 record(r, batch, out);
             } catch (DependencyUnavailableException e) {
@@ -89,6 +90,7 @@ public final class ValidateStage {
                 out.discards.subList(discards, out.discards.size()).clear();
                 out.controls.subList(controls, out.controls.size()).clear();
                 if (!known) out.messages.remove(r.messageId());
+                if (!knownOwner) out.owners.remove(r.messageId());
                 out.discard(r.messageId(), DiscardReason.MalformedMessage,
                         "message could not be validated (" + e.getClass().getSimpleName() + ")");
             }
@@ -138,6 +140,11 @@ public final class ValidateStage {
             out.discard(id, DiscardReason.UnknownTopic, "the Packet Source's Listener is not assigned to its customer");
             return;
         }
+        Long publishedAt = env.timestamp() == null ? null : env.timestamp().toEpochMilli();
+        ValidatedMessage message = new ValidatedMessage(ps.topicArn(), publishedAt, ps.ratePerSecond(), ps.customerId(),
+                env.messageId(), ps.outcomeTopicArn());
+        // From here on the source is known and its own: every outcome of this message is its owner's.
+        out.owners.putIfAbsent(id, message);
         if (!ps.enabled()) {
             out.discard(id, DiscardReason.SourceDisabled, "Packet Source is disabled");
             return;
@@ -162,9 +169,7 @@ public final class ValidateStage {
                 return;
             }
         }
-        Long publishedAt = env.timestamp() == null ? null : env.timestamp().toEpochMilli();
-        body(id, env.message(), new ValidatedMessage(ps.topicArn(), publishedAt, ps.ratePerSecond(), ps.customerId()), ps,
-                listener.get(), out);
+        body(id, env.message(), message, ps, listener.get(), out);
     }
 
     /**
@@ -214,13 +219,14 @@ public final class ValidateStage {
         final List<Discard> discards = new ArrayList<>();
         final List<Control> controls = new ArrayList<>();
         final Map<String, ValidatedMessage> messages = new LinkedHashMap<>();
+        final Map<String, ValidatedMessage> owners = new LinkedHashMap<>();
 
         void discard(String id, DiscardReason reason, String detail) {
             discards.add(new Discard(id, reason, detail));
         }
 
         ValidateOutput output() {
-            return new ValidateOutput(entries, discards, controls, messages);
+            return new ValidateOutput(entries, discards, controls, messages, owners);
         }
     }
 }

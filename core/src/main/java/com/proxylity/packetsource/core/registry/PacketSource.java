@@ -15,9 +15,17 @@ import java.util.Objects;
  * @param customerId the customer that owns the source, or null for one the operator registered
  *                   by hand; it may bind only a Listener with the same owner
  *                   (docs/architecture.md#tenancy)
+ * @param outcomeTopicArn the customer's topic that receives this source's outcome summaries, or
+ *                   null for none (docs/packet-sources.md, "Your own outcomes")
  */
 public record PacketSource(String topicArn, String listenerName, boolean enabled, String formatter,
-                           long maxAgeSeconds, int ratePerSecond, String customerId) {
+                           long maxAgeSeconds, int ratePerSecond, String customerId, String outcomeTopicArn) {
+
+    /** A source without an outcome topic. */
+    public PacketSource(String topicArn, String listenerName, boolean enabled, String formatter,
+                        long maxAgeSeconds, int ratePerSecond, String customerId) {
+        this(topicArn, listenerName, enabled, formatter, maxAgeSeconds, ratePerSecond, customerId, null);
+    }
 
     /** A source the operator registered, owned by no customer. */
     public PacketSource(String topicArn, String listenerName, boolean enabled, String formatter,
@@ -27,7 +35,13 @@ public record PacketSource(String topicArn, String listenerName, boolean enabled
 
     /** The same source with another max age; every other field, the owner included, kept. */
     public PacketSource withMaxAgeSeconds(long seconds) {
-        return new PacketSource(topicArn, listenerName, enabled, formatter, seconds, ratePerSecond, customerId);
+        return new PacketSource(topicArn, listenerName, enabled, formatter, seconds, ratePerSecond, customerId,
+                outcomeTopicArn);
+    }
+
+    /** The same source with another outcome topic (null: none); every other field kept. */
+    public PacketSource withOutcomeTopicArn(String topic) {
+        return new PacketSource(topicArn, listenerName, enabled, formatter, maxAgeSeconds, ratePerSecond, customerId, topic);
     }
 
     /**

@@ -26,9 +26,11 @@ class ValidatedMessageTest {
                 new SqsRecord("c", StagesTest.envelope("SubscriptionConfirmation", "arn:t", "confirm", NOW)),
                 new SqsRecord("d", StagesTest.envelope("Notification", "arn:t", StagesTest.BODY, NOW))));
         assertEquals(Map.of(
-                "a", new ValidatedMessage("arn:r", NOW.minusSeconds(2).toEpochMilli(), 7),
-                "d", new ValidatedMessage("arn:t", NOW.toEpochMilli(), 0)), out.messages());
+                "a", new ValidatedMessage("arn:r", NOW.minusSeconds(2).toEpochMilli(), 7, null, "sns-1", null),
+                "d", new ValidatedMessage("arn:t", NOW.toEpochMilli(), 0, null, "sns-1", null)), out.messages());
         assertEquals(List.of("a", "d"), List.copyOf(out.messages().keySet()));
+        // The message whose body failed the schema is still its source's: its outcome is the owner's to see.
+        assertEquals(List.of("a", "b", "d"), List.copyOf(out.owners().keySet()));
     }
 
     @Test

@@ -80,6 +80,8 @@ public final class Environment {
     public static final String DELIVERY_QUEUE_ARNS = "PACKET_SOURCE_DELIVERY_QUEUE_ARNS";
     /** The region whose replica of the global registry tables takes the provider's writes. */
     public static final String HOME_REGION = "PACKET_SOURCE_HOME_REGION";
+    /** The region's outcome publisher role: the provider assumes it to verify a customer's outcome topic. */
+    public static final String OUTCOME_PUBLISHER_ROLE_ARN = "PACKET_SOURCE_OUTCOME_PUBLISHER_ROLE_ARN";
     public static final String METRICS_NAMESPACE = "POWERTOOLS_METRICS_NAMESPACE";
     public static final String METRICS_SERVICE = "POWERTOOLS_SERVICE_NAME";
     /** The Pipe batch size the payload-limit arithmetic of docs/pipeline.md is done for. */
@@ -162,7 +164,25 @@ public final class Environment {
         var settings = new PacketSourceLifecycle.Settings(
                 served, list(required(DELIVERY_QUEUE_ARNS)));
         return new PacketSourceLifecycle(registrationStore(served),
-                new AwsCustomerAccounts(region(), null, null, null), settings);
+                new AwsCustomerAccounts(region(), null, null, null), settings, outcomeTopicCheck());
+    }
+
+    /**
+     * The provider publishes OutcomeTopicVerified as the outcome publisher role itself (assumed
+     * with its own credentials), so the check passes only if the customer's topic policy grants
+     * the principal that will publish the summaries. Without the role: no outcome topics.
+     */
+    static com.proxylity.packetsource.functions.resource.OutcomeTopicCheck outcomeTopicCheck() {
+        String role = optional(OUTCOME_PUBLISHER_ROLE_ARN, null);
+        if (role == null) return com.proxylity.packetsource.functions.resource.OutcomeTopicCheck.none();
+        var sts = software.amazon.awssdk.services.sts.StsClient.builder().region(software.amazon.awssdk.regions.Region.of(region()))
+                .httpClientBuilder(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder()).build();
+        var credentials = software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider.builder().stsClient(sts)
+                .refreshRequest(r -> r.roleArn(role).roleSessionName("packet-source-outcome-topic-check")).build();
+        return new com.proxylity.packetsource.functions.resource.OutcomeTopicCheck(role,
+                new com.proxylity.packetsource.functions.outcomes.SnsOutcomePublisher(r -> software.amazon.awssdk.services.sns.SnsClient.builder()
+                        .region(software.amazon.awssdk.regions.Region.of(r)).credentialsProvider(credentials)
+                        .httpClientBuilder(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder()).build()));
     }
 
     /**
@@ -212,6 +232,11 @@ public final class Environment {
 
     public static SubscriptionConfirmer subscriptionConfirmer() {
         return new SnsSubscriptionConfirmer();
+    }
+
+    /** The PublishOutcomes function's own credentials: its execution role is the region's outcome publisher role. */
+    public static com.proxylity.packetsource.functions.outcomes.OutcomePublisher outcomePublisher() {
+        return new com.proxylity.packetsource.functions.outcomes.SnsOutcomePublisher();
     }
 
     public static RateLimiter rateLimiter() {

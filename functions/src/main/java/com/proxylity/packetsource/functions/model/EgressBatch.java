@@ -17,6 +17,8 @@ import java.util.Map;
  *     just left (core {@code Handover}); Egress waits until then at most for the new owners, and
  *     the batch has no endpoint yet. Null for a routed batch.
  * @param sources per record, whom its usage is counted for ({@code UsageSource.wire()})
+ * @param outcomeRecords the records whose source has an outcome topic: Egress reports their
+ *     outcomes (docs/packet-sources.md, "Your own outcomes")
  */
 public record EgressBatch(@JsonProperty("Listener") String listener,
                           @JsonProperty("Endpoint") String endpoint,
@@ -26,12 +28,21 @@ public record EgressBatch(@JsonProperty("Listener") String listener,
                           @JsonProperty("PublishedAt") Map<String, Long> publishedAt,
                           @JsonProperty("Run") String run,
                           @JsonProperty("HoldUntil") Long holdUntil,
-                          @JsonProperty("Sources") Map<String, String> sources) {
+                          @JsonProperty("Sources") Map<String, String> sources,
+                          @JsonProperty("OutcomeRecords") List<String> outcomeRecords) {
     public EgressBatch {
         packets = packets == null ? List.of() : packets;
         records = records == null ? List.of() : records;
         publishedAt = publishedAt == null ? Map.of() : publishedAt;
         sources = sources == null ? Map.of() : sources;
+        outcomeRecords = outcomeRecords == null ? List.of() : outcomeRecords;
+    }
+
+    /** A batch none of whose records' sources has an outcome topic. */
+    public EgressBatch(String listener, String endpoint, String owner, List<ReadyPacket> packets,
+                       List<ItemIdentifier> records, Map<String, Long> publishedAt, String run, Long holdUntil,
+                       Map<String, String> sources) {
+        this(listener, endpoint, owner, packets, records, publishedAt, run, holdUntil, sources, List.of());
     }
 
     /** A batch whose usage is counted for no one (tests of other behaviour). */

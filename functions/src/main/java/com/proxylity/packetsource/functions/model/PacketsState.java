@@ -19,12 +19,19 @@ import java.util.Map;
  *     receive, so LookupSessions does not count them again (docs/pipeline.md, "Metrics under retries")
  * @param sources per SQS messageId with packets, whom its usage is counted for
  *     ({@code UsageSource.wire()}: customer and short source id, docs/usage.md)
+ * @param outcomes the outcomes of sources with an outcome topic, for PublishOutcomes
  */
 public record PacketsState(@JsonProperty("Packets") List<ReadyPacket> packets,
                            @JsonProperty("Discards") List<Discard> discards,
                            @JsonProperty("PublishedAt") Map<String, Long> publishedAt,
                            @JsonProperty("Redelivered") List<String> redelivered,
-                           @JsonProperty("Sources") Map<String, String> sources) {
+                           @JsonProperty("Sources") Map<String, String> sources,
+                           @JsonProperty("Outcomes") OutcomeState outcomes) {
+    public PacketsState(List<ReadyPacket> packets, List<Discard> discards, Map<String, Long> publishedAt,
+                        List<String> redelivered, Map<String, String> sources) {
+        this(packets, discards, publishedAt, redelivered, sources, OutcomeState.none());
+    }
+
     public PacketsState(List<ReadyPacket> packets, List<Discard> discards, Map<String, Long> publishedAt) {
         this(packets, discards, publishedAt, List.of(), Map.of());
     }
@@ -40,5 +47,6 @@ public record PacketsState(@JsonProperty("Packets") List<ReadyPacket> packets,
         publishedAt = publishedAt == null ? Map.of() : publishedAt;
         redelivered = redelivered == null ? List.of() : redelivered;
         sources = sources == null ? Map.of() : sources;
+        outcomes = outcomes == null ? OutcomeState.none() : outcomes;
     }
 }

@@ -74,11 +74,20 @@ public final class PacketSourceLifecycle {
     private final RegistrationStore store;
     private final CustomerAccounts accounts;
     private final Settings settings;
+    private final OutcomeTopicCheck outcomeTopics;
 
+    /** A deployment that offers no outcome topics. */
     public PacketSourceLifecycle(RegistrationStore store, CustomerAccounts accounts, Settings settings) {
+        this(store, accounts, settings, OutcomeTopicCheck.none());
+    }
+
+    /** @param outcomeTopics publishes OutcomeTopicVerified to a resource's OutcomeTopicArn before anything is written */
+    public PacketSourceLifecycle(RegistrationStore store, CustomerAccounts accounts, Settings settings,
+                                 OutcomeTopicCheck outcomeTopics) {
         this.store = Objects.requireNonNull(store);
         this.accounts = Objects.requireNonNull(accounts);
         this.settings = Objects.requireNonNull(settings);
+        this.outcomeTopics = Objects.requireNonNull(outcomeTopics);
     }
 
     public Outcome create(ResourceRequest r) {
@@ -152,6 +161,9 @@ public final class PacketSourceLifecycle {
         // to touch, even for the moment an undo would take.
         if (!customer.owns(p.topicArn())) throw new ResourceFailure(Reasons.notYourAccount("SnsTopicSource.TopicArn", p.topicArn()));
         if (!customer.owns(p.roleArn())) throw new ResourceFailure(Reasons.notYourAccount("SnsTopicSource.Role", p.roleArn()));
+        if (p.outcomeTopicArn() != null && !customer.owns(p.outcomeTopicArn())) {
+            throw new ResourceFailure(Reasons.notYourAccount("OutcomeTopicArn", p.outcomeTopicArn()));
+        }
         Listener listener = store.listener(p.listenerName()).filter(l -> customer.id().equals(l.owner()))
                 // Another customer's Listener reads as unknown: the answer never confirms it exists.
                 .orElseThrow(() -> new ResourceFailure(Reasons.unknownListener(p.listenerName())));
@@ -167,11 +179,14 @@ public final class PacketSourceLifecycle {
         if (existing.isEmpty() && store.packetSource(p.topicArn()).isPresent()) {
             throw new ResourceFailure(Reasons.topicTaken(p.topicArn())); // registered by hand, owned by no resource
         }
+        // A publish to the customer's own topic changes nothing of ours: checked before any write,
+        // so a topic policy that does not grant the publisher role leaves everything as it was.
+        if (p.outcomeTopicArn() != null) outcomeTopics.verify(p.outcomeTopicArn(), p.topicArn(), p.topicRegion());
         boolean sameSubscriptions = old != null && old.topicArn().equals(p.topicArn()) && old.roleArn().equals(p.roleArn())
                 && existing.isPresent() && existing.get().resourceId().equals(id)
                 && existing.get().subscriptionArns().size() == settings.deliveryQueueArns().size();
         if (sameSubscriptions) {
-            // Formatter, Enabled, Description or Listener only: one conditional write, no SNS call.
+            // Formatter, Enabled, Description, Listener or OutcomeTopicArn only: one conditional write, no subscription.
             try {
                 put(registration(id, p, customer, existing.get().subscriptionArns(), limits));
             } catch (RuntimeException e) {
@@ -350,7 +365,8 @@ public final class PacketSourceLifecycle {
     private Registration registration(String id, ResourceProperties p, Customer c, List<String> subscriptions,
                                       PacketSource limits) {
         return new Registration(new PacketSource(p.topicArn(), p.listenerName(), p.enabled(), p.formatter(),
-                limits == null ? 0 : limits.maxAgeSeconds(), limits == null ? 0 : limits.ratePerSecond(), c.id()),
+                limits == null ? 0 : limits.maxAgeSeconds(), limits == null ? 0 : limits.ratePerSecond(), c.id(),
+                p.outcomeTopicArn()),
                 id, p.roleArn(), p.description(), subscriptions);
     }
 

@@ -46,6 +46,20 @@ public final class Reasons {
                 + "; attach a policy allowing sns:Subscribe, sns:Unsubscribe and sns:ListSubscriptionsByTopic on that topic." + DEPENDS_ON;
     }
 
+    /** The statement the customer adds to its outcome topic's policy, quoted whole so it can be pasted. */
+    public static String outcomeTopicDenied(String topicArn, String publisherRoleArn) {
+        return "AccessDenied on sns:Publish of OutcomeTopicVerified to OutcomeTopicArn " + topicArn
+                + ": add this statement to the topic's policy: {\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\""
+                + publisherRoleArn + "\"},\"Action\":\"sns:Publish\",\"Resource\":\"" + topicArn + "\"}"
+                + " (the principal is the stack output PacketSourceOutcomePublisherRoleArn of Proxylity's region)."
+                + " If the topic policy is in the same stack, add DependsOn: [<the topic policy>] to the Packet Source.";
+    }
+
+    public static String outcomeTopicFailed(String topicArn, String error) {
+        return "sns:Publish of OutcomeTopicVerified to OutcomeTopicArn " + ResourceProperties.clip(topicArn) + " failed: "
+                + ResourceProperties.clip(error);
+    }
+
     public static String callFailed(CustomerCallException e) {
         return e.action() + " failed: " + ResourceProperties.clip(e.getMessage());
     }

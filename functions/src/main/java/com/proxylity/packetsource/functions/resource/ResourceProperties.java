@@ -15,9 +15,15 @@ import java.util.regex.Pattern;
  * names the property and what a valid value looks like, so the FAILED reason can be acted on.
  */
 public record ResourceProperties(String apiKey, String listenerName, boolean enabled, String description,
-                                 String roleArn, String topicArn, String formatter) {
+                                 String roleArn, String topicArn, String formatter, String outcomeTopicArn) {
     public static final Set<String> KNOWN = Set.of("ServiceToken", "ApiKey", "ListenerName", "Enabled",
-            "Description", "SnsTopicSource", "Formatter");
+            "Description", "SnsTopicSource", "Formatter", "OutcomeTopicArn");
+
+    /** Without an outcome topic. */
+    public ResourceProperties(String apiKey, String listenerName, boolean enabled, String description,
+                              String roleArn, String topicArn, String formatter) {
+        this(apiKey, listenerName, enabled, description, roleArn, topicArn, formatter, null);
+    }
     public static final int MAX_DESCRIPTION = 256;
     static final Pattern LISTENER = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     /** arn:partition:sns:region:account:name (standard topics only: FIFO topics cannot feed standard queues). */
@@ -34,7 +40,7 @@ public record ResourceProperties(String apiKey, String listenerName, boolean ena
         if (props == null) throw new ResourceFailure("ResourceProperties missing: give ApiKey, ListenerName and SnsTopicSource");
         for (String k : props.keySet()) {
             if (!KNOWN.contains(k)) {
-                throw new ResourceFailure("Unknown property " + clip(k) + " (known: ApiKey, ListenerName, Enabled, Description, SnsTopicSource, Formatter)");
+                throw new ResourceFailure("Unknown property " + clip(k) + " (known: ApiKey, ListenerName, Enabled, Description, SnsTopicSource, Formatter, OutcomeTopicArn)");
             }
         }
         String apiKey = string(props, "ApiKey", true);
@@ -83,7 +89,20 @@ public record ResourceProperties(String apiKey, String listenerName, boolean ena
                         + String.join(", ", Formatters.names()));
             }
         }
-        return new ResourceProperties(apiKey, listener, enabled, description, role, topic, formatter);
+        String outcomeTopic = string(props, "OutcomeTopicArn", false);
+        if (outcomeTopic != null) {
+            if (outcomeTopic.endsWith(".fifo")) {
+                throw new ResourceFailure("OutcomeTopicArn " + clip(outcomeTopic) + " is a FIFO topic; outcome summaries need a standard topic");
+            }
+            var om = TOPIC.matcher(outcomeTopic);
+            if (!om.matches()) {
+                throw new ResourceFailure("OutcomeTopicArn " + clip(outcomeTopic) + " is not an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)");
+            }
+            if (!servedRegions.contains(om.group(2))) {
+                throw new ResourceFailure("OutcomeTopicArn is in " + om.group(2) + ", a region Proxylity does not serve; served regions: " + String.join(", ", servedRegions));
+            }
+        }
+        return new ResourceProperties(apiKey, listener, enabled, description, role, topic, formatter, outcomeTopic);
     }
 
     private static String string(Map<String, Object> m, String name, boolean required) throws ResourceFailure {
@@ -121,6 +140,6 @@ public record ResourceProperties(String apiKey, String listenerName, boolean ena
     @Override
     public String toString() {
         return "ResourceProperties[listener=" + listenerName + " topic=" + topicArn + " role=" + roleArn
-                + " enabled=" + enabled + " formatter=" + formatter + "]";
+                + " enabled=" + enabled + " formatter=" + formatter + " outcomeTopic=" + outcomeTopicArn + "]";
     }
 }

@@ -70,7 +70,13 @@ class ResourcePropertiesTest {
                 Arguments.of("unknown SnsTopicSource key", source("Queue", "x"), "Unknown property SnsTopicSource.'Queue'"),
                 Arguments.of("unsupported Formatter", set("Formatter", "protobuf"), "Formatter 'protobuf' is not supported; use one of base64, hex, utf8, ascii, coap"),
                 Arguments.of("unknown property", set("Listener", "x"), "Unknown property 'Listener'"),
-                Arguments.of("non-string ApiKey", set("ApiKey", List.of("a")), "ApiKey must be a string"));
+                Arguments.of("non-string ApiKey", set("ApiKey", List.of("a")), "ApiKey must be a string"),
+                Arguments.of("malformed OutcomeTopicArn", set("OutcomeTopicArn", "arn:aws:sqs:us-east-1:111122223333:q"),
+                        "OutcomeTopicArn 'arn:aws:sqs:us-east-1:111122223333:q' is not an SNS topic ARN"),
+                Arguments.of("FIFO OutcomeTopicArn", set("OutcomeTopicArn", TOPIC + "-outcomes.fifo"), "is a FIFO topic; outcome summaries need a standard topic"),
+                Arguments.of("OutcomeTopicArn region not served", set("OutcomeTopicArn", "arn:aws:sns:ap-south-1:111122223333:o"),
+                        "OutcomeTopicArn is in ap-south-1, a region Proxylity does not serve"),
+                Arguments.of("non-string OutcomeTopicArn", set("OutcomeTopicArn", Map.of("Ref", "x")), "OutcomeTopicArn must be a string"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -98,6 +104,10 @@ class ResourcePropertiesTest {
         assertFalse(q.enabled());
         assertEquals(null, q.formatter());
         assertFalse(q.toString().contains(KEY), "toString never prints the ApiKey");
+        assertEquals(null, q.outcomeTopicArn(), "optional");
+        Map<String, Object> withOutcomes = valid();
+        withOutcomes.put("OutcomeTopicArn", TOPIC + "-outcomes");
+        assertEquals(TOPIC + "-outcomes", ResourceProperties.parse(withOutcomes, SERVED).outcomeTopicArn());
     }
 
     @Test

@@ -24,7 +24,8 @@ public final class LocalStepFunctions {
             "ValidateFunctionArn", "Validate",
             "LookupSessionsFunctionArn", "LookupSessions",
             "EgressFunctionArn", "Egress",
-            "ReportFailuresFunctionArn", "ReportFailures");
+            "ReportFailuresFunctionArn", "ReportFailures",
+            "PublishOutcomesFunctionArn", "PublishOutcomes");
 
     /** Result of one execution: the output, or the error that failed it. */
     public record Execution(String name, boolean ok, JsonNode output, String error, String cause) {}

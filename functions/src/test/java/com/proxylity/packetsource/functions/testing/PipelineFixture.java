@@ -9,7 +9,9 @@ import com.proxylity.packetsource.core.session.InMemorySessionDirectory;
 import com.proxylity.packetsource.core.session.SessionRecord;
 import com.proxylity.packetsource.functions.Egress;
 import com.proxylity.packetsource.functions.LookupSessions;
+import com.proxylity.packetsource.functions.PublishOutcomes;
 import com.proxylity.packetsource.functions.ReportFailures;
+import com.proxylity.packetsource.functions.outcomes.OutcomeSummaryLimiter;
 import com.proxylity.packetsource.functions.Validate;
 import com.proxylity.packetsource.functions.egressclient.HttpEgressTransport;
 import com.proxylity.packetsource.functions.metrics.PipelineMetrics;
@@ -43,6 +45,9 @@ public final class PipelineFixture implements AutoCloseable {
     public static final String TOPIC_DISABLED = "arn:aws:sns:us-east-1:111122223333:paused";
     public static final String TOPIC_LIMITED = "arn:aws:sns:us-east-1:111122223333:limited";
     public static final String TOPIC_UNKNOWN = "arn:aws:sns:us-east-1:999999999999:stranger";
+    /** A source whose owner asked for outcome summaries, at {@link #OUTCOME_TOPIC}. */
+    public static final String TOPIC_REPORTED = "arn:aws:sns:us-east-1:111122223333:reported";
+    public static final String OUTCOME_TOPIC = "arn:aws:sns:us-east-1:111122223333:outcomes";
 
     /** Peer keys (32 bytes, base64): live session on wg1, expired on wg1, live only on wg2. */
     public static final String PEER_LIVE = key(1);
@@ -62,6 +67,11 @@ public final class PipelineFixture implements AutoCloseable {
     public final LookupSessions lookupSessions;
     public final Egress egress;
     public final ReportFailures reportFailures;
+    public final PublishOutcomes publishOutcomes;
+    /** Each summary published: {topic, message}. */
+    public final List<String[]> outcomesPublished = new CopyOnWriteArrayList<>();
+    /** When set, every outcome publish throws it. */
+    public volatile RuntimeException outcomeFailure;
 
     public PipelineFixture(EgressPolicy policy) throws IOException {
         this(policy, null);
@@ -88,6 +98,7 @@ public final class PipelineFixture implements AutoCloseable {
         registry.put(new PacketSource(TOPIC_WG, "wg1", true, "utf8", 0, 0));
         registry.put(new PacketSource(TOPIC_DISABLED, "coap", false, null, 0, 0));
         registry.put(new PacketSource(TOPIC_LIMITED, "coap", true, null, 0, 2));
+        registry.put(new PacketSource(TOPIC_REPORTED, "coap", true, null, 0, 0, null, OUTCOME_TOPIC));
         Instant now = Instant.now();
         sessions.put(new SessionRecord("wg1", PEER_LIVE, "127.0.0.1:40000", "sender-1", now, now.plusSeconds(180)));
         sessions.put(new SessionRecord("wg1", PEER_EXPIRED, "127.0.0.1:40001", "sender-1",
@@ -101,11 +112,18 @@ public final class PipelineFixture implements AutoCloseable {
         lookupSessions = new LookupSessions(sessions, registry, clock, metrics);
         egress = new Egress(new HttpEgressTransport(hmacKey, clock, Duration.ofSeconds(5)), clock, metrics);
         reportFailures = new ReportFailures(metrics);
+        // A high rate: these tests are about the state machine, PublishOutcomesTest about the limit.
+        publishOutcomes = new PublishOutcomes((topic, subject, message) -> {
+            RuntimeException f = outcomeFailure;
+            if (f != null) throw f;
+            outcomesPublished.add(new String[] {topic, message});
+        }, REGION, new OutcomeSummaryLimiter(new TokenBucketRateLimiter(clock), 1000), metrics);
         endpoint = new LambdaInvokeEndpoint()
                 .register("Validate", validate)
                 .register("LookupSessions", lookupSessions)
                 .register("Egress", egress)
-                .register("ReportFailures", reportFailures);
+                .register("ReportFailures", reportFailures)
+                .register("PublishOutcomes", publishOutcomes);
     }
 
     public static String key(int fill) {

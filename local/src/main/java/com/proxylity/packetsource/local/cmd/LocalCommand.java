@@ -36,7 +36,7 @@ public final class LocalCommand implements Callable<Integer> {
             description = "Seconds between checks for a new summary line, printed only when something changed (0: none; default ${DEFAULT-VALUE}).")
     int summarySeconds;
 
-    @Option(names = "--verbose", description = "Sender logs and metrics to stderr, and one line per discarded entry (Id, Reason, Detail; JSON with --json).")
+    @Option(names = "--verbose", description = "Sender logs and metrics to stderr, one line per discarded entry (Id, Reason, Detail; JSON with --json), and each message an outcome topic receives.")
     boolean verbose;
 
     @Override
@@ -54,6 +54,9 @@ public final class LocalCommand implements Callable<Integer> {
         if (verbose) {
             mode.metrics().discards().watch(e -> diag.println(json ? "{\"discard\":" + Summary.discardJson(mode, e) + "}"
                     : "[local] " + Summary.discardLine(mode, e)));
+            // What a customer's outcome topic received (docs/packet-sources.md, "Your own outcomes").
+            mode.stack().outcomeTopics().onDelivered(d -> diag.println(json ? "{\"outcomeTopic\":\"" + d.topicArn()
+                    + "\",\"message\":" + d.message() + "}" : "[local] outcome topic " + d.topicArn() + ": " + d.message()));
         }
         if (json) {
             System.out.println(Banner.json(mode));

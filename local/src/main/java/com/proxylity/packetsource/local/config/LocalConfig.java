@@ -40,7 +40,8 @@ public record LocalConfig(
         @JsonProperty("customerTopics") List<String> customerTopics,
         @JsonProperty("customers") List<CustomerConfig> customers,
         @JsonProperty("roles") List<RoleConfig> roles,
-        @JsonProperty("senderTasks") Integer senderTasks) {
+        @JsonProperty("senderTasks") Integer senderTasks,
+        @JsonProperty("outcomeTopics") List<OutcomeTopicConfig> outcomeTopics) {
 
     /** The account id local ARNs carry (as LocalStack and ElasticMQ use). */
     public static final String ACCOUNT = "000000000000";
@@ -59,6 +60,7 @@ public record LocalConfig(
         customers = customers == null ? List.of() : List.copyOf(customers);
         roles = roles == null ? List.of() : List.copyOf(roles);
         senderTasks = senderTasks == null ? 1 : senderTasks;
+        outcomeTopics = outcomeTopics == null ? List.of() : List.copyOf(outcomeTopics);
         if (senderTasks < 1 || senderTasks > MAX_SENDER_TASKS) {
             throw new IllegalArgumentException("senderTasks must be 1.." + MAX_SENDER_TASKS);
         }
@@ -66,6 +68,31 @@ public record LocalConfig(
 
     /** Enough to lose one and still have several; each is a whole sender in this JVM. */
     public static final int MAX_SENDER_TASKS = 8;
+
+    /** Without outcome topics. */
+    public LocalConfig(List<String> regions, String snsRegion, Ports ports, Queues queues, List<ListenerConfig> listeners,
+                       List<SourceConfig> packetSources, List<String> extraTopics, List<String> customerTopics,
+                       List<CustomerConfig> customers, List<RoleConfig> roles, Integer senderTasks) {
+        this(regions, snsRegion, ports, queues, listeners, packetSources, extraTopics, customerTopics, customers, roles,
+                senderTasks, null);
+    }
+
+    /**
+     * A customer's topic for outcome summaries (docs/packet-sources.md, "Your own outcomes"): the
+     * local SNS keeps what is published to it and {@code local --verbose} prints it.
+     *
+     * @param grantsPublisher whether its policy lets the outcome publisher role publish (default
+     *     true); false answers AuthorizationError, as a topic policy without the statement would
+     */
+    public record OutcomeTopicConfig(@JsonProperty("topic") String topic,
+                                     @JsonProperty("grantsPublisher") Boolean grantsPublisher) {
+        public OutcomeTopicConfig {
+            if (topic == null || !topic.matches("[A-Za-z0-9_-]{1,256}")) {
+                throw new IllegalArgumentException("outcome topic must be a topic name (A-Z a-z 0-9 _ -)");
+            }
+            grantsPublisher = grantsPublisher == null ? Boolean.TRUE : grantsPublisher;
+        }
+    }
 
     /** One sender task: today's single-sender local mode. */
     public LocalConfig(List<String> regions, String snsRegion, Ports ports, Queues queues, List<ListenerConfig> listeners,
@@ -201,7 +228,13 @@ public record LocalConfig(
                                @JsonProperty("enabled") Boolean enabled,
                                @JsonProperty("maxAgeSeconds") long maxAgeSeconds,
                                @JsonProperty("ratePerSecond") int ratePerSecond,
-                               @JsonProperty("customer") String customer) {
+                               @JsonProperty("customer") String customer,
+                               @JsonProperty("outcomeTopic") String outcomeTopic) {
+        public SourceConfig(String topic, String listener, String formatter, Boolean enabled, long maxAgeSeconds,
+                            int ratePerSecond, String customer) {
+            this(topic, listener, formatter, enabled, maxAgeSeconds, ratePerSecond, customer, null);
+        }
+
         public SourceConfig {
             enabled = enabled == null ? Boolean.TRUE : enabled;
             if (topic == null || !topic.matches("[A-Za-z0-9_-]{1,256}")) {
@@ -244,6 +277,15 @@ public record LocalConfig(
                         + " source 'customer: " + owner + "'" : "give the listener 'owner: " + s.customer() + "'") + ")");
             }
             if (!topics.add(s.topic())) throw new IllegalArgumentException("duplicate topic " + s.topic());
+            if (s.outcomeTopic() != null && outcomeTopics.stream().noneMatch(o -> o.topic().equals(s.outcomeTopic()))) {
+                throw new IllegalArgumentException("packet source " + s.topic() + ": outcomeTopic " + s.outcomeTopic()
+                        + " is not one of outcomeTopics");
+            }
+        }
+        for (OutcomeTopicConfig o : outcomeTopics) {
+            if (topics.contains(o.topic()) || extraTopics.contains(o.topic()) || customerTopics.contains(o.topic())) {
+                throw new IllegalArgumentException("outcome topic " + o.topic() + " is also a packet topic; use another name");
+            }
         }
         for (String t : customerTopics) {
             if (topics.contains(t) || extraTopics.contains(t)) {
@@ -261,6 +303,7 @@ public record LocalConfig(
     public List<String> allTopicNames() {
         List<String> all = new ArrayList<>(preSubscribedTopicNames());
         customerTopics.stream().filter(t -> !all.contains(t)).forEach(all::add);
+        outcomeTopics.stream().map(OutcomeTopicConfig::topic).filter(t -> !all.contains(t)).forEach(all::add);
         return all;
     }
 

@@ -30,11 +30,13 @@ public final class LocalSnsServer implements AutoCloseable {
 
     private final TopicFanout fanout;
     private final SubscriptionActions subscriptions;
+    private final OutcomeTopics outcomeTopics;
     private SnsHttpTransport http;
 
-    private LocalSnsServer(TopicFanout fanout, LocalIam iam) {
+    private LocalSnsServer(TopicFanout fanout, LocalIam iam, OutcomeTopics outcomeTopics) {
         this.fanout = fanout;
         this.subscriptions = new SubscriptionActions(fanout, iam);
+        this.outcomeTopics = outcomeTopics;
     }
 
     /** Without roles: Publish and PublishBatch for anyone, subscription management for no one. */
@@ -44,7 +46,12 @@ public final class LocalSnsServer implements AutoCloseable {
 
     /** @param iam the roles allowed to manage subscriptions (sessions issued by the local STS) */
     public static LocalSnsServer start(int port, TopicFanout fanout, LocalIam iam) throws IOException {
-        LocalSnsServer server = new LocalSnsServer(fanout, iam);
+        return start(port, fanout, iam, OutcomeTopics.none());
+    }
+
+    /** @param outcomeTopics customers' outcome topics: Publish by the outcome publisher only, kept rather than fanned out */
+    public static LocalSnsServer start(int port, TopicFanout fanout, LocalIam iam, OutcomeTopics outcomeTopics) throws IOException {
+        LocalSnsServer server = new LocalSnsServer(fanout, iam, outcomeTopics);
         server.http = new SnsHttpTransport(port, MAX_BODY_BYTES, 4, server::handle, LocalSnsServer::refusal);
         fanout.endpointBase(server.endpoint().toString());
         fanout.signingKey().bind(server.endpoint());
@@ -120,12 +127,19 @@ public final class LocalSnsServer implements AutoCloseable {
             case "Publish": {
                 String topic = q.topicArn();
                 fanout.requireTopic(topic);
+                if (outcomeTopics.handles(topic)) {
+                    String id = outcomeTopics.publish(topic, caller, q.publishEntry());
+                    return json ? JsonProtocol.publish(id) : SnsXml.publish(id, requestId);
+                }
                 var r = fanout.publish(topic, List.of(q.publishEntry()));
                 return json ? JsonProtocol.publish(r.get(0).messageId()) : SnsXml.publish(r.get(0).messageId(), requestId);
             }
             case "PublishBatch": {
                 String topic = q.topicArn();
                 fanout.requireTopic(topic);
+                if (outcomeTopics.handles(topic)) {
+                    throw new SnsException(400, "InvalidAction", "local outcome topics take Publish only");
+                }
                 var batch = q.batchEntries();
                 var entries = batch.entries();
                 var r = entries.isEmpty() ? List.<TopicFanout.Published>of() : fanout.publish(topic, entries);

@@ -13,7 +13,11 @@ import com.proxylity.packetsource.core.usage.UsageStore;
 import com.proxylity.packetsource.functions.Egress;
 import com.proxylity.packetsource.functions.HandoverWait;
 import com.proxylity.packetsource.functions.LookupSessions;
+import com.proxylity.packetsource.functions.PublishOutcomes;
 import com.proxylity.packetsource.functions.ReportFailures;
+import com.proxylity.packetsource.functions.outcomes.OutcomePublisher;
+import com.proxylity.packetsource.functions.outcomes.OutcomeSummaryLimiter;
+import com.proxylity.packetsource.functions.ratelimit.TokenBucketRateLimiter;
 import com.proxylity.packetsource.functions.Validate;
 import com.proxylity.packetsource.functions.egressclient.EgressTransport;
 import com.proxylity.packetsource.functions.metrics.PipelineMetrics;
@@ -40,10 +44,22 @@ public final class HandlerStages {
      * @param tasks the sender tasks' heartbeats (owner routing, several tasks); null: one sender at the registry's endpoint
      * @param usage each region's usage records
      */
+    /** @param outcomes publishes outcome summaries to customers' outcome topics (docs/packet-sources.md) */
     public record Parts(Registry registry, SessionDirectory sessions, EgressPolicy egressPolicy,
                         RateLimiter rateLimiter, EgressTransport transport, PipelineMetrics metrics, Clock clock,
                         int pipeBatchSize, SubscriptionConfirmer confirmer, EnvelopeVerifier verifier, TaskDirectory tasks,
-                        Function<String, UsageStore> usage) {
+                        Function<String, UsageStore> usage, OutcomePublisher outcomes) {
+        /** Without outcome topics: a summary publish fails, which the pipeline counts and goes on. */
+        public Parts(Registry registry, SessionDirectory sessions, EgressPolicy egressPolicy, RateLimiter rateLimiter,
+                     EgressTransport transport, PipelineMetrics metrics, Clock clock, int pipeBatchSize,
+                     SubscriptionConfirmer confirmer, EnvelopeVerifier verifier, TaskDirectory tasks,
+                     Function<String, UsageStore> usage) {
+            this(registry, sessions, egressPolicy, rateLimiter, transport, metrics, clock, pipeBatchSize, confirmer, verifier,
+                    tasks, usage, (topic, subject, message) -> {
+                        throw new IllegalStateException("no outcome topics in this setup");
+                    });
+        }
+
         public Parts(Registry registry, SessionDirectory sessions, EgressPolicy egressPolicy, RateLimiter rateLimiter,
                      EgressTransport transport, PipelineMetrics metrics, Clock clock, int pipeBatchSize,
                      SubscriptionConfirmer confirmer, EnvelopeVerifier verifier, TaskDirectory tasks) {
@@ -77,6 +93,9 @@ public final class HandlerStages {
                 usage)));
         stages.put("Egress", adapt(new Egress(p.transport(), p.clock(), p.metrics(),
                 p.tasks() == null ? null : new HandoverWait(p.sessions(), p.tasks(), p.clock()), usage)));
+        // Its own buckets: the summaries' rate limit is not the sources' packet rate limit.
+        stages.put("PublishOutcomes", adapt(new PublishOutcomes(p.outcomes(), region,
+                new OutcomeSummaryLimiter(new TokenBucketRateLimiter(p.clock()), PublishOutcomes.SUMMARIES_PER_SECOND), p.metrics())));
         stages.put("ReportFailures", adapt(new ReportFailures(p.metrics())));
         return stages;
     }

@@ -48,7 +48,7 @@ public final class StateMachine {
         return new StateMachine(definition, stages);
     }
 
-    /** Task state names in the order the definition runs them (Map bodies inline). */
+    /** Task state names in the order the definition runs them (Map bodies inline, a Choice's first branch). */
     public static List<String> taskOrder(JsonNode machine) {
         List<String> order = new ArrayList<>();
         String name = machine.path("StartAt").asText();
@@ -60,7 +60,9 @@ public final class StateMachine {
                 case "Map" -> order.addAll(taskOrder(body(s)));
                 default -> { }
             }
-            name = s.path("Next").asText();
+            // A Choice's first branch is the longer path; its Default rejoins it (AnyOutcomeTopic).
+            name = s.path("Type").asText().equals("Choice") ? s.path("Choices").path(0).path("Next").asText()
+                    : s.path("Next").asText();
         }
         return order;
     }

@@ -72,7 +72,7 @@ class StateMachineTest {
         try (var in = StateMachineTest.class.getResourceAsStream("/statemachines/packet-source.asl.json")) {
             definition = JSON.readTree(in);
         }
-        assertEquals(List.of("Validate", "LookupSessions", "Egress", "ReportFailures"),
+        assertEquals(List.of("Validate", "LookupSessions", "Egress", "PublishOutcomes", "ReportFailures"),
                 StateMachine.taskOrder(definition));
         Map<String, PipelineStage> stages = new java.util.HashMap<>();
         for (String name : StateMachine.taskOrder(definition)) stages.put(name, in -> in);

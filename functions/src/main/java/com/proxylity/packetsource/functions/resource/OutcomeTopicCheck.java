@@ -1,0 +1,40 @@
+package com.proxylity.packetsource.functions.resource;
+
+import com.proxylity.packetsource.functions.outcomes.OutcomePublisher;
+
+/**
+ * Proves at deploy time that a customer's outcome topic takes the summaries: one
+ * {@code OutcomeTopicVerified} message published as the region's outcome publisher role, the
+ * principal the topic's policy must grant (docs/packet-sources.md, "Your own outcomes"). A
+ * policy that does not grant it fails the Create or Update with the statement to add, instead of
+ * every later summary failing in silence.
+ *
+ * @param publisherRoleArn the outcome publisher role (stack output PacketSourceOutcomePublisherRoleArn)
+ * @param publisher publishes with that role's credentials; null: this deployment offers no outcome
+ *     topics, and a resource naming one is refused
+ */
+public record OutcomeTopicCheck(String publisherRoleArn, OutcomePublisher publisher) {
+    public static final String VERIFIED = "OutcomeTopicVerified";
+
+    /** No outcome topics here. */
+    public static OutcomeTopicCheck none() {
+        return new OutcomeTopicCheck(null, null);
+    }
+
+    /** @throws ResourceFailure with the reason CloudFormation shows */
+    void verify(String outcomeTopicArn, String sourceTopicArn, String region) throws ResourceFailure {
+        if (publisher == null) {
+            throw new ResourceFailure("OutcomeTopicArn is not offered by this Proxylity deployment; remove the property");
+        }
+        String message = "{\"Type\":\"" + VERIFIED + "\",\"TopicArn\":\"" + sourceTopicArn + "\",\"Region\":\"" + region
+                + "\",\"OutcomeTopicArn\":\"" + outcomeTopicArn + "\"}";
+        try {
+            publisher.publish(outcomeTopicArn, "Packet Source outcome topic verified", message);
+        } catch (OutcomePublisher.AccessDeniedException e) {
+            throw new ResourceFailure(Reasons.outcomeTopicDenied(outcomeTopicArn, publisherRoleArn));
+        } catch (RuntimeException e) {
+            throw new ResourceFailure(Reasons.outcomeTopicFailed(outcomeTopicArn, e.getMessage() == null
+                    ? e.getClass().getSimpleName() : e.getMessage()));
+        }
+    }
+}
