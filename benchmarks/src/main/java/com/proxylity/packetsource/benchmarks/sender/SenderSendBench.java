@@ -174,10 +174,15 @@ public final class SenderSendBench {
                         add(summary, size + " ratio api pps", bin.pps() / natPps);
                         add(summary, size + " ratio api /cpu", bin.ppsPerCpu() / natCpu);
                         add(summary, size + " ratio api /sender cpu", bin.ppsPerSenderCpu() / natCpu);
+                        // Packets per CPU-second of the whole process (clients included) and of the sender alone.
+                        add(summary, size + " api pps/cpu", bin.ppsPerCpu());
+                        add(summary, size + " api pps/sender cpu", bin.ppsPerSenderCpu());
                         if (wg) {
                             // WireGuard API path over the plain API path of this round.
                             add(summary, size + " ratio wg api pps", wgApi.pps() / bin.pps());
                             add(summary, size + " ratio wg api /cpu", wgApi.ppsPerCpu() / bin.ppsPerCpu());
+                            add(summary, size + " wg api pps/cpu", wgApi.ppsPerCpu());
+                            add(summary, size + " wg api pps/sender cpu", wgApi.ppsPerSenderCpu());
                         }
                     }
                     add(summary, size + " sender B/pkt", snd.bytesPerPacket());
