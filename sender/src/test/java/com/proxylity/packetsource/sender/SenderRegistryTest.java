@@ -45,7 +45,7 @@ class SenderRegistryTest {
                 .listener(new ListenerConfig("tunnel", ListenerType.WG_DECAP, "127.0.0.1", 0,
                         listenerKeys.privateKeyBytes(), List.of()))
                 .listener(ListenerConfig.udp("coap", "127.0.0.1", 0))
-                // Two SO_REUSEPORT sockets share the engine through SerializedWireGuardPort, which
+                // Two SO_REUSEPORT sockets share the engine through SharedWireGuardPort, which
                 // once dropped the registry's reloads ("fixed peers") whatever the core count.
                 .socketsPerListener(2)
                 .build();

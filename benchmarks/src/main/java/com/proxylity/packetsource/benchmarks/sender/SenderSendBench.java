@@ -13,6 +13,10 @@ import com.proxylity.packetsource.sender.metrics.SenderMetrics;
 import com.proxylity.packetsource.sender.net.ListenerSocket;
 import com.proxylity.packetsource.sender.net.Outbound;
 import com.proxylity.packetsource.sender.net.Transport;
+import com.proxylity.packetsource.sender.wg.EngineWireGuardPort;
+import com.proxylity.packetsource.sender.wg.SessionPublisher;
+import com.proxylity.packetsource.core.session.InMemorySessionDirectory;
+import com.proxylity.packetsource.core.wireguard.PeerKey;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.channel.EventLoopGroup;
 import java.io.ByteArrayOutputStream;
@@ -70,6 +74,12 @@ import java.util.concurrent.CountDownLatch;
  * on loopback the kernel then runs the epoll wake-up callback for each datagram sent, so that
  * run isolates how much of the sender's gap is the kernel's cost of the registration itself.
  *
+ * <p>WireGuard rows (unless {@code BENCH_WG=0}): the same egress API path to a {@code wg} Listener
+ * with a live session ({@link BenchWireGuardPeer}: the payload is the inner packet, sealed for
+ * the peer), reported against the plain API path of the same round; and the inline path on a
+ * {@code wg} Listener with one and with {@code BENCH_LOOPS} sockets, whose ratio is how sealing
+ * scales with the Listener's loops.
+ *
  * <p>usage: SenderSendBench &lt;native-binary&gt; [seconds-per-run] [rounds] [sizes,...]
  */
 public final class SenderSendBench {
@@ -99,6 +109,7 @@ public final class SenderSendBench {
         boolean api = !"0".equals(System.getenv("BENCH_API"));
         // Loops (and native threads) of the multi-socket comparison; 0 or 1 skips it.
         int multi = Integer.parseInt(System.getenv().getOrDefault("BENCH_LOOPS", "2"));
+        boolean wg = !"0".equals(System.getenv("BENCH_WG"));
 
         try (DatagramSocket sink = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
             InetSocketAddress dest = new InetSocketAddress("127.0.0.1", sink.getLocalPort());
@@ -114,6 +125,11 @@ public final class SenderSendBench {
                 // JIT is still busy with it long after the other paths settle (BENCHMARKS.md). Measure
                 // the steady state a long-running sender is in, not its first half-minute.
                 if (api) egressApi(dest, size, size == sizes[0] ? 25 : 5);
+                if (wg) {
+                    senderPathInline(dest, size, 2, 1, true);
+                    if (multi > 1) senderPathInline(dest, size, 2, multi, true);
+                    if (api) egressApi(dest, size, size == sizes[0] ? 10 : 5, true);
+                }
                 for (int r = 1; r <= rounds; r++) {
                     Run nat1 = runNative(nativeBin, dest, size, seconds);
                     Run snd = senderPath(dest, size, seconds, 1);
@@ -122,6 +138,7 @@ public final class SenderSendBench {
                     Run jdk = jdkChannel(dest, size, seconds);
                     Run none = new Run(Double.NaN, Double.NaN, Double.NaN, 0);
                     Run bin = api ? egressApi(dest, size, seconds) : none;
+                    Run wgApi = api && wg ? egressApi(dest, size, seconds, true) : none;
                     Run nat2 = runNative(nativeBin, dest, size, seconds);
                     double natPps = (nat1.pps() + nat2.pps()) / 2;
                     double natCpu = (nat1.ppsPerCpu() + nat2.ppsPerCpu()) / 2;
@@ -132,14 +149,18 @@ public final class SenderSendBench {
                                     + "\"senderInline\":{\"pps\":%.0f,\"ppsPerCpu\":%.0f,\"snmpOutDatagrams\":%d},"
                                     + "\"jdkChannel\":{\"pps\":%.0f,\"ppsPerCpu\":%.0f},"
                                     + "\"egressApi\":{\"pps\":%.0f,\"ppsPerProcessCpu\":%.0f,\"ppsPerSenderCpu\":%.0f},"
+                                    + "\"egressApiWg\":{\"pps\":%.0f,\"ppsPerProcessCpu\":%.0f,\"ppsPerSenderCpu\":%.0f},"
                                     + "\"ratios\":{\"senderPps\":%.3f,\"senderPerCpu\":%.3f,\"jdkPps\":%.3f,\"jdkPerCpu\":%.3f,"
-                                    + "\"apiPps\":%.3f,\"apiPerCpu\":%.3f,\"apiPerSenderCpu\":%.3f,\"nativeEpollPerCpu\":%.3f,\"senderPerCpuVsNativeEpoll\":%.3f}}%n",
+                                    + "\"apiPps\":%.3f,\"apiPerCpu\":%.3f,\"apiPerSenderCpu\":%.3f,\"nativeEpollPerCpu\":%.3f,\"senderPerCpuVsNativeEpoll\":%.3f,"
+                                    + "\"wgApiVsApiPps\":%.3f,\"wgApiVsApiPerCpu\":%.3f}}%n",
                             size, r, natPps, natCpu, natEp.pps(), natEp.ppsPerCpu(), snd.pps(), snd.ppsPerCpu(), snd.snmpOut(), snd.bytesPerPacket(), snd.listenerCpuShare(),
                             inl.pps(), inl.ppsPerCpu(), inl.snmpOut(),
                             jdk.pps(), jdk.ppsPerCpu(), bin.pps(), bin.ppsPerCpu(), bin.ppsPerSenderCpu(),
+                            wgApi.pps(), wgApi.ppsPerCpu(), wgApi.ppsPerSenderCpu(),
                             snd.pps() / natPps, snd.ppsPerCpu() / natCpu, jdk.pps() / natPps, jdk.ppsPerCpu() / natCpu,
                             bin.pps() / natPps, bin.ppsPerCpu() / natCpu, bin.ppsPerSenderCpu() / natCpu,
-                            natEp.ppsPerCpu() / natCpu, snd.ppsPerCpu() / natEp.ppsPerCpu());
+                            natEp.ppsPerCpu() / natCpu, snd.ppsPerCpu() / natEp.ppsPerCpu(),
+                            wgApi.pps() / bin.pps(), wgApi.ppsPerCpu() / bin.ppsPerCpu());
                     add(summary, size + " native pps", natPps);
                     add(summary, size + " native pps/cpu", natCpu);
                     add(summary, size + " sender pps", snd.pps());
@@ -156,6 +177,16 @@ public final class SenderSendBench {
                         add(summary, size + " ratio api pps", bin.pps() / natPps);
                         add(summary, size + " ratio api /cpu", bin.ppsPerCpu() / natCpu);
                         add(summary, size + " ratio api /sender cpu", bin.ppsPerSenderCpu() / natCpu);
+                        // Packets per CPU-second of the whole process (clients included) and of the sender alone.
+                        add(summary, size + " api pps/cpu", bin.ppsPerCpu());
+                        add(summary, size + " api pps/sender cpu", bin.ppsPerSenderCpu());
+                        if (wg) {
+                            // WireGuard API path over the plain API path of this round.
+                            add(summary, size + " ratio wg api pps", wgApi.pps() / bin.pps());
+                            add(summary, size + " ratio wg api /cpu", wgApi.ppsPerCpu() / bin.ppsPerCpu());
+                            add(summary, size + " wg api pps/cpu", wgApi.ppsPerCpu());
+                            add(summary, size + " wg api pps/sender cpu", wgApi.ppsPerSenderCpu());
+                        }
                     }
                     add(summary, size + " sender B/pkt", snd.bytesPerPacket());
                     if (multi > 1) {
@@ -182,6 +213,19 @@ public final class SenderSendBench {
                         add(summary, size + " native N/1 pps", mPps / natPps);
                         add(summary, size + " sender N/1 pps", ms.pps() / snd.pps());
                         add(summary, size + " inline N/1 pps", mi.pps() / inl.pps());
+                        if (wg) {
+                            // Sealing across a wg Listener's loops: N sockets over one, same round.
+                            Run w1 = senderPathInline(dest, size, seconds, 1, true);
+                            Run wn = senderPathInline(dest, size, seconds, multi, true);
+                            System.out.printf(Locale.ROOT, "{\"size\":%d,\"round\":%d,\"loops\":%d,"
+                                            + "\"wgInline1\":{\"pps\":%.0f,\"ppsPerCpu\":%.0f},"
+                                            + "\"wgInlineN\":{\"pps\":%.0f,\"ppsPerCpu\":%.0f},"
+                                            + "\"ratios\":{\"wgScaling\":%.3f,\"wgInlineVsInline\":%.3f}}%n",
+                                    size, r, multi, w1.pps(), w1.ppsPerCpu(), wn.pps(), wn.ppsPerCpu(),
+                                    wn.pps() / w1.pps(), w1.pps() / inl.pps());
+                            add(summary, size + " wg N/1 pps", wn.pps() / w1.pps());
+                            add(summary, size + " ratio wg inline pps", w1.pps() / inl.pps());
+                        }
                     }
                 }
             }
@@ -267,8 +311,32 @@ public final class SenderSendBench {
      */
     private static Run senderPathInline(InetSocketAddress dest, int size, double seconds, int sockets)
             throws Exception {
+        return senderPathInline(dest, size, seconds, sockets, false);
+    }
+
+    /**
+     * With {@code wireGuard}, the Listener is {@code wg} with a live session to a
+     * {@link BenchWireGuardPeer} and every payload is sealed for it; the peer's socket is then
+     * where the datagrams go.
+     */
+    private static Run senderPathInline(InetSocketAddress sink, int size, double seconds, int sockets, boolean wireGuard)
+            throws Exception {
         EventLoopGroup group = Transport.best().newGroup(sockets, "bench-listener");
-        ListenerSocket socket = benchSocket(group, sockets);
+        BenchWireGuardPeer wg = wireGuard ? new BenchWireGuardPeer() : null;
+        SessionPublisher publisher = wireGuard ? new SessionPublisher(new InMemorySessionDirectory()) : null;
+        ListenerSocket socket;
+        if (wireGuard) {
+            EngineWireGuardPort port = new EngineWireGuardPort(wg.listener("bench-wg"), "bench", publisher, Clock.systemUTC());
+            socket = new ListenerSocket(wg.listener("bench-wg"), SenderConfig.DEFAULT_QUEUE_CAPACITY,
+                    new SenderMetrics("bench-wg"), port, sockets);
+            socket.bind(group, Transport.best());
+            PeerKey peer = PeerKey.fromBase64(wg.peerKey());
+            wg.handshake(socket.localAddress(), () -> port.engine().sessionInfo(peer, System.nanoTime()).isPresent());
+        } else {
+            socket = benchSocket(group, sockets);
+        }
+        InetSocketAddress dest = wireGuard ? wg.endpoint() : sink;
+        String peerKey = wireGuard ? wg.peerKey() : null;
         byte[][] payloads = payloads(size);
         List<EventExecutor> loops = new ArrayList<>();
         group.forEach(loops::add);
@@ -289,7 +357,7 @@ public final class SenderSendBench {
                     return;
                 }
                 Outbound o = new Outbound(BATCH);
-                for (int i = 0; i < BATCH; i++) o.add(dest, null, payloads[i]);
+                for (int i = 0; i < BATCH; i++) o.add(dest, peerKey, payloads[i]);
                 o.done().thenRun(() -> {
                     int ok = 0;
                     for (int i = 0; i < o.size(); i++) if (o.outcome(i) == null) ok++;
@@ -307,6 +375,11 @@ public final class SenderSendBench {
         long snmp = outDatagrams() - snmp0;
         socket.close();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        if (wg != null) {
+            wg.close();
+            publisher.close();
+        }
+        if (total == 0) throw new IllegalStateException("nothing sent on the inline path");
         return new Run(total / elapsed, total / cpu, 0, snmp, 1.0);
     }
 
@@ -383,19 +456,36 @@ public final class SenderSendBench {
      * delivery of what they write): what a sender task pays when its clients are Lambdas.
      */
     private static Run egressApi(InetSocketAddress dest, int size, double seconds) throws Exception {
+        return egressApi(dest, size, seconds, false);
+    }
+
+    /**
+     * With {@code wireGuard}, the same to a {@code wg} Listener that holds a live session with a
+     * {@link BenchWireGuardPeer}: each payload is the inner packet, sealed by the sender for the
+     * peer and sent to the session's endpoint (the peer's socket) instead of {@code dest}.
+     */
+    private static Run egressApi(InetSocketAddress dest, int size, double seconds, boolean wireGuard) throws Exception {
+        try (BenchWireGuardPeer wg = wireGuard ? new BenchWireGuardPeer() : null) {
+            return egressApi(dest, size, seconds, wg);
+        }
+    }
+
+    private static Run egressApi(InetSocketAddress dest, int size, double seconds, BenchWireGuardPeer wg) throws Exception {
         byte[] key = new byte[32];
         Arrays.fill(key, (byte) 3);
         OperatingSystemMXBean os =
                 (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         try (Sender sender = Sender.builder(SenderConfig.builder().hmacKey(key)
                         .socketsPerListener(Integer.parseInt(System.getenv().getOrDefault("BENCH_API_SOCKETS", "0")))
-                        .listener(ListenerConfig.udp("bench", "127.0.0.1", 0)).build())
+                        .listener(wg != null ? wg.listener("bench") : ListenerConfig.udp("bench", "127.0.0.1", 0)).build())
                 .metricsOut(new PrintStream(new ByteArrayOutputStream())).start()) {
             List<EgressPacket> ps = new ArrayList<>();
             byte[] payload = new byte[size];
             int packets = Integer.parseInt(System.getenv().getOrDefault("BENCH_API_PACKETS", "500"));
+            String peerKey = wg != null ? wg.peerKey() : null;
+            int port = wg != null ? wg.endpoint().getPort() : dest.getPort();
             for (int i = 0; i < packets; i++) {
-                ps.add(new EgressPacket("m/" + i, "127.0.0.1", dest.getPort(), null, payload));
+                ps.add(new EgressPacket("m/" + i, "127.0.0.1", port, peerKey, payload));
             }
             EgressRequest request = new EgressRequest("bench", ps);
             // BENCH_API_MAC=hmac_sha256: the signature form before Poly1305, for an A/B of the MAC alone.
@@ -403,6 +493,11 @@ public final class SenderSendBench {
             HttpEgressTransport client = new HttpEgressTransport(new EgressSigner(null, key, new SecureRandom(), mac),
                     Clock.systemUTC(), Duration.ofSeconds(10));
             String endpoint = sender.egressUri().toString();
+            if (wg != null) {
+                EgressRequest probe = new EgressRequest("bench", ps.subList(0, 1));
+                wg.handshake(sender.listenerAddress("bench"),
+                        () -> client.post(endpoint, probe).results().get(0).reason() == null);
+            }
             int threads = Integer.parseInt(System.getenv().getOrDefault("BENCH_API_CLIENTS", "2"));
             long[] sent = new long[threads];
             long cpu0 = os.getProcessCpuTime();

@@ -1,15 +1,28 @@
 package com.proxylity.packetsource.core.wireguard;
 
 import com.proxylity.packetsource.core.wireguard.crypto.Blake2s;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 
 /**
  * Per-peer state of a Listener. Keypair slots follow wireguard-go: a responder's new keypair waits
  * in {@code next} until the initiator proves it has it (its first transport message on it), then
  * becomes {@code current}; the old current becomes {@code previous}, still good for receiving.
- * Mutations hold the monitor of this object; {@code seal} only reads the volatile fields.
+ * Mutations hold the monitor of this object; {@code seal} only reads the volatile fields, except
+ * {@link #noteSent}, which sealers on several threads call at once.
  */
 final class Peer {
+    private static final VarHandle LAST_SENT;
+
+    static {
+        try {
+            LAST_SENT = MethodHandles.lookup().findVarHandle(Peer.class, "lastSentNanos", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     final PeerKey key;
     final byte[] presharedKey;
     final long persistentKeepaliveNanos;
@@ -46,8 +59,16 @@ final class Peer {
         this.mac1Key = Blake2s.hash(WireGuardProtocol.LABEL_MAC1, key.raw());
     }
 
+    /**
+     * Records a send at {@code nowNanos}. Sealers on different threads read the clock before they
+     * get here, in any order: keep the latest reading, so the keepalive timers never see the last
+     * send move back in time. A batch shares one reading, so this writes once per batch.
+     */
     void noteSent(long nowNanos) {
-        lastSentNanos = nowNanos;
+        long seen = lastSentNanos;
+        while ((!sentAny || nowNanos - seen > 0) && !LAST_SENT.compareAndSet(this, seen, nowNanos)) {
+            seen = lastSentNanos;
+        }
         if (!sentAny) sentAny = true;
     }
 }

@@ -6,7 +6,7 @@ import com.proxylity.packetsource.sender.config.ListenerConfig;
 import com.proxylity.packetsource.sender.flow.FlowWindow;
 import com.proxylity.packetsource.sender.metrics.JsonLog;
 import com.proxylity.packetsource.sender.metrics.SenderMetrics;
-import com.proxylity.packetsource.sender.wg.SerializedWireGuardPort;
+import com.proxylity.packetsource.sender.wg.SharedWireGuardPort;
 import com.proxylity.packetsource.sender.wg.WireGuardPort;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -35,7 +35,8 @@ import java.util.function.Consumer;
  * sockets to the same address and port with {@code SO_REUSEPORT}, each on its own event loop;
  * requests are spread over them round-robin and every datagram still leaves from the
  * Listener's address and port. The kernel spreads inbound datagrams by flow hash; a WireGuard
- * Listener's one engine is then shared under one lock ({@link SerializedWireGuardPort}).
+ * Listener's one engine is then shared: sockets seal at once, state changes take one lock
+ * ({@link SharedWireGuardPort}).
  */
 public final class ListenerSocket {
     private static final JsonLog LOG = JsonLog.of(ListenerSocket.class);
@@ -71,7 +72,7 @@ public final class ListenerSocket {
         this.queue = new SendQueue(capacity);
         this.metrics = metrics;
         this.sockets = sockets;
-        this.wireGuard = wireGuard != null && sockets > 1 ? new SerializedWireGuardPort(wireGuard) : wireGuard;
+        this.wireGuard = wireGuard != null && sockets > 1 ? new SharedWireGuardPort(wireGuard) : wireGuard;
     }
 
     /** Join a port other tasks hold too ({@code SO_REUSEPORT} on every socket): call before {@link #bind}. */

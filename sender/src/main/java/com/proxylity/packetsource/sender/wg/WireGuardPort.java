@@ -9,10 +9,13 @@ import java.util.function.BiConsumer;
 import java.util.Set;
 
 /**
- * The sender's seam to the pure WireGuard engine of one Listener. Every method is called on
- * that Listener's single event-loop thread, or, when the Listener has several sockets, under
- * the one lock of {@link SerializedWireGuardPort}: the engine itself needs no locking and the
- * sending counter of a keypair has exactly one owner at a time (docs/architecture.md#counter-ownership).
+ * The sender's seam to the pure WireGuard engine of one Listener. {@link #seal} may be called
+ * from several threads at once (each socket's event loop) and while the other methods run: an
+ * implementation takes each sending counter from the keypair's atomic and reads the peer's
+ * keypair and endpoint as safely published snapshots (docs/architecture.md#counter-ownership).
+ * The other methods change state and are called one at a time: on the Listener's single event
+ * loop, or, when the Listener has several sockets, under the one lock of
+ * {@link SharedWireGuardPort}.
  */
 public interface WireGuardPort {
     /**
@@ -27,7 +30,7 @@ public interface WireGuardPort {
     /**
      * Seals {@code inner} (its remaining bytes) for {@code peerKey} into {@code out} (a buffer with room for the
      * WireGuard transport header, the inner packet padded to 16 bytes and the tag), advancing
-     * its writer index by what was written.
+     * its writer index by what was written. Safe to call concurrently (see the type's comment).
      */
     SealResult seal(String peerKey, ByteBuffer inner, ByteBuf out, long nowNanos);
 

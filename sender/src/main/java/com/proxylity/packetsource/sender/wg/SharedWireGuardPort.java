@@ -10,17 +10,21 @@ import java.util.Set;
 
 /**
  * One WireGuard engine shared by the several sockets ({@code SO_REUSEPORT}) of one Listener.
- * The engine is written for one thread; here every call holds one lock, so a peer's sending
- * counter, replay window, endpoint and handshake state stay exactly as correct as on a single
- * event loop however the kernel spreads the peer's datagrams over the sockets. Replies are
- * written by the caller's own socket from inside the call (its own event loop: never waits on
- * another loop while holding the lock).
+ * Sealing goes straight to the engine from every socket's loop at once: the engine reads the
+ * peer's current keypair and endpoint as published snapshots and takes each counter from the
+ * keypair's atomic, so sealing scales with the sockets and no counter is used twice
+ * (docs/architecture.md#counter-ownership). Everything that changes state (inbound datagrams,
+ * timers, allowed peers, retirement) holds one lock, so handshakes, the replay window, roaming
+ * and the published session records change exactly as on a single event loop, however the
+ * kernel spreads a peer's datagrams over the sockets. Replies are written by the caller's own
+ * socket from inside the call (its own event loop: never waits on another loop while holding the
+ * lock).
  */
-public final class SerializedWireGuardPort implements WireGuardPort {
+public final class SharedWireGuardPort implements WireGuardPort {
     private final WireGuardPort engine;
     private final Object lock = new Object();
 
-    public SerializedWireGuardPort(WireGuardPort engine) {
+    public SharedWireGuardPort(WireGuardPort engine) {
         this.engine = engine;
     }
 
@@ -32,11 +36,10 @@ public final class SerializedWireGuardPort implements WireGuardPort {
         }
     }
 
+    /** Not under the lock: {@link WireGuardPort#seal} is safe to call from several threads. */
     @Override
     public SealResult seal(String peerKey, ByteBuffer inner, ByteBuf out, long nowNanos) {
-        synchronized (lock) {
-            return engine.seal(peerKey, inner, out, nowNanos);
-        }
+        return engine.seal(peerKey, inner, out, nowNanos);
     }
 
     @Override
