@@ -2,6 +2,7 @@ package com.proxylity.packetsource.functions;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.proxylity.packetsource.core.outcomes.OutcomeSubjects;
 import com.proxylity.packetsource.core.outcomes.OutcomeSummary;
 import com.proxylity.packetsource.core.outcomes.SourceOutcomes;
 import com.proxylity.packetsource.functions.config.Environment;
@@ -36,7 +37,7 @@ public final class PublishOutcomes extends StageHandler<OutcomeResults, PublishO
     public static final String OUTCOME_SUMMARIES_SUPPRESSED = "OutcomeSummariesSuppressed";
     public static final String OUTCOME_PUBLISH_FAILED = "OutcomePublishFailed";
     /** The SNS Subject of every summary, so a subscriber's filter or an email rule can tell them apart. */
-    public static final String SUBJECT = "Packet Source outcomes";
+    public static final String SUBJECT = OutcomeSubjects.SUMMARY;
     /** Summaries per Packet Source per second from one execution environment. */
     public static final int SUMMARIES_PER_SECOND = 1;
 

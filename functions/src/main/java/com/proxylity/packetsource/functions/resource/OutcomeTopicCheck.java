@@ -1,5 +1,6 @@
 package com.proxylity.packetsource.functions.resource;
 
+import com.proxylity.packetsource.core.outcomes.OutcomeSubjects;
 import com.proxylity.packetsource.functions.outcomes.OutcomePublisher;
 
 /**
@@ -29,7 +30,7 @@ public record OutcomeTopicCheck(String publisherRoleArn, OutcomePublisher publis
         String message = "{\"Type\":\"" + VERIFIED + "\",\"TopicArn\":\"" + sourceTopicArn + "\",\"Region\":\"" + region
                 + "\",\"OutcomeTopicArn\":\"" + outcomeTopicArn + "\"}";
         try {
-            publisher.publish(outcomeTopicArn, "Packet Source outcome topic verified", message);
+            publisher.publish(outcomeTopicArn, OutcomeSubjects.VERIFIED, message);
         } catch (OutcomePublisher.AccessDeniedException e) {
             throw new ResourceFailure(Reasons.outcomeTopicDenied(outcomeTopicArn, publisherRoleArn));
         } catch (RuntimeException e) {

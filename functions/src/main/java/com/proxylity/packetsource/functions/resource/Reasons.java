@@ -55,6 +55,11 @@ public final class Reasons {
                 + " If the topic policy is in the same stack, add DependsOn: [<the topic policy>] to the Packet Source.";
     }
 
+    public static String outcomeTopicIsPacketTopic(String topicArn) {
+        return "OutcomeTopicArn " + ResourceProperties.clip(topicArn) + " is the SnsTopicSource.TopicArn of a Packet Source;"
+                + " summaries published there would come back as its messages: name a topic that feeds no Packet Source";
+    }
+
     public static String outcomeTopicFailed(String topicArn, String error) {
         return "sns:Publish of OutcomeTopicVerified to OutcomeTopicArn " + ResourceProperties.clip(topicArn) + " failed: "
                 + ResourceProperties.clip(error);

@@ -116,7 +116,7 @@ public final class PipelineFixture implements AutoCloseable {
         publishOutcomes = new PublishOutcomes((topic, subject, message) -> {
             RuntimeException f = outcomeFailure;
             if (f != null) throw f;
-            outcomesPublished.add(new String[] {topic, message});
+            outcomesPublished.add(new String[] {topic, message, subject});
         }, REGION, new OutcomeSummaryLimiter(new TokenBucketRateLimiter(clock), 1000), metrics);
         endpoint = new LambdaInvokeEndpoint()
                 .register("Validate", validate)
