@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.proxylity.packetsource.core.pipeline.SqsRecord;
+import com.proxylity.packetsource.core.registry.Customer;
+import com.proxylity.packetsource.core.registry.PacketSource;
 import com.proxylity.packetsource.core.testing.ManualClock;
 import com.proxylity.packetsource.functions.metrics.PipelineMetrics;
 import com.proxylity.packetsource.functions.model.Batches;
@@ -27,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -179,13 +182,36 @@ class PublishOutcomesTest {
 
     @Test
     void aStaleMessageOfTheSourceIsReportedToo() throws Exception {
-        fx.registry.put(new com.proxylity.packetsource.core.registry.PacketSource(PipelineFixture.TOPIC_REPORTED, "coap", true,
-                null, 60, 0, null, PipelineFixture.OUTCOME_TOPIC));
+        fx.registry.put(PipelineFixture.reported(60));
         ObjectNode m = notification(PipelineFixture.TOPIC_REPORTED, "us-east-1",
                 body(entry("aGVsbG8=", null, "203.0.113.9", 5683, null)), Instant.now().minusSeconds(600));
         handler(1).handle(run("sqs-old", m));
         JsonNode s = StateJson.MAPPER.readTree(published.get(0));
         assertEquals(1, s.get("Counts").get("Stale").asLong(), "a whole-message discard after authentication is the owner's");
         assertEquals(m.get("MessageId").asText(), s.get("Discards").get(0).get("Id").asText());
+    }
+
+    /**
+     * The registry row is trusted only as far as its customer still owns the outcome topic's
+     * account and is enabled: a moved account, a disabled customer or a row seeded by hand sends
+     * no summary (counted by Validate), while the packets still leave.
+     */
+    @Test
+    void aSourceWhoseOutcomeTopicIsNoLongerItsCustomersGetsNoSummaryAndIsCounted() throws Exception {
+        Customer acme = fx.registry.customer(PipelineFixture.REPORTED_CUSTOMER).orElseThrow();
+        List<Runnable> changes = List.of(
+                () -> fx.registry.put(new Customer(acme.id(), acme.apiKeySha256(), acme.externalId(), Set.of("444455556666"))),
+                () -> fx.registry.put(acme.withDisabled(true)),
+                () -> fx.registry.put(acme).put(new PacketSource(PipelineFixture.TOPIC_REPORTED, "coap", true, null, 0, 0,
+                        null, PipelineFixture.OUTCOME_TOPIC)));
+        for (int i = 0; i < changes.size(); i++) {
+            changes.get(i).run();
+            published.clear();
+            String sqsId = "sqs-moved-" + i;
+            String out = emf(() -> handler(1000).handle(run(sqsId, message(1, 1))));
+            assertEquals(List.of(), published, "case " + i);
+            assertEquals(1.0, metric(out, Validate.OUTCOME_TOPIC_NOT_THEIRS), "case " + i + ": " + out);
+            assertEquals(1.0, metric(out, PipelineMetrics.PACKETS_DELIVERED), "the packets still leave, case " + i);
+        }
     }
 }
