@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.proxylity.packetsource.core.outcomes.SourceOutcomes;
 import com.proxylity.packetsource.core.pipeline.SqsRecord;
 import com.proxylity.packetsource.core.registry.Customer;
 import com.proxylity.packetsource.core.registry.PacketSource;
@@ -17,7 +18,9 @@ import com.proxylity.packetsource.functions.metrics.PipelineMetrics;
 import com.proxylity.packetsource.functions.model.Batches;
 import com.proxylity.packetsource.functions.model.EgressStateResult;
 import com.proxylity.packetsource.functions.model.OutcomeResults;
+import com.proxylity.packetsource.functions.model.OutcomeState;
 import com.proxylity.packetsource.functions.model.PacketsState;
+import com.proxylity.packetsource.functions.outcomes.OutcomePublisher;
 import com.proxylity.packetsource.functions.outcomes.OutcomeSummaryLimiter;
 import com.proxylity.packetsource.functions.ratelimit.TokenBucketRateLimiter;
 import com.proxylity.packetsource.functions.state.StateJson;
@@ -213,5 +216,40 @@ class PublishOutcomesTest {
             assertEquals(1.0, metric(out, Validate.OUTCOME_TOPIC_NOT_THEIRS), "case " + i + ": " + out);
             assertEquals(1.0, metric(out, PipelineMetrics.PACKETS_DELIVERED), "the packets still leave, case " + i);
         }
+    }
+
+    /** Two sources, each with one delivery to report, and no SQS records to name. */
+    private static OutcomeResults twoSources() {
+        java.util.Map<String, OutcomeState.Source> sources = new java.util.LinkedHashMap<>();
+        for (String s : List.of("a", "b")) {
+            sources.put("arn:aws:sns:us-east-1:111122223333:" + s, new OutcomeState.Source(PipelineFixture.OUTCOME_TOPIC,
+                    SourceOutcomes.empty().toBuilder().delivered(1).build()));
+        }
+        return new OutcomeResults(new OutcomeState(true, java.util.Map.of(), sources), List.of());
+    }
+
+    @Test
+    void aTopicPolicyThatRefusesIsCountedApartFromTheAlarmedFailures() throws Exception {
+        failure = new OutcomePublisher.AccessDeniedException("AuthorizationError", null);
+        PublishOutcomes.Published[] r = new PublishOutcomes.Published[1];
+        String out = emf(() -> r[0] = handler(1000).handle(twoSources()));
+        assertEquals(2, r[0].denied());
+        assertEquals(0, r[0].failed());
+        assertEquals(2.0, metric(out, PublishOutcomes.OUTCOME_PUBLISH_DENIED));
+        assertEquals(0.0, metric(out, PublishOutcomes.OUTCOME_PUBLISH_FAILED), "a customer cannot raise the operator's alarm");
+    }
+
+    @Test
+    void noPublishStartsAfterTheBudgetAndTheRestAreCountedAsDropped() throws Exception {
+        PublishOutcomes h = new PublishOutcomes((topic, subject, message) -> {
+            published.add(message);
+            clock.advance(PublishOutcomes.PUBLISH_BUDGET); // a publish that took the whole budget
+        }, PipelineFixture.REGION, new OutcomeSummaryLimiter(new TokenBucketRateLimiter(clock), 1000), fx.metrics, clock);
+        PublishOutcomes.Published[] r = new PublishOutcomes.Published[1];
+        String out = emf(() -> r[0] = h.handle(twoSources()));
+        assertEquals(1, published.size());
+        assertEquals(1, r[0].dropped());
+        assertEquals(1.0, metric(out, PublishOutcomes.OUTCOME_SUMMARIES_DROPPED));
+        assertEquals(1.0, metric(out, PublishOutcomes.OUTCOME_SUMMARIES_PUBLISHED));
     }
 }
