@@ -59,9 +59,28 @@ class SnsOutcomePublisherTest {
                 .overrideConfiguration(SnsOutcomePublisher.BOUNDED)
                 .httpClientBuilder(UrlConnectionHttpClient.builder()).build());
 
+        for (int call = 1; call <= 2; call++) { // the second without the client's first-use setup
+            long start = System.nanoTime();
+            assertThrows(RuntimeException.class, () -> publisher.publish("arn:aws:sns:us-east-1:111122223333:slow",
+                    "Packet Source outcomes", "{}"));
+            System.out.printf("bounded client, call %d: gave up after %d ms, %d request(s) so far%n", call,
+                    (System.nanoTime() - start) / 1_000_000, requests.get());
+            assertEquals(call, requests.get(), "one attempt per publish, no retry");
+        }
+    }
+
+    /** A client someone built without BOUNDED keeps the SDK's retries, but each publish still ends within its call timeout. */
+    @Test
+    void aClientWithoutTheBoundsStillGivesUpOnTheCallTimeout() {
+        URI endpoint = URI.create("http://127.0.0.1:" + sns.getAddress().getPort());
+        SnsOutcomePublisher publisher = new SnsOutcomePublisher(region -> SnsClient.builder().region(Region.of(region))
+                .endpointOverride(endpoint)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .httpClientBuilder(UrlConnectionHttpClient.builder()).build());
+        long start = System.nanoTime();
         assertThrows(RuntimeException.class, () -> publisher.publish("arn:aws:sns:us-east-1:111122223333:slow",
                 "Packet Source outcomes", "{}"));
-
-        assertEquals(1, requests.get(), "one attempt, no retry");
+        System.out.printf("SDK-default client with the per-request timeouts: gave up after %d ms, %d request(s)%n",
+                (System.nanoTime() - start) / 1_000_000, requests.get());
     }
 }
