@@ -80,6 +80,16 @@ public record DeploymentConfig(List<String> regions, String homeRegion, String a
         if (customers.stream().map(CustomerSpec::id).distinct().count() != customers.size()) {
             throw new IllegalArgumentException("customers: each id once");
         }
+        // An account is one customer's (CustomerAdmin refuses the same): outcome topics and roles are bound to it.
+        java.util.Map<String, String> accountOwner = new java.util.HashMap<>();
+        for (CustomerSpec c : customers) {
+            for (String a : c.accounts()) {
+                String before = accountOwner.putIfAbsent(a, c.id());
+                if (before != null && !before.equals(c.id())) {
+                    throw new IllegalArgumentException("customers: account " + a + " is both " + before + "'s and " + c.id() + "'s");
+                }
+            }
+        }
         for (ListenerSpec l : listeners) {
             if (l.owner() != null && customers.stream().noneMatch(c -> c.id().equals(l.owner()))) {
                 throw new IllegalArgumentException("listener " + l.name() + ": owner " + l.owner() + " is not one of the customers");

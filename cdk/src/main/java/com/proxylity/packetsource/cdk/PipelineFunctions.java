@@ -54,8 +54,9 @@ public final class PipelineFunctions extends Construct {
         add("PublishOutcomes", code, PipelineFunction.Spec.of("PublishOutcomes", common).timeout(10));
         add("ReportFailures", code, PipelineFunction.Spec.of("ReportFailures", common));
 
+        // Customers too: a source's outcome topic is re-checked against its customer per message.
         allow("Validate", List.of("dynamodb:GetItem"), List.of(tables.packetSources().getTableArn(),
-                tables.listeners().getTableArn()));
+                tables.listeners().getTableArn(), tables.customers().getTableArn()));
         // Topics of onboarded customers' accounts, the only ones the queue admits; Validate
         // confirms only for a topic the registry holds (others are UnknownTopic, never confirmed).
         if (!config.customerAccounts().isEmpty()) {

@@ -67,8 +67,8 @@ class DeploymentConfigTest {
     @Test
     void customersAreReadFromTheirJsonAndCheckedByName() {
         DeploymentConfig c = from(Map.of("customers", "[{\"id\":\"acme\",\"accounts\":[\"111122223333\",\"222233334444\"]},"
-                + "{\"id\":\"globex\",\"accounts\":[\"111122223333\"]}]"));
-        assertEquals(java.util.List.of("111122223333", "222233334444"), c.customerAccounts(), "each account once");
+                + "{\"id\":\"globex\",\"accounts\":[\"333344445555\"]}]"));
+        assertEquals(java.util.List.of("111122223333", "222233334444", "333344445555"), c.customerAccounts());
         assertEquals(java.util.List.of(), from(Map.of()).customers(), "none by default: everything fails closed");
         for (String bad : java.util.List.of("[{\"id\":\"Acme\",\"accounts\":[\"111122223333\"]}]",
                 "[{\"id\":\"acme\",\"accounts\":[\"1111\"]}]", "[{\"id\":\"acme\",\"accounts\":[]}]",
@@ -83,5 +83,12 @@ class DeploymentConfigTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> from(Map.of("customerAccounts", "111122223333")));
         assertTrue(e.getMessage().contains("customers"), e.getMessage());
+    }
+
+    @Test
+    void anAccountOfTwoCustomersIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> from(Map.of("customers",
+                "[{\"id\":\"acme\",\"accounts\":[\"111122223333\"]},{\"id\":\"beta\",\"accounts\":[\"111122223333\"]}]")));
+        assertTrue(e.getMessage().contains("account 111122223333 is both acme's and beta's"), e.getMessage());
     }
 }

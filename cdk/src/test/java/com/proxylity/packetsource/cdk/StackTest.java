@@ -370,7 +370,8 @@ class StackTest {
         // The provider writes only in the home replica, where conditional writes are decided, and
         // reads this region's replica back before it subscribes.
         Map<String, Set<String>> expected = Map.of(
-                PipelineFunction.roleName("Validate", "eu-west-1"), Set.of(replica + names.packetSources() + " dynamodb:GetItem"),
+                PipelineFunction.roleName("Validate", "eu-west-1"), Set.of(replica + names.packetSources() + " dynamodb:GetItem",
+                        replica + names.customers() + " dynamodb:GetItem"),
                 PipelineFunction.roleName(ResourceProvider.HANDLER, "eu-west-1"), Set.of(
                         replica + names.packetSources() + " dynamodb:GetItem", home + names.packetSources() + " dynamodb:GetItem",
                         home + names.packetSources() + " dynamodb:PutItem", home + names.packetSources() + " dynamodb:DeleteItem",
@@ -777,7 +778,9 @@ class StackTest {
     void eachPipelineFunctionReadsExactlyTheTablesItsWorkNeeds() {
         Tables names = Tables.withPrefix(RegistryTables.PREFIX);
         Map<String, Set<String>> expected = Map.of(
+                // Customers: an outcome topic is re-checked against its customer per message.
                 "Validate", Set.of(names.packetSources() + " dynamodb:GetItem", names.listeners() + " dynamodb:GetItem",
+                        names.customers() + " dynamodb:GetItem",
                         names.usage() + " dynamodb:UpdateItem"),
                 "LookupSessions", Set.of(names.sessions() + " dynamodb:BatchGetItem", names.sessions() + " dynamodb:GetItem", names.sessions() + " dynamodb:Query",
                         names.listeners() + " dynamodb:GetItem", names.usage() + " dynamodb:UpdateItem"),

@@ -1,9 +1,11 @@
 package com.proxylity.packetsource.dynamodb;
 
+import com.proxylity.packetsource.core.registry.Customer;
 import com.proxylity.packetsource.core.registry.Listener;
 import com.proxylity.packetsource.core.registry.PacketSource;
 import com.proxylity.packetsource.core.registry.Registry;
 import com.proxylity.packetsource.core.registry.RegistryUnavailableException;
+import com.proxylity.packetsource.dynamodb.Tables.Customers;
 import com.proxylity.packetsource.dynamodb.Tables.Listeners;
 import com.proxylity.packetsource.dynamodb.Tables.PacketSources;
 import java.time.Clock;
@@ -40,6 +42,7 @@ public final class DynamoDbRegistry implements Registry {
     private final Clock clock;
     private final Cache<PacketSource> sources = new Cache<>();
     private final Cache<Listener> listeners = new Cache<>();
+    private final Cache<Customer> customers = new Cache<>();
 
     /** Uncached: every call reads DynamoDB. */
     public DynamoDbRegistry(DynamoDbClient client, Tables tables) {
@@ -68,10 +71,19 @@ public final class DynamoDbRegistry implements Registry {
                 .map(item -> RegistryItems.listener(item, tables.listeners())));
     }
 
+    /** Cached as the rest: a customer disabled or an account moved is seen within the TTL. None without a customers table. */
+    @Override
+    public Optional<Customer> customer(String id) {
+        if (tables.customers() == null || !RegistryItems.validKey(id)) return Optional.empty();
+        return customers.get(id, c -> read(tables.customers(), Customers.CUSTOMER_ID, c)
+                .map(item -> RegistryItems.customer(item, tables.customers())));
+    }
+
     /** Forgets everything cached (tests; after this process wrote the registry itself). */
     public void invalidate() {
         sources.entries.clear();
         listeners.entries.clear();
+        customers.entries.clear();
     }
 
     private Optional<Map<String, AttributeValue>> read(String table, String keyAttr, String key) {

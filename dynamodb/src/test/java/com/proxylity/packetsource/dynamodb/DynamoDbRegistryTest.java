@@ -2,6 +2,7 @@ package com.proxylity.packetsource.dynamodb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.proxylity.packetsource.core.contract.AddressFamilies;
 import com.proxylity.packetsource.core.contract.ListenerType;
@@ -151,5 +152,15 @@ class DynamoDbRegistryTest {
         @Override public java.time.ZoneId getZone() { return ZoneOffset.UTC; }
 
         @Override public Clock withZone(java.time.ZoneId zone) { return this; }
+    }
+
+    /** Validate re-checks an outcome topic against its customer: the customer as the directory wrote it, disabled too. */
+    @Test
+    void customerByIdAsTheDirectoryWroteIt() {
+        com.proxylity.packetsource.core.registry.Customer acme = new com.proxylity.packetsource.core.registry.Customer(
+                "acme", "0".repeat(64), "psx-acme", java.util.Set.of("111122223333"));
+        new DynamoDbCustomerDirectory(dynalite.client(), tables).create(acme.withDisabled(true));
+        assertEquals(java.util.Optional.of(acme.withDisabled(true)), registry.customer("acme"));
+        assertTrue(registry.customer("beta").isEmpty());
     }
 }

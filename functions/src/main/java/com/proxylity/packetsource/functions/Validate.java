@@ -28,6 +28,7 @@ import com.proxylity.packetsource.functions.model.OutcomeState;
 import com.proxylity.packetsource.functions.model.PacketsState;
 import com.proxylity.packetsource.functions.config.Environment;
 import com.proxylity.packetsource.functions.metrics.PipelineMetrics;
+import com.proxylity.packetsource.functions.outcomes.OutcomeTopicOwnership;
 import com.proxylity.packetsource.functions.state.StageHandler;
 import com.proxylity.packetsource.functions.subscription.SubscriptionConfirmer;
 import com.fasterxml.jackson.core.JsonParser;
@@ -130,7 +131,11 @@ public final class Validate extends StageHandler<Validate.PipeBatch, PacketsStat
         }
     }
 
+    /** Messages whose source's outcome topic is no longer its customer's: no summary for them (OutcomeTopicOwnership). */
+    public static final String OUTCOME_TOPIC_NOT_THEIRS = "OutcomeTopicNotTheirs";
+
     private final PurePipeline pipeline;
+    private final OutcomeTopicOwnership outcomeTopics;
     private final SubscriptionConfirmer confirmer;
     private final PipelineMetrics metrics;
     private final Clock clock;
@@ -167,6 +172,7 @@ public final class Validate extends StageHandler<Validate.PipeBatch, PacketsStat
         this.metrics = metrics;
         this.clock = clock;
         this.usage = usage;
+        this.outcomeTopics = new OutcomeTopicOwnership(registry);
     }
 
     @Override
@@ -236,12 +242,14 @@ public final class Validate extends StageHandler<Validate.PipeBatch, PacketsStat
             // Retried by the state: the receive count is unchanged, so the retry counts the same again.
             throw new TransientException("usage write failed", e);
         }
+        OutcomeTopicOwnership.Checked owners = outcomeTopics.check(validated.owners());
+        if (owners.refused() > 0) tally.count(OUTCOME_TOPIC_NOT_THEIRS, owners.refused());
         // Flushed last, after everything that can throw: a retried invocation has counted nothing.
         tally.flush();
         LOG.info("validated records={} entries={} packets={} discards={} controls={}", records.size(),
                 result.admitted().entries().size(), result.formatted().packets().size(), discards.size(),
                 validated.controls().size());
-        OutcomeState outcomes = OutcomeState.of(validated.owners()).withDiscards(discards, again);
+        OutcomeState outcomes = OutcomeState.of(owners.owners()).withDiscards(discards, again);
         return new PacketsState(result.formatted().packets(), discards, publishedAt, List.copyOf(redelivered), sources,
                 outcomes);
     }

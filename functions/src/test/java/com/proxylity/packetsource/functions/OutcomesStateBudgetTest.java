@@ -42,9 +42,12 @@ class OutcomesStateBudgetTest {
 
     static InMemoryRegistry registry(boolean outcomes) {
         InMemoryRegistry r = new InMemoryRegistry();
-        r.put(new Listener("udp", ListenerType.UDP, 5683, List.of("198.51.100.1"), null, "http://127.0.0.1:1"));
+        // Owned by the customer of the outcome topics' account, as Validate re-checks per message.
+        r.put(new Listener("udp", ListenerType.UDP, 5683, List.of("198.51.100.1"), null, "http://127.0.0.1:1").ownedBy("acme"));
+        r.put(new com.proxylity.packetsource.core.registry.Customer("acme", "0".repeat(64), "psx-acme",
+                java.util.Set.of("111122223333")));
         for (int i = 0; i < 10; i++) {
-            r.put(new PacketSource(topic(i), "udp", true, null, 0, 0, null,
+            r.put(new PacketSource(topic(i), "udp", true, null, 0, 0, "acme",
                     outcomes ? "arn:aws:sns:us-east-1:111122223333:" + LONG.substring(0, 240) + "-outcomes-" + i : null));
         }
         return r;

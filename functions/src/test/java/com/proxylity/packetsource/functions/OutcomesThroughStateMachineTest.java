@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.proxylity.packetsource.core.outcomes.OutcomeSubjects;
 import com.proxylity.packetsource.functions.model.OutcomeResults;
 import com.proxylity.packetsource.functions.state.StageHandler;
 import com.proxylity.packetsource.functions.state.StateJson;
@@ -119,6 +120,33 @@ class OutcomesThroughStateMachineTest {
         assertTrue(ex.ok(), () -> ex.error() + " " + ex.cause());
         assertEquals(0, invocationsOf("PublishOutcomes"));
         assertEquals(1, invocationsOf("ReportFailures"));
+    }
+
+    /**
+     * A summary, or the provider's verification message, that reaches a packet topic (an outcome
+     * topic that is also a packet topic) comes back signed by SNS with the Subject we published
+     * it with: it is discarded for nobody, so it makes no summary that would come back in turn.
+     */
+    @Test
+    void anOutcomeMessageArrivingOnAPacketTopicMakesNoFurtherSummary() throws Exception {
+        JsonNode first = batch(record("sqs-bad", notification(PipelineFixture.TOPIC_REPORTED, "us-east-1",
+                "{\"not\":\"packets\"}", Instant.now())));
+        assertTrue(sfn.run(Map.of("first", first)).get("first").ok());
+        assertEquals(1, fx.outcomesPublished.size(), "a MalformedMessage of the source makes one summary");
+        String[] summary = fx.outcomesPublished.get(0);
+        String verified = "{\"Type\":\"OutcomeTopicVerified\",\"TopicArn\":\"" + PipelineFixture.TOPIC_REPORTED
+                + "\",\"Region\":\"us-east-1\",\"OutcomeTopicArn\":\"" + PipelineFixture.TOPIC_REPORTED + "\"}";
+        String[][] echoes = {{summary[1], summary[2]}, {verified, OutcomeSubjects.VERIFIED}};
+        for (String[] echo : echoes) {
+            fx.outcomesPublished.clear();
+            ObjectNode back = notification(PipelineFixture.TOPIC_REPORTED, "us-east-1", echo[0], Instant.now());
+            back.put("Subject", echo[1]); // signed with it, as SNS signs the Subject
+            LocalStepFunctions.Execution ex = sfn.run(Map.of("echo", batch(record("sqs-echo", back)))).get("echo");
+            assertTrue(ex.ok(), () -> ex.error() + " " + ex.cause());
+            assertEquals(Set.of(), failures(ex.output()), "discarded, not retried");
+            assertEquals(List.of(), fx.outcomesPublished.stream().map(p -> p[0]).toList(),
+                    "no summary of an outcome message (Subject " + echo[1] + ")");
+        }
     }
 
     /** A Lambda failure of the state itself, as an unhandled error or a timeout would be. */

@@ -9,13 +9,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.proxylity.packetsource.core.outcomes.SourceOutcomes;
 import com.proxylity.packetsource.core.pipeline.SqsRecord;
+import com.proxylity.packetsource.core.registry.Customer;
+import com.proxylity.packetsource.core.registry.PacketSource;
 import com.proxylity.packetsource.core.testing.ManualClock;
 import com.proxylity.packetsource.functions.metrics.PipelineMetrics;
 import com.proxylity.packetsource.functions.model.Batches;
 import com.proxylity.packetsource.functions.model.EgressStateResult;
 import com.proxylity.packetsource.functions.model.OutcomeResults;
+import com.proxylity.packetsource.functions.model.OutcomeState;
 import com.proxylity.packetsource.functions.model.PacketsState;
+import com.proxylity.packetsource.functions.outcomes.OutcomePublisher;
 import com.proxylity.packetsource.functions.outcomes.OutcomeSummaryLimiter;
 import com.proxylity.packetsource.functions.ratelimit.TokenBucketRateLimiter;
 import com.proxylity.packetsource.functions.state.StateJson;
@@ -27,6 +32,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -179,13 +185,71 @@ class PublishOutcomesTest {
 
     @Test
     void aStaleMessageOfTheSourceIsReportedToo() throws Exception {
-        fx.registry.put(new com.proxylity.packetsource.core.registry.PacketSource(PipelineFixture.TOPIC_REPORTED, "coap", true,
-                null, 60, 0, null, PipelineFixture.OUTCOME_TOPIC));
+        fx.registry.put(PipelineFixture.reported(60));
         ObjectNode m = notification(PipelineFixture.TOPIC_REPORTED, "us-east-1",
                 body(entry("aGVsbG8=", null, "203.0.113.9", 5683, null)), Instant.now().minusSeconds(600));
         handler(1).handle(run("sqs-old", m));
         JsonNode s = StateJson.MAPPER.readTree(published.get(0));
         assertEquals(1, s.get("Counts").get("Stale").asLong(), "a whole-message discard after authentication is the owner's");
         assertEquals(m.get("MessageId").asText(), s.get("Discards").get(0).get("Id").asText());
+    }
+
+    /**
+     * The registry row is trusted only as far as its customer still owns the outcome topic's
+     * account and is enabled: a moved account, a disabled customer or a row seeded by hand sends
+     * no summary (counted by Validate), while the packets still leave.
+     */
+    @Test
+    void aSourceWhoseOutcomeTopicIsNoLongerItsCustomersGetsNoSummaryAndIsCounted() throws Exception {
+        Customer acme = fx.registry.customer(PipelineFixture.REPORTED_CUSTOMER).orElseThrow();
+        List<Runnable> changes = List.of(
+                () -> fx.registry.put(new Customer(acme.id(), acme.apiKeySha256(), acme.externalId(), Set.of("444455556666"))),
+                () -> fx.registry.put(acme.withDisabled(true)),
+                () -> fx.registry.put(acme).put(new PacketSource(PipelineFixture.TOPIC_REPORTED, "coap", true, null, 0, 0,
+                        null, PipelineFixture.OUTCOME_TOPIC)));
+        for (int i = 0; i < changes.size(); i++) {
+            changes.get(i).run();
+            published.clear();
+            String sqsId = "sqs-moved-" + i;
+            String out = emf(() -> handler(1000).handle(run(sqsId, message(1, 1))));
+            assertEquals(List.of(), published, "case " + i);
+            assertEquals(1.0, metric(out, Validate.OUTCOME_TOPIC_NOT_THEIRS), "case " + i + ": " + out);
+            assertEquals(1.0, metric(out, PipelineMetrics.PACKETS_DELIVERED), "the packets still leave, case " + i);
+        }
+    }
+
+    /** Two sources, each with one delivery to report, and no SQS records to name. */
+    private static OutcomeResults twoSources() {
+        java.util.Map<String, OutcomeState.Source> sources = new java.util.LinkedHashMap<>();
+        for (String s : List.of("a", "b")) {
+            sources.put("arn:aws:sns:us-east-1:111122223333:" + s, new OutcomeState.Source(PipelineFixture.OUTCOME_TOPIC,
+                    SourceOutcomes.empty().toBuilder().delivered(1).build()));
+        }
+        return new OutcomeResults(new OutcomeState(true, java.util.Map.of(), sources), List.of());
+    }
+
+    @Test
+    void aTopicPolicyThatRefusesIsCountedApartFromTheAlarmedFailures() throws Exception {
+        failure = new OutcomePublisher.AccessDeniedException("AuthorizationError", null);
+        PublishOutcomes.Published[] r = new PublishOutcomes.Published[1];
+        String out = emf(() -> r[0] = handler(1000).handle(twoSources()));
+        assertEquals(2, r[0].denied());
+        assertEquals(0, r[0].failed());
+        assertEquals(2.0, metric(out, PublishOutcomes.OUTCOME_PUBLISH_DENIED));
+        assertEquals(0.0, metric(out, PublishOutcomes.OUTCOME_PUBLISH_FAILED), "a customer cannot raise the operator's alarm");
+    }
+
+    @Test
+    void noPublishStartsAfterTheBudgetAndTheRestAreCountedAsDropped() throws Exception {
+        PublishOutcomes h = new PublishOutcomes((topic, subject, message) -> {
+            published.add(message);
+            clock.advance(PublishOutcomes.PUBLISH_BUDGET); // a publish that took the whole budget
+        }, PipelineFixture.REGION, new OutcomeSummaryLimiter(new TokenBucketRateLimiter(clock), 1000), fx.metrics, clock);
+        PublishOutcomes.Published[] r = new PublishOutcomes.Published[1];
+        String out = emf(() -> r[0] = h.handle(twoSources()));
+        assertEquals(1, published.size());
+        assertEquals(1, r[0].dropped());
+        assertEquals(1.0, metric(out, PublishOutcomes.OUTCOME_SUMMARIES_DROPPED));
+        assertEquals(1.0, metric(out, PublishOutcomes.OUTCOME_SUMMARIES_PUBLISHED));
     }
 }

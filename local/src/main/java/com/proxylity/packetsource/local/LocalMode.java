@@ -165,7 +165,7 @@ public final class LocalMode implements AutoCloseable {
         return SnsClient.builder().endpointOverride(endpoint).region(Region.of(region))
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(OutcomeTopics.PUBLISHER_ACCESS_KEY, "local-only")))
-                .httpClient(UrlConnectionHttpClient.create()).build();
+                .overrideConfiguration(SnsOutcomePublisher.BOUNDED).httpClient(UrlConnectionHttpClient.create()).build();
     }
 
     public static LocalMode start(LocalConfig config, WireGuardPorts wireGuard, PrintStream senderOut) throws IOException {

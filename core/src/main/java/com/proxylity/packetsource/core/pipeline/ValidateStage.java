@@ -10,6 +10,7 @@ import com.proxylity.packetsource.core.contract.MalformedMessageException;
 import com.proxylity.packetsource.core.contract.MessageSchema;
 import com.proxylity.packetsource.core.contract.SnsEnvelope;
 import com.proxylity.packetsource.core.format.Formatters;
+import com.proxylity.packetsource.core.outcomes.OutcomeSubjects;
 import com.proxylity.packetsource.core.registry.Listener;
 import com.proxylity.packetsource.core.registry.PacketSource;
 import com.proxylity.packetsource.core.registry.Registry;
@@ -34,7 +35,8 @@ import java.util.Objects;
  * object ({@code MalformedMessage}), envelope signed by SNS ({@code BadSignature}: before
  * anything in it is believed, so a forged envelope is never attributed to the topic it names),
  * envelope fields readable ({@code MalformedMessage}), topic registered with a registered Listener
- * that its customer owns ({@code UnknownTopic}, docs/architecture.md#tenancy),
+ * that its customer owns ({@code UnknownTopic}, docs/architecture.md#tenancy), not one of our own
+ * outcome messages come back ({@code MalformedMessage}, attributed to no source: {@link OutcomeSubjects}),
  * source enabled ({@code SourceDisabled}), {@code EgressRegion} present and naming this region
  * ({@code MalformedMessage}), age within the source's max age ({@code Stale}), body matches the
  * schema's message part ({@code MalformedMessage}).
@@ -138,6 +140,12 @@ public final class ValidateStage {
         // Checked on every message, not only at Create: a Listener can be reassigned afterwards.
         if (!ps.mayUse(listener.get())) {
             out.discard(id, DiscardReason.UnknownTopic, "the Packet Source's Listener is not assigned to its customer");
+            return;
+        }
+        if (OutcomeSubjects.isOurs(env.subject())) {
+            // Our own summary or verification message, published to a packet topic: attributed to
+            // nobody, so it makes no summary of its own and cannot feed itself.
+            out.discard(id, DiscardReason.MalformedMessage, "a Packet Source outcome message, not packets");
             return;
         }
         Long publishedAt = env.timestamp() == null ? null : env.timestamp().toEpochMilli();

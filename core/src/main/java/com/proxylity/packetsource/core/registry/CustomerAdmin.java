@@ -58,6 +58,15 @@ public final class CustomerAdmin {
         for (String a : accounts) {
             if (a == null || !a.matches("\\d{12}")) throw new Refused("AWS account '" + clip(a) + "' is not 12 digits");
         }
+        // An account is one customer's: the outcome publisher role may publish to every onboarded
+        // account, and only the customer that owns an account may have its topics named.
+        for (Customer other : directory.list()) {
+            for (String a : accounts) {
+                if (other.accounts().contains(a) && !other.id().equals(id)) {
+                    throw new Refused("AWS account " + a + " belongs to customer " + other.id() + " already: an account is one customer's");
+                }
+            }
+        }
         String key = ApiKeys.generate(id, random);
         Customer c = new Customer(id, ApiKeys.sha256(key), externalId, accounts);
         if (!directory.create(c)) throw new Refused("customer " + id + " exists already (customer list shows it)");

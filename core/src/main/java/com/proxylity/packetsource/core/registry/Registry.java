@@ -10,4 +10,13 @@ public interface Registry {
     Optional<PacketSource> packetSource(String topicArn);
 
     Optional<Listener> listener(String name);
+
+    /**
+     * The customer, for what is re-checked per message (an outcome topic still in one of its
+     * accounts, the customer still enabled). A registry that holds no customers knows none, so
+     * whatever needs one is refused.
+     */
+    default Optional<Customer> customer(String id) {
+        return Optional.empty();
+    }
 }

@@ -68,4 +68,13 @@ class CustomerAdminTest {
         assertFalse(admin.setDisabled("acme", false).disabled());
         assertThrows(CustomerAdmin.Refused.class, () -> admin.setDisabled("nobody", true));
     }
+
+    @Test
+    void anAccountOfAnotherCustomerIsRefusedAndNothingIsCreated() {
+        admin.create("acme", Set.of("111122223333"));
+        CustomerAdmin.Refused r = assertThrows(CustomerAdmin.Refused.class,
+                () -> admin.create("beta", Set.of("444455556666", "111122223333")));
+        assertTrue(r.getMessage().contains("111122223333 belongs to customer acme"), r.getMessage());
+        assertTrue(directory.get("beta").isEmpty());
+    }
 }

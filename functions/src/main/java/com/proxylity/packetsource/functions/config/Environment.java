@@ -182,6 +182,7 @@ public final class Environment {
         return new com.proxylity.packetsource.functions.resource.OutcomeTopicCheck(role,
                 new com.proxylity.packetsource.functions.outcomes.SnsOutcomePublisher(r -> software.amazon.awssdk.services.sns.SnsClient.builder()
                         .region(software.amazon.awssdk.regions.Region.of(r)).credentialsProvider(credentials)
+                        .overrideConfiguration(com.proxylity.packetsource.functions.outcomes.SnsOutcomePublisher.BOUNDED)
                         .httpClientBuilder(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder()).build()));
     }
 

@@ -1,5 +1,6 @@
 package com.proxylity.packetsource.functions.registry;
 
+import com.proxylity.packetsource.core.registry.Customer;
 import com.proxylity.packetsource.core.registry.Listener;
 import com.proxylity.packetsource.core.registry.PacketSource;
 import com.proxylity.packetsource.core.registry.Registry;
@@ -28,5 +29,10 @@ public final class DeploymentDefaultsRegistry implements Registry {
     @Override
     public Optional<Listener> listener(String name) {
         return registry.listener(name);
+    }
+
+    @Override
+    public Optional<Customer> customer(String id) {
+        return registry.customer(id);
     }
 }

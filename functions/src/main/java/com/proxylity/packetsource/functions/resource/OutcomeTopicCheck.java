@@ -1,5 +1,6 @@
 package com.proxylity.packetsource.functions.resource;
 
+import com.proxylity.packetsource.core.outcomes.OutcomeSubjects;
 import com.proxylity.packetsource.functions.outcomes.OutcomePublisher;
 
 /**
@@ -15,6 +16,20 @@ import com.proxylity.packetsource.functions.outcomes.OutcomePublisher;
  */
 public record OutcomeTopicCheck(String publisherRoleArn, OutcomePublisher publisher) {
     public static final String VERIFIED = "OutcomeTopicVerified";
+    /** What every region's publisher role name starts with (cdk PipelineFunction.roleName); the region follows. */
+    static final String ROLE_PREFIX = ":role/packet-source-PublishOutcomes-";
+
+    /** The account whose publisher roles publish: the one the topic policy's principal names. */
+    public String publisherAccount() {
+        String[] parts = publisherRoleArn.split(":", 6);
+        return parts.length == 6 ? parts[4] : "";
+    }
+
+    /** Every served region's publisher role, for the policy's aws:PrincipalArn condition. */
+    public String publisherRoles() {
+        int i = publisherRoleArn.indexOf(ROLE_PREFIX);
+        return i < 0 ? publisherRoleArn : publisherRoleArn.substring(0, i + ROLE_PREFIX.length()) + "*";
+    }
 
     /** No outcome topics here. */
     public static OutcomeTopicCheck none() {
@@ -29,9 +44,9 @@ public record OutcomeTopicCheck(String publisherRoleArn, OutcomePublisher publis
         String message = "{\"Type\":\"" + VERIFIED + "\",\"TopicArn\":\"" + sourceTopicArn + "\",\"Region\":\"" + region
                 + "\",\"OutcomeTopicArn\":\"" + outcomeTopicArn + "\"}";
         try {
-            publisher.publish(outcomeTopicArn, "Packet Source outcome topic verified", message);
+            publisher.publish(outcomeTopicArn, OutcomeSubjects.VERIFIED, message);
         } catch (OutcomePublisher.AccessDeniedException e) {
-            throw new ResourceFailure(Reasons.outcomeTopicDenied(outcomeTopicArn, publisherRoleArn));
+            throw new ResourceFailure(Reasons.outcomeTopicDenied(outcomeTopicArn, publisherAccount(), publisherRoles()));
         } catch (RuntimeException e) {
             throw new ResourceFailure(Reasons.outcomeTopicFailed(outcomeTopicArn, e.getMessage() == null
                     ? e.getClass().getSimpleName() : e.getMessage()));

@@ -179,9 +179,19 @@ public final class PacketSourceLifecycle {
         if (existing.isEmpty() && store.packetSource(p.topicArn()).isPresent()) {
             throw new ResourceFailure(Reasons.topicTaken(p.topicArn())); // registered by hand, owned by no resource
         }
-        // A publish to the customer's own topic changes nothing of ours: checked before any write,
-        // so a topic policy that does not grant the publisher role leaves everything as it was.
-        if (p.outcomeTopicArn() != null) outcomeTopics.verify(p.outcomeTopicArn(), p.topicArn(), p.topicRegion());
+        String registeredOutcomeTopic = limits == null ? null : limits.outcomeTopicArn();
+        if (p.outcomeTopicArn() != null && !p.outcomeTopicArn().equals(registeredOutcomeTopic)) {
+            // A packet topic as outcome topic would deliver each summary back into the pipeline
+            // (Validate also refuses our Subjects, OutcomeSubjects): refused before any write.
+            if (p.outcomeTopicArn().equals(p.topicArn()) || store.packetSource(p.outcomeTopicArn()).isPresent()) {
+                throw new ResourceFailure(Reasons.outcomeTopicIsPacketTopic(p.outcomeTopicArn()));
+            }
+            // A publish to the customer's own topic changes nothing of ours: checked before any
+            // write, so a topic policy that does not grant the publisher role leaves everything as
+            // it was. Only a new or changed topic: an Update that keeps it (CloudFormation's
+            // rollback too) never fails on a publish to it.
+            outcomeTopics.verify(p.outcomeTopicArn(), p.topicArn(), p.topicRegion());
+        }
         boolean sameSubscriptions = old != null && old.topicArn().equals(p.topicArn()) && old.roleArn().equals(p.roleArn())
                 && existing.isPresent() && existing.get().resourceId().equals(id)
                 && existing.get().subscriptionArns().size() == settings.deliveryQueueArns().size();

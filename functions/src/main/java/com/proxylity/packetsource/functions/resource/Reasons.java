@@ -47,12 +47,19 @@ public final class Reasons {
     }
 
     /** The statement the customer adds to its outcome topic's policy, quoted whole so it can be pasted. */
-    public static String outcomeTopicDenied(String topicArn, String publisherRoleArn) {
+    public static String outcomeTopicDenied(String topicArn, String publisherAccount, String publisherRoles) {
         return "AccessDenied on sns:Publish of OutcomeTopicVerified to OutcomeTopicArn " + topicArn
-                + ": add this statement to the topic's policy: {\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\""
-                + publisherRoleArn + "\"},\"Action\":\"sns:Publish\",\"Resource\":\"" + topicArn + "\"}"
-                + " (the principal is the stack output PacketSourceOutcomePublisherRoleArn of Proxylity's region)."
+                + ": add this statement to the topic's policy: {\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::"
+                + publisherAccount + ":root\"},\"Action\":\"sns:Publish\",\"Resource\":\"" + topicArn
+                + "\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"" + publisherRoles + "\"}}}"
+                + " (the outcome publisher roles of every region Proxylity serves: summaries of a message are"
+                + " published by the role of the region that sends its packets)."
                 + " If the topic policy is in the same stack, add DependsOn: [<the topic policy>] to the Packet Source.";
+    }
+
+    public static String outcomeTopicIsPacketTopic(String topicArn) {
+        return "OutcomeTopicArn " + ResourceProperties.clip(topicArn) + " is the SnsTopicSource.TopicArn of a Packet Source;"
+                + " summaries published there would come back as its messages: name a topic that feeds no Packet Source";
     }
 
     public static String outcomeTopicFailed(String topicArn, String error) {

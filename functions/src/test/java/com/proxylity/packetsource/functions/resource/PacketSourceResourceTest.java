@@ -3,17 +3,21 @@ package com.proxylity.packetsource.functions.resource;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.CloudFormationCustomResourceEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.proxylity.packetsource.core.contract.ListenerType;
+import com.proxylity.packetsource.core.outcomes.OutcomeSubjects;
 import com.proxylity.packetsource.core.registry.ApiKeys;
 import com.proxylity.packetsource.core.registry.Customer;
 import com.proxylity.packetsource.core.registry.InMemoryRegistry;
 import com.proxylity.packetsource.core.registry.Listener;
+import com.proxylity.packetsource.core.registry.PacketSource;
 import com.proxylity.packetsource.functions.PacketSourceResource;
+import com.proxylity.packetsource.functions.outcomes.OutcomePublisher;
 import com.proxylity.packetsource.functions.testing.ResponseUrlServer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -288,5 +292,75 @@ class PacketSourceResourceTest {
                 public void close() {}
             };
         }
+    }
+
+    /** Every verification publish, and an optional failure for the next ones. */
+    final List<String[]> verifications = new ArrayList<>();
+    RuntimeException verificationFailure;
+
+    void withOutcomeTopics() {
+        OutcomePublisher pub = (topic, subject, message) -> {
+            if (verificationFailure != null) throw verificationFailure;
+            verifications.add(new String[] {topic, subject, message});
+        };
+        handler = new PacketSourceResource(new PacketSourceLifecycle(registry, accounts,
+                new PacketSourceLifecycle.Settings(ResourcePropertiesTest.SERVED, queues),
+                new OutcomeTopicCheck("arn:aws:iam::999999999999:role/pub", pub)), ResponseUrls.loopbackOnly());
+    }
+
+    @Test
+    void theSourcesOwnPacketTopicAsOutcomeTopicIsRefusedAndNothingIsPublishedOrChanged() throws Exception {
+        withOutcomeTopics();
+        JsonNode c = send(event("Create", ResourcePropertiesTest.valid(), null, null));
+        assertEquals("SUCCESS", c.get("Status").asText(), c.toString());
+        Map<String, String> subscriptions = Map.copyOf(accounts.subscriptions);
+        Map<String, Object> p = ResourcePropertiesTest.valid();
+        p.put("OutcomeTopicArn", ResourcePropertiesTest.TOPIC);
+
+        JsonNode u = send(event("Update", p, c.get("PhysicalResourceId").asText(), ResourcePropertiesTest.valid()));
+
+        assertEquals("FAILED", u.get("Status").asText(), u.toString());
+        assertTrue(u.get("Reason").asText().contains("is the SnsTopicSource.TopicArn of a Packet Source"), u.toString());
+        assertEquals(List.of(), verifications, "no OutcomeTopicVerified into the pipeline");
+        assertNull(registry.packetSource(ResourcePropertiesTest.TOPIC).orElseThrow().outcomeTopicArn());
+        assertEquals(subscriptions, accounts.subscriptions);
+    }
+
+    @Test
+    void anotherSourcesPacketTopicAsOutcomeTopicIsRefusedBeforeAnythingIsDone() throws Exception {
+        withOutcomeTopics();
+        String other = "arn:aws:sns:us-east-1:111122223333:other-packets";
+        registry.put(new PacketSource(other, "edge-udp", true, null, 0, 0, "acme"));
+        Map<String, Object> p = ResourcePropertiesTest.valid();
+        p.put("OutcomeTopicArn", other);
+
+        JsonNode c = send(event("Create", p, null, null));
+
+        assertEquals("FAILED", c.get("Status").asText(), c.toString());
+        assertTrue(c.get("Reason").asText().startsWith("OutcomeTopicArn '" + other + "' is the SnsTopicSource.TopicArn"), c.toString());
+        assertEquals(List.of(), verifications);
+        assertTrue(registry.packetSource(ResourcePropertiesTest.TOPIC).isEmpty(), "nothing registered");
+        assertEquals(0, accounts.assumed, "nothing assumed, nothing subscribed");
+    }
+
+    @Test
+    void anUpdateThatKeepsTheOutcomeTopicDoesNotPublishSoARollbackCannotFailOnIt() throws Exception {
+        withOutcomeTopics();
+        String outcomes = "arn:aws:sns:us-east-1:111122223333:outcomes";
+        Map<String, Object> p = ResourcePropertiesTest.valid();
+        p.put("OutcomeTopicArn", outcomes);
+        JsonNode c = send(event("Create", p, null, null));
+        assertEquals("SUCCESS", c.get("Status").asText(), c.toString());
+        assertEquals(1, verifications.size());
+        assertEquals(OutcomeSubjects.VERIFIED, verifications.get(0)[1], "the Subject Validate refuses to attribute");
+        verificationFailure = new OutcomePublisher.AccessDeniedException("AuthorizationError", null);
+        Map<String, Object> p2 = new HashMap<>(p);
+        p2.put("Description", "only the description changes");
+
+        JsonNode u = send(event("Update", p2, c.get("PhysicalResourceId").asText(), p));
+
+        assertEquals("SUCCESS", u.get("Status").asText(), u.toString());
+        assertEquals(1, verifications.size(), "no second publish");
+        assertEquals(outcomes, registry.packetSource(ResourcePropertiesTest.TOPIC).orElseThrow().outcomeTopicArn());
     }
 }

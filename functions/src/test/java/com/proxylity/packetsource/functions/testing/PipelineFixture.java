@@ -48,6 +48,13 @@ public final class PipelineFixture implements AutoCloseable {
     /** A source whose owner asked for outcome summaries, at {@link #OUTCOME_TOPIC}. */
     public static final String TOPIC_REPORTED = "arn:aws:sns:us-east-1:111122223333:reported";
     public static final String OUTCOME_TOPIC = "arn:aws:sns:us-east-1:111122223333:outcomes";
+    /** The customer of {@link #TOPIC_REPORTED}, owning the outcome topic's account and the Listener it sends from. */
+    public static final String REPORTED_CUSTOMER = "acme";
+
+    /** {@link #TOPIC_REPORTED} as its customer registered it, with this max age. */
+    public static PacketSource reported(long maxAgeSeconds) {
+        return new PacketSource(TOPIC_REPORTED, "coap-acme", true, null, maxAgeSeconds, 0, REPORTED_CUSTOMER, OUTCOME_TOPIC);
+    }
 
     /** Peer keys (32 bytes, base64): live session on wg1, expired on wg1, live only on wg2. */
     public static final String PEER_LIVE = key(1);
@@ -98,7 +105,11 @@ public final class PipelineFixture implements AutoCloseable {
         registry.put(new PacketSource(TOPIC_WG, "wg1", true, "utf8", 0, 0));
         registry.put(new PacketSource(TOPIC_DISABLED, "coap", false, null, 0, 0));
         registry.put(new PacketSource(TOPIC_LIMITED, "coap", true, null, 0, 2));
-        registry.put(new PacketSource(TOPIC_REPORTED, "coap", true, null, 0, 0, null, OUTCOME_TOPIC));
+        registry.put(new Listener("coap-acme", ListenerType.UDP, 5684, List.of("198.51.100.4"), null,
+                sender.endpoint(), com.proxylity.packetsource.core.contract.AddressFamilies.DUAL).ownedBy(REPORTED_CUSTOMER));
+        registry.put(new com.proxylity.packetsource.core.registry.Customer(REPORTED_CUSTOMER, "0".repeat(64), "psx-acme",
+                java.util.Set.of("111122223333")));
+        registry.put(reported(0));
         Instant now = Instant.now();
         sessions.put(new SessionRecord("wg1", PEER_LIVE, "127.0.0.1:40000", "sender-1", now, now.plusSeconds(180)));
         sessions.put(new SessionRecord("wg1", PEER_EXPIRED, "127.0.0.1:40001", "sender-1",
@@ -116,7 +127,7 @@ public final class PipelineFixture implements AutoCloseable {
         publishOutcomes = new PublishOutcomes((topic, subject, message) -> {
             RuntimeException f = outcomeFailure;
             if (f != null) throw f;
-            outcomesPublished.add(new String[] {topic, message});
+            outcomesPublished.add(new String[] {topic, message, subject});
         }, REGION, new OutcomeSummaryLimiter(new TokenBucketRateLimiter(clock), 1000), metrics);
         endpoint = new LambdaInvokeEndpoint()
                 .register("Validate", validate)

@@ -20,7 +20,7 @@ public final class OutcomeTopics {
     /** The access key id local mode's PublishOutcomes and provider sign with: the outcome publisher role. */
     public static final String PUBLISHER_ACCESS_KEY = "LOCALOUTCOMEPUBLISHER";
     /** The role ARN a local FAILED reason names (stack output PacketSourceOutcomePublisherRoleArn on AWS). */
-    public static final String PUBLISHER_ROLE_ARN = "arn:aws:iam::000000000000:role/packet-source-OutcomePublisher-local";
+    public static final String PUBLISHER_ROLE_ARN = "arn:aws:iam::000000000000:role/packet-source-PublishOutcomes-local";
     static final int KEPT = 1000;
 
     /** One message a topic took. */

@@ -174,8 +174,10 @@ class OutcomeTopicLocalTest {
         JsonNode r = cloudFormation.send("Create", properties("denied", closed), null, null, null, "Denied");
         assertEquals("FAILED", r.get("Status").asText(), r.toString());
         String reason = r.get("Reason").asText();
-        assertTrue(reason.contains("{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"" + OutcomeTopics.PUBLISHER_ROLE_ARN
-                + "\"},\"Action\":\"sns:Publish\",\"Resource\":\"" + closed + "\"}"), reason);
+        // Every region's publisher role: the account as principal, the role names as a condition.
+        assertTrue(reason.contains("{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::000000000000:root\"},"
+                + "\"Action\":\"sns:Publish\",\"Resource\":\"" + closed + "\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":"
+                + "\"arn:aws:iam::000000000000:role/packet-source-PublishOutcomes-*\"}}}"), reason);
         assertTrue(local.registry().packetSource(topic("denied")).isEmpty(), "nothing registered");
         assertEquals(List.of(), local.stack().fanout().subscriptions(topic("denied")), "nothing subscribed");
     }
@@ -212,11 +214,12 @@ class OutcomeTopicLocalTest {
 
     @Test
     void aSummaryThatCannotBePublishedIsCountedAndThePacketsStillLeave() throws Exception {
-        long failedBefore = local.metrics().total(PublishOutcomes.OUTCOME_PUBLISH_FAILED);
+        // Refused by the topic's policy: the customer's to fix, counted apart from the alarmed failures.
+        long failedBefore = local.metrics().total(PublishOutcomes.OUTCOME_PUBLISH_DENIED);
         publish("preset", entry("still sent", "utf8"));
         assertEquals("still sent", datagram());
         Await.until("the failed publish counted", () ->
-                local.metrics().total(PublishOutcomes.OUTCOME_PUBLISH_FAILED) == failedBefore + 1);
+                local.metrics().total(PublishOutcomes.OUTCOME_PUBLISH_DENIED) == failedBefore + 1);
         // The Pipe's answer had no failure: SQS deletes the record rather than delivering it again.
         Await.until("the record deleted, not retried", () -> local.stack().queues().client("us-east-1").getQueueAttributes(b -> b
                 .queueUrl(local.stack().queues().of("us-east-1").url())
