@@ -1,6 +1,7 @@
 package com.proxylity.packetsource.core.wireguard;
 
 import com.proxylity.packetsource.core.wireguard.crypto.AeadKey;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -78,6 +79,9 @@ final class Keypair {
 
     void destroy() {
         destroyed = true;
+        // No wiping store may become visible before the flag: a sealer on another thread that
+        // read wiped bytes must find it set (WireGuardListenerEngine.seal's acquire fence).
+        VarHandle.fullFence();
         sendKey.destroy();
         receiveKey.destroy();
     }

@@ -14,6 +14,8 @@ import java.net.InetSocketAddress;
  */
 final class Peer {
     private static final VarHandle LAST_SENT;
+    /** No send yet (a nanoTime reading of exactly this value would only count as none). */
+    static final long UNSET = Long.MIN_VALUE;
 
     static {
         try {
@@ -37,8 +39,8 @@ final class Peer {
     volatile InetSocketAddress endpoint;
     /** Set when a current keypair aged out, so sealing says SessionExpired rather than NoSession. */
     volatile boolean hadSession;
-    volatile long lastSentNanos;
-    volatile boolean sentAny;
+    /** {@link #UNSET} until the first send: one variable, so "first" and "latest" cannot disagree. */
+    volatile long lastSentNanos = UNSET;
 
     // Guarded by this.
     byte[] lastTimestamp;
@@ -66,9 +68,13 @@ final class Peer {
      */
     void noteSent(long nowNanos) {
         long seen = lastSentNanos;
-        while ((!sentAny || nowNanos - seen > 0) && !LAST_SENT.compareAndSet(this, seen, nowNanos)) {
+        while ((seen == UNSET || nowNanos - seen > 0) && !LAST_SENT.compareAndSet(this, seen, nowNanos)) {
             seen = lastSentNanos;
         }
-        if (!sentAny) sentAny = true;
+    }
+
+    /** Whether anything was sent to this peer yet. */
+    boolean sentAny() {
+        return lastSentNanos != UNSET;
     }
 }

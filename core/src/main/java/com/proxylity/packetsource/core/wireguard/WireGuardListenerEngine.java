@@ -8,6 +8,7 @@ import com.proxylity.packetsource.core.wireguard.crypto.Entropy;
 import com.proxylity.packetsource.core.wireguard.crypto.Tai64n;
 import com.proxylity.packetsource.core.wireguard.crypto.X25519Keys;
 import java.net.InetSocketAddress;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -365,10 +366,11 @@ public final class WireGuardListenerEngine {
             Arrays.fill(keys.send(), (byte) 0);
             Arrays.fill(keys.receive(), (byte) 0);
             retire(peer.previous);
+            // The endpoint first: a sealer on another socket that sees the new keypair sees where it goes.
+            peer.endpoint = from;
             peer.previous = peer.current;
             peer.current = kp;
             peer.hadSession = false;
-            peer.endpoint = from;
             events.add(new SessionEvent(SessionEvent.Kind.ESTABLISHED, peer.key, from, kp.createdNanos,
                     kp.createdNanos + REJECT_AFTER_TIME));
             keepalive = sealKeepalive(peer, now);
@@ -410,12 +412,13 @@ public final class WireGuardListenerEngine {
             if (peer.next == kp) {
                 // The initiator proved it holds the new keys: switch sending to them.
                 retire(peer.previous);
+                // The endpoint first: a sealer on another socket that sees the new keypair sees where it goes.
+                peer.endpoint = from;
                 peer.previous = peer.current;
                 peer.current = kp;
                 peer.next = null;
                 peer.hadSession = false;
                 established = true;
-                peer.endpoint = from;
                 events.add(new SessionEvent(SessionEvent.Kind.ESTABLISHED, peer.key, from, kp.createdNanos,
                         kp.createdNanos + REJECT_AFTER_TIME));
             } else if (!from.equals(peer.endpoint)) {
@@ -427,7 +430,7 @@ public final class WireGuardListenerEngine {
                 }
             }
             if (n == 0) {
-                if (answerKeepalives && (!peer.sentAny || now - peer.lastSentNanos >= KEEPALIVE_TIMEOUT)) {
+                if (answerKeepalives && (!peer.sentAny() || now - peer.lastSentNanos >= KEEPALIVE_TIMEOUT)) {
                     byte[] ka = sealKeepalive(peer, now);
                     if (ka != null) toSend = List.of(new OutboundDatagram(ka, peer.endpoint));
                 }
@@ -483,6 +486,9 @@ public final class WireGuardListenerEngine {
         int innerStart = innerPacket.position();
         writeHeader(out, kp.remoteIndex, counter);
         kp.sendKey.seal(counter, innerPacket, pad, out);
+        // The key's bytes were read with plain loads: order them before the check, so a seal that
+        // read wiped bytes also sees the flag (Keypair.destroy fences the other side).
+        VarHandle.acquireFence();
         if (kp.destroyed) {
             // Erasure overlapped this seal: the output may be under a wiped key. Never send it.
             out.position(start);
@@ -546,8 +552,9 @@ public final class WireGuardListenerEngine {
                 Keypair cur = peer.current;
                 if (cur != null && cur.expiredAt(nowNanos)) {
                     retire(cur);
-                    peer.current = null;
+                    // Before current goes: a concurrent sealer that finds none reports it expired.
                     peer.hadSession = true;
+                    peer.current = null;
                     events.add(new SessionEvent(SessionEvent.Kind.EXPIRED, peer.key, peer.endpoint, cur.createdNanos,
                             cur.createdNanos + REJECT_AFTER_TIME));
                 }
@@ -566,10 +573,10 @@ public final class WireGuardListenerEngine {
                 boolean send = false;
                 if (peer.keepaliveDue && nowNanos - peer.lastDataReceivedNanos >= KEEPALIVE_TIMEOUT) {
                     peer.keepaliveDue = false;
-                    send = !(peer.sentAny && peer.lastSentNanos - peer.lastDataReceivedNanos >= 0);
+                    send = !(peer.sentAny() && peer.lastSentNanos - peer.lastDataReceivedNanos >= 0);
                 }
                 if (peer.persistentKeepaliveNanos > 0) {
-                    long since = peer.sentAny && peer.lastSentNanos - peer.current.createdNanos > 0
+                    long since = peer.sentAny() && peer.lastSentNanos - peer.current.createdNanos > 0
                             ? peer.lastSentNanos : peer.current.createdNanos;
                     if (nowNanos - since >= peer.persistentKeepaliveNanos) send = true;
                 }
