@@ -66,7 +66,8 @@ public final class CustomerCommand implements Runnable {
             List<String> assigned = listeners == null ? List.of() : List.copyOf(listeners);
             // Checked before anything is written: a refused create leaves no customer behind.
             checkAssignable(target, directory, id, assigned);
-            CustomerAdmin admin = new CustomerAdmin(directory, RANDOM);
+            // Local mode's topics and roles live in its stand-in accounts, which its customers share.
+            CustomerAdmin admin = new CustomerAdmin(directory, RANDOM, !target.isLocal());
             CustomerAdmin.Issued issued = externalId == null ? admin.create(id, new LinkedHashSet<>(accounts))
                     : admin.create(id, new LinkedHashSet<>(accounts), externalId);
             if (target.isLocal()) {
