@@ -3,6 +3,7 @@ package com.proxylity.packetsource.core.wireguard.crypto;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
+import java.util.Arrays;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.IvParameterSpec;
@@ -11,7 +12,12 @@ import javax.security.auth.DestroyFailedException;
 
 /**
  * SunJCE {@code ChaCha20-Poly1305}: the faster choice on JDK 17 and much faster on JDK 25 (vector
- * intrinsics); each {@code init} costs ~1.3-2.2 KB of garbage (BENCHMARKS.md, WireGuard).
+ * intrinsics); each {@code init} makes its own garbage (BENCHMARKS.md, WireGuard).
+ *
+ * <p>Sealing runs in place on a per-thread heap array: given a direct buffer (the batch's send
+ * buffer) SunJCE allocates an array per call and copies through it, twice per packet with the
+ * padding's separate final call. One copy in, one {@code doFinal} over plaintext and padding, one
+ * copy out instead; the array then holds ciphertext only, never the plaintext it was given.
  */
 final class JdkAeadKey implements AeadKey {
     /**
@@ -27,7 +33,8 @@ final class JdkAeadKey implements AeadKey {
         final Cipher sealer = newCipher();
         final Cipher opener = newCipher();
         final byte[] nonce = new byte[12];
-        final ByteBuffer zeros = ByteBuffer.allocate(16);
+        /** Grows to the largest datagram this thread has sealed (at most a UDP payload). */
+        byte[] scratch = new byte[2048];
 
         private static Cipher newCipher() {
             try {
@@ -49,12 +56,21 @@ final class JdkAeadKey implements AeadKey {
     @Override
     public int seal(long counter, ByteBuffer plaintext, int padLen, ByteBuffer out) {
         PerThread s = STATE.get();
+        int n = plaintext.remaining();
+        int padded = n + padLen;
+        if (out.remaining() < padded + ChaChaPoly.TAG_LEN) {
+            throw new IllegalStateException("ChaCha20-Poly1305 seal: " + out.remaining() + " bytes of room for " + (padded + ChaChaPoly.TAG_LEN));
+        }
+        if (s.scratch.length < padded + ChaChaPoly.TAG_LEN) s.scratch = new byte[padded + ChaChaPoly.TAG_LEN];
+        byte[] b = s.scratch;
+        plaintext.get(b, 0, n);
+        Arrays.fill(b, n, padded, (byte) 0);
         AeadKey.writeNonce(s.nonce, counter);
         try {
             s.sealer.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(s.nonce));
-            int n = s.sealer.update(plaintext, out);
-            s.zeros.clear().limit(padLen);
-            return n + s.sealer.doFinal(s.zeros, out);
+            int written = s.sealer.doFinal(b, 0, padded, b, 0);
+            out.put(b, 0, written);
+            return written;
         } catch (GeneralSecurityException e) {
             // Only reachable on a programming error (short buffer, reused nonce): never silently.
             throw new IllegalStateException("ChaCha20-Poly1305 seal failed", e);

@@ -126,6 +126,16 @@ class WireGuardCryptoKatTest {
             bc.seal(len, ByteBuffer.wrap(pt), 3, b);
             assertEquals(a.flip(), b.flip(), "length " + len);
         }
+        // Largest first, into a direct buffer at an offset (a slice of the batch's send buffer): a
+        // reused sealing array must never leak an earlier packet's bytes into the padding or tag.
+        for (int len : new int[] {4096, 1420, 65, 17, 1, 0}) {
+            byte[] pt = seq(len + 1, len);
+            ByteBuffer a = ByteBuffer.allocateDirect(len + 64).position(5);
+            ByteBuffer b = ByteBuffer.allocate(len + 64).position(5);
+            assertEquals(len + 15 + 16, jdk.seal(100_000 + len, ByteBuffer.wrap(pt), 15, a));
+            bc.seal(100_000 + len, ByteBuffer.wrap(pt), 15, b);
+            assertEquals(a.flip().position(5), b.flip().position(5), "length " + len + " after a longer one");
+        }
     }
 
     @Test
