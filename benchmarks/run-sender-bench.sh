@@ -8,6 +8,7 @@
 #   BENCH_API_MAC=hmac_sha256 sign with the HMAC form instead of Poly1305 (an A/B of the MAC alone)
 #   BENCH_API_SOCKETS=N Listener sockets in the API runs (default: the sender's, one per processor)
 #   BENCH_LOOPS=N sender with N SO_REUSEPORT sockets/loops vs. native with N threads (default 2; 1 skips)
+#   BENCH_GSO=0   the sender without UDP segmentation (every datagram its own sendmmsg entry, as native)
 #   BENCH_WG=0    skip the WireGuard rows (API path to a wg Listener with a live session, against the
 #                 plain API path of the same round; a wg Listener's N loops against one)
 #   JAVA=...      JVM to use (default: a JDK of the sender image's Java version, else java on PATH)

@@ -102,6 +102,7 @@ public final class Sender implements AutoCloseable {
                 ListenerSocket sock = new ListenerSocket(lc, config.queueCapacity(), lm, wg, config.socketsPerListener());
                 if (b.shareListenerPorts) sock.sharePortWithOtherTasks();
                 sock.endpointPolicy(policy);
+                sock.udpSegmentation(config.udpSegmentation());
                 if (wg == null && flowOwners != null) sock.onHeard(remote -> flowOwners.heard(lc.name(), remote));
                 sock.bind(group, transport);
                 s.put(lc.name(), sock);

@@ -100,6 +100,9 @@ public final class SenderSendBench {
         }
     }
 
+    /** BENCH_GSO=0: the sender sends datagram by datagram (no UDP segmentation), as the native reference does. */
+    static final boolean SEGMENTATION = !"0".equals(System.getenv("BENCH_GSO"));
+
     public static void main(String[] args) throws Exception {
         String nativeBin = args[0];
         double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 3;
@@ -329,7 +332,9 @@ public final class SenderSendBench {
             EngineWireGuardPort port = new EngineWireGuardPort(wg.listener("bench-wg"), "bench", publisher, Clock.systemUTC());
             socket = new ListenerSocket(wg.listener("bench-wg"), SenderConfig.DEFAULT_QUEUE_CAPACITY,
                     new SenderMetrics("bench-wg"), port, sockets);
-            socket.bind(group, Transport.best());
+            socket.udpSegmentation(SEGMENTATION);
+            socket.udpSegmentation(SEGMENTATION);
+        socket.bind(group, Transport.best());
             PeerKey peer = PeerKey.fromBase64(wg.peerKey());
             wg.handshake(socket.localAddress(), () -> port.engine().sessionInfo(peer, System.nanoTime()).isPresent());
         } else {
@@ -477,6 +482,7 @@ public final class SenderSendBench {
                 (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         try (Sender sender = Sender.builder(SenderConfig.builder().hmacKey(key)
                         .socketsPerListener(Integer.parseInt(System.getenv().getOrDefault("BENCH_API_SOCKETS", "0")))
+                        .udpSegmentation(SEGMENTATION)
                         .listener(wg != null ? wg.listener("bench") : ListenerConfig.udp("bench", "127.0.0.1", 0)).build())
                 .metricsOut(new PrintStream(new ByteArrayOutputStream())).start()) {
             List<EgressPacket> ps = new ArrayList<>();

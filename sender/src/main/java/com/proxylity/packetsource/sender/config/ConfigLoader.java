@@ -56,7 +56,7 @@ public final class ConfigLoader {
 
     record FileConfig(String senderId, FileEgress egress, List<FileListener> listeners, Integer queueCapacity,
                       FileSessions sessionDirectory, FileMetrics metrics, Integer drainTimeoutSeconds,
-                      Integer socketsPerListener) {}
+                      Integer socketsPerListener, Boolean udpSegmentation) {}
 
     public static SenderConfig load(Map<String, String> env) throws IOException {
         String path = env.get(ENV_CONFIG_FILE);
@@ -113,7 +113,8 @@ public final class ConfigLoader {
                 // link-local or metadata addresses. allowCidrs opens ranges explicitly.
                 new DefaultEgressPolicy(eg.allowCidrs() == null ? List.of()
                         : eg.allowCidrs().stream().map(Cidr::parse).toList()),
-                f.socketsPerListener() == null ? 0 : f.socketsPerListener());
+                f.socketsPerListener() == null ? 0 : f.socketsPerListener(),
+                f.udpSegmentation() == null || f.udpSegmentation());
     }
 
     /** A base64 secret from an env var or a file; the error names the source, never the value. */

@@ -21,11 +21,14 @@ import java.util.Objects;
  * @param socketsPerListener sockets bound to each Listener's address and port with
  *     {@code SO_REUSEPORT}, each on its own event loop, so one Listener can use several cores
  *     (1..64; 0 = {@link #defaultSocketsPerListener()}; native epoll only, else 1)
+ * @param udpSegmentation whether a Listener sends a batch's datagrams to one destination in one
+ *     segmented send (UDP GSO, native epoll only; {@code net.SegmentRun}); on by default
  */
 public record SenderConfig(String senderId, String egressBindAddress, int egressPort, EgressKeySet egressKeys,
                            List<ListenerConfig> listeners, int queueCapacity, SessionStoreConfig sessionStore,
                            Duration metricsInterval, String metricsNamespace, Duration drainTimeout,
-                           int httpThreads, EgressPolicy egressPolicy, int socketsPerListener) {
+                           int httpThreads, EgressPolicy egressPolicy, int socketsPerListener,
+                           boolean udpSegmentation) {
     public static final int DEFAULT_QUEUE_CAPACITY = 16_384;
 
     public SenderConfig {
@@ -85,6 +88,7 @@ public record SenderConfig(String senderId, String egressBindAddress, int egress
         private int httpThreads = 8;
         private EgressPolicy egressPolicy;
         private int socketsPerListener;
+        private boolean udpSegmentation = true;
 
         public Builder senderId(String v) { senderId = v; return this; }
         public Builder egress(String bindAddress, int port) { egressBindAddress = bindAddress; egressPort = port; return this; }
@@ -100,11 +104,12 @@ public record SenderConfig(String senderId, String egressBindAddress, int egress
         public Builder httpThreads(int v) { httpThreads = v; return this; }
         public Builder egressPolicy(EgressPolicy v) { egressPolicy = v; return this; }
         public Builder socketsPerListener(int v) { socketsPerListener = v; return this; }
+        public Builder udpSegmentation(boolean v) { udpSegmentation = v; return this; }
 
         public SenderConfig build() {
             return new SenderConfig(senderId, egressBindAddress, egressPort, egressKeys, listeners, queueCapacity,
                     sessionStore, metricsInterval, metricsNamespace, drainTimeout, httpThreads, egressPolicy,
-                    socketsPerListener);
+                    socketsPerListener, udpSegmentation);
         }
     }
 }

@@ -23,6 +23,8 @@ public final class EmfWriter {
     /** Packets of a repeated segment answered from memory, not sent again (dimension Listener). */
     public static final String REPEATS_SUPPRESSED = "RepeatsSuppressed";
     public static final String SEGMENTS_FORGOTTEN_EARLY = "SegmentsForgottenEarly";
+    /** Datagrams that left in segmented sends (UDP GSO), of those counted Sent (dimension Listener). */
+    public static final String SENT_SEGMENTED = "SentSegmented";
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final String namespace;
@@ -47,6 +49,7 @@ public final class EmfWriter {
         long outside = m.outsideFlowWindow.sumThenReset();
         long repeats = m.repeatsSuppressed.sumThenReset();
         long forgotten = m.segmentsForgottenEarly.sumThenReset();
+        long segmented = m.sentSegmented.sumThenReset();
         List<Double> batches = m.drainBatchSizes();
         List<Double> latencies = m.drainSendLatencies();
         List<Map<String, String>> defs = new ArrayList<>();
@@ -56,6 +59,7 @@ public final class EmfWriter {
         if (outside > 0) { values.put(SENT_OUTSIDE_FLOW_WINDOW, outside); defs.add(def(SENT_OUTSIDE_FLOW_WINDOW, "Count")); }
         if (repeats > 0) { values.put(REPEATS_SUPPRESSED, repeats); defs.add(def(REPEATS_SUPPRESSED, "Count")); }
         if (forgotten > 0) { values.put(SEGMENTS_FORGOTTEN_EARLY, forgotten); defs.add(def(SEGMENTS_FORGOTTEN_EARLY, "Count")); }
+        if (segmented > 0) { values.put(SENT_SEGMENTED, segmented); defs.add(def(SENT_SEGMENTED, "Count")); }
         if (!batches.isEmpty()) { values.put("BatchSize", batches); defs.add(def("BatchSize", "Count")); }
         if (!latencies.isEmpty()) { values.put("SendLatency", latencies); defs.add(def("SendLatency", "Microseconds")); }
         if (!defs.isEmpty()) {

@@ -24,6 +24,7 @@ public final class SenderMetrics {
     final LongAdder repeatsSuppressed = new LongAdder();
     final LongAdder segmentsForgottenEarly = new LongAdder();
     final LongAdder outsideFlowWindow = new LongAdder();
+    final LongAdder sentSegmented = new LongAdder();
     final LongAdder inboundWireGuard = new LongAdder();
     final Map<InboundDrop, LongAdder> inboundRejected = new EnumMap<>(InboundDrop.class);
     private final Reservoir batchSizes = new Reservoir();
@@ -55,6 +56,11 @@ public final class SenderMetrics {
     public void sentOutsideFlowWindow() { outsideFlowWindow.increment(); }
 
     public long sentOutsideFlowWindowTotal() { return outsideFlowWindow.sum(); }
+
+    /** Datagrams that left in segmented sends (UDP GSO), a subset of those sent. */
+    public void sentSegmented(int n) { sentSegmented.add(n); }
+
+    public long sentSegmentedTotal() { return sentSegmented.sum(); }
 
     public void inboundWireGuard() { inboundWireGuard.increment(); }
 

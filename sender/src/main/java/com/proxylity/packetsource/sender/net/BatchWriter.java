@@ -8,8 +8,8 @@ import com.proxylity.packetsource.sender.metrics.SenderMetrics;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
-import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Stages 7 and 8 of the send path (package comment of {@code com.proxylity.packetsource.sender}):
@@ -21,10 +21,12 @@ import java.net.InetSocketAddress;
  * <p>One direct buffer for the whole batch, each datagram a slice of it: a pooled allocation
  * per datagram (arena lookup, pinned-memory accounting, its own recycled wrapper) showed in the
  * loop's profile (BENCHMARKS.md, sender decisions). The slices keep the buffer alive until the
- * kernel has the last of them; the batch's own reference is dropped here.
+ * kernel has the last of them; the batch's own reference is dropped here. Datagrams that lie back
+ * to back for one destination leave as one segmented send ({@link SegmentRun}).
  */
 final class BatchWriter {
     private static final JsonLog LOG = JsonLog.of(ListenerSocket.class);
+    private static final AtomicBoolean OFF = new AtomicBoolean(false);
 
     private final String listener;
     private final OutboundEncoder encoder;
@@ -32,15 +34,18 @@ final class BatchWriter {
     private final FlowWindow flows;
     private final SenderMetrics metrics;
     private final ByteBufAllocator alloc;
+    /** Shared by the Listener's sockets: the first send the kernel refuses in segments clears it. */
+    private final AtomicBoolean segmentation;
 
     BatchWriter(String listener, OutboundEncoder encoder, SocketFamily family, FlowWindow flows,
-                SenderMetrics metrics, ByteBufAllocator alloc) {
+                SenderMetrics metrics, ByteBufAllocator alloc, boolean segmentation) {
         this.listener = listener;
         this.encoder = encoder;
         this.family = family;
         this.flows = flows;
         this.metrics = metrics;
         this.alloc = alloc;
+        this.segmentation = new AtomicBoolean(segmentation);
     }
 
     /** Writes the first {@code n} packets of {@code out} on {@code ch} (its own loop) and flushes once. */
@@ -49,12 +54,14 @@ final class BatchWriter {
         long total = 0;
         for (int i = 0; i < n; i++) total += encoder.datagramSize(out.payloadLength(i));
         ByteBuf batch = total == 0 ? null : alloc.directBuffer((int) Math.min(total, Integer.MAX_VALUE));
+        SegmentRun run = new SegmentRun(listener, SegmentRun.supported(ch) ? segmentation : OFF, done, batch,
+                metrics);
         try {
             int offset = 0;
             for (int i = 0; i < n; i++) {
                 int size = encoder.datagramSize(out.payloadLength(i));
                 try {
-                    writeOne(ch, out, i, now, batch, offset, size, done);
+                    writeOne(ch, out, i, now, batch, offset, size, done, run);
                 } catch (RuntimeException e) {
                     // A bug in one packet's path must not strand the rest of the batch or leak
                     // queue room: the packet is SendError and the loop goes on.
@@ -63,6 +70,7 @@ final class BatchWriter {
                 }
                 offset += size;
             }
+            run.flush(ch);
         } finally {
             if (batch != null) batch.release();
         }
@@ -70,8 +78,9 @@ final class BatchWriter {
     }
 
     private void writeOne(Channel ch, Outbound out, int i, long now, ByteBuf batch, int offset, int size,
-                          SendCompletion done) {
+                          SendCompletion done, SegmentRun run) {
         if (size == 0) {
+            run.flush(ch); // before the empty datagram's own send, which flushes: the batch keeps its order
             countFlow(out.destination(i), now);
             InetSocketAddress dest = family.onSocket(out.destination(i));
             done.settle(i, dest == null ? DiscardReason.AddressFamilyUnreachable
@@ -100,9 +109,7 @@ final class BatchWriter {
             done.settle(i, DiscardReason.AddressFamilyUnreachable);
             return;
         }
-        SlotPromise promise = new SlotPromise(ch, ch.eventLoop(), i);
-        promise.addListener(done);
-        ch.write(new DatagramPacket(buf, dest), promise);
+        run.add(ch, i, dest, buf, offset);
     }
 
     /** A packet to a remote not heard from within the NLB's UDP idle timeout most likely never leaves the VPC. */

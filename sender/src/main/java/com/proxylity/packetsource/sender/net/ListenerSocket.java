@@ -58,6 +58,7 @@ public final class ListenerSocket {
     private Channel[] channels;
     private SocketFamily family = SocketFamily.UNBOUND;
     private BatchWriter writer;
+    private boolean udpSegmentation = true;
     private WireGuardInbound wireGuardInbound;
     private ScheduledFuture<?> ticker;
 
@@ -87,6 +88,11 @@ public final class ListenerSocket {
      */
     public void endpointPolicy(EgressPolicy policy) {
         this.endpointPolicy = policy;
+    }
+
+    /** Whether batches may leave in segmented sends (UDP GSO, {@link SegmentRun}). Call before {@link #bind}; on by default. */
+    public void udpSegmentation(boolean on) {
+        this.udpSegmentation = on;
     }
 
     public void bind(EventLoopGroup group, Transport transport) throws InterruptedException {
@@ -133,7 +139,7 @@ public final class ListenerSocket {
         family = bound;
         wireGuardInbound = wg;
         writer = new BatchWriter(config.name(), OutboundEncoder.forType(config.type(), wireGuard, endpointPolicy),
-                bound, flows, metrics, Transport.ALLOCATOR);
+                bound, flows, metrics, Transport.ALLOCATOR, udpSegmentation);
         if (wg != null) ticker = wg.startTimers(channel);
         LOG.info("listener-bound", "listener", config.name(), "type", config.type().wireName(),
                 "address", localAddress().getAddress().getHostAddress(), "port", localAddress().getPort(),

@@ -45,6 +45,7 @@ class ConfigLoaderTest {
                     allowedPeers: [ "cGVlcg==" ]
                 queueCapacity: 100
                 socketsPerListener: 2
+                udpSegmentation: false
                 sessionDirectory: { type: memory }
                 metrics: { intervalSeconds: 10 }
                 """.formatted(keyFile));
@@ -58,6 +59,7 @@ class ConfigLoaderTest {
         assertArrayEquals(WG_KEY, c.listeners().get(1).privateKey());
         assertEquals(100, c.queueCapacity());
         assertEquals(2, c.socketsPerListener());
+        assertFalse(c.udpSegmentation());
         assertEquals(10, c.metricsInterval().toSeconds());
         // Secrets never show in the printed configuration.
         assertFalse(c.toString().contains(HMAC));
@@ -74,6 +76,7 @@ class ConfigLoaderTest {
         assertEquals(8080, c.egressPort());
         // Absent: one socket per processor, so every core sends.
         assertEquals(SenderConfig.defaultSocketsPerListener(), c.socketsPerListener());
+        assertTrue(c.udpSegmentation(), "segmentation is on unless the file turns it off");
         // The standard egress policy is always on when configured from a file/environment.
         assertFalse(c.egressPolicy().permits(java.net.InetAddress.getByName("169.254.169.254")));
         assertFalse(c.egressPolicy().permits(java.net.InetAddress.getByName("10.1.2.3")));

@@ -1,0 +1,189 @@
+package com.proxylity.packetsource.sender.net;
+
+import com.proxylity.packetsource.sender.metrics.JsonLog;
+import com.proxylity.packetsource.sender.metrics.SenderMetrics;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.DefaultChannelPromise;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.SegmentedDatagramPacket;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.unix.Errors;
+import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Part of stage 8 of the send path (package comment of {@code com.proxylity.packetsource.sender}):
+ * UDP generic segmentation offload. Datagrams of one batch that go to one destination, lie back
+ * to back in the batch's buffer and share one size (the last may be shorter) leave in one send
+ * with a {@code UDP_SEGMENT} size: the kernel walks its stack once for the run and cuts it into
+ * the same datagrams, each with its own UDP and IP header, before the device or the receiving
+ * socket sees them. Every packet for a WireGuard session goes to that session's endpoint, and a
+ * customer's burst to one remote goes to one address, so both form runs. The wire is unchanged:
+ * the same datagrams, in the same order; the per-packet outcomes are the run's outcome.
+ *
+ * <p>A run is only formed where the kernel cannot refuse it for its shape: segments that fit a
+ * 1,500-byte MTU behind an IPv6 header, at most {@link #MAX_SEGMENTS} of them, one UDP payload in
+ * all. A kernel or device that refuses a segmented send anyway (no checksum offload: EIO) refuses
+ * all of it before any of it leaves; the run is then sent again datagram by datagram, and this
+ * Listener stops forming runs.
+ *
+ * <p>One per batch being written, on the socket's event loop; not shared.
+ */
+final class SegmentRun {
+    private static final JsonLog LOG = JsonLog.of(ListenerSocket.class);
+    /** {@code UDP_MAX_SEGMENTS} of the kernels a task may run on (raised to 128 only in later ones). */
+    static final int MAX_SEGMENTS = 64;
+    /** The largest datagram that fits a 1,500-byte MTU behind IPv6 and UDP headers (1500 - 40 - 8). */
+    static final int MAX_SEGMENT_BYTES = 1452;
+    /** One UDP payload: a segmented send is a single datagram to the socket layer (65535 - 20 - 8). */
+    static final int MAX_RUN_BYTES = 65_507;
+
+    private final String listener;
+    /** The Listener's own switch: cleared for good by the first refused segmented send. */
+    private final AtomicBoolean enabled;
+    private final SendCompletion done;
+    private final ByteBuf batch;
+    private final SenderMetrics metrics;
+    private final int maxSegments;
+
+    private InetSocketAddress dest;
+    private ByteBuf first;
+    private int firstSlot;
+    private int start;
+    private int segment;
+    private int bytes;
+    private int count;
+    private boolean closed;
+
+    SegmentRun(String listener, AtomicBoolean enabled, SendCompletion done, ByteBuf batch, SenderMetrics metrics) {
+        this(listener, enabled, done, batch, metrics, MAX_SEGMENTS);
+    }
+
+    /** With another segment limit: tests make the kernel refuse a run this way. */
+    SegmentRun(String listener, AtomicBoolean enabled, SendCompletion done, ByteBuf batch, SenderMetrics metrics,
+               int maxSegments) {
+        this.maxSegments = maxSegments;
+        this.listener = listener;
+        this.metrics = metrics;
+        this.enabled = enabled;
+        this.done = done;
+        this.batch = batch;
+    }
+
+    /** Whether {@code ch} can take a segmented send at all. */
+    static boolean supported(Channel ch) {
+        return ch instanceof EpollDatagramChannel && EpollDatagramChannel.isSegmentedDatagramPacketSupported();
+    }
+
+    /**
+     * Sends slot {@code slot}'s datagram, {@code buf} (a retained slice of the batch at
+     * {@code offset}), to {@code dest}: as part of the pending run when it continues it, else
+     * after writing the pending run out. Ownership of {@code buf} passes here.
+     */
+    void add(Channel ch, int slot, InetSocketAddress dest, ByteBuf buf, int offset) {
+        int len = buf.readableBytes();
+        if (count > 0 && continues(dest, offset, len)) {
+            buf.release(); // the run goes as one slice of the batch
+            bytes += len;
+            count++;
+            if (len < segment) closed = true;
+            return;
+        }
+        flush(ch);
+        if (!enabled.get() || len > MAX_SEGMENT_BYTES || len == 0) {
+            writeOne(ch, slot, buf, dest);
+            return;
+        }
+        this.dest = dest;
+        this.first = buf;
+        this.firstSlot = slot;
+        this.start = offset;
+        this.segment = len;
+        this.bytes = len;
+        this.count = 1;
+        this.closed = false;
+    }
+
+    private boolean continues(InetSocketAddress to, int offset, int len) {
+        return !closed && count < maxSegments && offset == start + bytes && len <= segment
+                && bytes + len <= MAX_RUN_BYTES && dest.equals(to);
+    }
+
+    /** Writes the pending run, if any (not flushed to the kernel: the batch's one flush does that). */
+    void flush(Channel ch) {
+        if (count == 0) return;
+        int n = count;
+        count = 0;
+        ByteBuf head = first;
+        first = null;
+        if (n == 1) {
+            writeOne(ch, firstSlot, head, dest);
+            return;
+        }
+        head.release();
+        ByteBuf run = batch.retainedSlice(start, bytes);
+        run.retain(); // kept for a datagram-by-datagram resend if the kernel refuses the run
+        RunPromise p = new RunPromise(ch, firstSlot, n, segment, dest, run);
+        p.addListener(f -> settled((RunPromise) f));
+        ch.write(new SegmentedDatagramPacket(run, segment, dest), p);
+    }
+
+    private void writeOne(Channel ch, int slot, ByteBuf buf, InetSocketAddress to) {
+        SlotPromise promise = new SlotPromise(ch, ch.eventLoop(), slot);
+        promise.addListener(done);
+        ch.write(new DatagramPacket(buf, to), promise);
+    }
+
+    /** The write promise of one run: settles every slot of it, or sends them one by one. */
+    private static final class RunPromise extends DefaultChannelPromise {
+        private final int firstSlot;
+        private final int count;
+        private final int segment;
+        private final InetSocketAddress dest;
+        private final ByteBuf run;
+
+        RunPromise(Channel ch, int firstSlot, int count, int segment, InetSocketAddress dest, ByteBuf run) {
+            super(ch, ch.eventLoop());
+            this.firstSlot = firstSlot;
+            this.count = count;
+            this.segment = segment;
+            this.dest = dest;
+            this.run = run;
+        }
+    }
+
+    private void settled(RunPromise p) {
+        try {
+            if (p.isSuccess()) {
+                metrics.sentSegmented(p.count);
+                for (int k = 0; k < p.count; k++) done.settle(p.firstSlot + k, null);
+                return;
+            }
+            Channel ch = p.channel();
+            if (refusedShape(p.cause()) && enabled.compareAndSet(true, false)) {
+                LOG.warn("udp-segmentation-refused", "listener", listener, "error", String.valueOf(p.cause().getMessage()),
+                        "then", "datagram by datagram");
+            }
+            // Nothing of a refused segmented send left: each datagram goes again on its own, and
+            // gets its own outcome (a closed socket refuses those too).
+            int len = p.run.readableBytes();
+            for (int k = 0; k < p.count; k++) {
+                int off = k * p.segment;
+                writeOne(ch, p.firstSlot + k, p.run.retainedSlice(p.run.readerIndex() + off, Math.min(p.segment, len - off)), p.dest);
+            }
+            ch.flush();
+        } finally {
+            p.run.release();
+        }
+    }
+
+    /** EIO (no checksum offload on the route's device) and EINVAL (a shape the kernel will not cut). */
+    private static boolean refusedShape(Throwable cause) {
+        if (cause instanceof Errors.NativeIoException e) {
+            int err = Math.abs(e.expectedErr());
+            return err == 5 || err == 22;
+        }
+        return false;
+    }
+}

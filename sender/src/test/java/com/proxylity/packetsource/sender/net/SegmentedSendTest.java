@@ -1,0 +1,179 @@
+package com.proxylity.packetsource.sender.net;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.proxylity.packetsource.sender.config.ListenerConfig;
+import com.proxylity.packetsource.sender.metrics.SenderMetrics;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoopGroup;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/**
+ * UDP segmentation ({@link SegmentRun}) against the real kernel on loopback: what arrives is the
+ * same datagrams, in the same order, as sending them one by one; runs break where they must (a
+ * shorter datagram ends one, another destination, an empty datagram, the segment and size
+ * limits); and a segmented send the kernel refuses is sent again datagram by datagram, nothing
+ * lost, and the Listener stops segmenting.
+ */
+class SegmentedSendTest {
+
+    /** One packet of the mixed batch: where it goes and its size. */
+    private record Spec(int to, int size) { }
+
+    private static List<Spec> mixedBatch() {
+        List<Spec> s = new ArrayList<>();
+        for (int i = 0; i < 5; i++) s.add(new Spec(0, 1000)); // a run...
+        s.add(new Spec(0, 400));                              // ...ended by a shorter last segment
+        for (int i = 0; i < 2; i++) s.add(new Spec(0, 1000)); // a new run after the short one
+        for (int i = 0; i < 3; i++) s.add(new Spec(1, 1000)); // another destination: a run of its own
+        s.add(new Spec(0, 0));                                // an empty datagram between runs
+        for (int i = 0; i < 70; i++) s.add(new Spec(0, 100)); // more than MAX_SEGMENTS: 64 + 6
+        s.add(new Spec(0, 1452));                             // the largest segment...
+        s.add(new Spec(0, 1452));
+        s.add(new Spec(0, 1453));                             // ...one byte more goes alone
+        s.add(new Spec(1, 1000));                             // alone: the next goes elsewhere
+        s.add(new Spec(0, 1000));                             // alone: last of the batch
+        return s;
+    }
+
+    /** Datagrams of {@link #mixedBatch()} that leave inside runs of two or more. */
+    private static final int SEGMENTED = 6 + 2 + 3 + 64 + 6 + 2;
+
+    @Test
+    void aMixedBatchArrivesAsTheSameDatagramsInOrderWithOrWithoutSegmentation() throws Exception {
+        assumeTrue(Transport.best() == Transport.EPOLL && SegmentRun.supported(probeChannel()), "UDP GSO needs native epoll");
+        List<List<byte[]>> with = send(true);
+        List<List<byte[]>> without = send(false);
+        for (int r = 0; r < 2; r++) {
+            assertEquals(without.get(r).size(), with.get(r).size(), "receiver " + r);
+            for (int i = 0; i < with.get(r).size(); i++) {
+                assertArrayEquals(without.get(r).get(i), with.get(r).get(i), "receiver " + r + ", datagram " + i);
+            }
+        }
+    }
+
+    private List<List<byte[]>> send(boolean segmentation) throws Exception {
+        Transport transport = Transport.best();
+        EventLoopGroup group = transport.newGroup(1, "gso-test");
+        SenderMetrics metrics = new SenderMetrics("l");
+        ListenerSocket socket = new ListenerSocket(ListenerConfig.udp("l", "127.0.0.1", 0), 1024, metrics, null, 1);
+        socket.udpSegmentation(segmentation);
+        try (DatagramSocket a = receiver(); DatagramSocket b = receiver()) {
+            socket.bind(group, transport);
+            InetSocketAddress[] to = {
+                    new InetSocketAddress("127.0.0.1", a.getLocalPort()), new InetSocketAddress("127.0.0.1", b.getLocalPort())};
+            List<Spec> specs = mixedBatch();
+            Outbound out = new Outbound(specs.size());
+            List<List<byte[]>> expected = List.of(new ArrayList<>(), new ArrayList<>());
+            for (int i = 0; i < specs.size(); i++) {
+                byte[] p = payload(i, specs.get(i).size());
+                out.add(to[specs.get(i).to()], null, p);
+                expected.get(specs.get(i).to()).add(p);
+            }
+            socket.submit(out);
+            out.done().get(5, TimeUnit.SECONDS);
+            for (int i = 0; i < specs.size(); i++) assertNull(out.outcome(i), "packet " + i);
+            assertEquals(segmentation ? SEGMENTED : 0, metrics.sentSegmentedTotal());
+            List<List<byte[]>> got = List.of(drain(a, expected.get(0).size()), drain(b, expected.get(1).size()));
+            for (int r = 0; r < 2; r++) {
+                for (int i = 0; i < expected.get(r).size(); i++) {
+                    assertArrayEquals(expected.get(r).get(i), got.get(r).get(i), "receiver " + r + ", datagram " + i);
+                }
+            }
+            return got;
+        } finally {
+            socket.close();
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    @Test
+    void aRunTheKernelRefusesIsSentDatagramByDatagramAndSegmentationStops() throws Exception {
+        assumeTrue(Transport.best() == Transport.EPOLL && SegmentRun.supported(probeChannel()), "UDP GSO needs native epoll");
+        int n = 200; // beyond every kernel's UDP_MAX_SEGMENTS (64, later 128): EINVAL for the whole run
+        int size = 100;
+        EventLoopGroup group = Transport.EPOLL.newGroup(1, "gso-refused");
+        SenderMetrics metrics = new SenderMetrics("l");
+        AtomicBoolean enabled = new AtomicBoolean(true);
+        InetAddress loopback = InetAddress.getByName("127.0.0.1");
+        try (DatagramSocket r = receiver()) {
+            Channel ch = new Bootstrap().group(group)
+                    .channelFactory(() -> Transport.EPOLL.newChannel(loopback))
+                    .handler(new ChannelInboundHandlerAdapter())
+                    .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+            InetSocketAddress dest = new InetSocketAddress("127.0.0.1", r.getLocalPort());
+            Outbound out = new Outbound(n);
+            for (int i = 0; i < n; i++) out.add(dest, null, payload(i, size));
+            ch.eventLoop().submit(() -> {
+                SendCompletion done = SendCompletion.open(out, n, new SendQueue(n), metrics);
+                ByteBuf batch = Transport.ALLOCATOR.directBuffer(n * size);
+                try {
+                    SegmentRun run = new SegmentRun("l", enabled, done, batch, metrics, n);
+                    for (int i = 0; i < n; i++) {
+                        ByteBuf slice = batch.retainedSlice(i * size, size).clear();
+                        slice.writeBytes(payload(i, size));
+                        run.add(ch, i, dest, slice, i * size);
+                    }
+                    run.flush(ch);
+                } finally {
+                    batch.release();
+                }
+                ch.flush();
+            }).get(5, TimeUnit.SECONDS);
+            out.done().get(5, TimeUnit.SECONDS);
+            for (int i = 0; i < n; i++) assertNull(out.outcome(i), "packet " + i);
+            assertFalse(enabled.get(), "the Listener still segments after the kernel refused a run");
+            assertEquals(0, metrics.sentSegmentedTotal());
+            List<byte[]> got = drain(r, n);
+            for (int i = 0; i < n; i++) assertArrayEquals(payload(i, size), got.get(i), "datagram " + i);
+            ch.close().sync();
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    private static Channel probeChannel() throws Exception {
+        return Transport.best() == Transport.EPOLL ? Transport.EPOLL.newChannel(InetAddress.getByName("127.0.0.1")) : null;
+    }
+
+    private static DatagramSocket receiver() throws Exception {
+        DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+        s.setSoTimeout(3000);
+        s.setReceiveBufferSize(1 << 20);
+        return s;
+    }
+
+    private static List<byte[]> drain(DatagramSocket s, int n) throws Exception {
+        List<byte[]> got = new ArrayList<>();
+        byte[] buf = new byte[2048];
+        for (int i = 0; i < n; i++) {
+            DatagramPacket p = new DatagramPacket(buf, buf.length);
+            s.receive(p);
+            got.add(Arrays.copyOf(p.getData(), p.getLength()));
+        }
+        return got;
+    }
+
+    /** Distinct bytes per packet, so a reordered, merged or cut datagram cannot pass. */
+    private static byte[] payload(int index, int size) {
+        byte[] p = new byte[size];
+        for (int i = 0; i < size; i++) p[i] = (byte) (index * 31 + i);
+        return p;
+    }
+}
