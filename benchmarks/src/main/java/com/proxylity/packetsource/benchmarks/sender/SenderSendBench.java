@@ -11,6 +11,7 @@ import com.proxylity.packetsource.sender.config.ListenerConfig;
 import com.proxylity.packetsource.sender.config.SenderConfig;
 import com.proxylity.packetsource.sender.metrics.SenderMetrics;
 import com.proxylity.packetsource.sender.net.ListenerSocket;
+import com.proxylity.packetsource.sender.net.SegmentRun;
 import com.proxylity.packetsource.sender.net.Outbound;
 import com.proxylity.packetsource.sender.net.Transport;
 import com.proxylity.packetsource.sender.wg.EngineWireGuardPort;
@@ -143,6 +144,9 @@ public final class SenderSendBench {
                     Run bin = api ? egressApi(dest, size, seconds) : none;
                     Run wgApi = api && wg ? egressApi(dest, size, seconds, true) : none;
                     Run nat2 = runNative(nativeBin, dest, size, seconds);
+                    // The same kernel work as the sender's segmented runs (all to one destination here).
+                    int segs = SegmentRun.maxRun(size);
+                    Run natGso = SEGMENTATION && segs > 1 ? runNative(nativeBin, dest, size, seconds, false, 1, segs) : none;
                     double natPps = (nat1.pps() + nat2.pps()) / 2;
                     double natCpu = (nat1.ppsPerCpu() + nat2.ppsPerCpu()) / 2;
                     System.out.printf(Locale.ROOT, "{\"size\":%d,\"round\":%d,"
@@ -155,7 +159,8 @@ public final class SenderSendBench {
                                     + "\"egressApiWg\":{\"pps\":%.0f,\"ppsPerProcessCpu\":%.0f,\"ppsPerSenderCpu\":%.0f},"
                                     + "\"ratios\":{\"senderPps\":%.3f,\"senderPerCpu\":%.3f,\"jdkPps\":%.3f,\"jdkPerCpu\":%.3f,"
                                     + "\"apiPps\":%.3f,\"apiPerCpu\":%.3f,\"apiPerSenderCpu\":%.3f,\"nativeEpollPerCpu\":%.3f,\"senderPerCpuVsNativeEpoll\":%.3f,"
-                                    + "\"wgApiVsApiPps\":%.3f,\"wgApiVsApiPerCpu\":%.3f}}%n",
+                                    + "\"wgApiVsApiPps\":%.3f,\"wgApiVsApiPerCpu\":%.3f},"
+                                    + "\"nativeGso\":{\"segments\":%d,\"pps\":%.0f,\"ppsPerCpu\":%.0f,\"inlinePerCpuRatio\":%.3f,\"apiPerCpuRatio\":%.3f}}%n",
                             size, r, natPps, natCpu, natEp.pps(), natEp.ppsPerCpu(), snd.pps(), snd.ppsPerCpu(), snd.snmpOut(), snd.bytesPerPacket(), snd.listenerCpuShare(),
                             inl.pps(), inl.ppsPerCpu(), inl.snmpOut(),
                             jdk.pps(), jdk.ppsPerCpu(), bin.pps(), bin.ppsPerCpu(), bin.ppsPerSenderCpu(),
@@ -163,7 +168,9 @@ public final class SenderSendBench {
                             snd.pps() / natPps, snd.ppsPerCpu() / natCpu, jdk.pps() / natPps, jdk.ppsPerCpu() / natCpu,
                             bin.pps() / natPps, bin.ppsPerCpu() / natCpu, bin.ppsPerSenderCpu() / natCpu,
                             natEp.ppsPerCpu() / natCpu, snd.ppsPerCpu() / natEp.ppsPerCpu(),
-                            wgApi.pps() / bin.pps(), wgApi.ppsPerCpu() / bin.ppsPerCpu());
+                            wgApi.pps() / bin.pps(), wgApi.ppsPerCpu() / bin.ppsPerCpu(),
+                            segs, natGso.pps(), natGso.ppsPerCpu(), inl.ppsPerCpu() / natGso.ppsPerCpu(),
+                            bin.ppsPerCpu() / natGso.ppsPerCpu());
                     add(summary, size + " native pps", natPps);
                     add(summary, size + " native pps/cpu", natCpu);
                     add(summary, size + " sender pps", snd.pps());
@@ -192,6 +199,12 @@ public final class SenderSendBench {
                         }
                     }
                     add(summary, size + " sender B/pkt", snd.bytesPerPacket());
+                    if (natGso != none) {
+                        // Like for like once the sender segments: native sendmmsg with UDP GSO runs.
+                        add(summary, size + " native gso pps/cpu", natGso.ppsPerCpu());
+                        add(summary, size + " ratio inline /gso cpu", inl.ppsPerCpu() / natGso.ppsPerCpu());
+                        if (api) add(summary, size + " ratio api /gso cpu", bin.ppsPerCpu() / natGso.ppsPerCpu());
+                    }
                     if (multi > 1) {
                         // Sender with N SO_REUSEPORT sockets on N loops vs. native with N threads,
                         // N sockets on one port; the mean of the two native runs around it.
@@ -258,8 +271,15 @@ public final class SenderSendBench {
 
     private static Run runNative(String bin, InetSocketAddress dest, int size, double seconds, boolean epoll,
                                  int threads) throws Exception {
+        return runNative(bin, dest, size, seconds, epoll, threads, 1);
+    }
+
+    /** With {@code segments > 1}: that many datagrams per sendmmsg entry, in one UDP GSO send. */
+    private static Run runNative(String bin, InetSocketAddress dest, int size, double seconds, boolean epoll,
+                                 int threads, int segments) throws Exception {
         Process p = new ProcessBuilder(bin, "127.0.0.1", Integer.toString(dest.getPort()), Integer.toString(size),
-                Double.toString(seconds), Integer.toString(BATCH), epoll ? "epoll" : "plain", Integer.toString(threads))
+                Double.toString(seconds), Integer.toString(BATCH), epoll ? "epoll" : "plain", Integer.toString(threads),
+                Integer.toString(segments))
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) throw new IllegalStateException("native: " + out);

@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>One per batch being written, on the socket's event loop; not shared.
  */
-final class SegmentRun {
+public final class SegmentRun {
     private static final JsonLog LOG = JsonLog.of(ListenerSocket.class);
     /** {@code UDP_MAX_SEGMENTS} of the kernels a task may run on (raised to 128 only in later ones). */
     static final int MAX_SEGMENTS = 64;
@@ -38,6 +38,12 @@ final class SegmentRun {
     static final int MAX_SEGMENT_BYTES = 1452;
     /** One UDP payload: a segmented send is a single datagram to the socket layer (65535 - 20 - 8). */
     static final int MAX_RUN_BYTES = 65_507;
+
+    /** Datagrams of {@code datagramBytes} one segmented send may carry: 1 where they go alone. */
+    public static int maxRun(int datagramBytes) {
+        if (datagramBytes < 1 || datagramBytes > MAX_SEGMENT_BYTES) return 1;
+        return Math.min(MAX_SEGMENTS, MAX_RUN_BYTES / datagramBytes);
+    }
 
     private final String listener;
     /** The Listener's own switch: cleared for good by the first refused segmented send. */
