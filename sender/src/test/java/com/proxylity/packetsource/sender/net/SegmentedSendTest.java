@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.proxylity.packetsource.sender.config.ListenerConfig;
@@ -21,7 +22,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * same datagrams, in the same order, as sending them one by one; runs break where they must (a
  * shorter datagram ends one, another destination, an empty datagram, the segment and size
  * limits); and a segmented send the kernel refuses is sent again datagram by datagram, nothing
- * lost, and the Listener stops segmenting.
+ * lost, and not offered again.
  */
 class SegmentedSendTest {
 
@@ -104,13 +104,13 @@ class SegmentedSendTest {
     }
 
     @Test
-    void aRunTheKernelRefusesIsSentDatagramByDatagramAndSegmentationStops() throws Exception {
+    void aRunTheKernelRefusesIsSentDatagramByDatagramAndNotOfferedAgain() throws Exception {
         assumeTrue(Transport.best() == Transport.EPOLL && SegmentRun.supported(probeChannel()), "UDP GSO needs native epoll");
         int n = 200; // beyond every kernel's UDP_MAX_SEGMENTS (64, later 128): EINVAL for the whole run
         int size = 100;
         EventLoopGroup group = Transport.EPOLL.newGroup(1, "gso-refused");
         SenderMetrics metrics = new SenderMetrics("l");
-        AtomicBoolean enabled = new AtomicBoolean(true);
+        SegmentRefusals refusals = new SegmentRefusals(true);
         InetAddress loopback = InetAddress.getByName("127.0.0.1");
         try (DatagramSocket r = receiver()) {
             Channel ch = new Bootstrap().group(group)
@@ -124,7 +124,7 @@ class SegmentedSendTest {
                 SendCompletion done = SendCompletion.open(out, n, new SendQueue(n), metrics);
                 ByteBuf batch = Transport.ALLOCATOR.directBuffer(n * size);
                 try {
-                    SegmentRun run = new SegmentRun("l", enabled, done, batch, metrics, n);
+                    SegmentRun run = new SegmentRun("l", refusals, done, batch, metrics, n);
                     for (int i = 0; i < n; i++) {
                         ByteBuf slice = batch.retainedSlice(i * size, size).clear();
                         slice.writeBytes(payload(i, size));
@@ -138,13 +138,80 @@ class SegmentedSendTest {
             }).get(5, TimeUnit.SECONDS);
             out.done().get(5, TimeUnit.SECONDS);
             for (int i = 0; i < n; i++) assertNull(out.outcome(i), "packet " + i);
-            assertFalse(enabled.get(), "the Listener still segments after the kernel refused a run");
+            assertFalse(refusals.allows(dest, size), "runs the kernel refused are offered again");
+            assertTrue(refusals.enabled(), "a refused size to one remote ended segmentation for all");
             assertEquals(0, metrics.sentSegmentedTotal());
             List<byte[]> got = drain(r, n);
             for (int i = 0; i < n; i++) assertArrayEquals(payload(i, size), got.get(i), "datagram " + i);
             ch.close().sync();
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    /**
+     * A remote behind a smaller path MTU (a /32 route with MTU 1400 to a loopback address: what a
+     * PPPoE or tunnelled remote, or an ICMP "fragmentation needed", gives a route): the kernel
+     * refuses every run of 1,452-byte segments to it (EMSGSIZE, EINVAL on 5.x kernels) while it
+     * sends each datagram alone, fragmented, as before segmentation. Learned once: the next batch
+     * to that remote is not offered as a run again, so it is not resent behind the rest of its
+     * batch (out of order) every time; and one such remote does not end segmentation for others.
+     */
+    @Test
+    void aRemoteBehindASmallerPathMtuIsRefusedOnceNotInEveryBatch() throws Exception {
+        assumeTrue(Transport.best() == Transport.EPOLL && SegmentRun.supported(probeChannel()), "UDP GSO needs native epoll");
+        String small = "127.77.0.1";
+        assumeTrue(ip("route", "add", "local", small + "/32", "dev", "lo", "table", "local", "mtu", "1400"),
+                "needs root to add a route with a smaller MTU");
+        Transport transport = Transport.best();
+        EventLoopGroup group = transport.newGroup(1, "gso-pmtu");
+        SenderMetrics metrics = new SenderMetrics("l");
+        ListenerSocket socket = new ListenerSocket(ListenerConfig.udp("l", "127.0.0.1", 0), 1024, metrics, null, 1);
+        try (DatagramSocket a = new DatagramSocket(new InetSocketAddress(small, 0)); DatagramSocket b = receiver()) {
+            a.setSoTimeout(3000);
+            a.setReceiveBufferSize(1 << 20);
+            socket.bind(group, transport);
+            InetSocketAddress toA = new InetSocketAddress(small, a.getLocalPort());
+            InetSocketAddress toB = new InetSocketAddress("127.0.0.1", b.getLocalPort());
+            for (int round = 0; round < 3; round++) {
+                // Three segments of 1,452 B to A (a run the route cannot take), one of 1,453 B to A
+                // (always alone), then a run to B, which has the full MTU.
+                Outbound out = new Outbound(7);
+                List<byte[]> expected = new ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    byte[] p = payload(round * 10 + i, i < 3 ? 1452 : 1453);
+                    out.add(toA, null, p);
+                    expected.add(p);
+                }
+                for (int i = 0; i < 3; i++) out.add(toB, null, payload(round * 10 + 5 + i, 1000));
+                long segmentedBefore = metrics.sentSegmentedTotal();
+                socket.submit(out);
+                out.done().get(5, TimeUnit.SECONDS);
+                for (int i = 0; i < 7; i++) assertNull(out.outcome(i), "round " + round + ", packet " + i);
+                assertEquals(3, metrics.sentSegmentedTotal() - segmentedBefore, "round " + round + ": B's run");
+                List<byte[]> got = drain(a, 4);
+                drain(b, 3);
+                if (round == 0) continue; // the first refusal resends A's run behind the rest of the batch
+                for (int i = 0; i < 4; i++) {
+                    assertArrayEquals(expected.get(i), got.get(i), "round " + round + ", datagram " + i + " to A");
+                }
+            }
+        } finally {
+            socket.close();
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            ip("route", "del", "local", small + "/32", "dev", "lo", "table", "local");
+        }
+    }
+
+    private static boolean ip(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("ip"));
+        cmd.addAll(List.of(args));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor() == 0;
+        } catch (java.io.IOException e) {
+            return false;
         }
     }
 
