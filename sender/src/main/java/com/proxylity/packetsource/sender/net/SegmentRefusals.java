@@ -1,5 +1,6 @@
 package com.proxylity.packetsource.sender.net;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -10,8 +11,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Listener. A route that cannot take a segment size (EMSGSIZE; EINVAL on 5.x kernels: a path
  * MTU below the segment and its headers, one remote behind a tunnel or an ICMP "fragmentation
  * needed") ends runs of that size to that remote only: its datagrams go one by one, fragmented
- * as before, and no other remote loses segmentation because of it. At most
- * {@link #MAX_DESTINATIONS} remotes are remembered; beyond that the Listener stops segmenting.
+ * as before, and no other remote loses segmentation because of it. A path MTU belongs to an
+ * address, not a port: remembered by address, so one remote's many ports count once. At most
+ * {@link #MAX_DESTINATIONS} addresses are remembered; beyond that the Listener stops segmenting.
  */
 final class SegmentRefusals {
     static final int MAX_DESTINATIONS = 4096;
@@ -19,8 +21,8 @@ final class SegmentRefusals {
     static final SegmentRefusals NONE = new SegmentRefusals(false);
 
     private final AtomicBoolean enabled;
-    /** The smallest segment size refused per remote. */
-    private final ConcurrentHashMap<InetSocketAddress, Integer> tooLarge = new ConcurrentHashMap<>();
+    /** The smallest segment size refused per remote address. */
+    private final ConcurrentHashMap<InetAddress, Integer> tooLarge = new ConcurrentHashMap<>();
 
     SegmentRefusals(boolean enabled) {
         this.enabled = new AtomicBoolean(enabled);
@@ -34,7 +36,7 @@ final class SegmentRefusals {
     boolean allows(InetSocketAddress dest, int segment) {
         if (!enabled.get()) return false;
         if (tooLarge.isEmpty()) return true;
-        Integer refused = tooLarge.get(dest);
+        Integer refused = tooLarge.get(dest.getAddress());
         return refused == null || segment < refused;
     }
 
@@ -46,12 +48,13 @@ final class SegmentRefusals {
     /** Runs of {@code segment} bytes or more to {@code dest} are no longer formed; true when newly learned. */
     boolean refusedSize(InetSocketAddress dest, int segment) {
         if (!enabled.get()) return false;
-        if (tooLarge.size() >= MAX_DESTINATIONS && !tooLarge.containsKey(dest)) {
+        InetAddress to = dest.getAddress();
+        if (tooLarge.size() >= MAX_DESTINATIONS && !tooLarge.containsKey(to)) {
             disable();
             return false;
         }
-        Integer before = tooLarge.get(dest);
-        tooLarge.merge(dest, segment, Math::min);
+        Integer before = tooLarge.get(to);
+        tooLarge.merge(to, segment, Math::min);
         return before == null || segment < before;
     }
 }
