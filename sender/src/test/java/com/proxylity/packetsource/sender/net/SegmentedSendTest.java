@@ -215,6 +215,66 @@ class SegmentedSendTest {
         }
     }
 
+    /**
+     * Every slot of a run settles exactly once and the batch's memory is freed, on each path: the
+     * kernel takes the run, the kernel refuses it (resent one by one), the socket is closed (the
+     * run and its resends fail). One slot more is opened than the batch has and settled last by
+     * hand: a slot settled twice would complete the batch before it.
+     */
+    @Test
+    void everySlotSettlesOnceAndTheBatchIsFreedWhetherTheRunIsTakenRefusedOrTheSocketClosed() throws Exception {
+        assumeTrue(Transport.best() == Transport.EPOLL && SegmentRun.supported(probeChannel()), "UDP GSO needs native epoll");
+        int n = 200;
+        int size = 100;
+        EventLoopGroup group = Transport.EPOLL.newGroup(1, "gso-settle");
+        InetAddress loopback = InetAddress.getByName("127.0.0.1");
+        try (DatagramSocket r = receiver()) {
+            InetSocketAddress dest = new InetSocketAddress("127.0.0.1", r.getLocalPort());
+            for (String path : List.of("taken", "refused", "closed")) {
+                Channel ch = new Bootstrap().group(group)
+                        .channelFactory(() -> Transport.EPOLL.newChannel(loopback))
+                        .handler(new ChannelInboundHandlerAdapter())
+                        .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+                if (path.equals("closed")) ch.close().sync();
+                SenderMetrics metrics = new SenderMetrics("l");
+                Outbound out = new Outbound(n + 1);
+                for (int i = 0; i <= n; i++) out.add(dest, null, payload(i, size));
+                ByteBuf batch = io.netty.buffer.Unpooled.directBuffer(n * size);
+                SendCompletion done = ch.eventLoop().submit(() -> {
+                    SendCompletion d = SendCompletion.open(out, n + 1, new SendQueue(n + 1), metrics);
+                    SegmentRun run = new SegmentRun("l", new SegmentRefusals(true), d, batch, metrics,
+                            path.equals("refused") ? n : 64);
+                    try {
+                        for (int i = 0; i < n; i++) {
+                            ByteBuf slice = batch.retainedSlice(i * size, size).clear();
+                            slice.writeBytes(payload(i, size));
+                            run.add(ch, i, dest, slice, i * size);
+                        }
+                        run.flush(ch);
+                    } finally {
+                        batch.release();
+                    }
+                    ch.flush();
+                    return d;
+                }).get(5, TimeUnit.SECONDS);
+                if (!path.equals("closed")) drain(r, n);
+                // Behind everything the loop had to do for the batch.
+                int refCnt = ch.eventLoop().submit(batch::refCnt).get(5, TimeUnit.SECONDS);
+                assertFalse(out.done().isDone(), path + ": a slot settled twice");
+                ch.eventLoop().submit(() -> done.settle(n, null)).get(5, TimeUnit.SECONDS);
+                out.done().get(5, TimeUnit.SECONDS);
+                for (int i = 0; i < n; i++) {
+                    assertEquals(path.equals("closed") ? com.proxylity.packetsource.core.contract.DiscardReason.SendError : null,
+                            out.outcome(i), path + ", packet " + i);
+                }
+                assertEquals(0, refCnt, path + ": the batch's memory is still referenced");
+                ch.close().sync();
+            }
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
     private static Channel probeChannel() throws Exception {
         return Transport.best() == Transport.EPOLL ? Transport.EPOLL.newChannel(InetAddress.getByName("127.0.0.1")) : null;
     }
