@@ -6,7 +6,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * What the kernel refused of a Listener's segmented sends ({@link SegmentRun}), shared by the
+ * Part of stage 8 of the send path (package comment of {@code com.proxylity.packetsource.sender}):
+ * what the kernel refused of a Listener's segmented sends ({@link SegmentRun}), shared by the
  * Listener's sockets. A device that cannot take segmented sends at all (EIO) ends them for the
  * Listener. A route that cannot take a segment size (EMSGSIZE; EINVAL on 5.x kernels: a path
  * MTU below the segment and its headers, one remote behind a tunnel or an ICMP "fragmentation
