@@ -169,8 +169,10 @@ final class SegmentRun {
                 LOG.info("udp-segment-size-refused", "listener", listener, "segment", p.segment,
                         "then", "this remote's datagrams of that size one by one");
             }
-            // Nothing of a refused segmented send left: each datagram goes again on its own, and
-            // gets its own outcome (a closed socket refuses those too).
+            // Nothing of a refused segmented send left (the kernel checks EIO, EINVAL and EMSGSIZE
+            // before it cuts the run): each datagram goes again on its own, and gets its own outcome
+            // (a closed socket refuses those too). Other errors are resent alike; one raised after
+            // the cut (rare: a path MTU lowered between the kernel's checks) could repeat a datagram.
             int len = p.run.readableBytes();
             for (int k = 0; k < p.count; k++) {
                 int off = k * p.segment;
