@@ -275,6 +275,49 @@ class SegmentedSendTest {
         }
     }
 
+    /**
+     * A dual-stack Listener (bound to "::"): runs to an IPv6 remote and to an IPv4 remote (written
+     * as its IPv4-mapped address, which the kernel sends on its IPv4 path with IPv4's smaller
+     * headers) arrive as the same datagrams in order, the largest segments included.
+     */
+    @Test
+    void aDualStackListenerSegmentsToIpv6AndToIpv4MappedRemotes() throws Exception {
+        assumeTrue(Transport.best() == Transport.EPOLL && SegmentRun.supported(probeChannel()), "UDP GSO needs native epoll");
+        Transport transport = Transport.best();
+        EventLoopGroup group = transport.newGroup(1, "gso-dual");
+        SenderMetrics metrics = new SenderMetrics("l");
+        ListenerSocket socket = new ListenerSocket(ListenerConfig.udp("l", "::", 0), 1024, metrics, null, 1);
+        try (DatagramSocket v4 = receiver(); DatagramSocket v6 = new DatagramSocket(new InetSocketAddress("::1", 0))) {
+            v6.setSoTimeout(3000);
+            v6.setReceiveBufferSize(1 << 20);
+            socket.bind(group, transport);
+            InetSocketAddress[] to = {
+                    new InetSocketAddress("127.0.0.1", v4.getLocalPort()), new InetSocketAddress("::1", v6.getLocalPort())};
+            Outbound out = new Outbound(20);
+            List<List<byte[]>> expected = List.of(new ArrayList<>(), new ArrayList<>());
+            for (int r = 0; r < 2; r++) {
+                for (int i = 0; i < 10; i++) {
+                    byte[] p = payload(r * 10 + i, i < 9 ? SegmentRun.MAX_SEGMENT_BYTES : 7);
+                    out.add(to[r], null, p);
+                    expected.get(r).add(p);
+                }
+            }
+            socket.submit(out);
+            out.done().get(5, TimeUnit.SECONDS);
+            for (int i = 0; i < 20; i++) assertNull(out.outcome(i), "packet " + i);
+            assertEquals(20, metrics.sentSegmentedTotal());
+            List<List<byte[]>> got = List.of(drain(v4, 10), drain(v6, 10));
+            for (int r = 0; r < 2; r++) {
+                for (int i = 0; i < 10; i++) {
+                    assertArrayEquals(expected.get(r).get(i), got.get(r).get(i), "receiver " + r + ", datagram " + i);
+                }
+            }
+        } finally {
+            socket.close();
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
     private static Channel probeChannel() throws Exception {
         return Transport.best() == Transport.EPOLL ? Transport.EPOLL.newChannel(InetAddress.getByName("127.0.0.1")) : null;
     }
