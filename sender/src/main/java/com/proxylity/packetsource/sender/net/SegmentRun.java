@@ -1,5 +1,6 @@
 package com.proxylity.packetsource.sender.net;
 
+import com.proxylity.packetsource.core.contract.DiscardReason;
 import com.proxylity.packetsource.sender.metrics.JsonLog;
 import com.proxylity.packetsource.sender.metrics.SenderMetrics;
 import io.netty.buffer.ByteBuf;
@@ -9,7 +10,10 @@ import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.SegmentedDatagramPacket;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.unix.Errors;
+import io.netty.channel.unix.Socket;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 
 /**
  * Part of stage 8 of the send path (package comment of {@code com.proxylity.packetsource.sender}):
@@ -174,7 +178,8 @@ final class SegmentRun {
             // (a closed socket refuses those too). Other errors are resent alike; one raised after
             // the cut (rare: a path MTU lowered between the kernel's checks) could repeat a datagram.
             int len = p.run.readableBytes();
-            for (int k = 0; k < p.count; k++) {
+            int k = err != 0 && ch.isOpen() && ch instanceof EpollDatagramChannel e ? sendInPlace(e, p, len) : 0;
+            for (; k < p.count; k++) {
                 int off = k * p.segment;
                 writeOne(ch, p.firstSlot + k, p.run.retainedSlice(p.run.readerIndex() + off, Math.min(p.segment, len - off)), p.dest);
             }
@@ -182,6 +187,30 @@ final class SegmentRun {
         } finally {
             p.run.release();
         }
+    }
+
+    /**
+     * Sends the refused run's datagrams at once, from the kernel's refusal inside the channel's
+     * write: what followed the run in the batch is still queued behind it, so the batch keeps its
+     * order (written again through the channel they would leave after it). Returns how many were
+     * settled; a full socket buffer leaves the rest to the channel.
+     */
+    private int sendInPlace(EpollDatagramChannel ch, RunPromise p, int len) {
+        Socket fd = (Socket) ch.fd();
+        for (int k = 0; k < p.count; k++) {
+            int off = k * p.segment;
+            ByteBuffer datagram = p.run.nioBuffer(p.run.readerIndex() + off, Math.min(p.segment, len - off));
+            DiscardReason outcome = null;
+            try {
+                if (fd.sendTo(datagram, datagram.position(), datagram.limit(), p.dest.getAddress(), p.dest.getPort()) == 0) {
+                    return k;
+                }
+            } catch (IOException e) {
+                outcome = DiscardReason.SendError;
+            }
+            done.settle(p.firstSlot + k, outcome);
+        }
+        return p.count;
     }
 
     private static final int EIO = 5;
