@@ -33,6 +33,7 @@
  *     datagram into its slice of the batch's one pooled direct buffer; WireGuard seals it for the
  *     session and applies the endpoint egress rule it was built with.
  * <li><b>Write</b> ({@code net.BatchWriter}, {@code net.SocketFamily}, {@code net.SegmentRun},
+ *     {@code net.SegmentRefusals},
  *     {@code net.EmptyDatagrams}): each destination as the socket must be given it (or
  *     {@code AddressFamilyUnreachable}), written with a write promise per slot, or per run of
  *     datagrams to one destination that leaves as one segmented send (UDP GSO); one flush hands

@@ -9,7 +9,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import java.net.InetSocketAddress;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Stages 7 and 8 of the send path (package comment of {@code com.proxylity.packetsource.sender}):
@@ -26,7 +25,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class BatchWriter {
     private static final JsonLog LOG = JsonLog.of(ListenerSocket.class);
-    private static final AtomicBoolean OFF = new AtomicBoolean(false);
 
     private final String listener;
     private final OutboundEncoder encoder;
@@ -34,8 +32,8 @@ final class BatchWriter {
     private final FlowWindow flows;
     private final SenderMetrics metrics;
     private final ByteBufAllocator alloc;
-    /** Shared by the Listener's sockets: the first send the kernel refuses in segments clears it. */
-    private final AtomicBoolean segmentation;
+    /** Shared by the Listener's sockets: what the kernel refused of segmented sends. */
+    private final SegmentRefusals segmentation;
 
     BatchWriter(String listener, OutboundEncoder encoder, SocketFamily family, FlowWindow flows,
                 SenderMetrics metrics, ByteBufAllocator alloc, boolean segmentation) {
@@ -45,7 +43,7 @@ final class BatchWriter {
         this.flows = flows;
         this.metrics = metrics;
         this.alloc = alloc;
-        this.segmentation = new AtomicBoolean(segmentation);
+        this.segmentation = new SegmentRefusals(segmentation);
     }
 
     /** Writes the first {@code n} packets of {@code out} on {@code ch} (its own loop) and flushes once. */
@@ -54,7 +52,7 @@ final class BatchWriter {
         long total = 0;
         for (int i = 0; i < n; i++) total += encoder.datagramSize(out.payloadLength(i));
         ByteBuf batch = total == 0 ? null : alloc.directBuffer((int) Math.min(total, Integer.MAX_VALUE));
-        SegmentRun run = new SegmentRun(listener, SegmentRun.supported(ch) ? segmentation : OFF, done, batch,
+        SegmentRun run = new SegmentRun(listener, SegmentRun.supported(ch) ? segmentation : SegmentRefusals.NONE, done, batch,
                 metrics);
         try {
             int offset = 0;

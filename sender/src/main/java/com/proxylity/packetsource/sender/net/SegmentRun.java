@@ -1,5 +1,6 @@
 package com.proxylity.packetsource.sender.net;
 
+import com.proxylity.packetsource.core.contract.DiscardReason;
 import com.proxylity.packetsource.sender.metrics.JsonLog;
 import com.proxylity.packetsource.sender.metrics.SenderMetrics;
 import io.netty.buffer.ByteBuf;
@@ -9,8 +10,10 @@ import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.SegmentedDatagramPacket;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.unix.Errors;
+import io.netty.channel.unix.Socket;
+import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.nio.ByteBuffer;
 
 /**
  * Part of stage 8 of the send path (package comment of {@code com.proxylity.packetsource.sender}):
@@ -24,9 +27,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>A run is only formed where the kernel cannot refuse it for its shape: segments that fit a
  * 1,500-byte MTU behind an IPv6 header, at most {@link #MAX_SEGMENTS} of them, one UDP payload in
- * all. A kernel or device that refuses a segmented send anyway (no checksum offload: EIO) refuses
- * all of it before any of it leaves; the run is then sent again datagram by datagram, and this
- * Listener stops forming runs.
+ * all. A kernel, device or route that refuses a segmented send anyway refuses all of it before any
+ * of it leaves; the run is then sent again datagram by datagram, and what was refused is
+ * remembered ({@link SegmentRefusals}): a remote's path MTU ends runs of that size to it, a device
+ * without checksum offload ends them for the Listener.
  *
  * <p>One per batch being written, on the socket's event loop; not shared.
  */
@@ -46,8 +50,8 @@ public final class SegmentRun {
     }
 
     private final String listener;
-    /** The Listener's own switch: cleared for good by the first refused segmented send. */
-    private final AtomicBoolean enabled;
+    /** The Listener's memory of refused segmented sends, shared by its sockets. */
+    private final SegmentRefusals refusals;
     private final SendCompletion done;
     private final ByteBuf batch;
     private final SenderMetrics metrics;
@@ -62,17 +66,17 @@ public final class SegmentRun {
     private int count;
     private boolean closed;
 
-    SegmentRun(String listener, AtomicBoolean enabled, SendCompletion done, ByteBuf batch, SenderMetrics metrics) {
-        this(listener, enabled, done, batch, metrics, MAX_SEGMENTS);
+    SegmentRun(String listener, SegmentRefusals refusals, SendCompletion done, ByteBuf batch, SenderMetrics metrics) {
+        this(listener, refusals, done, batch, metrics, MAX_SEGMENTS);
     }
 
     /** With another segment limit: tests make the kernel refuse a run this way. */
-    SegmentRun(String listener, AtomicBoolean enabled, SendCompletion done, ByteBuf batch, SenderMetrics metrics,
+    SegmentRun(String listener, SegmentRefusals refusals, SendCompletion done, ByteBuf batch, SenderMetrics metrics,
                int maxSegments) {
         this.maxSegments = maxSegments;
         this.listener = listener;
         this.metrics = metrics;
-        this.enabled = enabled;
+        this.refusals = refusals;
         this.done = done;
         this.batch = batch;
     }
@@ -97,7 +101,7 @@ public final class SegmentRun {
             return;
         }
         flush(ch);
-        if (!enabled.get() || len > MAX_SEGMENT_BYTES || len == 0) {
+        if (len > MAX_SEGMENT_BYTES || len == 0 || !refusals.allows(dest, len)) {
             writeOne(ch, slot, buf, dest);
             return;
         }
@@ -167,14 +171,21 @@ public final class SegmentRun {
                 return;
             }
             Channel ch = p.channel();
-            if (refusedShape(p.cause()) && enabled.compareAndSet(true, false)) {
+            int err = errno(p.cause());
+            if (err == EIO && refusals.disable()) {
                 LOG.warn("udp-segmentation-refused", "listener", listener, "error", String.valueOf(p.cause().getMessage()),
                         "then", "datagram by datagram");
+            } else if ((err == EMSGSIZE || err == EINVAL) && refusals.refusedSize(p.dest, p.segment)) {
+                LOG.info("udp-segment-size-refused", "listener", listener, "segment", p.segment,
+                        "then", "this remote's datagrams of that size one by one");
             }
-            // Nothing of a refused segmented send left: each datagram goes again on its own, and
-            // gets its own outcome (a closed socket refuses those too).
+            // Nothing of a refused segmented send left (the kernel checks EIO, EINVAL and EMSGSIZE
+            // before it cuts the run): each datagram goes again on its own, and gets its own outcome
+            // (a closed socket refuses those too). Other errors are resent alike; one raised after
+            // the cut (rare: a path MTU lowered between the kernel's checks) could repeat a datagram.
             int len = p.run.readableBytes();
-            for (int k = 0; k < p.count; k++) {
+            int k = err != 0 && ch.isOpen() && ch instanceof EpollDatagramChannel e ? sendInPlace(e, p, len) : 0;
+            for (; k < p.count; k++) {
                 int off = k * p.segment;
                 writeOne(ch, p.firstSlot + k, p.run.retainedSlice(p.run.readerIndex() + off, Math.min(p.segment, len - off)), p.dest);
             }
@@ -184,12 +195,40 @@ public final class SegmentRun {
         }
     }
 
-    /** EIO (no checksum offload on the route's device) and EINVAL (a shape the kernel will not cut). */
-    private static boolean refusedShape(Throwable cause) {
-        if (cause instanceof Errors.NativeIoException e) {
-            int err = Math.abs(e.expectedErr());
-            return err == 5 || err == 22;
+    /**
+     * Sends the refused run's datagrams at once, from the kernel's refusal inside the channel's
+     * write: what followed the run in the batch is still queued behind it, so the batch keeps its
+     * order (written again through the channel they would leave after it). Returns how many were
+     * settled; a full socket buffer leaves the rest to the channel.
+     */
+    private int sendInPlace(EpollDatagramChannel ch, RunPromise p, int len) {
+        Socket fd = (Socket) ch.fd();
+        for (int k = 0; k < p.count; k++) {
+            int off = k * p.segment;
+            ByteBuffer datagram = p.run.nioBuffer(p.run.readerIndex() + off, Math.min(p.segment, len - off));
+            DiscardReason outcome = null;
+            try {
+                if (fd.sendTo(datagram, datagram.position(), datagram.limit(), p.dest.getAddress(), p.dest.getPort()) == 0) {
+                    return k;
+                }
+            } catch (IOException e) {
+                outcome = DiscardReason.SendError;
+            }
+            done.settle(p.firstSlot + k, outcome);
         }
-        return false;
+        return p.count;
+    }
+
+    private static final int EIO = 5;
+    private static final int EINVAL = 22;
+    private static final int EMSGSIZE = 90;
+
+    /**
+     * The errno of a refused send, or 0. EIO: the route's device takes no segmented send (no
+     * checksum offload); EMSGSIZE (EINVAL before 6.x kernels): a segment and its headers exceed the
+     * route's path MTU.
+     */
+    private static int errno(Throwable cause) {
+        return cause instanceof Errors.NativeIoException e ? Math.abs(e.expectedErr()) : 0;
     }
 }

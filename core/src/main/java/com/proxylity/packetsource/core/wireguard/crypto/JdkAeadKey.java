@@ -63,18 +63,25 @@ final class JdkAeadKey implements AeadKey {
         }
         if (s.scratch.length < padded + ChaChaPoly.TAG_LEN) s.scratch = new byte[padded + ChaChaPoly.TAG_LEN];
         byte[] b = s.scratch;
-        plaintext.get(b, 0, n);
-        Arrays.fill(b, n, padded, (byte) 0);
         AeadKey.writeNonce(s.nonce, counter);
         try {
+            // Init first: a refused nonce (SunJCE's reuse guard) must not find plaintext copied in.
             s.sealer.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(s.nonce));
-            int written = s.sealer.doFinal(b, 0, padded, b, 0);
-            out.put(b, 0, written);
-            return written;
         } catch (GeneralSecurityException e) {
-            // Only reachable on a programming error (short buffer, reused nonce): never silently.
+            // Only reachable on a programming error (reused nonce): never silently.
             throw new IllegalStateException("ChaCha20-Poly1305 seal failed", e);
         }
+        plaintext.get(b, 0, n);
+        Arrays.fill(b, n, padded, (byte) 0);
+        int written;
+        try {
+            written = s.sealer.doFinal(b, 0, padded, b, 0);
+        } catch (GeneralSecurityException | RuntimeException e) {
+            Arrays.fill(b, 0, padded, (byte) 0); // the array outlives this call: no plaintext left in it
+            throw new IllegalStateException("ChaCha20-Poly1305 seal failed", e);
+        }
+        out.put(b, 0, written);
+        return written;
     }
 
     @Override
