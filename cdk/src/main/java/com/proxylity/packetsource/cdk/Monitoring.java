@@ -145,6 +145,9 @@ public final class Monitoring extends Construct {
         for (ListenerSpec l : t.listeners()) {
             Map<String, String> dims = Map.of("Service", SENDER_SERVICE, "Listener", l.name());
             whatLeft.add(metric(NAMESPACE, "Sent", dims).with(label("Sent by the sender: " + l.name())));
+            // How much of it left in segmented sends (UDP GSO, docs/sender.md): a drop to 0 with
+            // traffic to one remote means the kernel refused them (log udp-segmentation-refused).
+            whatLeft.add(metric(NAMESPACE, "SentSegmented", dims).with(label("of which in segmented sends: " + l.name())));
             repeats.add(metric(NAMESPACE, "RepeatsSuppressed", dims).with(label(l.name())));
         }
         Map<String, String> pipe = Map.of("PipeName", t.pipeName());

@@ -353,8 +353,7 @@ public final class SenderSendBench {
             socket = new ListenerSocket(wg.listener("bench-wg"), SenderConfig.DEFAULT_QUEUE_CAPACITY,
                     new SenderMetrics("bench-wg"), port, sockets);
             socket.udpSegmentation(SEGMENTATION);
-            socket.udpSegmentation(SEGMENTATION);
-        socket.bind(group, Transport.best());
+            socket.bind(group, Transport.best());
             PeerKey peer = PeerKey.fromBase64(wg.peerKey());
             wg.handshake(socket.localAddress(), () -> port.engine().sessionInfo(peer, System.nanoTime()).isPresent());
         } else {
@@ -412,6 +411,7 @@ public final class SenderSendBench {
     private static ListenerSocket benchSocket(EventLoopGroup group, int sockets) throws InterruptedException {
         ListenerSocket socket = new ListenerSocket(ListenerConfig.udp("bench", "127.0.0.1", 0),
                 SenderConfig.DEFAULT_QUEUE_CAPACITY, new SenderMetrics("bench"), null, sockets);
+        socket.udpSegmentation(SEGMENTATION);
         socket.bind(group, Transport.best());
         return socket;
     }

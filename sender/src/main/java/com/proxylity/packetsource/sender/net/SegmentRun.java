@@ -179,12 +179,19 @@ public final class SegmentRun {
                 LOG.info("udp-segment-size-refused", "listener", listener, "segment", p.segment,
                         "then", "this remote's datagrams of that size one by one");
             }
+            if (err != EIO && err != EMSGSIZE && err != EINVAL) {
+                // Not a refusal of the run's shape (a closed socket, an unreachable network): each
+                // datagram alone would meet the same error, and one raised after the kernel cut the
+                // run could make a resend a duplicate. Every packet of the run is SendError, once.
+                for (int k = 0; k < p.count; k++) done.settle(p.firstSlot + k, DiscardReason.SendError);
+                return;
+            }
             // Nothing of a refused segmented send left (the kernel checks EIO, EINVAL and EMSGSIZE
-            // before it cuts the run): each datagram goes again on its own, and gets its own outcome
-            // (a closed socket refuses those too). Other errors are resent alike; one raised after
-            // the cut (rare: a path MTU lowered between the kernel's checks) could repeat a datagram.
+            // before it cuts the run): each datagram goes again on its own and gets its own outcome.
+            // Only an EMSGSIZE raised after the cut (rare: a path MTU lowered between the kernel's
+            // checks) could make that resend repeat a datagram.
             int len = p.run.readableBytes();
-            int k = err != 0 && ch.isOpen() && ch instanceof EpollDatagramChannel e ? sendInPlace(e, p, len) : 0;
+            int k = ch.isOpen() && ch instanceof EpollDatagramChannel e ? sendInPlace(e, p, len) : 0;
             for (; k < p.count; k++) {
                 int off = k * p.segment;
                 writeOne(ch, p.firstSlot + k, p.run.retainedSlice(p.run.readerIndex() + off, Math.min(p.segment, len - off)), p.dest);
