@@ -489,7 +489,7 @@ public final class SenderSendBench {
      * {@link BenchWireGuardPeer}: each payload is the inner packet, sealed by the sender for the
      * peer and sent to the session's endpoint (the peer's socket) instead of {@code dest}.
      */
-    private static Run egressApi(InetSocketAddress dest, int size, double seconds, boolean wireGuard) throws Exception {
+    static Run egressApi(InetSocketAddress dest, int size, double seconds, boolean wireGuard) throws Exception {
         try (BenchWireGuardPeer wg = wireGuard ? new BenchWireGuardPeer() : null) {
             return egressApi(dest, size, seconds, wg);
         }
