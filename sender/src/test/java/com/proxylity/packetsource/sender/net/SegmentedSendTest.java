@@ -123,18 +123,7 @@ class SegmentedSendTest {
             ch.eventLoop().submit(() -> {
                 SendCompletion done = SendCompletion.open(out, n, new SendQueue(n), metrics);
                 ByteBuf batch = Transport.ALLOCATOR.directBuffer(n * size);
-                try {
-                    SegmentRun run = new SegmentRun("l", refusals, done, batch, metrics, n);
-                    for (int i = 0; i < n; i++) {
-                        ByteBuf slice = batch.retainedSlice(i * size, size).clear();
-                        slice.writeBytes(payload(i, size));
-                        run.add(ch, i, dest, slice, i * size);
-                    }
-                    run.flush(ch);
-                } finally {
-                    batch.release();
-                }
-                ch.flush();
+                writeRun(ch, new SegmentRun("l", refusals, done, batch, metrics, n), batch, dest, n, size);
             }).get(5, TimeUnit.SECONDS);
             out.done().get(5, TimeUnit.SECONDS);
             for (int i = 0; i < n; i++) assertNull(out.outcome(i), "packet " + i);
@@ -243,19 +232,8 @@ class SegmentedSendTest {
                 ByteBuf batch = io.netty.buffer.Unpooled.directBuffer(n * size);
                 SendCompletion done = ch.eventLoop().submit(() -> {
                     SendCompletion d = SendCompletion.open(out, n + 1, new SendQueue(n + 1), metrics);
-                    SegmentRun run = new SegmentRun("l", new SegmentRefusals(true), d, batch, metrics,
-                            path.equals("refused") ? n : 64);
-                    try {
-                        for (int i = 0; i < n; i++) {
-                            ByteBuf slice = batch.retainedSlice(i * size, size).clear();
-                            slice.writeBytes(payload(i, size));
-                            run.add(ch, i, dest, slice, i * size);
-                        }
-                        run.flush(ch);
-                    } finally {
-                        batch.release();
-                    }
-                    ch.flush();
+                    writeRun(ch, new SegmentRun("l", new SegmentRefusals(true), d, batch, metrics,
+                            path.equals("refused") ? n : 64), batch, dest, n, size);
                     return d;
                 }).get(5, TimeUnit.SECONDS);
                 if (!path.equals("closed")) drain(r, n);
@@ -317,6 +295,25 @@ class SegmentedSendTest {
             socket.close();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
+    }
+
+    /**
+     * On {@code ch}'s loop: {@code n} datagrams of {@code size} bytes (distinct payloads) through
+     * {@code run} from slices of {@code batch}, as BatchWriter writes a batch; the batch's own
+     * reference released, then one flush.
+     */
+    private static void writeRun(Channel ch, SegmentRun run, ByteBuf batch, InetSocketAddress dest, int n, int size) {
+        try {
+            for (int i = 0; i < n; i++) {
+                ByteBuf slice = batch.retainedSlice(i * size, size).clear();
+                slice.writeBytes(payload(i, size));
+                run.add(ch, i, dest, slice, i * size);
+            }
+            run.flush(ch);
+        } finally {
+            batch.release();
+        }
+        ch.flush();
     }
 
     private static Channel probeChannel() throws Exception {
