@@ -32,7 +32,7 @@ final class BatchWriter {
     private final FlowWindow flows;
     private final SenderMetrics metrics;
     private final ByteBufAllocator alloc;
-    /** Shared by the Listener's sockets: what the kernel refused of segmented sends. */
+    /** Shared by the Listener's sockets: what the kernel refused of segmented sends ({@code NONE} where they cannot segment). */
     private final SegmentRefusals segmentation;
 
     BatchWriter(String listener, OutboundEncoder encoder, SocketFamily family, FlowWindow flows,
@@ -43,7 +43,7 @@ final class BatchWriter {
         this.flows = flows;
         this.metrics = metrics;
         this.alloc = alloc;
-        this.segmentation = new SegmentRefusals(segmentation);
+        this.segmentation = segmentation ? new SegmentRefusals(true) : SegmentRefusals.NONE;
     }
 
     /** Writes the first {@code n} packets of {@code out} on {@code ch} (its own loop) and flushes once. */
@@ -52,8 +52,7 @@ final class BatchWriter {
         long total = 0;
         for (int i = 0; i < n; i++) total += encoder.datagramSize(out.payloadLength(i));
         ByteBuf batch = total == 0 ? null : alloc.directBuffer((int) Math.min(total, Integer.MAX_VALUE));
-        SegmentRun run = new SegmentRun(listener, SegmentRun.supported(ch) ? segmentation : SegmentRefusals.NONE, done, batch,
-                metrics);
+        SegmentRun run = new SegmentRun(listener, segmentation, done, batch, metrics);
         try {
             int offset = 0;
             for (int i = 0; i < n; i++) {

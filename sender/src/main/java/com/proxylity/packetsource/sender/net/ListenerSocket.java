@@ -139,7 +139,7 @@ public final class ListenerSocket {
         family = bound;
         wireGuardInbound = wg;
         writer = new BatchWriter(config.name(), OutboundEncoder.forType(config.type(), wireGuard, endpointPolicy),
-                bound, flows, metrics, Transport.ALLOCATOR, udpSegmentation);
+                bound, flows, metrics, Transport.ALLOCATOR, udpSegmentation && SegmentRun.supported(channel));
         if (wg != null) ticker = wg.startTimers(channel);
         LOG.info("listener-bound", "listener", config.name(), "type", config.type().wireName(),
                 "address", localAddress().getAddress().getHostAddress(), "port", localAddress().getPort(),
