@@ -9,15 +9,10 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="$root/benchmarks/target/profile"
-mkdir -p "$out" "$root/benchmarks/target/sender-bench"
+mkdir -p "$out"
 command -v perf >/dev/null || { echo "perf is not installed (Debian: linux-perf)" >&2; exit 2; }
 cd "$root"
-mvn -B -ntp -q -pl benchmarks -am package -DskipTests dependency:build-classpath \
-    -Dmdep.outputFile="$root/benchmarks/target/sender-bench/classpath.txt" -Dmdep.includeScope=runtime >/dev/null
-cp="$root/benchmarks/target/classes:$(cat "$root/benchmarks/target/sender-bench/classpath.txt")"
-JAVA=${JAVA:-$("$root/bin/image-java")}
-JAVA=${JAVA:-java}
-mapfile -t image_flags < <(sed -n 's#.*<jvmFlag>\(-D[^<]*\|--[^<]*\)</jvmFlag>.*#\1#p' "$root/sender/pom.xml")
+. "$root/benchmarks/image-jvm.sh"
 size=${1:-1420}; wg=${2:-false}; secs=${3:-15}
 data="$out/api-$size-$wg.data"
 log="$out/api-$size-$wg.log"

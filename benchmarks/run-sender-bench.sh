@@ -19,22 +19,7 @@ out="$root/benchmarks/target/sender-bench"
 mkdir -p "$out"
 gcc -O2 -Wall -pthread -o "$out/sendmmsg_ref" "$root/benchmarks/native/sendmmsg_ref.c"
 cd "$root"
-mvn -B -ntp -q -pl benchmarks -am package -DskipTests dependency:build-classpath \
-    -Dmdep.outputFile="$out/classpath.txt" -Dmdep.includeScope=runtime >/dev/null
-cp="$root/benchmarks/target/classes:$(cat "$out/classpath.txt")"
-# The JVM is the sender image's (sender/pom.xml, sender.baseImage: eclipse-temurin:N-jre) when a JDK
-# of that major version is installed, with the image's runtime switches (its jvmFlags, the one place
-# they are decided; heap and direct-memory sizing excepted, the bench sizes its own heap): a Netty
-# default that differs between Java 17 and 25 cost the API path a third of its packets/s on 25 only.
-major=$("$root/bin/image-java" --major)
-JAVA=${JAVA:-$("$root/bin/image-java")}
-JAVA=${JAVA:-java}
-running=$("$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
-mapfile -t image_flags < <(sed -n 's#.*<jvmFlag>\(-D[^<]*\|--[^<]*\)</jvmFlag>.*#\1#p' "$root/sender/pom.xml")
-if [ "$running" != "$major" ]; then
-    echo "# NOTE: Java $running, not the image's Java $major: only its -D switches apply (set JAVA=)"
-    mapfile -t image_flags < <(printf '%s\n' "${image_flags[@]}" | grep '^-D')
-fi
+. "$root/benchmarks/image-jvm.sh"
 # BENCH_JVM_OPTS: extra switches for A/B runs (e.g. BENCH_JVM_OPTS="-Dio.netty.noUnsafe=false").
 read -r -a extra_flags <<< "${BENCH_JVM_OPTS:-}"
 echo "# JVM: $("$JAVA" -version 2>&1 | head -1); image switches: ${image_flags[*]:-none}; extra: ${extra_flags[*]:-none}"
