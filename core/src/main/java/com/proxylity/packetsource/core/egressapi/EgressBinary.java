@@ -91,6 +91,20 @@ public final class EgressBinary {
      * copied the body twice more.
      */
     public static byte[] writeRequest(EgressRequest request) {
+        SizedRequest sized = size(request);
+        byte[] body = new byte[sized.size()];
+        sized.writeTo(body, 0);
+        return body;
+    }
+
+    /**
+     * A request measured and checked against every bound, ready to be written where the caller
+     * wants it: the Egress client writes it into the buffer its HTTP request leaves from, so the
+     * body is written once and never copied on the way to the socket.
+     *
+     * @throws IllegalArgumentException when a field does not fit its bound (the caller sends JSON)
+     */
+    public static SizedRequest size(EgressRequest request) {
         List<EgressPacket> packets = request.packets();
         if (packets.size() > 0xFFFF) throw new IllegalArgumentException("more than 65535 packets");
         byte[] listener = text(request.listener(), 1, 255, "listener");
@@ -120,25 +134,57 @@ public final class EgressBinary {
             }
         }
         if (size > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("batch too large for one body");
-        ByteBuffer out = ByteBuffer.allocate((int) size);
-        out.putInt(REQUEST_MAGIC).put((byte) (identity ? VERSION_IDENTITY : VERSION)).put((byte) listener.length).put(listener);
-        if (identity) {
-            out.putLong(request.deadline() == null ? 0 : request.deadline()).put((byte) run.length).put(run)
-                    .putShort((short) segIds.length);
-            for (int i = 0; i < segIds.length; i++) {
-                out.put((byte) segIds[i].length).put(segIds[i]).putShort((short) request.segments().get(i).packets());
+        return new SizedRequest(request, (int) size, identity, listener, texts, run, segIds);
+    }
+
+    /** See {@link #size(EgressRequest)}. */
+    public static final class SizedRequest {
+        private final EgressRequest request;
+        private final int size;
+        private final boolean identity;
+        private final byte[] listener;
+        private final byte[][] texts;
+        private final byte[] run;
+        private final byte[][] segIds;
+
+        private SizedRequest(EgressRequest request, int size, boolean identity, byte[] listener, byte[][] texts,
+                             byte[] run, byte[][] segIds) {
+            this.request = request;
+            this.size = size;
+            this.identity = identity;
+            this.listener = listener;
+            this.texts = texts;
+            this.run = run;
+            this.segIds = segIds;
+        }
+
+        /** The body's length in bytes. */
+        public int size() {
+            return size;
+        }
+
+        /** Writes the body into {@code dst} from {@code offset}; {@link #size()} bytes must fit there. */
+        public void writeTo(byte[] dst, int offset) {
+            List<EgressPacket> packets = request.packets();
+            ByteBuffer out = ByteBuffer.wrap(dst, offset, size);
+            out.putInt(REQUEST_MAGIC).put((byte) (identity ? VERSION_IDENTITY : VERSION)).put((byte) listener.length).put(listener);
+            if (identity) {
+                out.putLong(request.deadline() == null ? 0 : request.deadline()).put((byte) run.length).put(run)
+                        .putShort((short) segIds.length);
+                for (int i = 0; i < segIds.length; i++) {
+                    out.put((byte) segIds[i].length).put(segIds[i]).putShort((short) request.segments().get(i).packets());
+                }
+            }
+            out.putShort((short) packets.size());
+            for (int i = 0; i < packets.size(); i++) {
+                EgressPacket p = packets.get(i);
+                out.put((byte) texts[3 * i].length).put(texts[3 * i])
+                        .put((byte) texts[3 * i + 1].length).put(texts[3 * i + 1])
+                        .putShort((short) p.port())
+                        .put((byte) texts[3 * i + 2].length).put(texts[3 * i + 2])
+                        .putShort((short) p.payload().length).put(p.payload());
             }
         }
-        out.putShort((short) packets.size());
-        for (int i = 0; i < packets.size(); i++) {
-            EgressPacket p = packets.get(i);
-            out.put((byte) texts[3 * i].length).put(texts[3 * i])
-                    .put((byte) texts[3 * i + 1].length).put(texts[3 * i + 1])
-                    .putShort((short) p.port())
-                    .put((byte) texts[3 * i + 2].length).put(texts[3 * i + 2])
-                    .putShort((short) p.payload().length).put(p.payload());
-        }
-        return out.array();
     }
 
     /**

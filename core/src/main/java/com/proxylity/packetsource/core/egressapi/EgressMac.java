@@ -50,8 +50,12 @@ final class EgressMac {
     }
 
     byte[] mac(EgressMacScheme scheme, String keyId, String timestamp, String nonce, byte[] body) {
+        return mac(scheme, keyId, timestamp, nonce, body, 0, body.length);
+    }
+
+    byte[] mac(EgressMacScheme scheme, String keyId, String timestamp, String nonce, byte[] body, int offset, int length) {
         Running r = start(scheme, keyId, timestamp, nonce);
-        r.update(body, 0, body.length);
+        r.update(body, offset, length);
         return r.finish();
     }
 

@@ -64,9 +64,14 @@ public final class EgressSigner {
 
     /** Signs {@code body} at {@code nowMillis} with a fresh random nonce. */
     public SignedHeaders sign(byte[] body, long nowMillis) {
+        return sign(body, 0, body.length, nowMillis);
+    }
+
+    /** Signs the body held in {@code buffer[offset, offset + length)} at {@code nowMillis} with a fresh random nonce. */
+    public SignedHeaders sign(byte[] buffer, int offset, int length, long nowMillis) {
         byte[] n = new byte[EgressApi.NONCE_BYTES];
         random.nextBytes(n);
-        return sign(body, nowMillis, Base64.getUrlEncoder().withoutPadding().encodeToString(n));
+        return sign(buffer, offset, length, nowMillis, Base64.getUrlEncoder().withoutPadding().encodeToString(n));
     }
 
     /**
@@ -74,8 +79,12 @@ public final class EgressSigner {
      * form would still reveal nothing of its one-request key (docs/sender.md).
      */
     public SignedHeaders sign(byte[] body, long nowMillis, String nonce) {
+        return sign(body, 0, body.length, nowMillis, nonce);
+    }
+
+    private SignedHeaders sign(byte[] buffer, int offset, int length, long nowMillis, String nonce) {
         String ts = Long.toString(nowMillis);
-        String sig = scheme.format(mac.mac(scheme, keyId, ts, nonce, body));
+        String sig = scheme.format(mac.mac(scheme, keyId, ts, nonce, buffer, offset, length));
         return new SignedHeaders(ts, nonce, sig, keyId);
     }
 }

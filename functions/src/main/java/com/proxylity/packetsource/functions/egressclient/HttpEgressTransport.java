@@ -10,14 +10,10 @@ import com.proxylity.packetsource.core.egressapi.EgressSigner;
 import com.proxylity.packetsource.core.egressapi.SignedHeaders;
 import com.proxylity.packetsource.functions.EgressRejectedException;
 import com.proxylity.packetsource.functions.SenderUnavailableException;
+import com.proxylity.packetsource.functions.egressclient.Http1Connection.Answer;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.HttpURLConnection;
-import java.net.MalformedURLException;
-import java.net.Proxy;
 import java.net.URI;
-import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,20 +34,20 @@ import java.util.concurrent.ConcurrentHashMap;
  * bounds (an id over 255 bytes, a Remote.Address longer than any IP literal) goes as JSON, which
  * the sender still accepts, so every packet keeps the outcome the sender's own checks give it.
  *
- * <p>The JDK's blocking {@link HttpURLConnection}, not its asynchronous {@code HttpClient}: an
- * Egress call is one request that waits for its answer, and the blocking client writes the body
- * from the caller's array straight to the socket, where the asynchronous one copies it through
- * its own buffers and hands it between threads, which cost more CPU per packet than the HMAC
- * of that time (BENCHMARKS.md, sender decisions). Its keep-alive cache is per JVM, so the connection
- * to a sender is reused across invocations of one execution environment: no TCP set-up per batch.
+ * <p>The client is {@link Http1Connection}: the request's head and body are laid out in one
+ * array (the body written there once, by {@link EgressBinary.SizedRequest#writeTo}, and signed in
+ * place) and leave in one write; kept-alive connections wait in an {@link Http1Pool} for the next
+ * call of this execution environment. It replaced the JDK's {@code HttpURLConnection}, which
+ * copied every body into a growing buffer of its own and wrote the head and the body in two
+ * system calls (the allocations of those copies were most of the egress API path's garbage,
+ * BENCHMARKS.md), and before it the asynchronous {@code HttpClient}, which copied the body
+ * through its own buffers and threads.
  *
- * <p>Not in fixed-length streaming mode, on purpose: for a streamed POST on a reused connection
- * the JDK first probes the socket with a 1 ms read timeout (it could not re-send a streamed
- * body), which put that wait and a thrown exception on every call and limited small batches
- * (BENCHMARKS.md). Buffered, the body is copied once more (cheap next to it) and a POST
- * that meets a connection the sender already closed is re-sent once by the JDK with the same
- * nonce: refused as a replay if the first copy did arrive (then the state machine retries with
- * a new nonce, as after any lost answer), sent if it did not.
+ * <p>A request that meets a kept-alive connection the sender has closed meanwhile (the write
+ * fails, or the connection ends before any answer) is sent once more, on a new connection, with
+ * the same bytes and so the same nonce: refused as a replay if the first copy did arrive (then
+ * the state machine retries with a new nonce, as after any lost answer), sent if it did not. A
+ * request on a new connection is never re-sent here.
  */
 public final class HttpEgressTransport implements EgressTransport {
     private static final int CONNECT_TIMEOUT_MS = 3_000;
@@ -63,13 +59,22 @@ public final class HttpEgressTransport implements EgressTransport {
     private final ConcurrentHashMap<String, Long> olderForm = new ConcurrentHashMap<>();
     private final Clock clock;
     private final int readTimeoutMs;
+    /** Room before the body for the request's head; a head that does not fit is laid out in a new array. */
+    static final int HEAD_ROOM = 2048;
     /**
-     * The last endpoint's URL: parsing it per call showed in the API path's profile
+     * The last endpoint, parsed: parsing it per call showed in the API path's profile
      * (BENCHMARKS.md), and an execution environment talks to one sender. One entry, so it stays bounded.
      */
-    private volatile Resolved last;
+    private volatile Target last;
+    private final Http1Pool pool;
+    /** Each calling thread's request array (head room, then the body), kept for its next call. */
+    private final ThreadLocal<byte[]> requests = new ThreadLocal<>();
 
-    private record Resolved(String endpoint, URL url) { }
+    /** Where requests to one endpoint go. */
+    private record Target(String endpoint, String host, int port, String sender, String requestLine) { }
+
+    /** A body laid out at {@link #HEAD_ROOM} of {@code array}. */
+    private record Body(byte[] array, int length, String contentType) { }
 
     public HttpEgressTransport(byte[] hmacKey, Clock clock, Duration timeout) {
         this(new EgressSigner(hmacKey), clock, timeout);
@@ -79,6 +84,7 @@ public final class HttpEgressTransport implements EgressTransport {
         this.signer = signer;
         this.clock = clock;
         this.readTimeoutMs = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
+        this.pool = new Http1Pool(clock);
     }
 
     @Override
@@ -90,32 +96,21 @@ public final class HttpEgressTransport implements EgressTransport {
             long deadline = now + Math.min(readTimeoutMs, EgressApi.CLOCK_WINDOW.toMillis());
             request = new EgressRequest(request.listener(), request.packets(), deadline, request.run(), request.segments());
         }
-        byte[] body;
-        String contentType;
-        try {
-            body = EgressBinary.writeRequest(request);
-            contentType = EgressBinary.REQUEST_TYPE;
-        } catch (IllegalArgumentException e) {
-            body = EgressJson.writeRequest(request);
-            contentType = EgressApi.CONTENT_TYPE;
-        }
-        if (body.length > EgressApi.MAX_BODY_BYTES) {
-            throw new EgressRejectedException("egress request of " + body.length + " bytes exceeds the API limit");
-        }
+        Body body = layOut(request);
         EgressSigner form = usesOlderForm(endpoint, now) ? signer.inScheme(EgressMacScheme.HMAC_SHA256) : signer;
-        Answer a = send(endpoint, body, contentType, form.sign(body, now));
+        Answer a = send(endpoint, body, form.sign(body.array(), HEAD_ROOM, body.length(), now));
         if (a.status() == 401 && form.scheme() != EgressMacScheme.HMAC_SHA256) {
-            Answer older = send(endpoint, body, contentType, signer.inScheme(EgressMacScheme.HMAC_SHA256).sign(body, clock.millis()));
+            Answer older = send(endpoint, body,
+                    signer.inScheme(EgressMacScheme.HMAC_SHA256).sign(body.array(), HEAD_ROOM, body.length(), clock.millis()));
             if (older.status() != 401) rememberOlderForm(endpoint, clock.millis());
             a = older;
         }
         if (a.status() == 200) {
             if (a.body() == null) {
-                a.connection().disconnect();
                 throw new EgressRejectedException("sender answer exceeds " + EgressApi.MAX_BODY_BYTES + " bytes");
             }
             try {
-                boolean binaryAnswer = a.type() != null && EgressBinary.RESPONSE_TYPE.equalsIgnoreCase(a.type().trim());
+                boolean binaryAnswer = a.contentType() != null && EgressBinary.RESPONSE_TYPE.equalsIgnoreCase(a.contentType().trim());
                 return binaryAnswer ? EgressBinary.readResponse(a.body(), request) : EgressJson.readResponse(a.body());
             } catch (IOException e) {
                 throw new EgressRejectedException("sender answer is not an egress response");
@@ -127,35 +122,84 @@ public final class HttpEgressTransport implements EgressTransport {
         throw new EgressRejectedException("sender refused the request with " + a.status());
     }
 
-    private record Answer(HttpURLConnection connection, int status, byte[] body, String type) { }
-
-    private Answer send(String endpoint, byte[] body, String contentType, SignedHeaders h) {
-        HttpURLConnection c = null;
+    /** The body in this thread's request array, binary when every field fits its bounds, JSON otherwise. */
+    private Body layOut(EgressRequest request) {
+        EgressBinary.SizedRequest binary;
         try {
-            c = (HttpURLConnection) url(endpoint).openConnection(Proxy.NO_PROXY);
-            c.setConnectTimeout(CONNECT_TIMEOUT_MS);
-            c.setReadTimeout(readTimeoutMs);
-            c.setInstanceFollowRedirects(false); // a redirect would turn the POST into a GET elsewhere
-            c.setUseCaches(false);
-            c.setDoOutput(true);
-            c.setRequestMethod("POST");
-            c.setRequestProperty("Content-Type", contentType);
-            c.setRequestProperty(EgressApi.HEADER_TIMESTAMP, h.timestamp());
-            c.setRequestProperty(EgressApi.HEADER_NONCE, h.nonce());
-            c.setRequestProperty(EgressApi.HEADER_SIGNATURE, h.signature());
-            if (h.keyId() != null) c.setRequestProperty(EgressApi.HEADER_KEY_ID, h.keyId());
-            try (OutputStream out = c.getOutputStream()) {
-                out.write(body);
+            binary = EgressBinary.size(request);
+        } catch (IllegalArgumentException e) {
+            binary = null;
+        }
+        byte[] json = binary == null ? EgressJson.writeRequest(request) : null;
+        int length = binary != null ? binary.size() : json.length;
+        if (length > EgressApi.MAX_BODY_BYTES) {
+            throw new EgressRejectedException("egress request of " + length + " bytes exceeds the API limit");
+        }
+        byte[] array = requests.get();
+        if (array == null || array.length < HEAD_ROOM + length) {
+            array = new byte[HEAD_ROOM + Math.max(length, array == null ? 0 : Math.min(EgressApi.MAX_BODY_BYTES, 2 * (array.length - HEAD_ROOM)))];
+            requests.set(array);
+        }
+        if (binary != null) {
+            binary.writeTo(array, HEAD_ROOM);
+            return new Body(array, length, EgressBinary.REQUEST_TYPE);
+        }
+        System.arraycopy(json, 0, array, HEAD_ROOM, length);
+        return new Body(array, length, EgressApi.CONTENT_TYPE);
+    }
+
+    private Answer send(String endpoint, Body body, SignedHeaders h) {
+        Target t = target(endpoint);
+        byte[] head = head(t, body, h);
+        byte[] out = body.array();
+        int offset = HEAD_ROOM - head.length;
+        if (offset < 0) {
+            out = new byte[head.length + body.length()];
+            System.arraycopy(body.array(), HEAD_ROOM, out, head.length, body.length());
+            offset = 0;
+        }
+        System.arraycopy(head, 0, out, offset, head.length);
+        int length = head.length + body.length();
+        Http1Connection c = pool.take(t.sender());
+        try {
+            if (c != null) {
+                try {
+                    return exchange(t, c, out, offset, length);
+                } catch (Http1Connection.NoAnswerException stale) {
+                    // The kept connection was closed by the sender meanwhile: once more, on a new one.
+                }
             }
-            int status = c.getResponseCode();
-            String type = c.getContentType();
-            // Read every answer to its end, errors too: only a drained connection goes back to
-            // the keep-alive cache.
-            return new Answer(c, status, readBounded(status >= 400 ? c.getErrorStream() : c.getInputStream()), type);
+            c = Http1Connection.open(t.host(), t.port(), CONNECT_TIMEOUT_MS);
+            return exchange(t, c, out, offset, length);
         } catch (IOException e) {
-            if (c != null) c.disconnect();
             throw new SenderUnavailableException("sender unreachable: " + e.getClass().getSimpleName(), e);
         }
+    }
+
+    private Answer exchange(Target t, Http1Connection c, byte[] out, int offset, int length) throws IOException {
+        Http1Connection.Answer a = c.exchange(out, offset, length, readTimeoutMs, EgressApi.MAX_BODY_BYTES);
+        pool.give(t.sender(), c);
+        return a;
+    }
+
+    private static byte[] head(Target t, Body body, SignedHeaders h) {
+        StringBuilder sb = new StringBuilder(256).append(t.requestLine())
+                .append("Content-Type: ").append(body.contentType()).append("\r\n")
+                .append("Content-Length: ").append(body.length()).append("\r\n");
+        field(sb, EgressApi.HEADER_TIMESTAMP, h.timestamp());
+        field(sb, EgressApi.HEADER_NONCE, h.nonce());
+        field(sb, EgressApi.HEADER_SIGNATURE, h.signature());
+        if (h.keyId() != null) field(sb, EgressApi.HEADER_KEY_ID, h.keyId());
+        return sb.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** A header field whose value came from configuration or a signer: no control character may split the head. */
+    private static void field(StringBuilder sb, String name, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c > 0x7e) throw new EgressRejectedException("header " + name + " holds a character HTTP cannot carry");
+        }
+        sb.append(name).append(": ").append(value).append("\r\n");
     }
 
     private boolean usesOlderForm(String endpoint, long now) {
@@ -172,32 +216,41 @@ public final class HttpEgressTransport implements EgressTransport {
         olderForm.put(endpoint, now + OLDER_FORM_MILLIS);
     }
 
-    /** The whole stream, or null (stream left unread) when it is longer than any egress answer. */
-    private static byte[] readBounded(InputStream in) throws IOException {
-        if (in == null) return new byte[0];
-        try (in) {
-            byte[] b = in.readNBytes(EgressApi.MAX_BODY_BYTES + 1);
-            return b.length > EgressApi.MAX_BODY_BYTES ? null : b;
-        }
-    }
-
     /** A Listener's senderEndpoint is the sender's base URL; the full egress URL is accepted too. */
     static URI egressUri(String endpoint) {
         String base = endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint;
         return URI.create(base.endsWith(EgressApi.PATH) ? base : base + EgressApi.PATH);
     }
 
-    private URL url(String endpoint) {
-        Resolved r = last;
-        if (r == null || !r.endpoint().equals(endpoint)) last = r = new Resolved(endpoint, egressUrl(endpoint));
-        return r.url();
+    private Target target(String endpoint) {
+        Target t = last;
+        if (t == null || !t.endpoint().equals(endpoint)) last = t = parse(endpoint);
+        return t;
     }
 
-    private static URL egressUrl(String endpoint) {
+    private static Target parse(String endpoint) {
+        URI u;
         try {
-            return egressUri(endpoint).toURL();
-        } catch (MalformedURLException | IllegalArgumentException e) {
+            u = egressUri(endpoint);
+        } catch (IllegalArgumentException e) {
             throw new EgressRejectedException("sender endpoint is not an http URL: " + endpoint);
         }
+        // Plain HTTP inside the VPC (docs/sender.md): anything else is a configuration error, never a downgrade.
+        if (!"http".equalsIgnoreCase(u.getScheme()) || u.getHost() == null || u.getRawUserInfo() != null
+                || u.getRawQuery() != null || u.getRawFragment() != null) {
+            throw new EgressRejectedException("sender endpoint is not an http URL: " + endpoint);
+        }
+        int port = u.getPort() < 0 ? 80 : u.getPort();
+        String host = u.getHost();
+        String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        String authority = host + (u.getPort() < 0 ? "" : ":" + port);
+        String requestLine = "POST " + u.getRawPath() + " HTTP/1.1\r\nHost: " + authority + "\r\n";
+        for (int i = 0; i < requestLine.length(); i++) {
+            char c = requestLine.charAt(i);
+            if ((c < 0x20 && c != '\r' && c != '\n') || c > 0x7e) {
+                throw new EgressRejectedException("sender endpoint is not an http URL: " + endpoint);
+            }
+        }
+        return new Target(endpoint, bare, port, bare + ":" + port, requestLine);
     }
 }
