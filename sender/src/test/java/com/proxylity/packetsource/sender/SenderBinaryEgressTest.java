@@ -106,6 +106,42 @@ class SenderBinaryEgressTest {
         assertNothingArrives();
     }
 
+    /**
+     * One remote address, spelled alike, to two ports in turn, and a refused packet between two
+     * of them: each datagram reaches its own port (the batch reuses the previous packet's parsed
+     * address only for what is the same).
+     */
+    @Test
+    void packetsToOneAddressOnTwoPortsEachReachTheirOwnPort() throws Exception {
+        try (DatagramSocket other = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
+            other.setSoTimeout(3000);
+            int a = receiver.getLocalPort();
+            int b = other.getLocalPort();
+            EgressRequest req = new EgressRequest("coap", List.of(
+                    new EgressPacket("p/0", LOOPBACK, a, null, new byte[] {0}),
+                    new EgressPacket("p/1", LOOPBACK, b, null, new byte[] {1}),
+                    new EgressPacket("p/2", LOOPBACK, b, null, new byte[] {2}),
+                    new EgressPacket("p/3", "127.0.0.256", a, null, new byte[] {3}),
+                    new EgressPacket("p/4", LOOPBACK, a, null, new byte[] {4}),
+                    new EgressPacket("p/5", "127.0.0.256", b, null, new byte[] {5}),
+                    new EgressPacket("p/6", LOOPBACK, b, null, new byte[] {6})));
+            HttpResponse<byte[]> r = client.postBinary(EgressBinary.writeRequest(req));
+            assertEquals(200, r.statusCode());
+            assertEquals(List.of(EgressResult.sent("p/0"), EgressResult.sent("p/1"), EgressResult.sent("p/2"),
+                    EgressResult.discarded("p/3", DiscardReason.MalformedRemote), EgressResult.sent("p/4"),
+                    EgressResult.discarded("p/5", DiscardReason.MalformedRemote), EgressResult.sent("p/6")),
+                    EgressBinary.readResponse(r.body(), req).results());
+            assertArrayEquals(new byte[] {0}, receive());
+            assertArrayEquals(new byte[] {4}, receive());
+            for (int expected : new int[] {1, 2, 6}) {
+                DatagramPacket d = new DatagramPacket(new byte[16], 16);
+                other.receive(d);
+                assertArrayEquals(new byte[] {(byte) expected}, Arrays.copyOf(d.getData(), d.getLength()));
+            }
+            assertNothingArrives();
+        }
+    }
+
     /** Every prefix of a valid body, each properly signed, is refused: nothing half-sent. */
     @Test
     void everyTruncatedBodyIs400AndSendsNothing() throws Exception {

@@ -5,6 +5,7 @@ import com.proxylity.packetsource.sender.metrics.ApiMetrics;
 import com.proxylity.packetsource.sender.metrics.JsonLog;
 import com.proxylity.packetsource.sender.net.Transport;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -43,6 +44,13 @@ import java.util.function.LongSupplier;
  */
 public final class EgressHttpServer {
     private static final JsonLog LOG = JsonLog.of(EgressHttpServer.class);
+    /**
+     * The most one read takes from a connection, and the largest body chunk the decoder hands
+     * on: a batch of hundreds of packets arrives in a few reads (each one system call and one pass
+     * down the pipeline, MAC included) rather than one per 64 KiB. Transient: the read's buffer
+     * goes back to the pool once its bytes are in the request's body.
+     */
+    static final int READ_BYTES = 256 * 1024;
 
     /** What every connection's handler shares. */
     record Shared(EgressVerifier verifier, EgressService service, LongSupplier clock, BooleanSupplier healthyCheck,
@@ -153,7 +161,7 @@ public final class EgressHttpServer {
         HttpDecoderConfig decoder = new HttpDecoderConfig()
                 .setMaxInitialLineLength(limits.maxInitialLine())
                 .setMaxHeaderSize(limits.maxHeaderBytes())
-                .setMaxChunkSize(64 * 1024);
+                .setMaxChunkSize(READ_BYTES);
         // With connection loops from outside, ours only accepts.
         loops = transport.newGroup(connectionLoops != null ? 1
                 : Math.min(2, Math.max(1, Runtime.getRuntime().availableProcessors())), "egress-http-io");
@@ -165,6 +173,7 @@ public final class EgressHttpServer {
                     .option(ChannelOption.ALLOCATOR, Transport.ALLOCATOR)
                     .childOption(ChannelOption.ALLOCATOR, Transport.ALLOCATOR)
                     .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(64, 2048, READ_BYTES))
                     .childHandler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {

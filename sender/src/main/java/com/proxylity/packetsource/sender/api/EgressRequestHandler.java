@@ -72,6 +72,8 @@ final class EgressRequestHandler extends ChannelInboundHandlerAdapter {
     private boolean binary;
     private boolean counted;
     private ByteBuf body;
+    /** The request's Content-Length, -1 when it gave none. */
+    private long claimed = -1;
     /** The HMAC of the body read so far (header checks passed); null outside a body. */
     private EgressVerifier.Incremental verifying;
     private long reserved;
@@ -162,6 +164,7 @@ final class EgressRequestHandler extends ChannelInboundHandlerAdapter {
     private void receiveBody(ChannelHandlerContext ctx, HttpRequest r) {
         long length = HeaderChecks.contentLength(r.headers());
         // Grows with what arrives (never pre-sized from a claimed length an attacker picks).
+        claimed = length;
         int initial = (int) Math.min(length >= 0 ? length : 8192, 64 * 1024);
         body = BODY_BUFFERS.heapBuffer(Math.max(initial, 256), EgressApi.MAX_BODY_BYTES);
         phase = Phase.BODY;
@@ -197,6 +200,7 @@ final class EgressRequestHandler extends ChannelInboundHandlerAdapter {
                 }
                 reserved += n;
                 int at = body.writerIndex();
+                if (body.writableBytes() < n) body.capacity(grown(body, n, claimed));
                 body.writeBytes(data);
                 // MACed as it arrives, while the chunk is in cache: no second pass over the body.
                 verifying.update(body.array(), body.arrayOffset() + at, n);
@@ -205,6 +209,20 @@ final class EgressRequestHandler extends ChannelInboundHandlerAdapter {
             case DISCARD -> discard(ctx, n, last);
             default -> { } // HEADERS: stray content after a refused-and-closed request
         }
+    }
+
+    /**
+     * The body's next capacity: four times what it holds, not the allocator's two, so a large
+     * body is copied into a bigger array twice instead of four times; never past the length the
+     * client claimed (when it gave one) or the API's limit. What a client that stops sending
+     * holds is still bounded by what it sent: at most four times that, and the bytes themselves
+     * count against the shared buffered budget.
+     */
+    static int grown(ByteBuf body, int incoming, long claimed) {
+        long needed = (long) body.writerIndex() + incoming;
+        long cap = Math.max(needed, 4L * body.capacity());
+        if (claimed >= needed) cap = Math.min(cap, claimed);
+        return (int) Math.min(cap, EgressApi.MAX_BODY_BYTES);
     }
 
     private void discard(ChannelHandlerContext ctx, int n, boolean last) {

@@ -175,17 +175,31 @@ public final class EgressService {
             return packet.clear();
         }
 
+        private String lastLiteral;
+        private InetAddress lastAddress;
+        private InetSocketAddress lastDest;
+
         /** Stage 4: checked as it is added; kept to be queued at submit, or refused with its reason. */
         void add(BatchPacket p) {
             int i = n++;
             ids[i] = p.id();
             slotOf[i] = -1;
-            InetAddress addr = p.address() == null ? null : IpLiteral.parse(p.address()).orElse(null); // parsed once
+            String literal = p.address();
+            // A batch is mostly many packets to a few remotes: the previous packet's parse is reused.
+            if (literal == null || !literal.equals(lastLiteral)) {
+                lastAddress = literal == null ? null : IpLiteral.parse(literal).orElse(null); // parsed once
+                lastLiteral = literal;
+                lastDest = null;
+            }
+            InetAddress addr = lastAddress;
             DiscardReason reason = check.judge(p, addr, type, socket.families());
             if (reason != null) {
                 refused[i] = reason;
             } else {
-                dest[i] = type.isWireGuard() ? null : new InetSocketAddress(addr, p.port());
+                if (!type.isWireGuard() && (lastDest == null || lastDest.getPort() != p.port())) {
+                    lastDest = new InetSocketAddress(addr, p.port());
+                }
+                dest[i] = type.isWireGuard() ? null : lastDest;
                 keys[i] = p.peerKey();
                 payloads[i] = p.payload();
                 offsets[i] = p.offset();
