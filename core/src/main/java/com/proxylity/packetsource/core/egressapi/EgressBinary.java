@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The binary framing of an egress batch, version 1 ({@link #REQUEST_TYPE}): the same request and
@@ -110,12 +111,25 @@ public final class EgressBinary {
         byte[] listener = text(request.listener(), 1, 255, "listener");
         byte[][] texts = new byte[packets.size() * 3][];
         long size = 4 + 1 + 1 + listener.length + 2;
+        String lastAddress = null;
+        String lastKey = null;
+        byte[] address = null;
+        byte[] key = null;
         for (int i = 0; i < packets.size(); i++) {
             EgressPacket p = packets.get(i);
             byte[] id = texts[3 * i] = text(p.id(), 1, 255, "id");
-            byte[] address = texts[3 * i + 1] = text(p.address(), 0, MAX_ADDRESS_BYTES, "address");
+            // A batch is mostly many packets to a few remotes: the previous packet's encoding is reused.
+            if (address == null || !Objects.equals(p.address(), lastAddress)) {
+                address = text(p.address(), 0, MAX_ADDRESS_BYTES, "address");
+                lastAddress = p.address();
+            }
+            texts[3 * i + 1] = address;
             if (p.port() < 0 || p.port() > 0xFFFF) throw new IllegalArgumentException("port out of range");
-            byte[] key = texts[3 * i + 2] = text(p.peerKey(), 0, MAX_KEY_BYTES, "peer key");
+            if (key == null || !Objects.equals(p.peerKey(), lastKey)) {
+                key = text(p.peerKey(), 0, MAX_KEY_BYTES, "peer key");
+                lastKey = p.peerKey();
+            }
+            texts[3 * i + 2] = key;
             byte[] payload = p.payload();
             if (payload == null || payload.length > 0xFFFF) throw new IllegalArgumentException("payload missing or over 65535 bytes");
             size += 1 + id.length + 1 + address.length + 2 + 1 + key.length + 2 + payload.length;
