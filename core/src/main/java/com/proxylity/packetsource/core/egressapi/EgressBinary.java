@@ -293,14 +293,16 @@ public final class EgressBinary {
         if ((long) count * MIN_PACKET_BYTES > r.remaining()) throw new MalformedBatchException("truncated");
         sink.listener(listener, count);
         if (version == VERSION_IDENTITY) sink.identity(deadline, run, segments);
+        Reader.Field address = new Reader.Field();
+        Reader.Field key = new Reader.Field();
         for (int i = 0; i < count; i++) {
             String id = r.utf8(r.u8(), 1);
-            String address = r.ascii(r.u8(), MAX_ADDRESS_BYTES);
+            String remote = r.ascii(r.u8(), MAX_ADDRESS_BYTES, address);
             int port = r.u16();
-            String key = r.ascii(r.u8(), MAX_KEY_BYTES);
+            String peerKey = r.ascii(r.u8(), MAX_KEY_BYTES, key);
             int n = r.u16();
             int at = r.skip(n);
-            sink.packet(id, address, port, key.isEmpty() ? null : key, body, at, n);
+            sink.packet(id, remote, port, peerKey.isEmpty() ? null : peerKey, body, at, n);
         }
         if (r.remaining() != 0) throw new MalformedBatchException("bytes after the last packet");
     }
@@ -446,6 +448,30 @@ public final class EgressBinary {
             } catch (CharacterCodingException e) {
                 throw new MalformedBatchException("field is not UTF-8");
             }
+        }
+
+        /** The last value of a field repeated packet by packet, and where its bytes are. */
+        static final class Field {
+            private String value;
+            private int at;
+            private int length = -1;
+        }
+
+        /**
+         * As {@link #ascii(int, int)}; bytes equal to the field's previous value give that same
+         * String: a batch is mostly many packets to a few remotes.
+         */
+        String ascii(int n, int max, Field last) throws MalformedBatchException {
+            if (n == last.length && n <= end - pos && Arrays.equals(b, pos, pos + n, b, last.at, last.at + n)) {
+                pos += n;
+                return last.value;
+            }
+            int at = pos;
+            String s = ascii(n, max);
+            last.value = s;
+            last.at = at;
+            last.length = n;
+            return s;
         }
 
         /** Printable ASCII only (IP literals and base64 keys have nothing else). */

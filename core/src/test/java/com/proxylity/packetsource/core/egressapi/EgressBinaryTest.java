@@ -35,6 +35,29 @@ class EgressBinaryTest {
     }
 
     /** Hand-written bytes, so the layout documented in docs/sender.md is what the code reads. */
+    /** Remotes and keys that repeat, alternate, or differ in one byte at one length each read back as written. */
+    @Test
+    void repeatedAndAlternatingFieldsRoundTripExactly() throws Exception {
+        String k1 = "A".repeat(43) + "=";
+        String k2 = "B".repeat(43) + "=";
+        List<EgressPacket> ps = List.of(
+                new EgressPacket("r/0", "10.0.0.1", 1, k1, new byte[] {0}),
+                new EgressPacket("r/1", "10.0.0.1", 2, k1, new byte[] {1}),
+                new EgressPacket("r/2", "10.0.0.2", 2, k2, new byte[] {2}),
+                new EgressPacket("r/3", "10.0.0.1", 1, null, new byte[] {3}),
+                new EgressPacket("r/4", "", 1, k2, new byte[] {4}),
+                new EgressPacket("r/5", "10.0.0.2", 1, k2, new byte[] {5}));
+        EgressRequest back = EgressBinary.readRequest(EgressBinary.writeRequest(new EgressRequest("l", ps)));
+        for (int i = 0; i < ps.size(); i++) {
+            EgressPacket want = ps.get(i);
+            EgressPacket got = back.packets().get(i);
+            assertEquals(want.address(), got.address(), "address of " + want.id());
+            assertEquals(want.port(), got.port(), "port of " + want.id());
+            assertEquals(want.peerKey(), got.peerKey(), "peer key of " + want.id());
+            assertArrayEquals(want.payload(), got.payload(), "payload of " + want.id());
+        }
+    }
+
     @Test
     void knownBytes() throws Exception {
         byte[] body = {'P', 'S', 'E', 'B', 1, 1, 'l', 0, 1,
