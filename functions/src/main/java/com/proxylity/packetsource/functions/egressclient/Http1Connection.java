@@ -121,11 +121,13 @@ final class Http1Connection implements Closeable {
                 throw e;
             }
             // "HTTP/1.1 200 OK": version, one space, three digits, then a space or the end.
-            if (statusLine.length() < 12 || !statusLine.startsWith("HTTP/1.") || statusLine.charAt(8) != ' '
+            if (statusLine.length() < 12 || !statusLine.startsWith("HTTP/1.") || !Character.isDigit(statusLine.charAt(7))
+                    || statusLine.charAt(8) != ' '
                     || (statusLine.length() > 12 && statusLine.charAt(12) != ' ')) {
                 throw new IOException("not an HTTP/1.x status line");
             }
             status = digits(statusLine, 9, 12);
+            if (status < 100) throw new IOException("status code below 100");
             keepAlive = statusLine.charAt(7) == '1';
             type = null;
             contentLength = -1;
@@ -134,13 +136,17 @@ final class Http1Connection implements Closeable {
                 int colon = field.indexOf(':');
                 if (colon <= 0) throw new IOException("malformed header field");
                 String name = field.substring(0, colon);
+                // A folded line or a space before the colon would hide a framing field from the
+                // checks below (RFC 9112 5.1, 5.2); an answer carrying one is not trusted at all.
+                if (name.indexOf(' ') >= 0 || name.indexOf('\t') >= 0) throw new IOException("malformed header field name");
                 String value = field.substring(colon + 1).trim();
                 if (name.equalsIgnoreCase("Content-Length")) {
                     long n = digits(value, 0, value.length());
                     if (contentLength >= 0 && contentLength != n) throw new IOException("conflicting Content-Length");
                     contentLength = n;
                 } else if (name.equalsIgnoreCase("Transfer-Encoding")) {
-                    if (!value.equalsIgnoreCase("chunked")) throw new IOException("unsupported transfer coding");
+                    // Twice would mean the body was chunked twice: not something a sender sends.
+                    if (!value.equalsIgnoreCase("chunked") || chunked) throw new IOException("unsupported transfer coding");
                     chunked = true;
                 } else if (name.equalsIgnoreCase("Content-Type")) {
                     type = value;
@@ -171,7 +177,9 @@ final class Http1Connection implements Closeable {
             keepAlive = false; // framed by the connection's end
             body = untilEnd(maxBody);
         }
-        if (body == null || !keepAlive) open = false;
+        // Bytes already read past this answer were not asked for: answering the next request
+        // with them would pair it with another request's answer.
+        if (body == null || !keepAlive || pos < lim) open = false;
         return new Answer(status, type, body);
     }
 
@@ -184,11 +192,14 @@ final class Http1Connection implements Closeable {
             int semi = sizeLine.indexOf(';');
             String hex = (semi < 0 ? sizeLine : sizeLine.substring(0, semi)).trim();
             if (hex.isEmpty() || hex.length() > 8) throw new IOException("malformed chunk size");
-            long size;
-            try {
-                size = Long.parseLong(hex, 16);
-            } catch (NumberFormatException e) {
-                throw new IOException("malformed chunk size");
+            long size = 0;
+            for (int i = 0; i < hex.length(); i++) {
+                // Hex digits only: Long.parseLong would take a sign, and a negative size would
+                // walk the body's write position backwards.
+                char c = hex.charAt(i);
+                int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+                if (d < 0) throw new IOException("malformed chunk size");
+                size = size * 16 + d;
             }
             if (size == 0) break;
             if (n + size > maxBody) return null;
@@ -208,7 +219,9 @@ final class Http1Connection implements Closeable {
         int n = 0;
         while (true) {
             if (n == body.length) {
-                if (n >= maxBody) return fill() < 0 ? body : null;
+                // A byte already buffered is one past the limit too; fill() would drop it and
+                // take a longer body, cut at the limit, for a complete one.
+                if (n >= maxBody) return pos == lim && fill() < 0 ? body : null;
                 body = Arrays.copyOf(body, Math.min(maxBody, 2 * n));
             }
             int r = read(body, n, body.length - n);
