@@ -14,10 +14,13 @@ import com.proxylity.packetsource.functions.testing.RawHttpServer.Then;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -246,16 +249,32 @@ class Http1ConnectionTest {
         }
     }
 
+    /**
+     * The kernel's count of this thread's write system calls (Linux): on loopback the receiver
+     * cannot tell one write from two made a microsecond apart, so the sender's count is the evidence.
+     */
+    static long writeCalls() throws IOException {
+        Path io = Path.of("/proc/thread-self/io");
+        Assumptions.assumeTrue(Files.isReadable(io), "no per-thread I/O counters here");
+        for (String line : Files.readAllLines(io)) {
+            if (line.startsWith("syscw:")) return Long.parseLong(line.substring(6).trim());
+        }
+        throw new AssertionError("no syscw in " + io);
+    }
+
     @Test
     void theRequestLeavesInOneWriteFromTheCallersOffset() throws Exception {
         byte[] framed = new byte[REQUEST.length + 10];
         System.arraycopy(REQUEST, 0, framed, 7, REQUEST.length);
         try (RawHttpServer s = new RawHttpServer((i, r) -> Reply.of("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", Then.KEEP));
              Http1Connection c = connect(s)) {
+            long before = writeCalls();
             c.exchange(framed, 7, REQUEST.length, READ_TIMEOUT_MS, MAX_BODY);
+            long writes = writeCalls() - before;
             RawHttpServer.Request r = s.requests().get(0);
             assertArrayEquals(REQUEST, r.bytes());
             assertEquals(REQUEST.length, r.firstRead(), "the whole request in the server's first read");
+            assertEquals(1, writes, "write system calls for one request");
         }
     }
 }

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * An HTTP/1.1 server on loopback that answers each request with exactly the bytes a test's
  * script gives, well-formed or not, and then keeps, closes or holds the connection: the way to
  * put malformed, partial and unsolicited answers in front of a client. It records every request
- * (the connection it came on, its bytes, and how many of them the first read of that connection
+ * (the connection it came on, its bytes, and how many of them the server's first read for it
  * returned).
  */
 public final class RawHttpServer implements AutoCloseable {
@@ -44,7 +44,7 @@ public final class RawHttpServer implements AutoCloseable {
         }
     }
 
-    /** One request as received: {@code firstRead} is what the first read of its connection returned (0 for later requests). */
+    /** One request as received: {@code firstRead} is what the server's first read for it returned (0 when it began in an earlier read). */
     public record Request(int connection, byte[] bytes, int headLength, int firstRead) {
         public String head() {
             return new String(bytes, 0, headLength, StandardCharsets.ISO_8859_1);
@@ -136,8 +136,8 @@ public final class RawHttpServer implements AutoCloseable {
         try (s) {
             InputStream in = s.getInputStream();
             byte[] pending = new byte[0];
-            boolean first = true;
             while (true) {
+                boolean first = pending.length == 0;
                 int[] firstRead = {0};
                 ByteArrayOutputStream got = new ByteArrayOutputStream();
                 got.write(pending);
