@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -20,7 +21,8 @@ import java.util.Arrays;
  * #MAX_HEAD_BYTES}), a body framed by Content-Length, by chunked coding, or (neither given) by
  * the connection's end, up to the caller's limit. An answer that does not parse is an {@link
  * IOException} and the connection is closed; so is one the server marks {@code Connection:
- * close}, one from HTTP/1.0, and one whose body was over the limit (left unread).
+ * close}, one from HTTP/1.0, one whose body was over the limit (left unread), and one followed by
+ * bytes nobody asked for.
  *
  * <p>Not thread-safe: one request at a time, handed out by {@link Http1Pool}.
  */
@@ -44,6 +46,7 @@ final class Http1Connection implements Closeable {
     private final byte[] buf = new byte[READ_BUFFER];
     private int pos;
     private int lim;
+    private long answerDeadline;
     private boolean open = true;
     private int requests;
 
@@ -79,7 +82,7 @@ final class Http1Connection implements Closeable {
 
     /**
      * Writes {@code request[offset, offset + length)} and reads the answer, waiting at most
-     * {@code readTimeoutMs} for each read.
+     * {@code readTimeoutMs} from the write for all of it.
      *
      * @throws NoAnswerException when the write failed or the connection ended before the first
      *         byte of an answer (the request may or may not have arrived)
@@ -88,12 +91,15 @@ final class Http1Connection implements Closeable {
     Answer exchange(byte[] request, int offset, int length, int readTimeoutMs, int maxBody) throws IOException {
         if (!open) throw new IllegalStateException("connection closed");
         try {
-            socket.setSoTimeout(readTimeoutMs);
             try {
                 out.write(request, offset, length);
             } catch (SocketException e) {
                 throw new NoAnswerException("write failed", e);
             }
+            // For the whole answer, not per read: a sender that trickles its answer a byte at a
+            // time would otherwise hold the call for as long as it likes, past the deadline the
+            // request carries (docs/sender.md, "Batch identity and deadline").
+            answerDeadline = System.nanoTime() + readTimeoutMs * 1_000_000L;
             requests++;
             pos = lim = 0;
             Answer a = readAnswer(maxBody);
@@ -266,7 +272,7 @@ final class Http1Connection implements Closeable {
     private int fill() throws IOException {
         pos = 0;
         lim = 0;
-        int r = in.read(buf, 0, buf.length);
+        int r = socketRead(buf, 0, buf.length);
         if (r > 0) lim = r;
         return r;
     }
@@ -278,6 +284,13 @@ final class Http1Connection implements Closeable {
             pos += n;
             return n;
         }
+        return socketRead(dst, off, len);
+    }
+
+    private int socketRead(byte[] dst, int off, int len) throws IOException {
+        long left = answerDeadline - System.nanoTime();
+        if (left <= 0) throw new SocketTimeoutException("answer not complete within the read timeout");
+        socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, left / 1_000_000L)));
         return in.read(dst, off, len);
     }
 

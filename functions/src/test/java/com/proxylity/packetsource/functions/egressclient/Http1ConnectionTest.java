@@ -262,6 +262,19 @@ class Http1ConnectionTest {
         throw new AssertionError("no syscw in " + io);
     }
 
+    /** Every byte comes well within the read timeout of the one before, the whole answer well after it. */
+    @Test
+    void theReadTimeoutBoundsTheWholeAnswerNotEachRead() throws Exception {
+        String answer = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+        try (RawHttpServer s = new RawHttpServer((i, r) -> Reply.dripped(answer, 40, Then.HOLD));
+             Http1Connection c = connect(s)) {
+            // The answer takes at least 38 x 40 ms to arrive, more than three times the timeout.
+            IOException e = assertThrows(IOException.class, () -> c.exchange(REQUEST, 0, REQUEST.length, 500, MAX_BODY));
+            assertInstanceOf(SocketTimeoutException.class, e);
+            assertFalse(c.reusable());
+        }
+    }
+
     @Test
     void theRequestLeavesInOneWriteFromTheCallersOffset() throws Exception {
         byte[] framed = new byte[REQUEST.length + 10];

@@ -33,9 +33,19 @@ public final class RawHttpServer implements AutoCloseable {
         HOLD
     }
 
-    public record Reply(byte[] bytes, Then then) {
+    /** {@code bytes}, written at once or, with {@code millisPerByte} above 0, one at a time that far apart; then {@code then}. */
+    public record Reply(byte[] bytes, Then then, long millisPerByte) {
+        public Reply(byte[] bytes, Then then) {
+            this(bytes, then, 0);
+        }
+
         public static Reply of(String ascii, Then then) {
             return new Reply(ascii.getBytes(StandardCharsets.ISO_8859_1), then);
+        }
+
+        /** A sender that trickles its answer. */
+        public static Reply dripped(String ascii, long millisPerByte, Then then) {
+            return new Reply(ascii.getBytes(StandardCharsets.ISO_8859_1), then, millisPerByte);
         }
 
         /** Nothing written, then {@code then}. */
@@ -171,7 +181,13 @@ public final class RawHttpServer implements AutoCloseable {
                     requests.add(req);
                 }
                 Reply reply = script.answer(index, req);
-                if (reply.bytes().length > 0) {
+                if (reply.millisPerByte() > 0) {
+                    for (byte b : reply.bytes()) {
+                        s.getOutputStream().write(b);
+                        s.getOutputStream().flush();
+                        Thread.sleep(reply.millisPerByte()); // the pace under test, not a wait for anything
+                    }
+                } else if (reply.bytes().length > 0) {
                     s.getOutputStream().write(reply.bytes());
                     s.getOutputStream().flush();
                 }
@@ -187,7 +203,7 @@ public final class RawHttpServer implements AutoCloseable {
                     return;
                 }
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | InterruptedException e) {
             // the client went away or the test closed the server
         }
     }
