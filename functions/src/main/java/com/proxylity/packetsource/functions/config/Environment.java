@@ -245,11 +245,14 @@ public final class Environment {
     }
 
     public static EgressTransport egressTransport() {
-        // Kept-alive connections are reused across invocations; drop them before the sender's
-        // 30 s idle close (HttpLimits.idleTimeout) so a thawed environment never posts on a socket
-        // the sender already closed (the cache compares wall-clock idle time on every reuse).
-        // Read once when the JDK's keep-alive cache class loads: set it first. Without it (JDKs
-        // before 17.0.8) the JDK's own default, 5 s, applies: shorter, so just as safe.
+        // Not for the egress client: Http1Pool keeps its own connections to senders with its own
+        // 20 s wall-clock idle rule. This property sets the JDK's keep-alive cache, which the AWS
+        // SDK clients of this function still use (UrlConnectionHttpClient over HttpsURLConnection:
+        // DynamoDB, Secrets Manager): where a service names no keep-alive time, their idle
+        // connections are kept 20 s instead of the JDK's 5 s default. Left set so their behaviour
+        // does not change with the egress client's; nothing measured says either value is better.
+        // The cache reads it once, when its class loads: set before Egress builds its SDK clients
+        // (the transport is built first, the Secrets Manager read inside it after this line).
         if (System.getProperty("http.keepAlive.time.server") == null) {
             System.setProperty("http.keepAlive.time.server", "20");
         }

@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -20,7 +21,8 @@ import java.util.Arrays;
  * #MAX_HEAD_BYTES}), a body framed by Content-Length, by chunked coding, or (neither given) by
  * the connection's end, up to the caller's limit. An answer that does not parse is an {@link
  * IOException} and the connection is closed; so is one the server marks {@code Connection:
- * close}, one from HTTP/1.0, and one whose body was over the limit (left unread).
+ * close}, one from HTTP/1.0, one whose body was over the limit (left unread), and one followed by
+ * bytes nobody asked for.
  *
  * <p>Not thread-safe: one request at a time, handed out by {@link Http1Pool}.
  */
@@ -44,6 +46,7 @@ final class Http1Connection implements Closeable {
     private final byte[] buf = new byte[READ_BUFFER];
     private int pos;
     private int lim;
+    private long answerDeadline;
     private boolean open = true;
     private int requests;
 
@@ -79,7 +82,7 @@ final class Http1Connection implements Closeable {
 
     /**
      * Writes {@code request[offset, offset + length)} and reads the answer, waiting at most
-     * {@code readTimeoutMs} for each read.
+     * {@code readTimeoutMs} from the write for all of it.
      *
      * @throws NoAnswerException when the write failed or the connection ended before the first
      *         byte of an answer (the request may or may not have arrived)
@@ -88,12 +91,15 @@ final class Http1Connection implements Closeable {
     Answer exchange(byte[] request, int offset, int length, int readTimeoutMs, int maxBody) throws IOException {
         if (!open) throw new IllegalStateException("connection closed");
         try {
-            socket.setSoTimeout(readTimeoutMs);
             try {
                 out.write(request, offset, length);
             } catch (SocketException e) {
                 throw new NoAnswerException("write failed", e);
             }
+            // For the whole answer, not per read: a sender that trickles its answer a byte at a
+            // time would otherwise hold the call for as long as it likes, past the deadline the
+            // request carries (docs/sender.md, "Batch identity and deadline").
+            answerDeadline = System.nanoTime() + readTimeoutMs * 1_000_000L;
             requests++;
             pos = lim = 0;
             Answer a = readAnswer(maxBody);
@@ -121,11 +127,13 @@ final class Http1Connection implements Closeable {
                 throw e;
             }
             // "HTTP/1.1 200 OK": version, one space, three digits, then a space or the end.
-            if (statusLine.length() < 12 || !statusLine.startsWith("HTTP/1.") || statusLine.charAt(8) != ' '
+            if (statusLine.length() < 12 || !statusLine.startsWith("HTTP/1.") || !Character.isDigit(statusLine.charAt(7))
+                    || statusLine.charAt(8) != ' '
                     || (statusLine.length() > 12 && statusLine.charAt(12) != ' ')) {
                 throw new IOException("not an HTTP/1.x status line");
             }
             status = digits(statusLine, 9, 12);
+            if (status < 100) throw new IOException("status code below 100");
             keepAlive = statusLine.charAt(7) == '1';
             type = null;
             contentLength = -1;
@@ -134,13 +142,17 @@ final class Http1Connection implements Closeable {
                 int colon = field.indexOf(':');
                 if (colon <= 0) throw new IOException("malformed header field");
                 String name = field.substring(0, colon);
+                // A folded line or a space before the colon would hide a framing field from the
+                // checks below (RFC 9112 5.1, 5.2); an answer carrying one is not trusted at all.
+                if (name.indexOf(' ') >= 0 || name.indexOf('\t') >= 0) throw new IOException("malformed header field name");
                 String value = field.substring(colon + 1).trim();
                 if (name.equalsIgnoreCase("Content-Length")) {
                     long n = digits(value, 0, value.length());
                     if (contentLength >= 0 && contentLength != n) throw new IOException("conflicting Content-Length");
                     contentLength = n;
                 } else if (name.equalsIgnoreCase("Transfer-Encoding")) {
-                    if (!value.equalsIgnoreCase("chunked")) throw new IOException("unsupported transfer coding");
+                    // Twice would mean the body was chunked twice: not something a sender sends.
+                    if (!value.equalsIgnoreCase("chunked") || chunked) throw new IOException("unsupported transfer coding");
                     chunked = true;
                 } else if (name.equalsIgnoreCase("Content-Type")) {
                     type = value;
@@ -171,7 +183,9 @@ final class Http1Connection implements Closeable {
             keepAlive = false; // framed by the connection's end
             body = untilEnd(maxBody);
         }
-        if (body == null || !keepAlive) open = false;
+        // Bytes already read past this answer were not asked for: answering the next request
+        // with them would pair it with another request's answer.
+        if (body == null || !keepAlive || pos < lim) open = false;
         return new Answer(status, type, body);
     }
 
@@ -184,11 +198,14 @@ final class Http1Connection implements Closeable {
             int semi = sizeLine.indexOf(';');
             String hex = (semi < 0 ? sizeLine : sizeLine.substring(0, semi)).trim();
             if (hex.isEmpty() || hex.length() > 8) throw new IOException("malformed chunk size");
-            long size;
-            try {
-                size = Long.parseLong(hex, 16);
-            } catch (NumberFormatException e) {
-                throw new IOException("malformed chunk size");
+            long size = 0;
+            for (int i = 0; i < hex.length(); i++) {
+                // Hex digits only: Long.parseLong would take a sign, and a negative size would
+                // walk the body's write position backwards.
+                char c = hex.charAt(i);
+                int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+                if (d < 0) throw new IOException("malformed chunk size");
+                size = size * 16 + d;
             }
             if (size == 0) break;
             if (n + size > maxBody) return null;
@@ -208,7 +225,9 @@ final class Http1Connection implements Closeable {
         int n = 0;
         while (true) {
             if (n == body.length) {
-                if (n >= maxBody) return fill() < 0 ? body : null;
+                // A byte already buffered is one past the limit too; fill() would drop it and
+                // take a longer body, cut at the limit, for a complete one.
+                if (n >= maxBody) return pos == lim && fill() < 0 ? body : null;
                 body = Arrays.copyOf(body, Math.min(maxBody, 2 * n));
             }
             int r = read(body, n, body.length - n);
@@ -253,7 +272,7 @@ final class Http1Connection implements Closeable {
     private int fill() throws IOException {
         pos = 0;
         lim = 0;
-        int r = in.read(buf, 0, buf.length);
+        int r = socketRead(buf, 0, buf.length);
         if (r > 0) lim = r;
         return r;
     }
@@ -265,6 +284,13 @@ final class Http1Connection implements Closeable {
             pos += n;
             return n;
         }
+        return socketRead(dst, off, len);
+    }
+
+    private int socketRead(byte[] dst, int off, int len) throws IOException {
+        long left = answerDeadline - System.nanoTime();
+        if (left <= 0) throw new SocketTimeoutException("answer not complete within the read timeout");
+        socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, left / 1_000_000L)));
         return in.read(dst, off, len);
     }
 

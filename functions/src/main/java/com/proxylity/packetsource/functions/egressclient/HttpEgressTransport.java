@@ -241,16 +241,19 @@ public final class HttpEgressTransport implements EgressTransport {
             throw new EgressRejectedException("sender endpoint is not an http URL: " + endpoint);
         }
         int port = u.getPort() < 0 ? 80 : u.getPort();
+        // URI takes any number as a port; past 65535 the socket would throw, unchecked, from the send.
+        if (port < 1 || port > 0xFFFF) throw new EgressRejectedException("sender endpoint is not an http URL: " + endpoint);
         String host = u.getHost();
         String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
         String authority = host + (u.getPort() < 0 ? "" : ":" + port);
-        String requestLine = "POST " + u.getRawPath() + " HTTP/1.1\r\nHost: " + authority + "\r\n";
-        for (int i = 0; i < requestLine.length(); i++) {
-            char c = requestLine.charAt(i);
-            if ((c < 0x20 && c != '\r' && c != '\n') || c > 0x7e) {
-                throw new EgressRejectedException("sender endpoint is not an http URL: " + endpoint);
-            }
+        // The parts of the URL that go into the head: visible ASCII only, so none can end a line
+        // or the request line's target early, whatever URI lets through.
+        String parts = u.getRawPath() + authority;
+        for (int i = 0; i < parts.length(); i++) {
+            char c = parts.charAt(i);
+            if (c <= 0x20 || c > 0x7e) throw new EgressRejectedException("sender endpoint is not an http URL: " + endpoint);
         }
+        String requestLine = "POST " + u.getRawPath() + " HTTP/1.1\r\nHost: " + authority + "\r\n";
         return new Target(endpoint, bare, port, bare + ":" + port, requestLine);
     }
 }
