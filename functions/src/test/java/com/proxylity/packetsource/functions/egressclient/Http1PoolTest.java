@@ -6,21 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.proxylity.packetsource.core.testing.ManualClock;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,31 +31,6 @@ import org.junit.jupiter.api.Test;
 class Http1PoolTest {
     private ServerSocket listener;
     private final List<Http1Connection> opened = new ArrayList<>();
-
-    /** A clock the test sets. */
-    private static final class SetClock extends Clock {
-        final AtomicLong millis = new AtomicLong(1_800_000_000_000L);
-
-        @Override
-        public long millis() {
-            return millis.get();
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis());
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
 
     @BeforeEach
     void listen() throws IOException {
@@ -79,7 +52,7 @@ class Http1PoolTest {
 
     @Test
     void theMostRecentlyKeptConnectionIsTakenFirstAndOnlyForItsSender() throws Exception {
-        Http1Pool pool = new Http1Pool(new SetClock());
+        Http1Pool pool = new Http1Pool(new ManualClock(Instant.EPOCH));
         Http1Connection a = connection();
         Http1Connection b = connection();
         pool.give("10.0.0.1:8080", a);
@@ -93,14 +66,14 @@ class Http1PoolTest {
 
     @Test
     void aConnectionIdleForTheIdleTimeIsClosedInsteadOfUsed() throws Exception {
-        SetClock clock = new SetClock();
+        ManualClock clock = new ManualClock(Instant.EPOCH);
         Http1Pool pool = new Http1Pool(clock);
         Http1Connection c = connection();
         pool.give("s:1", c);
-        clock.millis.addAndGet(Http1Pool.IDLE_MILLIS - 1);
+        clock.advance(Duration.ofMillis(Http1Pool.IDLE_MILLIS - 1));
         assertSame(c, pool.take("s:1"));
         pool.give("s:1", c);
-        clock.millis.addAndGet(Http1Pool.IDLE_MILLIS);
+        clock.advance(Duration.ofMillis(Http1Pool.IDLE_MILLIS));
         assertNull(pool.take("s:1"));
         assertFalse(c.reusable(), "an expired connection is closed");
         assertEquals(0, pool.size());
@@ -109,11 +82,11 @@ class Http1PoolTest {
     /** A thawed environment's clock may have been set back: that says nothing about how long the sender has been idle. */
     @Test
     void aClockThatWentBackIsNoEvidenceOfFreshness() throws Exception {
-        SetClock clock = new SetClock();
+        ManualClock clock = new ManualClock(Instant.EPOCH);
         Http1Pool pool = new Http1Pool(clock);
         Http1Connection c = connection();
         pool.give("s:1", c);
-        clock.millis.addAndGet(-1);
+        clock.advance(Duration.ofMillis(-1));
         assertNull(pool.take("s:1"));
         assertFalse(c.reusable());
     }
@@ -121,11 +94,11 @@ class Http1PoolTest {
     /** Expired connections behind a fresh one go when they are reached; a take never hands out one of them. */
     @Test
     void anExpiredConnectionIsNeverHandedOutBehindAFreshOne() throws Exception {
-        SetClock clock = new SetClock();
+        ManualClock clock = new ManualClock(Instant.EPOCH);
         Http1Pool pool = new Http1Pool(clock);
         Http1Connection old = connection();
         pool.give("s:1", old);
-        clock.millis.addAndGet(Http1Pool.IDLE_MILLIS);
+        clock.advance(Duration.ofMillis(Http1Pool.IDLE_MILLIS));
         Http1Connection fresh = connection();
         pool.give("s:1", fresh);
         assertSame(fresh, pool.take("s:1"));
@@ -135,7 +108,7 @@ class Http1PoolTest {
 
     @Test
     void aConnectionThatCannotCarryAnotherRequestIsClosedNotKept() throws Exception {
-        Http1Pool pool = new Http1Pool(new SetClock());
+        Http1Pool pool = new Http1Pool(new ManualClock(Instant.EPOCH));
         Http1Connection c = connection();
         c.close();
         pool.give("s:1", c);
@@ -145,7 +118,7 @@ class Http1PoolTest {
 
     @Test
     void connectionsPerSenderAndSendersAreBoundedAndTheOnesLetGoAreClosed() throws Exception {
-        Http1Pool pool = new Http1Pool(new SetClock());
+        Http1Pool pool = new Http1Pool(new ManualClock(Instant.EPOCH));
         List<Http1Connection> first = new ArrayList<>();
         for (int i = 0; i <= Http1Pool.PER_SENDER; i++) {
             Http1Connection c = connection();
@@ -168,7 +141,7 @@ class Http1PoolTest {
 
     @Test
     void concurrentTakersNeverShareAConnection() throws Exception {
-        Http1Pool pool = new Http1Pool(new SetClock());
+        Http1Pool pool = new Http1Pool(new ManualClock(Instant.EPOCH));
         for (int i = 0; i < Http1Pool.PER_SENDER; i++) pool.give("s:1", connection());
         int threads = 4;
         int rounds = 50_000;
