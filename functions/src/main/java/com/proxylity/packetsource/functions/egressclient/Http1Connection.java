@@ -75,11 +75,6 @@ final class Http1Connection implements Closeable {
         return open;
     }
 
-    /** Requests this connection carried before the current one: a reused connection may have been closed by the server meanwhile. */
-    boolean reused() {
-        return requests > 0;
-    }
-
     /**
      * Writes {@code request[offset, offset + length)} and reads the answer, waiting at most
      * {@code readTimeoutMs} from the write for all of it.
