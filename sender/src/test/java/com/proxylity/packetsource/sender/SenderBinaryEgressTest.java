@@ -142,6 +142,38 @@ class SenderBinaryEgressTest {
         }
     }
 
+    /**
+     * Two remotes on one port number, a batch whose first packet is refused, and an address
+     * spelled IPv4-mapped: the batch's reused destination never carries one remote's address to
+     * a packet for the other.
+     */
+    @Test
+    void twoRemotesOnOnePortNumberEachGetTheirOwnPackets() throws Exception {
+        int port = receiver.getLocalPort();
+        try (DatagramSocket other = new DatagramSocket(new InetSocketAddress("127.0.0.2", port))) {
+            other.setSoTimeout(3000);
+            EgressRequest req = new EgressRequest("coap", List.of(
+                    new EgressPacket("q/0", LOOPBACK, 0, null, new byte[] {0}),
+                    new EgressPacket("q/1", LOOPBACK, port, null, new byte[] {1}),
+                    new EgressPacket("q/2", "127.0.0.2", port, null, new byte[] {2}),
+                    new EgressPacket("q/3", "::ffff:127.0.0.1", port, null, new byte[] {3}),
+                    new EgressPacket("q/4", "127.0.0.2", port, null, new byte[] {4})));
+            HttpResponse<byte[]> r = client.postBinary(EgressBinary.writeRequest(req));
+            assertEquals(200, r.statusCode());
+            assertEquals(List.of(EgressResult.discarded("q/0", DiscardReason.MalformedRemote), EgressResult.sent("q/1"),
+                    EgressResult.sent("q/2"), EgressResult.sent("q/3"), EgressResult.sent("q/4")),
+                    EgressBinary.readResponse(r.body(), req).results());
+            assertArrayEquals(new byte[] {1}, receive());
+            assertArrayEquals(new byte[] {3}, receive());
+            for (int expected : new int[] {2, 4}) {
+                DatagramPacket d = new DatagramPacket(new byte[16], 16);
+                other.receive(d);
+                assertArrayEquals(new byte[] {(byte) expected}, Arrays.copyOf(d.getData(), d.getLength()));
+            }
+            assertNothingArrives();
+        }
+    }
+
     /** Every prefix of a valid body, each properly signed, is refused: nothing half-sent. */
     @Test
     void everyTruncatedBodyIs400AndSendsNothing() throws Exception {

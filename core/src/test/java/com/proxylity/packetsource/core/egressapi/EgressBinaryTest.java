@@ -58,6 +58,38 @@ class EgressBinaryTest {
         }
     }
 
+    /**
+     * A remote of the previous remote's length is judged on its own bytes: one byte unprintable,
+     * or the body ending inside it, is refused although the packet before had a valid remote.
+     */
+    @Test
+    void aRemoteOfThePreviousLengthIsCheckedAgain() throws Exception {
+        byte[] first = {1, 'a', 7, '1', '.', '2', '.', '3', '.', '4', 0x16, 0x33, 0, 0, 1, 9};
+        byte[] head = {'P', 'S', 'E', 'B', 1, 1, 'l', 0, 2};
+        byte[] same = concat(head, first, new byte[] {1, 'b', 7, '1', '.', '2', '.', '3', '.', '4', 0x16, 0x33, 0, 0, 1, 8});
+        assertEquals("1.2.3.4", EgressBinary.readRequest(same).packets().get(1).address());
+        byte[] unprintable = same.clone();
+        unprintable[head.length + first.length + 3 + 6] = 0x07;
+        assertThrows(EgressBinary.MalformedBatchException.class, () -> EgressBinary.readRequest(unprintable));
+        // Ends inside the second remote: whether the array ends there too or the rest of that
+        // remote's bytes follow it, outside the body.
+        int end = head.length + first.length + 3 + 3;
+        assertThrows(EgressBinary.MalformedBatchException.class, () -> EgressBinary.readRequest(Arrays.copyOf(same, end)));
+        assertThrows(EgressBinary.MalformedBatchException.class, () -> EgressBinary.readRequest(same, 0, end));
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        int n = 0;
+        for (byte[] p : parts) n += p.length;
+        byte[] out = new byte[n];
+        int at = 0;
+        for (byte[] p : parts) {
+            System.arraycopy(p, 0, out, at, p.length);
+            at += p.length;
+        }
+        return out;
+    }
+
     @Test
     void knownBytes() throws Exception {
         byte[] body = {'P', 'S', 'E', 'B', 1, 1, 'l', 0, 1,

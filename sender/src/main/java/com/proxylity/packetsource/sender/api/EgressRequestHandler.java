@@ -192,15 +192,19 @@ final class EgressRequestHandler extends ChannelInboundHandlerAdapter {
                     discard(ctx, n, last);
                     return;
                 }
-                if (s.buffered().addAndGet(n) > s.limits().maxBufferedBytes()) {
-                    s.buffered().addAndGet(-n);
+                // The budget is charged for the buffer's capacity, not the bytes in it: growth
+                // runs ahead of what arrived (up to four times), and that memory is held all the same.
+                int capacity = body.writableBytes() < n ? grown(body, n, claimed) : body.capacity();
+                long charge = capacity - reserved;
+                if (s.buffered().addAndGet(charge) > s.limits().maxBufferedBytes()) {
+                    s.buffered().addAndGet(-charge);
                     refuse(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "Busy", "Busy");
                     ctx.close();
                     return;
                 }
-                reserved += n;
+                reserved = capacity;
                 int at = body.writerIndex();
-                if (body.writableBytes() < n) body.capacity(grown(body, n, claimed));
+                if (capacity != body.capacity()) body.capacity(capacity);
                 body.writeBytes(data);
                 // MACed as it arrives, while the chunk is in cache: no second pass over the body.
                 verifying.update(body.array(), body.arrayOffset() + at, n);
@@ -215,8 +219,8 @@ final class EgressRequestHandler extends ChannelInboundHandlerAdapter {
      * The body's next capacity: four times what it holds, not the allocator's two, so a large
      * body is copied into a bigger array twice instead of four times; never past the length the
      * client claimed (when it gave one) or the API's limit. What a client that stops sending
-     * holds is still bounded by what it sent: at most four times that, and the bytes themselves
-     * count against the shared buffered budget.
+     * holds is at most four times what it sent, and all of it, not only what arrived, counts
+     * against the shared buffered budget.
      */
     static int grown(ByteBuf body, int incoming, long claimed) {
         long needed = (long) body.writerIndex() + incoming;

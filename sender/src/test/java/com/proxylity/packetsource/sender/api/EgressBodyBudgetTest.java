@@ -1,0 +1,87 @@
+package com.proxylity.packetsource.sender.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.proxylity.packetsource.core.egressapi.EgressApi;
+import com.proxylity.packetsource.core.egressapi.EgressBinary;
+import com.proxylity.packetsource.core.egressapi.EgressVerifier;
+import com.proxylity.packetsource.sender.TestEgress;
+import com.proxylity.packetsource.sender.metrics.ApiMetrics;
+import com.proxylity.packetsource.sender.net.Transport;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The server-wide budget for request bodies (HttpLimits.maxBufferedBytes) counts the memory the
+ * bodies' buffers hold, which runs ahead of the bytes that arrived once a buffer has grown. The
+ * clients here have no key: a signature of the right shape is enough to have a body buffered.
+ */
+class EgressBodyBudgetTest {
+    private static final int K = 1024;
+    private static final long BUDGET = 128 * K;
+    private EgressHttpServer server;
+
+    @BeforeEach
+    void start() throws IOException {
+        HttpLimits limits = new HttpLimits(Duration.ofSeconds(3), Duration.ofSeconds(3), Duration.ofSeconds(30),
+                16, 16, BUDGET, 4096, 8192, 4);
+        server = new EgressHttpServer(EgressHttpServer.builder(new EgressVerifier(TestEgress.KEY), null)
+                .bind("127.0.0.1", 0).limits(limits).metrics(new ApiMetrics()).transport(Transport.best()).build());
+        server.start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(Duration.ZERO);
+    }
+
+    private static String head(long contentLength) {
+        return "POST /v1/egress HTTP/1.1\r\nHost: s\r\nContent-Type: " + EgressBinary.REQUEST_TYPE + "\r\n"
+                + "Content-Length: " + contentLength + "\r\n"
+                + EgressApi.HEADER_TIMESTAMP + ": " + System.currentTimeMillis() + "\r\n"
+                + EgressApi.HEADER_NONCE + ": AAAAAAAAAAAAAAAAAAAAAA\r\n"
+                + EgressApi.HEADER_SIGNATURE + ": " + Base64.getEncoder().encodeToString(new byte[32]) + "\r\n\r\n";
+    }
+
+    /** The status line the server answers after {@code sent} body bytes ("" if it closes without one). */
+    private String statusAfter(long claimed, int sent) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", server.address().getPort())) {
+            s.setSoTimeout(10_000); // longer than the body timeout: without an answer the server closes first
+            OutputStream out = s.getOutputStream();
+            out.write(head(claimed).getBytes(StandardCharsets.US_ASCII));
+            out.write(new byte[sent]);
+            out.flush();
+            return statusLine(s.getInputStream());
+        }
+    }
+
+    private static String statusLine(InputStream in) throws IOException {
+        StringBuilder b = new StringBuilder();
+        int c;
+        while ((c = in.read()) >= 0 && c != '\r') b.append((char) c);
+        return b.toString();
+    }
+
+    @Test
+    void aBufferGrownPastTheBudgetIsRefusedThoughWhatArrivedIsWithinIt() throws Exception {
+        // Claims 1 MiB, sends one byte past the first buffer (64 KiB): the buffer would grow to
+        // 256 KiB, twice the budget, while only 64 KiB + 1 arrived.
+        assertEquals("HTTP/1.1 503 Service Unavailable", statusAfter(EgressApi.MAX_BODY_BYTES, 64 * K + 1));
+    }
+
+    @Test
+    void aBodyThatSaysItsLengthIsChargedItsLengthAndGivesItBack() throws Exception {
+        // Growth stops at the claimed 100 KiB (within the budget); the whole body is read and MACed.
+        assertEquals("HTTP/1.1 401 Unauthorized", statusAfter(100 * K, 100 * K));
+        // Given back when refused: a second such body fits again.
+        assertEquals("HTTP/1.1 401 Unauthorized", statusAfter(100 * K, 100 * K));
+    }
+}
