@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  */
 class EgressBodyBudgetTest {
     private static final int K = 1024;
-    private static final long BUDGET = 128 * K;
+    private static final long BUDGET = 96 * K;
     private EgressHttpServer server;
 
     @BeforeEach
@@ -73,15 +73,15 @@ class EgressBodyBudgetTest {
     @Test
     void aBufferGrownPastTheBudgetIsRefusedThoughWhatArrivedIsWithinIt() throws Exception {
         // Claims 1 MiB, sends one byte past the first buffer (64 KiB): the buffer would grow to
-        // 256 KiB, twice the budget, while only 64 KiB + 1 arrived.
+        // 128 KiB, past the 96 KiB budget, while only 64 KiB + 1 arrived.
         assertEquals("HTTP/1.1 503 Service Unavailable", statusAfter(EgressApi.MAX_BODY_BYTES, 64 * K + 1));
     }
 
     @Test
     void aBodyThatSaysItsLengthIsChargedItsLengthAndGivesItBack() throws Exception {
-        // Growth stops at the claimed 100 KiB (within the budget); the whole body is read and MACed.
-        assertEquals("HTTP/1.1 401 Unauthorized", statusAfter(100 * K, 100 * K));
+        // Growth stops at the claimed 80 KiB (within the budget); the whole body is read and MACed.
+        assertEquals("HTTP/1.1 401 Unauthorized", statusAfter(80 * K, 80 * K));
         // Given back when refused: a second such body fits again.
-        assertEquals("HTTP/1.1 401 Unauthorized", statusAfter(100 * K, 100 * K));
+        assertEquals("HTTP/1.1 401 Unauthorized", statusAfter(80 * K, 80 * K));
     }
 }

@@ -7,7 +7,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
 
-/** How a request body's buffer grows: by four, never past the claimed length or the API's limit. */
+/** How a request body's buffer grows: by two, never past the claimed length or the API's limit. */
 class EgressBodyGrowthTest {
     private static final int K = 1024;
 
@@ -16,20 +16,20 @@ class EgressBodyGrowthTest {
     }
 
     @Test
-    void growsFourfoldUpToWhatTheClientClaimed() {
-        assertEquals(256 * K, EgressRequestHandler.grown(full(64 * K), 64 * K, 710 * K));
-        assertEquals(710 * K, EgressRequestHandler.grown(full(256 * K), 64 * K, 710 * K));
+    void growsTwofoldUpToWhatTheClientClaimed() {
+        assertEquals(128 * K, EgressRequestHandler.grown(full(64 * K), 64 * K, 710 * K));
+        assertEquals(710 * K, EgressRequestHandler.grown(full(512 * K), 64 * K, 710 * K));
         assertEquals(100 * K, EgressRequestHandler.grown(full(64 * K), 36 * K, 100 * K));
     }
 
     @Test
-    void withoutAClaimItGrowsFourfoldToTheLimit() {
-        assertEquals(256 * K, EgressRequestHandler.grown(full(64 * K), 1, -1));
+    void withoutAClaimItGrowsTwofoldToTheLimit() {
+        assertEquals(128 * K, EgressRequestHandler.grown(full(64 * K), 1, -1));
         assertEquals(EgressApi.MAX_BODY_BYTES, EgressRequestHandler.grown(full(512 * K), 1, -1));
     }
 
     @Test
-    void aChunkLargerThanFourTimesTheBufferGetsRoomForItself() {
+    void aChunkLargerThanTwiceTheBufferGetsRoomForItself() {
         assertEquals(300 * K, EgressRequestHandler.grown(full(256), 300 * K - 256, 300 * K));
         assertEquals(300 * K, EgressRequestHandler.grown(full(256), 300 * K - 256, -1));
     }
@@ -37,6 +37,6 @@ class EgressBodyGrowthTest {
     @Test
     void aClaimShorterThanWhatArrivedIsNotBelieved() {
         // The codec frames the body by its Content-Length, so this cannot happen; if it did, the bytes still fit.
-        assertEquals(256 * K, EgressRequestHandler.grown(full(64 * K), 64 * K, 80 * K));
+        assertEquals(128 * K, EgressRequestHandler.grown(full(64 * K), 64 * K, 80 * K));
     }
 }
