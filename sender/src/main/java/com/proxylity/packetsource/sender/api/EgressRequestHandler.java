@@ -167,6 +167,14 @@ final class EgressRequestHandler extends ChannelInboundHandlerAdapter {
         claimed = length;
         int initial = (int) Math.min(length >= 0 ? length : 8192, 64 * 1024);
         body = BODY_BUFFERS.heapBuffer(Math.max(initial, 256), EgressApi.MAX_BODY_BYTES);
+        // Charged now, not when its first byte arrives: connections that claim a body and send
+        // none would otherwise hold their first buffers outside the budget.
+        reserved = body.capacity();
+        if (s.buffered().addAndGet(reserved) > s.limits().maxBufferedBytes()) {
+            refuse(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "Busy", "Busy"); // gives body and charge back
+            ctx.close();
+            return;
+        }
         phase = Phase.BODY;
         deadline.body();
         if (HttpUtil.is100ContinueExpected(r)) {

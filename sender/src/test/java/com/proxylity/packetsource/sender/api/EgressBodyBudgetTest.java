@@ -77,6 +77,26 @@ class EgressBodyBudgetTest {
         assertEquals("HTTP/1.1 503 Service Unavailable", statusAfter(EgressApi.MAX_BODY_BYTES, 64 * K + 1));
     }
 
+    /**
+     * A body's first buffer is charged when the headers make it, not when its first byte arrives:
+     * connections that claim bodies and send none cannot hold buffers outside the budget. The
+     * 100-continue answer says the first claim's buffer exists (and is charged) before the second.
+     */
+    @Test
+    void aClaimedBodyIsChargedBeforeItsFirstByte() throws Exception {
+        String expecting = head(EgressApi.MAX_BODY_BYTES).replace("\r\n\r\n", "\r\nExpect: 100-continue\r\n\r\n");
+        try (Socket a = new Socket("127.0.0.1", server.address().getPort());
+             Socket b = new Socket("127.0.0.1", server.address().getPort())) {
+            a.setSoTimeout(10_000);
+            b.setSoTimeout(10_000);
+            a.getOutputStream().write(expecting.getBytes(StandardCharsets.US_ASCII));
+            assertEquals("HTTP/1.1 100 Continue", statusLine(a.getInputStream()));
+            // 64 KiB held by a; b's 64 KiB would pass the 96 KiB budget before either sends a byte.
+            b.getOutputStream().write(expecting.getBytes(StandardCharsets.US_ASCII));
+            assertEquals("HTTP/1.1 503 Service Unavailable", statusLine(b.getInputStream()));
+        }
+    }
+
     @Test
     void aBodyThatSaysItsLengthIsChargedItsLengthAndGivesItBack() throws Exception {
         // Growth stops at the claimed 80 KiB (within the budget); the whole body is read and MACed.
