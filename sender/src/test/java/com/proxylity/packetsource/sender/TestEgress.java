@@ -74,4 +74,12 @@ public final class TestEgress {
         }
         return new EgressRequest(listener, ps);
     }
+
+    /** The first line a raw-socket client reads from the server ("" when it closes without one). */
+    public static String statusLine(java.io.InputStream in) throws java.io.IOException {
+        StringBuilder b = new StringBuilder();
+        int c;
+        while ((c = in.read()) >= 0 && c != '\r') b.append((char) c);
+        return b.toString();
+    }
 }

@@ -49,8 +49,8 @@ public final class EgressHttpServer {
      * on. Not more: a read's buffer is not always transient. When a read ends inside a chunked
      * body's size line the decoder keeps that buffer, at its full size, until the line
      * completes, so a stalled connection, with or without the key, holds one
-     * (EgressReadRetentionTest: 224 KiB each at 256 KiB reads). 2,048 such connections would
-     * then hold 448 MiB of direct memory against the image's 192 MiB; at 64 KiB, 128 MiB.
+     * (EgressReadRetentionTest); at the connection limit that must stay within the image's
+     * direct memory.
      */
     static final int READ_BYTES = 64 * 1024;
 

@@ -228,8 +228,8 @@ final class EgressRequestHandler extends ChannelInboundHandlerAdapter {
      * the length the client claimed (when it gave one) or the API's limit, so a body that says
      * its length is held in exactly that. What a client that stops sending holds is at most twice
      * what it sent, and all of it, not only what arrived, counts against the shared buffered
-     * budget. Fourfold growth copied less (a few per cent of the API path's CPU at 1,420 B) but let
-     * a client without the key fill the budget with a quarter of the bytes.
+     * budget; faster growth would copy less but let a client without the key fill that budget with
+     * fewer bytes.
      */
     static int grown(ByteBuf body, int incoming, long claimed) {
         long needed = (long) body.writerIndex() + incoming;

@@ -59,16 +59,10 @@ class EgressBodyBudgetTest {
             out.write(head(claimed).getBytes(StandardCharsets.US_ASCII));
             out.write(new byte[sent]);
             out.flush();
-            return statusLine(s.getInputStream());
+            return TestEgress.statusLine(s.getInputStream());
         }
     }
 
-    private static String statusLine(InputStream in) throws IOException {
-        StringBuilder b = new StringBuilder();
-        int c;
-        while ((c = in.read()) >= 0 && c != '\r') b.append((char) c);
-        return b.toString();
-    }
 
     @Test
     void aBufferGrownPastTheBudgetIsRefusedThoughWhatArrivedIsWithinIt() throws Exception {
@@ -90,10 +84,10 @@ class EgressBodyBudgetTest {
             a.setSoTimeout(10_000);
             b.setSoTimeout(10_000);
             a.getOutputStream().write(expecting.getBytes(StandardCharsets.US_ASCII));
-            assertEquals("HTTP/1.1 100 Continue", statusLine(a.getInputStream()));
+            assertEquals("HTTP/1.1 100 Continue", TestEgress.statusLine(a.getInputStream()));
             // 64 KiB held by a; b's 64 KiB would pass the 96 KiB budget before either sends a byte.
             b.getOutputStream().write(expecting.getBytes(StandardCharsets.US_ASCII));
-            assertEquals("HTTP/1.1 503 Service Unavailable", statusLine(b.getInputStream()));
+            assertEquals("HTTP/1.1 503 Service Unavailable", TestEgress.statusLine(b.getInputStream()));
         }
     }
 

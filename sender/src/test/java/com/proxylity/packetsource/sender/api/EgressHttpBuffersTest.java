@@ -54,7 +54,7 @@ class EgressHttpBuffersTest {
             out.write(body);
             out.flush();
             // The whole body is read (and MACed) before the signature can be refused.
-            assertEquals("HTTP/1.1 401 Unauthorized", statusLine(s.getInputStream()));
+            assertEquals("HTTP/1.1 401 Unauthorized", TestEgress.statusLine(s.getInputStream()));
             assertTrue(pooledDirectAllocations() > before,
                     "the server's socket reads did not come from the sender's pooled allocator");
         } finally {
@@ -62,10 +62,4 @@ class EgressHttpBuffersTest {
         }
     }
 
-    private static String statusLine(InputStream in) throws java.io.IOException {
-        StringBuilder b = new StringBuilder();
-        int c;
-        while ((c = in.read()) >= 0 && c != '\r') b.append((char) c);
-        return b.toString();
-    }
 }

@@ -55,16 +55,10 @@ class EgressHttpLimitsTest {
         try (Socket s = new Socket("127.0.0.1", server.address().getPort())) {
             s.setSoTimeout(5_000); // the server answers from the headers; without that this read times out
             s.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
-            return statusLine(s.getInputStream());
+            return TestEgress.statusLine(s.getInputStream());
         }
     }
 
-    private static String statusLine(InputStream in) throws IOException {
-        StringBuilder b = new StringBuilder();
-        int c;
-        while ((c = in.read()) >= 0 && c != '\r') b.append((char) c);
-        return b.toString();
-    }
 
     @Test
     void refusalsComeFromTheHeadersBeforeAnyBody() throws Exception {
@@ -93,7 +87,7 @@ class EgressHttpLimitsTest {
             // The two admitted ones still work.
             a.setSoTimeout(5_000);
             a.getOutputStream().write("GET /health HTTP/1.1\r\nHost: s\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            assertEquals("HTTP/1.1 200 OK", statusLine(a.getInputStream()));
+            assertEquals("HTTP/1.1 200 OK", TestEgress.statusLine(a.getInputStream()));
         }
         // Once they are closed there is room again.
         Await.until("the closed connections are gone", () -> server.openConnections() == 0);
