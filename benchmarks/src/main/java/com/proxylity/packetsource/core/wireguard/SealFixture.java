@@ -1,5 +1,6 @@
 package com.proxylity.packetsource.core.wireguard;
 
+import com.proxylity.packetsource.core.wireguard.crypto.AeadKey;
 import com.proxylity.packetsource.core.wireguard.crypto.Blake2s;
 import com.proxylity.packetsource.core.wireguard.crypto.ChaChaPoly;
 import com.proxylity.packetsource.core.wireguard.crypto.Entropy;
@@ -41,6 +42,7 @@ final class SealFixture {
     private final Cipher jdk;
     private final ChaCha20Poly1305 bc = new ChaCha20Poly1305();
     private final KeyParameter bcKey;
+    private final AeadKey openSslKey;
     private long counter;
 
     SealFixture(ChaChaPoly aead, int size) throws GeneralSecurityException {
@@ -61,7 +63,8 @@ final class SealFixture {
         innerArray = new byte[size];
         r.nextBytes(innerArray);
         inner = ByteBuffer.wrap(innerArray);
-        out = ByteBuffer.allocate(engine.sealedSize(size));
+        // Direct, as the sender's batch buffer: libcrypto seals only into native memory.
+        out = ByteBuffer.allocateDirect(engine.sealedSize(size));
         pad = WireGuardProtocol.paddingLength(size, 1420);
         outArray = new byte[size + pad + 16];
         byte[] key = new byte[32];
@@ -69,6 +72,7 @@ final class SealFixture {
         jdkKey = new SecretKeySpec(key, "ChaCha20");
         jdk = Cipher.getInstance("ChaCha20-Poly1305");
         bcKey = new KeyParameter(key);
+        openSslKey = aead == ChaChaPoly.OPENSSL ? aead.newKey(key) : null;
     }
 
     /** Initiation -> response -> confirming keepalive, as wireguard-go does it. */
@@ -103,6 +107,11 @@ final class SealFixture {
         long n = counter++;
         for (int i = 0; i < 8; i++) nonce[4 + i] = (byte) (n >>> (8 * i));
         try {
+            if (aead == ChaChaPoly.OPENSSL) {
+                inner.clear();
+                out.clear();
+                return openSslKey.seal(n, inner, pad, out);
+            }
             if (aead == ChaChaPoly.JDK) {
                 jdk.init(Cipher.ENCRYPT_MODE, jdkKey, new IvParameterSpec(nonce));
                 inner.clear();

@@ -34,6 +34,10 @@ public final class WireGuardSealRatio {
         }
         System.out.printf("%-14s %5s %14s %14s %8s %8s%n", "aead", "size", "engine k/cpu-s", "bare k/cpu-s", "ratio", "p25-p75");
         for (ChaChaPoly aead : ChaChaPoly.values()) {
+            if (aead == ChaChaPoly.OPENSSL && ChaChaPoly.nativeUnavailable() != null) {
+                System.out.printf("%-14s unavailable: %s%n", aead, ChaChaPoly.nativeUnavailable());
+                continue;
+            }
             for (int size : new int[] {64, 512, 1420}) {
                 SealFixture f = new SealFixture(aead, size);
                 long end = System.nanoTime() + warmup;
@@ -64,15 +68,17 @@ public final class WireGuardSealRatio {
                 if (sink == 42) System.out.print("");
             }
         }
-        compareImplementations(warmup, rounds);
+        compareImplementations(ChaChaPoly.JDK, ChaChaPoly.BOUNCY_CASTLE, warmup, rounds);
+        if (ChaChaPoly.nativeUnavailable() == null) compareImplementations(ChaChaPoly.OPENSSL, ChaChaPoly.JDK, warmup, rounds);
     }
 
-    /** Engine with the JDK AEAD vs engine with BouncyCastle, paired the same way, plus garbage per seal. */
-    private static void compareImplementations(long warmup, int rounds) throws Exception {
-        System.out.printf("%n%5s %14s %14s %14s %8s %8s%n", "size", "JDK k/cpu-s", "BC k/cpu-s", "JDK/BC median", "JDK B/op", "BC B/op");
+    /** The engine with one AEAD vs the engine with another, paired the same way, plus garbage per seal. */
+    private static void compareImplementations(ChaChaPoly first, ChaChaPoly second, long warmup, int rounds) throws Exception {
+        System.out.printf("%n%5s %14s %14s %14s %8s %8s%n", "size", first + " k/cpu-s", second + " k/cpu-s",
+                "ratio median", first + " B/op", second + " B/op");
         for (int size : new int[] {64, 512, 1420}) {
-            SealFixture jdk = new SealFixture(ChaChaPoly.JDK, size);
-            SealFixture bc = new SealFixture(ChaChaPoly.BOUNCY_CASTLE, size);
+            SealFixture jdk = new SealFixture(first, size);
+            SealFixture bc = new SealFixture(second, size);
             long end = System.nanoTime() + warmup;
             while (System.nanoTime() < end) {
                 for (int i = 0; i < 1000; i++) {

@@ -2,6 +2,7 @@ package com.proxylity.packetsource.sender.net;
 
 import com.proxylity.packetsource.core.contract.AddressFamilies;
 import com.proxylity.packetsource.core.egresspolicy.EgressPolicy;
+import com.proxylity.packetsource.core.wireguard.crypto.ChaChaPoly;
 import com.proxylity.packetsource.sender.config.ListenerConfig;
 import com.proxylity.packetsource.sender.flow.FlowWindow;
 import com.proxylity.packetsource.sender.metrics.JsonLog;
@@ -144,6 +145,11 @@ public final class ListenerSocket {
         LOG.info("listener-bound", "listener", config.name(), "type", config.type().wireName(),
                 "address", localAddress().getAddress().getHostAddress(), "port", localAddress().getPort(),
                 "families", family.families().wireName(), "sockets", n);
+        if (wg != null) {
+            // Which AEAD seals: libcrypto unless this runtime cannot bind it (and why not).
+            LOG.info("wireguard-sealing", "listener", config.name(), "aead", ChaChaPoly.preferred().name(),
+                    "nativeUnavailable", ChaChaPoly.nativeUnavailable());
+        }
     }
 
     /** The remote address families this Listener's socket sends to. */

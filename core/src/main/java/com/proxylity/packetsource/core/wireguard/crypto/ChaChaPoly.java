@@ -21,7 +21,24 @@ public enum ChaChaPoly {
     BOUNCY_CASTLE {
         @Override
         public AeadKey newKey(byte[] key) { return new BcAeadKey(check(key)); }
+    },
+    /**
+     * The system's libcrypto (OpenSSL 3) seals into direct buffers, SunJCE does the rest; on Java
+     * 22 or later only, and only where {@link #nativeUnavailable()} is null.
+     */
+    OPENSSL {
+        @Override
+        public AeadKey newKey(byte[] key) {
+            String why = nativeUnavailable();
+            if (why != null) throw new IllegalStateException("libcrypto ChaCha20-Poly1305 unavailable: " + why);
+            return new OpenSslAeadKey(check(key));
+        }
     };
+
+    /** Checked once: whether libcrypto can be bound here and seals exactly as SunJCE does. */
+    private static final class Native {
+        static final String UNAVAILABLE = OpenSslAeadKey.unavailable();
+    }
 
     public static final int KEY_LEN = 32;
     public static final int TAG_LEN = 16;
@@ -29,18 +46,21 @@ public enum ChaChaPoly {
     public abstract AeadKey newKey(byte[] key);
 
     /**
-     * The implementation to use: SunJCE ({@link #JDK}). Measured here with a paired run (engine
-     * with each, alternating blocks, CPU time; BENCHMARKS.md, WireGuard): on JDK 17 it seals 1.2x
-     * (64 B) to 1.6x (1420 B) faster than BouncyCastle, on JDK 25 (vector intrinsics) 3.4x (512 B)
-     * to 6x (1420 B), on par at 64 B. BouncyCastle makes less garbage (~200 B vs 1.3-2.2 KB per
-     * packet, short-lived, absorbed by the young generation); it stays available for runtimes
-     * where that matters more.
-     * Override with system property {@code packetsource.wireguard.aead=JDK|BOUNCY_CASTLE}.
+     * The implementation to use, chosen by measurement (BENCHMARKS.md, WireGuard): libcrypto
+     * ({@link #OPENSSL}) where it can be bound, else SunJCE ({@link #JDK}), which seals faster
+     * than BouncyCastle on JDK 17 and much faster on JDK 25. BouncyCastle makes less garbage; it
+     * stays available for runtimes where that matters more.
+     * Override with system property {@code packetsource.wireguard.aead=JDK|BOUNCY_CASTLE|OPENSSL}.
      */
     public static ChaChaPoly preferred() {
         String forced = System.getProperty("packetsource.wireguard.aead");
         if (forced != null && !forced.isBlank()) return valueOf(forced.trim());
-        return JDK;
+        return nativeUnavailable() == null ? OPENSSL : JDK;
+    }
+
+    /** Why {@link #OPENSSL} cannot be used in this process, or null when it can. */
+    public static String nativeUnavailable() {
+        return Native.UNAVAILABLE;
     }
 
     /** Handshake-sized seal with associated data: returns ciphertext || tag. */
