@@ -42,6 +42,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import com.sun.management.OperatingSystemMXBean;
 import com.sun.management.ThreadMXBean;
 import io.netty.util.concurrent.EventExecutor;
@@ -548,6 +549,8 @@ public final class SenderSendBench {
                                double seconds, OperatingSystemMXBean os) throws InterruptedException {
         long[] sent = new long[threads];
         long[] clientCpu = new long[threads];
+        // A client that died would leave its CPU out and still count its packets: fail instead.
+        AtomicReference<Throwable> died = new AtomicReference<>();
         long cpu0 = os.getProcessCpuTime();
         long start = System.nanoTime();
         long end = start + (long) (seconds * 1e9);
@@ -562,10 +565,12 @@ public final class SenderSendBench {
                 }
                 clientCpu[idx] = THREADS.getCurrentThreadCpuTime() - c0;
             });
+            th.setUncaughtExceptionHandler((dead, e) -> died.compareAndSet(null, e));
             th.start();
             ts.add(th);
         }
         for (Thread th : ts) th.join();
+        if (died.get() != null) throw new IllegalStateException("an egress API client died", died.get());
         return new long[] {System.nanoTime() - start, os.getProcessCpuTime() - cpu0, Arrays.stream(clientCpu).sum(),
                 Arrays.stream(sent).sum()};
     }

@@ -46,9 +46,9 @@ public final class EgressHttpServer {
     private static final JsonLog LOG = JsonLog.of(EgressHttpServer.class);
     /**
      * The most one read takes from a connection, and the largest body chunk the decoder hands
-     * on. Not more: a read's buffer is not always transient. When a read ends inside a chunked
-     * body's size line the decoder keeps that buffer, at its full size, until the line
-     * completes, so a stalled connection, with or without the key, holds one
+     * on. Not more: a read's buffer is not always transient. When a read ends inside a line (a
+     * header, or a chunked body's size line) the decoder keeps that buffer, at its full size,
+     * until the line completes, so a stalled connection, with or without the key, holds one
      * (EgressReadRetentionTest); at the connection limit that must stay within the image's
      * direct memory.
      */
