@@ -120,6 +120,20 @@ class NativeSealOnImageJavaTest {
     }
 
     @Test
+    void aPaddingLengthThatOverflowsTheSizeIsRefusedAndWritesNothing() {
+        AeadKey k = ChaChaPoly.OPENSSL.newKey(key(9));
+        byte[] text = new byte[10];
+        java.util.Arrays.fill(text, (byte) 0x41);
+        ByteBuffer plain = ByteBuffer.wrap(text);
+        ByteBuffer out = ByteBuffer.allocateDirect(64);
+        // text + pad wraps to a negative int: as an int sum it would pass any room check
+        assertThrows(IllegalStateException.class, () -> k.seal(1, plain, Integer.MAX_VALUE - 5, out));
+        assertEquals(0, out.position());
+        assertEquals(0, plain.position());
+        for (int i = 0; i < out.capacity(); i++) assertEquals(0, out.get(i), "byte " + i);
+    }
+
+    @Test
     void aHeapBufferIsSealedBySunJceWithTheSameResult() {
         AeadKey ours = ChaChaPoly.OPENSSL.newKey(key(8));
         byte[] text = new byte[64];

@@ -92,13 +92,15 @@ final class OpenSslAeadKey implements AeadKey {
 
     @Override
     public int seal(long counter, ByteBuffer plaintext, int padLen, ByteBuffer out) {
-        if (!out.isDirect()) return jdk.seal(counter, plaintext, padLen, out);
         int n = plaintext.remaining();
-        int padded = n + padLen;
-        if (padLen < 0 || out.remaining() < padded + ChaChaPoly.TAG_LEN) {
+        // In long: a padLen near Integer.MAX_VALUE wraps an int sum negative and past the check,
+        // and the native calls then write the tag beyond out's limit.
+        if (padLen < 0 || out.remaining() < (long) n + padLen + ChaChaPoly.TAG_LEN) {
             throw new IllegalStateException("ChaCha20-Poly1305 seal: " + out.remaining() + " bytes of room for "
                     + n + " + " + padLen + " + " + ChaChaPoly.TAG_LEN);
         }
+        if (!out.isDirect()) return jdk.seal(counter, plaintext, padLen, out);
+        int padded = n + padLen;
         PerThread s = STATE.get();
         if (s.key == this && s.counter == counter) {
             throw new IllegalStateException("ChaCha20-Poly1305 seal: counter " + counter + " again under one key");
