@@ -134,6 +134,46 @@ class NativeSealOnImageJavaTest {
     }
 
     @Test
+    void aReadOnlyDirectBufferIsRefusedEvenForAnEmptyMessage() {
+        AeadKey k = ChaChaPoly.OPENSSL.newKey(key(10));
+        ByteBuffer backing = ByteBuffer.allocateDirect(32);
+        // an empty message copies nothing in, so only the tag would land in read-only memory
+        assertThrows(java.nio.ReadOnlyBufferException.class,
+                () -> k.seal(1, ByteBuffer.allocate(0), 0, backing.asReadOnlyBuffer()));
+        for (int i = 0; i < backing.capacity(); i++) assertEquals(0, backing.get(i), "byte " + i);
+    }
+
+    @Test
+    void plaintextSharingTheOutputsMemorySealsAsACopyOfItWould() {
+        byte[] k = key(11);
+        byte[] text = new byte[100];
+        new SplittableRandom(12).nextBytes(text);
+        ByteBuffer expected = sealed(ChaChaPoly.JDK.newKey(k), 77, text, 5, false, 0);
+        // in place, ahead of the output, inside it, and overlapping its padding and tag
+        for (int shift : new int[] {0, 16, 7, -3, 50, 120}) {
+            ByteBuffer memory = ByteBuffer.allocateDirect(400);
+            int outAt = 100;
+            memory.put(outAt + shift, text);
+            ByteBuffer in = memory.duplicate().position(outAt + shift).limit(outAt + shift + text.length);
+            ByteBuffer out = memory.duplicate().position(outAt);
+            assertEquals(121, ChaChaPoly.OPENSSL.newKey(k).seal(77, in, 5, out), "shift " + shift);
+            assertEquals(expected, memory.slice(outAt, 121), "shift " + shift);
+        }
+    }
+
+    @Test
+    void countersNearTheTopOfTheRangeSealAsSunJceDoes() {
+        AeadKey ours = ChaChaPoly.OPENSSL.newKey(key(13));
+        AeadKey theirs = ChaChaPoly.JDK.newKey(key(13));
+        byte[] text = new byte[33];
+        for (long c : new long[] {0xFFFF_FFFFL, 1L << 32, Long.MAX_VALUE, Long.MIN_VALUE, -8193L, -2L, -1L}) {
+            ByteBuffer a = sealed(ours, c, text, 3, true, 0);
+            assertEquals(sealed(theirs, c, text, 3, false, 0), a, Long.toUnsignedString(c));
+            assertEquals(36, theirs.open(c, a.duplicate(), ByteBuffer.allocate(36)), Long.toUnsignedString(c));
+        }
+    }
+
+    @Test
     void aHeapBufferIsSealedBySunJceWithTheSameResult() {
         AeadKey ours = ChaChaPoly.OPENSSL.newKey(key(8));
         byte[] text = new byte[64];
