@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -17,14 +18,15 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A libcrypto.so.3 that misbehaves where this system's does not, put in front of the real one
  * (a C shim found first on LD_LIBRARY_PATH, forwarding every call the binding makes) in a JVM
- * of its own: the self-test at first use must catch it, so that SunJCE seals instead.
+ * of its own, {@link LibcryptoProbe}.
  */
 class OtherLibcryptoOnImageJavaTest {
     /**
-     * Re-initialising with a nonce alone (how a thread seals its second message under one key)
-     * keeps the first nonce: every later message would reuse one keystream.
+     * KEEP_FIRST_NONCE: re-initialising with a nonce alone (how a thread seals its second
+     * message under one key) keeps the first nonce, so every later message would reuse one
+     * keystream. FAIL_UPDATE_OF: encrypting that many bytes fails before touching them.
      */
-    private static final String KEEPS_FIRST_NONCE = """
+    private static final String SHIM = """
             #include <dlfcn.h>
             #include <stdio.h>
             #include <stdlib.h>
@@ -44,12 +46,17 @@ class OtherLibcryptoOnImageJavaTest {
             const void *EVP_chacha20_poly1305(void) { return ((const void *(*)(void)) sym("EVP_chacha20_poly1305"))(); }
             int EVP_CipherInit_ex(void *c, const void *cipher, void *e, const unsigned char *key,
                                   const unsigned char *iv, int enc) {
+            #ifdef KEEP_FIRST_NONCE
                 if (key == NULL && iv != NULL) iv = first;
                 else if (iv != NULL) memcpy(first, iv, sizeof first);
+            #endif
                 return ((int (*)(void *, const void *, void *, const unsigned char *, const unsigned char *, int))
                         sym("EVP_CipherInit_ex"))(c, cipher, e, key, iv, enc);
             }
             int EVP_EncryptUpdate(void *c, unsigned char *o, int *ol, const unsigned char *i, int il) {
+            #ifdef FAIL_UPDATE_OF
+                if (il == FAIL_UPDATE_OF) return 0;
+            #endif
                 return ((int (*)(void *, unsigned char *, int *, const unsigned char *, int))
                         sym("EVP_EncryptUpdate"))(c, o, ol, i, il);
             }
@@ -63,38 +70,48 @@ class OtherLibcryptoOnImageJavaTest {
 
     @Test
     void aLibcryptoThatKeepsTheFirstNonceIsNotUsed(@TempDir Path dir) throws Exception {
-        List<String> out = probeWith(KEEPS_FIRST_NONCE, dir);
-        assertTrue(Files.exists(dir.resolve("loaded")), "the probe must have bound the shim: " + out);
+        List<String> out = probe(dir, List.of("-DKEEP_FIRST_NONCE"));
         assertEquals("preferred=JDK", out.get(0), String.join("\n", out));
+    }
+
+    @Test
+    void aSealLibcryptoFailsLeavesNoPlaintextAndTheNextSealIsRight(@TempDir Path dir) throws Exception {
+        List<String> out = probe(dir, List.of("-DFAIL_UPDATE_OF=" + LibcryptoProbe.FAILING_LENGTH),
+                "seal-after-failure");
+        assertEquals(List.of("preferred=OPENSSL", "nativeUnavailable=null", "before=true", "failed=yes",
+                "outPosition=0", "outZero=true", "after=true"), out);
     }
 
     /** The real library's path, from this JVM's own mappings (it has bound libcrypto already). */
     private static String realLibcrypto() throws IOException {
         assertEquals(null, ChaChaPoly.nativeUnavailable());
         try (Stream<String> maps = Files.lines(Path.of("/proc/self/maps"))) {
-            return maps.map(l -> l.substring(l.indexOf('/') < 0 ? l.length() : l.indexOf('/')))
-                    .filter(p -> p.endsWith("/libcrypto.so.3")).findFirst().orElseThrow();
+            return maps.filter(l -> l.endsWith("/libcrypto.so.3"))
+                    .map(l -> l.substring(l.indexOf('/'))).findFirst().orElseThrow();
         }
     }
 
-    private static List<String> probeWith(String shimSource, Path dir) throws Exception {
-        Path source = Files.writeString(dir.resolve("shim.c"), shimSource);
-        Process cc = new ProcessBuilder("gcc", "-shared", "-fPIC", "-Wl,-soname,libwgshim.so", "-o",
-                dir.resolve("libcrypto.so.3").toString(), source.toString(), "-ldl")
-                .redirectErrorStream(true).start();
-        String ccOut = new String(cc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, cc.waitFor(), ccOut);
-        ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(),
+    private static List<String> probe(Path dir, List<String> defines, String... args) throws Exception {
+        Path source = Files.writeString(dir.resolve("shim.c"), SHIM);
+        List<String> cc = new ArrayList<>(List.of("gcc", "-shared", "-fPIC", "-Wl,-soname,libwgshim.so"));
+        cc.addAll(defines);
+        cc.addAll(List.of("-o", dir.resolve("libcrypto.so.3").toString(), source.toString(), "-ldl"));
+        Process gcc = new ProcessBuilder(cc).redirectErrorStream(true).start();
+        String gccOut = new String(gcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, gcc.waitFor(), gccOut);
+        List<String> java = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                LibcryptoProbe.class.getName());
+                LibcryptoProbe.class.getName()));
+        java.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(java).redirectErrorStream(true);
         pb.environment().put("LD_LIBRARY_PATH", dir.toString());
         pb.environment().put("WG_REAL_LIBCRYPTO", realLibcrypto());
         pb.environment().put("WG_SHIM_MARKER", dir.resolve("loaded").toString());
-        pb.redirectErrorStream(true);
         Process p = pb.start();
         List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "probe did not exit");
         assertEquals(0, p.exitValue(), String.join("\n", lines));
+        assertTrue(Files.exists(dir.resolve("loaded")), "the probe must have bound the shim: " + lines);
         return lines;
     }
 }
