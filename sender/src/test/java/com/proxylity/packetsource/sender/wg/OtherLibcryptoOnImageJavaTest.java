@@ -82,6 +82,15 @@ class OtherLibcryptoOnImageJavaTest {
                 "outPosition=0", "outZero=true", "after=true"), out);
     }
 
+    @Test
+    void aLibcryptoThatCannotBeLoadedIsNamedAsTheReason(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("libcrypto.so.3"), "not a shared object");
+        List<String> out = run(dir);
+        assertEquals("preferred=JDK", out.get(0), String.join("\n", out));
+        // the operator reads this at start (wireguard-sealing): it must say what went wrong
+        assertTrue(out.get(1).contains("libcrypto.so.3"), out.get(1));
+    }
+
     /** The real library's path, from this JVM's own mappings (it has bound libcrypto already). */
     private static String realLibcrypto() throws IOException {
         assertEquals(null, ChaChaPoly.nativeUnavailable());
@@ -99,6 +108,13 @@ class OtherLibcryptoOnImageJavaTest {
         Process gcc = new ProcessBuilder(cc).redirectErrorStream(true).start();
         String gccOut = new String(gcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, gcc.waitFor(), gccOut);
+        List<String> lines = run(dir, args);
+        assertTrue(Files.exists(dir.resolve("loaded")), "the probe must have bound the shim: " + lines);
+        return lines;
+    }
+
+    /** Runs the probe with {@code dir} searched first for libcrypto.so.3. */
+    private static List<String> run(Path dir, String... args) throws Exception {
         List<String> java = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 LibcryptoProbe.class.getName()));
@@ -111,7 +127,6 @@ class OtherLibcryptoOnImageJavaTest {
         List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "probe did not exit");
         assertEquals(0, p.exitValue(), String.join("\n", lines));
-        assertTrue(Files.exists(dir.resolve("loaded")), "the probe must have bound the shim: " + lines);
         return lines;
     }
 }
