@@ -37,6 +37,20 @@ class NativeSealOnImageJavaTest {
         return out.position(offset);
     }
 
+    /** Core's known answer (WireGuardCryptoKatTest) seals into a heap buffer, which libcrypto leaves to SunJCE. */
+    @Test
+    void theKnownAnswerForWireGuardsNonceComesOutOfADirectBuffer() {
+        byte[] k = new byte[ChaChaPoly.KEY_LEN];
+        for (int i = 0; i < k.length; i++) k[i] = (byte) (0x80 + i);
+        byte[] text = "Ladies and Gentlemen".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        ByteBuffer out = ByteBuffer.allocateDirect(64);
+        assertEquals(36, ChaChaPoly.OPENSSL.newKey(k).seal(0x0102030405060708L, ByteBuffer.wrap(text), 0, out));
+        byte[] got = new byte[36];
+        out.flip().get(got);
+        assertEquals("b8d08ad235a97bbc4dd551cc6b1911b3961e31855b00cd88e3b0844cc2ccfe72c4ab2147",
+                java.util.HexFormat.of().formatHex(got));
+    }
+
     @Test
     void everySizeAndPaddingAtAnyOffsetSealsAsSunJceDoesAndOpens() {
         AeadKey ours = ChaChaPoly.OPENSSL.newKey(key(2));
