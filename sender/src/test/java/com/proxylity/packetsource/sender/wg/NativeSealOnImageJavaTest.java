@@ -37,6 +37,20 @@ class NativeSealOnImageJavaTest {
         return out.position(offset);
     }
 
+    /** Core's known answer (WireGuardCryptoKatTest) seals into a heap buffer, which libcrypto leaves to SunJCE. */
+    @Test
+    void theKnownAnswerForWireGuardsNonceComesOutOfADirectBuffer() {
+        byte[] k = new byte[ChaChaPoly.KEY_LEN];
+        for (int i = 0; i < k.length; i++) k[i] = (byte) (0x80 + i);
+        byte[] text = "Ladies and Gentlemen".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        ByteBuffer out = ByteBuffer.allocateDirect(64);
+        assertEquals(36, ChaChaPoly.OPENSSL.newKey(k).seal(0x0102030405060708L, ByteBuffer.wrap(text), 0, out));
+        byte[] got = new byte[36];
+        out.flip().get(got);
+        assertEquals("b8d08ad235a97bbc4dd551cc6b1911b3961e31855b00cd88e3b0844cc2ccfe72c4ab2147",
+                java.util.HexFormat.of().formatHex(got));
+    }
+
     @Test
     void everySizeAndPaddingAtAnyOffsetSealsAsSunJceDoesAndOpens() {
         AeadKey ours = ChaChaPoly.OPENSSL.newKey(key(2));
@@ -117,6 +131,60 @@ class NativeSealOnImageJavaTest {
                 "a counter sealed twice in a row under one key is a bug, never a packet");
         assertEquals(0, out.position());
         sealed(k, 10, text, 0, true, 0);
+    }
+
+    @Test
+    void aPaddingLengthThatOverflowsTheSizeIsRefusedAndWritesNothing() {
+        AeadKey k = ChaChaPoly.OPENSSL.newKey(key(9));
+        byte[] text = new byte[10];
+        java.util.Arrays.fill(text, (byte) 0x41);
+        ByteBuffer plain = ByteBuffer.wrap(text);
+        ByteBuffer out = ByteBuffer.allocateDirect(64);
+        // text + pad wraps to a negative int: as an int sum it would pass any room check
+        assertThrows(IllegalStateException.class, () -> k.seal(1, plain, Integer.MAX_VALUE - 5, out));
+        assertEquals(0, out.position());
+        assertEquals(0, plain.position());
+        for (int i = 0; i < out.capacity(); i++) assertEquals(0, out.get(i), "byte " + i);
+    }
+
+    @Test
+    void aReadOnlyDirectBufferIsRefusedEvenForAnEmptyMessage() {
+        AeadKey k = ChaChaPoly.OPENSSL.newKey(key(10));
+        ByteBuffer backing = ByteBuffer.allocateDirect(32);
+        // an empty message copies nothing in, so only the tag would land in read-only memory
+        assertThrows(java.nio.ReadOnlyBufferException.class,
+                () -> k.seal(1, ByteBuffer.allocate(0), 0, backing.asReadOnlyBuffer()));
+        for (int i = 0; i < backing.capacity(); i++) assertEquals(0, backing.get(i), "byte " + i);
+    }
+
+    @Test
+    void plaintextSharingTheOutputsMemorySealsAsACopyOfItWould() {
+        byte[] k = key(11);
+        byte[] text = new byte[100];
+        new SplittableRandom(12).nextBytes(text);
+        ByteBuffer expected = sealed(ChaChaPoly.JDK.newKey(k), 77, text, 5, false, 0);
+        // in place, ahead of the output, inside it, and overlapping its padding and tag
+        for (int shift : new int[] {0, 16, 7, -3, 50, 120}) {
+            ByteBuffer memory = ByteBuffer.allocateDirect(400);
+            int outAt = 100;
+            memory.put(outAt + shift, text);
+            ByteBuffer in = memory.duplicate().position(outAt + shift).limit(outAt + shift + text.length);
+            ByteBuffer out = memory.duplicate().position(outAt);
+            assertEquals(121, ChaChaPoly.OPENSSL.newKey(k).seal(77, in, 5, out), "shift " + shift);
+            assertEquals(expected, memory.slice(outAt, 121), "shift " + shift);
+        }
+    }
+
+    @Test
+    void countersNearTheTopOfTheRangeSealAsSunJceDoes() {
+        AeadKey ours = ChaChaPoly.OPENSSL.newKey(key(13));
+        AeadKey theirs = ChaChaPoly.JDK.newKey(key(13));
+        byte[] text = new byte[33];
+        for (long c : new long[] {0xFFFF_FFFFL, 1L << 32, Long.MAX_VALUE, Long.MIN_VALUE, -8193L, -2L, -1L}) {
+            ByteBuffer a = sealed(ours, c, text, 3, true, 0);
+            assertEquals(sealed(theirs, c, text, 3, false, 0), a, Long.toUnsignedString(c));
+            assertEquals(36, theirs.open(c, a.duplicate(), ByteBuffer.allocate(36)), Long.toUnsignedString(c));
+        }
     }
 
     @Test

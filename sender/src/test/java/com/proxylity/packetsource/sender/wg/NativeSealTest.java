@@ -31,6 +31,13 @@ class NativeSealTest {
             assertNotNull(ChaChaPoly.nativeUnavailable());
             assertEquals(ChaChaPoly.JDK, ChaChaPoly.preferred());
             assertThrows(IllegalStateException.class, () -> ChaChaPoly.OPENSSL.newKey(key(1)));
+            // Forced where it cannot work: refused when the engine is built, not at every handshake.
+            System.setProperty("packetsource.wireguard.aead", "OPENSSL");
+            try {
+                assertThrows(IllegalStateException.class, ChaChaPoly::preferred);
+            } finally {
+                System.clearProperty("packetsource.wireguard.aead");
+            }
         }
     }
 }

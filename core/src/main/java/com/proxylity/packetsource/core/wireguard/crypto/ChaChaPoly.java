@@ -54,7 +54,15 @@ public enum ChaChaPoly {
      */
     public static ChaChaPoly preferred() {
         String forced = System.getProperty("packetsource.wireguard.aead");
-        if (forced != null && !forced.isBlank()) return valueOf(forced.trim());
+        if (forced != null && !forced.isBlank()) {
+            ChaChaPoly chosen = valueOf(forced.trim());
+            // Refused here, at start, rather than by every handshake's key later.
+            if (chosen == OPENSSL && nativeUnavailable() != null) {
+                throw new IllegalStateException("packetsource.wireguard.aead=OPENSSL, but libcrypto is unavailable: "
+                        + nativeUnavailable());
+            }
+            return chosen;
+        }
         return nativeUnavailable() == null ? OPENSSL : JDK;
     }
 

@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Array;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.Buffer;
 import java.nio.ByteBuffer;
@@ -46,7 +47,10 @@ final class OpenSsl {
         try {
             b = bind();
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-            why = e.toString();
+            // Reflection wraps what the FFM call threw (no such library, native access denied):
+            // that cause is what an operator needs to read.
+            Throwable cause = e instanceof InvocationTargetException && e.getCause() != null ? e.getCause() : e;
+            why = cause.toString();
         }
         BINDING = b;
         UNAVAILABLE = b == null ? why : null;

@@ -21,6 +21,7 @@ final class OpenSslAeadKey implements AeadKey {
     private static final int NONCE_AT = 32;
     private static final int OUT_LEN_AT = 48;
     private static final int SCRATCH_BYTES = 64;
+    private static final byte[] NO_KEY = new byte[ChaChaPoly.KEY_LEN];
 
     /** One thread's context and the native memory its calls point into. */
     private static final class PerThread {
@@ -80,11 +81,19 @@ final class OpenSslAeadKey implements AeadKey {
             for (int i = 0; i < k.length; i++) k[i] = (byte) (i * 7 + 1);
             byte[] text = new byte[1421];
             for (int i = 0; i < text.length; i++) text[i] = (byte) i;
-            ByteBuffer ours = ByteBuffer.allocateDirect(text.length + 64);
-            ByteBuffer theirs = ByteBuffer.allocate(text.length + 64);
-            new OpenSslAeadKey(k).seal(0x0102030405060708L, ByteBuffer.wrap(text), 3, ours);
-            new JdkAeadKey(k).seal(0x0102030405060708L, ByteBuffer.wrap(text), 3, theirs);
-            return ours.flip().equals(theirs.flip()) ? null : "libcrypto's seal differs from SunJCE's";
+            OpenSslAeadKey ours = new OpenSslAeadKey(k);
+            JdkAeadKey theirs = new JdkAeadKey(k);
+            // Twice under one key: the second seal re-initialises with the nonce alone, the path
+            // every later packet of a thread takes, after a message that ended mid-block.
+            long counter = 0x0102030405060708L;
+            for (int len : new int[] {text.length, 77}) {
+                ByteBuffer a = ByteBuffer.allocateDirect(text.length + 64);
+                ByteBuffer b = ByteBuffer.allocate(text.length + 64);
+                ours.seal(counter, ByteBuffer.wrap(text, 0, len), 3, a);
+                theirs.seal(counter++, ByteBuffer.wrap(text, 0, len), 3, b);
+                if (!a.flip().equals(b.flip())) return "libcrypto's seal differs from SunJCE's";
+            }
+            return null;
         } catch (RuntimeException | LinkageError e) {
             return e.toString();
         }
@@ -92,13 +101,15 @@ final class OpenSslAeadKey implements AeadKey {
 
     @Override
     public int seal(long counter, ByteBuffer plaintext, int padLen, ByteBuffer out) {
-        if (!out.isDirect()) return jdk.seal(counter, plaintext, padLen, out);
         int n = plaintext.remaining();
-        int padded = n + padLen;
-        if (padLen < 0 || out.remaining() < padded + ChaChaPoly.TAG_LEN) {
+        // In long: a padLen near Integer.MAX_VALUE wraps an int sum past the check, leaving the
+        // plaintext in out when the padding overflows it, or (in a 2 GiB buffer) the tag past its limit.
+        if (padLen < 0 || out.remaining() < (long) n + padLen + ChaChaPoly.TAG_LEN) {
             throw new IllegalStateException("ChaCha20-Poly1305 seal: " + out.remaining() + " bytes of room for "
                     + n + " + " + padLen + " + " + ChaChaPoly.TAG_LEN);
         }
+        if (!out.isDirect()) return jdk.seal(counter, plaintext, padLen, out);
+        int padded = n + padLen;
         PerThread s = STATE.get();
         if (s.key == this && s.counter == counter) {
             throw new IllegalStateException("ChaCha20-Poly1305 seal: counter " + counter + " again under one key");
@@ -107,16 +118,15 @@ final class OpenSslAeadKey implements AeadKey {
         long at = OpenSsl.address(out); // bounds: [at, at + padded + TAG_LEN) lies in out's remaining, checked above
         OpenSsl.Binding b = OpenSsl.BINDING;
         boolean sealed = false;
+        long keyAt = 0;
         try {
             s.scratch.putInt(NONCE_AT, 0).putLong(NONCE_AT + 4, counter);
-            long keyAt = 0;
             if (s.key != this) {
                 s.key = null;
                 s.scratch.put(KEY_AT, key);
                 keyAt = s.scratchAt + KEY_AT;
             }
             int ok = (int) b.cipherInit().invokeExact(s.ctx, 0L, 0L, keyAt, s.scratchAt + NONCE_AT, 1);
-            if (keyAt != 0) s.scratch.put(KEY_AT, new byte[ChaChaPoly.KEY_LEN]); // the context holds its own copy
             if (ok != 1) throw new IllegalStateException("EVP_CipherInit_ex failed");
             s.key = this;
             s.counter = counter;
@@ -138,6 +148,7 @@ final class OpenSslAeadKey implements AeadKey {
         } catch (Throwable t) {
             throw new IllegalStateException("libcrypto ChaCha20-Poly1305 seal failed", t);
         } finally {
+            if (keyAt != 0) s.scratch.put(KEY_AT, NO_KEY); // the context holds its own copy, whatever was thrown
             if (!sealed) {
                 s.key = null; // the context's state is unknown: key it afresh next time
                 for (int i = start; i < start + padded + ChaChaPoly.TAG_LEN && i < out.limit(); i++) out.put(i, (byte) 0);
