@@ -5,6 +5,7 @@ import com.proxylity.packetsource.core.egressapi.EgressPacket;
 import com.proxylity.packetsource.core.egressapi.EgressRequest;
 import com.proxylity.packetsource.core.egressapi.EgressMacScheme;
 import com.proxylity.packetsource.core.egressapi.EgressSigner;
+import com.proxylity.packetsource.functions.SenderUnavailableException;
 import com.proxylity.packetsource.functions.egressclient.HttpEgressTransport;
 import com.proxylity.packetsource.sender.Sender;
 import com.proxylity.packetsource.sender.config.ListenerConfig;
@@ -549,6 +550,7 @@ public final class SenderSendBench {
                                double seconds, OperatingSystemMXBean os) throws InterruptedException {
         long[] sent = new long[threads];
         long[] clientCpu = new long[threads];
+        long[] busy = new long[threads];
         // A client that died would leave its CPU out and still count its packets: fail instead.
         AtomicReference<Throwable> died = new AtomicReference<>();
         long cpu0 = os.getProcessCpuTime();
@@ -560,8 +562,13 @@ public final class SenderSendBench {
             Thread th = new Thread(() -> {
                 long c0 = THREADS.getCurrentThreadCpuTime();
                 while (System.nanoTime() < end) {
-                    sent[idx] += client.post(endpoint, request).results().stream()
-                            .filter(x -> x.reason() == null).count();
+                    try {
+                        sent[idx] += client.post(endpoint, request).results().stream()
+                                .filter(x -> x.reason() == null).count();
+                    } catch (SenderUnavailableException e) {
+                        // Busy (503) is an answer Egress retries: its CPU counts, its packets do not.
+                        busy[idx]++;
+                    }
                 }
                 clientCpu[idx] = THREADS.getCurrentThreadCpuTime() - c0;
             });
@@ -571,6 +578,8 @@ public final class SenderSendBench {
         }
         for (Thread th : ts) th.join();
         if (died.get() != null) throw new IllegalStateException("an egress API client died", died.get());
+        long refused = Arrays.stream(busy).sum();
+        if (refused > 0) System.out.printf("# egress API answered busy (503) to %d requests of this run%n", refused);
         return new long[] {System.nanoTime() - start, os.getProcessCpuTime() - cpu0, Arrays.stream(clientCpu).sum(),
                 Arrays.stream(sent).sum()};
     }

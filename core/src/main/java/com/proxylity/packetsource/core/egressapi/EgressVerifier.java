@@ -41,8 +41,13 @@ public final class EgressVerifier {
         public boolean ok() { return this == Ok; }
     }
 
-    /** Default bound: 60 s of nonces at ~1,600 requests/s, ~10 MB at worst. */
-    public static final int DEFAULT_MAX_NONCES = 100_000;
+    /**
+     * Default bound: a nonce lives until its timestamp is a window old, so a task sustains this
+     * many ÷ 30 s requests (10,000 a second; half while clients' clocks run a full window ahead)
+     * before it answers 503. A two-vCPU sender fills 100,000 at 500 packets a request and 200 B
+     * (docs/sender.md); a nonce costs ~190 B of heap, so ~57 MB at worst.
+     */
+    public static final int DEFAULT_MAX_NONCES = 300_000;
 
     private static final int MAX_NONCE_CHARS = 64;
     private static final int MAX_TIMESTAMP_CHARS = 19;
