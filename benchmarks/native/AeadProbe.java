@@ -44,19 +44,14 @@ public class AeadProbe {
         check((int) init.invokeExact(ctx, (long) cipher.invokeExact(), 0L, key.address(), 0L, 1));
         for (String steps : new String[] {"init+update+final+tag", "update+final+tag", "init+update+tag", "init+update+final", "update"}) {
             boolean i = steps.contains("init"), f = steps.contains("final"), t = steps.contains("tag");
-            long n = 0;
-            long end = System.nanoTime() + 5_000_000_000L;
-            long t0 = System.nanoTime();
-            while (System.nanoTime() < end) {
-                for (int k = 0; k < 1000; k++, n++) {
-                    nonce.set(JAVA_LONG_UNALIGNED, 4, n);
-                    if (i) check((int) init.invokeExact(ctx, 0L, 0L, 0L, nonce.address(), 1));
-                    check((int) update.invokeExact(ctx, buf.address(), outLen.address(), buf.address(), size));
-                    if (f) check((int) finish.invokeExact(ctx, buf.address() + size, outLen.address()));
-                    if (t) check((int) ctrl.invokeExact(ctx, 0x10, 16, buf.address() + size));
-                }
-            }
-            System.out.printf("libcrypto %-22s %d B: %5.0f ns%n", steps, size, (System.nanoTime() - t0) / (double) n);
+            double ns = nsPerSeal(n -> {
+                nonce.set(JAVA_LONG_UNALIGNED, 4, n);
+                if (i) check((int) init.invokeExact(ctx, 0L, 0L, 0L, nonce.address(), 1));
+                check((int) update.invokeExact(ctx, buf.address(), outLen.address(), buf.address(), size));
+                if (f) check((int) finish.invokeExact(ctx, buf.address() + size, outLen.address()));
+                if (t) check((int) ctrl.invokeExact(ctx, 0x10, 16, buf.address() + size));
+            });
+            System.out.printf("libcrypto %-22s %d B: %5.0f ns%n", steps, size, ns);
         }
 
         try {
@@ -65,17 +60,12 @@ public class AeadProbe {
             MethodHandle seal = handle(sodium, "crypto_aead_chacha20poly1305_ietf_encrypt_detached", FunctionDescriptor.of(JAVA_INT,
                     JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG));
             if ((int) sodiumInit.invokeExact() < 0) throw new IllegalStateException("sodium_init");
-            long n = 0;
-            long end = System.nanoTime() + 5_000_000_000L;
-            long t0 = System.nanoTime();
-            while (System.nanoTime() < end) {
-                for (int k = 0; k < 1000; k++, n++) {
-                    nonce.set(JAVA_LONG_UNALIGNED, 4, n);
-                    if ((int) seal.invokeExact(buf.address(), buf.address() + size, 0L, buf.address(), (long) size,
-                            0L, 0L, 0L, nonce.address(), key.address()) != 0) throw new IllegalStateException("libsodium seal");
-                }
-            }
-            System.out.printf("libsodium one call               %d B: %5.0f ns%n", size, (System.nanoTime() - t0) / (double) n);
+            double ns = nsPerSeal(n -> {
+                nonce.set(JAVA_LONG_UNALIGNED, 4, n);
+                if ((int) seal.invokeExact(buf.address(), buf.address() + size, 0L, buf.address(), (long) size,
+                        0L, 0L, 0L, nonce.address(), key.address()) != 0) throw new IllegalStateException("libsodium seal");
+            });
+            System.out.printf("libsodium one call               %d B: %5.0f ns%n", size, ns);
         } catch (IllegalArgumentException noLibrary) {
             System.out.println("libsodium: " + noLibrary.getMessage());
         }
@@ -85,17 +75,28 @@ public class AeadProbe {
         byte[] in = new byte[size];
         byte[] out = new byte[size + 16];
         byte[] iv = new byte[12];
+        double ns = nsPerSeal(n -> {
+            for (int b = 0; b < 8; b++) iv[4 + b] = (byte) (n >>> (8 * b));
+            jdk.init(Cipher.ENCRYPT_MODE, jdkKey, new IvParameterSpec(iv));
+            jdk.doFinal(in, 0, size, out, 0);
+        });
+        System.out.printf("SunJCE init+doFinal              %d B: %5.0f ns%n", size, ns);
+    }
+
+    /** One seal with counter {@code n}. */
+    private interface Seal {
+        void seal(long n) throws Throwable;
+    }
+
+    /** Wall-clock ns per seal over 5 s, counters never repeated. */
+    private static double nsPerSeal(Seal s) throws Throwable {
         long n = 0;
         long end = System.nanoTime() + 5_000_000_000L;
         long t0 = System.nanoTime();
         while (System.nanoTime() < end) {
-            for (int k = 0; k < 1000; k++, n++) {
-                for (int b = 0; b < 8; b++) iv[4 + b] = (byte) (n >>> (8 * b));
-                jdk.init(Cipher.ENCRYPT_MODE, jdkKey, new IvParameterSpec(iv));
-                jdk.doFinal(in, 0, size, out, 0);
-            }
+            for (int k = 0; k < 1000; k++) s.seal(n++);
         }
-        System.out.printf("SunJCE init+doFinal              %d B: %5.0f ns%n", size, (System.nanoTime() - t0) / (double) n);
+        return (System.nanoTime() - t0) / (double) n;
     }
 
     /** Critical: short calls that never call back into Java (as the sender's binding). */
