@@ -26,6 +26,20 @@ public interface AeadKey {
     /** Best-effort erase of the key bytes this object holds. */
     void destroy();
 
+    /**
+     * Plaintext plus padding, checked to fit in {@code out} with the tag before anything is
+     * written; every implementation's seal starts here. In long arithmetic: a padLen near
+     * Integer.MAX_VALUE wraps an int sum past the check (leaving plaintext in out when the
+     * padding overflows it, or, natively into a 2 GiB buffer, the tag past its limit).
+     */
+    static int paddedLength(int plaintextLen, int padLen, ByteBuffer out) {
+        if (padLen < 0 || out.remaining() < (long) plaintextLen + padLen + ChaChaPoly.TAG_LEN) {
+            throw new IllegalStateException("ChaCha20-Poly1305 seal: " + out.remaining() + " bytes of room for "
+                    + plaintextLen + " + " + padLen + " + " + ChaChaPoly.TAG_LEN);
+        }
+        return plaintextLen + padLen;
+    }
+
     static void writeNonce(byte[] nonce12, long counter) {
         nonce12[0] = 0;
         nonce12[1] = 0;

@@ -32,12 +32,11 @@ final class BcAeadKey implements AeadKey {
 
     @Override
     public int seal(long counter, ByteBuffer plaintext, int padLen, ByteBuffer out) {
+        int len = plaintext.remaining();
+        int total = AeadKey.paddedLength(len, padLen, out) + ChaChaPoly.TAG_LEN;
         PerThread s = STATE.get();
         AeadKey.writeNonce(s.nonce, counter);
         s.cipher.init(true, new ParametersWithIV(key, s.nonce));
-        int len = plaintext.remaining();
-        int total = len + padLen + 16;
-        if (out.remaining() < total) throw new IllegalArgumentException("output buffer too small");
         byte[] inArr;
         int inOff;
         if (plaintext.hasArray()) {

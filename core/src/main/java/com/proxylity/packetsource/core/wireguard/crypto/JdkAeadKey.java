@@ -57,10 +57,7 @@ final class JdkAeadKey implements AeadKey {
     public int seal(long counter, ByteBuffer plaintext, int padLen, ByteBuffer out) {
         PerThread s = STATE.get();
         int n = plaintext.remaining();
-        int padded = n + padLen;
-        if (out.remaining() < padded + ChaChaPoly.TAG_LEN) {
-            throw new IllegalStateException("ChaCha20-Poly1305 seal: " + out.remaining() + " bytes of room for " + (padded + ChaChaPoly.TAG_LEN));
-        }
+        int padded = AeadKey.paddedLength(n, padLen, out);
         if (s.scratch.length < padded + ChaChaPoly.TAG_LEN) s.scratch = new byte[padded + ChaChaPoly.TAG_LEN];
         byte[] b = s.scratch;
         AeadKey.writeNonce(s.nonce, counter);

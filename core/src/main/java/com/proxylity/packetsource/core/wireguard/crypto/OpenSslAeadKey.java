@@ -101,15 +101,8 @@ final class OpenSslAeadKey implements AeadKey {
 
     @Override
     public int seal(long counter, ByteBuffer plaintext, int padLen, ByteBuffer out) {
-        int n = plaintext.remaining();
-        // In long: a padLen near Integer.MAX_VALUE wraps an int sum past the check, leaving the
-        // plaintext in out when the padding overflows it, or (in a 2 GiB buffer) the tag past its limit.
-        if (padLen < 0 || out.remaining() < (long) n + padLen + ChaChaPoly.TAG_LEN) {
-            throw new IllegalStateException("ChaCha20-Poly1305 seal: " + out.remaining() + " bytes of room for "
-                    + n + " + " + padLen + " + " + ChaChaPoly.TAG_LEN);
-        }
+        int padded = AeadKey.paddedLength(plaintext.remaining(), padLen, out);
         if (!out.isDirect()) return jdk.seal(counter, plaintext, padLen, out);
-        int padded = n + padLen;
         PerThread s = STATE.get();
         if (s.key == this && s.counter == counter) {
             throw new IllegalStateException("ChaCha20-Poly1305 seal: counter " + counter + " again under one key");

@@ -75,6 +75,21 @@ class WireGuardCryptoKatTest {
         assertNull(ChaChaPoly.openWithNonce(KEY_80_9F, nonce, tampered, AAD));
     }
 
+    /** A padding length that would wrap an int sum is refused before any byte is written, by every AEAD. */
+    @ParameterizedTest
+    @MethodSource("com.proxylity.packetsource.core.testing.TransportAeads#usable")
+    void anOverflowingPaddingLengthIsRefusedAndWritesNothing(ChaChaPoly impl) {
+        AeadKey key = impl.newKey(KEY_80_9F);
+        for (ByteBuffer out : new ByteBuffer[] {ByteBuffer.allocate(64), ByteBuffer.allocateDirect(64)}) {
+            for (int padLen : new int[] {Integer.MAX_VALUE - 5, Integer.MAX_VALUE, -1}) {
+                ByteBuffer in = ByteBuffer.wrap(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10});
+                assertThrows(IllegalStateException.class, () -> key.seal(1, in, padLen, out), impl + " padLen " + padLen);
+                assertEquals(0, out.position());
+                for (int i = 0; i < out.capacity(); i++) assertEquals(0, out.get(i), impl + " byte " + i);
+            }
+        }
+    }
+
     /** Both transport implementations give the same bytes for WireGuard's nonce (4 zero bytes + LE64 counter). */
     @ParameterizedTest
     @MethodSource("com.proxylity.packetsource.core.testing.TransportAeads#usable")
