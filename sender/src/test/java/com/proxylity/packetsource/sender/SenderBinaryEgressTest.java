@@ -133,11 +133,7 @@ class SenderBinaryEgressTest {
                     EgressBinary.readResponse(r.body(), req).results());
             assertArrayEquals(new byte[] {0}, receive());
             assertArrayEquals(new byte[] {4}, receive());
-            for (int expected : new int[] {1, 2, 6}) {
-                DatagramPacket d = new DatagramPacket(new byte[16], 16);
-                other.receive(d);
-                assertArrayEquals(new byte[] {(byte) expected}, Arrays.copyOf(d.getData(), d.getLength()));
-            }
+            assertOneByteDatagrams(other, 1, 2, 6);
             assertNothingArrives();
         }
     }
@@ -165,12 +161,17 @@ class SenderBinaryEgressTest {
                     EgressBinary.readResponse(r.body(), req).results());
             assertArrayEquals(new byte[] {1}, receive());
             assertArrayEquals(new byte[] {3}, receive());
-            for (int expected : new int[] {2, 4}) {
-                DatagramPacket d = new DatagramPacket(new byte[16], 16);
-                other.receive(d);
-                assertArrayEquals(new byte[] {(byte) expected}, Arrays.copyOf(d.getData(), d.getLength()));
-            }
+            assertOneByteDatagrams(other, 2, 4);
             assertNothingArrives();
+        }
+    }
+
+    /** {@code socket} receives one-byte datagrams holding {@code expected}, in that order. */
+    private static void assertOneByteDatagrams(DatagramSocket socket, int... expected) throws Exception {
+        for (int e : expected) {
+            DatagramPacket d = new DatagramPacket(new byte[16], 16);
+            socket.receive(d);
+            assertArrayEquals(new byte[] {(byte) e}, Arrays.copyOf(d.getData(), d.getLength()));
         }
     }
 
